@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { Role } from '../common/roles.js';
+import { ALL_ROLES, ROUND_MANAGERS } from '../common/roles.js';
+import { roundSpecSchema } from '../rounds/spec.js';
+import { ROUND_ACTIONS } from '../rounds/lifecycle.js';
+import {
+  auditEntrySchema,
+  displayNameSchema,
+  districtCodeSchema,
+  empty,
+  idSchema,
+  passwordSchema,
+  roleSchema,
+  roundDetailSchema,
+  roundRowSchema,
+  userSchema,
+  usernameSchema,
+  verifyResultSchema,
+} from './schemas.js';
+
+export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  /** 'public' procedures need no session; every other call is checked against these roles in the backend. */
+  access: 'public' | readonly Role[];
+}
+
+const proc = <I extends z.ZodType, O extends z.ZodType>(p: Procedure<I, O>) => p;
+const ADMIN: readonly Role[] = ['admin'];
+
+/**
+ * The one API of the console. Electron IPC and the local web host both bind
+ * exactly this map; the renderer calls it through `send()`.
+ */
+export const contract = {
+  'setup.status': proc({ input: empty, output: z.object({ needsAdmin: z.boolean() }), access: 'public' }),
+  'setup.createAdmin': proc({
+    input: z.object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema }).strict(),
+    output: userSchema,
+    access: 'public',
+  }),
+
+  'auth.signIn': proc({
+    input: z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+    output: z.object({ token: z.string(), user: userSchema }),
+    access: 'public',
+  }),
+  'auth.signOut': proc({ input: empty, output: empty, access: ALL_ROLES }),
+  'auth.me': proc({ input: empty, output: userSchema, access: ALL_ROLES }),
+  'auth.changePassword': proc({
+    input: z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema }).strict(),
+    output: empty,
+    access: ALL_ROLES,
+  }),
+
+  'users.list': proc({ input: empty, output: z.array(userSchema), access: ADMIN }),
+  'users.create': proc({
+    input: z
+      .object({
+        username: usernameSchema,
+        displayName: displayNameSchema,
+        password: passwordSchema,
+        role: roleSchema,
+        districtCode: districtCodeSchema.nullable(),
+      })
+      .strict(),
+    output: userSchema,
+    access: ADMIN,
+  }),
+  'users.update': proc({
+    input: z
+      .object({
+        id: idSchema,
+        displayName: displayNameSchema.optional(),
+        role: roleSchema.optional(),
+        districtCode: districtCodeSchema.nullable().optional(),
+        disabled: z.boolean().optional(),
+        password: passwordSchema.optional(),
+      })
+      .strict(),
+    output: userSchema,
+    access: ADMIN,
+  }),
+
+  'rounds.list': proc({ input: empty, output: z.array(roundRowSchema), access: ALL_ROLES }),
+  'rounds.get': proc({ input: z.object({ id: idSchema }).strict(), output: roundDetailSchema, access: ALL_ROLES }),
+  'rounds.create': proc({
+    input: z.object({ spec: roundSpecSchema }).strict(),
+    output: z.object({ id: z.string(), version: z.number() }),
+    access: ROUND_MANAGERS,
+  }),
+  'rounds.update': proc({
+    input: z.object({ id: idSchema, expectedVersion: z.int().min(1), spec: roundSpecSchema }).strict(),
+    output: z.object({ version: z.number(), status: z.string() }),
+    access: ROUND_MANAGERS,
+  }),
+  'rounds.transition': proc({
+    input: z.object({ id: idSchema, expectedVersion: z.int().min(1), action: z.enum(ROUND_ACTIONS) }).strict(),
+    output: z.object({ status: z.string() }),
+    access: ROUND_MANAGERS,
+  }),
+
+  'audit.list': proc({
+    input: z.object({ limit: z.int().min(1).max(1000).default(200), beforeSeq: z.int().min(1).optional() }).strict(),
+    output: z.array(auditEntrySchema),
+    access: ADMIN,
+  }),
+  'audit.verify': proc({ input: empty, output: verifyResultSchema, access: ADMIN }),
+} as const satisfies Record<string, Procedure>;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
+export type Output<M extends Method> = z.output<Contract[M]['output']>;
+
+export const METHODS = Object.keys(contract) as Method[];
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}

@@ -1,0 +1,129 @@
+/**
+ * Money is always a safe integer number of won. Certificates are sold in
+ * 10,000-won units, so every face amount the ledger sees is a multiple of it.
+ */
+export type Won = number;
+
+export const SALE_UNIT: Won = 10_000;
+/** 10조 won: far above any real round (the largest Seoul round was 3,000억) and safe for integer math. */
+export const MAX_ROUND_AMOUNT: Won = 10_000_000_000_000;
+
+export function isWon(value: unknown): value is Won {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+export function isMultipleOf(amount: Won, unit: Won): boolean {
+  return amount % unit === 0;
+}
+
+/**
+ * `amount × bp / 10,000`, rounded down. BigInt because amount × bp can pass
+ * 2^53 for round totals; the quotient always fits back into a number.
+ */
+export function basisPointsOf(amount: Won, bp: number): Won {
+  if (!isWon(amount) || !Number.isInteger(bp)) throw new RangeError(`basisPointsOf needs integers, got ${amount}, ${bp}`);
+  return Number((BigInt(amount) * BigInt(bp)) / 10_000n);
+}
+
+const groupFormatter = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `₩25,000,000,000` */
+export function formatWon(amount: Won): string {
+  const sign = amount < 0 ? '-' : '';
+  return `${sign}₩${groupFormatter.format(Math.abs(amount))}`;
+}
+
+/** `25,000,000,000` — digits only, for inputs. */
+export function formatWonDigits(amount: Won): string {
+  return groupFormatter.format(amount);
+}
+
+const KOREAN_UNITS: ReadonlyArray<[bigint, string]> = [
+  [1_000_000_000_000n, '조'],
+  [100_000_000n, '억'],
+  [10_000n, '만'],
+];
+
+/**
+ * Reads the way Korean officials write budgets: `250억 원`, `1억 2,500만 원`,
+ * `40만 원`, `5,000원`. Intl's compact notation rounds (`12.5억`), which is
+ * not acceptable for money.
+ */
+export function formatWonKorean(amount: Won): string {
+  if (amount === 0) return '0원';
+  const negative = amount < 0;
+  let rest = BigInt(Math.abs(amount));
+  const parts: string[] = [];
+  for (const [unit, name] of KOREAN_UNITS) {
+    const q = rest / unit;
+    if (q > 0n) {
+      parts.push(`${groupFormatter.format(Number(q))}${name}`);
+      rest %= unit;
+    }
+  }
+  if (rest > 0n) parts.push(groupFormatter.format(Number(rest)));
+  const text = parts.join(' ');
+  // `5,000원` and `1만 2,345원` attach the unit; `40만 원` and `250억 원` space it.
+  const suffix = rest > 0n ? '원' : ' 원';
+  return `${negative ? '-' : ''}${text}${suffix}`;
+}
+
+const englishCompact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+/** Short form for tight cells: Korean units in Korean, `₩25B` in English. */
+export function formatWonShort(amount: Won, lang: string): string {
+  if (lang === 'ko') return formatWonKorean(amount);
+  return `${amount < 0 ? '-' : ''}₩${englishCompact.format(Math.abs(amount))}`;
+}
+
+const UNIT_VALUE: Record<string, bigint> = { 조: 1_000_000_000_000n, 억: 100_000_000n, 만: 10_000n, 천: 1_000n };
+
+/**
+ * Parses what people type into a money field: `25,000,000,000`, `₩400,000`,
+ * `250억`, `1억 2,500만 원`, `40만원`. Returns null for anything else
+ * (fractions, negative amounts, stray text), never a guess.
+ */
+export function parseWon(text: string): Won | null {
+  const s = text.replace(/[\s,₩]/g, '').replace(/원$/, '');
+  if (s === '') return null;
+  if (/^\d+$/.test(s)) {
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : null;
+  }
+  const re = /(\d+)(조|억|만|천)/y;
+  let total = 0n;
+  let lastUnit = Infinity;
+  let m: RegExpExecArray | null;
+  let pos = 0;
+  while ((m = re.exec(s)) !== null) {
+    const unit = UNIT_VALUE[m[2]!]!;
+    // Units must descend (억 before 만) or the text is ambiguous.
+    if (Number(unit) >= lastUnit) return null;
+    lastUnit = Number(unit);
+    total += BigInt(m[1]!) * unit;
+    pos = re.lastIndex;
+  }
+  if (pos === 0) return null;
+  const tail = s.slice(pos);
+  if (tail !== '') {
+    if (!/^\d+$/.test(tail)) return null;
+    const tailValue = BigInt(tail);
+    if (tailValue >= BigInt(lastUnit)) return null;
+    total += tailValue;
+  }
+  const n = Number(total);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Basis points as a percent string: 700 → `7%`, 750 → `7.5%`. */
+export function formatBasisPoints(bp: number): string {
+  return `${Number((bp / 100).toFixed(2))}%`;
+}
+
+/** Percent text (`7`, `7.5`, `7.25%`) to basis points; null if not a number with at most two decimals. */
+export function parsePercentToBasisPoints(text: string): number | null {
+  const s = text.trim().replace(/%$/, '').trim();
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(s)) return null;
+  const [whole, frac = ''] = s.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}

@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { en, formatError, formatIssue, ko, translate } from './index.js';
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v as object, `${prefix}${k}.`)));
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(ts|svelte)$/.test(f) && !f.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+describe('messages', () => {
+  it('have the same keys in Korean and English', () => {
+    expect(keys(en).sort()).toEqual(keys(ko).sort());
+  });
+
+  it('exist in both languages for every message key the code uses', () => {
+    const used = new Set<string>();
+    for (const file of [...sources('shared'), ...sources('renderer/src')]) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:issues|lifecycle|ledger|errors)\.[A-Za-z_]+)['"`]/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(40);
+    const all = new Set(keys(ko));
+    expect([...used].filter((k) => !all.has(k))).toEqual([]);
+  });
+
+  it('format money and field names into validation messages', () => {
+    const issue = { path: 'perPersonMonthlyLimit', code: 'issues.purchaseAboveHolding', severity: 'error' as const, params: { limit: 2_000_000, holding: 1_000_000 } };
+    expect(formatIssue('ko', issue)).toBe('1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다');
+    expect(formatIssue('en', issue)).toBe('The monthly purchase limit (₩2,000,000) cannot exceed the holding limit (₩1,000,000)');
+    const unit = { path: 'totalAmount', code: 'issues.amountUnit', severity: 'error' as const, params: { field: 'totalAmount', value: 25_000_005_000, unit: 10_000 } };
+    expect(formatIssue('ko', unit)).toBe('발행 총액은(는) ₩10,000 단위여야 합니다 (입력: ₩25,000,005,000)');
+    expect(formatIssue('en', unit)).toBe('Total amount must be a multiple of ₩10,000 (entered ₩25,000,005,000)');
+  });
+
+  it('translate statuses and actions named in parameters', () => {
+    expect(translate('ko', 'lifecycle.notInStatus', { status: 'on_sale', action: 'schedule' })).toBe('"판매 중" 상태에서는 판매 예약 할 수 없습니다');
+    expect(translate('en', 'lifecycle.onSaleLocked', { fields: 'discountBp, totalAmount' })).toContain('Discount rate, Total amount');
+  });
+
+  it('fall back to the server’s message for keys it does not know', () => {
+    expect(formatError('ko', { code: 'internal', key: 'no.such.key', message: 'raw message' })).toBe('raw message');
+  });
+});

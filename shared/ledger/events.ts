@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isIsoInstant } from '../common/time.js';
+import { PAYMENT_METHODS } from '../rounds/spec.js';
+
+const id = z.string().min(1).max(64);
+const instant = z.string().refine(isIsoInstant, { message: 'expected an ISO-8601 instant with offset' });
+const won = z.int().min(0);
+
+const base = {
+  /** Made by whoever created the event; the same id twice is the same event. */
+  eventId: id,
+  roundId: id,
+  lotId: id,
+  at: instant,
+};
+
+/**
+ * Everything that happens to certificates, one immutable event each. A lot is
+ * one purchase; balances are derived by folding its events.
+ */
+export const ledgerEventSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      ...base,
+      type: z.literal('purchase'),
+      buyerId: id,
+      /** The buyer's district of residence; a clerk of that district handles the lot. */
+      districtCode: z.string().max(10),
+      face: won,
+      paid: won,
+      paymentMethod: z.enum(PAYMENT_METHODS),
+    })
+    .strict(),
+  z.object({ ...base, type: z.literal('use'), amount: won, merchantDistrict: z.string().max(10).nullable() }).strict(),
+  z.object({ ...base, type: z.literal('gift'), toBuyerId: id }).strict(),
+  /** Full cancellation of an unused lot: `amount` (what was paid) goes back. */
+  z.object({ ...base, type: z.literal('cancel'), amount: won }).strict(),
+  /** Refund of a partly used lot's remainder under the round's rule. */
+  z.object({ ...base, type: z.literal('refund'), amount: won }).strict(),
+]);
+
+export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
+export type LedgerEventType = LedgerEvent['type'];
+export type PurchaseEvent = Extract<LedgerEvent, { type: 'purchase' }>;
