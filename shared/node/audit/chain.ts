@@ -1,0 +1,111 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { VerifyResult } from '../../api/schemas.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * SHA-256 over the previous hash and the canonical (RFC 8785) JSON of the
+ * entry, including its sequence number so rows cannot be reordered.
+ */
+export function auditHash(prevHash: string, seq: number, entry: AuditInput): string {
+  const body = canonicalize({
+    seq,
+    at: entry.at,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    details: entry.details,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body!).digest('hex');
+}
+
+/**
+ * Appends one entry. Must run inside the transaction that makes the change it
+ * records, so the log and the data can never disagree.
+ */
+export async function appendAudit(trx: Transaction<Database>, entry: AuditInput): Promise<{ seq: number; hash: string }> {
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const hash = auditHash(prevHash, seq, entry);
+  await trx
+    .insertInto('audit_log')
+    .values({
+      seq,
+      at: entry.at,
+      actor_id: entry.actorId,
+      actor_name: entry.actorName,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      details: JSON.stringify(entry.details),
+      prev_hash: prevHash,
+      hash,
+    })
+    .execute();
+  return { seq, hash };
+}
+
+/** Walks the whole log and recomputes every hash; reports the first row that does not match. */
+export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000): Promise<VerifyResult> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const bad = (reason: string): VerifyResult => ({ ok: false, checked, headHash: null, firstBadSeq: row.seq, reason });
+      if (row.seq !== expectedSeq) return { ...bad('missing entry'), firstBadSeq: expectedSeq };
+      if (row.prev_hash !== prevHash) return bad('previous hash does not match');
+      let details: Record<string, unknown>;
+      try {
+        details = JSON.parse(row.details) as Record<string, unknown>;
+      } catch {
+        return bad('details are not JSON');
+      }
+      const hash = auditHash(prevHash, row.seq, {
+        at: row.at,
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        action: row.action,
+        entityType: row.entity_type,
+        entityId: row.entity_id,
+        details,
+      });
+      if (hash !== row.hash) return bad('content does not match its hash');
+      prevHash = row.hash;
+      expectedSeq = row.seq + 1;
+      checked++;
+    }
+  }
+  // A chain stays internally consistent when rows are cut from its end;
+  // AUTOINCREMENT remembers the highest sequence ever handed out.
+  const top = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'audit_log'`.execute(db);
+  const highest = top.rows[0]?.seq ?? 0;
+  if (highest > checked) {
+    return { ok: false, checked, headHash: null, firstBadSeq: checked + 1, reason: 'entries missing from the end' };
+  }
+  return { ok: true, checked, headHash: checked > 0 ? prevHash : null, firstBadSeq: null, reason: null };
+}

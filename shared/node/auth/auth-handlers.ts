@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../common/errors.js';
+import { appendAudit } from '../audit/chain.js';
+import { requireUser, type HandlersFor } from '../backend/context.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { countUsers, toUser } from './users-repo.js';
+
+export const setupHandlers: HandlersFor<'setup'> = {
+  'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
+
+  'setup.createAdmin': async (input, { deps }) => {
+    const passwordHash = await hashPassword(input.password);
+    const at = deps.now().toISOString();
+    const id = randomUUID();
+    return deps.db.transaction().execute(async (trx) => {
+      // Checked inside the transaction: two first-run screens racing create one admin.
+      if ((await countUsers(trx)) > 0) throw new AppError('conflict', 'errors.setupDone');
+      const row = {
+        id,
+        username: input.username,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        role: 'admin' as const,
+        district_code: null,
+        disabled: 0,
+        created_at: at,
+        created_by: null,
+      };
+      await trx.insertInto('users').values(row).execute();
+      await appendAudit(trx, {
+        at,
+        actorId: id,
+        actorName: input.displayName,
+        action: 'setup.createAdmin',
+        entityType: 'user',
+        entityId: id,
+        details: { username: input.username },
+      });
+      return toUser(row);
+    });
+  },
+};
+
+export const authHandlers: HandlersFor<'auth'> = {
+  'auth.signIn': async (input, { deps }) => {
+    const wait = deps.throttle.retryAfterSeconds(input.username);
+    if (wait > 0) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: wait });
+    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).executeTakeFirst();
+    const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+    if (!row || !valid) {
+      deps.throttle.fail(input.username);
+      throw new AppError('unauthenticated', 'errors.badCredentials');
+    }
+    if (row.disabled === 1) throw new AppError('forbidden', 'errors.accountDisabled');
+    deps.throttle.succeed(input.username);
+    return { token: deps.sessions.create(row.id), user: toUser(row) };
+  },
+
+  'auth.signOut': async (_input, ctx) => {
+    if (ctx.sessionToken) ctx.deps.sessions.revoke(ctx.sessionToken);
+    return {};
+  },
+
+  'auth.me': async (_input, ctx) => {
+    const user = requireUser(ctx);
+    return toUser(await ctx.deps.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow());
+  },
+
+  'auth.changePassword': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now, sessions } = ctx.deps;
+    const row = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+      // Not 'unauthenticated': the session is fine, and clients sign out on that code.
+      throw new AppError('validation_failed', 'errors.wrongPassword', undefined, [{ path: 'currentPassword', code: 'errors.wrongPassword', severity: 'error' }]);
+    }
+    const passwordHash = await hashPassword(input.newPassword);
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+      await appendAudit(trx, {
+        at: now().toISOString(),
+        actorId: user.id,
+        actorName: user.displayName,
+        action: 'auth.changePassword',
+        entityType: 'user',
+        entityId: user.id,
+        details: {},
+      });
+    });
+    sessions.revokeUser(user.id, ctx.sessionToken);
+    return {};
+  },
+};

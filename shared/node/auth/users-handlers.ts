@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../common/errors.js';
+import type { Role } from '../../common/roles.js';
+import { appendAudit } from '../audit/chain.js';
+import { requireUser, type HandlersFor } from '../backend/context.js';
+import { hashPassword } from './password.js';
+import { toUser } from './users-repo.js';
+
+/** A clerk is bound to exactly one district; nobody else is bound to any. */
+function checkDistrictBinding(role: Role, districtCode: string | null): void {
+  if (role === 'clerk' && !districtCode) throw new AppError('validation_failed', 'errors.clerkNeedsDistrict', undefined, [
+    { path: 'districtCode', code: 'errors.clerkNeedsDistrict', severity: 'error' },
+  ]);
+  if (role !== 'clerk' && districtCode) throw new AppError('validation_failed', 'errors.districtOnlyForClerk', undefined, [
+    { path: 'districtCode', code: 'errors.districtOnlyForClerk', severity: 'error' },
+  ]);
+}
+
+export const usersHandlers: HandlersFor<'users'> = {
+  'users.list': async (_input, { deps }) => {
+    const rows = await deps.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  },
+
+  'users.create': async (input, ctx) => {
+    const admin = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    checkDistrictBinding(input.role, input.districtCode);
+    const passwordHash = await hashPassword(input.password);
+    const at = now().toISOString();
+    return db.transaction().execute(async (trx) => {
+      const taken = await trx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+      if (taken) throw new AppError('conflict', 'errors.usernameTaken', { username: input.username });
+      const row = {
+        id: randomUUID(),
+        username: input.username,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        role: input.role,
+        district_code: input.districtCode,
+        disabled: 0,
+        created_at: at,
+        created_by: admin.id,
+      };
+      await trx.insertInto('users').values(row).execute();
+      await appendAudit(trx, {
+        at,
+        actorId: admin.id,
+        actorName: admin.displayName,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: row.id,
+        details: { username: row.username, role: row.role, districtCode: row.district_code },
+      });
+      return toUser(row);
+    });
+  },
+
+  'users.update': async (input, ctx) => {
+    const admin = requireUser(ctx);
+    const { db, now, sessions } = ctx.deps;
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    const updated = await db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).executeTakeFirst();
+      if (!row) throw new AppError('not_found', 'errors.userNotFound');
+      const role = input.role ?? row.role;
+      const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'clerk' ? row.district_code : null;
+      const disabled = input.disabled ?? row.disabled === 1;
+      if (row.id === admin.id && (role !== 'admin' || disabled)) throw new AppError('rule_violation', 'errors.cannotDemoteSelf');
+      checkDistrictBinding(role, districtCode);
+      const next = {
+        display_name: input.displayName ?? row.display_name,
+        role,
+        district_code: districtCode,
+        disabled: disabled ? 1 : 0,
+        ...(passwordHash ? { password_hash: passwordHash } : {}),
+      };
+      const changes: Record<string, unknown> = {};
+      if (next.display_name !== row.display_name) changes.displayName = [row.display_name, next.display_name];
+      if (next.role !== row.role) changes.role = [row.role, next.role];
+      if (next.district_code !== row.district_code) changes.districtCode = [row.district_code, next.district_code];
+      if (next.disabled !== row.disabled) changes.disabled = [row.disabled === 1, disabled];
+      if (passwordHash) changes.passwordReset = true;
+      await trx.updateTable('users').set(next).where('id', '=', row.id).execute();
+      await appendAudit(trx, {
+        at: now().toISOString(),
+        actorId: admin.id,
+        actorName: admin.displayName,
+        action: 'user.update',
+        entityType: 'user',
+        entityId: row.id,
+        details: { username: row.username, changes },
+      });
+      return { ...row, ...next };
+    });
+    // A disabled account or a reset password ends that user's open sessions.
+    if (updated.disabled === 1 || passwordHash) sessions.revokeUser(updated.id);
+    return toUser(updated);
+  },
+};

@@ -1,0 +1,28 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { User } from '../../api/schemas.js';
+import type { Database, UsersTable } from '../db/schema.js';
+import type { SessionUser } from './sessions.js';
+
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    districtCode: row.district_code,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/** The signed-in user, read fresh on every call so a role change or a disabled account takes effect at once. */
+export async function loadSessionUser(db: Kysely<Database>, id: string): Promise<SessionUser | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.disabled === 1) return undefined;
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code };
+}
+
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessions.js';
+import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import type { BackendDeps } from './context.js';
+import { createDispatcher, type DispatchOptions, type Invoke } from './dispatch.js';
+import { handlers } from './handlers.js';
+
+export const DATABASE_FILE = 'console.sqlite';
+
+export interface BackendOptions extends DispatchOptions {
+  /** Folder holding the SQLite ledger; ':memory:' for tests. */
+  dataDir: string;
+  now?: () => Date;
+  sessionPolicy?: SessionPolicy;
+  log?: BackendDeps['log'];
+}
+
+export interface Backend {
+  invoke: Invoke;
+  deps: BackendDeps;
+  ledger: LedgerDb;
+  close(): Promise<void>;
+}
+
+/** Opens the ledger, brings its schema up to date and binds every handler. */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const file = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, DATABASE_FILE);
+  const ledger = openDatabase(file);
+  await migrateToLatest(ledger.db);
+  const now = options.now ?? (() => new Date());
+  const ms = () => now().getTime();
+  const deps: BackendDeps = {
+    db: ledger.db,
+    now,
+    sessions: new SessionStore(ms, options.sessionPolicy),
+    throttle: new SignInThrottle(ms),
+    log: options.log ?? ((message, extra) => console.error(`[backend] ${message}`, extra ?? '')),
+  };
+  return {
+    invoke: createDispatcher(deps, handlers, options),
+    deps,
+    ledger,
+    close: () => ledger.close(),
+  };
+}

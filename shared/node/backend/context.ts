@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Method, Output, ParsedInput } from '../../api/contract.js';
+import type { Database } from '../db/schema.js';
+import type { SessionStore, SessionUser, SignInThrottle } from '../auth/sessions.js';
+
+/** What every handler can reach: the database, the clock and the session stores. */
+export interface BackendDeps {
+  db: Kysely<Database>;
+  now: () => Date;
+  sessions: SessionStore;
+  throttle: SignInThrottle;
+  log: (message: string, extra?: unknown) => void;
+}
+
+export interface CallContext {
+  deps: BackendDeps;
+  /** Null only for public procedures called without a session. */
+  user: SessionUser | null;
+  sessionToken: string | undefined;
+}
+
+export type Handler<M extends Method> = (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>>;
+
+/** The handlers of every method whose name starts with `prefix.`. */
+export type HandlersFor<Prefix extends string> = {
+  [M in Method as M extends `${Prefix}.${string}` ? M : never]: Handler<M>;
+};
+
+export type HandlerMap = { [M in Method]: Handler<M> };
+
+export function requireUser(ctx: CallContext): SessionUser {
+  if (!ctx.user) throw new Error('handler reached without a user; the dispatcher checks access first');
+  return ctx.user;
+}

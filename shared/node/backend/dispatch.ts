@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import { contract, isMethod, type Method } from '../../api/contract.js';
+import type { Envelope, InvokeRequest } from '../../api/envelope.js';
+import { AppError, type ErrorPayload, type Issue } from '../../common/errors.js';
+import { translate } from '../../i18n/index.js';
+import { loadSessionUser } from '../auth/users-repo.js';
+import type { BackendDeps, CallContext, HandlerMap } from './context.js';
+
+export interface DispatchOptions {
+  /** Parse every result against its output schema too (tests turn this on to catch contract drift). */
+  checkOutputs?: boolean;
+}
+
+function payload(code: ErrorPayload['code'], key: string, params?: Record<string, string | number>, issues?: Issue[]): ErrorPayload {
+  return {
+    code,
+    key,
+    message: translate('en', key, params),
+    ...(params ? { params } : {}),
+    ...(issues ? { issues } : {}),
+  };
+}
+
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    code: 'errors.invalid_input',
+    severity: 'error' as const,
+    params: { detail: `${i.path.map(String).join('.') || '(input)'}: ${i.message}` },
+  }));
+}
+
+/**
+ * The single entry point every transport (IPC, HTTP, tests) goes through:
+ * known method → input schema → session and role → handler → envelope.
+ * Nothing reaches a handler unvalidated or unauthorised.
+ */
+export function createDispatcher(deps: BackendDeps, handlers: HandlerMap, options: DispatchOptions = {}) {
+  return async function invoke(request: InvokeRequest): Promise<Envelope> {
+    const { method, input, session } = request;
+    if (!isMethod(method)) {
+      return { ok: false, error: payload('unknown_method', 'errors.unknown_method', { method: String(method).slice(0, 80) }) };
+    }
+    const procedure = contract[method];
+    const parsed = procedure.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      return { ok: false, error: payload('invalid_input', 'errors.invalid_input', { detail: issues.map((i) => i.params?.detail).join('; ') }, issues) };
+    }
+    try {
+      const ctx: CallContext = { deps, user: null, sessionToken: session };
+      if (procedure.access !== 'public') {
+        const userId = session ? deps.sessions.touch(session) : undefined;
+        const user = userId ? await loadSessionUser(deps.db, userId) : undefined;
+        if (!user) return { ok: false, error: payload('unauthenticated', 'errors.unauthenticated') };
+        if (!procedure.access.includes(user.role)) return { ok: false, error: payload('forbidden', 'errors.forbidden') };
+        ctx.user = user;
+      }
+      const handler = handlers[method as Method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+      const result = await handler(parsed.data, ctx);
+      if (options.checkOutputs) procedure.output.parse(result);
+      return { ok: true, result };
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, error: payload(e.code, e.key, e.params, e.issues) };
+      deps.log(`${method} failed`, e);
+      return { ok: false, error: payload('internal', 'errors.internal') };
+    }
+  };
+}
+
+export type Invoke = ReturnType<typeof createDispatcher>;

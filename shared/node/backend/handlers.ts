@@ -1,0 +1,14 @@
+import { auditHandlers } from '../audit/audit-handlers.js';
+import { authHandlers, setupHandlers } from '../auth/auth-handlers.js';
+import { usersHandlers } from '../auth/users-handlers.js';
+import { roundsHandlers } from '../rounds/rounds-handlers.js';
+import type { HandlerMap } from './context.js';
+
+/** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
+export const handlers: HandlerMap = {
+  ...setupHandlers,
+  ...authHandlers,
+  ...usersHandlers,
+  ...roundsHandlers,
+  ...auditHandlers,
+};

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contract, METHODS, type Input, type Method } from '../../api/contract.js';
+import type { Role } from '../../common/roles.js';
+import { Harness } from '../../../tests/support/backend-harness.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+
+/** A well-formed input for every method, so the role check (not the schema) decides. Typed: a new method needs one. */
+const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } => ({
+  'setup.status': {},
+  'setup.createAdmin': { username: 'second-admin', displayName: 'x', password: 'long-enough-pw' },
+  'auth.signIn': { username: 'nobody', password: 'x' },
+  'auth.signOut': {},
+  'auth.me': {},
+  'auth.changePassword': { currentPassword: 'wrong-password', newPassword: 'long-enough-pw' },
+  'users.list': {},
+  'users.create': { username: `u${Math.random().toString(36).slice(2, 8)}`, displayName: 'x', password: 'long-enough-pw', role: 'analyst', districtCode: null },
+  'users.update': { id: userId, displayName: 'renamed' },
+  'rounds.list': {},
+  'rounds.get': { id: roundId },
+  'rounds.create': { spec: spec2022() },
+  'rounds.update': { id: roundId, expectedVersion: 1, spec: spec2022({ name: 'changed' }) },
+  'rounds.transition': { id: roundId, expectedVersion: 1, action: 'approve' },
+  'audit.list': {},
+  'audit.verify': {},
+});
+
+let h: Harness;
+const sessions = {} as Record<Role, string>;
+let roundId: string;
+let analystId: string;
+
+beforeAll(async () => {
+  h = await Harness.start();
+  sessions.admin = await h.admin();
+  sessions.official = (await h.user(sessions.admin, 'official', 'official')).session;
+  sessions.clerk = (await h.user(sessions.admin, 'clerk', 'clerk', '11440')).session;
+  const analyst = await h.user(sessions.admin, 'analyst', 'analyst');
+  sessions.analyst = analyst.session;
+  analystId = analyst.id;
+  roundId = (await h.call('rounds.create', { spec: spec2022() }, sessions.admin)).id;
+});
+afterAll(() => h.close());
+
+describe('role enforcement in the backend', () => {
+  it('refuses every non-public method without a session, and with a made-up one', async () => {
+    const inputs = sample(roundId, analystId);
+    for (const m of METHODS) {
+      if (contract[m].access === 'public') continue;
+      expect((await h.fail(m, inputs[m])).code, m).toBe('unauthenticated');
+      expect((await h.fail(m, inputs[m], 'forged-token')).code, m).toBe('unauthenticated');
+    }
+  });
+
+  for (const role of ['admin', 'official', 'clerk', 'analyst'] as const) {
+    it(`lets a ${role} call exactly the methods the contract grants`, async () => {
+      const inputs = sample(roundId, analystId);
+      for (const m of METHODS) {
+        const access = contract[m].access;
+        if (access === 'public' || m === 'auth.signOut') continue;
+        const env = await h.raw(m, inputs[m], sessions[role]);
+        const forbidden = !env.ok && env.error.code === 'forbidden';
+        expect(forbidden, `${role} → ${m}`).toBe(!access.includes(role));
+        if (access.includes(role)) expect(!env.ok && env.error.code === 'unauthenticated', `${role} → ${m}`).toBe(false);
+      }
+    });
+  }
+
+  it('checks the role on every call, so disabling a user takes effect at once', async () => {
+    const temp = await h.user(sessions.admin, 'temp-official', 'official');
+    expect((await h.raw('rounds.list', {}, temp.session)).ok).toBe(true);
+    await h.call('users.update', { id: temp.id, role: 'analyst' }, sessions.admin);
+    expect((await h.fail('rounds.create', { spec: spec2022() }, temp.session)).code).toBe('forbidden');
+    await h.call('users.update', { id: temp.id, disabled: true }, sessions.admin);
+    expect((await h.fail('rounds.list', {}, temp.session)).code).toBe('unauthenticated');
+  });
+});
+
+describe('input validation at the boundary', () => {
+  it('rejects malformed input before any handler runs, naming the field', async () => {
+    const before = (await h.call('rounds.list', {}, sessions.admin)).length;
+    const err = await h.fail('rounds.create', { spec: { ...spec2022(), totalAmount: '25억' } }, sessions.admin);
+    expect(err.code).toBe('invalid_input');
+    expect(err.issues?.[0]?.path).toBe('spec.totalAmount');
+    expect(err.message).toContain('spec.totalAmount');
+    expect((await h.fail('rounds.create', { spec: { ...spec2022(), extra: 1 } }, sessions.admin)).code).toBe('invalid_input');
+    expect((await h.fail('rounds.get', null, sessions.admin)).code).toBe('invalid_input');
+    expect((await h.call('rounds.list', {}, sessions.admin)).length).toBe(before);
+  });
+
+  it('rejects unknown methods', async () => {
+    expect((await h.fail('rounds.delete' as Method, {}, sessions.admin)).code).toBe('unknown_method');
+    expect((await h.fail('__proto__' as Method, {}, sessions.admin)).code).toBe('unknown_method');
+  });
+});

@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_ledger.js';
+
+/**
+ * Listed statically: a bundled main process or worker cannot `import()` a
+ * folder of migration files at run time. Names sort in order of application.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_ledger': m0002,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

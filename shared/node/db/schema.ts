@@ -1,0 +1,113 @@
+import type { Generated } from 'kysely';
+import type { Role } from '../../common/roles.js';
+import type { RoundStatus } from '../../rounds/lifecycle.js';
+
+/** Instants are TEXT in UTC ISO-8601 (`2022-07-14T01:00:00.000Z`). */
+type Instant = string;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$salt$hash`, see auth/password.ts. */
+  password_hash: string;
+  role: Role;
+  district_code: string | null;
+  disabled: number;
+  created_at: Instant;
+  created_by: string | null;
+}
+
+export interface RoundsTable {
+  id: string;
+  status: RoundStatus;
+  current_version: number;
+  approved_version: number | null;
+  created_at: Instant;
+  created_by: string;
+  updated_at: Instant;
+}
+
+/** Immutable: a version row is never updated except to record its approval. */
+export interface RoundVersionsTable {
+  round_id: string;
+  version: number;
+  /** RoundSpec as JSON. */
+  spec: string;
+  /** JSON array of the top-level fields changed from the previous version. */
+  changed: string;
+  author_id: string;
+  created_at: Instant;
+  approved_by: string | null;
+  approved_at: Instant | null;
+}
+
+/** Append-only; each row's hash covers the previous row's hash. */
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: Instant;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  /** JSON object. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface LedgerEventsTable {
+  seq: Generated<number>;
+  event_id: string;
+  type: 'purchase' | 'use' | 'gift' | 'cancel' | 'refund';
+  round_id: string;
+  lot_id: string;
+  district_code: string;
+  amount: number;
+  payment_method: string;
+  occurred_at: Instant;
+  /** The event as JSON, exactly as received. */
+  payload: string;
+}
+
+/** Derived from ledger_events; rebuilt by folding them. */
+export interface LotsTable {
+  lot_id: string;
+  round_id: string;
+  buyer_id: string;
+  holder_id: string;
+  /** `city` or `district:<code>`: the pool personal limits count against. */
+  scope: string;
+  district_code: string;
+  payment_method: string;
+  face: number;
+  paid: number;
+  discount_bp: number;
+  purchased_at: Instant;
+  /** Seoul `YYYY-MM` of the purchase. */
+  month: string;
+  expires_at: Instant;
+  used: number;
+  refunded: number;
+  status: 'active' | 'cancelled' | 'refunded';
+  gifted: number;
+  /** Seoul `YYYY-MM` of the gift, for the recipient's monthly cap. */
+  gift_month: string | null;
+}
+
+export interface RoundSalesTable {
+  round_id: string;
+  sold_face: number;
+  lot_count: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  rounds: RoundsTable;
+  round_versions: RoundVersionsTable;
+  audit_log: AuditLogTable;
+  ledger_events: LedgerEventsTable;
+  lots: LotsTable;
+  round_sales: RoundSalesTable;
+}

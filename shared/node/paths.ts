@@ -1,0 +1,31 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Electron names the user-data folder after productName in package.json. */
+export const APP_FOLDER = 'Issuance Console';
+
+/**
+ * The folder Electron's `app.getPath('userData')` gives on each platform, so
+ * the desktop app and `npm run web` open the same ledger by default.
+ */
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  const home = homedir();
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_FOLDER);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_FOLDER);
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_FOLDER);
+}
+
+/** `--data-dir PATH`, `--data-dir=PATH`, then ISSUANCE_DATA_DIR. */
+export function dataDirOverride(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return argValue(argv, 'data-dir') ?? (env.ISSUANCE_DATA_DIR || undefined);
+}
+
+export function argValue(argv: readonly string[], name: string): string | undefined {
+  const flag = `--${name}`;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === flag) return argv[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}

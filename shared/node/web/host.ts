@@ -1,0 +1,102 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { HTTP_STATUS, type Envelope, type InvokeRequest } from '../../api/envelope.js';
+import { translate } from '../../i18n/index.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
+
+export const HOST_TOKEN_HEADER = 'x-console-token';
+export const SESSION_HEADER = 'x-console-session';
+
+export interface WebHostOptions {
+  invoke: (request: InvokeRequest) => Promise<Envelope>;
+  /** Built renderer (dist/renderer). */
+  staticDir: string;
+  port?: number;
+  /** Random unless given (tests pass their own). */
+  token?: string;
+}
+
+export interface WebHost {
+  url: string;
+  token: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+function sameToken(given: unknown, token: Buffer): boolean {
+  if (typeof given !== 'string') return false;
+  const g = Buffer.from(given);
+  return g.length === token.length && timingSafeEqual(g, token);
+}
+
+function refusal(code: 'unauthenticated' | 'invalid_input', detail: string): Envelope {
+  const key = code === 'invalid_input' ? 'errors.invalid_input' : 'errors.unauthenticated';
+  return { ok: false, error: { code, key, message: `${translate('en', key, { detail })} (${detail})`, params: { detail } } };
+}
+
+/**
+ * Serves the renderer and the same API the Electron preload exposes, on
+ * loopback only. Every API call must carry the random token printed at start,
+ * which other local users and web pages cannot know, and a Host header naming
+ * loopback, which defeats DNS rebinding.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  let port = options.port ?? 0;
+
+  app.addHook('onSend', async (_req, reply, body) => {
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', 'no-store');
+    return body;
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      await reply.code(421).send(refusal('unauthenticated', 'host header is not loopback'));
+    }
+  });
+
+  app.post('/api/invoke', async (req, reply) => {
+    if (!sameToken(req.headers[HOST_TOKEN_HEADER], tokenBytes)) {
+      return reply.code(401).send(refusal('unauthenticated', 'missing or wrong console token'));
+    }
+    const body = req.body as { method?: unknown; input?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || typeof body.method !== 'string') {
+      return reply.code(400).send(refusal('invalid_input', 'body must be {"method": string, "input": ...}'));
+    }
+    const session = req.headers[SESSION_HEADER];
+    const envelope = await options.invoke({
+      method: body.method,
+      input: body.input,
+      session: typeof session === 'string' && session !== '' ? session : undefined,
+    });
+    return reply.code(envelope.ok ? 200 : HTTP_STATUS[envelope.error.code]).send(envelope);
+  });
+
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, _req, reply) => {
+    // Malformed JSON and oversized bodies arrive here from Fastify's parser.
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    return reply.code(status).send(refusal('invalid_input', error.message));
+  });
+
+  await app.register(fastifyStatic, { root: options.staticDir, prefix: '/', index: ['index.html'] });
+
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('web host did not bind a TCP port');
+  port = address.port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    port,
+    app,
+    close: () => app.close(),
+  };
+}
