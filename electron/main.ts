@@ -1,0 +1,113 @@
+/**
+ * Electron main process: a thin shell. It opens one hardened window on the
+ * built renderer, starts the backend worker (which owns the database) and
+ * forwards checked IPC calls to it.
+ */
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Envelope } from '../shared/api/envelope.js';
+import { BackendClient } from '../shared/node/backend/client.js';
+import { dataDirOverride } from '../shared/node/paths.js';
+import { CONTENT_SECURITY_POLICY } from '../shared/node/web/csp.js';
+import { INVOKE_CHANNEL } from './channels.js';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  isAllowedNavigation,
+  isTrustedSender,
+  parseInvokeRequest,
+  resolveAppFile,
+  secureWebPreferences,
+} from './security.js';
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+// `--data-dir` must take effect before anything asks for userData.
+const override = dataDirOverride(process.argv);
+if (override) app.setPath('userData', override);
+app.enableSandbox();
+
+const rendererDir = join(__dirname, '..', 'renderer');
+let backend: BackendClient | undefined;
+let consoleWindow: BrowserWindow | undefined;
+
+function refused(detail: string): Envelope {
+  return { ok: false, error: { code: 'forbidden', key: 'errors.forbidden', message: `IPC refused: ${detail}` } };
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    title: '발행 관리 콘솔',
+    webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY);
+  return win;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+
+  backend = await BackendClient.start(join(__dirname, '..', 'node', 'backend-worker.cjs'), app.getPath('userData'));
+
+  ipcMain.handle(INVOKE_CHANNEL, async (event, raw: unknown): Promise<Envelope> => {
+    const frame = event.senderFrame;
+    const trusted = isTrustedSender({
+      frameUrl: frame?.url,
+      isMainFrame: frame !== null && frame === event.sender.mainFrame,
+      fromConsoleWindow: consoleWindow !== undefined && event.sender === consoleWindow.webContents,
+    });
+    if (!trusted) return refused('sender is not the console window');
+    const request = parseInvokeRequest(raw);
+    if (!request) return refused('malformed request');
+    if (!backend) return refused('backend not running');
+    return backend.invoke(request);
+  });
+
+  consoleWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) consoleWindow = createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  void backend?.close();
+});
+
+start().catch((e: unknown) => {
+  console.error('Issuance Console failed to start:', e);
+  app.exit(1);
+});
