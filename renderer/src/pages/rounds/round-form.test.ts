@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { spec2022 } from '../../../../tests/support/specs.js';
+import { formFromSpec, specFromForm } from './round-form.js';
+
+describe('round form', () => {
+  it('round-trips a spec through the form text', () => {
+    const spec = spec2022();
+    const form = formFromSpec(spec);
+    expect(form.totalAmount).toBe('25,000,000,000');
+    expect(form.denominations).toBe('10,000, 50,000, 100,000');
+    expect(specFromForm(form)).toEqual({ spec, parseIssues: [] });
+  });
+
+  it('reads Korean units and percents as people type them', () => {
+    const form = { ...formFromSpec(spec2022()), totalAmount: '250억', perPersonMonthlyLimit: '40만 원', discountPct: '7.5', denominations: '5,000; 1만' };
+    const { spec, parseIssues } = specFromForm(form);
+    expect(parseIssues).toEqual([]);
+    expect(spec).toMatchObject({ totalAmount: 25_000_000_000, perPersonMonthlyLimit: 400_000, discountBp: 750, denominations: [5_000, 10_000] });
+  });
+
+  it('reports text that is not a value, per field, instead of guessing', () => {
+    const form = { ...formFromSpec(spec2022()), totalAmount: 'lots', sessionTimeoutMinutes: '10.5', opensAt: '', discountPct: 'seven' };
+    expect(specFromForm(form).parseIssues.map((i) => `${i.path}:${i.code}`).sort()).toEqual([
+      'discountBp:rounds.notANumber',
+      'opensAt:rounds.notAnInstant',
+      'sessionTimeoutMinutes:rounds.notANumber',
+      'totalAmount:rounds.notANumber',
+    ]);
+  });
+
+  it('drops the district of a city-wide round', () => {
+    const form = { ...formFromSpec(spec2022()), kind: 'city' as const, districtCode: '11440' };
+    expect(specFromForm(form).spec.districtCode).toBeNull();
+  });
+});

@@ -1,0 +1,131 @@
+import type { Issue } from '../../../../shared/common/errors.js';
+import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '../../../../shared/common/money.js';
+import { fromSeoulLocalInput, toSeoulLocalInput } from '../../../../shared/common/time.js';
+import type { PaymentMethod, RefundFormula, RoundKind, RoundSpec } from '../../../../shared/rounds/spec.js';
+
+/** What the form holds: text as typed, so half-typed values are never lost or coerced. */
+export interface RoundForm {
+  name: string;
+  kind: RoundKind;
+  districtCode: string;
+  totalAmount: string;
+  denominations: string;
+  discountPct: string;
+  perPersonMonthlyLimit: string;
+  holdingLimit: string;
+  giftReceiveCap: string;
+  validityYears: string;
+  refundThresholdPct: string;
+  refundFormula: RefundFormula;
+  refundCashOnly: boolean;
+  paymentMethods: PaymentMethod[];
+  opensAt: string;
+  closesAt: string;
+  sessionTimeoutMinutes: string;
+  admissionPerMinute: string;
+  maxActiveSessions: string;
+  expectedVisitors: string;
+}
+
+const grouped = (n: number): string => new Intl.NumberFormat('en-US').format(n);
+
+export function formFromSpec(spec: RoundSpec): RoundForm {
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    districtCode: spec.districtCode ?? '',
+    totalAmount: formatWonDigits(spec.totalAmount),
+    denominations: spec.denominations.map(formatWonDigits).join(', '),
+    discountPct: String(spec.discountBp / 100),
+    perPersonMonthlyLimit: formatWonDigits(spec.perPersonMonthlyLimit),
+    holdingLimit: formatWonDigits(spec.holdingLimit),
+    giftReceiveCap: formatWonDigits(spec.giftReceiveCap),
+    validityYears: String(spec.validityYears),
+    refundThresholdPct: String(spec.refund.partialUseThresholdPct),
+    refundFormula: spec.refund.formula,
+    refundCashOnly: spec.refund.cashOnly,
+    paymentMethods: [...spec.paymentMethods],
+    opensAt: toSeoulLocalInput(spec.opensAt),
+    closesAt: toSeoulLocalInput(spec.closesAt),
+    sessionTimeoutMinutes: String(spec.sessionTimeoutMinutes),
+    admissionPerMinute: grouped(spec.waitingRoom.admissionPerMinute),
+    maxActiveSessions: grouped(spec.waitingRoom.maxActiveSessions),
+    expectedVisitors: spec.expectedVisitors == null ? '' : grouped(spec.expectedVisitors),
+  };
+}
+
+export interface ParsedForm {
+  /** Best-effort spec (unreadable numbers as 0) so derived figures can still be shown. */
+  spec: RoundSpec;
+  /** Fields whose text is not a value at all; the round cannot be saved until they are fixed. */
+  parseIssues: Issue[];
+}
+
+/** Reads the form into a spec, reporting fields whose text is not a number, amount or time. */
+export function specFromForm(form: RoundForm): ParsedForm {
+  const parseIssues: Issue[] = [];
+  const bad = (path: string, code = 'rounds.notANumber') => parseIssues.push({ path, code, severity: 'error' });
+
+  const money = (path: string, text: string): number => {
+    const v = parseWon(text);
+    if (v === null) bad(path);
+    return v ?? 0;
+  };
+  const int = (path: string, text: string): number => {
+    const s = text.replace(/[\s,]/g, '');
+    if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(Number(s))) {
+      bad(path);
+      return 0;
+    }
+    return Number(s);
+  };
+  const instant = (path: string, text: string): string => {
+    const v = fromSeoulLocalInput(text);
+    if (v === null) bad(path, 'rounds.notAnInstant');
+    return v ?? new Date(0).toISOString();
+  };
+
+  const denominations: number[] = [];
+  if (form.denominations.trim() !== '') {
+    // Commas group thousands too, so split on commas only where a new amount starts (", " or ";").
+    for (const part of form.denominations.split(/\s*[;\n]\s*|,\s+/)) {
+      const v = parseWon(part);
+      if (v === null) {
+        bad('denominations');
+        break;
+      }
+      denominations.push(v);
+    }
+  }
+
+  const discountBp = parsePercentToBasisPoints(form.discountPct);
+  if (discountBp === null) bad('discountBp');
+
+  const spec: RoundSpec = {
+    name: form.name,
+    kind: form.kind,
+    districtCode: form.kind === 'district' ? form.districtCode || null : null,
+    totalAmount: money('totalAmount', form.totalAmount),
+    denominations,
+    discountBp: discountBp ?? 0,
+    perPersonMonthlyLimit: money('perPersonMonthlyLimit', form.perPersonMonthlyLimit),
+    holdingLimit: money('holdingLimit', form.holdingLimit),
+    giftReceiveCap: money('giftReceiveCap', form.giftReceiveCap),
+    validityYears: int('validityYears', form.validityYears),
+    refund: {
+      partialUseThresholdPct: int('refund.partialUseThresholdPct', form.refundThresholdPct),
+      formula: form.refundFormula,
+      cashOnly: form.refundCashOnly,
+    },
+    paymentMethods: [...form.paymentMethods],
+    opensAt: instant('opensAt', form.opensAt),
+    closesAt: instant('closesAt', form.closesAt),
+    sessionTimeoutMinutes: int('sessionTimeoutMinutes', form.sessionTimeoutMinutes),
+    waitingRoom: {
+      admissionPerMinute: int('waitingRoom.admissionPerMinute', form.admissionPerMinute),
+      maxActiveSessions: int('waitingRoom.maxActiveSessions', form.maxActiveSessions),
+    },
+    expectedVisitors: form.expectedVisitors.trim() === '' ? null : int('expectedVisitors', form.expectedVisitors),
+  };
+  return { spec, parseIssues };
+}

@@ -1,0 +1,174 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchBrowser();
+  page = await openPage(browser, host.url, errors);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function signIn(username: string, password: string): Promise<void> {
+  await page.getByLabel('아이디').fill(username);
+  await page.getByLabel('비밀번호').fill(password);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: '로그아웃' }).click();
+  await page.getByRole('heading', { name: '로그인' }).waitFor();
+}
+
+function gridRows(): Promise<string[]> {
+  return page.locator('[data-testid="rounds-grid"] .ag-row [role="gridcell"][col-id="name"]').allInnerTexts();
+}
+
+describe('issuance rounds, end to end in Chromium', () => {
+  it('asks for a first-run administrator and signs them in', async () => {
+    await page.getByRole('heading', { name: '처음 사용 설정' }).waitFor();
+    // The host token has been taken out of the address bar.
+    expect(page.url()).not.toContain('token=');
+    await page.getByLabel('아이디').fill('admin');
+    await page.getByLabel('이름').fill('김관리');
+    await page.getByLabel('비밀번호', { exact: true }).fill('admin-password-1');
+    await page.getByLabel('비밀번호 확인').fill('admin-password-2');
+    await page.getByRole('button', { name: '관리자 계정 만들기' }).click();
+    await expect(page.getByText('비밀번호 확인이 일치하지 않습니다').isVisible()).resolves.toBe(true);
+    await page.getByLabel('비밀번호 확인').fill('admin-password-1');
+    await page.getByRole('button', { name: '관리자 계정 만들기' }).click();
+    await page.getByRole('heading', { name: '발행 회차' }).waitFor();
+    await expect(page.getByTestId('current-user').innerText()).resolves.toBe('김관리');
+    await shot(page, '01-rounds-empty');
+  });
+
+  it('signs out and back in, refusing a wrong password', async () => {
+    await signOut();
+    await page.getByLabel('아이디').fill('admin');
+    await page.getByLabel('비밀번호').fill('wrong-password');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await page.getByText('아이디 또는 비밀번호가 올바르지 않습니다').waitFor();
+    await signIn('admin', 'admin-password-1');
+  });
+
+  it('creates a round from the 2022-07-14 preset and shows it in the grid', async () => {
+    await page.getByRole('button', { name: '+ 새 회차' }).click();
+    await page.locator('[data-preset="seoul-2022-07-14"]').click();
+    await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
+    await expect(page.getByLabel('발행 총액').inputValue()).resolves.toBe('25,000,000,000');
+    // Derived figures as they type.
+    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩1,750,000,000');
+    await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('₩23,250,000,000');
+    await expect(page.getByTestId('fig-buyers').innerText()).resolves.toContain('62,500');
+    // The 10-minute session is a warning, not an error.
+    await page.getByText('세션 유지 시간 10분이 예상 대기 시간 35분').waitFor();
+    await page.getByLabel('할인율 (%)').fill('10');
+    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩2,500,000,000');
+    await page.getByLabel('할인율 (%)').fill('7');
+    await shot(page, '02-round-form-preset');
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await page.getByTestId('round-name').waitFor();
+    await expect(page.getByTestId('round-name').innerText()).resolves.toBe('서울사랑상품권 광역 (2022-07-14 기준)');
+    await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
+    await shot(page, '03-round-detail-draft');
+    await page.getByRole('link', { name: '← 목록으로' }).click();
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
+    expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
+    await expect(page.locator('[data-testid="rounds-grid"] .ag-row [role="gridcell"][col-id="totalAmount"]').first().innerText()).resolves.toBe('₩25,000,000,000');
+    await shot(page, '04-rounds-grid');
+  });
+
+  it('refuses an invalid round with a clear message and saves nothing', async () => {
+    await page.getByRole('button', { name: '+ 새 회차' }).click();
+    await page.getByRole('menuitem', { name: '빈 양식' }).click();
+    await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
+    await page.getByLabel('회차 이름').fill('잘못된 회차');
+    await page.getByLabel('발행 총액').fill('10,000,005,000');
+    await page.getByLabel('1인 월 구매 한도').fill('2,000,000');
+    await page.getByLabel('1인 보유 한도').fill('1,000,000');
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await page.getByTestId('save-message').waitFor();
+    await expect(page.getByTestId('save-message').innerText()).resolves.toBe('저장할 수 없습니다. 표시된 항목을 고치세요.');
+    await page.locator('.field .msg.error', { hasText: '1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다' }).waitFor();
+    await page.locator('.field .msg.error', { hasText: '발행 총액은(는) ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
+    await shot(page, '05-round-form-invalid');
+    await page.goto(page.url().replace(/#.*$/, '#/rounds'));
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
+    expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
+  });
+
+  it('adds a second official', async () => {
+    await page.getByRole('link', { name: '관리' }).click();
+    await page.getByRole('heading', { name: '관리' }).waitFor();
+    const form = page.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('lee');
+    await form.getByLabel('이름').fill('이승인');
+    await form.getByLabel('비밀번호').fill('lee-password-1');
+    await form.getByLabel('역할').selectOption('official');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await page.getByText('사용자 lee을(를) 추가했습니다').waitFor();
+    await page.locator('[data-testid="users-grid"] .ag-row [role="gridcell"][col-id="username"]', { hasText: 'lee' }).waitFor();
+    await shot(page, '06-admin-users');
+  });
+
+  it('lets only a second official approve', async () => {
+    await page.getByRole('link', { name: '발행 회차' }).click();
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
+    await page.getByTestId('round-name').waitFor();
+    // The author has no approve button and is told why.
+    await expect(page.getByRole('button', { name: '승인', exact: true }).count()).resolves.toBe(0);
+    await page.getByText('승인은 작성자가 아닌 다른 담당자가 해야 합니다.').waitFor();
+    await signOut();
+    await signIn('lee', 'lee-password-1');
+    await expect(page.getByTestId('current-user').innerText()).resolves.toBe('이승인');
+    await page.getByRole('link', { name: '발행 회차' }).click();
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
+    await page.getByRole('button', { name: '승인', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '승인' }).click();
+    await page.getByText('승인되었습니다').waitFor();
+    await page.locator('.badge[data-status="approved"]').waitFor();
+    await shot(page, '07-round-approved');
+  });
+
+  it('turns an edit of the approved round into a new version awaiting approval', async () => {
+    await page.getByRole('link', { name: '수정' }).click();
+    await page.getByTestId('new-version-notice').waitFor();
+    await page.getByLabel('로그인 세션 유지 시간 (분)').fill('60');
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await page.getByText('버전 2으로 저장되었습니다').waitFor();
+    await expect(page.getByTestId('round-version').innerText()).resolves.toBe('버전 2');
+    await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
+    const versions = page.getByTestId('versions').locator('li');
+    await expect(versions.count()).resolves.toBe(2);
+    await expect(versions.nth(0).innerText()).resolves.toContain('승인 대기');
+    await expect(versions.nth(0).innerText()).resolves.toContain('로그인 세션 유지 시간');
+    await expect(versions.nth(1).innerText()).resolves.toContain('적용 중');
+    await expect(versions.nth(1).innerText()).resolves.toContain('승인: 이승인');
+    await expect(page.getByTestId('audit-trail').innerText()).resolves.toContain('10분 → 60분');
+    await shot(page, '08-round-new-version');
+  });
+
+  it('switches to English', async () => {
+    await page.getByLabel('언어').selectOption('en');
+    await page.getByRole('heading', { name: 'Round details' }).waitFor();
+    await expect(page.getByTestId('round-version').innerText()).resolves.toBe('Version 2');
+    await page.getByRole('link', { name: 'Issuance rounds' }).click();
+    await page.getByRole('columnheader', { name: 'Total amount' }).waitFor();
+    await shot(page, '09-rounds-english');
+    await page.getByLabel('Language').selectOption('ko');
+  });
+
+  it('raised no errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
