@@ -35,8 +35,11 @@ describe('messages', () => {
     expect(formatIssue('ko', issue)).toBe('1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다');
     expect(formatIssue('en', issue)).toBe('The monthly purchase limit (₩2,000,000) cannot exceed the holding limit (₩1,000,000)');
     const unit = { path: 'totalAmount', code: 'issues.amountUnit', severity: 'error' as const, params: { field: 'totalAmount', value: 25_000_005_000, unit: 10_000 } };
-    expect(formatIssue('ko', unit)).toBe('발행 총액은(는) ₩10,000 단위여야 합니다 (입력: ₩25,000,005,000)');
+    expect(formatIssue('ko', unit)).toBe('발행 총액은 ₩10,000 단위여야 합니다 (입력: ₩25,000,005,000)');
     expect(formatIssue('en', unit)).toBe('Total amount must be a multiple of ₩10,000 (entered ₩25,000,005,000)');
+    // The particle follows the field name: 총액은, 한도는.
+    const positive = { path: 'perPersonMonthlyLimit', code: 'issues.amountPositive', severity: 'error' as const, params: { field: 'perPersonMonthlyLimit' } };
+    expect(formatIssue('ko', positive)).toBe('1인 월 구매 한도는 0원보다 커야 합니다');
   });
 
   it('translate statuses and actions named in parameters', () => {

@@ -1,3 +1,4 @@
+import { josa } from 'es-hangul';
 import i18next, { type i18n as I18n } from 'i18next';
 import { formatWon, formatWonKorean } from '../common/money.js';
 import type { Issue, ErrorPayload } from '../common/errors.js';
@@ -31,6 +32,12 @@ function createI18n(): I18n {
   f?.add('wonKo', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? (lng === 'ko' ? formatWonKorean(value) : formatWon(value)) : String(value),
   );
+  // Korean particles depend on the word before them (총액은, 한도는); English leaves the word alone.
+  const particle = (pair: '은/는' | '이/가' | '을/를') => (value: unknown, lng: string | undefined) =>
+    lng === 'ko' && typeof value === 'string' && value !== '' ? josa(value, pair) : String(value);
+  f?.add('topic', particle('은/는'));
+  f?.add('subject', particle('이/가'));
+  f?.add('object', particle('을/를'));
   f?.add('num', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? new Intl.NumberFormat(lng === 'ko' ? 'ko-KR' : 'en-US').format(value) : String(value),
   );

@@ -100,7 +100,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByTestId('save-message').waitFor();
     await expect(page.getByTestId('save-message').innerText()).resolves.toBe('저장할 수 없습니다. 표시된 항목을 고치세요.');
     await page.locator('.field .msg.error', { hasText: '1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다' }).waitFor();
-    await page.locator('.field .msg.error', { hasText: '발행 총액은(는) ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
+    await page.locator('.field .msg.error', { hasText: '발행 총액은 ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
     await shot(page, '05-round-form-invalid');
     await page.goto(page.url().replace(/#.*$/, '#/rounds'));
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
