@@ -85,6 +85,14 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
     expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
     await expect(page.locator('[data-testid="rounds-grid"] .ag-row [role="gridcell"][col-id="totalAmount"]').first().innerText()).resolves.toBe('₩25,000,000,000');
+    // Quick search matches names and translated statuses; no match shows no rows.
+    await page.getByLabel('회차 검색').fill('없는 회차');
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor({ state: 'detached' });
+    expect(await gridRows()).toEqual([]);
+    await page.getByLabel('회차 검색').fill('초안');
+    await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
+    expect(await gridRows()).toHaveLength(1);
+    await page.getByLabel('회차 검색').fill('');
     await shot(page, '04-rounds-grid');
   });
 
