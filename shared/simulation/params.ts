@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { SALE_UNIT } from '../common/money.js';
+import type { RoundSpec } from '../rounds/spec.js';
+
+export const ARRIVAL_CURVES = ['spike', 'decay', 'custom'] as const;
+export const QUEUE_ORDERS = ['fifo', 'shuffle_preopen', 'birth_year'] as const;
+/**
+ * expires_while_waiting: the login session runs out while people wait in the
+ * queue, as on 2022-07-14; room_keeps_place: the waiting room holds their place
+ * whatever the session does. Once admitted, activity keeps a session alive.
+ */
+export const SESSION_POLICIES = ['expires_while_waiting', 'room_keeps_place'] as const;
+export const PATIENCE_KINDS = ['exponential', 'fixed', 'none'] as const;
+export const CHECKOUT_DISTRIBUTIONS = ['exponential', 'lognormal', 'fixed'] as const;
+
+const share = z.number().min(0).max(1);
+const minutes = z.number().min(0).max(7 * 24 * 60);
+const positive = z.number().positive();
+
+/**
+ * Everything a simulated sale depends on. Times are minutes relative to the
+ * opening; money is won. `null` means "no limit".
+ */
+export const simParamsSchema = z
+  .object({
+    seed: z.int().min(0).max(0xffff_ffff),
+    visitors: z.int().min(1).max(20_000_000),
+    arrival: z
+      .object({
+        curve: z.enum(ARRIVAL_CURVES),
+        /** spike: everyone arrives spread evenly over this many minutes after opening. */
+        spikeMinutes: positive.max(24 * 60),
+        /** decay: arrivals fall off exponentially with this mean (minutes after opening). */
+        decayMinutes: positive.max(24 * 60),
+        /** custom: relative arrivals per minute from opening. */
+        perMinute: z.array(z.number().min(0)).max(24 * 60),
+        /** Share of visitors who arrive before opening and wait for it. */
+        preOpenShare: share,
+        preOpenMinutes: minutes,
+      })
+      .strict(),
+    sale: z
+      .object({
+        windowMinutes: positive.max(7 * 24 * 60),
+        stock: z.int().min(SALE_UNIT),
+        unit: z.int().min(1),
+      })
+      .strict(),
+    purchase: z
+      .object({
+        limit: z.int().min(SALE_UNIT),
+        /** Share buying their whole limit; the rest buy a uniform number of units below it. */
+        fullLimitShare: share,
+      })
+      .strict(),
+    waitingRoom: z
+      .object({
+        admissionPerMinute: positive.nullable(),
+        maxActiveSessions: z.int().min(1).nullable(),
+        order: z.enum(QUEUE_ORDERS),
+        /** birth_year: the share of people in each slot and when their slot opens (minutes after opening). */
+        slots: z.array(z.object({ share, startMinute: minutes }).strict()).max(12),
+        /** Tell people beyond the remaining stock that they will not get any. */
+        stockCutoff: z.boolean(),
+        /** Safety margin on the cut-off: keep this much more queue than the stock strictly needs. */
+        cutoffMargin: z.number().min(0).max(5),
+      })
+      .strict(),
+    session: z
+      .object({
+        timeoutMinutes: positive.nullable(),
+        policy: z.enum(SESSION_POLICIES),
+      })
+      .strict(),
+    returns: z
+      .object({
+        /** Chance that someone logged out (or refused a connection) comes back to the back of the queue. */
+        probability: share,
+        delayMinutes: minutes,
+      })
+      .strict(),
+    patience: z
+      .object({
+        kind: z.enum(PATIENCE_KINDS),
+        meanMinutes: positive,
+      })
+      .strict(),
+    checkout: z
+      .object({
+        meanSeconds: positive.max(3_600),
+        distribution: z.enum(CHECKOUT_DISTRIBUTIONS),
+        failureRate: z.number().min(0).max(0.99),
+        maxRetries: z.int().min(0).max(10),
+      })
+      .strict(),
+    capacity: z
+      .object({
+        /** Concurrent logged-in people (waiting and checking out) the servers hold; beyond it the app does not open. */
+        maxConnections: z.int().min(1).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type SimParams = z.infer<typeof simParamsSchema>;
+
+/** Defaults that describe ordinary behaviour; a round supplies the sale-specific figures. */
+export function defaultSimParams(): SimParams {
+  return {
+    seed: 20220714,
+    visitors: 700_000,
+    arrival: { curve: 'decay', spikeMinutes: 5, decayMinutes: 20, perMinute: [], preOpenShare: 0.3, preOpenMinutes: 30 },
+    sale: { windowMinutes: 12 * 60, stock: 25_000_000_000, unit: SALE_UNIT },
+    purchase: { limit: 400_000, fullLimitShare: 0.8 },
+    waitingRoom: { admissionPerMinute: 20_000, maxActiveSessions: 200_000, order: 'fifo', slots: [], stockCutoff: false, cutoffMargin: 0.1 },
+    session: { timeoutMinutes: 10, policy: 'expires_while_waiting' },
+    returns: { probability: 0.7, delayMinutes: 3 },
+    patience: { kind: 'exponential', meanMinutes: 90 },
+    checkout: { meanSeconds: 90, distribution: 'lognormal', failureRate: 0.05, maxRetries: 2 },
+    capacity: { maxConnections: null },
+  };
+}
+
+/** A round's configuration as simulation parameters, with behavioural defaults for the rest. */
+export function simParamsFromRound(spec: RoundSpec, base: SimParams = defaultSimParams()): SimParams {
+  const windowMinutes = Math.max(1, Math.round((Date.parse(spec.closesAt) - Date.parse(spec.opensAt)) / 60_000));
+  return {
+    ...base,
+    visitors: spec.expectedVisitors && spec.expectedVisitors > 0 ? spec.expectedVisitors : base.visitors,
+    sale: { windowMinutes, stock: spec.totalAmount, unit: SALE_UNIT },
+    purchase: { ...base.purchase, limit: spec.perPersonMonthlyLimit },
+    waitingRoom: {
+      ...base.waitingRoom,
+      admissionPerMinute: spec.waitingRoom.admissionPerMinute,
+      maxActiveSessions: spec.waitingRoom.maxActiveSessions,
+    },
+    session: { ...base.session, timeoutMinutes: spec.sessionTimeoutMinutes },
+  };
+}
+
+/**
+ * The 2022-07-14 sale as it happened: ₩25B at ₩400k per person, a 10-minute
+ * login session counted while people waited, servers sized for 200,000
+ * connections, and about 700,000 people at 10:00.
+ */
+export function preset2022(): SimParams {
+  const p = defaultSimParams();
+  return {
+    ...p,
+    seed: 20220714,
+    visitors: 700_000,
+    arrival: { curve: 'decay', spikeMinutes: 5, decayMinutes: 15, perMinute: [], preOpenShare: 0.3, preOpenMinutes: 5 },
+    sale: { windowMinutes: 12 * 60, stock: 25_000_000_000, unit: SALE_UNIT },
+    purchase: { limit: 400_000, fullLimitShare: 0.85 },
+    waitingRoom: { admissionPerMinute: 1_600, maxActiveSessions: 20_000, order: 'fifo', slots: [], stockCutoff: false, cutoffMargin: 0.1 },
+    session: { timeoutMinutes: 10, policy: 'expires_while_waiting' },
+    returns: { probability: 0.8, delayMinutes: 2 },
+    patience: { kind: 'exponential', meanMinutes: 120 },
+    checkout: { meanSeconds: 120, distribution: 'lognormal', failureRate: 0.15, maxRetries: 2 },
+    capacity: { maxConnections: 200_000 },
+  };
+}

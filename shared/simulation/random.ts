@@ -1,0 +1,47 @@
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+type Generator = ReturnType<typeof xoroshiro128plus>;
+
+const TWO_POW_32 = 4_294_967_296;
+
+/**
+ * A seeded stream of random numbers. Each random process of the model gets
+ * its own stream (jumped 2^64 steps apart), so changing one setting does not
+ * reshuffle the randomness of the others: runs that differ in one setting are
+ * compared on the same arrivals, amounts and checkout times.
+ */
+export class Stream {
+  constructor(private readonly g: Generator) {}
+
+  /** Uniform in (0, 1): never 0, so `-log(u)` is finite. */
+  uniform(): number {
+    return ((this.g.next() >>> 0) + 0.5) / TWO_POW_32;
+  }
+
+  exponential(mean: number): number {
+    return -mean * Math.log(this.uniform());
+  }
+
+  /** Integer in [0, n). */
+  below(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  normal(): number {
+    // Box–Muller; the second value is dropped to keep the stream position simple.
+    return Math.sqrt(-2 * Math.log(this.uniform())) * Math.cos(2 * Math.PI * this.uniform());
+  }
+}
+
+export const STREAMS = ['arrivals', 'order', 'amounts', 'checkout', 'failures', 'patience', 'returns'] as const;
+export type StreamName = (typeof STREAMS)[number];
+
+export function streams(seed: number): Record<StreamName, Stream> {
+  const g = xoroshiro128plus(seed | 0);
+  const out = {} as Record<StreamName, Stream>;
+  for (const name of STREAMS) {
+    out[name] = new Stream(g.clone());
+    g.jump();
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * A FIFO of (person, tag, time) in typed arrays. Entries can go stale (the
+ * person left the queue): readers check the tag against the person's current
+ * one and skip, so removal from the middle is O(1). The time is the entry's
+ * due time where it has one, kept here so the head can be read without
+ * touching the person's own (scattered) state.
+ */
+export class TaggedFifo {
+  ids: Int32Array;
+  tags: Uint8Array;
+  times: Float64Array;
+  head = 0;
+  tail = 0;
+
+  constructor(
+    capacity = 1024,
+    private readonly timed = false,
+  ) {
+    this.ids = new Int32Array(capacity);
+    this.tags = new Uint8Array(capacity);
+    this.times = new Float64Array(timed ? capacity : 0);
+  }
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  push(id: number, tag: number, time = 0): void {
+    if (this.tail === this.ids.length) this.makeRoom();
+    this.ids[this.tail] = id;
+    this.tags[this.tail] = tag;
+    if (this.timed) this.times[this.tail] = time;
+    this.tail++;
+  }
+
+  /** Slides live entries to the start, growing only when at least half is in use. */
+  private makeRoom(): void {
+    const used = this.tail - this.head;
+    if (used * 2 > this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      const tags = new Uint8Array(this.ids.length * 2);
+      const times = new Float64Array(this.timed ? this.ids.length * 2 : 0);
+      ids.set(this.ids.subarray(this.head, this.tail));
+      tags.set(this.tags.subarray(this.head, this.tail));
+      if (this.timed) times.set(this.times.subarray(this.head, this.tail));
+      this.ids = ids;
+      this.tags = tags;
+      this.times = times;
+    } else {
+      this.ids.copyWithin(0, this.head, this.tail);
+      this.tags.copyWithin(0, this.head, this.tail);
+      if (this.timed) this.times.copyWithin(0, this.head, this.tail);
+    }
+    this.tail = used;
+    this.head = 0;
+  }
+}
+
+/** Binary min-heap of (time, person, tag) in typed arrays: checkout completions, whose times are random. */
+export class EventHeap {
+  private times: Float64Array;
+  private ids: Int32Array;
+  private tags: Uint8Array;
+  size = 0;
+
+  constructor(capacity = 1024) {
+    this.times = new Float64Array(capacity);
+    this.ids = new Int32Array(capacity);
+    this.tags = new Uint8Array(capacity);
+  }
+
+  get topTime(): number {
+    return this.size > 0 ? this.times[0]! : Infinity;
+  }
+  get topId(): number {
+    return this.ids[0]!;
+  }
+  get topTag(): number {
+    return this.tags[0]!;
+  }
+
+  push(time: number, id: number, tag: number): void {
+    if (this.size === this.times.length) {
+      const n = this.times.length * 2;
+      const t = new Float64Array(n);
+      t.set(this.times);
+      const i = new Int32Array(n);
+      i.set(this.ids);
+      const g = new Uint8Array(n);
+      g.set(this.tags);
+      this.times = t;
+      this.ids = i;
+      this.tags = g;
+    }
+    const times = this.times;
+    const ids = this.ids;
+    const tags = this.tags;
+    let k = this.size++;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (times[parent]! <= time) break;
+      times[k] = times[parent]!;
+      ids[k] = ids[parent]!;
+      tags[k] = tags[parent]!;
+      k = parent;
+    }
+    times[k] = time;
+    ids[k] = id;
+    tags[k] = tag;
+  }
+
+  pop(): void {
+    const n = --this.size;
+    if (n === 0) return;
+    const times = this.times;
+    const ids = this.ids;
+    const tags = this.tags;
+    const time = times[n]!;
+    const id = ids[n]!;
+    const tag = tags[n]!;
+    let k = 0;
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= n) break;
+      if (child + 1 < n && times[child + 1]! < times[child]!) child++;
+      if (times[child]! >= time) break;
+      times[k] = times[child]!;
+      ids[k] = ids[child]!;
+      tags[k] = tags[child]!;
+      k = child;
+    }
+    times[k] = time;
+    ids[k] = id;
+    tags[k] = tag;
+  }
+}

@@ -1,0 +1,33 @@
+import { defaultSimParams, type SimParams } from '../../shared/simulation/params.js';
+
+/**
+ * A plain queue for checking the engine against queueing theory: Poisson
+ * arrivals at `perMinute` for long enough to bring `visitors`, `servers`
+ * parallel checkouts, unlimited stock, no sessions, no server limit.
+ */
+export function plainQueue(o: {
+  visitors: number;
+  perMinute: number;
+  servers: number;
+  checkoutSeconds: number;
+  checkout?: SimParams['checkout']['distribution'];
+  patienceMinutes?: number;
+  seed?: number;
+}): SimParams {
+  const base = defaultSimParams();
+  const minutes = o.visitors / o.perMinute;
+  return {
+    ...base,
+    seed: o.seed ?? 1,
+    visitors: o.visitors,
+    arrival: { curve: 'spike', spikeMinutes: minutes, decayMinutes: 1, perMinute: [], preOpenShare: 0, preOpenMinutes: 0 },
+    sale: { windowMinutes: Math.min(7 * 24 * 60, minutes * 1.5 + 60), stock: o.visitors * 10_000 * 2, unit: 10_000 },
+    purchase: { limit: 10_000, fullLimitShare: 1 },
+    waitingRoom: { admissionPerMinute: null, maxActiveSessions: o.servers, order: 'fifo', slots: [], stockCutoff: false, cutoffMargin: 0 },
+    session: { timeoutMinutes: null, policy: 'room_keeps_place' },
+    returns: { probability: 0, delayMinutes: 1 },
+    patience: o.patienceMinutes ? { kind: 'exponential', meanMinutes: o.patienceMinutes } : { kind: 'none', meanMinutes: 1 },
+    checkout: { meanSeconds: o.checkoutSeconds, distribution: o.checkout ?? 'exponential', failureRate: 0, maxRetries: 0 },
+    capacity: { maxConnections: null },
+  };
+}
