@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Role } from '../common/roles.js';
 import { ALL_ROLES, ROUND_MANAGERS } from '../common/roles.js';
 import { roundSpecSchema } from '../rounds/spec.js';
+import { simParamsSchema } from '../simulation/params.js';
+import { LANGUAGES } from '../i18n/index.js';
+import { jobViewSchema, simRunSchema, simRunSummarySchema } from './simulation-schemas.js';
 import { ROUND_ACTIONS } from '../rounds/lifecycle.js';
 import {
   auditEntrySchema,
@@ -27,6 +30,8 @@ export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType 
 
 const proc = <I extends z.ZodType, O extends z.ZodType>(p: Procedure<I, O>) => p;
 const ADMIN: readonly Role[] = ['admin'];
+/** Analysts study simulations; only those who configure rounds run them. */
+const SIMULATION_VIEWERS: readonly Role[] = ['admin', 'official', 'analyst'];
 
 /**
  * The one API of the console. Electron IPC and the local web host both bind
@@ -99,6 +104,46 @@ export const contract = {
     output: z.object({ status: z.string() }),
     access: ROUND_MANAGERS,
   }),
+
+  'simulations.start': proc({
+    input: z
+      .object({
+        roundId: idSchema,
+        label: z.string().trim().min(1).max(100),
+        params: simParamsSchema,
+        recommend: z.boolean(),
+        targetSellOutMinutes: z.int().min(1).max(24 * 60),
+      })
+      .strict(),
+    output: jobViewSchema,
+    access: ROUND_MANAGERS,
+  }),
+  'simulations.list': proc({ input: z.object({ roundId: idSchema }).strict(), output: z.array(simRunSummarySchema), access: SIMULATION_VIEWERS }),
+  'simulations.get': proc({ input: z.object({ id: idSchema }).strict(), output: simRunSchema, access: SIMULATION_VIEWERS }),
+  'simulations.exportPdf': proc({
+    input: z
+      .object({
+        ids: z.array(idSchema).min(1).max(2),
+        charts: z
+          .array(
+            z
+              .object({
+                title: z.string().max(200),
+                // A chart drawn by the renderer; ~3 MB of PNG at most.
+                png: z.string().max(4_000_000).regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, { message: 'expected a PNG data URL' }),
+              })
+              .strict(),
+          )
+          .max(12),
+        lang: z.enum(LANGUAGES),
+      })
+      .strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+    access: SIMULATION_VIEWERS,
+  }),
+
+  'jobs.get': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
+  'jobs.cancel': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
 
   'audit.list': proc({
     input: z.object({ limit: z.int().min(1).max(1000).default(200), beforeSeq: z.int().min(1).optional() }).strict(),

@@ -88,9 +88,9 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   // Arrivals: one stream per birth-year slot, merged in time order.
   const slots = p.waitingRoom.order === 'birth_year' && p.waitingRoom.slots.length > 0 ? p.waitingRoom.slots : [{ share: 1, startMinute: 0 }];
   const slotCounts = apportion(N, slots.map((s) => s.share));
-  const arrivals = new MergedArrivals(
-    slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0), rs.arrivals)),
-  );
+  const slotStreams = slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0), rs.arrivals));
+  // One stream needs no merging; skipping it matters at tens of millions of arrivals.
+  const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
   // Per-person state, struct of arrays.
   const state = new Uint8Array(N);
@@ -340,7 +340,11 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
     sAband[m] = abandons;
     sRef[m] = refused;
     sSold[m] = soldUnits;
-    if (m > 0) recentPerMinute = admissions - sAdm[m - 1]!;
+    // The page estimates from the last five minutes' pace, as a waiting-room service would.
+    if (m > 0) {
+      const back = Math.min(m, 5);
+      recentPerMinute = (admissions - sAdm[m - back]!) / back;
+    }
     const rate = currentRate();
     if (t >= O - 60) sShown[m] = rate === Infinity ? 0 : live / rate;
   };

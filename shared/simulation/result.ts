@@ -1,68 +1,86 @@
-import type { SimParams } from './params.js';
+import { z } from 'zod';
+import { simParamsSchema } from './params.js';
 
 export const OUTCOMES = ['bought', 'abandoned', 'loggedOutLeft', 'cut', 'soldOut', 'closed', 'paymentFailed', 'refusedLeft'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export interface WaitStats {
-  count: number;
-  meanMinutes: number;
-  p50Minutes: number;
-  p90Minutes: number;
-  p99Minutes: number;
-  maxMinutes: number;
-}
+const waitStatsSchema = z.object({
+  count: z.number(),
+  meanMinutes: z.number(),
+  p50Minutes: z.number(),
+  p90Minutes: z.number(),
+  p99Minutes: z.number(),
+  maxMinutes: z.number(),
+});
+export type WaitStats = z.infer<typeof waitStatsSchema>;
+
+const nullableNumbers = z.array(z.number().nullable());
 
 /** Per-minute series from the start of the pre-opening window; index 0 is `firstMinute` relative to opening. */
-export interface SimSeries {
-  firstMinute: number;
-  queue: number[];
-  active: number[];
-  connections: number[];
-  admissions: number[];
-  arrivals: number[];
-  logouts: number[];
-  abandons: number[];
-  refused: number[];
-  stockLeft: number[];
-  sold: number[];
+export const simSeriesSchema = z.object({
+  firstMinute: z.number(),
+  queue: z.array(z.number()),
+  active: z.array(z.number()),
+  connections: z.array(z.number()),
+  admissions: z.array(z.number()),
+  arrivals: z.array(z.number()),
+  logouts: z.array(z.number()),
+  abandons: z.array(z.number()),
+  refused: z.array(z.number()),
+  stockLeft: z.array(z.number()),
+  sold: z.array(z.number()),
   /** The wait the waiting page showed someone joining at that minute. */
-  displayedWait: (number | null)[];
+  displayedWait: nullableNumbers,
   /** The wait people who joined in that minute actually had before admission (mean). */
-  actualWait: (number | null)[];
-}
+  actualWait: nullableNumbers,
+});
+export type SimSeries = z.infer<typeof simSeriesSchema>;
 
-export interface SimResult {
-  params: SimParams;
+export const simResultSchema = z.object({
+  params: simParamsSchema,
   /** Minutes after opening when the last certificate was paid for; null if stock remained. */
-  soldOutMinute: number | null;
-  buyers: number;
-  amountSold: number;
-  stock: number;
-  outcomes: Record<Outcome, number>;
-  logouts: number;
-  requeues: number;
-  refusedConnections: number;
-  paymentFailures: number;
-  waitBuyers: WaitStats;
-  waitFailed: WaitStats;
-  /** Wait histogram in minutes: `bins[i]` counts waits in [i·binMinutes, (i+1)·binMinutes). */
-  waitHistogram: { binMinutes: number; buyers: number[]; failed: number[] };
+  soldOutMinute: z.number().nullable(),
+  buyers: z.number(),
+  amountSold: z.number(),
+  stock: z.number(),
+  outcomes: z.object(Object.fromEntries(OUTCOMES.map((o) => [o, z.number()])) as Record<Outcome, z.ZodNumber>),
+  logouts: z.number(),
+  requeues: z.number(),
+  refusedConnections: z.number(),
+  paymentFailures: z.number(),
+  waitBuyers: waitStatsSchema,
+  waitFailed: waitStatsSchema,
+  /** Wait histogram: `buyers[i]` counts waits in [i·binMinutes, (i+1)·binMinutes). */
+  waitHistogram: z.object({ binMinutes: z.number(), buyers: z.array(z.number()), failed: z.array(z.number()) }),
   /** Time that people who got nothing spent waiting and checking out. */
-  personHoursLost: number;
+  personHoursLost: z.number(),
   /** People who waited (any time at all) and got nothing. */
-  waitedForNothing: number;
-  displayError: { samples: number; meanAbsMinutes: number; meanSignedMinutes: number; p90AbsMinutes: number; maxDisplayedMinutes: number };
-  peakConnections: number;
-  peakActive: number;
-  peakQueue: number;
+  waitedForNothing: z.number(),
+  displayError: z.object({
+    samples: z.number(),
+    meanAbsMinutes: z.number(),
+    meanSignedMinutes: z.number(),
+    p90AbsMinutes: z.number(),
+    maxDisplayedMinutes: z.number(),
+  }),
+  peakConnections: z.number(),
+  peakActive: z.number(),
+  peakQueue: z.number(),
   /** The longest anyone waited in one go: a session at least this long logs nobody out while waiting. */
-  maxSessionMinutes: number;
+  maxSessionMinutes: z.number(),
   /** For Little's law: time-average queue length, stints joined, and mean time per stint (seconds). */
-  queueing: { horizonSeconds: number; meanQueue: number; stints: number; meanStintSeconds: number; meanServiceSeconds: number };
-  series: SimSeries;
-  events: number;
-  elapsedMs: number;
-}
+  queueing: z.object({
+    horizonSeconds: z.number(),
+    meanQueue: z.number(),
+    stints: z.number(),
+    meanStintSeconds: z.number(),
+    meanServiceSeconds: z.number(),
+  }),
+  series: simSeriesSchema,
+  events: z.number(),
+  elapsedMs: z.number(),
+});
+export type SimResult = z.infer<typeof simResultSchema>;
 
 /** Quantiles from a histogram of 1-second bins. */
 export function statsFromSeconds(hist: Uint32Array, count: number, sumSeconds: number, maxSeconds: number): WaitStats {

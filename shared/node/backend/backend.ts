@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessions.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
 import type { BackendDeps } from './context.js';
 import { createDispatcher, type DispatchOptions, type Invoke } from './dispatch.js';
 import { handlers } from './handlers.js';
@@ -13,6 +15,8 @@ export interface BackendOptions extends DispatchOptions {
   now?: () => Date;
   sessionPolicy?: SessionPolicy;
   log?: BackendDeps['log'];
+  /** The bundled simulation worker (dist/node/sim-worker.cjs); without it simulations run in the backend's own thread (tests). */
+  simWorkerFile?: string;
 }
 
 export interface Backend {
@@ -29,12 +33,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await migrateToLatest(ledger.db);
   const now = options.now ?? (() => new Date());
   const ms = () => now().getTime();
+  const log = options.log ?? ((message: string, extra?: unknown) => console.error(`[backend] ${message}`, extra ?? ''));
   const deps: BackendDeps = {
     db: ledger.db,
     now,
     sessions: new SessionStore(ms, options.sessionPolicy),
     throttle: new SignInThrottle(ms),
-    log: options.log ?? ((message, extra) => console.error(`[backend] ${message}`, extra ?? '')),
+    jobs: new JobRegistry(now, log),
+    simulations: options.simWorkerFile ? new WorkerSimRunner(options.simWorkerFile) : new InProcessSimRunner(),
+    log,
   };
   return {
     invoke: createDispatcher(deps, handlers, options),

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Method, Output, ParsedInput } from '../../api/contract.js';
 import type { Database } from '../db/schema.js';
 import type { SessionStore, SessionUser, SignInThrottle } from '../auth/sessions.js';
+import type { JobRegistry } from '../jobs/job-registry.js';
+import type { SimRunner } from '../simulation/sim-runner.js';
 
 /** What every handler can reach: the database, the clock and the session stores. */
 export interface BackendDeps {
@@ -9,6 +11,9 @@ export interface BackendDeps {
   now: () => Date;
   sessions: SessionStore;
   throttle: SignInThrottle;
+  jobs: JobRegistry;
+  /** Runs simulations: worker threads in the app, the calling thread in tests. */
+  simulations: SimRunner;
   log: (message: string, extra?: unknown) => void;
 }
 

@@ -2,6 +2,7 @@ import { auditHandlers } from '../audit/audit-handlers.js';
 import { authHandlers, setupHandlers } from '../auth/auth-handlers.js';
 import { usersHandlers } from '../auth/users-handlers.js';
 import { roundsHandlers } from '../rounds/rounds-handlers.js';
+import { jobHandlers, simulationHandlers } from '../simulation/simulation-handlers.js';
 import type { HandlerMap } from './context.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -10,5 +11,7 @@ export const handlers: HandlerMap = {
   ...authHandlers,
   ...usersHandlers,
   ...roundsHandlers,
+  ...simulationHandlers,
+  ...jobHandlers,
   ...auditHandlers,
 };

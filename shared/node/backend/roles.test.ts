@@ -3,6 +3,7 @@ import { contract, METHODS, type Input, type Method } from '../../api/contract.j
 import type { Role } from '../../common/roles.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { spec2022 } from '../../../tests/support/specs.js';
+import { preset2022 } from '../../simulation/params.js';
 
 /** A well-formed input for every method, so the role check (not the schema) decides. Typed: a new method needs one. */
 const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } => ({
@@ -20,6 +21,12 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'rounds.create': { spec: spec2022() },
   'rounds.update': { id: roundId, expectedVersion: 1, spec: spec2022({ name: 'changed' }) },
   'rounds.transition': { id: roundId, expectedVersion: 1, action: 'approve' },
+  'simulations.start': { roundId, label: 'role check', params: { ...preset2022(), visitors: 1_000 }, recommend: false, targetSellOutMinutes: 60 },
+  'simulations.list': { roundId },
+  'simulations.get': { id: 'no-such-run' },
+  'simulations.exportPdf': { ids: ['no-such-run'], charts: [], lang: 'ko' },
+  'jobs.get': { id: 'no-such-job' },
+  'jobs.cancel': { id: 'no-such-job' },
   'audit.list': {},
   'audit.verify': {},
 });

@@ -3,6 +3,7 @@
  * neither Electron's main process nor the web host's HTTP loop ever blocks
  * on SQLite or a long computation.
  */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InvokeRequest } from '../../api/envelope.js';
 import { createBackend } from './backend.js';
@@ -12,9 +13,11 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('backend worker started outside a worker thread');
   const { dataDir } = workerData as { dataDir: string };
+  // Bundled side by side in dist/node.
+  const simWorkerFile = join(__dirname, 'sim-worker.cjs');
   const post = (m: WorkerOutbound) => port.postMessage(m);
   try {
-    const backend = await createBackend({ dataDir });
+    const backend = await createBackend({ dataDir, simWorkerFile });
     port.on('message', (m: WorkerInbound) => {
       if (m.type === 'invoke') {
         void backend.invoke(m.request as InvokeRequest).then((envelope) => post({ type: 'reply', id: m.id, envelope }));

@@ -102,6 +102,25 @@ export interface RoundSalesTable {
   lot_count: number;
 }
 
+export interface SimulationRunsTable {
+  id: string;
+  round_id: string;
+  round_version: number;
+  /** Set on backing runs: the main run whose recommendation they support. */
+  parent_id: string | null;
+  backing_key: string | null;
+  label: string;
+  /** SimParams as JSON; with the seed inside, enough to reproduce the run. */
+  params: string;
+  seed: number;
+  /** SimResult as JSON, without the params. */
+  result: string;
+  recommendations: string | null;
+  created_by: string;
+  created_at: Instant;
+  elapsed_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -110,4 +129,5 @@ export interface Database {
   ledger_events: LedgerEventsTable;
   lots: LotsTable;
   round_sales: RoundSalesTable;
+  simulation_runs: SimulationRunsTable;
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_ledger.js';
+import * as m0003 from './0003_simulations.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -9,6 +10,7 @@ import * as m0002 from './0002_ledger.js';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_ledger': m0002,
+  '0003_simulations': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

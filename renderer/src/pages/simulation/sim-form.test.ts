@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { preset2022 } from '../../../../shared/simulation/params.js';
+import { formFromParams, paramsFromForm } from './sim-form.js';
+
+describe('simulation form', () => {
+  it('round-trips the 2022 preset', () => {
+    const form = formFromParams(preset2022());
+    expect(form.visitors).toBe('700,000');
+    expect(form.timeoutMinutes).toBe('10');
+    expect(form.preOpenPct).toBe('30');
+    expect(paramsFromForm(form)).toEqual({ params: preset2022(), issues: [] });
+  });
+
+  it('reads blanks as no limit and percents as shares', () => {
+    const form = { ...formFromParams(preset2022()), timeoutMinutes: '', maxConnections: ' ', failurePct: '2.5%' };
+    const { params } = paramsFromForm(form);
+    expect(params?.session.timeoutMinutes).toBeNull();
+    expect(params?.capacity.maxConnections).toBeNull();
+    expect(params?.checkout.failureRate).toBe(0.025);
+  });
+
+  it('names each field it cannot read, and each value out of range', () => {
+    expect(paramsFromForm({ ...formFromParams(preset2022()), visitors: 'many', stock: '12.5억' }).issues.map((i) => i.path)).toEqual(['visitors', 'sale.stock']);
+    const range = paramsFromForm({ ...formFromParams(preset2022()), visitors: '30,000,000', failurePct: '100' });
+    expect(range.params).toBeNull();
+    expect(range.issues.map((i) => i.path).sort()).toEqual(['checkout.failureRate', 'visitors']);
+    expect(range.issues.every((i) => i.code === 'simulation.outOfRange')).toBe(true);
+  });
+
+  it('reads birth-year slots as share@minute', () => {
+    const { params } = paramsFromForm({ ...formFromParams(preset2022()), order: 'birth_year', slots: '50@0, 50%@240' });
+    expect(params?.waitingRoom.slots).toEqual([{ share: 0.5, startMinute: 0 }, { share: 0.5, startMinute: 240 }]);
+    expect(paramsFromForm({ ...formFromParams(preset2022()), order: 'birth_year', slots: 'odd years' }).issues[0]?.code).toBe('simulation.badSlots');
+  });
+});

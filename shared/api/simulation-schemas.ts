@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { recommendationsSchema } from '../simulation/recommend.js';
+import { simParamsSchema } from '../simulation/params.js';
+import { simResultSchema } from '../simulation/result.js';
+import { JOB_STATES } from './job-states.js';
+import { ERROR_CODES } from '../common/errors.js';
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.enum(JOB_STATES),
+  progress: z.number(),
+  phase: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z
+    .object({ code: z.enum(ERROR_CODES), key: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })
+    .nullable(),
+  result: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
+});
+export type JobViewOutput = z.infer<typeof jobViewSchema>;
+
+export const simRunSummarySchema = z.object({
+  id: z.string(),
+  roundId: z.string(),
+  roundVersion: z.number(),
+  label: z.string(),
+  parentId: z.string().nullable(),
+  backingKey: z.string().nullable(),
+  createdAt: z.string(),
+  createdByName: z.string(),
+  seed: z.number(),
+  visitors: z.number(),
+  soldOutMinute: z.number().nullable(),
+  buyers: z.number(),
+  amountSold: z.number(),
+  logouts: z.number(),
+  requeues: z.number(),
+  waitedForNothing: z.number(),
+  personHoursLost: z.number(),
+  peakConnections: z.number(),
+  peakActive: z.number(),
+  sessionTimeoutMinutes: z.number().nullable(),
+  sessionPolicy: z.string(),
+  admissionPerMinute: z.number().nullable(),
+  stockCutoff: z.boolean(),
+  elapsedMs: z.number(),
+  hasRecommendations: z.boolean(),
+});
+export type SimRunSummary = z.infer<typeof simRunSummarySchema>;
+
+export const simRunSchema = simRunSummarySchema.extend({
+  params: simParamsSchema,
+  result: simResultSchema,
+  recommendations: recommendationsSchema.nullable(),
+  backing: z.array(simRunSummarySchema),
+});
+export type SimRun = z.infer<typeof simRunSchema>;

@@ -1,0 +1,166 @@
+import PDFDocument from 'pdfkit';
+import type { SimRun } from '../../api/simulation-schemas.js';
+import { AppError } from '../../common/errors.js';
+import { formatWon } from '../../common/money.js';
+import { formatSeoul } from '../../common/time.js';
+import { translate, type Lang } from '../../i18n/index.js';
+import { metrics, runTitle } from '../../simulation/metrics.js';
+import type { ReportFonts } from './fonts.js';
+
+export interface ChartImage {
+  title: string;
+  /** PNG bytes. */
+  png: Buffer;
+}
+
+export interface SimulationReport {
+  roundName: string;
+  runs: SimRun[];
+  charts: ChartImage[];
+  lang: Lang;
+  generatedAt: Date;
+  author: string;
+}
+
+const GREY = '#5f6b7a';
+const LINE = '#dfe3ea';
+
+/** Key parameters as label/value rows, so a reader can reproduce the run. */
+function parameterRows(run: SimRun, lang: Lang): [string, string][] {
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const n = (v: number | null) => (v === null ? t('simulation.unlimited') : new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(v));
+  const p = run.params;
+  return [
+    [t('simulation.seed'), String(p.seed)],
+    [t('simulation.visitors'), n(p.visitors)],
+    [t('simulation.curve'), t(`simulation.curve_${p.arrival.curve}`)],
+    [t('simulation.preOpenPct'), `${Math.round(p.arrival.preOpenShare * 100)}%`],
+    [t('simulation.stock'), formatWon(p.sale.stock)],
+    [t('simulation.limit'), formatWon(p.purchase.limit)],
+    [t('simulation.admissionPerMinute'), n(p.waitingRoom.admissionPerMinute)],
+    [t('simulation.maxActiveSessions'), n(p.waitingRoom.maxActiveSessions)],
+    [t('simulation.order'), t(`simulation.order_${p.waitingRoom.order}`)],
+    [t('simulation.stockCutoff'), p.waitingRoom.stockCutoff ? t('common.yes') : t('common.no')],
+    [t('simulation.timeoutMinutes'), n(p.session.timeoutMinutes)],
+    [t('simulation.policy'), t(`simulation.policy_${p.session.policy}`)],
+    [t('simulation.returnPct'), `${Math.round(p.returns.probability * 100)}%`],
+    [t('simulation.patience'), `${t(`simulation.patience_${p.patience.kind}`)}${p.patience.kind === 'none' ? '' : ` (${p.patience.meanMinutes})`}`],
+    [t('simulation.checkoutSeconds'), `${p.checkout.meanSeconds} (${t(`simulation.dist_${p.checkout.distribution}`)})`],
+    [t('simulation.failurePct'), `${Math.round(p.checkout.failureRate * 1000) / 10}%`],
+    [t('simulation.maxConnections'), n(p.capacity.maxConnections)],
+  ];
+}
+
+function recommendationLines(run: SimRun, lang: Lang): string[] {
+  const r = run.recommendations;
+  if (!r) return [];
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const n = (v: number) => new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(v);
+  const cap = r.capacity === null ? t('simulation.unlimited') : n(r.capacity);
+  const m = (v: number | null) => (v === null ? '—' : String(Math.round(v * 10) / 10));
+  const a = r.admission;
+  return [
+    t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) }),
+    a.feasible
+      ? t('simulation.recAdmission', { target: r.targetSellOutMinutes, rate: n(a.perMinute), soldOut: m(a.sellOutMinute), peak: n(a.peakActive), capacity: cap })
+      : a.reason === 'capacity'
+        ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
+        : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
+    t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWon(r.cutoff.amountSoldWith) }),
+  ];
+}
+
+/**
+ * A PDF of one run, or two side by side: what was assumed, what happened,
+ * what to change, and the charts as the console drew them.
+ */
+export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts): Promise<Buffer> {
+  const { lang, runs } = report;
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${t('simulation.reportTitle')} — ${report.roundName}`, Author: report.author } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - 80;
+  doc.font('bold').fontSize(18).text(t('simulation.reportTitle'));
+  doc.moveDown(0.3);
+  doc.font('body').fontSize(10).fillColor(GREY);
+  doc.text(`${t('simulation.reportRound')}: ${report.roundName}`);
+  doc.text(`${t('simulation.reportGenerated')}: ${formatSeoul(report.generatedAt.toISOString(), lang)} KST · ${report.author}`);
+  doc.fillColor('black').moveDown(0.8);
+
+  const cell = { padding: [4, 6, 4, 6] as [number, number, number, number], border: { bottom: 0.5 }, borderColor: { bottom: LINE } };
+
+  // Results: one column per run.
+  doc.font('bold').fontSize(12).text(t('simulation.results'));
+  doc.moveDown(0.3);
+  const shown = metrics(t, lang);
+  doc.font('body').fontSize(9);
+  doc.table({
+    defaultStyle: cell,
+    columnStyles: runs.length === 1 ? [200, '*'] : [170, '*', '*'],
+    data: [
+      [{ text: t('simulation.metric'), font: { src: 'bold' } }, ...runs.map((r) => ({ text: runTitle(t, r), font: { src: 'bold' } }))],
+      ...shown.map((m) => [m.label, ...runs.map((r) => ({ text: m.format(m.value(r.result)), align: { x: 'right' as const } }))]),
+    ],
+  });
+  doc.moveDown(0.8);
+
+  for (const run of runs) {
+    const lines = recommendationLines(run, lang);
+    if (lines.length === 0) continue;
+    doc.font('bold').fontSize(12).text(`${t('simulation.recommendations')}${runs.length > 1 ? ` — ${runTitle(t, run)}` : ''}`);
+    doc.moveDown(0.3);
+    doc.font('body').fontSize(9.5);
+    for (const line of lines) doc.text(`• ${line}`, { width });
+    doc.moveDown(0.8);
+  }
+
+  // Parameters, so the reader can reproduce each run.
+  doc.font('bold').fontSize(12).text(t('simulation.reportParams'));
+  doc.moveDown(0.3);
+  doc.font('body').fontSize(9);
+  const rows = runs.map((r) => parameterRows(r, lang));
+  doc.table({
+    defaultStyle: cell,
+    columnStyles: runs.length === 1 ? [200, '*'] : [170, '*', '*'],
+    data: rows[0]!.map(([label], i) => [label, ...rows.map((r) => r[i]![1])]),
+  });
+
+  // Charts, two to a row.
+  if (report.charts.length > 0) {
+    doc.addPage();
+    const gap = 12;
+    const w = (width - gap) / 2;
+    const h = w * 0.62;
+    let x = 40;
+    let y = 40;
+    for (const [i, chart] of report.charts.entries()) {
+      if (y + h + 20 > doc.page.height - 40) {
+        doc.addPage();
+        y = 40;
+      }
+      doc.font('bold').fontSize(9).text(chart.title, x, y, { width: w });
+      try {
+        doc.image(chart.png, x, y + 14, { fit: [w, h] });
+      } catch {
+        // A PNG signature on bytes that do not decode: the caller sent a broken image.
+        throw new AppError('invalid_input', 'simulation.chartsMissing', { title: chart.title });
+      }
+      if (i % 2 === 0) x += w + gap;
+      else {
+        x = 40;
+        y += h + 28;
+      }
+    }
+  }
+
+  doc.end();
+  return done;
+}

@@ -1,0 +1,47 @@
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate, SimulationCancelled } from '../../simulation/engine.js';
+import { preset2022 } from '../../simulation/params.js';
+import { WorkerSimRunner } from './sim-runner.js';
+
+let dir: string;
+let workerFile: string;
+
+beforeAll(async () => {
+  // The worker as the app ships it: bundled to one CommonJS file.
+  dir = mkdtempSync(join(tmpdir(), 'ic-simworker-'));
+  workerFile = join(dir, 'sim-worker.cjs');
+  await build({ entryPoints: ['shared/node/simulation/sim-worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: workerFile, logLevel: 'silent' });
+}, 30_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('worker simulation runner', () => {
+  it('runs in a worker thread with progress, giving the same result as in process', async () => {
+    const params = { ...preset2022(), visitors: 200_000 };
+    const progress: number[] = [];
+    const fromWorker = await new WorkerSimRunner(workerFile).run(params, (f) => progress.push(f), new AbortController().signal);
+    const inProcess = simulate(params);
+    expect({ ...fromWorker, elapsedMs: 0 }).toEqual({ ...inProcess, elapsedMs: 0 });
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.at(-1)).toBe(1);
+  });
+
+  it('stops a long run at once when cancelled', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = new WorkerSimRunner(workerFile).run({ ...preset2022(), visitors: 20_000_000 }, () => {}, controller.signal);
+    setTimeout(() => controller.abort(), 200);
+    await expect(run).rejects.toBeInstanceOf(SimulationCancelled);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('runs two replications at once and queues the third', async () => {
+    const runner = new WorkerSimRunner(workerFile, 2);
+    const seeds = [1, 2, 3];
+    const results = await Promise.all(seeds.map((seed) => runner.run({ ...preset2022(), visitors: 50_000, seed }, () => {}, new AbortController().signal)));
+    expect(new Set(results.map((r) => r.waitBuyers.meanMinutes)).size).toBe(3);
+  });
+});
