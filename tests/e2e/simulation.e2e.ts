@@ -79,6 +79,17 @@ describe('demand simulation, end to end in Chromium', () => {
     await page.getByLabel('방문자 수').fill('700,000');
   });
 
+  it('cancels a run in progress, saving nothing', async () => {
+    const before = await page.locator('[data-testid="runs"] tbody tr').count();
+    await page.getByLabel('실행 이름').fill('취소할 실행');
+    await page.getByRole('button', { name: '실행', exact: true }).click();
+    await page.getByTestId('sim-progress').waitFor();
+    await page.getByRole('button', { name: '취소' }).click();
+    await page.getByText('시뮬레이션을 취소했습니다').waitFor();
+    await page.getByRole('button', { name: '실행', exact: true }).waitFor();
+    await expect(page.locator('[data-testid="runs"] tbody tr').count()).resolves.toBe(before);
+  });
+
   it('compares with a 60-minute session: logouts fall to zero', async () => {
     await page.getByLabel('실행 이름').fill('세션 60분');
     await page.getByLabel('세션 유지 시간 (분)').fill('60');
