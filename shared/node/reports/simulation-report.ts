@@ -95,7 +95,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
   doc.text(`${t('simulation.reportGenerated')}: ${formatSeoul(report.generatedAt.toISOString(), lang)} KST · ${report.author}`);
   doc.fillColor('black').moveDown(0.8);
 
-  const cell = { padding: [4, 6, 4, 6] as [number, number, number, number], border: { bottom: 0.5 }, borderColor: { bottom: LINE } };
+  const cell = { padding: [4, 6, 4, 6] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: LINE };
 
   // Results: one column per run.
   doc.font('bold').fontSize(12).text(t('simulation.results'));
