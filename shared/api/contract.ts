@@ -5,6 +5,7 @@ import { roundSpecSchema } from '../rounds/spec.js';
 import { simParamsSchema } from '../simulation/params.js';
 import { LANGUAGES } from '../i18n/index.js';
 import { jobViewSchema, simRunSchema, simRunSummarySchema } from './simulation-schemas.js';
+import { ledgerQuerySchema, ledgerRowSchema, ledgerTotalsSchema, lotDetailSchema, outboxItemSchema, syncStatusSchema } from './sync-schemas.js';
 import { ROUND_ACTIONS } from '../rounds/lifecycle.js';
 import {
   auditEntrySchema,
@@ -144,6 +145,34 @@ export const contract = {
 
   'jobs.get': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
   'jobs.cancel': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
+
+  'sync.status': proc({ input: empty, output: syncStatusSchema, access: ALL_ROLES }),
+  'sync.connect': proc({
+    input: z
+      .object({
+        serverUrl: z.url({ protocol: /^https?$/, message: 'expected an http(s) address' }).max(300),
+        username: z.string().trim().toLowerCase().min(1).max(64),
+        password: z.string().min(1).max(200),
+      })
+      .strict(),
+    output: syncStatusSchema,
+    access: ADMIN,
+  }),
+  'sync.disconnect': proc({ input: empty, output: syncStatusSchema, access: ADMIN }),
+  'sync.run': proc({ input: empty, output: jobViewSchema, access: ALL_ROLES }),
+  'sync.outbox': proc({ input: z.object({ limit: z.int().min(1).max(1_000).default(200) }).strict(), output: z.array(outboxItemSchema), access: ALL_ROLES }),
+  'sync.retry': proc({ input: z.object({ commandId: idSchema }).strict(), output: outboxItemSchema, access: ALL_ROLES }),
+  'sync.findDivergence': proc({ input: empty, output: z.object({ seq: z.number().nullable() }), access: ADMIN }),
+  'sync.repair': proc({ input: z.object({ fromSeq: z.int().min(1) }).strict(), output: jobViewSchema, access: ADMIN }),
+
+  'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: ALL_ROLES }),
+  'ledger.totals': proc({ input: z.object({ roundId: idSchema }).strict(), output: ledgerTotalsSchema, access: ALL_ROLES }),
+  'ledger.lot': proc({ input: z.object({ lotId: idSchema }).strict(), output: lotDetailSchema, access: ALL_ROLES }),
+  'refunds.request': proc({
+    input: z.object({ lotId: idSchema }).strict(),
+    output: z.object({ commandId: z.string(), kind: z.enum(['cancel', 'refund']), amount: z.number() }),
+    access: ['admin', 'official', 'clerk'],
+  }),
 
   'audit.list': proc({
     input: z.object({ limit: z.int().min(1).max(1000).default(200), beforeSeq: z.int().min(1).optional() }).strict(),

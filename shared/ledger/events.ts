@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isIsoInstant } from '../common/time.js';
 import { PAYMENT_METHODS } from '../rounds/spec.js';
 
 const id = z.string().min(1).max(64);
-const instant = z.string().refine(isIsoInstant, { message: 'expected an ISO-8601 instant with offset' });
+// A discriminated union of plain schemas (no refinements) checks a sync page at about a microsecond an event.
+const instant = z.iso.datetime({ offset: true });
 const won = z.int().min(0);
 
 const base = {

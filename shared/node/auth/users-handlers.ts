@@ -4,7 +4,7 @@ import type { Role } from '../../common/roles.js';
 import { appendAudit } from '../audit/chain.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { hashPassword } from './password.js';
-import { toUser } from './users-repo.js';
+import { SERVER_USER_ID, toUser } from './users-repo.js';
 
 /** A clerk is bound to exactly one district; nobody else is bound to any. */
 function checkDistrictBinding(role: Role, districtCode: string | null): void {
@@ -18,7 +18,7 @@ function checkDistrictBinding(role: Role, districtCode: string | null): void {
 
 export const usersHandlers: HandlersFor<'users'> = {
   'users.list': async (_input, { deps }) => {
-    const rows = await deps.db.selectFrom('users').selectAll().orderBy('username').execute();
+    const rows = await deps.db.selectFrom('users').selectAll().where('id', '!=', SERVER_USER_ID).orderBy('username').execute();
     return rows.map(toUser);
   },
 
@@ -61,7 +61,7 @@ export const usersHandlers: HandlersFor<'users'> = {
     const { db, now, sessions } = ctx.deps;
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const updated = await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).executeTakeFirst();
+      const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
       if (!row) throw new AppError('not_found', 'errors.userNotFound');
       const role = input.role ?? row.role;
       const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'clerk' ? row.district_code : null;

@@ -22,7 +22,11 @@ export async function loadSessionUser(db: Kysely<Database>, id: string): Promise
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code };
 }
 
+/** Owns rounds and versions that arrived from the server (migration 0004); it cannot sign in. */
+export const SERVER_USER_ID = 'server';
+
+/** People, not counting the server's placeholder. */
 export async function countUsers(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '!=', SERVER_USER_ID).executeTakeFirstOrThrow();
   return Number(r.n);
 }

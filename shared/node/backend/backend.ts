@@ -3,6 +3,7 @@ import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessio
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
+import { SyncService } from '../sync/sync-service.js';
 import type { BackendDeps } from './context.js';
 import { createDispatcher, type DispatchOptions, type Invoke } from './dispatch.js';
 import { handlers } from './handlers.js';
@@ -41,6 +42,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     throttle: new SignInThrottle(ms),
     jobs: new JobRegistry(now, log),
     simulations: options.simWorkerFile ? new WorkerSimRunner(options.simWorkerFile) : new InProcessSimRunner(),
+    sync: new SyncService(ledger.db, ledger.sqlite, now),
     log,
   };
   return {

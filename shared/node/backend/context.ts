@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { SessionStore, SessionUser, SignInThrottle } from '../auth/sessions.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { SimRunner } from '../simulation/sim-runner.js';
+import type { SyncService } from '../sync/sync-service.js';
 
 /** What every handler can reach: the database, the clock and the session stores. */
 export interface BackendDeps {
@@ -14,6 +15,7 @@ export interface BackendDeps {
   jobs: JobRegistry;
   /** Runs simulations: worker threads in the app, the calling thread in tests. */
   simulations: SimRunner;
+  sync: SyncService;
   log: (message: string, extra?: unknown) => void;
 }
 

@@ -3,6 +3,9 @@ import { authHandlers, setupHandlers } from '../auth/auth-handlers.js';
 import { usersHandlers } from '../auth/users-handlers.js';
 import { roundsHandlers } from '../rounds/rounds-handlers.js';
 import { jobHandlers, simulationHandlers } from '../simulation/simulation-handlers.js';
+import { ledgerHandlers } from '../ledger/ledger-handlers.js';
+import { refundHandlers } from '../refunds/refund-handlers.js';
+import { syncHandlers } from '../sync/sync-handlers.js';
 import type { HandlerMap } from './context.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -13,5 +16,8 @@ export const handlers: HandlerMap = {
   ...roundsHandlers,
   ...simulationHandlers,
   ...jobHandlers,
+  ...syncHandlers,
+  ...ledgerHandlers,
+  ...refundHandlers,
   ...auditHandlers,
 };

@@ -67,8 +67,10 @@ export interface LedgerEventsTable {
   amount: number;
   payment_method: string;
   occurred_at: Instant;
-  /** The event as JSON, exactly as received. */
+  /** The event as JSON, exactly as received (and, when synced, as hashed). */
   payload: string;
+  /** The server's chain hash at this sequence; null for events recorded before sync. */
+  hash: string | null;
 }
 
 /** Derived from ledger_events; rebuilt by folding them. */
@@ -121,6 +123,57 @@ export interface SimulationRunsTable {
   elapsed_ms: number;
 }
 
+export interface RoundPublicationsTable {
+  seq: number;
+  event_id: string;
+  round_id: string;
+  version: number;
+  published_by: string;
+  payload: string;
+  hash: string;
+}
+
+export interface SyncRepairTable {
+  id: number;
+}
+
+export interface SyncStateTable {
+  id: number;
+  server_url: string | null;
+  username: string | null;
+  token: string | null;
+  /** JSON of the server's answer to sign-in: who this console acts as. */
+  server_user: string | null;
+  last_seq: number;
+  last_hash: string;
+  head_seq: number;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  /** JSON ErrorPayload of the last failure, cleared by the next success. */
+  last_error: string | null;
+  chain_status: 'unchecked' | 'ok' | 'mismatch';
+  mismatch_seq: number | null;
+}
+
+export interface OutboxTable {
+  command_id: string;
+  type: string;
+  /** The command as sent (JSON). */
+  payload: string;
+  round_id: string | null;
+  lot_id: string | null;
+  created_at: string;
+  created_by: string;
+  state: 'pending' | 'accepted' | 'rejected';
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  reason_key: string | null;
+  reason_params: string | null;
+  server_seq: number | null;
+  resolved_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -130,4 +183,8 @@ export interface Database {
   lots: LotsTable;
   round_sales: RoundSalesTable;
   simulation_runs: SimulationRunsTable;
+  round_publications: RoundPublicationsTable;
+  sync_repair: SyncRepairTable;
+  sync_state: SyncStateTable;
+  outbox: OutboxTable;
 }

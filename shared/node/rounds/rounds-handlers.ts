@@ -11,6 +11,7 @@ import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database } from '../db/schema.js';
 import { soldByRound } from '../ledger/sales.js';
 import { findRound, selectRoundsWithSpec, toRoundWithSpec, type RoundWithSpec } from './rounds-repo.js';
+import { newCommandId } from '../sync/sync-service.js';
 
 /** Clerks see city-wide rounds and their own district's; everyone else sees all. */
 function visibleTo(user: SessionUser, spec: RoundSpec): boolean {
@@ -229,6 +230,8 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           .where('round_id', '=', round.id)
           .where('version', '=', round.currentVersion)
           .execute();
+        // The approved version becomes the record on the server at the next sync.
+        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion, spec: round.spec }, user.id);
       }
       await trx
         .updateTable('rounds')

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_ledger.js';
 import * as m0003 from './0003_simulations.js';
+import * as m0004 from './0004_sync.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -11,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_ledger': m0002,
   '0003_simulations': m0003,
+  '0004_sync': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,200 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { DISTRICT_CODES } from '../shared/common/districts.js';
+import { ROLES } from '../shared/common/roles.js';
+import { translate } from '../shared/i18n/index.js';
+import { commandSchema, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
+import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
+import { CommandIdReused, runCommand } from './commands/commands.js';
+import type { ServerDatabase } from './db/schema.js';
+import { playSale } from './feed/sale-feed.js';
+
+export interface ServerOptions {
+  db: Kysely<ServerDatabase>;
+  now?: () => Date;
+  log?: (message: string, extra?: unknown) => void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly key: string,
+    readonly params?: Record<string, string | number>,
+  ) {
+    super(key);
+  }
+}
+
+const signInSchema = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+const userSchema = z
+  .object({
+    username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,32}$/),
+    displayName: z.string().trim().min(1).max(60),
+    password: z.string().min(10).max(200),
+    role: z.enum(ROLES),
+    districtCode: z.enum(DISTRICT_CODES).nullable(),
+  })
+  .strict();
+const feedSchema = z
+  .object({
+    roundId: z.string().min(1).max(64),
+    purchases: z.int().min(1).max(5_000_000),
+    seed: z.int().min(0).default(1),
+    usesShare: z.number().min(0).max(1).default(0.3),
+    fullLimitShare: z.number().min(0).max(1).default(0.8),
+  })
+  .strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const detail = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new HttpError(400, 'errors.invalid_input', { detail });
+  }
+  return r.data;
+}
+
+/**
+ * The central server: the record of every event, the judge of every command,
+ * and the source every console pulls from. One Fastify app over Kysely, the
+ * same whether the database is PostgreSQL or the embedded PGlite.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((m: string, e?: unknown) => console.error(`[server] ${m}`, e ?? ''));
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.status).send({ error: { key: error.key, message: translate('en', error.key, error.params), ...(error.params ? { params: error.params } : {}) } });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: { key: 'errors.invalid_input', message: error.message } });
+    }
+    log('request failed', error);
+    return reply.code(500).send({ error: { key: 'errors.internal', message: 'internal error' } });
+  });
+
+  async function authenticate(req: FastifyRequest): Promise<ServerUser> {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const user = token ? await userForToken(db, token, now()) : null;
+    if (!user) throw new HttpError(401, 'errors.unauthenticated');
+    return user;
+  }
+
+  function require(user: ServerUser, roles: readonly string[]): void {
+    if (!roles.includes(user.role)) throw new HttpError(403, 'errors.forbidden');
+  }
+
+  async function head(): Promise<{ seq: number; hash: string }> {
+    const r = await db.selectFrom('log_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return { seq: Number(r.seq), hash: r.hash };
+  }
+
+  app.post('/api/auth/sign-in', async (req) => {
+    const body = parse(signInSchema, req.body);
+    const result = await signIn(db, body.username, body.password, now());
+    if (!result) throw new HttpError(401, 'errors.badCredentials');
+    return result;
+  });
+
+  app.get('/api/me', async (req) => authenticate(req));
+
+  app.post('/api/users', async (req) => {
+    require(await authenticate(req), ['admin']);
+    const body = parse(userSchema, req.body);
+    if ((body.role === 'clerk') !== (body.districtCode !== null)) throw new HttpError(400, body.role === 'clerk' ? 'errors.clerkNeedsDistrict' : 'errors.districtOnlyForClerk');
+    const taken = await db.selectFrom('users').select('id').where('username', '=', body.username).executeTakeFirst();
+    if (taken) throw new HttpError(409, 'errors.usernameTaken', { username: body.username });
+    return createUser(db, body);
+  });
+
+  app.get('/api/head', async (req) => {
+    await authenticate(req);
+    return head();
+  });
+
+  /** The chain hash at a sequence number: two copies agree up to there iff these match. */
+  app.get('/api/chain', async (req) => {
+    await authenticate(req);
+    const seq = parse(z.coerce.number().int().min(0), (req.query as Record<string, unknown>).seq);
+    if (seq === 0) return { seq: 0, hash: '0'.repeat(64) };
+    const row = await db.selectFrom('events').select(['seq', 'hash']).where('seq', '=', String(seq)).executeTakeFirst();
+    if (!row) throw new HttpError(404, 'sync.noSuchSeq', { seq });
+    return { seq: Number(row.seq), hash: row.hash };
+  });
+
+  /**
+   * Events after a sequence number, as NDJSON: a header line with the head,
+   * then one line per event, `seq<TAB>hash<TAB>canonical event JSON`. The event
+   * text is sent exactly as stored and hashed, so a console checks the chain on
+   * the bytes it received.
+   */
+  app.get('/api/events', async (req: FastifyRequest, reply: FastifyReply) => {
+    await authenticate(req);
+    const q = req.query as Record<string, unknown>;
+    const after = parse(z.coerce.number().int().min(0), q.after ?? 0);
+    const limit = parse(z.coerce.number().int().min(1).max(MAX_PAGE), q.limit ?? 5_000);
+    const h = await head();
+    const rows = await sql<{ seq: number; hash: string; payload: string }>`
+      select seq, hash, payload from events where seq > ${after} and seq <= ${h.seq} order by seq limit ${limit}`.execute(db);
+    const lines = [JSON.stringify({ head: h, after, count: rows.rows.length })];
+    for (const r of rows.rows) lines.push(`${Number(r.seq)}\t${r.hash}\t${r.payload}`);
+    return reply.type('application/x-ndjson; charset=utf-8').send(lines.join('\n') + '\n');
+  });
+
+  app.post('/api/commands', async (req, reply) => {
+    const user = await authenticate(req);
+    const cmd = parse(commandSchema, req.body);
+    try {
+      return await runCommand(db, cmd, user, now());
+    } catch (e) {
+      if (e instanceof CommandIdReused) return reply.code(409).send({ error: { key: 'sync.commandIdReused', message: e.message } });
+      throw e;
+    }
+  });
+
+  app.get('/api/rounds/:id/totals', async (req): Promise<RoundTotals> => {
+    await authenticate(req);
+    const roundId = parse(z.string().min(1).max(64), (req.params as Record<string, unknown>).id);
+    // Totals and the head read in one snapshot, so they describe the same point of the log.
+    return db.transaction().execute(async (trx) => {
+      await sql`set transaction isolation level repeatable read`.execute(trx);
+      const h = await trx.selectFrom('log_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
+      const r = await sql<{ purchases: number; face: number; paid: number; used: number; cancelled: number; refunded: number }>`
+        select count(*) as purchases, coalesce(sum(face), 0) as face, coalesce(sum(paid), 0) as paid, coalesce(sum(used), 0) as used,
+               count(*) filter (where status = 'cancelled') as cancelled, coalesce(sum(refunded), 0) as refunded
+        from lots where round_id = ${roundId}`.execute(trx);
+      const t = r.rows[0]!;
+      return {
+        roundId,
+        throughSeq: Number(h.seq),
+        purchases: Number(t.purchases),
+        faceSold: Number(t.face),
+        paid: Number(t.paid),
+        used: Number(t.used),
+        cancelled: Number(t.cancelled),
+        refundedAmount: Number(t.refunded),
+      };
+    });
+  });
+
+  /** Development and demos: play a sale into the log. */
+  app.post('/api/feed/sale', async (req) => {
+    const user = await authenticate(req);
+    require(user, ['admin']);
+    const body = parse(feedSchema, req.body);
+    try {
+      return await playSale(db, { ...body, recordedBy: `feed:${user.username}` });
+    } catch (e) {
+      if (e instanceof Error && /not published/.test(e.message)) throw new HttpError(404, 'sync.roundNotPublished', { roundId: body.roundId });
+      throw e;
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_log.js';
+
+/** Listed statically, as the console's are. */
+export const SERVER_MIGRATIONS: Record<string, Migration> = {
+  '0001_log': m0001,
+};
+
+export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

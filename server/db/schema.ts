@@ -1,0 +1,100 @@
+import type { Generated } from 'kysely';
+
+/** The central server's tables. Money is bigint won in Postgres, read back as numbers (safe below 2^53). */
+export interface ServerUsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: 'admin' | 'official' | 'clerk' | 'analyst';
+  district_code: string | null;
+  disabled: boolean;
+  created_at: Generated<Date>;
+}
+
+export interface ServerSessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/** One row: the last sequence number and chain hash. Locked by every append, which serialises them. */
+export interface LogHeadTable {
+  id: number;
+  seq: string;
+  hash: string;
+}
+
+/** The record: append-only, gapless sequence, each row chained to the one before. */
+export interface EventsTable {
+  seq: string;
+  event_id: string;
+  type: string;
+  round_id: string | null;
+  lot_id: string | null;
+  district_code: string | null;
+  /** Canonical JSON, exactly what was hashed. */
+  payload: string;
+  hash: string;
+  recorded_at: Date;
+  recorded_by: string;
+}
+
+export interface PublishedRoundsTable {
+  round_id: string;
+  version: number;
+  spec: string;
+  seq: string;
+}
+
+export interface ServerLotsTable {
+  lot_id: string;
+  round_id: string;
+  buyer_id: string;
+  holder_id: string;
+  scope: string;
+  district_code: string;
+  payment_method: string;
+  face: string;
+  paid: string;
+  discount_bp: number;
+  purchased_at: string;
+  month: string;
+  expires_at: string;
+  used: string;
+  refunded: string;
+  status: 'active' | 'cancelled' | 'refunded';
+  gifted: boolean;
+  gift_month: string | null;
+}
+
+export interface ServerRoundSalesTable {
+  round_id: string;
+  sold_face: string;
+  lot_count: string;
+}
+
+/** Every command ever received, so a replay gets the same answer and has no second effect. */
+export interface CommandsTable {
+  command_id: string;
+  user_id: string;
+  type: string;
+  request: string;
+  status: 'accepted' | 'rejected';
+  reason_key: string | null;
+  reason_params: string | null;
+  seq: string | null;
+  created_at: Date;
+}
+
+export interface ServerDatabase {
+  users: ServerUsersTable;
+  sessions: ServerSessionsTable;
+  log_head: LogHeadTable;
+  events: EventsTable;
+  published_rounds: PublishedRoundsTable;
+  lots: ServerLotsTable;
+  round_sales: ServerRoundSalesTable;
+  commands: CommandsTable;
+}

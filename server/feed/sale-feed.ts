@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { DISTRICT_CODES } from '../../shared/common/districts.js';
+import { basisPointsOf, SALE_UNIT } from '../../shared/common/money.js';
+import { seoulMonthKey } from '../../shared/common/time.js';
+import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
+import { limitScope, newLot } from '../../shared/ledger/rules.js';
+import { streams } from '../../shared/simulation/random.js';
+import type { ServerDatabase } from '../db/schema.js';
+import { lockHead, writeEvents } from '../log/append.js';
+import { insertLots, publishedSpec, type NewLot } from '../log/state.js';
+
+export interface SaleFeedOptions {
+  roundId: string;
+  /** How many purchases to play; fewer if the stock runs out first. */
+  purchases: number;
+  seed: number;
+  /** Share of lots that are then spent at merchants (60–100% of face), so refunds have something to act on. */
+  usesShare: number;
+  /** Share of buyers who take their whole monthly limit; the rest buy less. */
+  fullLimitShare: number;
+  recordedBy: string;
+  batchSize?: number;
+}
+
+export interface SaleFeedResult {
+  purchases: number;
+  uses: number;
+  faceSold: number;
+  soldOut: boolean;
+  head: { seq: number; hash: string };
+}
+
+/**
+ * Plays a sale into the log for development and demos: purchases by new
+ * buyers, each within the round's limits, until the count or the stock runs
+ * out, appended in large batches. Every purchase satisfies the same rules a
+ * console's would; the feed keeps the running totals in memory rather than
+ * asking the database per purchase.
+ */
+export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, onProgress?: (done: number) => void): Promise<SaleFeedResult> {
+  const published = await publishedSpec(db as never, o.roundId);
+  if (!published) throw new Error(`round ${o.roundId} is not published`);
+  const spec = published.spec;
+  const scope = limitScope(spec);
+  const rs = streams(o.seed);
+  const feedId = randomUUID().slice(0, 8);
+  const limitUnits = Math.floor(spec.perPersonMonthlyLimit / SALE_UNIT);
+  const methods = spec.paymentMethods;
+  const districts = spec.kind === 'district' && spec.districtCode ? [spec.districtCode] : DISTRICT_CODES;
+  const opens = Date.parse(spec.opensAt);
+  const span = Math.max(60_000, Date.parse(spec.closesAt) - opens);
+  const batchSize = o.batchSize ?? 10_000;
+
+  const soldRow = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
+  let sold = Number(soldRow?.sold_face ?? 0);
+  let made = 0;
+  let uses = 0;
+  let faceSold = 0;
+  let head = { seq: 0, hash: '' };
+  let t = opens;
+  const gap = span / Math.max(1, o.purchases);
+
+  while (made < o.purchases && sold < spec.totalAmount) {
+    const events: LedgerEvent[] = [];
+    const lots: NewLot[] = [];
+    let batchFace = 0;
+    for (let k = 0; k < batchSize && made < o.purchases && sold < spec.totalAmount; k++) {
+      const want = limitUnits <= 1 || rs.amounts.uniform() < o.fullLimitShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
+      const face = Math.min(want * SALE_UNIT, spec.totalAmount - sold);
+      t += rs.arrivals.exponential(gap);
+      const at = new Date(Math.min(t, opens + span - 1)).toISOString();
+      const n = made++;
+      const ev: PurchaseEvent = {
+        type: 'purchase',
+        eventId: `feed-${feedId}-p${n}`,
+        roundId: o.roundId,
+        lotId: `lot-${feedId}-${n}`,
+        at,
+        buyerId: `buyer-${feedId}-${n}`,
+        districtCode: districts[rs.order.below(districts.length)]!,
+        face,
+        paid: face - basisPointsOf(face, spec.discountBp),
+        paymentMethod: methods[rs.checkout.below(methods.length)]!,
+      };
+      events.push(ev);
+      const lot = newLot(ev, spec);
+      if (rs.failures.uniform() < o.usesShare) {
+        // Spent in whole thousands of won, between 60% and all of the face.
+        const amount = Math.max(1_000, Math.floor((face * (0.6 + 0.4 * rs.failures.uniform())) / 1_000) * 1_000);
+        events.push({ type: 'use', eventId: `feed-${feedId}-u${n}`, roundId: o.roundId, lotId: ev.lotId, at, amount, merchantDistrict: ev.districtCode });
+        lot.used = amount;
+        uses++;
+      }
+      lots.push({ lot, scope, month: seoulMonthKey(at) });
+      sold += face;
+      batchFace += face;
+    }
+    head = await db.transaction().execute(async (trx) => {
+      const h = await lockHead(trx);
+      // Re-read under the lock: a concurrent feed must not push the round past its stock.
+      const now = await trx.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
+      if (Number(now?.sold_face ?? 0) + batchFace > spec.totalAmount) throw new Error('another sale wrote to this round meanwhile; feed stopped before overselling');
+      const next = await writeEvents(trx, h, events, o.recordedBy, new Date());
+      await insertLots(trx, lots);
+      await sql`
+        insert into round_sales (round_id, sold_face, lot_count) values (${o.roundId}, ${batchFace}, ${lots.length})
+        on conflict (round_id) do update set sold_face = round_sales.sold_face + excluded.sold_face, lot_count = round_sales.lot_count + excluded.lot_count
+      `.execute(trx);
+      return next;
+    });
+    faceSold += batchFace;
+    onProgress?.(made);
+  }
+  return { purchases: made, uses, faceSold, soldOut: sold >= spec.totalAmount, head };
+}

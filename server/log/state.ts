@@ -1,0 +1,138 @@
+import { sql, type Transaction } from 'kysely';
+import { seoulMonthKey } from '../../shared/common/time.js';
+import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
+import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../shared/ledger/rules.js';
+import type { Verdict } from '../../shared/rounds/lifecycle.js';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
+import type { ServerDatabase, ServerLotsTable } from '../db/schema.js';
+
+type Trx = Transaction<ServerDatabase>;
+
+/** The version in effect for a round: the latest published. */
+export async function publishedSpec(trx: Trx, roundId: string): Promise<{ version: number; spec: RoundSpec } | undefined> {
+  const row = await trx.selectFrom('published_rounds').select(['version', 'spec']).where('round_id', '=', roundId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ? { version: row.version, spec: JSON.parse(row.spec) as RoundSpec } : undefined;
+}
+
+function toLot(r: ServerLotsTable): Lot {
+  return {
+    lotId: r.lot_id,
+    roundId: r.round_id,
+    buyerId: r.buyer_id,
+    holderId: r.holder_id,
+    districtCode: r.district_code,
+    paymentMethod: r.payment_method as Lot['paymentMethod'],
+    face: Number(r.face),
+    paid: Number(r.paid),
+    discountBp: r.discount_bp,
+    purchasedAt: r.purchased_at,
+    expiresAt: r.expires_at,
+    used: Number(r.used),
+    refunded: Number(r.refunded),
+    status: r.status,
+    gifted: r.gifted,
+  };
+}
+
+/** A lot, locked for the rest of the transaction. */
+export async function lockLot(trx: Trx, lotId: string): Promise<Lot | undefined> {
+  const r = await sql<ServerLotsTable>`select * from lots where lot_id = ${lotId} for update`.execute(trx);
+  return r.rows[0] ? toLot(r.rows[0]) : undefined;
+}
+
+const refuse = (key: string, params?: Record<string, string | number>): Verdict<never> => ({ ok: false, key, ...(params ? { params } : {}) });
+
+/**
+ * Checks one ledger event against the server's state with the same rules the
+ * consoles use, and applies it to the derived tables. The caller appends the
+ * event to the log in the same transaction.
+ */
+export async function applyLedgerEvent(trx: Trx, ev: LedgerEvent): Promise<Verdict<void>> {
+  const published = await publishedSpec(trx, ev.roundId);
+  if (!published) return refuse('ledger.roundNotApproved', { roundId: ev.roundId });
+  const spec = published.spec;
+  if (ev.type === 'purchase') return applyPurchase(trx, ev, spec);
+  const lot = await lockLot(trx, ev.lotId);
+  if (!lot) return refuse('ledger.unknownLot', { lotId: ev.lotId });
+  if (lot.roundId !== ev.roundId) return refuse('ledger.wrongRound', { lotId: ev.lotId });
+  let gift;
+  const scope = limitScope(spec);
+  if (ev.type === 'gift') {
+    const month = seoulMonthKey(ev.at);
+    const r = await sql<{ received: number; holding: number }>`
+      select
+        coalesce(sum(face) filter (where holder_id = ${ev.toBuyerId} and scope = ${scope} and gift_month = ${month} and gifted), 0) as received,
+        coalesce(sum(face - used) filter (where holder_id = ${ev.toBuyerId} and scope = ${scope} and status = 'active'), 0) as holding
+      from lots where holder_id = ${ev.toBuyerId}`.execute(trx);
+    gift = { recipientMonthReceived: Number(r.rows[0]?.received ?? 0), recipientHolding: Number(r.rows[0]?.holding ?? 0) };
+  }
+  const verdict = applyToLot(lot, ev, spec, gift);
+  if (!verdict.ok) return verdict;
+  const next = verdict.value;
+  await trx
+    .updateTable('lots')
+    .set({
+      holder_id: next.holderId,
+      used: String(next.used),
+      refunded: String(next.refunded),
+      status: next.status,
+      gifted: next.gifted,
+      ...(ev.type === 'gift' ? { gift_month: seoulMonthKey(ev.at) } : {}),
+    })
+    .where('lot_id', '=', lot.lotId)
+    .execute();
+  if (ev.type === 'cancel') {
+    await sql`update round_sales set sold_face = sold_face - ${lot.face}, lot_count = lot_count - 1 where round_id = ${lot.roundId}`.execute(trx);
+  }
+  return { ok: true, value: undefined };
+}
+
+async function applyPurchase(trx: Trx, ev: PurchaseEvent, spec: RoundSpec): Promise<Verdict<void>> {
+  const scope = limitScope(spec);
+  const month = seoulMonthKey(ev.at);
+  // Lock the round's sales row so two purchases cannot both take the last stock.
+  await sql`insert into round_sales (round_id, sold_face, lot_count) values (${ev.roundId}, 0, 0) on conflict (round_id) do nothing`.execute(trx);
+  const sold = await sql<{ sold_face: number }>`select sold_face from round_sales where round_id = ${ev.roundId} for update`.execute(trx);
+  const buyer = await sql<{ month_face: number; holding: number }>`
+    select
+      coalesce(sum(face) filter (where buyer_id = ${ev.buyerId} and scope = ${scope} and month = ${month} and status <> 'cancelled'), 0) as month_face,
+      coalesce(sum(face - used) filter (where holder_id = ${ev.buyerId} and scope = ${scope} and status = 'active'), 0) as holding
+    from lots where buyer_id = ${ev.buyerId} or holder_id = ${ev.buyerId}`.execute(trx);
+  if (await trx.selectFrom('lots').select('lot_id').where('lot_id', '=', ev.lotId).executeTakeFirst()) return refuse('ledger.duplicateLot', { lotId: ev.lotId });
+  const verdict = checkPurchase(
+    {
+      spec,
+      soldFace: Number(sold.rows[0]?.sold_face ?? 0),
+      buyerMonthFace: Number(buyer.rows[0]?.month_face ?? 0),
+      buyerHolding: Number(buyer.rows[0]?.holding ?? 0),
+    },
+    ev,
+  );
+  if (!verdict.ok) return verdict;
+  const lot = newLot(ev, spec);
+  await insertLots(trx, [{ lot, scope, month }]);
+  await sql`update round_sales set sold_face = sold_face + ${lot.face}, lot_count = lot_count + 1 where round_id = ${ev.roundId}`.execute(trx);
+  return { ok: true, value: undefined };
+}
+
+export interface NewLot {
+  lot: Lot;
+  scope: string;
+  month: string;
+}
+
+/** Inserts new lots, in their current state (a bulk feed may have used them already), one statement per call. */
+export async function insertLots(trx: Trx, rows: NewLot[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T,>(f: (r: NewLot) => T) => rows.map(f);
+  await sql`
+    insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted)
+    select a, b, c, c, d, e, f, g, h, i, j, k, l, m, 0, 'active', false
+    from unnest(
+      ${col((r) => r.lot.lotId)}::text[], ${col((r) => r.lot.roundId)}::text[], ${col((r) => r.lot.buyerId)}::text[], ${col((r) => r.scope)}::text[],
+      ${col((r) => r.lot.districtCode)}::text[], ${col((r) => r.lot.paymentMethod)}::text[], ${col((r) => r.lot.face)}::bigint[], ${col((r) => r.lot.paid)}::bigint[],
+      ${col((r) => r.lot.discountBp)}::integer[], ${col((r) => r.lot.purchasedAt)}::text[], ${col((r) => r.month)}::text[], ${col((r) => r.lot.expiresAt)}::text[],
+      ${col((r) => r.lot.used)}::bigint[]
+    ) as x(a, b, c, d, e, f, g, h, i, j, k, l, m)
+  `.execute(trx);
+}

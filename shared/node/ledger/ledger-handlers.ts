@@ -1,0 +1,164 @@
+import { sql, type Kysely } from 'kysely';
+import type { LedgerRow } from '../../api/sync-schemas.js';
+import { AppError, type ErrorPayload } from '../../common/errors.js';
+import { fromSeoulLocalInput } from '../../common/time.js';
+import { translate } from '../../i18n/index.js';
+import { quoteRefund, type Lot } from '../../ledger/rules.js';
+import type { RoundPublished, RoundTotals } from '../../sync/protocol.js';
+import type { SessionUser } from '../auth/sessions.js';
+import { requireUser, type HandlersFor } from '../backend/context.js';
+import type { Database, LotsTable } from '../db/schema.js';
+
+/** Clerks see their own district's part of the ledger only. */
+function districtScope(user: SessionUser): string | null {
+  return user.role === 'clerk' ? user.districtCode : null;
+}
+
+const SORT_COLUMNS = { seq: 'seq', occurredAt: 'occurred_at', amount: 'amount' } as const;
+
+export async function localTotals(db: Kysely<Database>, roundId: string): Promise<RoundTotals> {
+  const [t, s] = await Promise.all([
+    sql<{ purchases: number; face: number; paid: number; used: number; cancelled: number; refunded: number }>`
+      select count(*) as purchases, coalesce(sum(face), 0) as face, coalesce(sum(paid), 0) as paid, coalesce(sum(used), 0) as used,
+             coalesce(sum(status = 'cancelled'), 0) as cancelled, coalesce(sum(refunded), 0) as refunded
+      from lots where round_id = ${roundId}`.execute(db),
+    db.selectFrom('sync_state').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow(),
+  ]);
+  const r = t.rows[0]!;
+  return {
+    roundId,
+    throughSeq: s.last_seq,
+    purchases: Number(r.purchases),
+    faceSold: Number(r.face),
+    paid: Number(r.paid),
+    used: Number(r.used),
+    cancelled: Number(r.cancelled),
+    refundedAmount: Number(r.refunded),
+  };
+}
+
+function toLot(r: LotsTable): Lot {
+  return {
+    lotId: r.lot_id,
+    roundId: r.round_id,
+    buyerId: r.buyer_id,
+    holderId: r.holder_id,
+    districtCode: r.district_code,
+    paymentMethod: r.payment_method as Lot['paymentMethod'],
+    face: r.face,
+    paid: r.paid,
+    discountBp: r.discount_bp,
+    purchasedAt: r.purchased_at,
+    expiresAt: r.expires_at,
+    used: r.used,
+    refunded: r.refunded,
+    status: r.status,
+    gifted: r.gifted === 1,
+  };
+}
+
+/** A lot the user may see, with the round spec the server judges it by. */
+export async function visibleLot(db: Kysely<Database>, user: SessionUser, lotId: string) {
+  const row = await db.selectFrom('lots').selectAll().where('lot_id', '=', lotId).executeTakeFirst();
+  const scope = districtScope(user);
+  if (!row || (scope !== null && row.district_code !== scope)) throw new AppError('not_found', 'ledger.unknownLot', { lotId });
+  const publication = await db.selectFrom('round_publications').select('payload').where('round_id', '=', row.round_id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!publication) throw new AppError('not_found', 'ledger.roundNotApproved', { roundId: row.round_id });
+  return { row, lot: toLot(row), spec: (JSON.parse(publication.payload) as RoundPublished).spec };
+}
+
+export const ledgerHandlers: HandlersFor<'ledger'> = {
+  /** One block of the ledger grid; the grid asks block by block, so nothing holds every row. */
+  'ledger.rows': async (q, ctx) => {
+    const user = requireUser(ctx);
+    const { db } = ctx.deps;
+    let query = db.selectFrom('ledger_events').where('round_id', '=', q.roundId);
+    const scope = districtScope(user);
+    if (scope !== null) query = query.where('district_code', '=', scope);
+    else if (q.districtCode) query = query.where('district_code', '=', q.districtCode);
+    if (q.paymentMethod) query = query.where('payment_method', '=', q.paymentMethod);
+    if (q.types && q.types.length > 0) query = query.where('type', 'in', q.types);
+    if (q.fromDay) query = query.where('occurred_at', '>=', fromSeoulLocalInput(`${q.fromDay}T00:00`)!);
+    if (q.toDay) {
+      const end = new Date(Date.parse(fromSeoulLocalInput(`${q.toDay}T00:00`)!) + 86_400_000).toISOString();
+      query = query.where('occurred_at', '<', end);
+    }
+    const rows = await query
+      .select(['seq', 'type', 'lot_id', 'district_code', 'amount', 'payment_method', 'occurred_at'])
+      .orderBy(SORT_COLUMNS[q.sort], q.direction)
+      .orderBy('seq', q.direction)
+      .limit(q.endRow - q.startRow)
+      .offset(q.startRow)
+      .execute();
+    let lastRow: number | null = null;
+    if (rows.length < q.endRow - q.startRow) lastRow = q.startRow + rows.length;
+    else if (q.startRow === 0) lastRow = Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return {
+      rows: rows.map(
+        (r): LedgerRow => ({
+          seq: r.seq,
+          type: r.type,
+          lotId: r.lot_id,
+          districtCode: r.district_code,
+          amount: r.amount,
+          paymentMethod: r.payment_method,
+          occurredAt: r.occurred_at,
+        }),
+      ),
+      lastRow,
+    };
+  },
+
+  /** The round's totals here, and the server's when it can be reached, for the two to be compared. */
+  'ledger.totals': async (input, ctx) => {
+    requireUser(ctx);
+    const { db, sync } = ctx.deps;
+    const local = await localTotals(db, input.roundId);
+    try {
+      const server = await sync.serverTotals(input.roundId);
+      return { local, server, serverError: null };
+    } catch (e) {
+      const err: ErrorPayload =
+        e instanceof AppError
+          ? { code: e.code, key: e.key, message: translate('en', e.key, e.params), ...(e.params ? { params: e.params } : {}) }
+          : { code: 'internal', key: 'errors.internal', message: String(e) };
+      return { local, server: null, serverError: err };
+    }
+  },
+
+  'ledger.lot': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    const { row, lot, spec } = await visibleLot(db, user, input.lotId);
+    const events = await db
+      .selectFrom('ledger_events')
+      .select(['seq', 'type', 'lot_id', 'district_code', 'amount', 'payment_method', 'occurred_at'])
+      .where('lot_id', '=', input.lotId)
+      .orderBy('seq')
+      .execute();
+    const pending = await db
+      .selectFrom('outbox')
+      .select('command_id')
+      .where('lot_id', '=', input.lotId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    const q = quoteRefund(lot, spec, now().toISOString());
+    return {
+      lotId: row.lot_id,
+      roundId: row.round_id,
+      districtCode: row.district_code,
+      paymentMethod: row.payment_method,
+      face: row.face,
+      paid: row.paid,
+      used: row.used,
+      refunded: row.refunded,
+      status: row.status,
+      purchasedAt: row.purchased_at,
+      expiresAt: row.expires_at,
+      gifted: row.gifted === 1,
+      events: events.map((e) => ({ seq: e.seq, type: e.type, lotId: e.lot_id, districtCode: e.district_code, amount: e.amount, paymentMethod: e.payment_method, occurredAt: e.occurred_at })),
+      quote: q.ok ? { ok: true as const, kind: q.value.kind, amount: q.value.amount } : { ok: false as const, key: q.key, ...(q.params ? { params: q.params } : {}) },
+      pendingRequest: pending?.command_id ?? null,
+    };
+  },
+};

@@ -1,0 +1,287 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { basisPointsOf, isMultipleOf, SALE_UNIT } from '../../common/money.js';
+import { seoulMonthKey } from '../../common/time.js';
+import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
+import { applyToLot, limitScope, newLot, type Lot } from '../../ledger/rules.js';
+import type { RoundSpec } from '../../rounds/spec.js';
+import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { SyncError } from './sync-error.js';
+
+/** One event of a page as received: the exact text that was hashed, and what it says. */
+export interface PageEntry {
+  seq: number;
+  hash: string;
+  text: string;
+  event: SyncEvent;
+}
+
+interface RoundTally {
+  spec: RoundSpec;
+  /** Face sold, cancellations returned to stock, as it stands after the events applied so far. */
+  sold: number;
+  /** Lots in the round not cancelled, likewise. */
+  lots: number;
+  touched: boolean;
+}
+
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+}
+
+interface LotRow {
+  lot_id: string;
+  round_id: string;
+  buyer_id: string;
+  holder_id: string;
+  scope: string;
+  district_code: string;
+  payment_method: string;
+  face: number;
+  paid: number;
+  discount_bp: number;
+  purchased_at: string;
+  expires_at: string;
+  used: number;
+  refunded: number;
+  status: 'active' | 'cancelled' | 'refunded';
+  gifted: number;
+}
+
+function toLot(r: LotRow): Lot {
+  return {
+    lotId: r.lot_id,
+    roundId: r.round_id,
+    buyerId: r.buyer_id,
+    holderId: r.holder_id,
+    districtCode: r.district_code,
+    paymentMethod: r.payment_method as Lot['paymentMethod'],
+    face: r.face,
+    paid: r.paid,
+    discountBp: r.discount_bp,
+    purchasedAt: r.purchased_at,
+    expiresAt: r.expires_at,
+    used: r.used,
+    refunded: r.refunded,
+    status: r.status,
+    gifted: r.gifted === 1,
+  };
+}
+
+/**
+ * Applies pages of the server's log to the console's SQLite ledger. Each page
+ * goes in one transaction together with the new cursor, so a crash part-way
+ * loses nothing and applies nothing twice. Before anything is written, every
+ * event must follow the last without a gap and its hash must chain from the
+ * last; every ledger event must also make sense against the round the server
+ * published (unit, discounted price, payment method, stock). Per-buyer limits
+ * are the server's to judge: checking them would cost two queries a purchase.
+ */
+export class SyncApplier {
+  private readonly st;
+  /** Published spec and running sold face per round, while applying. */
+  private readonly rounds = new Map<string, RoundTally>();
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    const s = (q: string) => sqlite.prepare(q);
+    this.st = {
+      cursor: s('select last_seq, last_hash from sync_state where id = 1'),
+      setCursor: s('update sync_state set last_seq = ?, last_hash = ?, head_seq = max(head_seq, ?) where id = 1'),
+      latestPublication: s('select payload from round_publications where round_id = ? order by version desc limit 1').pluck(),
+      sold: s('select sold_face, lot_count from round_sales where round_id = ?'),
+      setSold: s(
+        'insert into round_sales (round_id, sold_face, lot_count) values (?, ?, ?) on conflict(round_id) do update set sold_face = excluded.sold_face, lot_count = excluded.lot_count',
+      ),
+      insertEvent: s(
+        'insert into ledger_events (seq, event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertLot: s(
+        `insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 'active', 0)`,
+      ),
+      lot: s('select * from lots where lot_id = ?'),
+      updateLot: s('update lots set holder_id = ?, used = ?, refunded = ?, status = ?, gifted = ?, gift_month = coalesce(?, gift_month) where lot_id = ?'),
+      giftsReceived: s('select coalesce(sum(face), 0) from lots where holder_id = ? and scope = ? and gift_month = ? and gifted = 1').pluck(),
+      holding: s("select coalesce(sum(face - used), 0) from lots where holder_id = ? and scope = ? and status = 'active'").pluck(),
+      insertPublication: s('insert into round_publications (seq, event_id, round_id, version, published_by, payload, hash) values (?, ?, ?, ?, ?, ?, ?)'),
+      round: s('select id, status, current_version, approved_version from rounds where id = ?'),
+      version: s('select spec from round_versions where round_id = ? and version = ?').pluck(),
+      insertRound: s("insert into rounds (id, status, current_version, approved_version, created_at, created_by, updated_at) values (?, 'approved', ?, ?, ?, 'server', ?)"),
+      insertVersion: s("insert into round_versions (round_id, version, spec, changed, author_id, created_at, approved_by, approved_at) values (?, ?, ?, '[]', 'server', ?, 'server', ?)"),
+      approveVersion: s("update round_versions set approved_by = 'server', approved_at = ? where round_id = ? and version = ? and approved_by is null"),
+      advanceRound: s('update rounds set current_version = max(current_version, ?), approved_version = max(coalesce(approved_version, 0), ?), updated_at = ? where id = ?'),
+    };
+  }
+
+  cursor(): ChainPoint {
+    const r = this.st.cursor.get() as { last_seq: number; last_hash: string };
+    return { seq: r.last_seq, hash: r.last_hash };
+  }
+
+  /** Applies one page atomically; returns the new cursor. Throws SyncError, writing nothing, on any problem. */
+  applyPage(entries: readonly PageEntry[], headSeq: number): ChainPoint {
+    this.rounds.clear();
+    const run = this.sqlite.transaction(() => {
+      let { seq, hash } = this.cursor();
+      for (const e of entries) {
+        if (e.seq !== seq + 1) throw new SyncError('sync.gap', { expected: seq + 1, got: e.seq });
+        const expected = chainHash(hash, e.seq, e.text);
+        if (expected !== e.hash) throw new SyncError('sync.hashMismatch', { seq: e.seq });
+        this.applyEvent(e);
+        seq = e.seq;
+        hash = e.hash;
+      }
+      for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
+      this.st.setCursor.run(seq, hash, headSeq);
+      return { seq, hash };
+    });
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof SyncError) throw e;
+      // A constraint the database itself holds (unique event id, a CHECK on a lot).
+      throw new SyncError('sync.ruleBroken', { seq: entries[0]?.seq ?? 0, detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /**
+   * Cuts the local log back to just before `fromSeq` and rebuilds the state
+   * derived from it by replaying what remains, so the range from `fromSeq` can
+   * be fetched again. The one place synced history is deleted; it raises the
+   * repair flag the delete triggers look for, inside its own transaction.
+   */
+  truncateFrom(fromSeq: number): ChainPoint {
+    return this.sqlite.transaction(() => {
+      this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
+      this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from lots').run();
+      this.sqlite.prepare('delete from round_sales').run();
+      this.rounds.clear();
+      const rows = this.sqlite
+        .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq')
+        .all() as { seq: number; payload: string; hash: string | null }[];
+      let cursor: ChainPoint = { seq: 0, hash: LOG_GENESIS };
+      for (const row of rows) {
+        this.applyEvent({ seq: row.seq, hash: row.hash ?? '', text: row.payload, event: JSON.parse(row.payload) as SyncEvent }, false);
+        if (row.hash) cursor = { seq: row.seq, hash: row.hash };
+      }
+      for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
+      this.rounds.clear();
+      this.sqlite.prepare("update sync_state set last_seq = ?, last_hash = ?, chain_status = 'unchecked', mismatch_seq = null where id = 1").run(cursor.seq, cursor.hash);
+      this.sqlite.prepare('delete from sync_repair').run();
+      return cursor;
+    })();
+  }
+
+  /**
+   * Recomputes the local chain from the stored event texts and returns the
+   * first sequence whose stored hash no longer follows (an edited event or
+   * hash, or a missing one), or null when the whole local log chains.
+   */
+  firstLocalBreak(): number | null {
+    const rows = this.sqlite
+      .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq')
+      .raw()
+      .iterate() as IterableIterator<[number, string, string | null]>;
+    let prev = LOG_GENESIS;
+    let expectedSeq = 1;
+    for (const [seq, payload, hash] of rows) {
+      if (seq !== expectedSeq || hash === null || chainHash(prev, seq, payload) !== hash) {
+        rows.return?.();
+        return expectedSeq;
+      }
+      prev = hash;
+      expectedSeq++;
+    }
+    const cursor = this.cursor();
+    if (expectedSeq - 1 !== cursor.seq || prev !== cursor.hash) return Math.min(expectedSeq, cursor.seq);
+    return null;
+  }
+
+  private round(roundId: string, seq: number): RoundTally {
+    let r = this.rounds.get(roundId);
+    if (!r) {
+      const payload = this.st.latestPublication.get(roundId) as string | undefined;
+      if (payload === undefined) throw new SyncError('sync.ruleBroken', { seq, detail: `round ${roundId} was never published` });
+      const sales = this.st.sold.get(roundId) as { sold_face: number; lot_count: number } | undefined;
+      r = { spec: (JSON.parse(payload) as RoundPublished).spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false };
+      this.rounds.set(roundId, r);
+    }
+    return r;
+  }
+
+  /** `record` false replays an event already in the local log (a repair rebuilding derived state). */
+  private applyEvent(e: PageEntry, record = true): void {
+    const ev = e.event;
+    if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
+    const r = this.round(ev.roundId, e.seq);
+    if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
+    const row = this.st.lot.get(ev.lotId) as LotRow | undefined;
+    if (!row || row.round_id !== ev.roundId) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: `unknown lot ${ev.lotId}` });
+    const lot = toLot(row);
+    const giftMonth = ev.type === 'gift' ? seoulMonthKey(ev.at) : null;
+    const gift =
+      ev.type === 'gift'
+        ? { recipientMonthReceived: this.st.giftsReceived.get(ev.toBuyerId, row.scope, giftMonth) as number, recipientHolding: this.st.holding.get(ev.toBuyerId, row.scope) as number }
+        : undefined;
+    const verdict = applyToLot(lot, ev, r.spec, gift);
+    if (!verdict.ok) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: verdict.key });
+    const next = verdict.value;
+    this.st.updateLot.run(next.holderId, next.used, next.refunded, next.status, next.gifted ? 1 : 0, giftMonth, next.lotId);
+    if (ev.type === 'cancel') {
+      // A cancelled lot goes back to stock, as in LedgerStore.
+      r.sold -= lot.face;
+      r.lots--;
+      r.touched = true;
+    }
+    if (record) this.insertEvent(e, ev, row.district_code, row.payment_method, ev.type === 'gift' ? 0 : ev.amount);
+  }
+
+  private purchase(e: PageEntry, ev: PurchaseEvent, r: RoundTally, record: boolean): void {
+    const spec = r.spec;
+    const bad = (detail: string) => new SyncError('sync.ruleBroken', { seq: e.seq, detail });
+    if (ev.face <= 0 || !isMultipleOf(ev.face, SALE_UNIT)) throw bad('ledger.faceUnit');
+    if (ev.paid !== ev.face - basisPointsOf(ev.face, spec.discountBp)) throw bad('ledger.paidMismatch');
+    if (!spec.paymentMethods.includes(ev.paymentMethod)) throw bad('ledger.paymentNotAllowed');
+    if (r.sold + ev.face > spec.totalAmount) throw bad('ledger.oversold');
+    const lot = newLot(ev, spec);
+    this.st.insertLot.run(lot.lotId, lot.roundId, lot.buyerId, lot.holderId, limitScope(spec), lot.districtCode, lot.paymentMethod, lot.face, lot.paid, lot.discountBp, lot.purchasedAt, seoulMonthKey(ev.at), lot.expiresAt);
+    r.sold += ev.face;
+    r.lots++;
+    r.touched = true;
+    if (record) this.insertEvent(e, ev, ev.districtCode, ev.paymentMethod, ev.face);
+  }
+
+  private insertEvent(e: PageEntry, ev: LedgerEvent, district: string, method: string, amount: number): void {
+    // Stored in UTC with milliseconds, so date filters can compare the text.
+    this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
+  }
+
+  /**
+   * A round version became the record. Rounds from other consoles are
+   * created locally, owned by the `server` user; a round this console wrote
+   * must match what it published, or the copies have diverged.
+   */
+  private publish(e: PageEntry, ev: RoundPublished): void {
+    this.st.insertPublication.run(e.seq, ev.eventId, ev.roundId, ev.version, ev.publishedBy, e.text, e.hash);
+    this.rounds.delete(ev.roundId);
+    const spec = JSON.stringify(ev.spec);
+    const existing = this.st.round.get(ev.roundId) as { id: string } | undefined;
+    if (!existing) {
+      this.st.insertRound.run(ev.roundId, ev.version, ev.version, ev.at, ev.at);
+      this.st.insertVersion.run(ev.roundId, ev.version, spec, ev.at, ev.at);
+      return;
+    }
+    const local = this.st.version.get(ev.roundId, ev.version) as string | undefined;
+    if (local === undefined) {
+      this.st.insertVersion.run(ev.roundId, ev.version, spec, ev.at, ev.at);
+    } else if (canonicalEvent(JSON.parse(local)) !== canonicalEvent(ev.spec)) {
+      throw new SyncError('sync.localVersionDiffers', { roundId: ev.roundId, version: ev.version });
+    } else {
+      this.st.approveVersion.run(ev.at, ev.roundId, ev.version);
+    }
+    this.st.advanceRound.run(ev.version, ev.version, ev.at, ev.roundId);
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import {
+  chainPointSchema,
+  commandResultSchema,
+  roundTotalsSchema,
+  sha256Hex,
+  signInReplySchema,
+  syncEventSchema,
+  type ChainPoint,
+  type Command,
+  type CommandResult,
+  type RoundTotals,
+} from '../../sync/protocol.js';
+import type { PageEntry } from './apply.js';
+import { SyncError } from './sync-error.js';
+
+const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
+const HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The console's side of the wire. Every reply is checked against the
+ * protocol before it is returned: a reply that is cut short, mistyped or out
+ * of order becomes a SyncError naming what is wrong, never a partial result.
+ */
+export class SyncClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | null,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: this.signal ?? null,
+      });
+    } catch (e) {
+      if (this.signal?.aborted) throw e;
+      throw new SyncError('sync.offline', { detail: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) });
+    }
+    if (res.status === 401) throw new SyncError('sync.unauthorized');
+    if (res.status === 403) throw new SyncError('sync.forbidden');
+    return res;
+  }
+
+  private async json<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+    const text = await res.text();
+    if (!res.ok) {
+      let key = 'sync.serverError';
+      try {
+        const err = JSON.parse(text) as { error?: { key?: string; message?: string } };
+        if (err.error?.message) throw new SyncError(res.status === 409 ? 'sync.commandIdReused' : key, { status: res.status, detail: err.error.message });
+      } catch (e) {
+        if (e instanceof SyncError) throw e;
+      }
+      throw new SyncError(key, { status: res.status, detail: text.slice(0, 200) });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new SyncError('sync.malformedReply', { what, detail: 'not JSON (cut short?)' });
+    }
+    const r = schema.safeParse(value);
+    if (!r.success) throw new SyncError('sync.malformedReply', { what, detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300) });
+    return r.data;
+  }
+
+  async signIn(username: string, password: string): Promise<z.infer<typeof signInReplySchema>> {
+    let res: Response;
+    try {
+      res = await this.request('POST', '/api/auth/sign-in', { username, password });
+    } catch (e) {
+      // At sign-in a 401 means the name or password is wrong, not that a token expired.
+      if (e instanceof SyncError && e.key === 'sync.unauthorized') throw new SyncError('sync.badServerCredentials');
+      throw e;
+    }
+    return this.json(res, signInReplySchema, 'sign-in');
+  }
+
+  async head(): Promise<ChainPoint> {
+    return this.json(await this.request('GET', '/api/head'), chainPointSchema, 'head');
+  }
+
+  async chainAt(seq: number): Promise<ChainPoint> {
+    return this.json(await this.request('GET', `/api/chain?seq=${seq}`), chainPointSchema, 'chain');
+  }
+
+  async totals(roundId: string): Promise<RoundTotals> {
+    return this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals`), roundTotalsSchema, 'totals');
+  }
+
+  async push(command: Command): Promise<CommandResult> {
+    const result = await this.json(await this.request('POST', '/api/commands', command), commandResultSchema, 'command');
+    if (result.commandId !== command.commandId) throw new SyncError('sync.malformedReply', { what: 'command', detail: 'answer for another command' });
+    return result;
+  }
+
+  /** Events after `after`, checked line by line; the applier checks the chain. */
+  async page(after: number, limit: number): Promise<{ head: ChainPoint; entries: PageEntry[] }> {
+    const res = await this.request('GET', `/api/events?after=${after}&limit=${limit}`);
+    if (!res.ok) return this.json(res, z.never(), 'events');
+    const text = await res.text();
+    return parsePage(text, after);
+  }
+}
+
+/** Parses an events page strictly; exported for tests of malformed replies. */
+export function parsePage(text: string, after: number): { head: ChainPoint; entries: PageEntry[] } {
+  const bad = (detail: string) => new SyncError('sync.malformedReply', { what: 'events', detail });
+  if (!text.endsWith('\n')) throw new SyncError('sync.truncated', { detail: 'reply does not end with a newline' });
+  const lines = text.slice(0, -1).split('\n');
+  let header: z.infer<typeof pageHeaderSchema>;
+  try {
+    header = pageHeaderSchema.parse(JSON.parse(lines[0]!));
+  } catch {
+    throw bad('first line is not a page header');
+  }
+  if (header.after !== after) throw bad(`page starts after ${header.after}, not ${after}`);
+  if (lines.length - 1 !== header.count) throw new SyncError('sync.truncated', { detail: `${lines.length - 1} of ${header.count} events` });
+  const entries: PageEntry[] = new Array(header.count);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const a = line.indexOf('\t');
+    const b = line.indexOf('\t', a + 1);
+    if (a < 0 || b < 0) throw bad(`line ${i} is not seq, hash and event`);
+    const seq = Number(line.slice(0, a));
+    const hash = line.slice(a + 1, b);
+    const eventText = line.slice(b + 1);
+    if (!Number.isSafeInteger(seq) || seq <= 0) throw bad(`line ${i}: sequence "${line.slice(0, a).slice(0, 20)}" is not a positive integer`);
+    if (!HEX.test(hash)) throw bad(`line ${i}: ${sha256Hex.description ?? 'hash is not a SHA-256 hex digest'}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(eventText);
+    } catch {
+      throw bad(`event ${seq} is not JSON`);
+    }
+    const parsed = syncEventSchema.safeParse(json);
+    if (!parsed.success) throw bad(`event ${seq}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ').slice(0, 200)}`);
+    if (seq > header.head.seq) throw bad(`event ${seq} is past the head ${header.head.seq}`);
+    entries[i - 1] = { seq, hash, text: eventText, event: parsed.data };
+  }
+  return { head: header.head, entries };
+}

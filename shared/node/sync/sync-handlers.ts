@@ -1,0 +1,83 @@
+import type { Selectable } from 'kysely';
+import { AppError, type ErrorPayload } from '../../common/errors.js';
+import type { OutboxItem } from '../../api/sync-schemas.js';
+import type { Command } from '../../sync/protocol.js';
+import { requireUser, type HandlersFor } from '../backend/context.js';
+import type { OutboxTable } from '../db/schema.js';
+
+function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }): OutboxItem {
+  const command = JSON.parse(row.payload) as Command;
+  const summary: Record<string, string | number> =
+    command.type === 'publish_round' ? { name: command.spec.name, version: command.version } : { kind: command.kind, amount: command.amount, lotId: command.lotId };
+  return {
+    commandId: row.command_id,
+    type: row.type,
+    roundId: row.round_id,
+    lotId: row.lot_id,
+    createdAt: row.created_at,
+    createdByName: row.created_by_name,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error ? (JSON.parse(row.last_error) as ErrorPayload) : null,
+    reason: row.reason_key ? { key: row.reason_key, ...(row.reason_params ? { params: JSON.parse(row.reason_params) as Record<string, string | number> } : {}) } : null,
+    serverSeq: row.server_seq,
+    resolvedAt: row.resolved_at,
+    summary,
+  };
+}
+
+export const syncHandlers: HandlersFor<'sync'> = {
+  'sync.status': async (_input, { deps }) => deps.sync.status(),
+  'sync.connect': async (input, { deps }) => deps.sync.connect(input.serverUrl, input.username, input.password),
+  'sync.disconnect': async (_input, { deps }) => deps.sync.disconnect(),
+
+  'sync.run': async (_input, ctx) => {
+    const user = requireUser(ctx);
+    return ctx.deps.jobs.start('sync', user.id, async (job) => {
+      const r = await ctx.deps.sync.run(job);
+      return { ...r };
+    });
+  },
+
+  'sync.outbox': async (input, { deps }) => {
+    const rows = await deps.db
+      .selectFrom('outbox as o')
+      .innerJoin('users as u', 'u.id', 'o.created_by')
+      .selectAll('o')
+      .select('u.display_name as created_by_name')
+      .orderBy('o.created_at', 'desc')
+      .limit(input.limit)
+      .execute();
+    return rows.map(outboxItem);
+  },
+
+  'sync.retry': async (input, { deps }) => {
+    const row = await deps.db.selectFrom('outbox').select('state').where('command_id', '=', input.commandId).executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'sync.commandNotFound');
+    if (row.state === 'pending') {
+      await deps.db.updateTable('outbox').set({ next_attempt_at: deps.now().toISOString() }).where('command_id', '=', input.commandId).execute();
+    }
+    const updated = await deps.db
+      .selectFrom('outbox as o')
+      .innerJoin('users as u', 'u.id', 'o.created_by')
+      .selectAll('o')
+      .select('u.display_name as created_by_name')
+      .where('o.command_id', '=', input.commandId)
+      .executeTakeFirstOrThrow();
+    return outboxItem(updated);
+  },
+
+  'sync.findDivergence': async (_input, { deps }) => ({ seq: await deps.sync.firstDivergence() }),
+
+  'sync.repair': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { sync, jobs } = ctx.deps;
+    return jobs.start('sync', user.id, async (job) => {
+      job.progress(0, 'sync.phaseRepair');
+      await sync.truncateFrom(input.fromSeq);
+      const r = await sync.run(job);
+      return { ...r };
+    });
+  },
+};

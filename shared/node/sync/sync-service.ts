@@ -1,0 +1,288 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { AppError, type ErrorPayload } from '../../common/errors.js';
+import { translate } from '../../i18n/index.js';
+import type { Command, RoundTotals } from '../../sync/protocol.js';
+import type { Database } from '../db/schema.js';
+import type { JobContext } from '../jobs/job-registry.js';
+import { LOG_GENESIS } from '../ledger/chain.js';
+import { SyncApplier, type ChainPoint } from './apply.js';
+import { SyncClient } from './client.js';
+import { SyncError } from './sync-error.js';
+
+export const PAGE_SIZE = 5_000;
+
+export interface SyncStatus {
+  configured: boolean;
+  serverUrl: string | null;
+  username: string | null;
+  lastSeq: number;
+  headSeq: number;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: ErrorPayload | null;
+  chainStatus: 'unchecked' | 'ok' | 'mismatch';
+  mismatchSeq: number | null;
+  pendingOutbox: number;
+  rejectedOutbox: number;
+}
+
+export interface SyncSummary {
+  pushed: number;
+  accepted: number;
+  rejected: number;
+  pulled: number;
+  lastSeq: number;
+  headSeq: number;
+}
+
+/** Retry delays for commands the server could not be reached for: 5 s doubling to 10 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+function errorPayload(e: unknown): ErrorPayload {
+  if (e instanceof AppError) return { code: e.code, key: e.key, message: translate('en', e.key, e.params), ...(e.params ? { params: e.params } : {}) };
+  return { code: 'internal', key: 'errors.internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * Keeps this console's ledger in step with the central server: commands go
+ * out from the outbox, events come in page by page, and after every pull the
+ * chain hash at the local head is compared with the server's.
+ */
+export class SyncService {
+  private readonly applier: SyncApplier;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: BetterSqlite3.Database,
+    private readonly now: () => Date,
+  ) {
+    this.applier = new SyncApplier(sqlite);
+  }
+
+  private async state() {
+    return this.db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  async status(): Promise<SyncStatus> {
+    const s = await this.state();
+    const counts = await this.db
+      .selectFrom('outbox')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+    const n = (state: string) => Number(counts.find((c) => c.state === state)?.n ?? 0);
+    return {
+      configured: !!(s.server_url && s.token),
+      serverUrl: s.server_url,
+      username: s.username,
+      lastSeq: s.last_seq,
+      headSeq: Math.max(s.head_seq, s.last_seq),
+      lastAttemptAt: s.last_attempt_at,
+      lastSuccessAt: s.last_success_at,
+      lastError: s.last_error ? (JSON.parse(s.last_error) as ErrorPayload) : null,
+      chainStatus: s.chain_status,
+      mismatchSeq: s.mismatch_seq,
+      pendingOutbox: n('pending'),
+      rejectedOutbox: n('rejected'),
+    };
+  }
+
+  /** Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server. */
+  async connect(serverUrl: string, username: string, password: string): Promise<SyncStatus> {
+    const s = await this.state();
+    const url = new URL(serverUrl).toString().replace(/\/$/, '');
+    if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
+    const reply = await new SyncClient(url, null).signIn(username, password);
+    await this.db
+      .updateTable('sync_state')
+      .set({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null })
+      .where('id', '=', 1)
+      .execute();
+    return this.status();
+  }
+
+  async disconnect(): Promise<SyncStatus> {
+    await this.db.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
+    return this.status();
+  }
+
+  /** Puts a command in the outbox; it is sent with its id by the next sync, and retried until answered. */
+  async enqueue(db: Kysely<Database>, command: Command, createdBy: string): Promise<void> {
+    const at = this.now().toISOString();
+    await db
+      .insertInto('outbox')
+      .values({
+        command_id: command.commandId,
+        type: command.type,
+        payload: JSON.stringify(command),
+        round_id: command.roundId,
+        lot_id: command.type === 'approve_refund' ? command.lotId : null,
+        created_at: at,
+        created_by: createdBy,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+      })
+      .execute();
+  }
+
+  private async client(signal?: AbortSignal): Promise<SyncClient> {
+    const s = await this.state();
+    if (!s.server_url || !s.token) throw new SyncError('sync.notConfigured');
+    return new SyncClient(s.server_url, s.token, signal);
+  }
+
+  /** Push, then pull, then check the chain. Records the outcome for the status bar either way. */
+  async run(ctx: JobContext): Promise<SyncSummary> {
+    await this.db.updateTable('sync_state').set({ last_attempt_at: this.now().toISOString() }).where('id', '=', 1).execute();
+    try {
+      const client = await this.client(ctx.signal);
+      ctx.progress(0, 'sync.phasePush');
+      const pushed = await this.push(client);
+      ctx.progress(0.02, 'sync.phasePull');
+      const pulled = await this.pull(client, ctx);
+      await this.checkChain(client);
+      const s = await this.state();
+      await this.db.updateTable('sync_state').set({ last_success_at: this.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
+      return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
+    } catch (e) {
+      if (!ctx.signal.aborted) await this.db.updateTable('sync_state').set({ last_error: JSON.stringify(errorPayload(e)) }).where('id', '=', 1).execute();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends every due command. An answer (accepted or rejected) settles it; a
+   * network failure schedules a retry with backoff and stops the round, since
+   * the rest would fail the same way.
+   */
+  async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
+    const due = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', this.now().toISOString())
+      .orderBy('created_at')
+      .execute();
+    let accepted = 0;
+    let rejected = 0;
+    for (const item of due) {
+      const command = JSON.parse(item.payload) as Command;
+      try {
+        const result = await client.push(command);
+        await this.db
+          .updateTable('outbox')
+          .set({
+            state: result.status,
+            attempts: item.attempts + 1,
+            reason_key: result.reason?.key ?? null,
+            reason_params: result.reason?.params ? JSON.stringify(result.reason.params) : null,
+            server_seq: result.seq,
+            resolved_at: this.now().toISOString(),
+            last_error: null,
+          })
+          .where('command_id', '=', item.command_id)
+          .execute();
+        if (result.status === 'accepted') accepted++;
+        else rejected++;
+      } catch (e) {
+        const attempts = item.attempts + 1;
+        await this.db
+          .updateTable('outbox')
+          .set({ attempts, last_error: JSON.stringify(errorPayload(e)), next_attempt_at: new Date(this.now().getTime() + backoffMs(attempts)).toISOString() })
+          .where('command_id', '=', item.command_id)
+          .execute();
+        if (e instanceof SyncError && ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
+      }
+    }
+    return { pushed: accepted + rejected, accepted, rejected };
+  }
+
+  /** Pages through the log after the cursor until caught up; each page is applied with the cursor in one transaction. */
+  async pull(client: SyncClient, ctx: JobContext): Promise<number> {
+    let pulled = 0;
+    let start = this.applier.cursor().seq;
+    for (;;) {
+      if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
+      const cursor = this.applier.cursor();
+      const page = await client.page(cursor.seq, PAGE_SIZE);
+      if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
+      if (page.entries.length === 0) {
+        await this.db.updateTable('sync_state').set({ head_seq: page.head.seq }).where('id', '=', 1).execute();
+        break;
+      }
+      // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
+      const next = await this.db.connection().execute(async () => this.applier.applyPage(page.entries, page.head.seq));
+      pulled += page.entries.length;
+      const total = Math.max(1, page.head.seq - start);
+      ctx.progress(0.02 + 0.97 * ((next.seq - start) / total), 'sync.phasePull');
+      if (next.seq >= page.head.seq) break;
+    }
+    return pulled;
+  }
+
+  /** The local hash at `seq`, from whichever table holds that event. */
+  async localHashAt(seq: number): Promise<string | null> {
+    if (seq === 0) return LOG_GENESIS;
+    const r = await sql<{ hash: string | null }>`
+      select hash from ledger_events where seq = ${seq}
+      union all select hash from round_publications where seq = ${seq}`.execute(this.db);
+    return r.rows[0]?.hash ?? null;
+  }
+
+  /** Compares the chain at the local head with the server's; a mismatch is recorded loudly. */
+  async checkChain(client: SyncClient): Promise<ChainPoint> {
+    const cursor = this.applier.cursor();
+    const theirs = await client.chainAt(cursor.seq);
+    const ours = await this.localHashAt(cursor.seq);
+    const ok = theirs.hash === cursor.hash && ours === cursor.hash;
+    await this.db
+      .updateTable('sync_state')
+      .set({ chain_status: ok ? 'ok' : 'mismatch', mismatch_seq: ok ? null : cursor.seq })
+      .where('id', '=', 1)
+      .execute();
+    if (!ok) throw new SyncError('sync.chainMismatch', { seq: cursor.seq });
+    return cursor;
+  }
+
+  async serverTotals(roundId: string): Promise<RoundTotals> {
+    return (await this.client()).totals(roundId);
+  }
+
+  /** Cuts the local copy back before `fromSeq` (see SyncApplier.truncateFrom); the next pull fetches the range again. */
+  async truncateFrom(fromSeq: number): Promise<ChainPoint> {
+    return this.db.connection().execute(async () => this.applier.truncateFrom(fromSeq));
+  }
+
+  /**
+   * Finds the first sequence at which this copy and the server's disagree.
+   * First the local chain is recomputed from the stored event texts, which
+   * catches an event edited in the file; then the stored hashes are bisected
+   * against the server's (the chain makes agreement monotone), which catches
+   * a copy that followed a different history. Null when they agree.
+   */
+  async firstDivergence(signal?: AbortSignal): Promise<number | null> {
+    const client = await this.client(signal);
+    const localBreak = this.applier.firstLocalBreak();
+    const head = localBreak === null ? this.applier.cursor().seq : localBreak - 1;
+    const agree = async (seq: number) => (await this.localHashAt(seq)) === (await client.chainAt(seq)).hash;
+    if (head === 0 || (await agree(head))) return localBreak;
+    let lo = 0;
+    let hi = head;
+    while (hi - lo > 1) {
+      if (signal?.aborted) throw new SyncError('sync.cancelled');
+      const mid = Math.floor((lo + hi) / 2);
+      if (await agree(mid)) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+}
+
+export function newCommandId(): string {
+  return randomUUID();
+}
