@@ -1,0 +1,195 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { basisPointsOf } from '../../shared/common/money.js';
+import type { PurchaseEvent } from '../../shared/ledger/events.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { parsePage } from '../../shared/node/sync/client.js';
+import type { SyncEvent } from '../../shared/sync/protocol.js';
+import { Harness } from '../support/backend-harness.js';
+import { spec2022 } from '../support/specs.js';
+
+/**
+ * A stand-in for the central server whose replies a test can spoil, to see
+ * that the console stops with an error naming the fault and writes nothing.
+ */
+interface Entry {
+  seq: number;
+  hash: string;
+  text: string;
+}
+
+const spec = spec2022();
+const ROUND = 'round-malformed';
+let log: Entry[] = [];
+let spoil: ((body: string, path: string) => string) | null = null;
+let server: Server;
+let url: string;
+
+function append(event: SyncEvent): void {
+  const prev = log.at(-1) ?? { seq: 0, hash: LOG_GENESIS };
+  const text = canonicalEvent(event);
+  log.push({ seq: prev.seq + 1, hash: chainHash(prev.hash, prev.seq + 1, text), text });
+}
+
+function purchase(n: number, face = 100_000): PurchaseEvent {
+  return {
+    type: 'purchase',
+    eventId: `p${n}`,
+    roundId: ROUND,
+    lotId: `lot${n}`,
+    at: '2026-03-10T01:00:00.000Z',
+    buyerId: `buyer${n}`,
+    districtCode: '11110',
+    face,
+    paid: face - basisPointsOf(face, spec.discountBp),
+    paymentMethod: spec.paymentMethods[0]!,
+  };
+}
+
+function page(after: number, limit: number): string {
+  const head = log.at(-1) ?? { seq: 0, hash: LOG_GENESIS };
+  const rows = log.filter((e) => e.seq > after).slice(0, limit);
+  return [JSON.stringify({ head: { seq: head.seq, hash: head.hash }, after, count: rows.length }), ...rows.map((e) => `${e.seq}\t${e.hash}\t${e.text}`)].join('\n') + '\n';
+}
+
+function reply(path: string, q: URLSearchParams): { status: number; body: string } {
+  if (path === '/api/auth/sign-in') return { status: 200, body: JSON.stringify({ token: 't'.repeat(32), user: { id: 'u1', username: 'office', displayName: 'office', role: 'official', districtCode: null } }) };
+  if (path === '/api/events') return { status: 200, body: page(Number(q.get('after')), Number(q.get('limit'))) };
+  if (path === '/api/chain') {
+    const seq = Number(q.get('seq'));
+    return { status: 200, body: JSON.stringify({ seq, hash: seq === 0 ? LOG_GENESIS : log[seq - 1]!.hash }) };
+  }
+  return { status: 404, body: '{"error":{"message":"no such route"}}' };
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const u = new URL(req.url!, 'http://x');
+    const r = reply(u.pathname, u.searchParams);
+    res.writeHead(r.status, { 'content-type': 'application/json' });
+    res.end(spoil ? spoil(r.body, u.pathname) : r.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+let h: Harness;
+let admin: string;
+
+async function sync() {
+  const job = await h.call('sync.run', {}, admin);
+  for (let j = job; ; j = await h.call('jobs.get', { id: job.id }, admin)) {
+    if (j.state !== 'running') return j;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Everything the ledger holds, to compare before and after a spoilt sync. */
+function snapshot() {
+  const q = (s: string) => h.backend.ledger.sqlite.prepare(s).all();
+  return {
+    events: q('select seq, hash, payload from ledger_events order by seq'),
+    publications: q('select seq, hash from round_publications order by seq'),
+    lots: q('select * from lots order by lot_id'),
+    sales: q('select * from round_sales'),
+    cursor: q('select last_seq, last_hash from sync_state'),
+  };
+}
+
+beforeEach(async () => {
+  spoil = null;
+  log = [];
+  append({ type: 'round_published', eventId: 'pub1', roundId: ROUND, version: 1, spec, publishedBy: 'kim', at: '2026-03-02T00:00:00.000Z' });
+  for (let i = 1; i <= 3; i++) append(purchase(i));
+  h = await Harness.start();
+  admin = await h.admin();
+  await h.call('sync.connect', { serverUrl: url, username: 'office', password: 'pw' }, admin);
+  expect(await sync()).toMatchObject({ state: 'done', result: { pulled: 4 } });
+  for (let i = 4; i <= 8; i++) append(purchase(i));
+  return () => h.close();
+});
+
+async function expectStopped(key: string, detail?: RegExp) {
+  const before = snapshot();
+  const job = await sync();
+  expect(job.state).toBe('failed');
+  expect(job.error).toMatchObject({ key });
+  if (detail) expect(job.error!.message).toMatch(detail);
+  expect(snapshot()).toEqual(before);
+  expect(await h.call('sync.status', {}, admin)).toMatchObject({ lastSeq: 4, lastError: { key } });
+}
+
+describe('a spoilt reply from the server stops the sync, says what is wrong and writes nothing', () => {
+  it('a page cut off in the middle of a line', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.slice(0, Math.floor(body.length * 0.7)) : body);
+    await expectStopped('sync.truncated');
+  });
+
+  it('a page with fewer lines than its header promises', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.split('\n').slice(0, -3).join('\n') + '\n' : body);
+    await expectStopped('sync.truncated', /3 of 5 events/);
+  });
+
+  it('an amount sent as text', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.replace('"face":100000', '"face":"100000"') : body);
+    await expectStopped('sync.malformedReply', /face/);
+  });
+
+  it('a sequence number that is not a number', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.replace('\n6\t', '\nsix\t') : body);
+    await expectStopped('sync.malformedReply', /six/);
+  });
+
+  it('a gap in the sequence numbers', async () => {
+    spoil = (body, path) => {
+      if (path !== '/api/events') return body;
+      const lines = body.split('\n');
+      const header = JSON.parse(lines[0]!) as { count: number };
+      return [JSON.stringify({ ...header, count: header.count - 1 }), ...lines.slice(1).filter((l) => !l.startsWith('6\t'))].join('\n');
+    };
+    await expectStopped('sync.gap', /6/);
+  });
+
+  it('an event whose hash does not chain from the one before', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.replace('"buyerId":"buyer7"', '"buyerId":"buyer9"') : body);
+    await expectStopped('sync.hashMismatch', /Event 8\b/);
+  });
+
+  it('a header that is not JSON', async () => {
+    spoil = (body, path) => (path === '/api/events' ? `<html>proxy error</html>\n${body.split('\n').slice(1).join('\n')}` : body);
+    await expectStopped('sync.malformedReply', /header/);
+  });
+
+  it('a chain hash reply with the wrong type', async () => {
+    spoil = (body, path) => (path === '/api/chain' ? body.replace(/"hash":"[0-9a-f]+"/, '"hash":42') : body);
+    const before = snapshot();
+    const job = await sync();
+    expect(job).toMatchObject({ state: 'failed', error: { key: 'sync.malformedReply' } });
+    expect(job.error!.message).toMatch(/hash/);
+    // The pages themselves were sound and were kept; only the check failed, and it says so.
+    expect(snapshot().events.length).toBe(before.events.length + 5);
+    expect(await h.call('sync.status', {}, admin)).toMatchObject({ lastSeq: 9, lastError: { key: 'sync.malformedReply' } });
+  });
+
+  it('a well-formed, correctly chained event that sells more than the stock', async () => {
+    log.splice(4);
+    append(purchase(4, spec.totalAmount));
+    await expectStopped('sync.ruleBroken', /ledger.oversold/);
+  });
+});
+
+describe('parsePage', () => {
+  it('reads a sound page', () => {
+    log = [];
+    append(purchase(1));
+    const p = parsePage(page(0, 10), 0);
+    expect(p.head.seq).toBe(1);
+    expect(p.entries).toMatchObject([{ seq: 1, event: { type: 'purchase', lotId: 'lot1' } }]);
+  });
+
+  it('refuses a page that starts somewhere else than asked', () => {
+    expect(() => parsePage(page(0, 10), 3)).toThrow(/starts after 0/);
+  });
+});
