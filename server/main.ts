@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   const host = argValue(argv, 'host') ?? '127.0.0.1';
   const app = await buildServer({ db: sdb.db });
   await app.listen({ port, host });
+  const bound = app.server.address() as { port: number };
   console.log(`Issuance central server on ${where}`);
-  console.log(`Listening at http://${host}:${port}`);
+  console.log(`Listening at http://${host}:${bound.port}`);
   const stop = async () => {
     await app.close();
     await sdb.close();

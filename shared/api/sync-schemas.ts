@@ -8,7 +8,6 @@ export const errorPayloadSchema = z.object({
   key: z.string(),
   message: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-  issues: z.array(z.unknown()).optional(),
 });
 
 export const syncStatusSchema = z.object({
@@ -56,6 +55,8 @@ export const ledgerQuerySchema = z
     types: z.array(z.enum(LEDGER_TYPES)).max(LEDGER_TYPES.length).optional(),
     districtCode: z.string().max(10).nullable().optional(),
     paymentMethod: z.enum(PAYMENT_METHODS).nullable().optional(),
+    /** One purchase's events, for a clerk looking up the lot a citizen brings in. */
+    lotId: z.string().max(64).nullable().optional(),
     /** Seoul calendar days, inclusive. */
     fromDay: z.iso.date().nullable().optional(),
     toDay: z.iso.date().nullable().optional(),

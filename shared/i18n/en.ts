@@ -584,6 +584,8 @@ export const en: Shape<typeof ko> = {
     requested: 'Queued for the server. The ledger changes once the server approves it.',
     pendingRequest: 'A request is waiting for the server’s answer',
     notRefundable: 'Not refundable now: {{reason}}',
+    rowsCount: '{{n}} rows',
+    lotSearch: 'Purchase number',
     closePanel: 'Close',
   },
   refunds: {

@@ -580,6 +580,8 @@ export const ko = {
     requested: '요청을 보낼 목록에 넣었습니다. 서버가 승인하면 원장에 반영됩니다.',
     pendingRequest: '서버의 답을 기다리는 요청이 있습니다',
     notRefundable: '지금은 환불할 수 없습니다: {{reason}}',
+    rowsCount: '{{n}}건',
+    lotSearch: '구매 건 번호',
     closePanel: '닫기',
   },
   refunds: {

@@ -77,6 +77,7 @@ export const ledgerHandlers: HandlersFor<'ledger'> = {
     if (scope !== null) query = query.where('district_code', '=', scope);
     else if (q.districtCode) query = query.where('district_code', '=', q.districtCode);
     if (q.paymentMethod) query = query.where('payment_method', '=', q.paymentMethod);
+    if (q.lotId) query = query.where('lot_id', '=', q.lotId);
     if (q.types && q.types.length > 0) query = query.where('type', 'in', q.types);
     if (q.fromDay) query = query.where('occurred_at', '>=', fromSeoulLocalInput(`${q.fromDay}T00:00`)!);
     if (q.toDay) {

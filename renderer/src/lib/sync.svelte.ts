@@ -1,0 +1,70 @@
+import type { Output } from '../../../shared/api/contract.js';
+import { send } from './api/client.js';
+import { followJob, type Job } from './jobs.js';
+
+export type SyncStatus = Output<'sync.status'>;
+
+/**
+ * The console's view of its sync, shared by the status bar and the Sync
+ * page: refreshed every few seconds while signed in and after every sync,
+ * so pending commands and errors show wherever the user is.
+ */
+export const sync = $state<{ status: SyncStatus | null; job: Job | null; unreachable: boolean }>({ status: null, job: null, unreachable: false });
+
+const POLL_MS = 5_000;
+let timer: ReturnType<typeof setInterval> | undefined;
+let watchers = 0;
+
+export async function refreshSync(): Promise<SyncStatus | null> {
+  try {
+    sync.status = await send('sync.status', {});
+    sync.unreachable = false;
+  } catch {
+    sync.unreachable = true;
+  }
+  return sync.status;
+}
+
+/** Polls while at least one component watches; returns the stop function for onMount. */
+export function watchSync(): () => void {
+  watchers++;
+  if (watchers === 1) {
+    void refreshSync();
+    timer = setInterval(() => void refreshSync(), POLL_MS);
+  }
+  return () => {
+    watchers--;
+    if (watchers === 0) clearInterval(timer);
+  };
+}
+
+/** Starts a sync (or a repair) job and follows it; one at a time per console window. */
+export async function runSyncJob(start: () => Promise<Job>): Promise<Job> {
+  if (sync.job?.state === 'running') return sync.job;
+  const first = await start();
+  sync.job = first;
+  try {
+    return await followJob(first.id, (j) => (sync.job = j), 200);
+  } finally {
+    await refreshSync();
+  }
+}
+
+export async function cancelSyncJob(): Promise<void> {
+  if (sync.job?.state === 'running') sync.job = await send('jobs.cancel', { id: sync.job.id });
+}
+
+const AUTO_SYNC_MS = 60_000;
+
+/**
+ * Syncs in the background once a minute while the console is connected, so
+ * the ledger keeps up and queued commands go out without anyone clicking.
+ * Failures only show in the status bar; the console keeps working offline.
+ */
+export function autoSync(): () => void {
+  const id = setInterval(() => {
+    if (!sync.status?.configured || sync.job?.state === 'running') return;
+    void runSyncJob(() => send('sync.run', {})).catch(() => undefined);
+  }, AUTO_SYNC_MS);
+  return () => clearInterval(id);
+}

@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RoundTotals } from '../../shared/sync/protocol.js';
+import { spec2022 } from '../support/specs.js';
+import { createAdmin } from './flows.js';
+import { launchBrowser, openPage, ROOT, shot, startHost, type RunningHost } from './support.js';
+
+/**
+ * The central server as `npm run server` runs it (on the test PostgreSQL),
+ * a console through `npm run web`, and Chromium clicking through sync and
+ * the ledger.
+ */
+let server: ChildProcess;
+let serverUrl: string;
+let dbUrl: string;
+let root: string;
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+const ROUND = 'round-e2e-2022';
+const fmt = new Intl.NumberFormat('ko-KR');
+
+async function api(method: 'GET' | 'POST', path: string, body?: unknown, token = root): Promise<any> {
+  const res = await fetch(`${serverUrl}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+beforeAll(async () => {
+  const admin = inject('pgUrl');
+  const name = `e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database "${name}"`);
+  await c.end();
+  dbUrl = admin.replace(/\/postgres$/, `/${name}`);
+
+  server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts'), '--port', '0', '--admin', 'root:root-password-1'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: dbUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  serverUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /Listening at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  root = (await api('POST', '/api/auth/sign-in', { username: 'root', password: 'root-password-1' }, '')).token;
+  await api('POST', '/api/users', { username: 'city-hall', displayName: '시청', password: 'city-hall-password', role: 'official', districtCode: null });
+  await api('POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: ROUND, version: 1, spec: spec2022({ name: '2022 서울사랑상품권 재현' }) });
+  await api('POST', '/api/feed/sale', { roundId: ROUND, purchases: 3_000, seed: 5, usesShare: 0.4 });
+
+  host = await startHost();
+  browser = await launchBrowser();
+  page = await openPage(browser, host.url, errors);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+});
+
+async function syncNow(): Promise<void> {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await page.getByRole('button', { name: '지금 동기화' }).click();
+  await page.getByText('동기화를 마쳤습니다').first().waitFor();
+}
+
+describe('sync and the ledger, end to end in Chromium', () => {
+  it('connects to the server, syncs, and shows totals that match the server', async () => {
+    await createAdmin(page);
+    // Offline until connected: the status bar says so.
+    await expect(page.getByTestId('sync-status-bar').innerText()).resolves.toContain('서버 연결 안 됨');
+    await page.getByRole('link', { name: '동기화', exact: true }).click();
+    await page.getByLabel('서버 주소').fill(serverUrl);
+    await page.getByLabel('서버 아이디').fill('city-hall');
+    await page.getByLabel('서버 비밀번호').fill('wrong-password');
+    await page.getByRole('button', { name: '연결', exact: true }).click();
+    await page.getByText('서버 아이디 또는 비밀번호가 올바르지 않습니다').waitFor();
+    await page.getByLabel('서버 비밀번호').fill('city-hall-password');
+    await page.getByRole('button', { name: '연결', exact: true }).click();
+    await page.getByTestId('sync-connected').waitFor();
+
+    const head = await api('GET', '/api/head');
+    await page.getByRole('button', { name: '지금 동기화' }).click();
+    await page.getByText('동기화를 마쳤습니다').first().waitFor();
+    await expect(page.getByTestId('sync-local-seq').innerText()).resolves.toBe(fmt.format(head.seq));
+    await expect(page.getByTestId('sync-chain').innerText()).resolves.toBe('서버와 일치');
+    await expect(page.getByTestId('status-last-sync').innerText()).resolves.not.toContain('아직 없음');
+    await shot(page, 'sync-page');
+
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    const verdict = page.getByTestId('totals-verdict');
+    await verdict.getByText('서버와 일치합니다').waitFor();
+    const server: RoundTotals = await api('GET', `/api/rounds/${ROUND}/totals`);
+    await expect(page.getByTestId('local-purchases').innerText()).resolves.toBe(fmt.format(server.purchases));
+    await expect(page.getByTestId('server-purchases').innerText()).resolves.toBe(fmt.format(server.purchases));
+    await expect(page.getByTestId('local-faceSold').innerText()).resolves.toBe(`₩${fmt.format(server.faceSold)}`);
+    await expect(page.getByTestId('local-used').innerText()).resolves.toBe(`₩${fmt.format(server.used)}`);
+    // Every event of the round is in the grid's count; the grid itself holds only the blocks on screen.
+    await page.getByTestId('ledger-count').getByText(`${fmt.format(head.seq - 1)}건`).waitFor();
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"] [col-id="seq"]').getByText(fmt.format(head.seq)).waitFor();
+    await shot(page, 'ledger-page');
+  });
+
+  it('filters the ledger by payment method and type as the server counts them', async () => {
+    const [{ n }] = await query<{ n: string }>(
+      "select count(*) as n from events e join lots l on l.lot_id = e.lot_id where e.round_id = $1 and l.payment_method = 'bank_transfer' and e.type = 'purchase'",
+      [ROUND],
+    );
+    await page.getByLabel('결제 수단').selectOption('bank_transfer');
+    await page.getByLabel('종류').selectOption('purchase');
+    await page.getByTestId('ledger-count').getByText(`${fmt.format(Number(n))}건`).waitFor();
+    const types = await page.locator('[data-testid="ledger-grid"] .ag-row [col-id="type"]').allInnerTexts();
+    expect(types.length).toBeGreaterThan(5);
+    expect(new Set(types)).toEqual(new Set(['구매']));
+    await page.getByLabel('결제 수단').selectOption('');
+    await page.getByLabel('종류').selectOption('');
+  });
+
+  it('requests a cancellation, sends it through the outbox and sees it on the ledger', async () => {
+    const [lot] = await query<{ lot_id: string; paid: string }>("select lot_id, paid from lots where round_id = $1 and used = 0 and status = 'active' order by lot_id limit 1", [ROUND]);
+    await page.getByLabel('구매 건 번호').fill(lot!.lot_id);
+    await page.getByTestId('ledger-count').getByText('1건').waitFor();
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
+    const panel = page.getByTestId('lot-panel');
+    await panel.getByText(`취소 금액: ₩${fmt.format(Number(lot!.paid))}`, { exact: false }).waitFor();
+    await panel.getByRole('button', { name: '취소 요청' }).click();
+    await panel.getByTestId('lot-pending').waitFor();
+    await page.getByTestId('status-pending').getByText('보낼 명령 1건').waitFor();
+
+    await syncNow();
+    await page.locator('[data-testid="outbox-grid"] .ag-row [col-id="state"]').getByText('승인됨').waitFor();
+    const [onServer] = await query<{ status: string }>('select status from lots where lot_id = $1', [lot!.lot_id]);
+    expect(onServer!.status).toBe('cancelled');
+
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    await page.getByTestId('totals-verdict').getByText('서버와 일치합니다').waitFor();
+    await page.getByLabel('구매 건 번호').fill(lot!.lot_id);
+    await page.getByTestId('ledger-count').getByText('2건').waitFor();
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
+    await expect(page.getByTestId('lot-status').innerText()).resolves.toBe('취소');
+    await shot(page, 'ledger-lot-cancelled');
+    expect(errors).toEqual([]);
+  });
+});
