@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { basisPointsOf } from '../../common/money.js';
+import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
+import type { SyncEvent } from '../../sync/protocol.js';
+import { Harness } from '../../../tests/support/backend-harness.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+import { SyncApplier, type PageEntry } from '../sync/apply.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from './chain.js';
+
+/** A console holding a synced round: events go in through the same applier a pull uses. */
+const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
+const ROUND = 'r-ledger';
+let h: Harness;
+let admin: string;
+let prev = { seq: 0, hash: LOG_GENESIS };
+
+function feed(events: SyncEvent[]): void {
+  const entries: PageEntry[] = events.map((event) => {
+    const text = canonicalEvent(event);
+    const seq = prev.seq + 1;
+    prev = { seq, hash: chainHash(prev.hash, seq, text) };
+    return { seq, hash: prev.hash, text, event };
+  });
+  new SyncApplier(h.backend.ledger.sqlite).applyPage(entries, prev.seq);
+}
+
+function purchase(n: number, district: string, method: 'bank_transfer' | 'debit_card', at: string, face = 100_000): PurchaseEvent {
+  return { type: 'purchase', eventId: `p${n}`, roundId: ROUND, lotId: `lot${n}`, at, buyerId: `b${n}`, districtCode: district, face, paid: face - basisPointsOf(face, spec.discountBp), paymentMethod: method };
+}
+
+beforeEach(async () => {
+  h = await Harness.start();
+  admin = await h.admin();
+  prev = { seq: 0, hash: LOG_GENESIS };
+  const events: SyncEvent[] = [{ type: 'round_published', eventId: 'pub', roundId: ROUND, version: 1, spec, publishedBy: 'kim', at: '2026-03-02T00:00:00.000Z' }];
+  // 30 purchases over two Seoul days in two districts; every third one spent in part.
+  for (let i = 0; i < 30; i++) {
+    const at = i < 20 ? '2026-03-10T14:59:00.000Z' : '2026-03-10T15:00:00.000Z'; // 23:59 on the 10th, 00:00 on the 11th in Seoul
+    events.push(purchase(i, i % 2 ? '11680' : '11110', i % 3 ? 'debit_card' : 'bank_transfer', at));
+    if (i % 3 === 0) events.push({ type: 'use', eventId: `u${i}`, roundId: ROUND, lotId: `lot${i}`, at, amount: 70_000, merchantDistrict: '11110' } satisfies LedgerEvent);
+  }
+  feed(events);
+});
+afterEach(() => h.close());
+
+const page = (extra: Record<string, unknown> = {}, session = admin) => h.call('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100, ...extra }, session);
+
+describe('ledger.rows', () => {
+  it('pages newest first and counts the rows on the first page only', async () => {
+    const first = await h.call('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 15 }, admin);
+    expect(first.lastRow).toBe(40);
+    expect(first.rows.map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => 41 - i));
+    const middle = await h.call('ledger.rows', { roundId: ROUND, startRow: 15, endRow: 30 }, admin);
+    expect(middle.lastRow).toBeNull();
+    const last = await h.call('ledger.rows', { roundId: ROUND, startRow: 30, endRow: 45 }, admin);
+    expect(last).toMatchObject({ lastRow: 40 });
+    expect(last.rows.at(-1)!.seq).toBe(2);
+  });
+
+  it('filters by district, payment method, type, Seoul day and purchase', async () => {
+    // A use is filed under the district of the lot it spends: 15 purchases and the 5 uses of odd lots.
+    expect((await page({ districtCode: '11680' })).lastRow).toBe(20);
+    expect((await page({ paymentMethod: 'bank_transfer' })).lastRow).toBe(20);
+    expect((await page({ types: ['use'] })).lastRow).toBe(10);
+    expect((await page({ fromDay: '2026-03-11' })).lastRow).toBe(10 + 3);
+    expect((await page({ toDay: '2026-03-10' })).lastRow).toBe(20 + 7);
+    expect((await page({ lotId: 'lot3' })).rows.map((r) => r.type)).toEqual(['use', 'purchase']);
+  });
+
+  it('sorts by amount', async () => {
+    const rows = (await page({ sort: 'amount', direction: 'asc', types: ['use', 'purchase'] })).rows;
+    expect(rows[0]!.amount).toBe(70_000);
+    expect(rows.at(-1)!.amount).toBe(100_000);
+  });
+
+  it("keeps a clerk to their own district whatever they ask for", async () => {
+    const clerk = await h.user(admin, 'gangnam', 'clerk', '11680');
+    const rows = (await page({ districtCode: '11110' }, clerk.session)).rows;
+    expect(rows.length).toBe(20);
+    expect(new Set(rows.map((r) => r.districtCode))).toEqual(new Set(['11680']));
+    expect(await h.fail('ledger.lot', { lotId: 'lot0' }, clerk.session)).toMatchObject({ key: 'ledger.unknownLot' });
+  });
+
+  it('refuses a block of more than 1,000 rows', async () => {
+    expect(await h.fail('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 5_000 }, admin)).toMatchObject({ code: 'invalid_input' });
+  });
+});
+
+describe('ledger.totals and ledger.lot', () => {
+  it('adds up the lots, and says why the server could not be asked', async () => {
+    const totals = await h.call('ledger.totals', { roundId: ROUND }, admin);
+    expect(totals.local).toEqual({ roundId: ROUND, throughSeq: 41, purchases: 30, faceSold: 3_000_000, paid: 30 * 93_000, used: 700_000, cancelled: 0, refundedAmount: 0 });
+    expect(totals.server).toBeNull();
+    expect(totals.serverError).toMatchObject({ key: 'sync.notConfigured' });
+  });
+
+  it('quotes a cancellation for an unused lot and a refund for a mostly spent one', async () => {
+    expect(await h.call('ledger.lot', { lotId: 'lot1' }, admin)).toMatchObject({ status: 'active', quote: { ok: true, kind: 'cancel', amount: 93_000 } });
+    expect((await h.call('ledger.lot', { lotId: 'lot0' }, admin)).quote).toMatchObject({ ok: true, kind: 'refund' });
+  });
+});
+
+describe('refunds.request', () => {
+  it('queues one command per lot and refuses a second while the first waits', async () => {
+    const r = await h.call('refunds.request', { lotId: 'lot1' }, admin);
+    expect(r).toMatchObject({ kind: 'cancel', amount: 93_000 });
+    expect(await h.fail('refunds.request', { lotId: 'lot1' }, admin)).toMatchObject({ key: 'refunds.alreadyRequested' });
+    expect(await h.call('sync.outbox', {}, admin)).toMatchObject([{ commandId: r.commandId, type: 'approve_refund', state: 'pending', lotId: 'lot1' }]);
+    expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).pendingRequest).toBe(r.commandId);
+    // Nothing changes locally until the server's event comes back.
+    expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).status).toBe('active');
+  });
+
+  it('refuses a lot already cancelled, and an analyst altogether', async () => {
+    feed([{ type: 'cancel', eventId: 'c1', roundId: ROUND, lotId: 'lot1', at: '2026-03-12T00:00:00.000Z', amount: 93_000 }]);
+    expect(await h.fail('refunds.request', { lotId: 'lot1' }, admin)).toMatchObject({ key: 'ledger.lotClosed' });
+    const analyst = await h.user(admin, 'ana', 'analyst');
+    expect(await h.fail('refunds.request', { lotId: 'lot2' }, analyst.session)).toMatchObject({ code: 'forbidden' });
+    expect(await h.call('sync.outbox', {}, admin)).toEqual([]);
+  });
+});
