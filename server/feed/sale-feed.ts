@@ -62,7 +62,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   let t = opens;
   const gap = span / Math.max(1, o.purchases);
 
-  while (made < o.purchases && sold < spec.totalAmount) {
+  /** The next batch of purchases (and the uses that follow some of them), drawn in memory. */
+  const nextBatch = () => {
     const events: LedgerEvent[] = [];
     const lots: NewLot[] = [];
     let batchFace = 0;
@@ -97,21 +98,38 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       sold += face;
       batchFace += face;
     }
+    return { events, lots, batchFace, made };
+  };
+
+  const write = async (b: ReturnType<typeof nextBatch>) => {
     head = await db.transaction().execute(async (trx) => {
       const h = await lockHead(trx);
       // Re-read under the lock: a concurrent feed must not push the round past its stock.
       const now = await trx.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
-      if (Number(now?.sold_face ?? 0) + batchFace > spec.totalAmount) throw new Error('another sale wrote to this round meanwhile; feed stopped before overselling');
-      const next = await writeEvents(trx, h, events, o.recordedBy, new Date());
-      await insertLots(trx, lots);
+      if (Number(now?.sold_face ?? 0) + b.batchFace > spec.totalAmount) throw new Error('another sale wrote to this round meanwhile; feed stopped before overselling');
+      const next = await writeEvents(trx, h, b.events, o.recordedBy, new Date());
+      await insertLots(trx, b.lots);
       await sql`
-        insert into round_sales (round_id, sold_face, lot_count) values (${o.roundId}, ${batchFace}, ${lots.length})
+        insert into round_sales (round_id, sold_face, lot_count) values (${o.roundId}, ${b.batchFace}, ${b.lots.length})
         on conflict (round_id) do update set sold_face = round_sales.sold_face + excluded.sold_face, lot_count = round_sales.lot_count + excluded.lot_count
       `.execute(trx);
       return next;
     });
-    faceSold += batchFace;
-    onProgress?.(made);
+    faceSold += b.batchFace;
+    onProgress?.(b.made);
+  };
+
+  // The next batch is drawn while the database writes the last one: the two cores work at once.
+  let writing: Promise<void> | null = null;
+  while (made < o.purchases && sold < spec.totalAmount) {
+    const batch = nextBatch();
+    if (writing) await writing;
+    writing = write(batch);
+    writing.catch(() => undefined);
   }
+  if (writing) await writing;
+  // Fresh statistics after a bulk load, so the planner does not guess from an empty table.
+  await sql`analyze events`.execute(db);
+  await sql`analyze lots`.execute(db);
   return { purchases: made, uses, faceSold, soldOut: sold >= spec.totalAmount, head };
 }

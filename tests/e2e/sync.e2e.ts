@@ -139,13 +139,13 @@ describe('sync and the ledger, end to end in Chromium', () => {
   });
 
   it('filters the ledger by payment method and type as the server counts them', async () => {
-    const [{ n }] = await query<{ n: string }>(
+    const [count] = await query<{ n: string }>(
       "select count(*) as n from events e join lots l on l.lot_id = e.lot_id where e.round_id = $1 and l.payment_method = 'bank_transfer' and e.type = 'purchase'",
       [ROUND],
     );
     await page.getByLabel('결제 수단').selectOption('bank_transfer');
     await page.getByLabel('종류').selectOption('purchase');
-    await page.getByTestId('ledger-count').getByText(`${fmt.format(Number(n))}건`).waitFor();
+    await page.getByTestId('ledger-count').getByText(`${fmt.format(Number(count!.n))}건`).waitFor();
     const types = await page.locator('[data-testid="ledger-grid"] .ag-row [col-id="type"]').allInnerTexts();
     expect(types.length).toBeGreaterThan(5);
     expect(new Set(types)).toEqual(new Set(['구매']));

@@ -11,7 +11,7 @@ import { SyncApplier, type ChainPoint } from './apply.js';
 import { SyncClient } from './client.js';
 import { SyncError } from './sync-error.js';
 
-export const PAGE_SIZE = 5_000;
+export const PAGE_SIZE = 10_000;
 
 export interface SyncStatus {
   configured: boolean;
@@ -202,25 +202,38 @@ export class SyncService {
     return { pushed: accepted + rejected, accepted, rejected };
   }
 
-  /** Pages through the log after the cursor until caught up; each page is applied with the cursor in one transaction. */
+  /**
+   * Pages through the log after the cursor until caught up; each page is
+   * applied with the cursor in one transaction. The next page is already on
+   * its way while one is written, so the network and the disk overlap; a page
+   * fetched ahead of a failed one is dropped unread.
+   */
   async pull(client: SyncClient, ctx: JobContext): Promise<number> {
     let pulled = 0;
-    let start = this.applier.cursor().seq;
+    const start = this.applier.cursor().seq;
+    const fetchPage = (after: number) => {
+      const p = client.page(after, PAGE_SIZE);
+      p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
+      return p;
+    };
+    let next = fetchPage(start);
     for (;;) {
       if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
       const cursor = this.applier.cursor();
-      const page = await client.page(cursor.seq, PAGE_SIZE);
+      const page = await next;
       if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
       if (page.entries.length === 0) {
         await this.db.updateTable('sync_state').set({ head_seq: page.head.seq }).where('id', '=', 1).execute();
         break;
       }
+      const last = page.entries[page.entries.length - 1]!.seq;
+      if (last < page.head.seq) next = fetchPage(last);
       // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
-      const next = await this.db.connection().execute(async () => this.applier.applyPage(page.entries, page.head.seq));
+      const applied = await this.db.connection().execute(async () => this.applier.applyPage(page.entries, page.head.seq));
       pulled += page.entries.length;
       const total = Math.max(1, page.head.seq - start);
-      ctx.progress(0.02 + 0.97 * ((next.seq - start) / total), 'sync.phasePull');
-      if (next.seq >= page.head.seq) break;
+      ctx.progress(0.02 + 0.97 * ((applied.seq - start) / total), 'sync.phasePull');
+      if (applied.seq >= page.head.seq) break;
     }
     return pulled;
   }

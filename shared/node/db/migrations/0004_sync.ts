@@ -13,6 +13,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('ledger_events_round_district').on('ledger_events').columns(['round_id', 'district_code', 'seq']).execute();
   await db.schema.createIndex('ledger_events_round_method').on('ledger_events').columns(['round_id', 'payment_method', 'seq']).execute();
   await db.schema.createIndex('ledger_events_round_type').on('ledger_events').columns(['round_id', 'type', 'seq']).execute();
+  // Sorting a million-row round by time or amount must not sort the round; the district-by-time index has no reader left.
+  await db.schema.createIndex('ledger_events_round_time').on('ledger_events').columns(['round_id', 'occurred_at', 'seq']).execute();
+  await db.schema.createIndex('ledger_events_round_amount').on('ledger_events').columns(['round_id', 'amount', 'seq']).execute();
+  await db.schema.dropIndex('ledger_events_district').execute();
 
   await db.schema
     .createTable('round_publications')
@@ -89,6 +93,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger ledger_events_no_delete`.execute(db);
   await sql`create trigger ledger_events_no_delete before delete on ledger_events begin select raise(abort, 'ledger_events is append-only'); end`.execute(db);
   await db.schema.dropTable('sync_repair').execute();
-  for (const i of ['ledger_events_round_district', 'ledger_events_round_method', 'ledger_events_round_type']) await db.schema.dropIndex(i).execute();
+  for (const i of ['ledger_events_round_district', 'ledger_events_round_method', 'ledger_events_round_type', 'ledger_events_round_time', 'ledger_events_round_amount']) {
+    await db.schema.dropIndex(i).execute();
+  }
+  await db.schema.createIndex('ledger_events_district').on('ledger_events').columns(['district_code', 'occurred_at']).execute();
   await sql`alter table ledger_events drop column hash`.execute(db);
 }
