@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { LedgerRow } from '../../api/sync-schemas.js';
-import { AppError, type ErrorPayload } from '../../common/errors.js';
+import { AppError } from '../../common/errors.js';
 import { fromSeoulLocalInput } from '../../common/time.js';
-import { translate } from '../../i18n/index.js';
-import { quoteRefund, type Lot } from '../../ledger/rules.js';
+import { quoteRefund } from '../../ledger/rules.js';
 import type { RoundPublished, RoundTotals } from '../../sync/protocol.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
-import type { Database, LotsTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import { lotFromRow } from './lot-row.js';
+import { toErrorPayload } from '../sync/sync-error.js';
 
 /** Clerks see their own district's part of the ledger only. */
 function districtScope(user: SessionUser): string | null {
@@ -37,26 +38,6 @@ export async function localTotals(db: Kysely<Database>, roundId: string): Promis
   };
 }
 
-function toLot(r: LotsTable): Lot {
-  return {
-    lotId: r.lot_id,
-    roundId: r.round_id,
-    buyerId: r.buyer_id,
-    holderId: r.holder_id,
-    districtCode: r.district_code,
-    paymentMethod: r.payment_method as Lot['paymentMethod'],
-    face: r.face,
-    paid: r.paid,
-    discountBp: r.discount_bp,
-    purchasedAt: r.purchased_at,
-    expiresAt: r.expires_at,
-    used: r.used,
-    refunded: r.refunded,
-    status: r.status,
-    gifted: r.gifted === 1,
-  };
-}
-
 /** A lot the user may see, with the round spec the server judges it by. */
 export async function visibleLot(db: Kysely<Database>, user: SessionUser, lotId: string) {
   const row = await db.selectFrom('lots').selectAll().where('lot_id', '=', lotId).executeTakeFirst();
@@ -64,7 +45,7 @@ export async function visibleLot(db: Kysely<Database>, user: SessionUser, lotId:
   if (!row || (scope !== null && row.district_code !== scope)) throw new AppError('not_found', 'ledger.unknownLot', { lotId });
   const publication = await db.selectFrom('round_publications').select('payload').where('round_id', '=', row.round_id).orderBy('version', 'desc').limit(1).executeTakeFirst();
   if (!publication) throw new AppError('not_found', 'ledger.roundNotApproved', { roundId: row.round_id });
-  return { row, lot: toLot(row), spec: (JSON.parse(publication.payload) as RoundPublished).spec };
+  return { row, lot: lotFromRow(row), spec: (JSON.parse(publication.payload) as RoundPublished).spec };
 }
 
 export const ledgerHandlers: HandlersFor<'ledger'> = {
@@ -119,11 +100,7 @@ export const ledgerHandlers: HandlersFor<'ledger'> = {
       const server = await sync.serverTotals(input.roundId);
       return { local, server, serverError: null };
     } catch (e) {
-      const err: ErrorPayload =
-        e instanceof AppError
-          ? { code: e.code, key: e.key, message: translate('en', e.key, e.params), ...(e.params ? { params: e.params } : {}) }
-          : { code: 'internal', key: 'errors.internal', message: String(e) };
-      return { local, server: null, serverError: err };
+      return { local, server: null, serverError: toErrorPayload(e) };
     }
   },
 

@@ -7,28 +7,7 @@ import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { Database, LotsTable } from '../db/schema.js';
-
-interface LotRow extends LotsTable {}
-
-function toLot(r: LotRow): Lot {
-  return {
-    lotId: r.lot_id,
-    roundId: r.round_id,
-    buyerId: r.buyer_id,
-    holderId: r.holder_id,
-    districtCode: r.district_code,
-    paymentMethod: r.payment_method as Lot['paymentMethod'],
-    face: r.face,
-    paid: r.paid,
-    discountBp: r.discount_bp,
-    purchasedAt: r.purchased_at,
-    expiresAt: r.expires_at,
-    used: r.used,
-    refunded: r.refunded,
-    status: r.status,
-    gifted: r.gifted === 1,
-  };
-}
+import { lotFromRow } from './lot-row.js';
 
 function refuse(key: string, ev: LedgerEvent, params?: Record<string, string | number>): never {
   throw new AppError('rule_violation', key, { ...params, eventId: ev.eventId, lotId: ev.lotId });
@@ -157,11 +136,11 @@ export class LedgerStore {
   }
 
   private change(ev: Exclude<LedgerEvent, PurchaseEvent>): Lot {
-    const row = this.stmt.lot.get(ev.lotId) as LotRow | undefined;
+    const row = this.stmt.lot.get(ev.lotId) as LotsTable | undefined;
     if (!row) refuse('ledger.unknownLot', ev);
     if (row.round_id !== ev.roundId) refuse('ledger.wrongRound', ev);
     const spec = this.spec(row.round_id, ev);
-    const lot = toLot(row);
+    const lot = lotFromRow(row);
     const giftMonth = ev.type === 'gift' ? seoulMonthKey(ev.at) : null;
     const gift =
       ev.type === 'gift'

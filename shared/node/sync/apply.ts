@@ -2,10 +2,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { basisPointsOf, isMultipleOf, SALE_UNIT } from '../../common/money.js';
 import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
-import { applyToLot, limitScope, newLot, type Lot } from '../../ledger/rules.js';
+import { applyToLot, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
+import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { lotFromRow } from '../ledger/lot-row.js';
 import { SyncError } from './sync-error.js';
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -28,45 +30,6 @@ interface RoundTally {
 export interface ChainPoint {
   seq: number;
   hash: string;
-}
-
-interface LotRow {
-  lot_id: string;
-  round_id: string;
-  buyer_id: string;
-  holder_id: string;
-  scope: string;
-  district_code: string;
-  payment_method: string;
-  face: number;
-  paid: number;
-  discount_bp: number;
-  purchased_at: string;
-  expires_at: string;
-  used: number;
-  refunded: number;
-  status: 'active' | 'cancelled' | 'refunded';
-  gifted: number;
-}
-
-function toLot(r: LotRow): Lot {
-  return {
-    lotId: r.lot_id,
-    roundId: r.round_id,
-    buyerId: r.buyer_id,
-    holderId: r.holder_id,
-    districtCode: r.district_code,
-    paymentMethod: r.payment_method as Lot['paymentMethod'],
-    face: r.face,
-    paid: r.paid,
-    discountBp: r.discount_bp,
-    purchasedAt: r.purchased_at,
-    expiresAt: r.expires_at,
-    used: r.used,
-    refunded: r.refunded,
-    status: r.status,
-    gifted: r.gifted === 1,
-  };
 }
 
 /**
@@ -218,9 +181,9 @@ export class SyncApplier {
     if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
-    const row = this.st.lot.get(ev.lotId) as LotRow | undefined;
+    const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
     if (!row || row.round_id !== ev.roundId) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: `unknown lot ${ev.lotId}` });
-    const lot = toLot(row);
+    const lot = lotFromRow(row);
     const giftMonth = ev.type === 'gift' ? seoulMonthKey(ev.at) : null;
     const gift =
       ev.type === 'gift'

@@ -1,15 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { AppError, type ErrorPayload } from '../../common/errors.js';
-import { translate } from '../../i18n/index.js';
+import type { ErrorPayload } from '../../common/errors.js';
 import type { Command, RoundTotals } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import { SyncClient } from './client.js';
-import { SyncError } from './sync-error.js';
+import { SyncError, toErrorPayload } from './sync-error.js';
 
 export const PAGE_SIZE = 10_000;
 
@@ -40,11 +39,6 @@ export interface SyncSummary {
 /** Retry delays for commands the server could not be reached for: 5 s doubling to 10 minutes. */
 export function backoffMs(attempts: number): number {
   return Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
-}
-
-function errorPayload(e: unknown): ErrorPayload {
-  if (e instanceof AppError) return { code: e.code, key: e.key, message: translate('en', e.key, e.params), ...(e.params ? { params: e.params } : {}) };
-  return { code: 'internal', key: 'errors.internal', message: e instanceof Error ? e.message : String(e) };
 }
 
 /**
@@ -150,7 +144,7 @@ export class SyncService {
       await this.db.updateTable('sync_state').set({ last_success_at: this.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
       return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
     } catch (e) {
-      if (!ctx.signal.aborted) await this.db.updateTable('sync_state').set({ last_error: JSON.stringify(errorPayload(e)) }).where('id', '=', 1).execute();
+      if (!ctx.signal.aborted) await this.db.updateTable('sync_state').set({ last_error: JSON.stringify(toErrorPayload(e)) }).where('id', '=', 1).execute();
       throw e;
     }
   }
@@ -193,7 +187,7 @@ export class SyncService {
         const attempts = item.attempts + 1;
         await this.db
           .updateTable('outbox')
-          .set({ attempts, last_error: JSON.stringify(errorPayload(e)), next_attempt_at: new Date(this.now().getTime() + backoffMs(attempts)).toISOString() })
+          .set({ attempts, last_error: JSON.stringify(toErrorPayload(e)), next_attempt_at: new Date(this.now().getTime() + backoffMs(attempts)).toISOString() })
           .where('command_id', '=', item.command_id)
           .execute();
         if (e instanceof SyncError && ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
