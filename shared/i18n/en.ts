@@ -532,6 +532,7 @@ export const en: Shape<typeof ko> = {
     belowSold: 'The total is below what is already sold ({{sold, won}})',
     otherDistrict: 'A purchase in another district ({{district}}) cannot be handled here',
     noSuchSeq: 'The server has no event {{seq}}',
+    busy: 'A sync is already running; try again when it has finished',
     roundNotPublished: 'The round is not published on the server: {{roundId}}',
   },
   ledgerPage: {

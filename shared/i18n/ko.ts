@@ -528,6 +528,7 @@ export const ko = {
     belowSold: '발행 총액이 이미 판매된 {{sold, won}}보다 작습니다',
     otherDistrict: '다른 자치구({{district}})의 구매 건은 처리할 수 없습니다',
     noSuchSeq: '서버에 {{seq}}번 기록이 없습니다',
+    busy: '동기화가 이미 진행 중입니다. 끝난 뒤에 다시 하세요',
     roundNotPublished: '서버에 게시되지 않은 회차입니다: {{roundId}}',
   },
   ledgerPage: {

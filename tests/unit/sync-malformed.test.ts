@@ -23,6 +23,7 @@ const spec = spec2022();
 const ROUND = 'round-malformed';
 let log: Entry[] = [];
 let spoil: ((body: string, path: string) => string) | null = null;
+let delayMs = 0;
 let server: Server;
 let url: string;
 
@@ -64,7 +65,8 @@ function reply(path: string, q: URLSearchParams): { status: number; body: string
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = createServer(async (req, res) => {
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const u = new URL(req.url!, 'http://x');
     const r = reply(u.pathname, u.searchParams);
     res.writeHead(r.status, { 'content-type': 'application/json' });
@@ -100,6 +102,7 @@ function snapshot() {
 
 beforeEach(async () => {
   spoil = null;
+  delayMs = 0;
   log = [];
   append({ type: 'round_published', eventId: 'pub1', roundId: ROUND, version: 1, spec, publishedBy: 'kim', at: '2026-03-02T00:00:00.000Z' });
   for (let i = 1; i <= 3; i++) append(purchase(i));
@@ -177,6 +180,23 @@ describe('a spoilt reply from the server stops the sync, says what is wrong and 
     log.splice(4);
     append(purchase(4, spec.totalAmount));
     await expectStopped('sync.ruleBroken', /ledger.oversold/);
+  });
+});
+
+describe('one sync at a time', () => {
+  it('refuses a second sync or a repair while one runs, and lets the first finish', async () => {
+    delayMs = 150;
+    const first = await h.call('sync.run', {}, admin);
+    expect(await h.fail('sync.run', {}, admin)).toMatchObject({ code: 'conflict', key: 'sync.busy' });
+    expect(await h.fail('sync.repair', { fromSeq: 2 }, admin)).toMatchObject({ code: 'conflict', key: 'sync.busy' });
+    let j = first;
+    while (j.state === 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      j = await h.call('jobs.get', { id: first.id }, admin);
+    }
+    expect(j).toMatchObject({ state: 'done', result: { pulled: 5 } });
+    delayMs = 0;
+    expect(await sync()).toMatchObject({ state: 'done', result: { pulled: 0 } });
   });
 });
 

@@ -34,6 +34,7 @@ export const syncHandlers: HandlersFor<'sync'> = {
 
   'sync.run': async (_input, ctx) => {
     const user = requireUser(ctx);
+    if (ctx.deps.sync.isBusy) throw new AppError('conflict', 'sync.busy');
     return ctx.deps.jobs.start('sync', user.id, async (job) => {
       const r = await ctx.deps.sync.run(job);
       return { ...r };
@@ -73,11 +74,7 @@ export const syncHandlers: HandlersFor<'sync'> = {
   'sync.repair': async (input, ctx) => {
     const user = requireUser(ctx);
     const { sync, jobs } = ctx.deps;
-    return jobs.start('sync', user.id, async (job) => {
-      job.progress(0, 'sync.phaseRepair');
-      await sync.truncateFrom(input.fromSeq);
-      const r = await sync.run(job);
-      return { ...r };
-    });
+    if (sync.isBusy) throw new AppError('conflict', 'sync.busy');
+    return jobs.start('sync', user.id, async (job) => ({ ...(await sync.repair(input.fromSeq, job)) }));
   },
 };

@@ -130,8 +130,39 @@ export class SyncService {
     return new SyncClient(s.server_url, s.token, signal);
   }
 
+  private busy = false;
+
+  /** True while a sync or a repair runs. */
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** One sync at a time: two pulls racing on one cursor would each take the other's pages for a gap. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new SyncError('sync.busy');
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Push, then pull, then check the chain. Records the outcome for the status bar either way. */
-  async run(ctx: JobContext): Promise<SyncSummary> {
+  run(ctx: JobContext): Promise<SyncSummary> {
+    return this.exclusive(() => this.runOnce(ctx));
+  }
+
+  /** Cuts the local copy back to `fromSeq` and syncs again, with no other sync in between. */
+  repair(fromSeq: number, ctx: JobContext): Promise<SyncSummary> {
+    return this.exclusive(async () => {
+      ctx.progress(0, 'sync.phaseRepair');
+      await this.truncateFrom(fromSeq);
+      return this.runOnce(ctx);
+    });
+  }
+
+  private async runOnce(ctx: JobContext): Promise<SyncSummary> {
     await this.db.updateTable('sync_state').set({ last_attempt_at: this.now().toISOString() }).where('id', '=', 1).execute();
     try {
       const client = await this.client(ctx.signal);
