@@ -119,15 +119,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
     onProgress?.(b.made);
   };
 
-  // The next batch is drawn while the database writes the last one: the two cores work at once.
-  let writing: Promise<void> | null = null;
-  while (made < o.purchases && sold < spec.totalAmount) {
-    const batch = nextBatch();
-    if (writing) await writing;
-    writing = write(batch);
-    writing.catch(() => undefined);
-  }
-  if (writing) await writing;
+  while (made < o.purchases && sold < spec.totalAmount) await write(nextBatch());
   // Fresh statistics after a bulk load, so the planner does not guess from an empty table.
   await sql`analyze events`.execute(db);
   await sql`analyze lots`.execute(db);
