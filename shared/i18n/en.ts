@@ -587,6 +587,9 @@ export const en: Shape<typeof ko> = {
     notRefundable: 'Not refundable now: {{reason}}',
     rowsCount: '{{n}} rows',
     lotSearch: 'Purchase number',
+    lotStatus_active: 'Active',
+    lotStatus_cancelled: 'Cancelled',
+    lotStatus_refunded: 'Refunded',
     closePanel: 'Close',
   },
   refunds: {

@@ -583,6 +583,9 @@ export const ko = {
     notRefundable: '지금은 환불할 수 없습니다: {{reason}}',
     rowsCount: '{{n}}건',
     lotSearch: '구매 건 번호',
+    lotStatus_active: '사용 가능',
+    lotStatus_cancelled: '취소됨',
+    lotStatus_refunded: '환불됨',
     closePanel: '닫기',
   },
   refunds: {

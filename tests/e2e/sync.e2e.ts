@@ -174,7 +174,7 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.getByLabel('구매 건 번호').fill(lot!.lot_id);
     await page.getByTestId('ledger-count').getByText('2건').waitFor();
     await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
-    await expect(page.getByTestId('lot-status').innerText()).resolves.toBe('취소');
+    await expect(page.getByTestId('lot-status').innerText()).resolves.toBe('취소됨');
     await shot(page, 'ledger-lot-cancelled');
     expect(errors).toEqual([]);
   });
