@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
 import { translate } from '../shared/i18n/index.js';
+import { LOG_GENESIS } from '../shared/node/ledger/chain.js';
 import { commandSchema, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
-import { playSale } from './feed/sale-feed.js';
+import { playSale, RoundNotPublished } from './feed/sale-feed.js';
 
 export interface ServerOptions {
   db: Kysely<ServerDatabase>;
@@ -122,7 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/chain', async (req) => {
     await authenticate(req);
     const seq = parse(z.coerce.number().int().min(0), (req.query as Record<string, unknown>).seq);
-    if (seq === 0) return { seq: 0, hash: '0'.repeat(64) };
+    if (seq === 0) return { seq: 0, hash: LOG_GENESIS };
     const row = await db.selectFrom('events').select(['seq', 'hash']).where('seq', '=', String(seq)).executeTakeFirst();
     if (!row) throw new HttpError(404, 'sync.noSuchSeq', { seq });
     return { seq: Number(row.seq), hash: row.hash };
@@ -192,7 +193,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     try {
       return await playSale(db, { ...body, recordedBy: `feed:${user.username}` });
     } catch (e) {
-      if (e instanceof Error && /not published/.test(e.message)) throw new HttpError(404, 'sync.roundNotPublished', { roundId: body.roundId });
+      if (e instanceof RoundNotPublished) throw new HttpError(404, 'sync.roundNotPublished', { roundId: e.roundId });
       throw e;
     }
   });

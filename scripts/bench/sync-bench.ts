@@ -4,7 +4,6 @@
  * file-backed SQLite ledger pulling the whole log over loopback, then the
  * ledger grid's first page over the million rows. Prints figures; asserts nothing.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -13,40 +12,20 @@ import { performance } from 'node:perf_hooks';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { startPostgres } from '../../tests/support/postgres.js';
+import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { median, ms, table } from './stats.js';
 
 const N = Number(process.env.BENCH_SYNC_EVENTS ?? 1_000_000);
 const rate = (n: number, t: number) => `${Math.round((n / t) * 1000).toLocaleString('en-US')}/s`;
-
-/** The central server as `npm run server` runs it, in its own process, as in production. */
-async function startServer(dbUrl: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--admin', 'root:root-password-1'], {
-    env: { ...process.env, DATABASE_URL: dbUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /Listening at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  const stop = () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM'))));
-  return { url, stop };
-}
 
 async function main(): Promise<void> {
   console.log(`Sync benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}), ${N.toLocaleString('en-US')} purchases`);
   const rows: [string, string][] = [];
   const pg = await startPostgres();
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sync-'));
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: ServerProcess | undefined;
   try {
-    server = await startServer(await pg.createDatabase('bench'));
+    server = await startServerProcess(await pg.createDatabase('bench'));
     const url = server.url;
     const post = async (path: string, body: unknown, token?: string) => {
       const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });

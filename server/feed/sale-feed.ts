@@ -11,6 +11,12 @@ import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
 import { insertLots, publishedSpec, type NewLot } from '../log/state.js';
 
+export class RoundNotPublished extends Error {
+  constructor(readonly roundId: string) {
+    super(`round ${roundId} is not published`);
+  }
+}
+
 export interface SaleFeedOptions {
   roundId: string;
   /** How many purchases to play; fewer if the stock runs out first. */
@@ -41,7 +47,7 @@ export interface SaleFeedResult {
  */
 export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, onProgress?: (done: number) => void): Promise<SaleFeedResult> {
   const published = await publishedSpec(db as never, o.roundId);
-  if (!published) throw new Error(`round ${o.roundId} is not published`);
+  if (!published) throw new RoundNotPublished(o.roundId);
   const spec = published.spec;
   const scope = limitScope(spec);
   const rs = streams(o.seed);

@@ -50,13 +50,20 @@ export interface PurchaseContext {
 }
 
 /** What a purchase must satisfy: the stock is never oversold and every personal limit holds. */
-export function checkPurchase(ctx: PurchaseContext, ev: PurchaseEvent): Verdict<void> {
-  const { spec } = ctx;
+/** The purchase against the round alone: unit, discounted price, payment method, stock. What a console can check of any purchase it receives. */
+export function checkPurchaseAgainstRound(spec: RoundSpec, soldFace: number, ev: PurchaseEvent): Verdict<void> {
   if (ev.face <= 0 || !isMultipleOf(ev.face, SALE_UNIT)) return no('ledger.faceUnit', { face: ev.face });
   const expectedPaid = ev.face - basisPointsOf(ev.face, spec.discountBp);
   if (ev.paid !== expectedPaid) return no('ledger.paidMismatch', { paid: ev.paid, expected: expectedPaid });
   if (!spec.paymentMethods.includes(ev.paymentMethod)) return no('ledger.paymentNotAllowed', { method: ev.paymentMethod });
-  if (ctx.soldFace + ev.face > spec.totalAmount) return no('ledger.oversold', { remaining: spec.totalAmount - ctx.soldFace, face: ev.face });
+  if (soldFace + ev.face > spec.totalAmount) return no('ledger.oversold', { remaining: spec.totalAmount - soldFace, face: ev.face });
+  return ok;
+}
+
+export function checkPurchase(ctx: PurchaseContext, ev: PurchaseEvent): Verdict<void> {
+  const { spec } = ctx;
+  const againstRound = checkPurchaseAgainstRound(spec, ctx.soldFace, ev);
+  if (!againstRound.ok) return againstRound;
   if (ctx.buyerMonthFace + ev.face > spec.perPersonMonthlyLimit) {
     return no('ledger.monthlyLimit', { limit: spec.perPersonMonthlyLimit, already: ctx.buyerMonthFace });
   }

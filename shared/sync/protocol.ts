@@ -29,15 +29,8 @@ export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchem
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
 
-export const logEntrySchema = z.object({ seq: z.int().min(1), hash: sha256Hex, event: syncEventSchema }).strict();
-export type LogEntry = z.infer<typeof logEntrySchema>;
-
 export const chainPointSchema = z.object({ seq: z.int().min(0), hash: sha256Hex }).strict();
 export type ChainPoint = z.infer<typeof chainPointSchema>;
-
-/** GET /api/events?after=N&limit=M */
-export const eventsPageSchema = z.object({ head: chainPointSchema, events: z.array(logEntrySchema) }).strict();
-export type EventsPage = z.infer<typeof eventsPageSchema>;
 
 export const MAX_PAGE = 10_000;
 
@@ -92,4 +85,4 @@ export const roundTotalsSchema = z
 export type RoundTotals = z.infer<typeof roundTotalsSchema>;
 
 /** An error body from the server. */
-export const serverErrorSchema = z.object({ error: z.object({ key: z.string(), message: z.string(), params: z.record(z.string(), z.unknown()).optional() }) });
+export const serverErrorSchema = z.object({ error: z.object({ key: z.string().optional(), message: z.string().min(1), params: z.record(z.string(), z.unknown()).optional() }) });

@@ -1,20 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundTotals } from '../../shared/sync/protocol.js';
+import { createDatabase } from '../support/postgres.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, ROOT, shot, startHost, type RunningHost } from './support.js';
+import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
 
 /**
  * The central server as `npm run server` runs it (on the test PostgreSQL),
  * a console through `npm run web`, and Chromium clicking through sync and
  * the ledger.
  */
-let server: ChildProcess;
+let server: ServerProcess;
 let serverUrl: string;
 let dbUrl: string;
 let root: string;
@@ -47,34 +47,9 @@ async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  const admin = inject('pgUrl');
-  const name = `e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database "${name}"`);
-  await c.end();
-  dbUrl = admin.replace(/\/postgres$/, `/${name}`);
-
-  server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts'), '--port', '0', '--admin', 'root:root-password-1'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: dbUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  serverUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /Listening at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    server.stdout!.on('data', onData);
-    server.stderr!.on('data', onData);
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
+  dbUrl = await createDatabase(inject('pgUrl'));
+  server = await startServerProcess(dbUrl);
+  serverUrl = server.url;
   root = (await api('POST', '/api/auth/sign-in', { username: 'root', password: 'root-password-1' }, '')).token;
   await api('POST', '/api/users', { username: 'city-hall', displayName: '시청', password: 'city-hall-password', role: 'official', districtCode: null });
   await api('POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: ROUND, version: 1, spec: spec2022({ name: '2022 서울사랑상품권 재현' }) });
@@ -88,11 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
 });
 
 async function syncNow(): Promise<void> {

@@ -120,6 +120,17 @@ describe('central server commands', () => {
     expect(JSON.stringify(r.body)).toMatch(/at/);
   });
 
+  it('refuses a sales feed into an unpublished round or with bad parameters, writing nothing', async () => {
+    const before = await eventCount();
+    const unpublished = await s.post('/api/feed/sale', { roundId: 'no-such-round', purchases: 10 }, admin);
+    expect(unpublished).toMatchObject({ status: 404, body: { error: { key: 'sync.roundNotPublished', params: { roundId: 'no-such-round' } } } });
+    const bad = await s.post('/api/feed/sale', { roundId, purchases: 0, usesShare: 2 }, admin);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/purchases/);
+    expect(JSON.stringify(bad.body)).toMatch(/usesShare/);
+    expect(await eventCount()).toBe(before);
+  });
+
   it('keeps a gapless log whose chain any copy can recompute', async () => {
     const head = (await s.get('/api/head', admin)).body as { seq: number; hash: string };
     const rows = await s.sdb.db.selectFrom('events').select(['seq', 'payload', 'hash']).orderBy('seq').execute();

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,18 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
+/** A fresh database in the cluster behind `adminUrl` (a URL to its `postgres` database); returns its URL. */
+export async function createDatabase(adminUrl: string, name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+  return adminUrl.replace(/\/postgres$/, `/${name}`);
+}
+
 /**
  * A throw-away PostgreSQL cluster in a temp folder on a free loopback port,
  * tuned for tests (no fsync). Stopped and deleted by `stop()`.
@@ -76,13 +89,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     url,
     port,
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`create database "${name}"`);
-      await client.end();
-      return `postgres://test@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: (name) => createDatabase(url, name),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

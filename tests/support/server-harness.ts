@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import pg from 'pg';
+import { createDatabase } from './postgres.js';
 import { buildServer } from '../../server/app.js';
 import { createUser } from '../../server/auth/server-auth.js';
 import { connectServerDb, migrateServer, type ServerDb } from '../../server/db/connect.js';
@@ -17,13 +16,7 @@ export class ServerHarness {
   ) {}
 
   static async start(): Promise<ServerHarness> {
-    const admin = inject('pgUrl');
-    const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`create database "${name}"`);
-    await client.end();
-    const dbUrl = admin.replace(/\/postgres$/, `/${name}`);
+    const dbUrl = await createDatabase(inject('pgUrl'));
     const sdb = await connectServerDb({ url: dbUrl });
     await migrateServer(sdb.db);
     const app = await buildServer({ db: sdb.db, log: () => {} });

@@ -48,6 +48,12 @@ export async function visibleLot(db: Kysely<Database>, user: SessionUser, lotId:
   return { row, lot: lotFromRow(row), spec: (JSON.parse(publication.payload) as RoundPublished).spec };
 }
 
+/** The refund or cancellation for a lot still waiting for the server's answer, if any: one at a time per lot. */
+export async function pendingRequest(db: Kysely<Database>, lotId: string): Promise<string | null> {
+  const row = await db.selectFrom('outbox').select('command_id').where('lot_id', '=', lotId).where('state', '=', 'pending').executeTakeFirst();
+  return row?.command_id ?? null;
+}
+
 export const ledgerHandlers: HandlersFor<'ledger'> = {
   /** One block of the ledger grid; the grid asks block by block, so nothing holds every row. */
   'ledger.rows': async (q, ctx) => {
@@ -114,12 +120,7 @@ export const ledgerHandlers: HandlersFor<'ledger'> = {
       .where('lot_id', '=', input.lotId)
       .orderBy('seq')
       .execute();
-    const pending = await db
-      .selectFrom('outbox')
-      .select('command_id')
-      .where('lot_id', '=', input.lotId)
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
+    const pending = await pendingRequest(db, input.lotId);
     const q = quoteRefund(lot, spec, now().toISOString());
     return {
       lotId: row.lot_id,
@@ -136,7 +137,7 @@ export const ledgerHandlers: HandlersFor<'ledger'> = {
       gifted: row.gifted === 1,
       events: events.map((e) => ({ seq: e.seq, type: e.type, lotId: e.lot_id, districtCode: e.district_code, amount: e.amount, paymentMethod: e.payment_method, occurredAt: e.occurred_at })),
       quote: q.ok ? { ok: true as const, kind: q.value.kind, amount: q.value.amount } : { ok: false as const, key: q.key, ...(q.params ? { params: q.params } : {}) },
-      pendingRequest: pending?.command_id ?? null,
+      pendingRequest: pending,
     };
   },
 };

@@ -2,7 +2,7 @@ import { AppError } from '../../common/errors.js';
 import { quoteRefund } from '../../ledger/rules.js';
 import { appendAudit } from '../audit/chain.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
-import { visibleLot } from '../ledger/ledger-handlers.js';
+import { pendingRequest, visibleLot } from '../ledger/ledger-handlers.js';
 import { newCommandId } from '../sync/sync-service.js';
 
 export const refundHandlers: HandlersFor<'refunds'> = {
@@ -20,8 +20,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
     if (!quote.ok) throw new AppError('rule_violation', quote.key, quote.params);
     const commandId = newCommandId();
     await db.transaction().execute(async (trx) => {
-      const pending = await trx.selectFrom('outbox').select('command_id').where('lot_id', '=', lot.lotId).where('state', '=', 'pending').executeTakeFirst();
-      if (pending) throw new AppError('conflict', 'refunds.alreadyRequested');
+      if (await pendingRequest(trx, lot.lotId)) throw new AppError('conflict', 'refunds.alreadyRequested');
       await sync.enqueue(trx, { type: 'approve_refund', commandId, roundId: lot.roundId, lotId: lot.lotId, kind: quote.value.kind, amount: quote.value.amount, at }, user.id);
       await appendAudit(trx, {
         at,

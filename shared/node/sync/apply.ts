@@ -1,14 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { basisPointsOf, isMultipleOf, SALE_UNIT } from '../../common/money.js';
 import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
-import { applyToLot, limitScope, newLot } from '../../ledger/rules.js';
+import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { SyncError } from './sync-error.js';
+
+/** The whole local log in order: synced ledger events and round publications share one sequence. */
+const LOCAL_LOG = 'select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq';
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
 export interface PageEntry {
@@ -123,7 +125,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
       const rows = this.sqlite
-        .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq')
+        .prepare(LOCAL_LOG)
         .all() as { seq: number; payload: string; hash: string | null }[];
       let cursor: ChainPoint = { seq: 0, hash: LOG_GENESIS };
       for (const row of rows) {
@@ -145,7 +147,7 @@ export class SyncApplier {
    */
   firstLocalBreak(): number | null {
     const rows = this.sqlite
-      .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq')
+      .prepare(LOCAL_LOG)
       .raw()
       .iterate() as IterableIterator<[number, string, string | null]>;
     let prev = LOG_GENESIS;
@@ -204,11 +206,8 @@ export class SyncApplier {
 
   private purchase(e: PageEntry, ev: PurchaseEvent, r: RoundTally, record: boolean): void {
     const spec = r.spec;
-    const bad = (detail: string) => new SyncError('sync.ruleBroken', { seq: e.seq, detail });
-    if (ev.face <= 0 || !isMultipleOf(ev.face, SALE_UNIT)) throw bad('ledger.faceUnit');
-    if (ev.paid !== ev.face - basisPointsOf(ev.face, spec.discountBp)) throw bad('ledger.paidMismatch');
-    if (!spec.paymentMethods.includes(ev.paymentMethod)) throw bad('ledger.paymentNotAllowed');
-    if (r.sold + ev.face > spec.totalAmount) throw bad('ledger.oversold');
+    const verdict = checkPurchaseAgainstRound(spec, r.sold, ev);
+    if (!verdict.ok) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: verdict.key });
     const lot = newLot(ev, spec);
     this.st.insertLot.run(lot.lotId, lot.roundId, lot.buyerId, lot.holderId, limitScope(spec), lot.districtCode, lot.paymentMethod, lot.face, lot.paid, lot.discountBp, lot.purchasedAt, seoulMonthKey(ev.at), lot.expiresAt);
     r.sold += ev.face;

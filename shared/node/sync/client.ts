@@ -3,7 +3,7 @@ import {
   chainPointSchema,
   commandResultSchema,
   roundTotalsSchema,
-  sha256Hex,
+  serverErrorSchema,
   signInReplySchema,
   syncEventSchema,
   type ChainPoint,
@@ -47,18 +47,22 @@ export class SyncClient {
     return res;
   }
 
+  /** A reply that is not a success: the server's own error body when it sent one, else the start of whatever came back (a proxy page, say). */
+  private failure(res: Response, text: string): never {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const err = serverErrorSchema.safeParse(body);
+    if (!err.success) throw new SyncError('sync.serverError', { status: res.status, detail: text.slice(0, 200) });
+    throw new SyncError(res.status === 409 ? 'sync.commandIdReused' : 'sync.serverError', { status: res.status, detail: err.data.error.message });
+  }
+
   private async json<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
     const text = await res.text();
-    if (!res.ok) {
-      let key = 'sync.serverError';
-      try {
-        const err = JSON.parse(text) as { error?: { key?: string; message?: string } };
-        if (err.error?.message) throw new SyncError(res.status === 409 ? 'sync.commandIdReused' : key, { status: res.status, detail: err.error.message });
-      } catch (e) {
-        if (e instanceof SyncError) throw e;
-      }
-      throw new SyncError(key, { status: res.status, detail: text.slice(0, 200) });
-    }
+    if (!res.ok) this.failure(res, text);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -103,8 +107,8 @@ export class SyncClient {
   /** Events after `after`, checked line by line; the applier checks the chain. */
   async page(after: number, limit: number): Promise<{ head: ChainPoint; entries: PageEntry[] }> {
     const res = await this.request('GET', `/api/events?after=${after}&limit=${limit}`);
-    if (!res.ok) return this.json(res, z.never(), 'events');
     const text = await res.text();
+    if (!res.ok) this.failure(res, text);
     return parsePage(text, after);
   }
 }
@@ -132,7 +136,7 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     const hash = line.slice(a + 1, b);
     const eventText = line.slice(b + 1);
     if (!Number.isSafeInteger(seq) || seq <= 0) throw bad(`line ${i}: sequence "${line.slice(0, a).slice(0, 20)}" is not a positive integer`);
-    if (!HEX.test(hash)) throw bad(`line ${i}: ${sha256Hex.description ?? 'hash is not a SHA-256 hex digest'}`);
+    if (!HEX.test(hash)) throw bad(`line ${i}: hash is not a SHA-256 hex digest`);
     let json: unknown;
     try {
       json = JSON.parse(eventText);

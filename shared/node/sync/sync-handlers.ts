@@ -1,9 +1,9 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AppError, type ErrorPayload } from '../../common/errors.js';
 import type { OutboxItem } from '../../api/sync-schemas.js';
 import type { Command } from '../../sync/protocol.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
-import type { OutboxTable } from '../db/schema.js';
+import type { Database, OutboxTable } from '../db/schema.js';
 
 function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }): OutboxItem {
   const command = JSON.parse(row.payload) as Command;
@@ -27,6 +27,11 @@ function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }):
   };
 }
 
+/** Outbox rows with the name of who queued them, as the Sync page lists them. */
+function outboxQuery(db: Kysely<Database>) {
+  return db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').selectAll('o').select('u.display_name as created_by_name');
+}
+
 export const syncHandlers: HandlersFor<'sync'> = {
   'sync.status': async (_input, { deps }) => deps.sync.status(),
   'sync.connect': async (input, { deps }) => deps.sync.connect(input.serverUrl, input.username, input.password),
@@ -42,11 +47,7 @@ export const syncHandlers: HandlersFor<'sync'> = {
   },
 
   'sync.outbox': async (input, { deps }) => {
-    const rows = await deps.db
-      .selectFrom('outbox as o')
-      .innerJoin('users as u', 'u.id', 'o.created_by')
-      .selectAll('o')
-      .select('u.display_name as created_by_name')
+    const rows = await outboxQuery(deps.db)
       .orderBy('o.created_at', 'desc')
       .limit(input.limit)
       .execute();
@@ -59,11 +60,7 @@ export const syncHandlers: HandlersFor<'sync'> = {
     if (row.state === 'pending') {
       await deps.db.updateTable('outbox').set({ next_attempt_at: deps.now().toISOString() }).where('command_id', '=', input.commandId).execute();
     }
-    const updated = await deps.db
-      .selectFrom('outbox as o')
-      .innerJoin('users as u', 'u.id', 'o.created_by')
-      .selectAll('o')
-      .select('u.display_name as created_by_name')
+    const updated = await outboxQuery(deps.db)
       .where('o.command_id', '=', input.commandId)
       .executeTakeFirstOrThrow();
     return outboxItem(updated);

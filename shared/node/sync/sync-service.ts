@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { Command, RoundTotals } from '../../sync/protocol.js';
-import type { Database } from '../db/schema.js';
+import type { Database, SyncStateTable } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
@@ -57,6 +57,10 @@ export class SyncService {
     this.applier = new SyncApplier(sqlite);
   }
 
+  private async setState(patch: Updateable<SyncStateTable>): Promise<void> {
+    await this.db.updateTable('sync_state').set(patch).where('id', '=', 1).execute();
+  }
+
   private async state() {
     return this.db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   }
@@ -91,16 +95,12 @@ export class SyncService {
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
     if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
     const reply = await new SyncClient(url, null).signIn(username, password);
-    await this.db
-      .updateTable('sync_state')
-      .set({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null })
-      .where('id', '=', 1)
-      .execute();
+    await this.setState({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null });
     return this.status();
   }
 
   async disconnect(): Promise<SyncStatus> {
-    await this.db.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
+    await this.setState({ token: null });
     return this.status();
   }
 
@@ -163,7 +163,7 @@ export class SyncService {
   }
 
   private async runOnce(ctx: JobContext): Promise<SyncSummary> {
-    await this.db.updateTable('sync_state').set({ last_attempt_at: this.now().toISOString() }).where('id', '=', 1).execute();
+    await this.setState({ last_attempt_at: this.now().toISOString() });
     try {
       const client = await this.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
@@ -172,10 +172,10 @@ export class SyncService {
       const pulled = await this.pull(client, ctx);
       await this.checkChain(client);
       const s = await this.state();
-      await this.db.updateTable('sync_state').set({ last_success_at: this.now().toISOString(), last_error: null }).where('id', '=', 1).execute();
+      await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
       return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
     } catch (e) {
-      if (!ctx.signal.aborted) await this.db.updateTable('sync_state').set({ last_error: JSON.stringify(toErrorPayload(e)) }).where('id', '=', 1).execute();
+      if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
       throw e;
     }
   }
@@ -185,7 +185,7 @@ export class SyncService {
    * network failure schedules a retry with backoff and stops the round, since
    * the rest would fail the same way.
    */
-  async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
+  private async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
     const due = await this.db
       .selectFrom('outbox')
       .selectAll()
@@ -233,7 +233,7 @@ export class SyncService {
    * its way while one is written, so the network and the disk overlap; a page
    * fetched ahead of a failed one is dropped unread.
    */
-  async pull(client: SyncClient, ctx: JobContext): Promise<number> {
+  private async pull(client: SyncClient, ctx: JobContext): Promise<number> {
     let pulled = 0;
     const start = this.applier.cursor().seq;
     const fetchPage = (after: number) => {
@@ -248,7 +248,7 @@ export class SyncService {
       const page = await next;
       if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
       if (page.entries.length === 0) {
-        await this.db.updateTable('sync_state').set({ head_seq: page.head.seq }).where('id', '=', 1).execute();
+        await this.setState({ head_seq: page.head.seq });
         break;
       }
       const last = page.entries[page.entries.length - 1]!.seq;
@@ -278,11 +278,7 @@ export class SyncService {
     const theirs = await client.chainAt(cursor.seq);
     const ours = await this.localHashAt(cursor.seq);
     const ok = theirs.hash === cursor.hash && ours === cursor.hash;
-    await this.db
-      .updateTable('sync_state')
-      .set({ chain_status: ok ? 'ok' : 'mismatch', mismatch_seq: ok ? null : cursor.seq })
-      .where('id', '=', 1)
-      .execute();
+    await this.setState({ chain_status: ok ? 'ok' : 'mismatch', mismatch_seq: ok ? null : cursor.seq });
     if (!ok) throw new SyncError('sync.chainMismatch', { seq: cursor.seq });
     return cursor;
   }
@@ -292,7 +288,7 @@ export class SyncService {
   }
 
   /** Cuts the local copy back before `fromSeq` (see SyncApplier.truncateFrom); the next pull fetches the range again. */
-  async truncateFrom(fromSeq: number): Promise<ChainPoint> {
+  private async truncateFrom(fromSeq: number): Promise<ChainPoint> {
     return this.db.connection().execute(async () => this.applier.truncateFrom(fromSeq));
   }
 
