@@ -158,6 +158,16 @@ describe('a spoilt reply from the server stops the sync, says what is wrong and 
   it('an event whose hash does not chain from the one before', async () => {
     spoil = (body, path) => (path === '/api/events' ? body.replace('"buyerId":"buyer7"', '"buyerId":"buyer9"') : body);
     await expectStopped('sync.hashMismatch', /Event 8\b/);
+    // Our head still agrees with the server's: the fault is in the reply, and the copy is not flagged.
+    expect(await h.call('sync.status', {}, admin)).toMatchObject({ chainStatus: 'ok' });
+  });
+
+  it('a page that does not chain from a local head someone edited: the copy is flagged, not the reply', async () => {
+    const sqlite = h.backend.ledger.sqlite;
+    const forged = 'f'.repeat(64);
+    sqlite.exec(`drop trigger ledger_events_no_update; update ledger_events set hash = '${forged}' where seq = 4; update sync_state set last_hash = '${forged}'`);
+    await expectStopped('sync.hashMismatch', /Event 5\b/);
+    expect(await h.call('sync.status', {}, admin)).toMatchObject({ chainStatus: 'mismatch', mismatchSeq: 4 });
   });
 
   it('a header that is not JSON', async () => {

@@ -169,7 +169,15 @@ export class SyncService {
       ctx.progress(0, 'sync.phasePush');
       const pushed = await this.push(client);
       ctx.progress(0.02, 'sync.phasePull');
-      const pulled = await this.pull(client, ctx);
+      let pulled: number;
+      try {
+        pulled = await this.pull(client, ctx);
+      } catch (e) {
+        // A page that does not chain from our head: either the reply or our copy is wrong. Comparing the
+        // head with the server's tells which, so a copy that diverged is flagged rather than left marked "ok".
+        if (e instanceof SyncError && e.key === 'sync.hashMismatch') await this.checkChain(client).catch(() => undefined);
+        throw e;
+      }
       await this.checkChain(client);
       const s = await this.state();
       await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
