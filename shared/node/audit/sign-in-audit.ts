@@ -17,7 +17,7 @@ export async function recordSignIn(
     at: deps.now().toISOString(),
     actorId: user?.id ?? null,
     actorName: user?.display_name ?? usernameTried,
-    action: failureKey ? 'auth.signInFailed' : 'auth.signIn',
+    action: failureKey ? 'session.signInFailed' : 'session.signIn',
     entityType: 'user',
     entityId: user?.id ?? null,
     details: failureKey ? { username: usernameTried, reasonKey: failureKey } : { username: usernameTried },

@@ -116,12 +116,12 @@ export class SyncService {
       if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
       reply = await new SyncClient(url, null).signIn(username, password);
     } catch (e) {
-      await recordAudit(this.db, { ...entry, action: 'sync.connectFailed', details: { serverUrl: url, username, reasonKey: toErrorPayload(e).key } });
+      await recordAudit(this.db, { ...entry, action: 'server.connectFailed', details: { serverUrl: url, username, reasonKey: toErrorPayload(e).key } });
       throw e;
     }
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('sync_state').set({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
-      await appendAudit(trx, { ...entry, action: 'sync.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
+      await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
     });
     return this.status();
   }
@@ -134,7 +134,7 @@ export class SyncService {
         at: this.now().toISOString(),
         actorId: actor.id,
         actorName: actor.displayName,
-        action: 'sync.disconnect',
+        action: 'server.disconnect',
         entityType: 'server',
         entityId: s.server_url,
         details: { serverUrl: s.server_url, username: s.username },
@@ -292,7 +292,7 @@ export class SyncService {
           await appendAudit(trx, {
             ...SERVER_ACTOR,
             at: this.now().toISOString(),
-            action: 'sync.commandAnswer',
+            action: 'server.commandAnswer',
             entityType: 'command',
             entityId: item.command_id,
             details: { commandId: item.command_id, type: item.type, status: result.status, reasonKey: result.reason?.key ?? null, serverSeq: result.seq },
@@ -390,7 +390,7 @@ export class SyncService {
         at: this.now().toISOString(),
         actorId: actor.id,
         actorName: actor.displayName,
-        action: 'sync.repair',
+        action: 'server.repair',
         entityType: 'ledger',
         entityId: null,
         details: { fromSeq, ledgerEventsCut: ledgerEvents, publicationsCut: publications, lastSeqBefore: before.seq, lastHashBefore: before.hash, lastSeqAfter: after.seq },
