@@ -28,7 +28,7 @@ async function syncNow(h: Harness, session: string): Promise<Output<'jobs.get'>>
 }
 
 /** A console connected to the server with an official's account, its admin signed in, a few audited actions done, synced. */
-async function syncedConsole(): Promise<{ h: Harness; admin: string; consoleId: string }> {
+async function syncedConsole(): Promise<{ h: Harness; admin: string }> {
   const h = await Harness.start();
   const admin = await h.admin();
   const account = `hall-${++n}`;
@@ -36,8 +36,11 @@ async function syncedConsole(): Promise<{ h: Harness; admin: string; consoleId: 
   await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password` }, admin);
   for (const name of ['kim', 'lee', 'park']) await h.user(admin, name, 'analyst');
   expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
-  const consoleId = (await h.backend.ledger.db.selectFrom('console_identity').select('console_id').executeTakeFirstOrThrow()).console_id;
-  return { h, admin, consoleId };
+  return { h, admin };
+}
+
+async function consoleIdOf(h: Harness): Promise<string> {
+  return (await h.backend.ledger.db.selectFrom('console_identity').select('console_id').executeTakeFirstOrThrow()).console_id;
 }
 
 /**
@@ -66,7 +69,8 @@ function rewrite(h: Harness, change: string): void {
 
 describe('audit log anchored on the server', () => {
   it('sends the audit head with every sync and verifies the log against it', async () => {
-    const { h, admin, consoleId } = await syncedConsole();
+    const { h, admin } = await syncedConsole();
+    const consoleId = await consoleIdOf(h);
     const head = await h.backend.ledger.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     const anchors = (await server.get(`/api/audit/anchors?consoleId=${consoleId}`, serverAdmin)).body as { anchors: { seq: number; hash: string; username: string }[] };
     expect(anchors.anchors.at(-1)).toMatchObject({ seq: head.seq, hash: head.hash, username: 'hall-1' });
@@ -93,13 +97,14 @@ describe('audit log anchored on the server', () => {
   });
 
   it('reports a history cut at the end, and the server refuses the shorter head', async () => {
-    const { h, admin, consoleId } = await syncedConsole();
+    const { h, admin } = await syncedConsole();
     const head = await h.backend.ledger.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     rewrite(h, `delete from audit_log where seq > ${head.seq - 3}`);
     expect(await verifyAuditChain(h.backend.ledger.db)).toMatchObject({ ok: true, checked: head.seq - 3 });
     expect(await h.call('audit.verify', {}, admin)).toMatchObject({ ok: false, verdict: 'tampered', anchor: { state: 'missing', seq: head.seq } });
     // Syncing again sends a head below the anchored one: refused and kept for the administrator.
     await syncNow(h, admin);
+    const consoleId = await consoleIdOf(h);
     const seen = (await server.get(`/api/audit/consoles?consoleId=${consoleId}`, serverAdmin)).body as { consoles: { lastSeq: number }[]; conflicts: { reason: string; heldSeq: number }[] };
     expect(seen.consoles).toMatchObject([{ lastSeq: head.seq }]);
     expect(seen.conflicts).toMatchObject([{ reason: 'backwards', heldSeq: head.seq }]);
