@@ -182,7 +182,6 @@ export const en: Shape<typeof ko> = {
     disable: 'Disable',
     created: 'Created',
     verify: 'Verify integrity',
-    verifyOk: 'The hash chain of {{checked}} audit entries is intact.',
     verifyBad: 'Audit log tampering detected at entry {{seq}} ({{reason}})',
     colAt: 'Time',
     colActor: 'Actor',

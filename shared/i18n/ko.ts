@@ -178,7 +178,6 @@ export const ko = {
     disable: '사용 중지',
     created: '만든 날',
     verify: '무결성 검증',
-    verifyOk: '감사 로그 {{checked}}건의 해시 체인이 온전합니다.',
     verifyBad: '감사 로그 변조가 감지되었습니다: {{seq}}번 항목 ({{reason}})',
     colAt: '시각',
     colActor: '수행자',
