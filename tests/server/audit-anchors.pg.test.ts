@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/api/contract.js';
-import { auditHash, verifyAuditChain } from '../../shared/node/audit/chain.js';
+import { verifyAuditChain } from '../../shared/node/audit/chain.js';
+import { rewriteAuditLog } from '../support/audit-tamper.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
@@ -43,30 +44,6 @@ async function consoleIdOf(h: Harness): Promise<string> {
   return (await h.backend.ledger.db.selectFrom('console_identity').select('console_id').executeTakeFirstOrThrow()).console_id;
 }
 
-/**
- * What someone holding the file can do with a SQLite shell: lift the
- * append-only triggers, change the log, recompute every hash after the change
- * so the chain is whole again, put the triggers back.
- */
-function rewrite(h: Harness, change: string): void {
-  const db = h.backend.ledger.sqlite;
-  db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete;');
-  db.exec(change);
-  type Row = { seq: number; at: string; actor_id: string | null; actor_name: string; action: string; entity_type: string; entity_id: string | null; details: string; prev_hash: string; hash: string };
-  const rows = db.prepare('select * from audit_log order by seq').all() as Row[];
-  let prev = '0'.repeat(64);
-  const update = db.prepare('update audit_log set prev_hash = ?, hash = ? where seq = ?');
-  for (const r of rows) {
-    const hash = auditHash(prev, r.seq, { at: r.at, actorId: r.actor_id, actorName: r.actor_name, action: r.action, entityType: r.entity_type, entityId: r.entity_id, details: JSON.parse(r.details) as Record<string, unknown> });
-    update.run(prev, hash, r.seq);
-    prev = hash;
-  }
-  // AUTOINCREMENT's memory of the highest seq is one more row the shell can edit.
-  db.prepare("update sqlite_sequence set seq = ? where name = 'audit_log'").run(rows.at(-1)?.seq ?? 0);
-  db.exec(`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end;
-           create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end;`);
-}
-
 describe('audit log anchored on the server', () => {
   it('sends the audit head with every sync and verifies the log against it', async () => {
     const { h, admin } = await syncedConsole();
@@ -83,7 +60,7 @@ describe('audit log anchored on the server', () => {
 
   it('reports a rewritten history whose chain was recomputed, naming the anchored entry', async () => {
     const { h, admin } = await syncedConsole();
-    rewrite(h, `update audit_log set details = '{"username":"mallory"}' where action = 'user.create' and details like '%"lee"%'`);
+    rewriteAuditLog(h.backend.ledger.sqlite, `update audit_log set details = '{"username":"mallory"}' where action = 'user.create' and details like '%"lee"%'`);
     // The local chain alone no longer notices.
     expect(await verifyAuditChain(h.backend.ledger.db)).toMatchObject({ ok: true });
     const verified = await h.call('audit.verify', {}, admin);
@@ -99,7 +76,7 @@ describe('audit log anchored on the server', () => {
   it('reports a history cut at the end, and the server refuses the shorter head', async () => {
     const { h, admin } = await syncedConsole();
     const head = await h.backend.ledger.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    rewrite(h, `delete from audit_log where seq > ${head.seq - 3}`);
+    rewriteAuditLog(h.backend.ledger.sqlite, `delete from audit_log where seq > ${head.seq - 3}`);
     expect(await verifyAuditChain(h.backend.ledger.db)).toMatchObject({ ok: true, checked: head.seq - 3 });
     expect(await h.call('audit.verify', {}, admin)).toMatchObject({ ok: false, verdict: 'tampered', anchor: { state: 'missing', seq: head.seq } });
     // Syncing again sends a head below the anchored one: refused and kept for the administrator.
@@ -174,7 +151,7 @@ describe('audit entries for the server connection, its answers and repairs', () 
 
   it('records connect and disconnect with who did it', async () => {
     const { h, admin } = await syncedConsole();
-    expect(await entries(h, admin, 'server.connect')).toMatchObject([{ actorName: '관리자', entityId: server.url, details: { serverUrl: server.url, username: `hall-${n}`, serverRole: 'official' } }]);
+    expect(await entries(h, admin, 'server.connect')).toMatchObject([{ actorName: '관리자', entityType: 'server', entityId: null, details: { serverUrl: server.url, username: `hall-${n}`, serverRole: 'official' } }]);
     await h.call('sync.disconnect', {}, admin);
     expect(await entries(h, admin, 'server.disconnect')).toMatchObject([{ actorName: '관리자', details: { serverUrl: server.url, username: `hall-${n}` } }]);
     await h.close();

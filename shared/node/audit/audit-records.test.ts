@@ -39,7 +39,7 @@ describe('audit entries for sign-in and server connection', () => {
   it('records a failed connection to a server, with the reason and without the password', async () => {
     await h.fail('sync.connect', { serverUrl: 'http://127.0.0.1:9/', username: 'city-hall', password: 'server-secret-1' }, admin);
     const [e] = await entries('server.connectFailed');
-    expect(e).toMatchObject({ actorName: '관리자', entityType: 'server', entityId: 'http://127.0.0.1:9', details: { serverUrl: 'http://127.0.0.1:9', username: 'city-hall', reasonKey: 'sync.offline' } });
+    expect(e).toMatchObject({ actorName: '관리자', entityType: 'server', entityId: null, details: { serverUrl: 'http://127.0.0.1:9', username: 'city-hall', reasonKey: 'sync.offline' } });
     expect(JSON.stringify(e)).not.toContain('server-secret-1');
   });
 

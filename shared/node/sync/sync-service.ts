@@ -110,7 +110,8 @@ export class SyncService {
   async connect(serverUrl: string, username: string, password: string, actor: Actor): Promise<SyncStatus> {
     const s = await this.state();
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
-    const entry = { at: this.now().toISOString(), actorId: actor.id, actorName: actor.displayName, entityType: 'server', entityId: url };
+    // The address goes in the details: the audit grid shows only the start of an entity id.
+    const entry = { at: this.now().toISOString(), actorId: actor.id, actorName: actor.displayName, entityType: 'server', entityId: null };
     let reply: Awaited<ReturnType<SyncClient['signIn']>>;
     try {
       if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
@@ -136,7 +137,7 @@ export class SyncService {
         actorName: actor.displayName,
         action: 'server.disconnect',
         entityType: 'server',
-        entityId: s.server_url,
+        entityId: null,
         details: { serverUrl: s.server_url, username: s.username },
       });
     });
