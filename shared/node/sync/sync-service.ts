@@ -246,14 +246,16 @@ export class SyncService {
 
   /**
    * States the audit head (which now includes the server's answers just
-   * recorded). A refused anchor does not stop the ledger sync: the
-   * verification after it finds the anchored seq that no longer matches.
+   * recorded). A refused or failed anchor does not stop the ledger sync: the
+   * verification after it reports the anchored seq that no longer matches, or
+   * that the anchors could not be checked. Losing the server stops it, as it
+   * would stop the pull.
    */
   private async anchorAudit(client: SyncClient): Promise<void> {
     try {
       await this.audit.anchor(client);
     } catch (e) {
-      if (!(e instanceof SyncError && e.key.startsWith('anchor.'))) throw e;
+      if (!(e instanceof SyncError) || ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
     }
   }
 
