@@ -11,6 +11,7 @@ import { createUser, signIn, userForToken, type ServerUser } from './auth/server
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotPublished } from './feed/sale-feed.js';
+import { registerAuditRoutes } from './routes/audit.js';
 
 export interface ServerOptions {
   db: Kysely<ServerDatabase>;
@@ -197,6 +198,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       throw e;
     }
   });
+
+  registerAuditRoutes(app, { db, now, authenticate, parse, fail: (status, key, params) => new HttpError(status, key, params) });
 
   return app;
 }

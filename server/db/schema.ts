@@ -88,6 +88,39 @@ export interface CommandsTable {
   created_at: Date;
 }
 
+/** A console that has anchored its audit log, with its last accepted head. */
+export interface AuditConsolesTable {
+  console_id: string;
+  first_seen_at: Date;
+  first_user_id: string;
+  last_seq: number | null;
+  last_hash: string | null;
+  last_at: Date | null;
+}
+
+/** The head of a console's audit chain as stated at one sync; append-only. */
+export interface AuditAnchorsTable {
+  console_id: string;
+  seq: number;
+  hash: string;
+  received_at: Date;
+  user_id: string;
+}
+
+/** An anchor the server refused, with what it already held. */
+export interface AuditAnchorConflictsTable {
+  id: Generated<number>;
+  console_id: string;
+  seq: number;
+  hash: string;
+  received_at: Date;
+  user_id: string;
+  reason: 'backwards' | 'hashDiffers';
+  held_seq: number;
+  held_hash: string;
+  held_at: Date;
+}
+
 export interface ServerDatabase {
   users: ServerUsersTable;
   sessions: ServerSessionsTable;
@@ -97,4 +130,7 @@ export interface ServerDatabase {
   lots: ServerLotsTable;
   round_sales: ServerRoundSalesTable;
   commands: CommandsTable;
+  audit_consoles: AuditConsolesTable;
+  audit_anchors: AuditAnchorsTable;
+  audit_anchor_conflicts: AuditAnchorConflictsTable;
 }

@@ -19,8 +19,8 @@ import {
   roundRowSchema,
   userSchema,
   usernameSchema,
-  verifyResultSchema,
 } from './schemas.js';
+import { verifyResultSchema } from './audit-schemas.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -180,6 +180,8 @@ export const contract = {
     access: ADMIN,
   }),
   'audit.verify': proc({ input: empty, output: verifyResultSchema, access: ADMIN }),
+  /** The last automatic verification (at start and after each sync), for the banner every user sees; null until the first is done. */
+  'audit.status': proc({ input: empty, output: verifyResultSchema.nullable(), access: ALL_ROLES }),
 } as const satisfies Record<string, Procedure>;
 
 export type Contract = typeof contract;

@@ -99,11 +99,12 @@ export const roundDetailSchema = z.object({
 });
 export type RoundDetail = z.infer<typeof roundDetailSchema>;
 
-export const verifyResultSchema = z.object({
+/** The local recomputation of the audit hash chain. */
+export const chainCheckSchema = z.object({
   ok: z.boolean(),
   checked: z.number(),
   headHash: z.string().nullable(),
   firstBadSeq: z.number().nullable(),
   reason: z.string().nullable(),
 });
-export type VerifyResult = z.infer<typeof verifyResultSchema>;
+export type ChainCheck = z.infer<typeof chainCheckSchema>;

@@ -1,8 +1,11 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundTotals } from '../../shared/sync/protocol.js';
+import { rewriteAuditLog } from '../support/audit-tamper.js';
 import { createDatabase } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
@@ -147,6 +150,28 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
     await expect(page.getByTestId('lot-status').innerText()).resolves.toBe('취소됨');
     await shot(page, 'ledger-lot-cancelled');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an audit log rewritten behind the console’s back on every page after the next sync, and in the audit tab', async () => {
+    // The syncs above anchored the audit head on the server; now the file is edited and its chain recomputed.
+    const file = new BetterSqlite3(join(host.dataDir, 'console.sqlite'));
+    try {
+      rewriteAuditLog(file, "update audit_log set actor_name = '누군가' where seq = 1");
+    } finally {
+      file.close();
+    }
+    await syncNow();
+    const banner = page.getByTestId('audit-banner');
+    await expect(banner.innerText()).resolves.toContain('감사 로그가 서버에 기록된 기준점과 다릅니다');
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    await banner.waitFor();
+    await shot(page, 'audit-banner');
+    await banner.getByRole('link', { name: '감사 로그' }).click();
+    const result = page.getByTestId('verify-result');
+    await expect(result.getAttribute('data-verdict')).resolves.toBe('tampered');
+    await expect(result.innerText()).resolves.toContain('고쳐 쓰였습니다');
+    await shot(page, 'audit-tab-tampered');
     expect(errors).toEqual([]);
   });
 });

@@ -3,13 +3,14 @@ import { send } from './api/client.js';
 import { followJob, type Job } from './jobs.js';
 
 export type SyncStatus = Output<'sync.status'>;
+export type AuditStatus = Output<'audit.status'>;
 
 /**
  * The console's view of its sync, shared by the status bar and the Sync
  * page: refreshed every few seconds while signed in and after every sync,
  * so pending commands and errors show wherever the user is.
  */
-export const sync = $state<{ status: SyncStatus | null; job: Job | null; unreachable: boolean }>({ status: null, job: null, unreachable: false });
+export const sync = $state<{ status: SyncStatus | null; job: Job | null; unreachable: boolean; audit: AuditStatus }>({ status: null, job: null, unreachable: false, audit: null });
 
 const POLL_MS = 5_000;
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -17,7 +18,8 @@ let watchers = 0;
 
 export async function refreshSync(): Promise<SyncStatus | null> {
   try {
-    sync.status = await send('sync.status', {});
+    // The audit verification runs in the backend at start and after every sync; its outcome travels with the sync status.
+    [sync.status, sync.audit] = await Promise.all([send('sync.status', {}), send('audit.status', {})]);
     sync.unreachable = false;
   } catch {
     sync.unreachable = true;

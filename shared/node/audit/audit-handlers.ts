@@ -1,5 +1,4 @@
 import type { HandlersFor } from '../backend/context.js';
-import { verifyAuditChain } from './chain.js';
 
 export const auditHandlers: HandlersFor<'audit'> = {
   'audit.list': async (input, { deps }) => {
@@ -18,5 +17,6 @@ export const auditHandlers: HandlersFor<'audit'> = {
       hash: a.hash,
     }));
   },
-  'audit.verify': async (_input, { deps }) => verifyAuditChain(deps.db),
+  'audit.verify': async (_input, { deps }) => deps.sync.verifyAudit(),
+  'audit.status': async (_input, { deps }) => deps.sync.audit.last,
 };

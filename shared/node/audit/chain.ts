@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { VerifyResult } from '../../api/schemas.js';
+import type { ChainCheck } from '../../api/schemas.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -62,7 +62,7 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditInput)
 }
 
 /** Walks the whole log and recomputes every hash; reports the first row that does not match. */
-export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000): Promise<VerifyResult> {
+export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000): Promise<ChainCheck> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
@@ -76,7 +76,7 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000): 
       .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
-      const bad = (reason: string): VerifyResult => ({ ok: false, checked, headHash: null, firstBadSeq: row.seq, reason });
+      const bad = (reason: string): ChainCheck => ({ ok: false, checked, headHash: null, firstBadSeq: row.seq, reason });
       if (row.seq !== expectedSeq) return { ...bad('missing entry'), firstBadSeq: expectedSeq };
       if (row.prev_hash !== prevHash) return bad('previous hash does not match');
       let details: Record<string, unknown>;

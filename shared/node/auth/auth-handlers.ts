@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
+import { recordSignIn } from '../audit/sign-in-audit.js';
 import { appendAudit } from '../audit/chain.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -49,10 +50,15 @@ export const authHandlers: HandlersFor<'auth'> = {
     const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
     if (!row || !valid) {
       deps.throttle.fail(input.username);
+      await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
       throw new AppError('unauthenticated', 'errors.badCredentials');
     }
-    if (row.disabled === 1) throw new AppError('forbidden', 'errors.accountDisabled');
+    if (row.disabled === 1) {
+      await recordSignIn(deps, input.username, row, 'errors.accountDisabled');
+      throw new AppError('forbidden', 'errors.accountDisabled');
+    }
     deps.throttle.succeed(input.username);
+    await recordSignIn(deps, input.username, row, null);
     return { token: deps.sessions.create(row.id), user: toUser(row) };
   },
 

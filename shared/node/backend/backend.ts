@@ -45,6 +45,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     sync: new SyncService(ledger.db, ledger.sqlite, now),
     log,
   };
+  // Verified at every start, not only on an administrator's click; the banner shows the outcome.
+  void deps.sync.verifyAudit().catch((e: unknown) => log('audit verification failed', e));
   return {
     invoke: createDispatcher(deps, handlers, options),
     deps,

@@ -41,6 +41,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'refunds.request': { lotId: 'no-such-lot' },
   'audit.list': {},
   'audit.verify': {},
+  'audit.status': {},
 });
 
 let h: Harness;

@@ -174,6 +174,13 @@ export interface OutboxTable {
   resolved_at: string | null;
 }
 
+/** This console's id for audit anchoring: one row, made once. */
+export interface ConsoleIdentityTable {
+  id: number;
+  console_id: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -187,4 +194,5 @@ export interface Database {
   sync_repair: SyncRepairTable;
   sync_state: SyncStateTable;
   outbox: OutboxTable;
+  console_identity: ConsoleIdentityTable;
 }

@@ -11,6 +11,7 @@ import {
   type CommandResult,
   type RoundTotals,
 } from '../../sync/protocol.js';
+import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
 import type { PageEntry } from './apply.js';
 import { SyncError } from './sync-error.js';
 
@@ -102,6 +103,39 @@ export class SyncClient {
     const result = await this.json(await this.request('POST', '/api/commands', command), commandResultSchema, 'command');
     if (result.commandId !== command.commandId) throw new SyncError('sync.malformedReply', { what: 'command', detail: 'answer for another command' });
     return result;
+  }
+
+  /** States this console's audit head; a refusal (409) names why and what the server already holds. */
+  async anchor(request: AnchorRequest): Promise<z.infer<typeof anchorAcceptedSchema>> {
+    const res = await this.request('POST', '/api/audit/anchors', request);
+    if (res.status === 409) {
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const err = serverErrorSchema.safeParse(body);
+      const key = err.success ? err.data.error.key : undefined;
+      if (!err.success || (key !== 'anchor.backwards' && key !== 'anchor.hashDiffers')) this.failure(res, text);
+      const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+      throw new SyncError(key, params);
+    }
+    const accepted = await this.json(res, anchorAcceptedSchema, 'anchor');
+    if (accepted.consoleId !== request.consoleId || accepted.seq !== request.seq || accepted.hash !== request.hash) {
+      throw new SyncError('sync.malformedReply', { what: 'anchor', detail: 'answer for another head' });
+    }
+    return accepted;
+  }
+
+  /** One page of the anchors the server holds for a console, after `after`. */
+  async anchors(consoleId: string, after: number): Promise<AnchorPage> {
+    const page = await this.json(await this.request('GET', `/api/audit/anchors?consoleId=${encodeURIComponent(consoleId)}&after=${after}`), anchorPageSchema, 'anchors');
+    if (page.anchors.some((a, i) => a.consoleId !== consoleId || a.seq <= (i === 0 ? after : page.anchors[i - 1]!.seq))) {
+      throw new SyncError('sync.malformedReply', { what: 'anchors', detail: 'anchors out of order or of another console' });
+    }
+    return page;
   }
 
   /** Events after `after`, checked line by line; the applier checks the chain. */

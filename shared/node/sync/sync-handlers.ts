@@ -34,8 +34,8 @@ function outboxQuery(db: Kysely<Database>) {
 
 export const syncHandlers: HandlersFor<'sync'> = {
   'sync.status': async (_input, { deps }) => deps.sync.status(),
-  'sync.connect': async (input, { deps }) => deps.sync.connect(input.serverUrl, input.username, input.password),
-  'sync.disconnect': async (_input, { deps }) => deps.sync.disconnect(),
+  'sync.connect': async (input, ctx) => ctx.deps.sync.connect(input.serverUrl, input.username, input.password, requireUser(ctx)),
+  'sync.disconnect': async (_input, ctx) => ctx.deps.sync.disconnect(requireUser(ctx)),
 
   'sync.run': async (_input, ctx) => {
     const user = requireUser(ctx);
@@ -72,6 +72,6 @@ export const syncHandlers: HandlersFor<'sync'> = {
     const user = requireUser(ctx);
     const { sync, jobs } = ctx.deps;
     if (sync.isBusy) throw new AppError('conflict', 'sync.busy');
-    return jobs.start('sync', user.id, async (job) => ({ ...(await sync.repair(input.fromSeq, job)) }));
+    return jobs.start('sync', user.id, async (job) => ({ ...(await sync.repair(input.fromSeq, job, user)) }));
   },
 };

@@ -1,8 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Updateable } from 'kysely';
+import type { VerifyResult } from '../../api/audit-schemas.js';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { Command, RoundTotals } from '../../sync/protocol.js';
+import { AuditAnchors, recordAudit } from '../audit/anchors.js';
+import { appendAudit } from '../audit/chain.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
@@ -11,6 +14,18 @@ import { SyncClient } from './client.js';
 import { SyncError, toErrorPayload } from './sync-error.js';
 
 export const PAGE_SIZE = 10_000;
+
+/** How long an audit verification waits for the server before calling the anchors unreachable. */
+const VERIFY_TIMEOUT_MS = 15_000;
+
+/** Who asked for a connection change or a repair, as the audit log names them. */
+export interface Actor {
+  id: string;
+  displayName: string;
+}
+
+/** The local stand-in for the central server (migration 0004), named as the actor of its answers. */
+const SERVER_ACTOR = { actorId: 'server', actorName: '중앙 서버' } as const;
 
 export interface SyncStatus {
   configured: boolean;
@@ -48,6 +63,7 @@ export function backoffMs(attempts: number): number {
  */
 export class SyncService {
   private readonly applier: SyncApplier;
+  readonly audit: AuditAnchors;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,6 +71,7 @@ export class SyncService {
     private readonly now: () => Date,
   ) {
     this.applier = new SyncApplier(sqlite);
+    this.audit = new AuditAnchors(db, now);
   }
 
   private async setState(patch: Updateable<SyncStateTable>): Promise<void> {
@@ -90,18 +107,56 @@ export class SyncService {
   }
 
   /** Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server. */
-  async connect(serverUrl: string, username: string, password: string): Promise<SyncStatus> {
+  async connect(serverUrl: string, username: string, password: string, actor: Actor): Promise<SyncStatus> {
     const s = await this.state();
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
-    if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
-    const reply = await new SyncClient(url, null).signIn(username, password);
-    await this.setState({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null });
+    // The address goes in the details: the audit grid shows only the start of an entity id.
+    const entry = { at: this.now().toISOString(), actorId: actor.id, actorName: actor.displayName, entityType: 'server', entityId: null };
+    let reply: Awaited<ReturnType<SyncClient['signIn']>>;
+    try {
+      if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
+      reply = await new SyncClient(url, null).signIn(username, password);
+    } catch (e) {
+      await recordAudit(this.db, { ...entry, action: 'server.connectFailed', details: { serverUrl: url, username, reasonKey: toErrorPayload(e).key } });
+      throw e;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sync_state').set({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
+      await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
+    });
     return this.status();
   }
 
-  async disconnect(): Promise<SyncStatus> {
-    await this.setState({ token: null });
+  async disconnect(actor: Actor): Promise<SyncStatus> {
+    const s = await this.state();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
+      await appendAudit(trx, {
+        at: this.now().toISOString(),
+        actorId: actor.id,
+        actorName: actor.displayName,
+        action: 'server.disconnect',
+        entityType: 'server',
+        entityId: null,
+        details: { serverUrl: s.server_url, username: s.username },
+      });
+    });
     return this.status();
+  }
+
+  /**
+   * Verifies the audit log against the server's anchors (see AuditAnchors);
+   * without a connection the anchors are reported unchecked, never "ok".
+   */
+  async verifyAudit(): Promise<VerifyResult> {
+    const s = await this.state();
+    const client = s.server_url && s.token ? new SyncClient(s.server_url, s.token, AbortSignal.timeout(VERIFY_TIMEOUT_MS)) : null;
+    return this.audit.verify(client);
+  }
+
+  /** After every sync, whatever its outcome: a failure to verify is reported in the result, never thrown into the sync. */
+  private async verifyAfterSync(): Promise<void> {
+    await this.verifyAudit().catch(() => undefined);
   }
 
   /** Puts a command in the outbox; it is sent with its id by the next sync, and retried until answered. */
@@ -150,15 +205,15 @@ export class SyncService {
 
   /** Push, then pull, then check the chain. Records the outcome for the status bar either way. */
   run(ctx: JobContext): Promise<SyncSummary> {
-    return this.exclusive(() => this.runOnce(ctx));
+    return this.exclusive(() => this.runOnce(ctx).finally(() => this.verifyAfterSync()));
   }
 
   /** Cuts the local copy back to `fromSeq` and syncs again, with no other sync in between. */
-  repair(fromSeq: number, ctx: JobContext): Promise<SyncSummary> {
+  repair(fromSeq: number, ctx: JobContext, actor: Actor): Promise<SyncSummary> {
     return this.exclusive(async () => {
       ctx.progress(0, 'sync.phaseRepair');
-      await this.truncateFrom(fromSeq);
-      return this.runOnce(ctx);
+      await this.truncateFrom(fromSeq, actor);
+      return this.runOnce(ctx).finally(() => this.verifyAfterSync());
     });
   }
 
@@ -168,6 +223,7 @@ export class SyncService {
       const client = await this.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
       const pushed = await this.push(client);
+      await this.anchorAudit(client);
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {
@@ -185,6 +241,21 @@ export class SyncService {
     } catch (e) {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
       throw e;
+    }
+  }
+
+  /**
+   * States the audit head (which now includes the server's answers just
+   * recorded). A refused or failed anchor does not stop the ledger sync: the
+   * verification after it reports the anchored seq that no longer matches, or
+   * that the anchors could not be checked. Losing the server stops it, as it
+   * would stop the pull.
+   */
+  private async anchorAudit(client: SyncClient): Promise<void> {
+    try {
+      await this.audit.anchor(client);
+    } catch (e) {
+      if (!(e instanceof SyncError) || ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
     }
   }
 
@@ -207,7 +278,8 @@ export class SyncService {
       const command = JSON.parse(item.payload) as Command;
       try {
         const result = await client.push(command);
-        await this.db
+        await this.db.transaction().execute(async (trx) => {
+          await trx
           .updateTable('outbox')
           .set({
             state: result.status,
@@ -220,6 +292,15 @@ export class SyncService {
           })
           .where('command_id', '=', item.command_id)
           .execute();
+          await appendAudit(trx, {
+            ...SERVER_ACTOR,
+            at: this.now().toISOString(),
+            action: 'server.commandAnswer',
+            entityType: 'command',
+            entityId: item.command_id,
+            details: { commandId: item.command_id, type: item.type, status: result.status, reasonKey: result.reason?.key ?? null, serverSeq: result.seq },
+          });
+        });
         if (result.status === 'accepted') accepted++;
         else rejected++;
       } catch (e) {
@@ -295,9 +376,30 @@ export class SyncService {
     return (await this.client()).totals(roundId);
   }
 
-  /** Cuts the local copy back before `fromSeq` (see SyncApplier.truncateFrom); the next pull fetches the range again. */
-  private async truncateFrom(fromSeq: number): Promise<ChainPoint> {
-    return this.db.connection().execute(async () => this.applier.truncateFrom(fromSeq));
+  /**
+   * Cuts the local copy back before `fromSeq` (see SyncApplier.truncateFrom);
+   * the next pull fetches the range again. The audit entry saying what was cut
+   * commits with the cut (the applier's own transaction nests as a savepoint).
+   */
+  private async truncateFrom(fromSeq: number, actor: Actor): Promise<ChainPoint> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = this.applier.cursor();
+      const count = async (table: 'ledger_events' | 'round_publications') =>
+        Number((await trx.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('seq', '>=', fromSeq).executeTakeFirstOrThrow()).n);
+      const ledgerEvents = await count('ledger_events');
+      const publications = await count('round_publications');
+      const after = this.applier.truncateFrom(fromSeq);
+      await appendAudit(trx, {
+        at: this.now().toISOString(),
+        actorId: actor.id,
+        actorName: actor.displayName,
+        action: 'server.repair',
+        entityType: 'ledger',
+        entityId: null,
+        details: { fromSeq, ledgerEventsCut: ledgerEvents, publicationsCut: publications, lastSeqBefore: before.seq, lastHashBefore: before.hash, lastSeqAfter: after.seq },
+      });
+      return after;
+    });
   }
 
   /**

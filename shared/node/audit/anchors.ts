@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import type { AnchorCheck, VerifyResult } from '../../api/audit-schemas.js';
+import type { Anchor } from '../../sync/audit-anchors.js';
+import type { Database } from '../db/schema.js';
+import type { SyncClient } from '../sync/client.js';
+import { SyncError, toErrorPayload } from '../sync/sync-error.js';
+import { appendAudit, verifyAuditChain, type AuditInput } from './chain.js';
+
+/** Appends one entry in a transaction of its own, for events that change nothing else (a sign-in, a server answer). */
+export async function recordAudit(db: Kysely<Database>, entry: AuditInput): Promise<void> {
+  await db.transaction().execute((trx) => appendAudit(trx, entry));
+}
+
+export async function consoleId(db: Kysely<Database>): Promise<string> {
+  return (await db.selectFrom('console_identity').select('console_id').where('id', '=', 1).executeTakeFirstOrThrow()).console_id;
+}
+
+/** The last entry of the audit log, or null while it is empty. */
+export async function auditHead(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
+  return (await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()) ?? null;
+}
+
+/**
+ * Keeps the audit log honest against the server. The hash chain alone shows
+ * an edit only to someone who does not recompute it; the server's anchors
+ * (heads this console stated at earlier syncs, kept with the server's clock)
+ * cannot be recomputed here, so a rewritten or shortened history no longer
+ * matches them.
+ */
+export class AuditAnchors {
+  private latest: VerifyResult | null = null;
+  private started = 0;
+  private stored = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The last verification that finished, as the banner shows it. */
+  get last(): VerifyResult | null {
+    return this.latest;
+  }
+
+  /** States the audit head to the server. A refusal is a SyncError with the server's reason (anchor.backwards / anchor.hashDiffers). */
+  async anchor(client: SyncClient): Promise<void> {
+    const head = await auditHead(this.db);
+    if (!head) return;
+    await client.anchor({ consoleId: await consoleId(this.db), seq: head.seq, hash: head.hash });
+  }
+
+  /**
+   * Recomputes the local chain, then compares the local hash at every seq the
+   * server holds an anchor for. `client` is null when no server is connected.
+   */
+  async verify(client: SyncClient | null): Promise<VerifyResult> {
+    const run = ++this.started;
+    const id = await consoleId(this.db);
+    const chain = await verifyAuditChain(this.db);
+    const anchor = client ? await this.compare(client, id) : notChecked('notConnected', null);
+    const tampered = !chain.ok || anchor.state === 'mismatch' || anchor.state === 'missing';
+    const verdict = tampered ? 'tampered' : anchor.state === 'matched' ? 'ok' : 'unverified';
+    const result: VerifyResult = { ok: verdict === 'ok', verdict, chain, anchor, consoleId: id, verifiedAt: this.now().toISOString() };
+    // A slow check started earlier must not overwrite a newer answer.
+    if (run > this.stored) {
+      this.stored = run;
+      this.latest = result;
+    }
+    return result;
+  }
+
+  private async compare(client: SyncClient, id: string): Promise<AnchorCheck> {
+    let checked = 0;
+    let lastMatched: Anchor | null = null;
+    let after = 0;
+    try {
+      for (;;) {
+        const page = await client.anchors(id, after);
+        const local = new Map<number, string>();
+        if (page.anchors.length > 0) {
+          const rows = await this.db
+            .selectFrom('audit_log')
+            .select(['seq', 'hash'])
+            .where(
+              'seq',
+              'in',
+              page.anchors.map((a) => a.seq),
+            )
+            .execute();
+          for (const r of rows) local.set(r.seq, r.hash);
+        }
+        for (const a of page.anchors) {
+          const ours = local.get(a.seq);
+          if (ours === undefined) return { state: 'missing', checked, seq: a.seq, anchoredAt: a.receivedAt, error: null };
+          if (ours !== a.hash) return { state: 'mismatch', checked, seq: a.seq, anchoredAt: a.receivedAt, error: null };
+          checked++;
+          lastMatched = a;
+        }
+        if (page.next === null) break;
+        after = page.next;
+      }
+    } catch (e) {
+      if (e instanceof SyncError || (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'))) {
+        return notChecked('unreachable', e instanceof SyncError ? toErrorPayload(e) : toErrorPayload(new SyncError('sync.offline', { detail: e.message })));
+      }
+      throw e;
+    }
+    if (!lastMatched) return notChecked('none', null);
+    return { state: 'matched', checked, seq: lastMatched.seq, anchoredAt: lastMatched.receivedAt, error: null };
+  }
+}
+
+function notChecked(state: 'notConnected' | 'unreachable' | 'none', error: AnchorCheck['error']): AnchorCheck {
+  return { state, checked: 0, seq: null, anchoredAt: null, error };
+}
