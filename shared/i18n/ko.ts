@@ -158,7 +158,7 @@ export const ko = {
     sold: '판매액',
     remaining: '잔여 발행액',
     needsSecondOfficial: '승인은 작성자가 아닌 다른 담당자가 해야 합니다.',
-    confirmAction: '"{{name}}" 회차를 {{action}} 처리할까요?',
+    confirmAction: '"{{name}}" 회차를 {{action}}할까요?',
   },
   presets: {
     seoul20220714: '2022-07-14 광역 250억 원, 7%, 1인 40만 원 — 10분 세션, 동시 접속 20만 설계, 약 70만 명 방문',
@@ -391,7 +391,8 @@ export const ko = {
     phaseSaving: '결과 저장 중',
     progress: '{{percent}}% · {{phase}}',
     results: '결과',
-    soldOut: '매진',
+    stockReserved: '재고 소진(결제 중 포함)',
+    soldOut: '마지막 결제(매진)',
     soldOutAt: '개장 {{minutes}}분 후',
     notSoldOut: '매진되지 않음',
     buyers: '구매자',

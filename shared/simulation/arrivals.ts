@@ -20,6 +20,40 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   return counts;
 }
 
+/**
+ * Splits `total` into integers whose expected values are exactly proportional
+ * to `weights`: the whole parts, then the remaining units by systematic
+ * sampling of the fractions (one uniform draw), so each bin gets an extra unit
+ * with probability equal to its fraction. Largest remainders would hand every
+ * leftover unit to the bins with the biggest fractions, emptying a long thin
+ * tail (a decay curve's bins of 0.3 expected arrivals) into the rush.
+ */
+export function apportionUnbiased(total: number, weights: readonly number[], rng: Stream): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const counts = new Array<number>(weights.length);
+  let point = rng.uniform();
+  let cumulative = 0;
+  let given = 0;
+  let heaviest = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const exact = (total * weights[i]!) / sum;
+    const whole = Math.floor(exact);
+    cumulative += exact - whole;
+    let c = whole;
+    while (point < cumulative) {
+      c++;
+      point++;
+    }
+    counts[i] = c;
+    given += c;
+    if (weights[i]! > weights[heaviest]!) heaviest = i;
+  }
+  // Float error in the running sum can leave one unit unplaced (or one too many); the heaviest bin absorbs it.
+  counts[heaviest]! += total - given;
+  return counts;
+}
+
 const DECAY_BIN_SECONDS = 10;
 
 /**
@@ -27,7 +61,7 @@ const DECAY_BIN_SECONDS = 10;
  * (seconds on the simulation clock): a share before opening, the rest on the
  * chosen curve, nothing after `closesAt`.
  */
-export function planSegments(p: SimParams['arrival'], visitors: number, opensAt: number, closesAt: number, preOpen: boolean): Segment[] {
+export function planSegments(p: SimParams['arrival'], visitors: number, opensAt: number, closesAt: number, preOpen: boolean, rng: Stream): Segment[] {
   const before = preOpen ? Math.round(visitors * p.preOpenShare) : 0;
   const preSeconds = p.preOpenMinutes * 60;
   const segments: Segment[] = [];
@@ -51,7 +85,7 @@ export function planSegments(p: SimParams['arrival'], visitors: number, opensAt:
     });
   }
   if (bins.length === 0 || bins.every((b) => b.weight === 0)) bins.splice(0, bins.length, { start: opensAt, end: closesAt, weight: 1 });
-  const counts = apportion(after, bins.map((b) => b.weight));
+  const counts = apportionUnbiased(after, bins.map((b) => b.weight), rng);
   bins.forEach((b, i) => {
     if (counts[i]! > 0) segments.push({ start: b.start, end: b.end, count: counts[i]! });
   });

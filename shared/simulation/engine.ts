@@ -88,7 +88,7 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   // Arrivals: one stream per birth-year slot, merged in time order.
   const slots = p.waitingRoom.order === 'birth_year' && p.waitingRoom.slots.length > 0 ? p.waitingRoom.slots : [{ share: 1, startMinute: 0 }];
   const slotCounts = apportion(N, slots.map((s) => s.share));
-  const slotStreams = slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0), rs.arrivals));
+  const slotStreams = slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0, rs.arrivals), rs.arrivals));
   // One stream needs no merging; skipping it matters at tens of millions of arrivals.
   const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
@@ -99,8 +99,12 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   const stintsOf = new Uint8Array(N);
   const retries = new Uint8Array(N);
   const reserved = new Uint16Array(N);
-  /** When the current queue stint began. */
-  const mark = new Float32Array(N);
+  /**
+   * When the current queue stint began. Float64: a Float32 time rounded up
+   * made the wait of someone admitted the instant they joined slightly
+   * negative, and the histogram silently lost them.
+   */
+  const mark = new Float64Array(N);
   /** Queue time across stints. */
   const waited = new Float32Array(N);
   /** Queue and checkout time across stints. */
@@ -135,6 +139,8 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   let peakQueue = 0;
   let maxStint = 0;
   let soldOutAt = -1;
+  /** First moment every unit was sold or held by someone paying: admission stops here, not at the last payment. */
+  let reservedOutAt = -1;
   let opened = O <= 0;
   let closed = false;
   let soldOut = false;
@@ -193,7 +199,8 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
     state[id] = DONE;
     outcomeCounts[outcome]!++;
     const w = waited[id]!;
-    const ws = w < histLen - 1 ? Math.floor(w) : histLen - 1;
+    // Waits are sums of non-negative stints; the clamp keeps a rounding error from indexing histBuy[-1].
+    const ws = w <= 0 ? 0 : w < histLen - 1 ? Math.floor(w) : histLen - 1;
     if (outcome === BOUGHT) {
       histBuy[ws]!++;
       sumBuy += w;
@@ -555,6 +562,7 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
         const units = want < available ? want : available;
         reserved[id] = units;
         reservedUnits += units;
+        if (reservedOutAt < 0 && soldUnits + reservedUnits === stockUnits) reservedOutAt = t;
         state[id] = ACTIVE;
         retries[id] = 0;
         shown[id] = t;
@@ -605,6 +613,7 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   return {
     params: p,
     soldOutMinute: soldOutAt < 0 ? null : (soldOutAt - O) / 60,
+    stockReservedMinute: reservedOutAt < 0 ? null : (reservedOutAt - O) / 60,
     buyers,
     amountSold: soldUnits * unitWon,
     stock: p.sale.stock,

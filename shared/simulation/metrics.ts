@@ -17,6 +17,7 @@ export function metrics(t: (k: string, p?: Record<string, string | number>) => s
   const won = (v: number | null) => (v === null ? '—' : formatWon(v));
   const hours = (v: number | null) => (v === null ? '—' : t('simulation.personHours', { hours: n(v) }));
   return [
+    { key: 'stockReserved', label: t('simulation.stockReserved'), value: (r) => r.stockReservedMinute ?? null, format: min, lowerIsBetter: true },
     { key: 'soldOut', label: t('simulation.soldOut'), value: (r) => r.soldOutMinute, format: min, lowerIsBetter: true },
     { key: 'buyers', label: t('simulation.buyers'), value: (r) => r.buyers, format: n, lowerIsBetter: false },
     { key: 'amountSold', label: t('simulation.amountSold'), value: (r) => r.amountSold, format: won, lowerIsBetter: false },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangA, mmcMeanWait } from '../../tests/support/queueing.js';
+import { erlangA, erlangC, mmcMeanWait } from '../../tests/support/queueing.js';
 import { plainQueue } from '../../tests/support/sim-fixtures.js';
 import { simulate } from './engine.js';
 import { defaultSimParams } from './params.js';
@@ -65,5 +65,27 @@ describe('the simulator agrees with queueing theory', () => {
     expect(r.soldOutMinute).not.toBeNull();
     expect(Math.abs(r.soldOutMinute! - expected) / expected).toBeLessThan(0.02);
     expect(r.buyers).toBe(5_000);
+  });
+});
+
+describe('waits at low load', () => {
+  it('M/M/c at ρ = 0.5: every buyer is in the wait histogram and the percentiles follow Erlang C', () => {
+    // 10 checkouts of 60 s on average, 5 arrivals a minute: most people are admitted the instant they join.
+    const lambda = 5;
+    const mu = 1;
+    const c = 10;
+    // 30,000 at 5 a minute fit the fixture's window, so the arrival rate really is λ.
+    const r = simulate(plainQueue({ visitors: 30_000, perMinute: lambda, servers: c, checkoutSeconds: 60, seed: 3 }));
+    expect(r.buyers).toBe(30_000);
+    expect(r.waitBuyers.count).toBe(r.buyers);
+    expect(r.waitHistogram.buyers.reduce((s, n) => s + n, 0)).toBe(r.buyers);
+    // P(W > t) = C(c, a)·e^(−(cμ − λ)t): below 10% waits at all, so the 90th percentile is no wait.
+    const waitProbability = erlangC(c, lambda / mu);
+    expect(waitProbability).toBeLessThan(0.1);
+    expect(r.waitBuyers.p90Minutes).toBe(0);
+    const p99 = Math.log(waitProbability / 0.01) / (c * mu - lambda); // minutes
+    // The histogram has one-second bins and reports the bin's start.
+    expect(Math.abs(r.waitBuyers.p99Minutes - p99)).toBeLessThan(0.15 * p99 + 1 / 60);
+    expect(r.waitBuyers.maxMinutes).toBeLessThan(5);
   });
 });

@@ -40,6 +40,11 @@ export const simResultSchema = z.object({
   params: simParamsSchema,
   /** Minutes after opening when the last certificate was paid for; null if stock remained. */
   soldOutMinute: z.number().nullable(),
+  /**
+   * Minutes after opening when the whole stock was first sold or held by people paying: admission stops here,
+   * while soldOutMinute waits for the last (possibly retried) payment. Null if that never happened.
+   */
+  stockReservedMinute: z.number().nullable(),
   buyers: z.number(),
   amountSold: z.number(),
   stock: z.number(),

@@ -44,7 +44,9 @@ function selectRuns(db: Kysely<Database>) {
 }
 
 function parse(row: Row): { params: SimParams; result: Omit<SimResult, 'params'> } {
-  return { params: JSON.parse(row.params) as SimParams, result: JSON.parse(row.result) as Omit<SimResult, 'params'> };
+  // Runs saved before stockReservedMinute existed read as "not recorded".
+  const result = JSON.parse(row.result) as Omit<SimResult, 'params'>;
+  return { params: JSON.parse(row.params) as SimParams, result: { ...result, stockReservedMinute: result.stockReservedMinute ?? null } };
 }
 
 /** Saves a study: the main run with its recommendations, and each backing run pointing to it. Returns the main run's id. */
