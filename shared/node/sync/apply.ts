@@ -177,10 +177,31 @@ export class SyncApplier {
     return r;
   }
 
+  /**
+   * A new version of a round judges the sales after it; the sales before it
+   * still count. The running tally is kept (it may hold sales of this page not
+   * yet written to round_sales) and only its spec is replaced. Taken from the
+   * event rather than the table, so a repair replaying the log judges each
+   * sale by the version in effect at its place in the log.
+   */
+  private takeSpec(ev: RoundPublished): void {
+    const r = this.rounds.get(ev.roundId);
+    if (r) {
+      r.spec = ev.spec;
+      return;
+    }
+    const sales = this.st.sold.get(ev.roundId) as { sold_face: number; lot_count: number } | undefined;
+    this.rounds.set(ev.roundId, { spec: ev.spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false });
+  }
+
   /** `record` false replays an event already in the local log (a repair rebuilding derived state). */
   private applyEvent(e: PageEntry, record = true): void {
     const ev = e.event;
-    if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
+    if (ev.type === 'round_published') {
+      this.takeSpec(ev);
+      if (record) this.publish(e, ev);
+      return;
+    }
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -228,7 +249,6 @@ export class SyncApplier {
    */
   private publish(e: PageEntry, ev: RoundPublished): void {
     this.st.insertPublication.run(e.seq, ev.eventId, ev.roundId, ev.version, ev.publishedBy, e.text, e.hash);
-    this.rounds.delete(ev.roundId);
     const spec = JSON.stringify(ev.spec);
     const existing = this.st.round.get(ev.roundId) as { id: string } | undefined;
     if (!existing) {
