@@ -34,11 +34,29 @@ export interface SyncSummary {
   pulled: number;
   lastSeq: number;
   headSeq: number;
+  /** Commands still waiting for the server's answer after this sync: a sync that leaves some behind says so. */
+  pending: number;
+  /** When the earliest of them is next tried, or null when none is waiting. */
+  nextAttemptAt: string | null;
 }
+
+/** The longest wait between two tries of a command. */
+export const MAX_BACKOFF_MS = 10 * 60_000;
 
 /** Retry delays for commands the server could not be reached for: 5 s doubling to 10 minutes. */
 export function backoffMs(attempts: number): number {
-  return Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Whether a pending command is due at `now`. A retry is never scheduled more
+ * than MAX_BACKOFF_MS ahead, so a next attempt further away than that was
+ * scheduled by a clock that has since been set back (a console a year ahead,
+ * corrected): it is due now rather than a year later.
+ */
+export function isDue(nextAttemptAt: string, now: Date): boolean {
+  const next = Date.parse(nextAttemptAt);
+  return next <= now.getTime() || next > now.getTime() + MAX_BACKOFF_MS;
 }
 
 /**
@@ -181,7 +199,7 @@ export class SyncService {
       await this.checkChain(client);
       const s = await this.state();
       await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
-      return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
+      return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq), ...(await this.waiting()) };
     } catch (e) {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
       throw e;
@@ -194,13 +212,9 @@ export class SyncService {
    * the rest would fail the same way.
    */
   private async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
-    const due = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', this.now().toISOString())
-      .orderBy('created_at')
-      .execute();
+    const now = this.now();
+    const pending = await this.db.selectFrom('outbox').selectAll().where('state', '=', 'pending').orderBy('created_at').execute();
+    const due = pending.filter((item) => isDue(item.next_attempt_at, now));
     let accepted = 0;
     let rejected = 0;
     for (const item of due) {
@@ -233,6 +247,14 @@ export class SyncService {
       }
     }
     return { pushed: accepted + rejected, accepted, rejected };
+  }
+
+  /** Commands left waiting, and the earliest next try among them (now, for one a clock jump made due). */
+  private async waiting(): Promise<{ pending: number; nextAttemptAt: string | null }> {
+    const now = this.now();
+    const rows = await this.db.selectFrom('outbox').select('next_attempt_at').where('state', '=', 'pending').execute();
+    const times = rows.map((r) => (isDue(r.next_attempt_at, now) ? now.getTime() : Date.parse(r.next_attempt_at)));
+    return { pending: rows.length, nextAttemptAt: times.length ? new Date(Math.min(...times)).toISOString() : null };
   }
 
   /**
