@@ -298,7 +298,8 @@ export class SyncService {
     if (seq === 0) return LOG_GENESIS;
     const r = await sql<{ hash: string | null }>`
       select hash from ledger_events where seq = ${seq}
-      union all select hash from round_publications where seq = ${seq}`.execute(this.db);
+      union all select hash from round_publications where seq = ${seq}
+      union all select hash from redacted_events where seq = ${seq}`.execute(this.db);
     return r.rows[0]?.hash ?? null;
   }
 
