@@ -164,10 +164,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
 
-  /** A round's totals; a clerk's cover their own district only, and say which. */
+  /**
+   * A round's totals, or one district's with `?district=`: aggregates, which
+   * any role may read. A clerk's cover their own district only, whatever is
+   * asked; the reply says which district it covers.
+   */
   app.get('/api/rounds/:id/totals', async (req): Promise<RoundTotals> => {
-    const district = totalsDistrict(readScope(await authenticate(req)));
+    const scope = readScope(await authenticate(req));
     const roundId = parse(z.string().min(1).max(64), (req.params as Record<string, unknown>).id);
+    const asked = parse(z.enum(DISTRICT_CODES).nullable(), (req.query as Record<string, unknown>).district ?? null);
+    const own = totalsDistrict(scope);
+    if (own !== null && asked !== null && asked !== own) throw new HttpError(403, 'errors.forbidden');
+    const district = own ?? asked;
     // Totals and the head read in one snapshot, so they describe the same point of the log.
     return db.transaction().execute(async (trx) => {
       await sql`set transaction isolation level repeatable read`.execute(trx);

@@ -109,5 +109,10 @@ describe('GET /api/rounds/:id/totals', () => {
     expect(whole.districtCode).toBeUndefined();
     expect(mine).toMatchObject({ districtCode: GANGNAM, purchases: rows.length, faceSold: rows.reduce((a, r) => a + Number(r.face), 0) });
     expect(mine.purchases).toBeLessThan(whole.purchases);
+    // Anyone may ask for one district's totals; a clerk only for their own.
+    expect((await s.get(`/api/rounds/${roundId}/totals?district=${GANGNAM}`, analyst)).body).toEqual(mine);
+    expect((await s.get(`/api/rounds/${roundId}/totals?district=${GANGNAM}`, clerk)).body).toEqual(mine);
+    expect((await s.get(`/api/rounds/${roundId}/totals?district=11110`, clerk)).status).toBe(403);
+    expect((await s.get(`/api/rounds/${roundId}/totals?district=99999`, official)).status).toBe(400);
   });
 });

@@ -94,8 +94,11 @@ export class SyncClient {
     return this.json(await this.request('GET', `/api/chain?seq=${seq}`), chainPointSchema, 'chain');
   }
 
-  async totals(roundId: string): Promise<RoundTotals> {
-    return this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals`), roundTotalsSchema, 'totals');
+  async totals(roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
+    const q = districtCode === null ? '' : `?district=${encodeURIComponent(districtCode)}`;
+    const totals = await this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals${q}`), roundTotalsSchema, 'totals');
+    if (districtCode !== null && totals.districtCode !== districtCode) throw new SyncError('sync.malformedReply', { what: 'totals', detail: `totals for ${totals.districtCode ?? 'the whole round'}, not district ${districtCode}` });
+    return totals;
   }
 
   async push(command: Command): Promise<CommandResult> {

@@ -314,8 +314,20 @@ export class SyncService {
     return cursor;
   }
 
-  async serverTotals(roundId: string): Promise<RoundTotals> {
-    return (await this.client()).totals(roundId);
+  /** A round's totals on the server, for one district when given. */
+  async serverTotals(roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
+    return (await this.client()).totals(roundId, districtCode);
+  }
+
+  /**
+   * The district the server account this console syncs with is held to (a
+   * clerk's), or null: the console then holds only that district in full.
+   */
+  async serverDistrict(): Promise<string | null> {
+    const s = await this.state();
+    if (!s.server_user) return null;
+    const u = JSON.parse(s.server_user) as { role?: string; districtCode?: string | null };
+    return u.role === 'clerk' ? (u.districtCode ?? null) : null;
   }
 
   /** Cuts the local copy back before `fromSeq` (see SyncApplier.truncateFrom); the next pull fetches the range again. */
