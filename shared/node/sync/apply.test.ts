@@ -5,7 +5,7 @@ import type { LedgerEvent } from '../../ledger/events.js';
 import type { SyncEvent } from '../../sync/protocol.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 
 const AT = '2026-03-10T01:00:00.000Z';
@@ -129,5 +129,61 @@ describe('SyncApplier round_sales', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('SyncApplier with redacted events', () => {
+  /** A clerk's view of a log: purchases outside Gangnam come as their digest only. */
+  function clerkView(entries: PageEntry[]): PageEntry[] {
+    return entries.map((e) => (e.event?.type === 'purchase' && e.event.districtCode !== '11680' ? { seq: e.seq, hash: e.hash, digest: eventDigest(e.text) } : e));
+  }
+
+  function log(): PageEntry[] {
+    const events: SyncEvent[] = [{ type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: { ...baseSpec, totalAmount: 10_000_000 }, publishedBy: 'kim', at: AT }];
+    for (let i = 1; i <= 20; i++) {
+      events.push({ type: 'purchase', eventId: `p${i}`, roundId: 'r0', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: i % 2 ? '11680' : '11110', face: 10_000, paid: 10_000 - basisPointsOf(10_000, baseSpec.discountBp), paymentMethod: 'bank_transfer' });
+    }
+    return clerkView(chain(events));
+  }
+
+  it('keeps the chain through digests, writes no lot for them, and repairs across them', async () => {
+    await freshConsole();
+    const entries = log();
+    const applier = new SyncApplier(l.sqlite);
+    applier.applyPage(entries.slice(0, 7), 21);
+    applier.applyPage(entries.slice(7), 21);
+    expect(applier.cursor()).toEqual({ seq: 21, hash: entries.at(-1)!.hash });
+    expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(10);
+    expect(l.sqlite.prepare('select distinct district_code from lots').pluck().all()).toEqual(['11680']);
+    expect(applier.firstLocalBreak()).toBeNull();
+    expect(salesMismatches()).toEqual([]);
+
+    // A repair from the middle cuts digests and events alike and takes them again.
+    applier.truncateFrom(10);
+    expect(applier.cursor()).toEqual({ seq: 9, hash: entries[8]!.hash });
+    expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(4); // lots 1, 3, 5 and 7 at seq 2 to 9
+    expect(l.sqlite.prepare('select max(seq) from redacted_events').pluck().get()).toBe(9);
+    applier.applyPage(entries.slice(9), 21);
+    expect(applier.firstLocalBreak()).toBeNull();
+    expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(10);
+  });
+
+  it('finds a digest edited in the local file', async () => {
+    await freshConsole();
+    const entries = log();
+    const applier = new SyncApplier(l.sqlite);
+    applier.applyPage(entries, 21);
+    l.sqlite.exec(`drop trigger redacted_events_no_update; update redacted_events set digest = '${'0'.repeat(64)}' where seq = 5`);
+    expect(applier.firstLocalBreak()).toBe(5);
+  });
+
+  it('refuses a digest that does not chain, writing nothing', async () => {
+    await freshConsole();
+    const entries = log();
+    const bad = entries.map((e) => (e.seq === 3 ? { seq: 3, hash: e.hash, digest: '0'.repeat(64) } : e));
+    const applier = new SyncApplier(l.sqlite);
+    expect(() => applier.applyPage(bad, 21)).toThrow(/sync.hashMismatch|3/);
+    expect(applier.cursor().seq).toBe(0);
+    expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(0);
   });
 });
