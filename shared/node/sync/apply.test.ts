@@ -135,7 +135,7 @@ describe('SyncApplier round_sales', () => {
 describe('SyncApplier with redacted events', () => {
   /** A clerk's view of a log: purchases outside Gangnam come as their digest only. */
   function clerkView(entries: PageEntry[]): PageEntry[] {
-    return entries.map((e) => (e.event?.type === 'purchase' && e.event.districtCode !== '11680' ? { seq: e.seq, hash: e.hash, digest: eventDigest(e.text) } : e));
+    return entries.map((e) => (e.event?.type === 'purchase' && e.event.districtCode !== '11680' ? { seq: e.seq, hash: e.hash, digest: eventDigest(e.text!) } : e));
   }
 
   function log(): PageEntry[] {
