@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, linkHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
 import { parsePage } from '../../shared/node/sync/client.js';
@@ -84,6 +85,13 @@ describe('GET /api/events is scoped by role and district', () => {
     for (const id of outsideIds) expect(text.includes(`"${id}"`), id).toBe(false);
     // Their own district is there in full; everyone else's lot events as digests, round events in full.
     for (const l of inside) expect(text).toContain(`"lotId":"${l.lot_id}"`);
+    // Every lot event is filed under its lot's district, so a use or a cancellation is scoped like the purchase.
+    const misfiled = await sql<{ n: number }>`select count(*)::int as n from events e left join lots l on l.lot_id = e.lot_id
+      where e.lot_id is not null and e.district_code is distinct from l.district_code`.execute(s.sdb.db);
+    expect(misfiled.rows[0]!.n).toBe(0);
+    const uses = await s.sdb.db.selectFrom('events').select('event_id').where('type', '=', 'use').where('district_code', '=', GANGNAM).execute();
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(text).toContain(`"eventId":"${u.event_id}"`);
     const kinds = lines(bodies).map((l) => (l.split('\t')[2]!.startsWith('#') ? 'redacted' : (JSON.parse(l.split('\t')[2]!) as { type: string }).type));
     expect(kinds[0]).toBe('round_published');
     expect(kinds.filter((k) => k === 'redacted').length).toBeGreaterThan(inside.length);
