@@ -11,6 +11,7 @@ import { createUser, signIn, userForToken, type ServerUser } from './auth/server
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotPublished } from './feed/sale-feed.js';
+import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
 import { registerAuditRoutes } from './routes/audit.js';
 
 export interface ServerOptions {
@@ -134,19 +135,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
    * Events after a sequence number, as NDJSON: a header line with the head,
    * then one line per event, `seq<TAB>hash<TAB>canonical event JSON`. The event
    * text is sent exactly as stored and hashed, so a console checks the chain on
-   * the bytes it received.
+   * the bytes it received. Reads are scoped (server/log/read-scope.ts): a lot
+   * event the user may not read comes as `seq<TAB>hash<TAB>#<digest>`, the
+   * SHA-256 of its canonical text, which is what the chain links, so the page
+   * still chains to the head without a buyer id, lot id or amount in it.
    */
   app.get('/api/events', async (req: FastifyRequest, reply: FastifyReply) => {
-    await authenticate(req);
+    const scope = readScope(await authenticate(req));
     const q = req.query as Record<string, unknown>;
     const after = parse(z.coerce.number().int().min(0), q.after ?? 0);
     const limit = parse(z.coerce.number().int().min(1).max(MAX_PAGE), q.limit ?? 5_000);
     const h = await head();
     // The sequence has no gaps, so the page is an exact key range: the planner never sorts more than one page.
-    const rows = await sql<{ seq: number; hash: string; payload: string }>`
-      select seq, hash, payload from events where seq > ${after} and seq <= ${Math.min(h.seq, after + limit)} order by seq`.execute(db);
+    const rows = await sql<StoredEvent>`
+      select seq, hash, payload, lot_id, district_code from events where seq > ${after} and seq <= ${Math.min(h.seq, after + limit)} order by seq`.execute(db);
     const lines = [JSON.stringify({ head: h, after, count: rows.rows.length })];
-    for (const r of rows.rows) lines.push(`${Number(r.seq)}\t${r.hash}\t${r.payload}`);
+    for (const r of rows.rows) lines.push(eventLine({ ...r, seq: Number(r.seq) }, scope));
     return reply.type('application/x-ndjson; charset=utf-8').send(lines.join('\n') + '\n');
   });
 
@@ -161,9 +165,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
 
+  /**
+   * A round's totals, or one district's with `?district=`: aggregates, which
+   * any role may read. A clerk's cover their own district only, whatever is
+   * asked; the reply says which district it covers.
+   */
   app.get('/api/rounds/:id/totals', async (req): Promise<RoundTotals> => {
-    await authenticate(req);
+    const scope = readScope(await authenticate(req));
     const roundId = parse(z.string().min(1).max(64), (req.params as Record<string, unknown>).id);
+    const asked = parse(z.enum(DISTRICT_CODES).nullable(), (req.query as Record<string, unknown>).district ?? null);
+    const own = totalsDistrict(scope);
+    if (own !== null && asked !== null && asked !== own) throw new HttpError(403, 'errors.forbidden');
+    const district = own ?? asked;
     // Totals and the head read in one snapshot, so they describe the same point of the log.
     return db.transaction().execute(async (trx) => {
       await sql`set transaction isolation level repeatable read`.execute(trx);
@@ -171,10 +184,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       const r = await sql<{ purchases: number; face: number; paid: number; used: number; cancelled: number; refunded: number }>`
         select count(*) as purchases, coalesce(sum(face), 0) as face, coalesce(sum(paid), 0) as paid, coalesce(sum(used), 0) as used,
                count(*) filter (where status = 'cancelled') as cancelled, coalesce(sum(refunded), 0) as refunded
-        from lots where round_id = ${roundId}`.execute(trx);
+        from lots where round_id = ${roundId} and (${district}::text is null or district_code = ${district})`.execute(trx);
       const t = r.rows[0]!;
       return {
         roundId,
+        ...(district !== null ? { districtCode: district } : {}),
         throughSeq: Number(h.seq),
         purchases: Number(t.purchases),
         faceSold: Number(t.face),

@@ -19,8 +19,20 @@ function lotOf(e: SyncEvent): string | null {
   return e.type === 'round_published' ? null : e.lotId;
 }
 
-function districtOf(e: SyncEvent): string | null {
-  return e.type === 'purchase' ? e.districtCode : null;
+/**
+ * The district every lot event is filed under: its lot's (the buyer's district
+ * of residence), so reads can be scoped by district. A lot bought in the same
+ * batch may not be in `lots` yet, so purchases are read from the batch first.
+ */
+async function lotDistricts(trx: Transaction<ServerDatabase>, events: readonly SyncEvent[]): Promise<Map<string, string>> {
+  const districts = new Map<string, string>();
+  for (const e of events) if (e.type === 'purchase') districts.set(e.lotId, e.districtCode);
+  const missing = [...new Set(events.map(lotOf).filter((l): l is string => l !== null && !districts.has(l)))];
+  if (missing.length > 0) {
+    const r = await sql<{ lot_id: string; district_code: string }>`select lot_id, district_code from lots where lot_id = any(${missing}::text[])`.execute(trx);
+    for (const row of r.rows) districts.set(row.lot_id, row.district_code);
+  }
+  return districts;
 }
 
 const CHUNK = 2_000;
@@ -32,6 +44,7 @@ const CHUNK = 2_000;
  */
 export async function writeEvents(trx: Transaction<ServerDatabase>, head: Head, events: readonly SyncEvent[], recordedBy: string, at: Date): Promise<Head> {
   let { seq, hash } = head;
+  const lotDistrict = await lotDistricts(trx, events);
   for (let i = 0; i < events.length; i += CHUNK) {
     const seqs: number[] = [];
     const ids: string[] = [];
@@ -49,8 +62,9 @@ export async function writeEvents(trx: Transaction<ServerDatabase>, head: Head, 
       ids.push(e.eventId);
       types.push(e.type);
       rounds.push(e.roundId);
-      lots.push(lotOf(e));
-      districts.push(districtOf(e));
+      const lot = lotOf(e);
+      lots.push(lot);
+      districts.push(lot === null ? null : (lotDistrict.get(lot) ?? null));
       payloads.push(payload);
       hashes.push(hash);
     }

@@ -501,6 +501,7 @@ export const en: Shape<typeof ko> = {
     chain_unchecked: 'not checked yet',
     syncNow: 'Sync now',
     done: 'Synced: {{pulled}} events received, {{pushed}} commands sent',
+    donePending: 'Synced, but {{n}} commands are still waiting to be sent. Next try: {{when}}',
     findDivergence: 'Find where it diverges',
     repair: 'Fetch again from {{seq}}',
     divergenceNone: 'No divergence from the server',

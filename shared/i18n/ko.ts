@@ -497,6 +497,7 @@ export const ko = {
     chain_unchecked: '아직 확인 안 함',
     syncNow: '지금 동기화',
     done: '동기화를 마쳤습니다: {{pulled}}건 받음, 명령 {{pushed}}건 보냄',
+    donePending: '동기화를 마쳤지만 보낼 명령 {{n}}건이 남았습니다. 다음 시도: {{when}}',
     findDivergence: '어긋난 곳 찾기',
     repair: '{{seq}}번부터 다시 받기',
     divergenceNone: '서버와 어긋난 곳이 없습니다',

@@ -73,6 +73,8 @@ export type CommandResult = z.infer<typeof commandResultSchema>;
 export const roundTotalsSchema = z
   .object({
     roundId: id,
+    /** Set when the totals cover one district only (a district clerk's). */
+    districtCode: z.string().max(10).optional(),
     throughSeq: z.int().min(0),
     purchases: z.int(),
     faceSold: z.int(),

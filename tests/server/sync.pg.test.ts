@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/api/contract.js';
 import { chainHash } from '../../shared/node/ledger/chain.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
+import { newCommandId } from '../../shared/node/sync/sync-service.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
@@ -115,11 +116,35 @@ describe('console sync with the central server', () => {
     await consoleB.close();
   });
 
+  it("holds a clerk account's district in full and every other district as digests, still chaining to the server's head", async () => {
+    const { h: gangnam, admin } = await consoleWith('gangnam-reader', 'clerk', '11680');
+    expect(await syncNow(gangnam, admin)).toMatchObject({ state: 'done' });
+    const head = (await server.get('/api/head', serverAdmin)).body as { seq: number; hash: string };
+    expect(await gangnam.call('sync.status', {}, admin)).toMatchObject({ lastSeq: head.seq, chainStatus: 'ok' });
+    expect(await gangnam.backend.deps.sync.localHashAt(head.seq)).toBe(head.hash);
+    const sqlite = gangnam.backend.ledger.sqlite;
+    expect(sqlite.prepare("select count(*) from lots where district_code != '11680'").pluck().get()).toBe(0);
+    expect(sqlite.prepare("select count(*) from ledger_events where district_code != '11680'").pluck().get()).toBe(0);
+    const theirs = await server.sdb.db.selectFrom('lots').select('lot_id').where('round_id', '=', roundId).where('district_code', '=', '11680').execute();
+    expect(sqlite.prepare('select count(*) from lots').pluck().get()).toBe(theirs.length);
+    expect(sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBeGreaterThan(theirs.length);
+    // The recomputed local chain runs through the digests without a break.
+    expect(await gangnam.call('sync.findDivergence', {}, admin)).toEqual({ seq: null });
+    // The district's totals here and on the server agree, and say which district they cover.
+    const totals = await gangnam.call('ledger.totals', { roundId }, admin);
+    expect(totals.server).toMatchObject({ districtCode: '11680', purchases: theirs.length });
+    expect(totals.local).toEqual(totals.server);
+    await gangnam.close();
+  });
+
   it("refuses a district clerk's refund on another district's lot, and shows the server's reason", async () => {
     const { h: gangnam, admin } = await consoleWith('gangnam-clerk', 'clerk', '11680');
     await syncNow(gangnam, admin);
-    const lot = await gangnam.backend.deps.db.selectFrom('lots').select('lot_id').where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    await gangnam.call('refunds.request', { lotId: lot.lot_id }, admin);
+    // The console holds no other district's lot, so the command is made by hand, as a modified console would.
+    const lot = await server.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '=', '11440').where('used', '=', '0').where('status', '=', 'active').executeTakeFirstOrThrow();
+    const me = await gangnam.call('auth.me', {}, admin);
+    const command = { type: 'approve_refund' as const, commandId: newCommandId(), roundId, lotId: lot.lot_id, kind: 'cancel' as const, amount: Number(lot.paid), at: new Date().toISOString() };
+    await gangnam.backend.deps.sync.enqueue(gangnam.backend.deps.db, command, me.id);
     await syncNow(gangnam, admin);
     const item = (await gangnam.call('sync.outbox', {}, admin)).find((o) => o.lotId === lot.lot_id)!;
     expect(item).toMatchObject({ state: 'rejected', reason: { key: 'sync.otherDistrict', params: { district: '11440' } } });

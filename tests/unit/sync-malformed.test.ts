@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basisPointsOf } from '../../shared/common/money.js';
 import type { PurchaseEvent } from '../../shared/ledger/events.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
 import { parsePage } from '../../shared/node/sync/client.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { Harness } from '../support/backend-harness.js';
@@ -170,6 +170,11 @@ describe('a spoilt reply from the server stops the sync, says what is wrong and 
     expect(await h.call('sync.status', {}, admin)).toMatchObject({ chainStatus: 'mismatch', mismatchSeq: 4 });
   });
 
+  it('a redacted event whose digest is not the one the chain links', async () => {
+    spoil = (body, path) => (path === '/api/events' ? body.replace(/\n(7\t[0-9a-f]{64}\t)[^\n]*/, `\n$1#${'0'.repeat(64)}`) : body);
+    await expectStopped('sync.hashMismatch', /Event 7\b/);
+  });
+
   it('a header that is not JSON', async () => {
     spoil = (body, path) => (path === '/api/events' ? `<html>proxy error</html>\n${body.split('\n').slice(1).join('\n')}` : body);
     await expectStopped('sync.malformedReply', /header/);
@@ -217,6 +222,23 @@ describe('parsePage', () => {
     const p = parsePage(page(0, 10), 0);
     expect(p.head.seq).toBe(1);
     expect(p.entries).toMatchObject([{ seq: 1, event: { type: 'purchase', lotId: 'lot1' } }]);
+  });
+
+  it('reads a redacted line as its digest, and nothing looser', () => {
+    log = [];
+    append(purchase(1));
+    append(purchase(2));
+    const [header, first, second] = page(0, 10).split('\n');
+    const [seq, hash, text] = second!.split('\t');
+    const digest = eventDigest(text!);
+    const redacted = (d: string) => `${header}\n${first}\n${seq}\t${hash}\t${d}\n`;
+    const p = parsePage(redacted(`#${digest}`), 0);
+    expect(p.entries[1]).toEqual({ seq: 2, hash, digest });
+    expect(p.entries[0]).toMatchObject({ seq: 1, event: { lotId: 'lot1' } });
+    expect(() => parsePage(redacted(`#${digest.slice(1)}`), 0)).toThrow(/redacted event/);
+    expect(() => parsePage(redacted(`#${digest.toUpperCase()}`), 0)).toThrow(/redacted event/);
+    expect(() => parsePage(redacted(`#${digest} `), 0)).toThrow(/redacted event/);
+    expect(() => parsePage(redacted(digest), 0)).toThrow(/not JSON/);
   });
 
   it('refuses a page that starts somewhere else than asked', () => {

@@ -133,6 +133,14 @@ export interface RoundPublicationsTable {
   hash: string;
 }
 
+/** An event this console may not read (another district's, for a clerk's server account): only what keeps the chain. */
+export interface RedactedEventsTable {
+  seq: number;
+  hash: string;
+  /** SHA-256 hex of the event's canonical text, which the chain links. */
+  digest: string;
+}
+
 export interface SyncRepairTable {
   id: number;
 }
@@ -191,6 +199,7 @@ export interface Database {
   round_sales: RoundSalesTable;
   simulation_runs: SimulationRunsTable;
   round_publications: RoundPublicationsTable;
+  redacted_events: RedactedEventsTable;
   sync_repair: SyncRepairTable;
   sync_state: SyncStateTable;
   outbox: OutboxTable;

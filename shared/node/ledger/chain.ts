@@ -9,11 +9,31 @@ export function canonicalEvent(event: unknown): string {
   return canonicalize(event)!;
 }
 
+/** SHA-256 of an event's canonical text: all a copy needs of an event it may not read to keep the chain. */
+export function eventDigest(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** One link of the chain: the previous hash, the sequence number and the event's digest. */
+export function linkHash(prev: string, seq: number, digest: string): string {
+  return createHash('sha256').update(prev).update('\n').update(String(seq)).update('\n').update(digest).digest('hex');
+}
+
 /**
  * The running SHA-256 of the log: each link covers the previous hash, the
- * sequence number and the canonical event. Two copies agree up to `seq` iff
+ * sequence number and the digest of the canonical event, so an event sent
+ * redacted (its digest only) still chains. Two copies agree up to `seq` iff
  * their hashes at `seq` are equal.
  */
 export function chainHash(prev: string, seq: number, canonical: string): string {
+  return linkHash(prev, seq, eventDigest(canonical));
+}
+
+/**
+ * The link as it was before digests (server migration 0003, console 0006):
+ * the event text hashed in directly. Only migrations (to check the old chain
+ * before rewriting it, and to roll back) and their tests use it.
+ */
+export function chainHashBeforeDigests(prev: string, seq: number, canonical: string): string {
   return createHash('sha256').update(prev).update('\n').update(String(seq)).update('\n').update(canonical).digest('hex');
 }

@@ -94,6 +94,21 @@ describe('ledger.totals and ledger.lot', () => {
     expect(totals.serverError).toMatchObject({ key: 'sync.notConfigured' });
   });
 
+  it("gives a clerk their district's totals, compared with the server's for the same district", async () => {
+    const clerk = await h.user(admin, 'gangnam', 'clerk', '11680');
+    const asked: (string | null)[] = [];
+    h.backend.deps.sync.serverTotals = async (roundId, district = null) => {
+      asked.push(district);
+      return { roundId, ...(district ? { districtCode: district } : {}), throughSeq: 41, purchases: 0, faceSold: 0, paid: 0, used: 0, cancelled: 0, refundedAmount: 0 };
+    };
+    const totals = await h.call('ledger.totals', { roundId: ROUND }, clerk.session);
+    // 15 of the 30 purchases are Gangnam's; 5 of the 10 part-spent lots.
+    expect(totals.local).toEqual({ roundId: ROUND, districtCode: '11680', throughSeq: 41, purchases: 15, faceSold: 1_500_000, paid: 15 * 93_000, used: 350_000, cancelled: 0, refundedAmount: 0 });
+    expect(totals.server).toMatchObject({ districtCode: '11680' });
+    expect((await h.call('ledger.totals', { roundId: ROUND }, admin)).local).toMatchObject({ purchases: 30 });
+    expect(asked).toEqual(['11680', null]);
+  });
+
   it('quotes a cancellation for an unused lot and a refund for a mostly spent one', async () => {
     expect(await h.call('ledger.lot', { lotId: 'lot1' }, admin)).toMatchObject({ status: 'active', quote: { ok: true, kind: 'cancel', amount: 93_000 } });
     expect((await h.call('ledger.lot', { lotId: 'lot0' }, admin)).quote).toMatchObject({ ok: true, kind: 'refund' });
@@ -109,6 +124,18 @@ describe('refunds.request', () => {
     expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).pendingRequest).toBe(r.commandId);
     // Nothing changes locally until the server's event comes back.
     expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).status).toBe('active');
+  });
+
+  it("shows a clerk only the commands on their district's lots and their own", async () => {
+    const clerk = await h.user(admin, 'gangnam', 'clerk', '11680');
+    const gangnamLot = await h.call('refunds.request', { lotId: 'lot1' }, admin); // lot1 is Gangnam's (odd)
+    const jongnoLot = await h.call('refunds.request', { lotId: 'lot2' }, admin); // lot2 is Jongno's
+    const own = await h.call('refunds.request', { lotId: 'lot5' }, clerk.session);
+    const seen = (await h.call('sync.outbox', {}, clerk.session)).map((o) => o.commandId).sort();
+    expect(seen).toEqual([gangnamLot.commandId, own.commandId].sort());
+    expect((await h.call('sync.outbox', {}, admin)).map((o) => o.commandId)).toContain(jongnoLot.commandId);
+    expect(await h.fail('sync.retry', { commandId: jongnoLot.commandId }, clerk.session)).toMatchObject({ key: 'sync.commandNotFound' });
+    expect(await h.call('sync.retry', { commandId: gangnamLot.commandId }, clerk.session)).toMatchObject({ lotId: 'lot1' });
   });
 
   it('refuses a lot already cancelled, and an analyst altogether', async () => {

@@ -17,17 +17,19 @@ function districtScope(user: SessionUser): string | null {
 
 const SORT_COLUMNS = { seq: 'seq', occurredAt: 'occurred_at', amount: 'amount' } as const;
 
-export async function localTotals(db: Kysely<Database>, roundId: string): Promise<RoundTotals> {
+/** A round's totals from the local lots; one district's when `districtCode` is given. */
+export async function localTotals(db: Kysely<Database>, roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
   const [t, s] = await Promise.all([
     sql<{ purchases: number; face: number; paid: number; used: number; cancelled: number; refunded: number }>`
       select count(*) as purchases, coalesce(sum(face), 0) as face, coalesce(sum(paid), 0) as paid, coalesce(sum(used), 0) as used,
              coalesce(sum(status = 'cancelled'), 0) as cancelled, coalesce(sum(refunded), 0) as refunded
-      from lots where round_id = ${roundId}`.execute(db),
+      from lots where round_id = ${roundId} and (${districtCode} is null or district_code = ${districtCode})`.execute(db),
     db.selectFrom('sync_state').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow(),
   ]);
   const r = t.rows[0]!;
   return {
     roundId,
+    ...(districtCode !== null ? { districtCode } : {}),
     throughSeq: s.last_seq,
     purchases: Number(r.purchases),
     faceSold: Number(r.face),
@@ -97,13 +99,19 @@ export const ledgerHandlers: HandlersFor<'ledger'> = {
     };
   },
 
-  /** The round's totals here, and the server's when it can be reached, for the two to be compared. */
+  /**
+   * The round's totals here, and the server's when it can be reached, for the
+   * two to be compared. A clerk's cover their own district on both sides; so
+   * does everyone's on a console synced with a clerk's server account, which
+   * holds only that district in full.
+   */
   'ledger.totals': async (input, ctx) => {
-    requireUser(ctx);
+    const user = requireUser(ctx);
     const { db, sync } = ctx.deps;
-    const local = await localTotals(db, input.roundId);
+    const district = districtScope(user) ?? (await sync.serverDistrict());
+    const local = await localTotals(db, input.roundId, district);
     try {
-      const server = await sync.serverTotals(input.roundId);
+      const server = await sync.serverTotals(input.roundId, district);
       return { local, server, serverError: null };
     } catch (e) {
       return { local, server: null, serverError: toErrorPayload(e) };

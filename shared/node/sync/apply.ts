@@ -5,19 +5,42 @@ import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../..
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { SyncError } from './sync-error.js';
 
-/** The whole local log in order: synced ledger events and round publications share one sequence. */
-const LOCAL_LOG = 'select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq';
+/**
+ * The whole local log in order: synced ledger events, round publications and
+ * the events held as digests only share one sequence. A row has its text or,
+ * redacted, its digest.
+ */
+const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
+  union all select seq, payload, hash, null from round_publications
+  union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
-export interface PageEntry {
+export interface FullEntry {
   seq: number;
   hash: string;
   text: string;
   event: SyncEvent;
+  digest?: undefined;
+}
+
+/** An event the server would not show this account (another district's): only its digest, which the chain links. */
+export interface RedactedEntry {
+  seq: number;
+  hash: string;
+  digest: string;
+  text?: undefined;
+  event?: undefined;
+}
+
+export type PageEntry = FullEntry | RedactedEntry;
+
+/** The hash an entry must carry to follow `prev`: from its text, or from its digest when redacted. */
+function expectedHash(prev: string, seq: number, text: string | null, digest: string | null): string {
+  return text !== null ? chainHash(prev, seq, text) : linkHash(prev, seq, digest ?? '');
 }
 
 interface RoundTally {
@@ -69,6 +92,7 @@ export class SyncApplier {
       updateLot: s('update lots set holder_id = ?, used = ?, refunded = ?, status = ?, gifted = ?, gift_month = coalesce(?, gift_month) where lot_id = ?'),
       giftsReceived: s('select coalesce(sum(face), 0) from lots where holder_id = ? and scope = ? and gift_month = ? and gifted = 1').pluck(),
       holding: s("select coalesce(sum(face - used), 0) from lots where holder_id = ? and scope = ? and status = 'active'").pluck(),
+      insertRedacted: s('insert into redacted_events (seq, hash, digest) values (?, ?, ?)'),
       insertPublication: s('insert into round_publications (seq, event_id, round_id, version, published_by, payload, hash) values (?, ?, ?, ?, ?, ?, ?)'),
       round: s('select id, status, current_version, approved_version from rounds where id = ?'),
       version: s('select spec from round_versions where round_id = ? and version = ?').pluck(),
@@ -91,9 +115,11 @@ export class SyncApplier {
       let { seq, hash } = this.cursor();
       for (const e of entries) {
         if (e.seq !== seq + 1) throw new SyncError('sync.gap', { expected: seq + 1, got: e.seq });
-        const expected = chainHash(hash, e.seq, e.text);
+        const expected = expectedHash(hash, e.seq, e.text ?? null, e.digest ?? null);
         if (expected !== e.hash) throw new SyncError('sync.hashMismatch', { seq: e.seq });
-        this.applyEvent(e);
+        // A redacted event touches no lot: it only keeps the chain.
+        if (e.digest !== undefined) this.st.insertRedacted.run(e.seq, e.hash, e.digest);
+        else this.applyEvent(e);
         seq = e.seq;
         hash = e.hash;
       }
@@ -121,15 +147,16 @@ export class SyncApplier {
       this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
       this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
       const rows = this.sqlite
         .prepare(LOCAL_LOG)
-        .all() as { seq: number; payload: string; hash: string | null }[];
+        .all() as { seq: number; payload: string | null; hash: string | null }[];
       let cursor: ChainPoint = { seq: 0, hash: LOG_GENESIS };
       for (const row of rows) {
-        this.applyEvent({ seq: row.seq, hash: row.hash ?? '', text: row.payload, event: JSON.parse(row.payload) as SyncEvent }, false);
+        if (row.payload !== null) this.applyEvent({ seq: row.seq, hash: row.hash ?? '', text: row.payload, event: JSON.parse(row.payload) as SyncEvent }, false);
         if (row.hash) cursor = { seq: row.seq, hash: row.hash };
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
@@ -149,11 +176,11 @@ export class SyncApplier {
     const rows = this.sqlite
       .prepare(LOCAL_LOG)
       .raw()
-      .iterate() as IterableIterator<[number, string, string | null]>;
+      .iterate() as IterableIterator<[number, string | null, string | null, string | null]>;
     let prev = LOG_GENESIS;
     let expectedSeq = 1;
-    for (const [seq, payload, hash] of rows) {
-      if (seq !== expectedSeq || hash === null || chainHash(prev, seq, payload) !== hash) {
+    for (const [seq, payload, hash, digest] of rows) {
+      if (seq !== expectedSeq || hash === null || expectedHash(prev, seq, payload, digest) !== hash) {
         rows.return?.();
         return expectedSeq;
       }
@@ -177,10 +204,31 @@ export class SyncApplier {
     return r;
   }
 
+  /**
+   * A new version of a round judges the sales after it; the sales before it
+   * still count. The running tally is kept (it may hold sales of this page not
+   * yet written to round_sales) and only its spec is replaced. Taken from the
+   * event rather than the table, so a repair replaying the log judges each
+   * sale by the version in effect at its place in the log.
+   */
+  private takeSpec(ev: RoundPublished): void {
+    const r = this.rounds.get(ev.roundId);
+    if (r) {
+      r.spec = ev.spec;
+      return;
+    }
+    const sales = this.st.sold.get(ev.roundId) as { sold_face: number; lot_count: number } | undefined;
+    this.rounds.set(ev.roundId, { spec: ev.spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false });
+  }
+
   /** `record` false replays an event already in the local log (a repair rebuilding derived state). */
-  private applyEvent(e: PageEntry, record = true): void {
+  private applyEvent(e: FullEntry, record = true): void {
     const ev = e.event;
-    if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
+    if (ev.type === 'round_published') {
+      this.takeSpec(ev);
+      if (record) this.publish(e, ev);
+      return;
+    }
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -204,7 +252,7 @@ export class SyncApplier {
     if (record) this.insertEvent(e, ev, row.district_code, row.payment_method, ev.type === 'gift' ? 0 : ev.amount);
   }
 
-  private purchase(e: PageEntry, ev: PurchaseEvent, r: RoundTally, record: boolean): void {
+  private purchase(e: FullEntry, ev: PurchaseEvent, r: RoundTally, record: boolean): void {
     const spec = r.spec;
     const verdict = checkPurchaseAgainstRound(spec, r.sold, ev);
     if (!verdict.ok) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: verdict.key });
@@ -216,7 +264,7 @@ export class SyncApplier {
     if (record) this.insertEvent(e, ev, ev.districtCode, ev.paymentMethod, ev.face);
   }
 
-  private insertEvent(e: PageEntry, ev: LedgerEvent, district: string, method: string, amount: number): void {
+  private insertEvent(e: FullEntry, ev: LedgerEvent, district: string, method: string, amount: number): void {
     // Stored in UTC with milliseconds, so date filters can compare the text.
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
   }
@@ -226,9 +274,8 @@ export class SyncApplier {
    * created locally, owned by the `server` user; a round this console wrote
    * must match what it published, or the copies have diverged.
    */
-  private publish(e: PageEntry, ev: RoundPublished): void {
+  private publish(e: FullEntry, ev: RoundPublished): void {
     this.st.insertPublication.run(e.seq, ev.eventId, ev.roundId, ev.version, ev.publishedBy, e.text, e.hash);
-    this.rounds.delete(ev.roundId);
     const spec = JSON.stringify(ev.spec);
     const existing = this.st.round.get(ev.roundId) as { id: string } | undefined;
     if (!existing) {

@@ -95,8 +95,11 @@ export class SyncClient {
     return this.json(await this.request('GET', `/api/chain?seq=${seq}`), chainPointSchema, 'chain');
   }
 
-  async totals(roundId: string): Promise<RoundTotals> {
-    return this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals`), roundTotalsSchema, 'totals');
+  async totals(roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
+    const q = districtCode === null ? '' : `?district=${encodeURIComponent(districtCode)}`;
+    const totals = await this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals${q}`), roundTotalsSchema, 'totals');
+    if (districtCode !== null && totals.districtCode !== districtCode) throw new SyncError('sync.malformedReply', { what: 'totals', detail: `totals for ${totals.districtCode ?? 'the whole round'}, not district ${districtCode}` });
+    return totals;
   }
 
   async push(command: Command): Promise<CommandResult> {
@@ -165,12 +168,20 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     const line = lines[i]!;
     const a = line.indexOf('\t');
     const b = line.indexOf('\t', a + 1);
-    if (a < 0 || b < 0) throw bad(`line ${i} is not seq, hash and event`);
+    if (a < 0 || b < 0) throw bad(`line ${i} is not seq, hash and event (or digest)`);
     const seq = Number(line.slice(0, a));
     const hash = line.slice(a + 1, b);
     const eventText = line.slice(b + 1);
     if (!Number.isSafeInteger(seq) || seq <= 0) throw bad(`line ${i}: sequence "${line.slice(0, a).slice(0, 20)}" is not a positive integer`);
     if (!HEX.test(hash)) throw bad(`line ${i}: hash is not a SHA-256 hex digest`);
+    if (seq > header.head.seq) throw bad(`event ${seq} is past the head ${header.head.seq}`);
+    // Redacted (an event this account may not read): `#` and the SHA-256 of the event's canonical text, nothing else.
+    if (eventText.startsWith('#')) {
+      const digest = eventText.slice(1);
+      if (!HEX.test(digest)) throw bad(`event ${seq}: redacted event is not "#" and a SHA-256 hex digest`);
+      entries[i - 1] = { seq, hash, digest };
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(eventText);
@@ -179,7 +190,6 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     }
     const parsed = syncEventSchema.safeParse(json);
     if (!parsed.success) throw bad(`event ${seq}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ').slice(0, 200)}`);
-    if (seq > header.head.seq) throw bad(`event ${seq} is past the head ${header.head.seq}`);
     entries[i - 1] = { seq, hash, text: eventText, event: parsed.data };
   }
   return { head: header.head, entries };

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError, type ErrorPayload } from '../../common/errors.js';
 import type { OutboxItem } from '../../api/sync-schemas.js';
 import type { Command } from '../../sync/protocol.js';
+import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 
@@ -27,9 +28,15 @@ function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }):
   };
 }
 
-/** Outbox rows with the name of who queued them, as the Sync page lists them. */
-function outboxQuery(db: Kysely<Database>) {
-  return db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').selectAll('o').select('u.display_name as created_by_name');
+/**
+ * Outbox rows with the name of who queued them, as the Sync page lists them.
+ * A clerk sees the commands on their own district's lots and those they
+ * queued themselves, nothing of another district.
+ */
+function outboxQuery(db: Kysely<Database>, user: SessionUser) {
+  const q = db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').leftJoin('lots as l', 'l.lot_id', 'o.lot_id').selectAll('o').select('u.display_name as created_by_name');
+  if (user.role !== 'clerk') return q;
+  return q.where((eb) => eb.or([eb('o.created_by', '=', user.id), eb('l.district_code', '=', user.districtCode)]));
 }
 
 export const syncHandlers: HandlersFor<'sync'> = {
@@ -46,21 +53,23 @@ export const syncHandlers: HandlersFor<'sync'> = {
     });
   },
 
-  'sync.outbox': async (input, { deps }) => {
-    const rows = await outboxQuery(deps.db)
+  'sync.outbox': async (input, ctx) => {
+    const rows = await outboxQuery(ctx.deps.db, requireUser(ctx))
       .orderBy('o.created_at', 'desc')
       .limit(input.limit)
       .execute();
     return rows.map(outboxItem);
   },
 
-  'sync.retry': async (input, { deps }) => {
-    const row = await deps.db.selectFrom('outbox').select('state').where('command_id', '=', input.commandId).executeTakeFirst();
+  'sync.retry': async (input, ctx) => {
+    const { deps } = ctx;
+    const user = requireUser(ctx);
+    const row = await outboxQuery(deps.db, user).where('o.command_id', '=', input.commandId).executeTakeFirst();
     if (!row) throw new AppError('not_found', 'sync.commandNotFound');
     if (row.state === 'pending') {
       await deps.db.updateTable('outbox').set({ next_attempt_at: deps.now().toISOString() }).where('command_id', '=', input.commandId).execute();
     }
-    const updated = await outboxQuery(deps.db)
+    const updated = await outboxQuery(deps.db, user)
       .where('o.command_id', '=', input.commandId)
       .executeTakeFirstOrThrow();
     return outboxItem(updated);

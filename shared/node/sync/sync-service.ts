@@ -49,11 +49,29 @@ export interface SyncSummary {
   pulled: number;
   lastSeq: number;
   headSeq: number;
+  /** Commands still waiting for the server's answer after this sync: a sync that leaves some behind says so. */
+  pending: number;
+  /** When the earliest of them is next tried, or null when none is waiting. */
+  nextAttemptAt: string | null;
 }
+
+/** The longest wait between two tries of a command. */
+export const MAX_BACKOFF_MS = 10 * 60_000;
 
 /** Retry delays for commands the server could not be reached for: 5 s doubling to 10 minutes. */
 export function backoffMs(attempts: number): number {
-  return Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Whether a pending command is due at `now`. A retry is never scheduled more
+ * than MAX_BACKOFF_MS ahead, so a next attempt further away than that was
+ * scheduled by a clock that has since been set back (a console a year ahead,
+ * corrected): it is due now rather than a year later.
+ */
+export function isDue(nextAttemptAt: string, now: Date): boolean {
+  const next = Date.parse(nextAttemptAt);
+  return next <= now.getTime() || next > now.getTime() + MAX_BACKOFF_MS;
 }
 
 /**
@@ -237,7 +255,7 @@ export class SyncService {
       await this.checkChain(client);
       const s = await this.state();
       await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
-      return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
+      return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq), ...(await this.waiting()) };
     } catch (e) {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
       throw e;
@@ -265,13 +283,9 @@ export class SyncService {
    * the rest would fail the same way.
    */
   private async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
-    const due = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', this.now().toISOString())
-      .orderBy('created_at')
-      .execute();
+    const now = this.now();
+    const pending = await this.db.selectFrom('outbox').selectAll().where('state', '=', 'pending').orderBy('created_at').execute();
+    const due = pending.filter((item) => isDue(item.next_attempt_at, now));
     let accepted = 0;
     let rejected = 0;
     for (const item of due) {
@@ -316,6 +330,14 @@ export class SyncService {
     return { pushed: accepted + rejected, accepted, rejected };
   }
 
+  /** Commands left waiting, and the earliest next try among them (now, for one a clock jump made due). */
+  private async waiting(): Promise<{ pending: number; nextAttemptAt: string | null }> {
+    const now = this.now();
+    const rows = await this.db.selectFrom('outbox').select('next_attempt_at').where('state', '=', 'pending').execute();
+    const times = rows.map((r) => (isDue(r.next_attempt_at, now) ? now.getTime() : Date.parse(r.next_attempt_at)));
+    return { pending: rows.length, nextAttemptAt: times.length ? new Date(Math.min(...times)).toISOString() : null };
+  }
+
   /**
    * Pages through the log after the cursor until caught up; each page is
    * applied with the cursor in one transaction. The next page is already on
@@ -357,7 +379,8 @@ export class SyncService {
     if (seq === 0) return LOG_GENESIS;
     const r = await sql<{ hash: string | null }>`
       select hash from ledger_events where seq = ${seq}
-      union all select hash from round_publications where seq = ${seq}`.execute(this.db);
+      union all select hash from round_publications where seq = ${seq}
+      union all select hash from redacted_events where seq = ${seq}`.execute(this.db);
     return r.rows[0]?.hash ?? null;
   }
 
@@ -372,8 +395,20 @@ export class SyncService {
     return cursor;
   }
 
-  async serverTotals(roundId: string): Promise<RoundTotals> {
-    return (await this.client()).totals(roundId);
+  /** A round's totals on the server, for one district when given. */
+  async serverTotals(roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
+    return (await this.client()).totals(roundId, districtCode);
+  }
+
+  /**
+   * The district the server account this console syncs with is held to (a
+   * clerk's), or null: the console then holds only that district in full.
+   */
+  async serverDistrict(): Promise<string | null> {
+    const s = await this.state();
+    if (!s.server_user) return null;
+    const u = JSON.parse(s.server_user) as { role?: string; districtCode?: string | null };
+    return u.role === 'clerk' ? (u.districtCode ?? null) : null;
   }
 
   /**

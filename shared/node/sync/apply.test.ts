@@ -1,0 +1,189 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { basisPointsOf } from '../../common/money.js';
+import type { LedgerEvent } from '../../ledger/events.js';
+import type { SyncEvent } from '../../sync/protocol.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../ledger/chain.js';
+import { SyncApplier, type PageEntry } from './apply.js';
+
+const AT = '2026-03-10T01:00:00.000Z';
+const ROUNDS = ['r0', 'r1'] as const;
+const baseSpec = spec2022({ totalAmount: 300_000, paymentMethods: ['bank_transfer'] });
+
+/** What a test does to the log, before it is turned into events that the server would have accepted. */
+type Op =
+  | { op: 'purchase'; round: number; units: number }
+  | { op: 'use'; pick: number; units: number }
+  | { op: 'cancel'; pick: number }
+  | { op: 'publish'; round: number; grow: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('purchase' as const), round: fc.nat(1), units: fc.integer({ min: 1, max: 5 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('use' as const), pick: fc.nat(), units: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('publish' as const), round: fc.nat(1), grow: fc.integer({ min: 1, max: 20 }) }) },
+);
+
+interface ModelLot {
+  lotId: string;
+  roundId: string;
+  face: number;
+  paid: number;
+  used: number;
+  cancelled: boolean;
+}
+
+/** Turns ops into a log the server could have written: stock held to the version in effect, uses within balance, cancels of unused lots. */
+function materialise(ops: Op[]): SyncEvent[] {
+  const events: SyncEvent[] = [];
+  const versions = ROUNDS.map(() => ({ version: 1, total: baseSpec.totalAmount }));
+  const sold = ROUNDS.map(() => 0);
+  const lots: ModelLot[] = [];
+  ROUNDS.forEach((roundId) => events.push({ type: 'round_published', eventId: `${roundId}-v1`, roundId, version: 1, spec: baseSpec, publishedBy: 'kim', at: AT }));
+  let n = 0;
+  for (const o of ops) {
+    n++;
+    if (o.op === 'purchase') {
+      const face = o.units * 10_000;
+      if (sold[o.round]! + face > versions[o.round]!.total) continue;
+      const roundId = ROUNDS[o.round]!;
+      const lot = { lotId: `lot${n}`, roundId, face, paid: face - basisPointsOf(face, baseSpec.discountBp), used: 0, cancelled: false };
+      lots.push(lot);
+      sold[o.round]! += face;
+      events.push({ type: 'purchase', eventId: `e${n}`, roundId, lotId: lot.lotId, at: AT, buyerId: `b${n}`, districtCode: '11110', face, paid: lot.paid, paymentMethod: 'bank_transfer' });
+    } else if (o.op === 'use') {
+      const open = lots.filter((l) => !l.cancelled && l.used < l.face);
+      const lot = open[o.pick % Math.max(1, open.length)];
+      if (!lot) continue;
+      const amount = Math.min(o.units * 10_000, lot.face - lot.used);
+      lot.used += amount;
+      events.push({ type: 'use', eventId: `e${n}`, roundId: lot.roundId, lotId: lot.lotId, at: AT, amount, merchantDistrict: null } satisfies LedgerEvent);
+    } else if (o.op === 'cancel') {
+      const unused = lots.filter((l) => !l.cancelled && l.used === 0);
+      const lot = unused[o.pick % Math.max(1, unused.length)];
+      if (!lot) continue;
+      lot.cancelled = true;
+      sold[ROUNDS.indexOf(lot.roundId as (typeof ROUNDS)[number])]! -= lot.face;
+      events.push({ type: 'cancel', eventId: `e${n}`, roundId: lot.roundId, lotId: lot.lotId, at: AT, amount: lot.paid });
+    } else {
+      const v = versions[o.round]!;
+      v.version++;
+      v.total += o.grow * 10_000;
+      const roundId = ROUNDS[o.round]!;
+      events.push({ type: 'round_published', eventId: `${roundId}-v${v.version}`, roundId, version: v.version, spec: { ...baseSpec, totalAmount: v.total }, publishedBy: 'kim', at: AT });
+    }
+  }
+  return events;
+}
+
+function chain(events: SyncEvent[]): PageEntry[] {
+  let hash = LOG_GENESIS;
+  return events.map((event, i) => {
+    const text = canonicalEvent(event);
+    hash = chainHash(hash, i + 1, text);
+    return { seq: i + 1, hash, text, event };
+  });
+}
+
+let l: LedgerDb;
+afterEach(() => l?.close());
+
+async function freshConsole(): Promise<void> {
+  await l?.close();
+  l = openDatabase(':memory:');
+  await migrateToLatest(l.db);
+}
+
+/** round_sales against the lots it is derived from, for every round that has either. */
+function salesMismatches(): unknown[] {
+  return l.sqlite
+    .prepare(
+      `select r.round_id, s.sold_face, s.lot_count, coalesce(t.face, 0) as face, coalesce(t.n, 0) as n
+       from (select round_id from round_sales union select round_id from lots) r
+       left join round_sales s on s.round_id = r.round_id
+       left join (select round_id, sum(face) as face, count(*) as n from lots where status != 'cancelled' group by round_id) t on t.round_id = r.round_id
+       where coalesce(s.sold_face, 0) != coalesce(t.face, 0) or coalesce(s.lot_count, 0) != coalesce(t.n, 0)`,
+    )
+    .all();
+}
+
+describe('SyncApplier round_sales', () => {
+  it('equals the sum over lots after every page, whatever shares a page with a new round version', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }), async (ops, cuts) => {
+        await freshConsole();
+        const entries = chain(materialise(ops));
+        const applier = new SyncApplier(l.sqlite);
+        let at = 0;
+        for (let i = 0; at < entries.length; i++) {
+          const page = entries.slice(at, at + cuts[i % cuts.length]!);
+          applier.applyPage(page, entries.length);
+          at += page.length;
+          expect(salesMismatches()).toEqual([]);
+        }
+        // A repair replays the same log to the same totals.
+        applier.truncateFrom(entries.length + 1);
+        expect(salesMismatches()).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('SyncApplier with redacted events', () => {
+  /** A clerk's view of a log: purchases outside Gangnam come as their digest only. */
+  function clerkView(entries: PageEntry[]): PageEntry[] {
+    return entries.map((e) => (e.event?.type === 'purchase' && e.event.districtCode !== '11680' ? { seq: e.seq, hash: e.hash, digest: eventDigest(e.text!) } : e));
+  }
+
+  function log(): PageEntry[] {
+    const events: SyncEvent[] = [{ type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: { ...baseSpec, totalAmount: 10_000_000 }, publishedBy: 'kim', at: AT }];
+    for (let i = 1; i <= 20; i++) {
+      events.push({ type: 'purchase', eventId: `p${i}`, roundId: 'r0', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: i % 2 ? '11680' : '11110', face: 10_000, paid: 10_000 - basisPointsOf(10_000, baseSpec.discountBp), paymentMethod: 'bank_transfer' });
+    }
+    return clerkView(chain(events));
+  }
+
+  it('keeps the chain through digests, writes no lot for them, and repairs across them', async () => {
+    await freshConsole();
+    const entries = log();
+    const applier = new SyncApplier(l.sqlite);
+    applier.applyPage(entries.slice(0, 7), 21);
+    applier.applyPage(entries.slice(7), 21);
+    expect(applier.cursor()).toEqual({ seq: 21, hash: entries.at(-1)!.hash });
+    expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(10);
+    expect(l.sqlite.prepare('select distinct district_code from lots').pluck().all()).toEqual(['11680']);
+    expect(applier.firstLocalBreak()).toBeNull();
+    expect(salesMismatches()).toEqual([]);
+
+    // A repair from the middle cuts digests and events alike and takes them again.
+    applier.truncateFrom(10);
+    expect(applier.cursor()).toEqual({ seq: 9, hash: entries[8]!.hash });
+    expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(4); // lots 1, 3, 5 and 7 at seq 2 to 9
+    expect(l.sqlite.prepare('select max(seq) from redacted_events').pluck().get()).toBe(9);
+    applier.applyPage(entries.slice(9), 21);
+    expect(applier.firstLocalBreak()).toBeNull();
+    expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(10);
+  });
+
+  it('finds a digest edited in the local file', async () => {
+    await freshConsole();
+    const entries = log();
+    const applier = new SyncApplier(l.sqlite);
+    applier.applyPage(entries, 21);
+    l.sqlite.exec(`drop trigger redacted_events_no_update; update redacted_events set digest = '${'0'.repeat(64)}' where seq = 5`);
+    expect(applier.firstLocalBreak()).toBe(5);
+  });
+
+  it('refuses a digest that does not chain, writing nothing', async () => {
+    await freshConsole();
+    const entries = log();
+    const bad = entries.map((e) => (e.seq === 3 ? { seq: 3, hash: e.hash, digest: '0'.repeat(64) } : e));
+    const applier = new SyncApplier(l.sqlite);
+    expect(() => applier.applyPage(bad, 21)).toThrow(/sync.hashMismatch|3/);
+    expect(applier.cursor().seq).toBe(0);
+    expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(0);
+  });
+});
