@@ -88,6 +88,14 @@ export interface CommandsTable {
   created_at: Date;
 }
 
+/** Sign-in attempts counted per key (see server/auth/sign-in-throttle.ts). */
+export interface SignInAttemptsTable {
+  key: string;
+  count: number;
+  locked_until: Date | null;
+  last_at: Date;
+}
+
 export interface ServerDatabase {
   users: ServerUsersTable;
   sessions: ServerSessionsTable;
@@ -97,4 +105,5 @@ export interface ServerDatabase {
   lots: ServerLotsTable;
   round_sales: ServerRoundSalesTable;
   commands: CommandsTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
