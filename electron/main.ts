@@ -3,7 +3,7 @@
  * built renderer, starts the backend worker (which owns the database) and
  * forwards checked IPC calls to it.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Envelope } from '../shared/api/envelope.js';
@@ -11,6 +11,7 @@ import { BackendClient } from '../shared/node/backend/client.js';
 import { dataDirOverride } from '../shared/node/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/node/web/csp.js';
 import { INVOKE_CHANNEL } from './channels.js';
+import { loadDataKey } from './data-key.js';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -77,7 +78,10 @@ async function start(): Promise<void> {
     return new Response(response.body, { status: response.status, headers });
   });
 
-  backend = await BackendClient.start(join(__dirname, '..', 'node', 'backend-worker.cjs'), app.getPath('userData'));
+  // safeStorage works only after 'ready'. The key goes to the worker in its start data, never to disk in plain text.
+  const userData = app.getPath('userData');
+  const dataKey = loadDataKey(userData, safeStorage, (m) => console.warn(`Issuance Console: ${m}`));
+  backend = await BackendClient.start(join(__dirname, '..', 'node', 'backend-worker.cjs'), userData, dataKey.key);
 
   ipcMain.handle(INVOKE_CHANNEL, async (event, raw: unknown): Promise<Envelope> => {
     const frame = event.senderFrame;

@@ -524,6 +524,7 @@ export const en: Shape<typeof ko> = {
     truncated: 'The server’s reply was cut short ({{detail}})',
     commandNotFound: 'Command not found',
     serverChanged: 'This console’s ledger belongs to {{current}}; it cannot connect to another server',
+    tokenUnreadable: 'The stored server token cannot be opened; connect to the server again on the Sync page',
     notConfigured: 'No server connection is set up',
     cancelled: 'Sync cancelled',
     serverBehind: 'The server’s log ({{server}}) is behind this console’s ({{local}})',

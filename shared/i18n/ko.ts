@@ -520,6 +520,7 @@ export const ko = {
     truncated: '서버 응답이 중간에 끊겼습니다 ({{detail}})',
     commandNotFound: '명령을 찾을 수 없습니다',
     serverChanged: '이 콘솔의 원장은 {{current}} 서버의 것입니다. 다른 서버에 연결할 수 없습니다',
+    tokenUnreadable: '보관된 서버 토큰을 열 수 없습니다. 동기화 화면에서 서버에 다시 연결하세요',
     notConfigured: '서버 연결이 설정되지 않았습니다',
     cancelled: '동기화를 취소했습니다',
     serverBehind: '서버 기록({{server}}번)이 이 콘솔({{local}}번)보다 뒤에 있습니다',

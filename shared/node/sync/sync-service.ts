@@ -4,6 +4,7 @@ import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { Command, RoundTotals } from '../../sync/protocol.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
+import type { Vault } from '../secrets/vault.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
@@ -53,6 +54,7 @@ export class SyncService {
     private readonly db: Kysely<Database>,
     sqlite: BetterSqlite3.Database,
     private readonly now: () => Date,
+    private readonly vault: Vault,
   ) {
     this.applier = new SyncApplier(sqlite);
   }
@@ -95,7 +97,7 @@ export class SyncService {
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
     if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
     const reply = await new SyncClient(url, null).signIn(username, password);
-    await this.setState({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null });
+    await this.setState({ server_url: url, username, token: this.vault.seal(reply.token), server_user: JSON.stringify(reply.user), last_error: null });
     return this.status();
   }
 
@@ -127,7 +129,14 @@ export class SyncService {
   private async client(signal?: AbortSignal): Promise<SyncClient> {
     const s = await this.state();
     if (!s.server_url || !s.token) throw new SyncError('sync.notConfigured');
-    return new SyncClient(s.server_url, s.token, signal);
+    let token: string;
+    try {
+      token = this.vault.open(s.token);
+    } catch {
+      // Sealed under another key (the data folder moved between the desktop app and the web host, or the keychain was reset).
+      throw new SyncError('sync.tokenUnreadable');
+    }
+    return new SyncClient(s.server_url, token, signal);
   }
 
   private busy = false;
