@@ -15,7 +15,8 @@ import { loadDataKey } from './data-key.js';
 import {
   APP_ENTRY,
   APP_SCHEME,
-  isAllowedNavigation,
+  claimSingleInstance,
+  guardContents,
   isTrustedSender,
   parseInvokeRequest,
   resolveAppFile,
@@ -37,16 +38,7 @@ function refused(detail: string): Envelope {
   return { ok: false, error: { code: 'forbidden', key: 'errors.forbidden', message: `IPC refused: ${detail}` } };
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+app.on('web-contents-created', (_event, contents) => guardContents(contents));
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -111,7 +103,17 @@ app.on('will-quit', () => {
   void backend?.close();
 });
 
-start().catch((e: unknown) => {
-  console.error('Issuance Console failed to start:', e);
-  app.exit(1);
-});
+function focusExisting(): void {
+  if (!consoleWindow || consoleWindow.isDestroyed()) return;
+  if (consoleWindow.isMinimized()) consoleWindow.restore();
+  consoleWindow.show();
+  consoleWindow.focus();
+}
+
+// Taken after --data-dir is applied: Electron keys the lock on the userData folder, so two data folders may run side by side.
+if (claimSingleInstance(app, focusExisting)) {
+  start().catch((e: unknown) => {
+    console.error('Issuance Console failed to start:', e);
+    app.exit(1);
+  });
+}
