@@ -34,6 +34,9 @@ export const en: Shape<typeof ko> = {
     signedInAs: '{{name}} ({{role}})',
     sessionExpired: 'Your session expired. Please sign in again.',
     changePassword: 'Change password',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    passwordChanged: 'Password changed. Other sessions of this account are signed out',
   },
   setup: {
     title: 'First-run setup',
@@ -41,7 +44,7 @@ export const en: Shape<typeof ko> = {
     displayName: 'Name',
     passwordConfirm: 'Confirm password',
     passwordMismatch: 'The passwords do not match',
-    passwordHint: 'At least 10 characters',
+    passwordHint: 'At least 10 characters; not built on the username, not a common password',
     usernameHint: 'Lowercase letters, digits, . _ - (3–32)',
     submit: 'Create administrator',
   },

@@ -30,6 +30,9 @@ export const ko = {
     signedInAs: '{{name}} ({{role}})',
     sessionExpired: '세션이 만료되었습니다. 다시 로그인하세요.',
     changePassword: '비밀번호 변경',
+    currentPassword: '현재 비밀번호',
+    newPassword: '새 비밀번호',
+    passwordChanged: '비밀번호를 바꿨습니다. 이 계정의 다른 세션은 로그아웃됩니다',
   },
   setup: {
     title: '처음 사용 설정',
@@ -37,7 +40,7 @@ export const ko = {
     displayName: '이름',
     passwordConfirm: '비밀번호 확인',
     passwordMismatch: '비밀번호 확인이 일치하지 않습니다',
-    passwordHint: '10자 이상',
+    passwordHint: '10자 이상. 아이디가 들어가거나 흔한 비밀번호는 쓸 수 없습니다',
     usernameHint: '영문 소문자, 숫자, . _ - (3~32자)',
     submit: '관리자 계정 만들기',
   },
