@@ -3,7 +3,7 @@
  * built renderer, starts the backend worker (which owns the database) and
  * forwards checked IPC calls to it.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Envelope } from '../shared/api/envelope.js';
@@ -11,10 +11,12 @@ import { BackendClient } from '../shared/node/backend/client.js';
 import { dataDirOverride } from '../shared/node/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/node/web/csp.js';
 import { INVOKE_CHANNEL } from './channels.js';
+import { loadDataKey } from './data-key.js';
 import {
   APP_ENTRY,
   APP_SCHEME,
-  isAllowedNavigation,
+  claimSingleInstance,
+  guardContents,
   isTrustedSender,
   parseInvokeRequest,
   resolveAppFile,
@@ -36,16 +38,7 @@ function refused(detail: string): Envelope {
   return { ok: false, error: { code: 'forbidden', key: 'errors.forbidden', message: `IPC refused: ${detail}` } };
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+app.on('web-contents-created', (_event, contents) => guardContents(contents));
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -77,7 +70,10 @@ async function start(): Promise<void> {
     return new Response(response.body, { status: response.status, headers });
   });
 
-  backend = await BackendClient.start(join(__dirname, '..', 'node', 'backend-worker.cjs'), app.getPath('userData'));
+  // safeStorage works only after 'ready'. The key goes to the worker in its start data, never to disk in plain text.
+  const userData = app.getPath('userData');
+  const dataKey = loadDataKey(userData, safeStorage, (m) => console.warn(`Issuance Console: ${m}`));
+  backend = await BackendClient.start(join(__dirname, '..', 'node', 'backend-worker.cjs'), userData, dataKey.key);
 
   ipcMain.handle(INVOKE_CHANNEL, async (event, raw: unknown): Promise<Envelope> => {
     const frame = event.senderFrame;
@@ -107,7 +103,17 @@ app.on('will-quit', () => {
   void backend?.close();
 });
 
-start().catch((e: unknown) => {
-  console.error('Issuance Console failed to start:', e);
-  app.exit(1);
-});
+function focusExisting(): void {
+  if (!consoleWindow || consoleWindow.isDestroyed()) return;
+  if (consoleWindow.isMinimized()) consoleWindow.restore();
+  consoleWindow.show();
+  consoleWindow.focus();
+}
+
+// Taken after --data-dir is applied: Electron keys the lock on the userData folder, so two data folders may run side by side.
+if (claimSingleInstance(app, focusExisting)) {
+  start().catch((e: unknown) => {
+    console.error('Issuance Console failed to start:', e);
+    app.exit(1);
+  });
+}

@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, isAllowedNavigation, isAppUrl, isTrustedSender, parseInvokeRequest, resolveAppFile, secureWebPreferences } from './security.js';
+import { describe, expect, it, vi } from 'vitest';
+import { APP_ENTRY, claimSingleInstance, guardContents, isAllowedNavigation, isAppUrl, isTrustedSender, parseInvokeRequest, resolveAppFile, secureWebPreferences } from './security.js';
 
 describe('electron security checklist', () => {
   it('isolates and sandboxes the renderer with no Node', () => {
@@ -13,6 +15,7 @@ describe('electron security checklist', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 
@@ -53,5 +56,52 @@ describe('electron security checklist', () => {
     expect(parseInvokeRequest({ method: 5 })).toBeNull();
     expect(parseInvokeRequest({ method: 'x'.repeat(101) })).toBeNull();
     expect(parseInvokeRequest({ method: 'a', session: 7 })).toBeNull();
+  });
+
+  it('stops navigation, frame navigation and redirects away from the console, webviews and new windows', () => {
+    const contents = Object.assign(new EventEmitter(), { openHandler: undefined as undefined | (() => { action: string }) });
+    guardContents({ on: (e, l) => contents.on(e, l), setWindowOpenHandler: (h) => (contents.openHandler = h) });
+    const fire = (name: string, url: string) => {
+      let prevented = false;
+      const event = { url, preventDefault: () => (prevented = true) };
+      if (name === 'will-frame-navigate') contents.emit(name, event);
+      else contents.emit(name, event, url);
+      return prevented;
+    };
+    for (const name of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
+      expect(fire(name, 'https://attacker.example/'), name).toBe(true);
+      expect(fire(name, 'file:///etc/passwd'), name).toBe(true);
+      expect(fire(name, 'app://console/index.html#/rounds'), name).toBe(false);
+    }
+    expect(fire('will-attach-webview', 'app://console/')).toBe(true);
+    expect(contents.openHandler?.()).toEqual({ action: 'deny' });
+  });
+
+  it('runs one console per data folder: a second launch focuses the first and quits', () => {
+    const focus = vi.fn();
+    const first = Object.assign(new EventEmitter(), { requestSingleInstanceLock: () => true, quit: vi.fn() });
+    expect(claimSingleInstance(first, focus)).toBe(true);
+    expect(first.quit).not.toHaveBeenCalled();
+    first.emit('second-instance');
+    expect(focus).toHaveBeenCalledTimes(1);
+    const second = Object.assign(new EventEmitter(), { requestSingleInstanceLock: () => false, quit: vi.fn() });
+    expect(claimSingleInstance(second, focus)).toBe(false);
+    expect(second.quit).toHaveBeenCalledTimes(1);
+    expect(second.listenerCount('second-instance')).toBe(0);
+  });
+
+  it('packages with the Electron fuses closed, and lints the shell with electronegativity in the type checks', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string>; build: Record<string, unknown> };
+    expect(pkg.build.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    expect(pkg.build.asar).not.toBe(false);
+    expect(pkg.scripts.typecheck).toContain('npm run lint:electron');
+    expect(pkg.scripts['lint:electron']).toContain('scripts/lint-electron.ts');
   });
 });

@@ -21,6 +21,8 @@ export function secureWebPreferences(preload: string) {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // Middle-click would ask for a new window; the open handler denies it anyway, this stops it earlier.
+    disableBlinkFeatures: 'Auxclick',
   } as const;
 }
 
@@ -38,6 +40,54 @@ export function isAppUrl(url: string | undefined | null): boolean {
 /** The console never navigates away from itself; links out are not part of it. */
 export function isAllowedNavigation(url: string): boolean {
   return isAppUrl(url);
+}
+
+interface Preventable {
+  preventDefault(): void;
+}
+
+/** The part of webContents the guards use; a test drives it with a stand-in. */
+export interface GuardableContents {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  setWindowOpenHandler(handler: () => { action: 'deny' }): void;
+}
+
+/**
+ * Every webContents stays on the console: top-level and frame navigations and
+ * redirects away from app://console are stopped, webviews are never attached
+ * and new windows never open. will-frame-navigate also covers subframes,
+ * which will-navigate does not see.
+ */
+export function guardContents(contents: GuardableContents): void {
+  const block = (event: Preventable, url: string) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', block);
+  contents.on('will-redirect', block);
+  contents.on('will-frame-navigate', (details: Preventable & { url: string }) => block(details, details.url));
+  contents.on('will-attach-webview', (event: Preventable) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The part of Electron's app the single-instance lock uses. */
+export interface SingleInstanceApp {
+  requestSingleInstanceLock(): boolean;
+  on(event: 'second-instance', listener: () => void): unknown;
+  quit(): void;
+}
+
+/**
+ * One console per data folder: two would run two backends on one SQLite
+ * ledger. A second launch quits and brings the first one's window forward.
+ * Returns false in the instance that must quit.
+ */
+export function claimSingleInstance(app: SingleInstanceApp, focusExisting: () => void): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', focusExisting);
+  return true;
 }
 
 /**

@@ -7,7 +7,9 @@ import { ROLES } from '../shared/common/roles.js';
 import { translate } from '../shared/i18n/index.js';
 import { LOG_GENESIS } from '../shared/node/ledger/chain.js';
 import { commandSchema, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
+import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotPublished } from './feed/sale-feed.js';
@@ -70,8 +72,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const log = options.log ?? ((m: string, e?: unknown) => console.error(`[server] ${m}`, e ?? ''));
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 
+  const throttle = new SignInThrottle(db);
+
   app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
     if (error instanceof HttpError) {
+      if (error.status === 429 && error.params?.seconds !== undefined) void reply.header('retry-after', String(error.params.seconds));
       return reply.code(error.status).send({ error: { key: error.key, message: translate('en', error.key, error.params), ...(error.params ? { params: error.params } : {}) } });
     }
     if (error.statusCode && error.statusCode < 500) {
@@ -100,8 +105,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.post('/api/auth/sign-in', async (req) => {
     const body = parse(signInSchema, req.body);
+    // Counted before the hash, per (user, address), per user and per address: see sign-in-throttle.ts.
+    const reservation = await throttle.reserve(body.username, req.ip, now());
+    if (!reservation.ok) throw new HttpError(429, 'errors.rate_limited', { seconds: reservation.retryAfterSeconds });
     const result = await signIn(db, body.username, body.password, now());
     if (!result) throw new HttpError(401, 'errors.badCredentials');
+    await throttle.succeeded(reservation);
     return result;
   });
 
@@ -110,6 +119,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.post('/api/users', async (req) => {
     require(await authenticate(req), ['admin']);
     const body = parse(userSchema, req.body);
+    const weak = passwordProblem(body.password, body.username);
+    if (weak) throw new HttpError(400, weak, { min: MIN_PASSWORD_LENGTH });
     if ((body.role === 'clerk') !== (body.districtCode !== null)) throw new HttpError(400, body.role === 'clerk' ? 'errors.clerkNeedsDistrict' : 'errors.districtOnlyForClerk');
     const taken = await db.selectFrom('users').select('id').where('username', '=', body.username).executeTakeFirst();
     if (taken) throw new HttpError(409, 'errors.usernameTaken', { username: body.username });

@@ -8,6 +8,8 @@
  *   --admin user:pass    create this administrator if the server has no users yet
  *   --feed ROUND:N       play N purchases into a published round, then exit
  */
+import { translate } from '../shared/i18n/index.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
 import { argValue } from '../shared/node/paths.js';
 import { buildServer } from './app.js';
 import { createUser } from './auth/server-auth.js';
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     const count = await sdb.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     if (Number(count.n) === 0) {
       if (!/^[a-z0-9._-]{3,32}$/.test(username) || password.length < 10) throw new Error('--admin needs user:password with a 3–32 character username and a password of 10 characters or more');
+      const weak = passwordProblem(password, username);
+      if (weak) throw new Error(`--admin: ${translate('en', weak, { min: MIN_PASSWORD_LENGTH })}`);
       await createUser(sdb.db, { username, displayName: username, password, role: 'admin', districtCode: null });
       console.log(`Created administrator ${username}`);
     }

@@ -121,6 +121,14 @@ export interface AuditAnchorConflictsTable {
   held_at: Date;
 }
 
+/** Sign-in attempts counted per key (see server/auth/sign-in-throttle.ts). */
+export interface SignInAttemptsTable {
+  key: string;
+  count: number;
+  locked_until: Date | null;
+  last_at: Date;
+}
+
 export interface ServerDatabase {
   users: ServerUsersTable;
   sessions: ServerSessionsTable;
@@ -133,4 +141,5 @@ export interface ServerDatabase {
   audit_consoles: AuditConsolesTable;
   audit_anchors: AuditAnchorsTable;
   audit_anchor_conflicts: AuditAnchorConflictsTable;
+  sign_in_attempts: SignInAttemptsTable;
 }

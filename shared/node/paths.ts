@@ -1,3 +1,4 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,4 +29,25 @@ export function argValue(argv: readonly string[], name: string): string | undefi
     if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
   }
   return undefined;
+}
+
+/**
+ * The ledger holds buyers' ids and a server token, so its folder is the
+ * user's alone (0700) and its files too (0600): made so, and tightened on
+ * start when an older version or a copy left them readable by others.
+ * Windows has no POSIX modes; there the per-user profile folder's ACL does this.
+ */
+export function makePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  tighten(dir, 0o700);
+}
+
+/** 0600 for a file that exists; nothing for one that does not. */
+export function makePrivateFile(file: string): void {
+  if (existsSync(file)) tighten(file, 0o600);
+}
+
+function tighten(path: string, mode: number): void {
+  if (process.platform === 'win32') return;
+  if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
 }

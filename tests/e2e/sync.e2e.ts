@@ -54,7 +54,7 @@ beforeAll(async () => {
   server = await startServerProcess(dbUrl);
   serverUrl = server.url;
   root = (await api('POST', '/api/auth/sign-in', { username: 'root', password: 'root-password-1' }, '')).token;
-  await api('POST', '/api/users', { username: 'city-hall', displayName: '시청', password: 'city-hall-password', role: 'official', districtCode: null });
+  await api('POST', '/api/users', { username: 'city-hall', displayName: '시청', password: 'city-hall-password-1', role: 'official', districtCode: null });
   await api('POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: ROUND, version: 1, spec: spec2022({ name: '2022 서울사랑상품권 재현' }) });
   await api('POST', '/api/feed/sale', { roundId: ROUND, purchases: 3_000, seed: 5, usesShare: 0.4 });
 
@@ -86,7 +86,7 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.getByLabel('서버 비밀번호').fill('wrong-password');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByText('서버 아이디 또는 비밀번호가 올바르지 않습니다').waitFor();
-    await page.getByLabel('서버 비밀번호').fill('city-hall-password');
+    await page.getByLabel('서버 비밀번호').fill('city-hall-password-1');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByTestId('sync-connected').waitFor();
 

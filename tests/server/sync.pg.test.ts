@@ -85,7 +85,7 @@ describe('console sync with the central server', () => {
     const row = await consoleA.backend.deps.db.selectFrom('outbox').select('payload').where('command_id', '=', commandId).executeTakeFirstOrThrow();
     // Sent once behind the outbox's back, as if the reply never arrived...
     const state = await consoleA.backend.deps.db.selectFrom('sync_state').select(['server_url', 'token']).executeTakeFirstOrThrow();
-    const first = await new SyncClient(state.server_url!, state.token).push(JSON.parse(row.payload));
+    const first = await new SyncClient(state.server_url!, consoleA.backend.deps.vault.open(state.token!)).push(JSON.parse(row.payload));
     // ...then the outbox sends it again.
     const again = await syncNow(consoleA, adminA);
     expect({ state: again.state, error: again.error, result: again.result }).toMatchObject({ state: 'done', error: null, result: { accepted: 1, pulled: 1 } });

@@ -32,6 +32,27 @@ describe('first run', () => {
   });
 });
 
+describe('password policy', () => {
+  it('refuses the username and common passwords on every form that sets one, naming the field, writing nothing', async () => {
+    expect(await h.fail('setup.createAdmin', { username: 'admin', displayName: '관리자', password: 'qwertyuiop' })).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ path: 'password', code: 'errors.passwordTooCommon' }],
+    });
+    expect(await h.call('setup.status', {})).toEqual({ needsAdmin: true });
+    const admin = await h.admin();
+    expect(await h.fail('users.create', { username: 'seoul.clerk1', displayName: 'c', password: 'seoul.clerk1', role: 'analyst', districtCode: null }, admin)).toMatchObject({
+      issues: [{ path: 'password', code: 'errors.passwordIsUsername' }],
+    });
+    expect((await h.call('users.list', {}, admin)).map((u) => u.username)).toEqual(['admin']);
+    const u = await h.user(admin, 'park', 'analyst');
+    expect(await h.fail('users.update', { id: u.id, password: 'park123456' }, admin)).toMatchObject({ issues: [{ path: 'password', code: 'errors.passwordContainsUsername' }] });
+    expect(await h.fail('auth.changePassword', { currentPassword: 'admin-password-1', newPassword: 'Password123' }, admin)).toMatchObject({
+      issues: [{ path: 'newPassword', code: 'errors.passwordTooCommon' }],
+    });
+    expect((await h.raw('auth.signIn', { username: 'park', password: 'park-password-1' })).ok).toBe(true);
+  });
+});
+
 describe('sign in', () => {
   beforeEach(async () => {
     await h.admin();
@@ -78,10 +99,10 @@ describe('users', () => {
   });
 
   it('binds clerks to a district and nobody else', async () => {
-    expect(await h.fail('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password', role: 'clerk', districtCode: null }, admin)).toMatchObject({ key: 'errors.clerkNeedsDistrict' });
+    expect(await h.fail('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password-1', role: 'clerk', districtCode: null }, admin)).toMatchObject({ key: 'errors.clerkNeedsDistrict' });
     expect(await h.fail('users.create', { username: 'ana', displayName: 'a', password: 'ana-password1', role: 'analyst', districtCode: '11440' }, admin)).toMatchObject({ key: 'errors.districtOnlyForClerk' });
-    expect((await h.fail('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password', role: 'clerk', districtCode: '99999' as '11440' }, admin)).code).toBe('invalid_input');
-    const c = await h.call('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password', role: 'clerk', districtCode: '11440' }, admin);
+    expect((await h.fail('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password-1', role: 'clerk', districtCode: '99999' as '11440' }, admin)).code).toBe('invalid_input');
+    const c = await h.call('users.create', { username: 'clerk', displayName: 'c', password: 'clerk-password-1', role: 'clerk', districtCode: '11440' }, admin);
     expect(c).toMatchObject({ role: 'clerk', districtCode: '11440' });
     // Promoting a clerk clears the district binding.
     expect(await h.call('users.update', { id: c.id, role: 'official' }, admin)).toMatchObject({ role: 'official', districtCode: null });

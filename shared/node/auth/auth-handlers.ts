@@ -4,12 +4,14 @@ import { recordSignIn } from '../audit/sign-in-audit.js';
 import { appendAudit } from '../audit/chain.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { assertPasswordAllowed } from './password-policy.js';
 import { countUsers, toUser } from './users-repo.js';
 
 export const setupHandlers: HandlersFor<'setup'> = {
   'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
 
   'setup.createAdmin': async (input, { deps }) => {
+    assertPasswordAllowed(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     const at = deps.now().toISOString();
     const id = randomUUID();
@@ -44,20 +46,20 @@ export const setupHandlers: HandlersFor<'setup'> = {
 
 export const authHandlers: HandlersFor<'auth'> = {
   'auth.signIn': async (input, { deps }) => {
-    const wait = deps.throttle.retryAfterSeconds(input.username);
-    if (wait > 0) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: wait });
+    // Reserved before the hash: parallel guesses are counted before any of them is checked.
+    const ticket = deps.throttle.reserve(input.username);
+    if ('retryAfterSeconds' in ticket) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: ticket.retryAfterSeconds });
     const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).executeTakeFirst();
     const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
     if (!row || !valid) {
-      deps.throttle.fail(input.username);
       await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
       throw new AppError('unauthenticated', 'errors.badCredentials');
     }
+    deps.throttle.succeeded(ticket);
     if (row.disabled === 1) {
       await recordSignIn(deps, input.username, row, 'errors.accountDisabled');
       throw new AppError('forbidden', 'errors.accountDisabled');
     }
-    deps.throttle.succeed(input.username);
     await recordSignIn(deps, input.username, row, null);
     return { token: deps.sessions.create(row.id), user: toUser(row) };
   },
@@ -80,6 +82,7 @@ export const authHandlers: HandlersFor<'auth'> = {
       // Not 'unauthenticated': the session is fine, and clients sign out on that code.
       throw new AppError('validation_failed', 'errors.wrongPassword', undefined, [{ path: 'currentPassword', code: 'errors.wrongPassword', severity: 'error' }]);
     }
+    assertPasswordAllowed(input.newPassword, row.username, 'newPassword');
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();

@@ -34,18 +34,35 @@ describe('sessions', () => {
     expect(s.touch('made-up')).toBeUndefined();
   });
 
-  it('throttle repeated failures per username', () => {
+  it('throttle per username: the fifth reserved attempt locks the next, doubling; a success starts again', () => {
     let t = 0;
     const th = new SignInThrottle(() => t);
-    for (let i = 0; i < 4; i++) th.fail('kim');
-    expect(th.retryAfterSeconds('kim')).toBe(0);
-    th.fail('kim');
-    expect(th.retryAfterSeconds('kim')).toBe(15);
-    expect(th.retryAfterSeconds('lee')).toBe(0);
+    const tickets = Array.from({ length: 5 }, () => th.reserve('kim'));
+    expect(tickets.every((x) => 'username' in x)).toBe(true);
+    expect(th.reserve('kim')).toEqual({ retryAfterSeconds: 15 });
+    expect('username' in th.reserve('lee')).toBe(true);
     t = 15_000;
-    expect(th.retryAfterSeconds('kim')).toBe(0);
-    th.succeed('kim');
-    th.fail('kim');
-    expect(th.retryAfterSeconds('kim')).toBe(0);
+    expect('username' in th.reserve('kim')).toBe(true);
+    expect(th.reserve('kim')).toEqual({ retryAfterSeconds: 30 });
+    t = 45_000;
+    const ok = th.reserve('kim');
+    if (!('username' in ok)) throw new Error('expected a ticket');
+    th.succeeded(ok);
+    for (let i = 0; i < 5; i++) expect('username' in th.reserve('kim')).toBe(true);
+  });
+
+  it('caps attempts across usernames, counting failures only', () => {
+    let t = 0;
+    const th = new SignInThrottle(() => t, { free: 100, firstLockMs: 1_000, maxLockMs: 1_000, forgetAfterMs: 1_000 }, { free: 3, firstLockMs: 10_000, maxLockMs: 60_000, forgetAfterMs: 60_000 });
+    const a = th.reserve('a');
+    th.reserve('b');
+    if (!('username' in a)) throw new Error('expected a ticket');
+    th.succeeded(a);
+    th.reserve('c');
+    th.reserve('d');
+    expect(th.reserve('e')).toEqual({ retryAfterSeconds: 10 });
+    // Quiet long enough, the cap forgets.
+    t = 71_000;
+    expect('username' in th.reserve('e')).toBe(true);
   });
 });

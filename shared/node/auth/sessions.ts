@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../common/roles.js';
+import { FRESH, refund, reserve, settle, waitMs, waitSeconds, type AttemptState, type LockPolicy } from './attempt-limits.js';
 
 export interface SessionUser {
   id: string;
@@ -71,26 +72,51 @@ export class SessionStore {
   }
 }
 
-/** Slows password guessing: after 5 failures a username waits, doubling up to 5 minutes. */
+/** One desk, so one client: a username locks after 5 failures, 15 s doubling to 5 minutes. */
+export const CONSOLE_USER_LIMIT: LockPolicy = { free: 5, firstLockMs: 15_000, maxLockMs: 5 * 60_000, forgetAfterMs: 60 * 60_000 };
+/** Guesses spread over many usernames (or made-up ones) meet this cap across all of them. */
+export const CONSOLE_GLOBAL_LIMIT: LockPolicy = { free: 30, firstLockMs: 30_000, maxLockMs: 5 * 60_000, forgetAfterMs: 15 * 60_000 };
+
+export interface SignInTicket {
+  username: string;
+  global: { before: AttemptState; after: AttemptState };
+}
+
+/**
+ * Slows password guessing on this console. The attempt is counted when it is
+ * reserved, before the password is hashed, and the check and the count are
+ * one synchronous step: sixty guesses sent at once get five evaluations.
+ */
 export class SignInThrottle {
-  private readonly failures = new Map<string, { count: number; until: number }>();
-  constructor(private readonly now: () => number) {}
+  private readonly users = new Map<string, AttemptState>();
+  private global: AttemptState = FRESH;
 
-  retryAfterSeconds(username: string): number {
-    const f = this.failures.get(username);
-    if (!f) return 0;
-    const wait = f.until - this.now();
-    return wait > 0 ? Math.ceil(wait / 1000) : 0;
+  constructor(
+    private readonly now: () => number,
+    private readonly userLimit: LockPolicy = CONSOLE_USER_LIMIT,
+    private readonly globalLimit: LockPolicy = CONSOLE_GLOBAL_LIMIT,
+  ) {}
+
+  /** A ticket to check one password, or how many seconds to wait. */
+  reserve(username: string): SignInTicket | { retryAfterSeconds: number } {
+    const t = this.now();
+    const user = settle(this.users.get(username), t, this.userLimit);
+    const global = settle(this.global, t, this.globalLimit);
+    const wait = Math.max(waitMs(user, t), waitMs(global, t));
+    if (wait > 0) return { retryAfterSeconds: waitSeconds(wait) };
+    this.users.set(username, reserve(user, t, this.userLimit));
+    this.global = reserve(global, t, this.globalLimit);
+    if (this.users.size > 10_000) this.forgetQuiet(t);
+    return { username, global: { before: global, after: this.global } };
   }
 
-  fail(username: string): void {
-    const f = this.failures.get(username) ?? { count: 0, until: 0 };
-    f.count++;
-    if (f.count >= 5) f.until = this.now() + Math.min(300_000, 1_000 * 2 ** (f.count - 5) * 15);
-    this.failures.set(username, f);
+  /** The password was right: the user starts again from zero, and the attempt does not count against the cap. */
+  succeeded(ticket: SignInTicket): void {
+    this.users.delete(ticket.username);
+    this.global = refund(this.global, ticket.global);
   }
 
-  succeed(username: string): void {
-    this.failures.delete(username);
+  private forgetQuiet(t: number): void {
+    for (const [name, s] of this.users) if (settle(s, t, this.userLimit) === FRESH) this.users.delete(name);
   }
 }

@@ -4,6 +4,7 @@ import type { Role } from '../../common/roles.js';
 import { appendAudit } from '../audit/chain.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { hashPassword } from './password.js';
+import { assertPasswordAllowed } from './password-policy.js';
 import { SERVER_USER_ID, toUser } from './users-repo.js';
 
 /** A clerk is bound to exactly one district; nobody else is bound to any. */
@@ -26,6 +27,7 @@ export const usersHandlers: HandlersFor<'users'> = {
     const admin = requireUser(ctx);
     const { db, now } = ctx.deps;
     checkDistrictBinding(input.role, input.districtCode);
+    assertPasswordAllowed(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     const at = now().toISOString();
     return db.transaction().execute(async (trx) => {
@@ -59,6 +61,9 @@ export const usersHandlers: HandlersFor<'users'> = {
   'users.update': async (input, ctx) => {
     const admin = requireUser(ctx);
     const { db, now, sessions } = ctx.deps;
+    // The username never changes, so the new password can be judged against it before hashing.
+    const target = await db.selectFrom('users').select('username').where('id', '=', input.id).executeTakeFirst();
+    if (input.password && target) assertPasswordAllowed(input.password, target.username);
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const updated = await db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).where('id', '!=', SERVER_USER_ID).executeTakeFirst();

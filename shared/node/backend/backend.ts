@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessions.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { JobRegistry } from '../jobs/job-registry.js';
+import { makePrivateDir } from '../paths.js';
+import { KEY_FILE, loadOrCreateKeyFile, randomDataKey, vaultFromKey } from '../secrets/vault.js';
 import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
 import { SyncService } from '../sync/sync-service.js';
 import type { BackendDeps } from './context.js';
@@ -16,6 +18,12 @@ export interface BackendOptions extends DispatchOptions {
   now?: () => Date;
   sessionPolicy?: SessionPolicy;
   log?: BackendDeps['log'];
+  /**
+   * The vault's data key (base64), from Electron's main process, which keeps it
+   * with safeStorage. Without it the key is a 0600 file beside the database
+   * (the web host) or, for ':memory:', random.
+   */
+  dataKey?: string;
   /** The bundled simulation worker (dist/node/sim-worker.cjs); without it simulations run in the backend's own thread (tests). */
   simWorkerFile?: string;
 }
@@ -30,8 +38,17 @@ export interface Backend {
 /** Opens the ledger, brings its schema up to date and binds every handler. */
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const file = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, DATABASE_FILE);
-  const ledger = openDatabase(file);
+  const vault = vaultFromKey(
+    options.dataKey !== undefined
+      ? Buffer.from(options.dataKey, 'base64')
+      : options.dataDir === ':memory:'
+        ? randomDataKey()
+        : (makePrivateDir(options.dataDir), loadOrCreateKeyFile(join(options.dataDir, KEY_FILE))),
+  );
+  const ledger = openDatabase(file, { vault });
   await migrateToLatest(ledger.db);
+  // A migration may have rewritten a secret: old page images must not stay behind in the WAL.
+  if (file !== ':memory:') ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const now = options.now ?? (() => new Date());
   const ms = () => now().getTime();
   const log = options.log ?? ((message: string, extra?: unknown) => console.error(`[backend] ${message}`, extra ?? ''));
@@ -42,7 +59,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     throttle: new SignInThrottle(ms),
     jobs: new JobRegistry(now, log),
     simulations: options.simWorkerFile ? new WorkerSimRunner(options.simWorkerFile) : new InProcessSimRunner(),
-    sync: new SyncService(ledger.db, ledger.sqlite, now),
+    sync: new SyncService(ledger.db, ledger.sqlite, now, vault),
+    vault,
     log,
   };
   // Verified at every start, not only on an administrator's click; the banner shows the outcome.

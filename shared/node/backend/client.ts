@@ -29,9 +29,13 @@ export class BackendClient {
     worker.on('exit', (code) => fail(`backend worker exited with code ${code}`));
   }
 
-  /** Starts the worker and waits until the database is open and migrated. */
-  static start(workerFile: string, dataDir: string): Promise<BackendClient> {
-    const worker = new Worker(workerFile, { workerData: { dataDir } });
+  /**
+   * Starts the worker and waits until the database is open and migrated.
+   * `dataKey` (base64) is the vault's key when the host keeps it (Electron's
+   * safeStorage); without it the worker uses a key file in the data folder.
+   */
+  static start(workerFile: string, dataDir: string, dataKey?: string): Promise<BackendClient> {
+    const worker = new Worker(workerFile, { workerData: { dataDir, ...(dataKey !== undefined ? { dataKey } : {}) } });
     return new Promise((resolve, reject) => {
       const onMessage = (m: WorkerOutbound) => {
         if (m.type === 'ready') {

@@ -3,6 +3,7 @@ import type { Method, Output, ParsedInput } from '../../api/contract.js';
 import type { Database } from '../db/schema.js';
 import type { SessionStore, SessionUser, SignInThrottle } from '../auth/sessions.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
+import type { Vault } from '../secrets/vault.js';
 import type { SimRunner } from '../simulation/sim-runner.js';
 import type { SyncService } from '../sync/sync-service.js';
 
@@ -16,6 +17,8 @@ export interface BackendDeps {
   /** Runs simulations: worker threads in the app, the calling thread in tests. */
   simulations: SimRunner;
   sync: SyncService;
+  /** Seals secrets kept at rest (server tokens): seal before writing, open after reading. */
+  vault: Vault;
   log: (message: string, extra?: unknown) => void;
 }
 

@@ -12,12 +12,12 @@ import type { WorkerInbound, WorkerOutbound } from './worker-protocol.js';
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('backend worker started outside a worker thread');
-  const { dataDir } = workerData as { dataDir: string };
+  const { dataDir, dataKey } = workerData as { dataDir: string; dataKey?: string };
   // Bundled side by side in dist/node.
   const simWorkerFile = join(__dirname, 'sim-worker.cjs');
   const post = (m: WorkerOutbound) => port.postMessage(m);
   try {
-    const backend = await createBackend({ dataDir, simWorkerFile });
+    const backend = await createBackend({ dataDir, simWorkerFile, ...(dataKey !== undefined ? { dataKey } : {}) });
     port.on('message', (m: WorkerInbound) => {
       if (m.type === 'invoke') {
         void backend.invoke(m.request as InvokeRequest).then((envelope) => post({ type: 'reply', id: m.id, envelope }));

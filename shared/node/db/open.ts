@@ -1,7 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, type DialectAdapter, type MigrationResultSet } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile } from '../paths.js';
+import type { Vault } from '../secrets/vault.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -28,15 +30,39 @@ export interface LedgerDb {
   close(): Promise<void>;
 }
 
-/** Opens (creating if needed) the console's SQLite file. `:memory:` for tests. */
-export function openDatabase(file: string): LedgerDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+/** SQLite's companions of a database file; created with the database file's mode. */
+const COMPANIONS = ['-wal', '-shm', '-journal'];
+
+/**
+ * Opens (creating if needed) the console's SQLite file, private to the user.
+ * `:memory:` for tests. The vault is bound as the SQL function vault_seal, so
+ * a migration can seal a secret column in place.
+ */
+export function openDatabase(file: string, options: { vault?: Vault } = {}): LedgerDb {
+  if (file !== ':memory:') {
+    makePrivateDir(dirname(file));
+    // Made 0600 before SQLite creates it: SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(file, 'a', 0o600));
+    for (const f of [file, ...COMPANIONS.map((c) => file + c)]) makePrivateFile(f);
+  }
   const sqlite = new BetterSqlite3(file);
+  const vault = options.vault;
+  sqlite.function('vault_seal', { deterministic: false }, (value: unknown) => {
+    if (value === null) return null;
+    if (!vault) throw new Error('vault_seal: no vault given to openDatabase');
+    return vault.seal(String(value));
+  });
+  sqlite.function('vault_open', { deterministic: false }, (value: unknown) => {
+    if (value === null) return null;
+    if (!vault) throw new Error('vault_open: no vault given to openDatabase');
+    return vault.open(String(value));
+  });
   // WAL lets the grid read while a sync or import writes.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  if (file !== ':memory:') for (const c of COMPANIONS) makePrivateFile(file + c);
   const db = new Kysely<Database>({ dialect: new ConsoleSqliteDialect({ database: sqlite }) });
   return {
     db,

@@ -13,6 +13,7 @@ import {
 } from '../../sync/protocol.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
 import type { PageEntry } from './apply.js';
+import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
 
 const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
@@ -84,6 +85,8 @@ export class SyncClient {
       if (e instanceof SyncError && e.key === 'sync.unauthorized') throw new SyncError('sync.badServerCredentials');
       throw e;
     }
+    // The server throttles guessing; the user is told how long to wait, as at the console's own sign-in.
+    if (res.status === 429) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: Math.max(1, Number(res.headers.get('retry-after')) || 60) });
     return this.json(res, signInReplySchema, 'sign-in');
   }
 

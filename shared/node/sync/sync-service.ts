@@ -7,6 +7,7 @@ import type { Command, RoundTotals } from '../../sync/protocol.js';
 import { AuditAnchors, recordAudit } from '../audit/anchors.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
+import type { Vault } from '../secrets/vault.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
@@ -87,6 +88,7 @@ export class SyncService {
     private readonly db: Kysely<Database>,
     sqlite: BetterSqlite3.Database,
     private readonly now: () => Date,
+    private readonly vault: Vault,
   ) {
     this.applier = new SyncApplier(sqlite);
     this.audit = new AuditAnchors(db, now);
@@ -139,7 +141,7 @@ export class SyncService {
       throw e;
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('sync_state').set({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
+      await trx.updateTable('sync_state').set({ server_url: url, username, token: this.vault.seal(reply.token), server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
       await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
     });
     return this.status();
@@ -167,8 +169,8 @@ export class SyncService {
    * without a connection the anchors are reported unchecked, never "ok".
    */
   async verifyAudit(): Promise<VerifyResult> {
-    const s = await this.state();
-    const client = s.server_url && s.token ? new SyncClient(s.server_url, s.token, AbortSignal.timeout(VERIFY_TIMEOUT_MS)) : null;
+    // Not configured, or a token that no longer opens: the anchors are reported unchecked.
+    const client = await this.client(AbortSignal.timeout(VERIFY_TIMEOUT_MS)).catch(() => null);
     return this.audit.verify(client);
   }
 
@@ -200,7 +202,14 @@ export class SyncService {
   private async client(signal?: AbortSignal): Promise<SyncClient> {
     const s = await this.state();
     if (!s.server_url || !s.token) throw new SyncError('sync.notConfigured');
-    return new SyncClient(s.server_url, s.token, signal);
+    let token: string;
+    try {
+      token = this.vault.open(s.token);
+    } catch {
+      // Sealed under another key (the data folder moved between the desktop app and the web host, or the keychain was reset).
+      throw new SyncError('sync.tokenUnreadable');
+    }
+    return new SyncClient(s.server_url, token, signal);
   }
 
   private busy = false;

@@ -1,0 +1,77 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBackend } from '../backend/backend.js';
+import { KEY_FILE } from '../secrets/vault.js';
+
+const mode = (p: string) => statSync(p).mode & 0o777;
+const TOKEN = 'tok_' + 'Q'.repeat(40) + '_plain_server_token';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'ic-private-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** A stand-in central server that only signs in. */
+function fakeServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ token: TOKEN, user: { id: 'u1', username: 'root', displayName: 'root', role: 'admin', districtCode: null } }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+}
+
+describe.skipIf(process.platform === 'win32')('data folder at rest', () => {
+  it('creates the folder 0700 and the database, its WAL files and the key 0600', async () => {
+    const dir = join(root, 'new', 'Issuance Console');
+    const b = await createBackend({ dataDir: dir, log: () => {} });
+    await b.deps.db.selectFrom('users').selectAll().execute();
+    expect(mode(dir)).toBe(0o700);
+    for (const f of ['console.sqlite', 'console.sqlite-wal', 'console.sqlite-shm', KEY_FILE]) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+      expect(mode(join(dir, f)), f).toBe(0o600);
+    }
+    await b.close();
+  });
+
+  it('tightens a folder and files left readable by others (0755 / 0644) on start', async () => {
+    const dir = join(root, 'old');
+    const first = await createBackend({ dataDir: dir, log: () => {} });
+    await first.close();
+    chmodSync(dir, 0o755);
+    for (const f of ['console.sqlite', 'console.sqlite-wal', 'console.sqlite-shm', KEY_FILE]) if (existsSync(join(dir, f))) chmodSync(join(dir, f), 0o644);
+    const again = await createBackend({ dataDir: dir, log: () => {} });
+    expect(mode(dir)).toBe(0o700);
+    for (const f of ['console.sqlite', 'console.sqlite-wal', 'console.sqlite-shm', KEY_FILE]) if (existsSync(join(dir, f))) expect(mode(join(dir, f)), f).toBe(0o600);
+    await again.close();
+  });
+
+  it('keeps the server token sealed: not in the database files’ bytes, usable by the sync', async () => {
+    const dir = join(root, 'sealed');
+    mkdirSync(dir, { mode: 0o755 });
+    const { url, server } = await fakeServer();
+    try {
+      const b = await createBackend({ dataDir: dir, log: () => {} });
+      await b.deps.sync.connect(url, 'root', 'root-password-1');
+      const stored = await b.deps.db.selectFrom('sync_state').select('token').executeTakeFirstOrThrow();
+      expect(stored.token).toMatch(/^sealed:v1:/);
+      expect(b.deps.vault.open(stored.token!)).toBe(TOKEN);
+      b.ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      await b.close();
+      for (const f of ['console.sqlite', 'console.sqlite-wal']) {
+        if (existsSync(join(dir, f))) expect(readFileSync(join(dir, f)).includes(Buffer.from(TOKEN)), f).toBe(false);
+      }
+      // A copy of the database without the key file is of no use to whoever took it.
+      writeFileSync(join(dir, KEY_FILE), Buffer.alloc(32, 7).toString('base64'));
+      const moved = await createBackend({ dataDir: dir, log: () => {} });
+      expect((await moved.deps.sync.status()).configured).toBe(true);
+      await expect(moved.deps.sync.serverTotals('r1')).rejects.toMatchObject({ key: 'sync.tokenUnreadable' });
+      await moved.close();
+    } finally {
+      server.close();
+    }
+  });
+});
