@@ -62,6 +62,7 @@ export const signInReplySchema = z
     user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), districtCode: z.string().nullable() }).strict(),
   })
   .strict();
+export type ServerUserInfo = z.infer<typeof signInReplySchema>['user'];
 
 /**
  * Commands a console sends, each with the token of the console user who acted
@@ -102,6 +103,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
+/** A command as queued: `sentAt` is added when it is actually sent. */
+export type QueuedCommand = Command extends infer C ? (C extends Command ? Omit<C, 'sentAt'> : never) : never;
 
 export const commandResultSchema = z
   .object({

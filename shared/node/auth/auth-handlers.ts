@@ -53,6 +53,8 @@ export const authHandlers: HandlersFor<'auth'> = {
     }
     if (row.disabled === 1) throw new AppError('forbidden', 'errors.accountDisabled');
     deps.throttle.succeed(input.username);
+    // The user's own server identity, so what they queue goes out in their name; never holds up the console sign-in.
+    deps.sync.signInUserInBackground(row.id, row.username, input.password);
     return { token: deps.sessions.create(row.id), user: toUser(row) };
   },
 

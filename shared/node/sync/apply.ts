@@ -3,14 +3,15 @@ import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
-import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
+import type { RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { SyncError } from './sync-error.js';
 
-/** The whole local log in order: synced ledger events and round publications share one sequence. */
-const LOCAL_LOG = 'select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq';
+/** The whole local log in order: synced ledger events, round publications and round status changes share one sequence. */
+const LOCAL_LOG =
+  'select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications union all select seq, payload, hash from round_statuses order by seq';
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
 export interface PageEntry {
@@ -75,6 +76,8 @@ export class SyncApplier {
       insertRound: s("insert into rounds (id, status, current_version, approved_version, created_at, created_by, updated_at) values (?, 'approved', ?, ?, ?, 'server', ?)"),
       insertVersion: s("insert into round_versions (round_id, version, spec, changed, author_id, created_at, approved_by, approved_at) values (?, ?, ?, '[]', 'server', ?, 'server', ?)"),
       approveVersion: s("update round_versions set approved_by = 'server', approved_at = ? where round_id = ? and version = ? and approved_by is null"),
+      insertStatus: s('insert into round_statuses (seq, event_id, round_id, status, version, by, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?)'),
+      setStatus: s('update rounds set status = ?, updated_at = ? where id = ?'),
       advanceRound: s('update rounds set current_version = max(current_version, ?), approved_version = max(coalesce(approved_version, 0), ?), updated_at = ? where id = ?'),
     };
   }
@@ -121,6 +124,7 @@ export class SyncApplier {
       this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
       this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -181,6 +185,7 @@ export class SyncApplier {
   private applyEvent(e: PageEntry, record = true): void {
     const ev = e.event;
     if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
+    if (ev.type === 'round_status') return this.setStatus(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -219,6 +224,12 @@ export class SyncApplier {
   private insertEvent(e: PageEntry, ev: LedgerEvent, district: string, method: string, amount: number): void {
     // Stored in UTC with milliseconds, so date filters can compare the text.
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
+  }
+
+  /** The server moved a round through its lifecycle: its word wins over the status this console set. */
+  private setStatus(e: PageEntry, ev: RoundStatusEvent, record: boolean): void {
+    if (record) this.st.insertStatus.run(e.seq, ev.eventId, ev.roundId, ev.status, ev.version, ev.by, e.text, e.hash);
+    this.st.setStatus.run(ev.status, ev.at, ev.roundId);
   }
 
   /**

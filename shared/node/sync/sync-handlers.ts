@@ -1,14 +1,27 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError, type ErrorPayload } from '../../common/errors.js';
 import type { OutboxItem } from '../../api/sync-schemas.js';
-import type { Command } from '../../sync/protocol.js';
+import type { QueuedCommand } from '../../sync/protocol.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 
+/** What the Sync page shows of a command, per type. */
+function summaryOf(command: QueuedCommand): Record<string, string | number> {
+  switch (command.type) {
+    case 'propose_round':
+      return { name: command.spec.name, version: command.version };
+    case 'publish_round':
+      return { version: command.version };
+    case 'round_transition':
+      return { action: command.action };
+    case 'approve_refund':
+      return { kind: command.kind, amount: command.amount, lotId: command.lotId };
+  }
+}
+
 function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }): OutboxItem {
-  const command = JSON.parse(row.payload) as Command;
-  const summary: Record<string, string | number> =
-    command.type === 'publish_round' ? { name: command.spec.name, version: command.version } : { kind: command.kind, amount: command.amount, lotId: command.lotId };
+  const command = JSON.parse(row.payload) as QueuedCommand;
+  const summary = summaryOf(command);
   return {
     commandId: row.command_id,
     type: row.type,
@@ -33,8 +46,11 @@ function outboxQuery(db: Kysely<Database>) {
 }
 
 export const syncHandlers: HandlersFor<'sync'> = {
-  'sync.status': async (_input, { deps }) => deps.sync.status(),
-  'sync.connect': async (input, { deps }) => deps.sync.connect(input.serverUrl, input.username, input.password),
+  'sync.status': async (_input, ctx) => ctx.deps.sync.status(ctx.user?.id),
+  'sync.connect': async (input, ctx) => {
+    const user = requireUser(ctx);
+    return ctx.deps.sync.connect(input.serverUrl, input.username, input.password, { id: user.id, username: user.username });
+  },
   'sync.disconnect': async (_input, { deps }) => deps.sync.disconnect(),
 
   'sync.run': async (_input, ctx) => {

@@ -2,13 +2,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
-import type { Command, RoundTotals } from '../../sync/protocol.js';
+import type { Command, CommandResult, QueuedCommand, RoundTotals } from '../../sync/protocol.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import { SyncClient } from './client.js';
 import { SyncError, toErrorPayload } from './sync-error.js';
+import { saveUserToken, userToken } from './user-tokens.js';
 
 export const PAGE_SIZE = 10_000;
 
@@ -25,6 +26,8 @@ export interface SyncStatus {
   mismatchSeq: number | null;
   pendingOutbox: number;
   rejectedOutbox: number;
+  /** The asking user's own server identity: whether their commands can go out, and why not when the last sign-in failed. */
+  serverIdentity: { signedIn: boolean; error: ErrorPayload | null } | null;
 }
 
 export interface SyncSummary {
@@ -65,7 +68,7 @@ export class SyncService {
     return this.db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   }
 
-  async status(): Promise<SyncStatus> {
+  async status(userId?: string): Promise<SyncStatus> {
     const s = await this.state();
     const counts = await this.db
       .selectFrom('outbox')
@@ -86,17 +89,58 @@ export class SyncService {
       mismatchSeq: s.mismatch_seq,
       pendingOutbox: n('pending'),
       rejectedOutbox: n('rejected'),
+      serverIdentity: userId ? { signedIn: (await userToken(this.db, userId)) !== null, error: this.signInErrors.get(userId) ?? null } : null,
     };
   }
 
+  /** Why a user's last server sign-in failed, until one succeeds. In memory: the next console sign-in tries again. */
+  private readonly signInErrors = new Map<string, ErrorPayload>();
+  private readonly signIns = new Set<Promise<void>>();
+
+  /**
+   * Signs a console user in to the server as themselves (same username and
+   * password), in the background, so the commands they queue go out in their
+   * own name. A failure never fails the console sign-in: it is noted for the
+   * status, and their commands wait until they sign in again.
+   */
+  signInUserInBackground(userId: string, username: string, password: string): void {
+    const work = (async () => {
+      const s = await this.state();
+      if (!s.server_url) return;
+      try {
+        const reply = await new SyncClient(s.server_url, null).signIn(username, password);
+        await saveUserToken(this.db, userId, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+        this.signInErrors.delete(userId);
+      } catch (e) {
+        this.signInErrors.set(userId, toErrorPayload(e));
+      }
+    })();
+    this.signIns.add(work);
+    void work.finally(() => this.signIns.delete(work));
+  }
+
+  /** Resolves when every background server sign-in started so far has finished (for tests and shutdown). */
+  async signInsSettled(): Promise<void> {
+    await Promise.all([...this.signIns]);
+  }
+
   /** Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server. */
-  async connect(serverUrl: string, username: string, password: string): Promise<SyncStatus> {
+  /**
+   * The connection account pulls the log for the whole console. When the
+   * connecting console user has the same name on the server, it is also their
+   * own identity for the commands they queue.
+   */
+  async connect(serverUrl: string, username: string, password: string, by?: { id: string; username: string }): Promise<SyncStatus> {
     const s = await this.state();
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
     if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
     const reply = await new SyncClient(url, null).signIn(username, password);
     await this.setState({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null });
-    return this.status();
+    if (by && by.username === reply.user.username) {
+      await saveUserToken(this.db, by.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+      this.signInErrors.delete(by.id);
+    }
+    return this.status(by?.id);
   }
 
   async disconnect(): Promise<SyncStatus> {
@@ -105,7 +149,7 @@ export class SyncService {
   }
 
   /** Puts a command in the outbox; it is sent with its id by the next sync, and retried until answered. */
-  async enqueue(db: Kysely<Database>, command: Command, createdBy: string): Promise<void> {
+  async enqueue(db: Kysely<Database>, command: QueuedCommand, createdBy: string): Promise<void> {
     const at = this.now().toISOString();
     await db
       .insertInto('outbox')
@@ -167,7 +211,7 @@ export class SyncService {
     try {
       const client = await this.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
-      const pushed = await this.push(client);
+      const { warning, ...pushed } = await this.push(client, ctx.signal);
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {
@@ -180,7 +224,8 @@ export class SyncService {
       }
       await this.checkChain(client);
       const s = await this.state();
-      await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
+      // A command held back (a wrong clock, an author not signed in to the server) stays visible in the status bar.
+      await this.setState({ last_success_at: this.now().toISOString(), last_error: warning ? JSON.stringify(warning) : null });
       return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq) };
     } catch (e) {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
@@ -189,50 +234,95 @@ export class SyncService {
   }
 
   /**
-   * Sends every due command. An answer (accepted or rejected) settles it; a
-   * network failure schedules a retry with backoff and stops the round, since
-   * the rest would fail the same way.
+   * Sends every due command, each with the server token of the console user
+   * who queued it and this moment as `sentAt`. An answer (accepted or
+   * rejected) settles it. Held back, still pending, with the reason on the
+   * item: a command whose author has no server identity here (or whose token
+   * the server no longer takes, which is then forgotten), and one the server
+   * refused for a wrong clock; later commands on the same round wait behind
+   * it, so a publication never overtakes its proposal. A network failure
+   * schedules a retry with backoff and stops the round, since the rest would
+   * fail the same way.
    */
-  private async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
+  private async push(connection: SyncClient, signal?: AbortSignal): Promise<{ pushed: number; accepted: number; rejected: number; warning: ErrorPayload | null }> {
     const due = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', this.now().toISOString())
-      .orderBy('created_at')
+      .selectFrom('outbox as o')
+      .innerJoin('users as u', 'u.id', 'o.created_by')
+      .selectAll('o')
+      .select('u.display_name as author_name')
+      .where('o.state', '=', 'pending')
+      .where('o.next_attempt_at', '<=', this.now().toISOString())
+      .orderBy('o.created_at')
       .execute();
     let accepted = 0;
     let rejected = 0;
+    let warning: ErrorPayload | null = null;
+    const held = new Set<string>();
+    const clients = new Map<string, SyncClient | null>();
+    const clientFor = async (userId: string) => {
+      if (!clients.has(userId)) {
+        const t = await userToken(this.db, userId);
+        clients.set(userId, t ? connection.as(t.token, signal) : null);
+      }
+      return clients.get(userId)!;
+    };
+    const hold = async (item: (typeof due)[number], e: SyncError) => {
+      const payload = toErrorPayload(e);
+      warning ??= payload;
+      if (item.round_id) held.add(item.round_id);
+      await this.db.updateTable('outbox').set({ last_error: JSON.stringify(payload) }).where('command_id', '=', item.command_id).execute();
+    };
     for (const item of due) {
-      const command = JSON.parse(item.payload) as Command;
+      if (item.round_id && held.has(item.round_id)) continue;
+      const needsSignIn = new SyncError('sync.authorNeedsSignIn', { name: item.author_name });
+      const client = await clientFor(item.created_by);
+      if (!client) {
+        await hold(item, needsSignIn);
+        continue;
+      }
+      const command = { ...(JSON.parse(item.payload) as QueuedCommand), sentAt: this.now().toISOString() } as Command;
+      let result: CommandResult;
       try {
-        const result = await client.push(command);
-        await this.db
-          .updateTable('outbox')
-          .set({
-            state: result.status,
-            attempts: item.attempts + 1,
-            reason_key: result.reason?.key ?? null,
-            reason_params: result.reason?.params ? JSON.stringify(result.reason.params) : null,
-            server_seq: result.seq,
-            resolved_at: this.now().toISOString(),
-            last_error: null,
-          })
-          .where('command_id', '=', item.command_id)
-          .execute();
-        if (result.status === 'accepted') accepted++;
-        else rejected++;
+        result = await client.push(command);
       } catch (e) {
+        if (e instanceof SyncError && e.key === 'sync.unauthorized') {
+          // The server no longer takes this user's token (expired, revoked): forget it; they sign in again.
+          await saveUserToken(this.db, item.created_by, null);
+          clients.set(item.created_by, null);
+          await hold(item, needsSignIn);
+          continue;
+        }
+        if (e instanceof SyncError && e.key === 'sync.clockSkew') {
+          await hold(item, e);
+          continue;
+        }
         const attempts = item.attempts + 1;
         await this.db
           .updateTable('outbox')
           .set({ attempts, last_error: JSON.stringify(toErrorPayload(e)), next_attempt_at: new Date(this.now().getTime() + backoffMs(attempts)).toISOString() })
           .where('command_id', '=', item.command_id)
           .execute();
-        if (e instanceof SyncError && ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
+        if (e instanceof SyncError && ['sync.offline', 'sync.forbidden'].includes(e.key)) throw e;
+        if (item.round_id) held.add(item.round_id);
+        continue;
       }
+      await this.db
+        .updateTable('outbox')
+        .set({
+          state: result.status,
+          attempts: item.attempts + 1,
+          reason_key: result.reason?.key ?? null,
+          reason_params: result.reason?.params ? JSON.stringify(result.reason.params) : null,
+          server_seq: result.seq,
+          resolved_at: this.now().toISOString(),
+          last_error: null,
+        })
+        .where('command_id', '=', item.command_id)
+        .execute();
+      if (result.status === 'accepted') accepted++;
+      else rejected++;
     }
-    return { pushed: accepted + rejected, accepted, rejected };
+    return { pushed: accepted + rejected, accepted, rejected, warning };
   }
 
   /**
@@ -276,7 +366,8 @@ export class SyncService {
     if (seq === 0) return LOG_GENESIS;
     const r = await sql<{ hash: string | null }>`
       select hash from ledger_events where seq = ${seq}
-      union all select hash from round_publications where seq = ${seq}`.execute(this.db);
+      union all select hash from round_publications where seq = ${seq}
+      union all select hash from round_statuses where seq = ${seq}`.execute(this.db);
     return r.rows[0]?.hash ?? null;
   }
 

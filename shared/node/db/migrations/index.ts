@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_ledger.js';
 import * as m0003 from './0003_simulations.js';
 import * as m0004 from './0004_sync.js';
+import * as m0005 from './0005_server_identity.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_ledger': m0002,
   '0003_simulations': m0003,
   '0004_sync': m0004,
+  '0005_server_identity': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
