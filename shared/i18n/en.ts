@@ -540,6 +540,7 @@ export const en: Shape<typeof ko> = {
     noSuchProposal: 'The server has no proposal for round {{roundId}} v{{version}}',
     roundNotOnSale: 'The round is not on sale on the server ({{status}})',
     authorNeedsSignIn: '{{name}} has no server sign-in. They must sign in to the console again while the server is reachable before this can be sent',
+    identityMissing: 'You are not signed in to the server in your own name, so the commands you request wait here. Sign in again while the server is reachable',
     type_propose_round: 'Propose round version',
     type_round_transition: 'Change round status',
   },

@@ -536,6 +536,7 @@ export const ko = {
     noSuchProposal: '서버에 회차 {{roundId}} v{{version}} 제안이 없습니다',
     roundNotOnSale: '서버에서 판매 중인 회차가 아닙니다 ({{status}})',
     authorNeedsSignIn: '{{name}} 님의 서버 로그인이 없습니다. 서버에 연결된 상태에서 콘솔에 다시 로그인해야 보낼 수 있습니다',
+    identityMissing: '서버에 내 이름으로 로그인되어 있지 않아, 내가 요청한 명령은 보내지 못하고 기다립니다. 서버에 연결된 상태에서 다시 로그인하세요',
     type_propose_round: '회차 버전 제안',
     type_round_transition: '회차 상태 변경',
   },
