@@ -255,6 +255,25 @@ describe('console sync with the central server', () => {
     expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastError: null, pendingOutbox: 0 });
   });
 
+  it('puts a round back to the server’s status when the server refuses a step the console took', async () => {
+    const late = spec2022({ name: 'late schedule', opensAt: new Date(clock.getTime() + 10 * 60_000).toISOString(), closesAt: new Date(clock.getTime() + 86_400_000).toISOString() });
+    const kim = await consoleA.signIn('kim');
+    await consoleA.backend.deps.sync.signInsSettled();
+    const { id } = await consoleA.call('rounds.create', { spec: late }, kim);
+    await consoleA.call('rounds.transition', { id, expectedVersion: 1, action: 'approve' }, adminA);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 2 } });
+    // Scheduled on the console while the opening was ahead, but sent only after it had passed.
+    await consoleA.call('rounds.transition', { id, expectedVersion: 1, action: 'schedule' }, adminA);
+    expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('scheduled');
+    clock = new Date(clock.getTime() + 20 * 60_000);
+    adminA = await consoleA.signIn('admin');
+    await consoleA.backend.deps.sync.signInsSettled();
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { rejected: 1 } });
+    const item = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.roundId === id && o.type === 'round_transition')!;
+    expect(item).toMatchObject({ state: 'rejected', reason: { key: 'lifecycle.opensInPast' } });
+    expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('approved');
+  });
+
   it('retries a command with backoff while the server is unreachable, and stays usable', async () => {
     const { h, admin } = await consoleWith();
     await h.backend.deps.db.updateTable('sync_state').set({ server_url: 'http://127.0.0.1:9' }).execute();

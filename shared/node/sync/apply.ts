@@ -78,6 +78,13 @@ export class SyncApplier {
       approveVersion: s("update round_versions set approved_by = 'server', approved_at = ? where round_id = ? and version = ? and approved_by is null"),
       insertStatus: s('insert into round_statuses (seq, event_id, round_id, status, version, by, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?)'),
       setStatus: s('update rounds set status = ?, updated_at = ? where id = ?'),
+      lastServerStatus: s('select status from round_statuses where round_id = ? order by seq desc limit 1').pluck(),
+      isPublished: s('select 1 from round_publications where round_id = ? limit 1').pluck(),
+      // As on the server: a new version keeps a round on sale on sale and makes a scheduled one approved again,
+      // unless this console already holds a newer draft of it.
+      statusAfterPublication: s(
+        "update rounds set status = case when status in ('on_sale', 'closed', 'settled') or current_version > ? then status else 'approved' end where id = ?",
+      ),
       advanceRound: s('update rounds set current_version = max(current_version, ?), approved_version = max(coalesce(approved_version, 0), ?), updated_at = ? where id = ?'),
     };
   }
@@ -184,7 +191,11 @@ export class SyncApplier {
   /** `record` false replays an event already in the local log (a repair rebuilding derived state). */
   private applyEvent(e: PageEntry, record = true): void {
     const ev = e.event;
-    if (ev.type === 'round_published') return record ? this.publish(e, ev) : void this.rounds.delete(ev.roundId);
+    if (ev.type === 'round_published') {
+      if (record) return this.publish(e, ev);
+      this.rounds.delete(ev.roundId);
+      return void this.st.statusAfterPublication.run(ev.version, ev.roundId);
+    }
     if (ev.type === 'round_status') return this.setStatus(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
@@ -226,6 +237,12 @@ export class SyncApplier {
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
   }
 
+  /** After the server refused a lifecycle step: the round's status as the server last recorded it (approved once published). */
+  restoreServerStatus(roundId: string, at: string): void {
+    const status = (this.st.lastServerStatus.get(roundId) as string | undefined) ?? (this.st.isPublished.get(roundId) ? 'approved' : undefined);
+    if (status) this.st.setStatus.run(status, at, roundId);
+  }
+
   /** The server moved a round through its lifecycle: its word wins over the status this console set. */
   private setStatus(e: PageEntry, ev: RoundStatusEvent, record: boolean): void {
     if (record) this.st.insertStatus.run(e.seq, ev.eventId, ev.roundId, ev.status, ev.version, ev.by, e.text, e.hash);
@@ -256,5 +273,6 @@ export class SyncApplier {
       this.st.approveVersion.run(ev.at, ev.roundId, ev.version);
     }
     this.st.advanceRound.run(ev.version, ev.version, ev.at, ev.roundId);
+    this.st.statusAfterPublication.run(ev.version, ev.roundId);
   }
 }

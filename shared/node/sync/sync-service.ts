@@ -253,11 +253,15 @@ export class SyncService {
       .where('o.state', '=', 'pending')
       .where('o.next_attempt_at', '<=', this.now().toISOString())
       .orderBy('o.created_at')
+      // Queued in the same instant (a frozen test clock, a fast double click): the order they were queued in.
+      .orderBy(sql`o.rowid`)
       .execute();
     let accepted = 0;
     let rejected = 0;
     let warning: ErrorPayload | null = null;
+    /** What a held command keeps waiting behind it: the rest of its round's lifecycle, or the rest of its lot's requests. */
     const held = new Set<string>();
+    const orderKey = (item: (typeof due)[number]) => (item.lot_id ? `lot:${item.lot_id}` : `round:${item.round_id}`);
     const clients = new Map<string, SyncClient | null>();
     const clientFor = async (userId: string) => {
       if (!clients.has(userId)) {
@@ -269,11 +273,11 @@ export class SyncService {
     const hold = async (item: (typeof due)[number], e: SyncError) => {
       const payload = toErrorPayload(e);
       warning ??= payload;
-      if (item.round_id) held.add(item.round_id);
+      held.add(orderKey(item));
       await this.db.updateTable('outbox').set({ last_error: JSON.stringify(payload) }).where('command_id', '=', item.command_id).execute();
     };
     for (const item of due) {
-      if (item.round_id && held.has(item.round_id)) continue;
+      if (held.has(orderKey(item))) continue;
       const needsSignIn = new SyncError('sync.authorNeedsSignIn', { name: item.author_name });
       const client = await clientFor(item.created_by);
       if (!client) {
@@ -293,8 +297,9 @@ export class SyncService {
           continue;
         }
         if (e instanceof SyncError && e.key === 'sync.clockSkew') {
+          // Every other command would be refused the same way until this console's clock is right.
           await hold(item, e);
-          continue;
+          break;
         }
         const attempts = item.attempts + 1;
         await this.db
@@ -303,7 +308,7 @@ export class SyncService {
           .where('command_id', '=', item.command_id)
           .execute();
         if (e instanceof SyncError && ['sync.offline', 'sync.forbidden'].includes(e.key)) throw e;
-        if (item.round_id) held.add(item.round_id);
+        held.add(orderKey(item));
         continue;
       }
       await this.db
@@ -321,6 +326,8 @@ export class SyncService {
         .execute();
       if (result.status === 'accepted') accepted++;
       else rejected++;
+      // A lifecycle step the server refused did not happen: the round goes back to the status the server last gave it.
+      if (result.status === 'rejected' && item.type === 'round_transition' && item.round_id) this.applier.restoreServerStatus(item.round_id, this.now().toISOString());
     }
     return { pushed: accepted + rejected, accepted, rejected, warning };
   }
