@@ -274,6 +274,17 @@ describe('console sync with the central server', () => {
     expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('approved');
   });
 
+  it('forgets every user’s server token when the console is connected to another server', async () => {
+    const { h, admin } = await consoleWith();
+    const kim = await consoleUser(h, admin, 'kim', 'official');
+    expect(await userToken(h.backend.deps.db, kim.id)).not.toBeNull();
+    // Another address (the same server here, but the console cannot know): no token of the first may go there.
+    await h.call('sync.connect', { serverUrl: server.url.replace('127.0.0.1', 'localhost'), username: 'admin', password: 'admin-password-1' }, admin);
+    expect(await userToken(h.backend.deps.db, kim.id)).toBeNull();
+    expect(await h.call('sync.status', {}, kim.session)).toMatchObject({ serverIdentity: { signedIn: false } });
+    await h.close();
+  });
+
   it('retries a command with backoff while the server is unreachable, and stays usable', async () => {
     const { h, admin } = await consoleWith();
     await h.backend.deps.db.updateTable('sync_state').set({ server_url: 'http://127.0.0.1:9' }).execute();

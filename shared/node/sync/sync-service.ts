@@ -135,6 +135,11 @@ export class SyncService {
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
     if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
     const reply = await new SyncClient(url, null).signIn(username, password);
+    if (s.server_url && s.server_url !== url) {
+      // Tokens of another server must never be sent to this one: everyone signs in again.
+      for (const u of await this.db.selectFrom('users').select('id').execute()) await saveUserToken(this.db, u.id, null);
+      this.signInErrors.clear();
+    }
     await this.setState({ server_url: url, username, token: reply.token, server_user: JSON.stringify(reply.user), last_error: null });
     if (by && by.username === reply.user.username) {
       await saveUserToken(this.db, by.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
