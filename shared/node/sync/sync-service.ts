@@ -124,8 +124,8 @@ export class SyncService {
     await Promise.all([...this.signIns]);
   }
 
-  /** Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server. */
   /**
+   * Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server.
    * The connection account pulls the log for the whole console. When the
    * connecting console user has the same name on the server, it is also their
    * own identity for the commands they queue.
@@ -244,8 +244,9 @@ export class SyncService {
    * rejected) settles it. Held back, still pending, with the reason on the
    * item: a command whose author has no server identity here (or whose token
    * the server no longer takes, which is then forgotten), and one the server
-   * refused for a wrong clock; later commands on the same round wait behind
-   * it, so a publication never overtakes its proposal. A network failure
+   * refused for a wrong clock. Later lifecycle commands of the same round (or
+   * requests on the same lot) wait behind a held one, so a publication never
+   * overtakes its proposal. A network failure
    * schedules a retry with backoff and stops the round, since the rest would
    * fail the same way.
    */
