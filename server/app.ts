@@ -6,13 +6,13 @@ import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
 import { translate } from '../shared/i18n/index.js';
 import { LOG_GENESIS } from '../shared/node/ledger/chain.js';
-import { commandSchema, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
+import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
-import { playSale, RoundNotPublished } from './feed/sale-feed.js';
+import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js';
 import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
 import { registerAuditRoutes } from './routes/audit.js';
 
@@ -168,8 +168,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.post('/api/commands', async (req, reply) => {
     const user = await authenticate(req);
     const cmd = parse(commandSchema, req.body);
+    const at = now();
+    // A console whose clock is wrong is told so, and nothing is recorded: the same command goes again once the clock is right.
+    if (Math.abs(Date.parse(cmd.sentAt) - at.getTime()) > MAX_CLOCK_SKEW_MS) {
+      throw new HttpError(422, 'sync.clockSkew', { server: at.toISOString(), sent: new Date(cmd.sentAt).toISOString() });
+    }
     try {
-      return await runCommand(db, cmd, user, now());
+      return await runCommand(db, cmd, user, at);
     } catch (e) {
       if (e instanceof CommandIdReused) return reply.code(409).send({ error: { key: 'sync.commandIdReused', message: e.message } });
       throw e;
@@ -217,9 +222,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     require(user, ['admin']);
     const body = parse(feedSchema, req.body);
     try {
-      return await playSale(db, { ...body, recordedBy: `feed:${user.username}` });
+      return await playSale(db, { ...body, recordedBy: `feed:${user.username}`, now });
     } catch (e) {
       if (e instanceof RoundNotPublished) throw new HttpError(404, 'sync.roundNotPublished', { roundId: e.roundId });
+      if (e instanceof RoundNotOnSale) throw new HttpError(409, e.key, e.params);
       throw e;
     }
   });

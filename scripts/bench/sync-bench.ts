@@ -4,7 +4,6 @@
  * file-backed SQLite ledger pulling the whole log over loopback, then the
  * ledger grid's first page over the million rows. Prints figures; asserts nothing.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { startPostgres } from '../../tests/support/postgres.js';
-import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
+import { openSaleRound, startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { median, ms, table } from './stats.js';
 
 const N = Number(process.env.BENCH_SYNC_EVENTS ?? 1_000_000);
@@ -34,8 +33,8 @@ async function main(): Promise<void> {
     };
     const root = (await post('/api/auth/sign-in', { username: 'root', password: 'root-password-1' })).token as string;
     await post('/api/users', { username: 'office', displayName: 'office', password: 'office-password-1', role: 'official', districtCode: null }, root);
-    // A round large enough for a million full-limit buyers.
-    await post('/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: 'bench', version: 1, spec: spec2022({ name: 'bench', totalAmount: 500_000_000_000 }) }, root);
+    // A round large enough for a million full-limit buyers, on sale (proposed, approved by another official, opened).
+    await openSaleRound(url, root, 'bench', spec2022({ name: 'bench', totalAmount: 500_000_000_000 }));
 
     let t = performance.now();
     const fed = await post('/api/feed/sale', { roundId: 'bench', purchases: N, seed: 1, usesShare: 0 }, root);

@@ -1,12 +1,15 @@
-import type { Kysely } from 'kysely';
-import { canonicalEvent } from '../../shared/node/ledger/chain.js';
-import { validateRound } from '../../shared/rounds/validate.js';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LedgerEvent } from '../../shared/ledger/events.js';
+import { canonicalEvent } from '../../shared/node/ledger/chain.js';
+import { checkEdit, checkTransition, type LifecycleState, type RoundStatus } from '../../shared/rounds/lifecycle.js';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { validateRound } from '../../shared/rounds/validate.js';
 import type { Command, CommandResult, SyncEvent } from '../../shared/sync/protocol.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
-import { applyLedgerEvent, lockLot, publishedSpec } from '../log/state.js';
+import { applyLedgerEvent, lockLot, serverRound, type ServerRound } from '../log/state.js';
 
 export class CommandIdReused extends Error {
   constructor(readonly commandId: string) {
@@ -14,40 +17,51 @@ export class CommandIdReused extends Error {
   }
 }
 
-type Outcome = { event: SyncEvent } | { accepted: true } | { reason: { key: string; params?: Record<string, string | number> } };
+type Trx = Transaction<ServerDatabase>;
+type Params = Record<string, string | number>;
+type Outcome = { event: SyncEvent } | { accepted: true } | { reason: { key: string; params?: Params } };
 
-const reject = (key: string, params?: Record<string, string | number>): Outcome => ({ reason: { key, ...(params ? { params } : {}) } });
+const reject = (key: string, params?: Params): Outcome => ({ reason: { key, ...(params ? { params } : {}) } });
+const MANAGERS = ['admin', 'official'];
 
 /**
- * Runs a console's command exactly once. The whole decision happens under the
+ * What identifies a command for idempotency: everything but `sentAt`, which a
+ * console sets anew on every attempt, so a retry is recognised as the same command.
+ */
+function requestText(cmd: Command): string {
+  const { sentAt: _sentAt, ...rest } = cmd;
+  return canonicalEvent(rest);
+}
+
+/**
+ * Runs a user's command exactly once. The whole decision happens under the
  * log-head lock, so two consoles acting on the same lot are decided one after
- * the other against the state the first one left. The answer is stored with
- * the command id: a retry gets the same answer and changes nothing.
+ * the other against the state the first one left. The answer is stored under
+ * (user, command id): that user's retry gets the same answer and changes
+ * nothing; another user sending the same id is judged on their own. Events
+ * get ids of the server's making and the server's time.
  */
 export async function runCommand(db: Kysely<ServerDatabase>, cmd: Command, user: ServerUser, now: Date): Promise<CommandResult> {
-  const request = canonicalEvent(cmd);
+  const request = requestText(cmd);
   return db.transaction().execute(async (trx) => {
     const head = await lockHead(trx);
-    const seen = await trx.selectFrom('commands').selectAll().where('command_id', '=', cmd.commandId).executeTakeFirst();
+    const seen = await trx.selectFrom('commands').selectAll().where('user_id', '=', user.id).where('command_id', '=', cmd.commandId).executeTakeFirst();
     if (seen) {
       if (seen.request !== request) throw new CommandIdReused(cmd.commandId);
       return {
         commandId: cmd.commandId,
         status: seen.status,
-        reason: seen.reason_key ? { key: seen.reason_key, ...(seen.reason_params ? { params: JSON.parse(seen.reason_params) as Record<string, string | number> } : {}) } : null,
+        reason: seen.reason_key ? { key: seen.reason_key, ...(seen.reason_params ? { params: JSON.parse(seen.reason_params) as Params } : {}) } : null,
         seq: seen.seq === null ? null : Number(seen.seq),
       };
     }
 
-    const outcome = await decide(trx as unknown as Kysely<ServerDatabase>, cmd, user, now);
+    const outcome = await decide(trx, cmd, user, now);
     let seq: number | null = null;
     if ('event' in outcome) {
       const next = await writeEvents(trx, head, [outcome.event], user.username, now);
       seq = next.seq;
-      const e = outcome.event;
-      if (e.type === 'round_published') {
-        await trx.insertInto('published_rounds').values({ round_id: e.roundId, version: e.version, spec: JSON.stringify(e.spec), seq: String(seq) }).execute();
-      }
+      await recordRoundState(trx, outcome.event, seq, now);
     }
     const reason = 'reason' in outcome ? outcome.reason : null;
     await trx
@@ -68,33 +82,127 @@ export async function runCommand(db: Kysely<ServerDatabase>, cmd: Command, user:
   });
 }
 
-async function decide(trx: Kysely<ServerDatabase>, cmd: Command, user: ServerUser, now: Date): Promise<Outcome> {
-  const t = trx as never;
+/** Keeps the round tables in step with a round event just appended. */
+async function recordRoundState(trx: Trx, e: SyncEvent, seq: number, now: Date): Promise<void> {
+  if (e.type === 'round_published') {
+    await trx.insertInto('published_rounds').values({ round_id: e.roundId, version: e.version, spec: JSON.stringify(e.spec), seq: String(seq) }).execute();
+    // A first publication makes the round approved; a later one keeps an on-sale round on sale and sends a scheduled one back to approved.
+    await sql`
+      insert into server_rounds (round_id, status, version, updated_at) values (${e.roundId}, 'approved', ${e.version}, ${now})
+      on conflict (round_id) do update set version = excluded.version, updated_at = excluded.updated_at,
+        status = case when server_rounds.status = 'on_sale' then 'on_sale' else 'approved' end`.execute(trx);
+  } else if (e.type === 'round_status') {
+    await trx.updateTable('server_rounds').set({ status: e.status, updated_at: now }).where('round_id', '=', e.roundId).execute();
+  }
+}
+
+/** The lifecycle rules' view of a round on the server: its status, the spec in effect, and a pending version. */
+function lifecycleOf(round: ServerRound | undefined, pending?: { version: number; spec: RoundSpec; authorId: string }): LifecycleState {
+  const spec = pending?.spec ?? round!.spec;
+  return {
+    status: (round?.status ?? 'draft') as RoundStatus,
+    currentVersion: pending?.version ?? round!.version,
+    approvedVersion: round?.version ?? null,
+    currentAuthorId: pending?.authorId ?? '',
+    spec,
+    hasErrors: validateRound(spec).errors.length > 0,
+  };
+}
+
+/**
+ * The on-sale lock and the closed/settled lock for a new version, judged
+ * against the published spec by the console's own edit rule. A version equal
+ * to the published one (a change reverted) is no change to lock.
+ */
+function checkAgainstPublished(round: ServerRound | undefined, spec: RoundSpec, user: ServerUser, now: Date): Outcome | null {
+  if (!round) return null;
+  const verdict = checkEdit(lifecycleOf(round), spec, user, now);
+  if (!verdict.ok && verdict.key !== 'lifecycle.noChanges') return reject(verdict.key, verdict.params);
+  return null;
+}
+
+async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Promise<Outcome> {
+  const at = now.toISOString();
   switch (cmd.type) {
-    case 'publish_round': {
-      if (user.role !== 'admin' && user.role !== 'official') return reject('sync.roleNotAllowed');
+    case 'propose_round': {
+      if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
       if (validateRound(cmd.spec).errors.length > 0) return reject('sync.invalidRound');
-      const current = await publishedSpec(t, cmd.roundId);
-      if (current) {
-        if (cmd.version < current.version) return reject('sync.staleVersion', { current: current.version });
-        if (cmd.version === current.version) {
-          // The same version published again (a retry from another console): nothing new to record.
-          return canonicalEvent(current.spec) === canonicalEvent(cmd.spec) ? { accepted: true } : reject('sync.versionConflict', { version: cmd.version });
-        }
+      const round = await serverRound(trx, cmd.roundId, true);
+      if (round && cmd.version <= round.version) return reject('sync.staleVersion', { current: round.version });
+      const existing = await trx.selectFrom('round_proposals').select('spec').where('round_id', '=', cmd.roundId).where('version', '=', cmd.version).executeTakeFirst();
+      if (existing) return existing.spec === canonicalEvent(cmd.spec) ? { accepted: true } : reject('sync.versionConflict', { version: cmd.version });
+      const locked = checkAgainstPublished(round, cmd.spec, user, now);
+      if (locked) return locked;
+      await trx
+        .insertInto('round_proposals')
+        .values({ round_id: cmd.roundId, version: cmd.version, spec: canonicalEvent(cmd.spec), proposed_by: user.id, proposed_at: now })
+        .execute();
+      return { accepted: true };
+    }
+    case 'publish_round': {
+      if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
+      const proposal = await trx
+        .selectFrom('round_proposals as p')
+        .innerJoin('users as u', 'u.id', 'p.proposed_by')
+        .select(['p.spec', 'p.proposed_by', 'u.username'])
+        .where('p.round_id', '=', cmd.roundId)
+        .where('p.version', '=', cmd.version)
+        .executeTakeFirst();
+      if (!proposal) return reject('sync.noSuchProposal', { roundId: cmd.roundId, version: cmd.version });
+      const spec = JSON.parse(proposal.spec) as RoundSpec;
+      const round = await serverRound(trx, cmd.roundId, true);
+      // The same version published again (a retry, or a second approver): nothing new to record.
+      if (round && cmd.version === round.version) return { accepted: true };
+      if (round && cmd.version < round.version) return reject('sync.staleVersion', { current: round.version });
+      // Two people: the approver is judged by the same rule as in the console, against the server's ids.
+      const approval = checkTransition(
+        { ...lifecycleOf(round, { version: cmd.version, spec, authorId: proposal.proposed_by }), status: round?.status === 'on_sale' ? 'on_sale' : 'draft' },
+        'approve',
+        user,
+        now,
+      );
+      if (!approval.ok) {
+        if (approval.key === 'lifecycle.hasErrors') return reject('sync.invalidRound');
+        // A round already closed or settled: no new version may take effect.
+        if (approval.key === 'lifecycle.notInStatus' && round) return reject('lifecycle.locked', { status: round.status });
+        return reject(approval.key, approval.params);
       }
+      const locked = checkAgainstPublished(round, spec, user, now);
+      if (locked) return locked;
       const sold = await trx.selectFrom('round_sales').select('sold_face').where('round_id', '=', cmd.roundId).executeTakeFirst();
-      if (sold && cmd.spec.totalAmount < Number(sold.sold_face)) return reject('sync.belowSold', { sold: Number(sold.sold_face) });
-      const event: SyncEvent = { type: 'round_published', eventId: cmd.commandId, roundId: cmd.roundId, version: cmd.version, spec: cmd.spec, publishedBy: user.displayName, at: now.toISOString() };
-      return { event };
+      if (sold && spec.totalAmount < Number(sold.sold_face)) return reject('sync.belowSold', { sold: Number(sold.sold_face) });
+      return {
+        event: {
+          type: 'round_published',
+          eventId: randomUUID(),
+          roundId: cmd.roundId,
+          version: cmd.version,
+          spec,
+          publishedBy: user.displayName,
+          proposedBy: proposal.username,
+          approvedBy: user.username,
+          at,
+        },
+      };
+    }
+    case 'round_transition': {
+      if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
+      const round = await serverRound(trx, cmd.roundId, true);
+      if (!round) return reject('sync.roundNotPublished', { roundId: cmd.roundId });
+      const verdict = checkTransition(lifecycleOf(round), cmd.action, user, now);
+      if (!verdict.ok) return reject(verdict.key, verdict.params);
+      const status = verdict.value as Exclude<RoundStatus, 'draft' | 'approved'>;
+      return { event: { type: 'round_status', eventId: randomUUID(), roundId: cmd.roundId, status, version: round.version, by: user.username, at } };
     }
     case 'approve_refund': {
       if (user.role === 'analyst') return reject('sync.roleNotAllowed');
-      const lot = await lockLot(t, cmd.lotId);
+      const lot = await lockLot(trx, cmd.lotId);
       if (!lot || lot.roundId !== cmd.roundId) return reject('ledger.unknownLot', { lotId: cmd.lotId });
       // District clerks act on their own district's lots only, here as in the console.
       if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
-      const event: LedgerEvent = { type: cmd.kind, eventId: cmd.commandId, roundId: cmd.roundId, lotId: cmd.lotId, at: cmd.at, amount: cmd.amount };
-      const verdict = await applyLedgerEvent(t, event);
+      // Quoted again at the server's time: the console's clock decides neither expiry nor the amount.
+      const event: LedgerEvent = { type: cmd.kind, eventId: randomUUID(), roundId: cmd.roundId, lotId: cmd.lotId, at, amount: cmd.amount, by: user.username };
+      const verdict = await applyLedgerEvent(trx, event, now);
       if (!verdict.ok) return reject(verdict.key, verdict.params);
       return { event };
     }

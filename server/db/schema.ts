@@ -75,7 +75,28 @@ export interface ServerRoundSalesTable {
   lot_count: string;
 }
 
-/** Every command ever received, so a replay gets the same answer and has no second effect. */
+/** A version written by one official, waiting for a second to approve it. Not on the record until then. */
+export interface RoundProposalsTable {
+  round_id: string;
+  version: number;
+  /** Canonical JSON of the spec. */
+  spec: string;
+  /** users.id of the author: the one person who may not approve it. */
+  proposed_by: string;
+  proposed_at: Date;
+}
+
+export type ServerRoundStatusColumn = 'approved' | 'scheduled' | 'on_sale' | 'closed' | 'settled';
+
+/** A published round's lifecycle on the server: the status sales are judged by, and the version in effect. */
+export interface ServerRoundsTable {
+  round_id: string;
+  status: ServerRoundStatusColumn;
+  version: number;
+  updated_at: Date;
+}
+
+/** Every command ever received, keyed by (user, id), so a replay gets the same answer and has no second effect. */
 export interface CommandsTable {
   command_id: string;
   user_id: string;
@@ -142,4 +163,6 @@ export interface ServerDatabase {
   audit_anchors: AuditAnchorsTable;
   audit_anchor_conflicts: AuditAnchorConflictsTable;
   sign_in_attempts: SignInAttemptsTable;
+  round_proposals: RoundProposalsTable;
+  server_rounds: ServerRoundsTable;
 }

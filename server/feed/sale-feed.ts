@@ -9,11 +9,22 @@ import { limitScope, newLot } from '../../shared/ledger/rules.js';
 import { streams } from '../../shared/simulation/random.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
-import { insertLots, publishedSpec, type NewLot } from '../log/state.js';
+import { checkSaleTime, insertLots, serverRound, type NewLot } from '../log/state.js';
 
 export class RoundNotPublished extends Error {
   constructor(readonly roundId: string) {
     super(`round ${roundId} is not published`);
+  }
+}
+
+/** The round is published but not on sale on the server now (scheduled, closed, settled, or its window has not begun). */
+export class RoundNotOnSale extends Error {
+  constructor(
+    readonly roundId: string,
+    readonly key: string,
+    readonly params?: Record<string, string | number>,
+  ) {
+    super(`round ${roundId} is not on sale (${key})`);
   }
 }
 
@@ -28,6 +39,8 @@ export interface SaleFeedOptions {
   fullLimitShare: number;
   recordedBy: string;
   batchSize?: number;
+  /** The server's clock: purchases are stamped between the opening and now (or the close, if earlier). */
+  now?: () => Date;
 }
 
 export interface SaleFeedResult {
@@ -46,17 +59,23 @@ export interface SaleFeedResult {
  * asking the database per purchase.
  */
 export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, onProgress?: (done: number) => void): Promise<SaleFeedResult> {
-  const published = await publishedSpec(db as never, o.roundId);
-  if (!published) throw new RoundNotPublished(o.roundId);
-  const spec = published.spec;
+  const clock = o.now ?? (() => new Date());
+  const start = clock();
+  const round = await serverRound(db as never, o.roundId);
+  if (!round) throw new RoundNotPublished(o.roundId);
+  const spec = round.spec;
+  // The sale so far lies between the opening and now: every purchase time must pass the same check a single purchase does.
+  const opens = Date.parse(spec.opensAt);
+  const end = Math.min(start.getTime(), Date.parse(spec.closesAt));
+  const first = checkSaleTime(o.roundId, round, new Date(Math.max(opens, end - 1)).toISOString(), start);
+  if (!first.ok) throw new RoundNotOnSale(o.roundId, first.key, first.params);
   const scope = limitScope(spec);
   const rs = streams(o.seed);
   const feedId = randomUUID().slice(0, 8);
   const limitUnits = Math.floor(spec.perPersonMonthlyLimit / SALE_UNIT);
   const methods = spec.paymentMethods;
   const districts = spec.kind === 'district' && spec.districtCode ? [spec.districtCode] : DISTRICT_CODES;
-  const opens = Date.parse(spec.opensAt);
-  const span = Math.max(60_000, Date.parse(spec.closesAt) - opens);
+  const span = Math.max(1, end - opens);
   const batchSize = o.batchSize ?? 10_000;
 
   const soldRow = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
@@ -77,7 +96,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       const want = limitUnits <= 1 || rs.amounts.uniform() < o.fullLimitShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
       const face = Math.min(want * SALE_UNIT, spec.totalAmount - sold);
       t += rs.arrivals.exponential(gap);
-      const at = new Date(Math.min(t, opens + span - 1)).toISOString();
+      const at = new Date(Math.min(t, end - 1)).toISOString();
       const n = made++;
       const ev: PurchaseEvent = {
         type: 'purchase',
@@ -110,10 +129,13 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   const write = async (b: ReturnType<typeof nextBatch>) => {
     head = await db.transaction().execute(async (trx) => {
       const h = await lockHead(trx);
+      // A close or settle between batches stops the feed: nothing is sold after the server closed the round.
+      const current = await serverRound(trx, o.roundId, true);
+      if (current?.status !== 'on_sale' || current.version !== round.version) throw new RoundNotOnSale(o.roundId, 'sync.roundNotOnSale', { roundId: o.roundId, status: current?.status ?? 'draft' });
       // Re-read under the lock: a concurrent feed must not push the round past its stock.
       const now = await trx.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
       if (Number(now?.sold_face ?? 0) + b.batchFace > spec.totalAmount) throw new Error('another sale wrote to this round meanwhile; feed stopped before overselling');
-      const next = await writeEvents(trx, h, b.events, o.recordedBy, new Date());
+      const next = await writeEvents(trx, h, b.events, o.recordedBy, clock());
       await insertLots(trx, b.lots);
       await sql`
         insert into round_sales (round_id, sold_face, lot_count) values (${o.roundId}, ${b.batchFace}, ${b.lots.length})

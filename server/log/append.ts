@@ -16,7 +16,7 @@ export async function lockHead(trx: Transaction<ServerDatabase>): Promise<Head> 
 }
 
 function lotOf(e: SyncEvent): string | null {
-  return e.type === 'round_published' ? null : e.lotId;
+  return e.type === 'round_published' || e.type === 'round_status' ? null : e.lotId;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
 import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../shared/ledger/rules.js';
 import type { Verdict } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
-import type { ServerDatabase, ServerLotsTable } from '../db/schema.js';
+import type { ServerDatabase, ServerLotsTable, ServerRoundStatusColumn } from '../db/schema.js';
 
 type Trx = Transaction<ServerDatabase>;
 
@@ -12,6 +12,34 @@ type Trx = Transaction<ServerDatabase>;
 export async function publishedSpec(trx: Trx, roundId: string): Promise<{ version: number; spec: RoundSpec } | undefined> {
   const row = await trx.selectFrom('published_rounds').select(['version', 'spec']).where('round_id', '=', roundId).orderBy('version', 'desc').limit(1).executeTakeFirst();
   return row ? { version: row.version, spec: JSON.parse(row.spec) as RoundSpec } : undefined;
+}
+
+export interface ServerRound {
+  status: ServerRoundStatusColumn;
+  version: number;
+  spec: RoundSpec;
+}
+
+/** A published round's status and the spec in effect; `lock` holds its row for the rest of the transaction. */
+export async function serverRound(trx: Trx, roundId: string, lock = false): Promise<ServerRound | undefined> {
+  const r = await sql<{ status: ServerRoundStatusColumn; version: number; spec: string }>`
+    select r.status, r.version, p.spec from server_rounds r join published_rounds p on p.round_id = r.round_id and p.version = r.version
+    where r.round_id = ${roundId} ${lock ? sql`for update of r` : sql``}`.execute(trx);
+  const row = r.rows[0];
+  return row ? { status: row.status, version: row.version, spec: JSON.parse(row.spec) as RoundSpec } : undefined;
+}
+
+/**
+ * Whether a sale at `at` may go on the record: the round is on sale on the
+ * server, `at` lies in its window [opensAt, closesAt) and is not in the
+ * server's future. Uses and refunds are not sales: they go on after close.
+ */
+export function checkSaleTime(roundId: string, round: ServerRound | undefined, at: string, now: Date): Verdict<void> {
+  if (!round || round.status !== 'on_sale') return refuse('sync.roundNotOnSale', { roundId, status: round?.status ?? 'draft' });
+  const t = Date.parse(at);
+  if (t < Date.parse(round.spec.opensAt) || t >= Date.parse(round.spec.closesAt)) return refuse('ledger.outsideSaleWindow', { at });
+  if (t > now.getTime()) return refuse('ledger.saleInFuture', { at });
+  return { ok: true, value: undefined };
 }
 
 function toLot(r: ServerLotsTable): Lot {
@@ -47,11 +75,11 @@ const refuse = (key: string, params?: Record<string, string | number>): Verdict<
  * consoles use, and applies it to the derived tables. The caller appends the
  * event to the log in the same transaction.
  */
-export async function applyLedgerEvent(trx: Trx, ev: LedgerEvent): Promise<Verdict<void>> {
+export async function applyLedgerEvent(trx: Trx, ev: LedgerEvent, now: Date): Promise<Verdict<void>> {
   const published = await publishedSpec(trx, ev.roundId);
   if (!published) return refuse('ledger.roundNotApproved', { roundId: ev.roundId });
   const spec = published.spec;
-  if (ev.type === 'purchase') return applyPurchase(trx, ev, spec);
+  if (ev.type === 'purchase') return applyPurchase(trx, ev, now);
   const lot = await lockLot(trx, ev.lotId);
   if (!lot) return refuse('ledger.unknownLot', { lotId: ev.lotId });
   if (lot.roundId !== ev.roundId) return refuse('ledger.wrongRound', { lotId: ev.lotId });
@@ -87,7 +115,11 @@ export async function applyLedgerEvent(trx: Trx, ev: LedgerEvent): Promise<Verdi
   return { ok: true, value: undefined };
 }
 
-async function applyPurchase(trx: Trx, ev: PurchaseEvent, spec: RoundSpec): Promise<Verdict<void>> {
+async function applyPurchase(trx: Trx, ev: PurchaseEvent, now: Date): Promise<Verdict<void>> {
+  const round = await serverRound(trx, ev.roundId);
+  const window = checkSaleTime(ev.roundId, round, ev.at, now);
+  if (!window.ok) return window;
+  const spec = round!.spec;
   const scope = limitScope(spec);
   const month = seoulMonthKey(ev.at);
   // Lock the round's sales row so two purchases cannot both take the last stock.

@@ -23,6 +23,7 @@ export const syncStatusSchema = z.object({
   mismatchSeq: z.number().nullable(),
   pendingOutbox: z.number(),
   rejectedOutbox: z.number(),
+  serverIdentity: z.object({ signedIn: z.boolean(), error: errorPayloadSchema.nullable() }).nullable(),
 });
 
 export const outboxItemSchema = z.object({

@@ -33,10 +33,13 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ ...base, type: z.literal('use'), amount: won, merchantDistrict: z.string().max(10).nullable() }).strict(),
   z.object({ ...base, type: z.literal('gift'), toBuyerId: id }).strict(),
-  /** Full cancellation of an unused lot: `amount` (what was paid) goes back. */
-  z.object({ ...base, type: z.literal('cancel'), amount: won }).strict(),
+  /**
+   * Full cancellation of an unused lot: `amount` (what was paid) goes back. `by` is the server user whose
+   * command it was (absent on events recorded before protocol 2); `at` is the server's time.
+   */
+  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional() }).strict(),
   /** Refund of a partly used lot's remainder under the round's rule. */
-  z.object({ ...base, type: z.literal('refund'), amount: won }).strict(),
+  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional() }).strict(),
 ]);
 
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;

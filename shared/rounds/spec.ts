@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { isIsoInstant } from '../common/time.js';
 
@@ -65,7 +66,7 @@ export const OPERATIONAL_FIELDS = ['sessionTimeoutMinutes', 'waitingRoom', 'clos
 
 export const ROUND_SPEC_FIELDS = Object.keys(roundSpecSchema.shape) as (keyof RoundSpec)[];
 
-/** Top-level fields whose values differ between two specs. */
+/** Top-level fields whose values differ between two specs (compared canonically: key order in nested settings does not count). */
 export function changedFields(before: RoundSpec, after: RoundSpec): (keyof RoundSpec)[] {
-  return ROUND_SPEC_FIELDS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return ROUND_SPEC_FIELDS.filter((k) => canonicalize(before[k]) !== canonicalize(after[k]));
 }

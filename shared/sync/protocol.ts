@@ -12,7 +12,7 @@ const id = z.string().min(1).max(64);
 const instant = z.iso.datetime({ offset: true });
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest' });
 
-/** A round version made the record: the server checks sales against it. */
+/** A round version made the record: the server checks sales against it. Proposer and approver are the server's own users. */
 export const roundPublishedSchema = z
   .object({
     type: z.literal('round_published'),
@@ -20,14 +20,36 @@ export const roundPublishedSchema = z
     roundId: id,
     version: z.int().min(1),
     spec: roundSpecSchema,
+    /** Display name of the approver (kept for events recorded before proposals were server-side). */
     publishedBy: z.string().max(100),
+    /** Usernames on the server: who wrote the version and who approved it. Absent on events before protocol 2. */
+    proposedBy: z.string().max(64).optional(),
+    approvedBy: z.string().max(64).optional(),
     at: instant,
   })
   .strict();
 
-export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, ...ledgerEventSchema.options]);
+export const SERVER_ROUND_STATUSES = ['scheduled', 'on_sale', 'closed', 'settled'] as const;
+export type ServerRoundStatus = (typeof SERVER_ROUND_STATUSES)[number];
+
+/** A round moved through its lifecycle on the server, by `by` (a server username), at the server's time. */
+export const roundStatusSchema = z
+  .object({
+    type: z.literal('round_status'),
+    eventId: id,
+    roundId: id,
+    status: z.enum(SERVER_ROUND_STATUSES),
+    /** The published version in effect when the status changed. */
+    version: z.int().min(1),
+    by: z.string().max(64),
+    at: instant,
+  })
+  .strict();
+
+export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, ...ledgerEventSchema.options]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
+export type RoundStatusEvent = z.infer<typeof roundStatusSchema>;
 
 export const chainPointSchema = z.object({ seq: z.int().min(0), hash: sha256Hex }).strict();
 export type ChainPoint = z.infer<typeof chainPointSchema>;
@@ -40,23 +62,49 @@ export const signInReplySchema = z
     user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), districtCode: z.string().nullable() }).strict(),
   })
   .strict();
+export type ServerUserInfo = z.infer<typeof signInReplySchema>['user'];
 
-/** Commands a console sends; the command id is the idempotency key. */
+/**
+ * Commands a console sends, each with the token of the console user who acted
+ * (never a shared connection account): the server records that user, checks
+ * their role and district, and stamps the time itself. `sentAt` is the
+ * console's clock when it sent the command; the server refuses a command whose
+ * `sentAt` is further than MAX_CLOCK_SKEW_MS from its own clock (a console
+ * with a wrong clock), without recording an answer, so it can be sent again
+ * once the clock is right. The command id is the idempotency key, per user.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export const ROUND_TRANSITIONS = ['schedule', 'open', 'close', 'settle'] as const;
+export type RoundTransition = (typeof ROUND_TRANSITIONS)[number];
+
 export const commandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('publish_round'), commandId: id, roundId: id, version: z.int().min(1), spec: roundSpecSchema }).strict(),
+  /** A new version of a round, written by the sender: the server keeps it as a proposal until a second official approves it. */
+  z.object({ type: z.literal('propose_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1), spec: roundSpecSchema }).strict(),
+  /** Approval of a proposed version by someone other than its proposer: the server publishes the spec it holds, not one sent now. */
+  z.object({ type: z.literal('publish_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1) }).strict(),
+  /** schedule / open / close / settle, judged by the server's lifecycle and clock. */
+  z.object({ type: z.literal('round_transition'), commandId: id, sentAt: instant, roundId: id, action: z.enum(ROUND_TRANSITIONS) }).strict(),
+  /**
+   * A refund or cancellation the console quoted. The server quotes again at its own time and refuses when
+   * the kind or amount differ; `requestedAt` (when the clerk asked, console clock) is kept for the record only.
+   */
   z
     .object({
       type: z.literal('approve_refund'),
       commandId: id,
+      sentAt: instant,
+      requestedAt: instant,
       roundId: id,
       lotId: id,
       kind: z.enum(['cancel', 'refund']),
       amount: z.int().min(0),
-      at: instant,
     })
     .strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
+/** A command as queued: `sentAt` is added when it is actually sent. */
+export type QueuedCommand = Command extends infer C ? (C extends Command ? Omit<C, 'sentAt'> : never) : never;
 
 export const commandResultSchema = z
   .object({

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundTotals } from '../../shared/sync/protocol.js';
 import { rewriteAuditLog } from '../support/audit-tamper.js';
 import { createDatabase } from '../support/postgres.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
 import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
@@ -54,8 +54,9 @@ beforeAll(async () => {
   server = await startServerProcess(dbUrl);
   serverUrl = server.url;
   root = (await api('POST', '/api/auth/sign-in', { username: 'root', password: 'root-password-1' }, '')).token;
-  await api('POST', '/api/users', { username: 'city-hall', displayName: '시청', password: 'city-hall-password-1', role: 'official', districtCode: null });
-  await api('POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: ROUND, version: 1, spec: spec2022({ name: '2022 서울사랑상품권 재현' }) });
+  // The console's administrator has the same account on the server: what they request goes out in their name.
+  await api('POST', '/api/users', { username: 'admin', displayName: '김관리', password: 'admin-password-1', role: 'admin', districtCode: null });
+  await openSaleRound(serverUrl, root, ROUND, spec2022({ name: '2022 서울사랑상품권 재현' }));
   await api('POST', '/api/feed/sale', { roundId: ROUND, purchases: 3_000, seed: 5, usesShare: 0.4 });
 
   host = await startHost();
@@ -82,11 +83,11 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await expect(page.getByTestId('sync-status-bar').innerText()).resolves.toContain('서버 연결 안 됨');
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByLabel('서버 주소').fill(serverUrl);
-    await page.getByLabel('서버 아이디').fill('city-hall');
+    await page.getByLabel('서버 아이디').fill('admin');
     await page.getByLabel('서버 비밀번호').fill('wrong-password');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByText('서버 아이디 또는 비밀번호가 올바르지 않습니다').waitFor();
-    await page.getByLabel('서버 비밀번호').fill('city-hall-password-1');
+    await page.getByLabel('서버 비밀번호').fill('admin-password-1');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByTestId('sync-connected').waitFor();
 
@@ -107,7 +108,8 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await expect(page.getByTestId('local-faceSold').innerText()).resolves.toBe(`₩${fmt.format(server.faceSold)}`);
     await expect(page.getByTestId('local-used').innerText()).resolves.toBe(`₩${fmt.format(server.used)}`);
     // Every event of the round is in the grid's count; the grid itself holds only the blocks on screen.
-    await page.getByTestId('ledger-count').getByText(`${fmt.format(head.seq - 1)}건`).waitFor();
+    // The log also holds the round's publication and its two status changes (scheduled, on sale).
+    await page.getByTestId('ledger-count').getByText(`${fmt.format(head.seq - 3)}건`).waitFor();
     await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"] [col-id="seq"]').getByText(fmt.format(head.seq)).waitFor();
     await shot(page, 'ledger-page');
   });
@@ -142,6 +144,10 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.locator('[data-testid="outbox-grid"] .ag-row [col-id="state"]').getByText('승인됨').waitFor();
     const [onServer] = await query<{ status: string }>('select status from lots where lot_id = $1', [lot!.lot_id]);
     expect(onServer!.status).toBe('cancelled');
+    // Recorded on the server in the name of the console user who asked.
+    const [ev] = await query<{ recorded_by: string; payload: string }>("select recorded_by, payload from events where lot_id = $1 and type = 'cancel'", [lot!.lot_id]);
+    expect(ev!.recorded_by).toBe('admin');
+    expect(JSON.parse(ev!.payload)).toMatchObject({ by: 'admin' });
 
     await page.getByRole('link', { name: '원장', exact: true }).click();
     await page.getByTestId('totals-verdict').getByText('서버와 일치합니다').waitFor();

@@ -40,6 +40,15 @@ async function syncedConsole(): Promise<{ h: Harness; admin: string }> {
   return { h, admin };
 }
 
+/** Gives a console user the same account on the server and signs them in again, so their commands go out as themselves. */
+const onServer = new Set<string>();
+async function serverIdentity(h: Harness, username: string, role: 'admin' | 'official'): Promise<void> {
+  if (!onServer.has(username)) await server.user(username, role, null, `${username}-password-1`);
+  onServer.add(username);
+  await h.signIn(username);
+  await h.backend.deps.sync.signInsSettled();
+}
+
 async function consoleIdOf(h: Harness): Promise<string> {
   return (await h.backend.ledger.db.selectFrom('console_identity').select('console_id').executeTakeFirstOrThrow()).console_id;
 }
@@ -160,14 +169,19 @@ describe('audit entries for the server connection, its answers and repairs', () 
   it("records the server's accept and reject answers to outbox commands", async () => {
     const { h, admin } = await syncedConsole();
     const kim = await h.user(admin, 'kim2', 'official');
+    await serverIdentity(h, 'kim2', 'official');
+    await serverIdentity(h, 'admin', 'admin');
     const { id: roundId } = await h.call('rounds.create', { spec: spec2022() }, kim.session);
     await h.call('rounds.transition', { id: roundId, expectedVersion: 1, action: 'approve' }, admin);
-    const published = (await h.call('sync.outbox', {}, admin))[0]!;
-    const refund = { type: 'approve_refund' as const, commandId: 'refund-unknown-lot', roundId, lotId: 'no-such-lot', kind: 'cancel' as const, amount: 1000, at: '2026-03-02T00:00:00.000Z' };
+    const outbox = await h.call('sync.outbox', {}, admin);
+    const proposed = outbox.find((o) => o.type === 'propose_round')!;
+    const published = outbox.find((o) => o.type === 'publish_round')!;
+    const refund = { type: 'approve_refund' as const, commandId: 'refund-unknown-lot', roundId, lotId: 'no-such-lot', kind: 'cancel' as const, amount: 1000, requestedAt: '2026-03-02T00:00:00.000Z' };
     await h.backend.deps.sync.enqueue(h.backend.deps.db, refund, kim.id);
     await syncNow(h, admin);
     const answers = await entries(h, admin, 'server.commandAnswer');
     expect(answers.map((e) => e.details).reverse()).toEqual([
+      { commandId: proposed.commandId, type: 'propose_round', status: 'accepted', reasonKey: null, serverSeq: null },
       { commandId: published.commandId, type: 'publish_round', status: 'accepted', reasonKey: null, serverSeq: 1 },
       { commandId: 'refund-unknown-lot', type: 'approve_refund', status: 'rejected', reasonKey: 'ledger.unknownLot', serverSeq: null },
     ]);
@@ -180,6 +194,8 @@ describe('audit entries for the server connection, its answers and repairs', () 
   it('records a repair of synced history with what was cut', async () => {
     const { h, admin } = await syncedConsole();
     const kim = await h.user(admin, 'kim3', 'official');
+    await serverIdentity(h, 'kim3', 'official');
+    await serverIdentity(h, 'admin', 'admin');
     const { id: roundId } = await h.call('rounds.create', { spec: spec2022({ name: 'repair test' }) }, kim.session);
     await h.call('rounds.transition', { id: roundId, expectedVersion: 1, action: 'approve' }, admin);
     await syncNow(h, admin);

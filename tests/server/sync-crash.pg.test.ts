@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
-import { commandSchema } from '../../shared/sync/protocol.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
 
@@ -23,9 +22,10 @@ const ROUND = 'round-crash';
 beforeAll(async () => {
   server = await ServerHarness.start();
   const admin = await server.user('root', 'admin');
-  await server.user('office', 'official');
-  const publish = commandSchema.parse({ type: 'publish_round', commandId: 'c-publish', roundId: ROUND, version: 1, spec: spec2022() });
-  expect((await server.post('/api/commands', publish, admin)).body).toMatchObject({ status: 'accepted', seq: 1 });
+  const office = await server.user('office', 'official');
+  const spec = spec2022();
+  // Published by two people, scheduled and opened: the log starts with the round's publication and status events.
+  await server.openRound(ROUND, spec, office, admin, new Date(Date.parse(spec.opensAt) + 3_600_000));
   expect((await server.post('/api/feed/sale', { roundId: ROUND, purchases: 40_000, seed: 11, usesShare: 0.5 }, admin)).status).toBe(200);
   head = (await server.get('/api/head', admin)).body as typeof head;
 });
@@ -70,7 +70,7 @@ function expectExactlyOnce(dataDir: string) {
   const db = new Database(ledgerFile(dataDir), { readonly: true });
   try {
     const rows = db
-      .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications order by seq')
+      .prepare('select seq, payload, hash from ledger_events union all select seq, payload, hash from round_publications union all select seq, payload, hash from round_statuses order by seq')
       .raw()
       .all() as [number, string, string][];
     expect(rows.length).toBe(head.seq);
@@ -82,7 +82,9 @@ function expectExactlyOnce(dataDir: string) {
     });
     expect(prev).toBe(head.hash);
     expect(db.prepare('select last_seq, last_hash from sync_state').get()).toEqual({ last_seq: head.seq, last_hash: head.hash });
-    expect(db.prepare('select count(distinct event_id) from ledger_events').pluck().get()).toBe(head.seq - 1);
+    const roundEvents = db.prepare('select (select count(*) from round_publications) + (select count(*) from round_statuses)').pluck().get() as number;
+    expect(roundEvents).toBe(3);
+    expect(db.prepare('select count(distinct event_id) from ledger_events').pluck().get()).toBe(head.seq - roundEvents);
     // The derived state matches the events: every purchase one lot, the stock counted once.
     const purchases = db.prepare("select count(*) as n, coalesce(sum(amount), 0) as face from ledger_events where type = 'purchase'").get() as { n: number; face: number };
     expect(db.prepare('select count(*) from lots').pluck().get()).toBe(purchases.n);

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../shared/api/contract.js';
+import type { Role } from '../../shared/common/roles.js';
 import { chainHash } from '../../shared/node/ledger/chain.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { newCommandId } from '../../shared/node/sync/sync-service.js';
+import { userToken } from '../../shared/node/sync/user-tokens.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
@@ -12,6 +15,11 @@ let serverAdmin: string;
 let consoleA: Harness;
 let adminA: string;
 let roundId: string;
+const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
+/** One clock for the server and every console; `skew` puts the server's ahead of the consoles'. */
+let clock = new Date('2026-03-02T00:00:00.000Z');
+let skew = 0;
+const consoleNow = () => clock;
 
 async function syncNow(h: Harness, session: string): Promise<Output<'jobs.get'>> {
   const job = await h.call('sync.run', {}, session);
@@ -23,25 +31,46 @@ async function syncNow(h: Harness, session: string): Promise<Output<'jobs.get'>>
   throw new Error('sync did not finish');
 }
 
+/** The same person on the server as on the consoles: same username, the consoles' test password. */
+const made = new Set<string>();
+async function serverUser(username: string, role: Role, district: string | null = null): Promise<void> {
+  if (made.has(username)) return;
+  made.add(username);
+  await server.user(username, role, district, `${username}-password-1`);
+}
+
+/** A console user who also exists on the server, signed in to both. */
+async function consoleUser(h: Harness, admin: string, username: string, role: Role, district: string | null = null) {
+  await serverUser(username, role, district);
+  const u = await h.user(admin, username, role, district);
+  await h.backend.deps.sync.signInsSettled();
+  return u;
+}
+
+/** kim writes the round, the console's admin approves it: two people, on the console and on the server. */
 async function approvedRound(h: Harness, admin: string): Promise<string> {
-  const kim = await h.user(admin, 'kim', 'official');
-  const { id } = await h.call('rounds.create', { spec: spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] }) }, kim.session);
+  const kim = await consoleUser(h, admin, 'kim', 'official');
+  const { id } = await h.call('rounds.create', { spec }, kim.session);
   await h.call('rounds.transition', { id, expectedVersion: 1, action: 'approve' }, admin);
   return id;
 }
 
-async function consoleWith(serverUser: string, role: 'admin' | 'official' | 'clerk', district: string | null = null): Promise<{ h: Harness; admin: string }> {
-  const h = await Harness.start();
+/**
+ * A console whose admin is connected to the server: by default with their own server account (`admin`), or
+ * with another account, whose role decides what the console may read.
+ */
+async function consoleWith(account = 'admin', role: Role = 'admin', district: string | null = null): Promise<{ h: Harness; admin: string }> {
+  const h = await Harness.start(consoleNow);
   const admin = await h.admin();
-  await server.user(serverUser, role, district);
-  await h.call('sync.connect', { serverUrl: server.url, username: serverUser, password: `${serverUser}-password` }, admin);
+  await serverUser(account, role, district);
+  await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
   return { h, admin };
 }
 
 beforeAll(async () => {
-  server = await ServerHarness.start();
+  server = await ServerHarness.start({ now: () => new Date(clock.getTime() + skew) });
   serverAdmin = await server.user('root', 'admin');
-  ({ h: consoleA, admin: adminA } = await consoleWith('city-hall', 'official'));
+  ({ h: consoleA, admin: adminA } = await consoleWith());
   roundId = await approvedRound(consoleA, adminA);
 });
 afterAll(async () => {
@@ -50,13 +79,37 @@ afterAll(async () => {
 });
 
 describe('console sync with the central server', () => {
-  it('publishes an approved round through the outbox and pulls it back', async () => {
+  it('publishes a round through the outbox, proposed by its author and approved by another, and pulls it back', async () => {
     const outbox = await consoleA.call('sync.outbox', {}, adminA);
-    expect(outbox.map((o) => [o.type, o.state])).toEqual([['publish_round', 'pending']]);
+    expect(outbox.map((o) => [o.type, o.state, o.createdByName]).sort()).toEqual([
+      ['propose_round', 'pending', 'kim'],
+      ['publish_round', 'pending', '관리자'],
+    ]);
     const job = await syncNow(consoleA, adminA);
-    expect(job).toMatchObject({ state: 'done', result: { accepted: 1, pulled: 1 } });
-    expect((await consoleA.call('sync.outbox', {}, adminA))[0]).toMatchObject({ state: 'accepted', serverSeq: 1 });
+    expect(job).toMatchObject({ state: 'done', result: { accepted: 2, pulled: 1 } });
+    expect((await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.type === 'publish_round')).toMatchObject({ state: 'accepted', serverSeq: 1 });
     expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastSeq: 1, headSeq: 1, chainStatus: 'ok', pendingOutbox: 0, lastError: null });
+    const published = await server.sdb.db.selectFrom('events').select(['payload', 'recorded_by']).where('seq', '=', '1').executeTakeFirstOrThrow();
+    expect(published.recorded_by).toBe('admin');
+    expect(JSON.parse(published.payload)).toMatchObject({ type: 'round_published', proposedBy: 'kim', approvedBy: 'admin' });
+  });
+
+  it('moves the round through its lifecycle on the server, whose status the consoles take', async () => {
+    await consoleA.call('rounds.transition', { id: roundId, expectedVersion: 1, action: 'schedule' }, adminA);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1, pulled: 1 } });
+    clock = new Date(Date.parse(spec.opensAt) + 3_600_000);
+    // A day later: the console session has timed out; signing in again also renews the admin's server identity.
+    adminA = await consoleA.signIn('admin');
+    await consoleA.backend.deps.sync.signInsSettled();
+    await consoleA.call('rounds.transition', { id: roundId, expectedVersion: 1, action: 'open' }, adminA);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1, pulled: 1 } });
+    expect(await server.sdb.db.selectFrom('server_rounds').select('status').where('round_id', '=', roundId).executeTakeFirst()).toEqual({ status: 'on_sale' });
+    // The server's word wins: a local status edited behind the console's back is put right by the next status event.
+    await consoleA.backend.deps.db.updateTable('rounds').set({ status: 'closed' }).where('id', '=', roundId).execute();
+    const job = await consoleA.call('sync.repair', { fromSeq: 2 }, adminA);
+    for (let i = 0; (await consoleA.call('jobs.get', { id: job.id }, adminA)).state === 'running' && i < 1_000; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await consoleA.call('rounds.get', { id: roundId }, adminA)).status).toBe('on_sale');
+    expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastSeq: 3, chainStatus: 'ok' });
   });
 
   it('pulls 100,000 events and agrees with the server on totals and chain', async () => {
@@ -66,14 +119,14 @@ describe('console sync with the central server', () => {
     const head = (await server.get('/api/head', serverAdmin)).body as { seq: number; hash: string };
     expect(head.seq).toBeGreaterThan(100_000);
     const job = await syncNow(consoleA, adminA);
-    expect(job).toMatchObject({ state: 'done', result: { pulled: head.seq - 1 } });
+    expect(job).toMatchObject({ state: 'done', result: { pulled: head.seq - 3 } });
     const status = await consoleA.call('sync.status', {}, adminA);
     expect(status).toMatchObject({ lastSeq: head.seq, chainStatus: 'ok' });
     const totals = await consoleA.call('ledger.totals', { roundId }, adminA);
     expect(totals.serverError).toBeNull();
     expect(totals.local).toEqual(totals.server);
     expect(totals.local.purchases).toBe(played.purchases);
-    expect(played.purchases + played.uses).toBe(head.seq - 1);
+    expect(played.purchases + played.uses).toBe(head.seq - 3);
     // The local chain recomputes to the server's head.
     expect(await consoleA.backend.deps.sync.localHashAt(head.seq)).toBe(head.hash);
     expect((await consoleA.call('rounds.list', {}, adminA))[0]).toMatchObject({ sold: totals.local.faceSold });
@@ -84,8 +137,10 @@ describe('console sync with the central server', () => {
     const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
     const row = await consoleA.backend.deps.db.selectFrom('outbox').select('payload').where('command_id', '=', commandId).executeTakeFirstOrThrow();
     // Sent once behind the outbox's back, as if the reply never arrived...
-    const state = await consoleA.backend.deps.db.selectFrom('sync_state').select(['server_url', 'token']).executeTakeFirstOrThrow();
-    const first = await new SyncClient(state.server_url!, consoleA.backend.deps.vault.open(state.token!)).push(JSON.parse(row.payload));
+    const state = await consoleA.backend.deps.db.selectFrom('sync_state').select(['server_url']).executeTakeFirstOrThrow();
+    const adminId = (await consoleA.call('auth.me', {}, adminA)).id;
+    const own = await userToken(consoleA.backend.deps.db, consoleA.backend.deps.vault, adminId);
+    const first = await new SyncClient(state.server_url!, own!.token).push({ ...JSON.parse(row.payload), sentAt: clock.toISOString() });
     // ...then the outbox sends it again.
     const again = await syncNow(consoleA, adminA);
     expect({ state: again.state, error: again.error, result: again.result }).toMatchObject({ state: 'done', error: null, result: { accepted: 1, pulled: 1 } });
@@ -98,7 +153,7 @@ describe('console sync with the central server', () => {
   });
 
   it('accepts exactly one of two consoles approving the same refund', async () => {
-    const { h: consoleB, admin: adminB } = await consoleWith('district-office', 'official');
+    const { h: consoleB, admin: adminB } = await consoleWith();
     await syncNow(consoleB, adminB);
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
     await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
@@ -142,8 +197,9 @@ describe('console sync with the central server', () => {
     await syncNow(gangnam, admin);
     // The console holds no other district's lot, so the command is made by hand, as a modified console would.
     const lot = await server.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '=', '11440').where('used', '=', '0').where('status', '=', 'active').executeTakeFirstOrThrow();
-    const me = await gangnam.call('auth.me', {}, admin);
-    const command = { type: 'approve_refund' as const, commandId: newCommandId(), roundId, lotId: lot.lot_id, kind: 'cancel' as const, amount: Number(lot.paid), at: new Date().toISOString() };
+    // The clerk acts as themselves on the server, with their own token.
+    const me = await consoleUser(gangnam, admin, 'gangnam-clerk', 'clerk', '11680');
+    const command = { type: 'approve_refund' as const, commandId: newCommandId(), roundId, lotId: lot.lot_id, kind: 'cancel' as const, amount: Number(lot.paid), requestedAt: clock.toISOString() };
     await gangnam.backend.deps.sync.enqueue(gangnam.backend.deps.db, command, me.id);
     await syncNow(gangnam, admin);
     const item = (await gangnam.call('sync.outbox', {}, admin)).find((o) => o.lotId === lot.lot_id)!;
@@ -152,19 +208,136 @@ describe('console sync with the central server', () => {
     await gangnam.close();
   });
 
+  it("sends a clerk's refund as the clerk, even after the clerk signed out, and the server names the clerk", async () => {
+    const mapo = await consoleUser(consoleA, adminA, 'mapo', 'clerk', '11440');
+    expect(await consoleA.call('sync.status', {}, mapo.session)).toMatchObject({ serverIdentity: { signedIn: true, error: null } });
+    const lot = await consoleA.backend.deps.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, mapo.session);
+    await consoleA.call('auth.signOut', {}, mapo.session);
+    // The admin's sync (the connection account pulls) sends the clerk's command with the clerk's own token.
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1 } });
+    const item = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)!;
+    expect(item).toMatchObject({ state: 'accepted', createdByName: 'mapo' });
+    const ev = await server.sdb.db.selectFrom('events').select(['payload', 'recorded_by']).where('seq', '=', String(item.serverSeq)).executeTakeFirstOrThrow();
+    expect(ev.recorded_by).toBe('mapo');
+    expect(JSON.parse(ev.payload)).toMatchObject({ type: 'cancel', lotId: lot.lot_id, by: 'mapo', at: clock.toISOString() });
+    expect((await consoleA.call('ledger.lot', { lotId: lot.lot_id }, adminA)).status).toBe('cancelled');
+
+    // Hand-made, with the clerk's own token: another district's lot is refused by the server itself.
+    const other = await consoleA.backend.deps.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '=', '11680').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const mapoToken = (await userToken(consoleA.backend.deps.db, consoleA.backend.deps.vault, mapo.id))!.token;
+    const forged = await new SyncClient(server.url, mapoToken).push({
+      type: 'approve_refund',
+      commandId: randomUUID(),
+      sentAt: clock.toISOString(),
+      requestedAt: clock.toISOString(),
+      roundId,
+      lotId: other.lot_id,
+      kind: 'cancel',
+      amount: other.paid,
+    });
+    expect(forged).toMatchObject({ status: 'rejected', reason: { key: 'sync.otherDistrict', params: { district: '11680' } } });
+  });
+
+  it('holds a command whose author has no server identity, naming them, until they sign in again', async () => {
+    // A clerk who signed in while the server was unreachable: no server identity.
+    const url = (await consoleA.backend.deps.db.selectFrom('sync_state').select('server_url').executeTakeFirstOrThrow()).server_url!;
+    await consoleA.backend.deps.db.updateTable('sync_state').set({ server_url: 'http://127.0.0.1:9' }).execute();
+    await serverUser('mapo2', 'clerk', '11440');
+    const mapo2 = await consoleA.user(adminA, 'mapo2', 'clerk', '11440');
+    await consoleA.backend.deps.sync.signInsSettled();
+    await consoleA.backend.deps.db.updateTable('sync_state').set({ server_url: url }).execute();
+    expect(await consoleA.call('sync.status', {}, mapo2.session)).toMatchObject({ serverIdentity: { signedIn: false, error: { key: 'sync.offline' } } });
+    const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, mapo2.session);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done' });
+    const held = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)!;
+    expect(held).toMatchObject({ state: 'pending', lastError: { key: 'sync.authorNeedsSignIn', params: { name: 'mapo2' } } });
+    expect(held.lastError!.message).toMatch(/mapo2/);
+    expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ pendingOutbox: 1, lastError: { key: 'sync.authorNeedsSignIn' } });
+    // Signing in again while the server is reachable lets it go, in the clerk's name.
+    await consoleA.signIn('mapo2');
+    await consoleA.backend.deps.sync.signInsSettled();
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1 } });
+    const sent = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)!;
+    expect(sent).toMatchObject({ state: 'accepted' });
+    expect((await server.sdb.db.selectFrom('events').select('recorded_by').where('seq', '=', String(sent.serverSeq)).executeTakeFirstOrThrow()).recorded_by).toBe('mapo2');
+  });
+
+  it('forgets a token the server no longer takes, and holds the command until its author signs in again', async () => {
+    const session = await consoleA.signIn('mapo2');
+    await consoleA.backend.deps.sync.signInsSettled();
+    const mapo2Id = (await consoleA.call('auth.me', {}, session)).id;
+    const serverId = (await server.sdb.db.selectFrom('users').select('id').where('username', '=', 'mapo2').executeTakeFirstOrThrow()).id;
+    await server.sdb.db.deleteFrom('sessions').where('user_id', '=', serverId).execute();
+    const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, session);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 0 } });
+    expect((await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)).toMatchObject({ state: 'pending', lastError: { key: 'sync.authorNeedsSignIn' } });
+    expect(await userToken(consoleA.backend.deps.db, consoleA.backend.deps.vault, mapo2Id)).toBeNull();
+    await consoleA.signIn('mapo2');
+    await consoleA.backend.deps.sync.signInsSettled();
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1 } });
+  });
+
+  it("keeps a command pending when the console's clock is off, says so, and sends it once the clock is right", async () => {
+    const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
+    skew = 10 * 60_000;
+    try {
+      expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 0 } });
+      expect((await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)).toMatchObject({ state: 'pending', lastError: { key: 'sync.clockSkew' } });
+      expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastError: { key: 'sync.clockSkew' } });
+      expect(await server.sdb.db.selectFrom('commands').select('command_id').where('command_id', '=', commandId).execute()).toEqual([]);
+    } finally {
+      skew = 0;
+    }
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1 } });
+    expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastError: null, pendingOutbox: 0 });
+  });
+
+  it('puts a round back to the server’s status when the server refuses a step the console took', async () => {
+    const late = spec2022({ name: 'late schedule', opensAt: new Date(clock.getTime() + 10 * 60_000).toISOString(), closesAt: new Date(clock.getTime() + 86_400_000).toISOString() });
+    const kim = await consoleA.signIn('kim');
+    await consoleA.backend.deps.sync.signInsSettled();
+    const { id } = await consoleA.call('rounds.create', { spec: late }, kim);
+    await consoleA.call('rounds.transition', { id, expectedVersion: 1, action: 'approve' }, adminA);
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 2 } });
+    // Scheduled on the console while the opening was ahead, but sent only after it had passed.
+    await consoleA.call('rounds.transition', { id, expectedVersion: 1, action: 'schedule' }, adminA);
+    expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('scheduled');
+    clock = new Date(clock.getTime() + 20 * 60_000);
+    adminA = await consoleA.signIn('admin');
+    await consoleA.backend.deps.sync.signInsSettled();
+    expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { rejected: 1 } });
+    const item = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.roundId === id && o.type === 'round_transition')!;
+    expect(item).toMatchObject({ state: 'rejected', reason: { key: 'lifecycle.opensInPast' } });
+    expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('approved');
+  });
+
+  it('forgets every user’s server token when the console is connected to another server', async () => {
+    const { h, admin } = await consoleWith();
+    const kim = await consoleUser(h, admin, 'kim', 'official');
+    expect(await userToken(h.backend.deps.db, h.backend.deps.vault, kim.id)).not.toBeNull();
+    // Another address (the same server here, but the console cannot know): no token of the first may go there.
+    await h.call('sync.connect', { serverUrl: server.url.replace('127.0.0.1', 'localhost'), username: 'admin', password: 'admin-password-1' }, admin);
+    expect(await userToken(h.backend.deps.db, h.backend.deps.vault, kim.id)).toBeNull();
+    expect(await h.call('sync.status', {}, kim.session)).toMatchObject({ serverIdentity: { signedIn: false } });
+    await h.close();
+  });
+
   it('retries a command with backoff while the server is unreachable, and stays usable', async () => {
-    const { h, admin } = await consoleWith('offline-office', 'official');
-    await h.call('sync.connect', { serverUrl: server.url, username: 'offline-office', password: 'offline-office-password' }, admin);
+    const { h, admin } = await consoleWith();
     await h.backend.deps.db.updateTable('sync_state').set({ server_url: 'http://127.0.0.1:9' }).execute();
-    const id = await approvedRound(h, admin);
+    const { id } = await h.call('rounds.create', { spec }, admin);
     const job = await syncNow(h, admin);
     expect(job).toMatchObject({ state: 'failed', error: { key: 'sync.offline' } });
     const [item] = await h.call('sync.outbox', {}, admin);
-    expect(item).toMatchObject({ state: 'pending', attempts: 1, lastError: { key: 'sync.offline' } });
+    expect(item).toMatchObject({ type: 'propose_round', state: 'pending', attempts: 1, lastError: { key: 'sync.offline' } });
     expect(Date.parse(item!.nextAttemptAt) - Date.parse(item!.createdAt)).toBeGreaterThanOrEqual(5_000);
     expect(await h.call('sync.status', {}, admin)).toMatchObject({ pendingOutbox: 1, lastError: { key: 'sync.offline' } });
     // The console still works offline.
-    expect((await h.call('rounds.get', { id }, admin)).status).toBe('approved');
+    expect((await h.call('rounds.get', { id }, admin)).status).toBe('draft');
     await h.close();
   });
 

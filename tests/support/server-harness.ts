@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createDatabase } from './postgres.js';
 import { buildServer } from '../../server/app.js';
 import { createUser } from '../../server/auth/server-auth.js';
 import { connectServerDb, migrateServer, type ServerDb } from '../../server/db/connect.js';
 import type { Role } from '../../shared/common/roles.js';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
+import type { CommandResult, RoundTransition } from '../../shared/sync/protocol.js';
 
 /** A central server on its own fresh database in the run's PostgreSQL cluster, listening on loopback. */
 export class ServerHarness {
+  /** The server's clock: real time while null, else this instant (tests move it by hand). */
+  clock: Date | null = null;
+
   private constructor(
     readonly sdb: ServerDb,
     readonly app: FastifyInstance,
@@ -15,21 +21,62 @@ export class ServerHarness {
     readonly dbUrl: string,
   ) {}
 
-  static async start(): Promise<ServerHarness> {
+  /** `now` overrides the clock altogether (a console harness's clock, say). */
+  static async start(options: { now?: () => Date } = {}): Promise<ServerHarness> {
     const dbUrl = await createDatabase(inject('pgUrl'));
     const sdb = await connectServerDb({ url: dbUrl });
     await migrateServer(sdb.db);
-    const app = await buildServer({ db: sdb.db, log: () => {} });
+    let h: ServerHarness | undefined = undefined;
+    const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()) });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
-    return new ServerHarness(sdb, app, `http://127.0.0.1:${port}`, dbUrl);
+    h = new ServerHarness(sdb, app, `http://127.0.0.1:${port}`, dbUrl);
+    if (options.now) h.now = options.now;
+    return h;
   }
 
-  /** A user made directly in the database (as `npm run server -- --admin` does for the first), signed in. */
-  async user(username: string, role: Role, districtCode: string | null = null): Promise<string> {
-    await createUser(this.sdb.db, { username, displayName: username, password: `${username}-password`, role, districtCode });
-    const r = await this.post('/api/auth/sign-in', { username, password: `${username}-password` });
+  now(): Date {
+    return this.clock ?? new Date();
+  }
+
+  /**
+   * A user made directly in the database (as `npm run server -- --admin` does for the first), signed in.
+   * The password defaults to `<username>-password`; give the console's to sign in from a console as the same person.
+   */
+  async user(username: string, role: Role, districtCode: string | null = null, password = `${username}-password`): Promise<string> {
+    await createUser(this.sdb.db, { username, displayName: username, password, role, districtCode });
+    const r = await this.post('/api/auth/sign-in', { username, password });
     return (r.body as { token: string }).token;
+  }
+
+  /** A command as a console sends it: a fresh id and `sentAt` = the server's now unless given. */
+  async command(body: Record<string, unknown>, token: string): Promise<{ status: number; body: unknown; result: CommandResult }> {
+    const r = await this.post('/api/commands', { commandId: randomUUID(), sentAt: this.now().toISOString(), ...body }, token);
+    return { ...r, result: r.body as CommandResult };
+  }
+
+  /** A round version proposed by one official and published by another, both accepted. */
+  async publish(roundId: string, version: number, spec: RoundSpec, proposer: string, approver: string): Promise<CommandResult> {
+    expect((await this.command({ type: 'propose_round', roundId, version, spec }, proposer)).result).toMatchObject({ status: 'accepted' });
+    const published = (await this.command({ type: 'publish_round', roundId, version }, approver)).result;
+    expect(published).toMatchObject({ status: 'accepted' });
+    return published;
+  }
+
+  async transition(roundId: string, action: RoundTransition, token: string): Promise<CommandResult> {
+    return (await this.command({ type: 'round_transition', roundId, action }, token)).result;
+  }
+
+  /**
+   * A round published, scheduled and opened on the server, its clock moved to `at` (inside the window).
+   * The clock is set before the opening first, as the schedule rule wants.
+   */
+  async openRound(roundId: string, spec: RoundSpec, proposer: string, approver: string, at: Date): Promise<void> {
+    this.clock = new Date(Date.parse(spec.opensAt) - 3_600_000);
+    await this.publish(roundId, 1, spec, proposer, approver);
+    expect(await this.transition(roundId, 'schedule', approver)).toMatchObject({ status: 'accepted' });
+    this.clock = at;
+    expect(await this.transition(roundId, 'open', approver)).toMatchObject({ status: 'accepted' });
   }
 
   async request(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown; text: string }> {

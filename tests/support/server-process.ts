@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -43,4 +45,38 @@ export async function startServerProcess(dbUrl: string): Promise<ServerProcess> 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A round put on sale on a running server over HTTP, as the protocol wants it:
+ * proposed by one official, published by another, scheduled, and opened once
+ * its opening time (a couple of seconds ahead, by the server's real clock) has
+ * come. Returns the spec as published.
+ */
+export async function openSaleRound(url: string, rootToken: string, roundId: string, spec: RoundSpec): Promise<RoundSpec> {
+  const post = async (path: string, body: unknown, token: string) => {
+    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const official = async (username: string) => {
+    const password = `${username}-password-1`;
+    await post('/api/users', { username, displayName: username, password, role: 'official', districtCode: null }, rootToken);
+    return (await post('/api/auth/sign-in', { username, password }, rootToken)).token as string;
+  };
+  const proposer = await official(`${roundId}-author`.slice(0, 32));
+  const approver = await official(`${roundId}-approver`.slice(0, 32));
+  const opensAt = new Date(Date.now() + 2_000);
+  const published = { ...spec, opensAt: opensAt.toISOString(), closesAt: new Date(opensAt.getTime() + 86_400_000).toISOString() };
+  const command = async (body: Record<string, unknown>, token: string) => {
+    const r = await post('/api/commands', { commandId: randomUUID(), sentAt: new Date().toISOString(), roundId, ...body }, token);
+    if (r.status !== 'accepted') throw new Error(`${String(body.type)} ${String(body.action ?? '')}: ${JSON.stringify(r.reason)}`);
+  };
+  await command({ type: 'propose_round', version: 1, spec: published }, proposer);
+  await command({ type: 'publish_round', version: 1 }, approver);
+  await command({ type: 'round_transition', action: 'schedule' }, approver);
+  await new Promise((r) => setTimeout(r, Math.max(0, opensAt.getTime() - Date.now() + 50)));
+  await command({ type: 'round_transition', action: 'open' }, approver);
+  return published;
 }

@@ -29,7 +29,7 @@ async function oldLog(link = chainHashBeforeDigests): Promise<string> {
   for (const [i, e] of events.entries()) {
     const payload = canonicalEvent(e);
     hash = link(hash, i + 1, payload);
-    const lot = e.type === 'round_published' ? null : e.lotId;
+    const lot = 'lotId' in e ? e.lotId : null;
     await sql`insert into events (seq, event_id, type, round_id, lot_id, district_code, payload, hash, recorded_at, recorded_by)
       values (${i + 1}, ${e.eventId}, ${e.type}, ${e.roundId}, ${lot}, ${e.type === 'purchase' ? e.districtCode : null}, ${payload}, ${hash}, now(), 'test')`.execute(sdb.db);
   }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_log.js';
+import * as m0002 from './0002_rounds_identity.js';
 import * as m0003 from './0003_digest_chain.js';
 import * as m0005 from './0005_sign_in_throttle.js';
 import * as m0006 from './0006_audit_anchors.js';
@@ -7,6 +8,7 @@ import * as m0006 from './0006_audit_anchors.js';
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_log': m0001,
+  '0002_rounds_identity': m0002,
   '0003_digest_chain': m0003,
   '0005_sign_in_throttle': m0005,
   '0006_audit_anchors': m0006,

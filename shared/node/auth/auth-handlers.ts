@@ -61,6 +61,8 @@ export const authHandlers: HandlersFor<'auth'> = {
       throw new AppError('forbidden', 'errors.accountDisabled');
     }
     await recordSignIn(deps, input.username, row, null);
+    // The user's own server identity, so what they queue goes out in their name; never holds up the console sign-in.
+    deps.sync.signInUserInBackground(row.id, row.username, input.password);
     return { token: deps.sessions.create(row.id), user: toUser(row) };
   },
 

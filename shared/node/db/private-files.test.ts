@@ -55,7 +55,7 @@ describe.skipIf(process.platform === 'win32')('data folder at rest', () => {
     const { url, server } = await fakeServer();
     try {
       const b = await createBackend({ dataDir: dir, log: () => {} });
-      await b.deps.sync.connect(url, 'root', 'root-password-1', { id: 'test', displayName: 'test' });
+      await b.deps.sync.connect(url, 'root', 'root-password-1', { id: 'test', username: 'test', displayName: 'test' });
       const stored = await b.deps.db.selectFrom('sync_state').select('token').executeTakeFirstOrThrow();
       expect(stored.token).toMatch(/^sealed:v1:/);
       expect(b.deps.vault.open(stored.token!)).toBe(TOKEN);

@@ -141,6 +141,27 @@ export interface RedactedEventsTable {
   digest: string;
 }
 
+/** A console user's own server identity: their commands go out with this token. Read and written only through sync/user-tokens.ts. */
+export interface ServerTokensTable {
+  user_id: string;
+  token: string;
+  /** JSON of the server's user (id, username, role, district). */
+  server_user: string;
+  obtained_at: string;
+}
+
+/** A server lifecycle event (scheduled, on sale, closed, settled), verbatim as chained. */
+export interface RoundStatusesTable {
+  seq: number;
+  event_id: string;
+  round_id: string;
+  status: string;
+  version: number;
+  by: string;
+  payload: string;
+  hash: string;
+}
+
 export interface SyncRepairTable {
   id: number;
 }
@@ -204,4 +225,6 @@ export interface Database {
   sync_state: SyncStateTable;
   outbox: OutboxTable;
   console_identity: ConsoleIdentityTable;
+  server_tokens: ServerTokensTable;
+  round_statuses: RoundStatusesTable;
 }

@@ -115,12 +115,37 @@ describe('ledger.totals and ledger.lot', () => {
   });
 });
 
+describe('round status events from the server', () => {
+  it('sets the local status from the server and keeps them in the local chain', async () => {
+    const status = (n: number, s: 'scheduled' | 'on_sale' | 'closed') => ({ type: 'round_status' as const, eventId: `st${n}`, roundId: ROUND, status: s, version: 1, by: 'kim', at: '2026-03-10T00:00:00.000Z' });
+    feed([status(1, 'scheduled'), status(2, 'on_sale')]);
+    expect((await h.call('rounds.get', { id: ROUND }, admin)).status).toBe('on_sale');
+    const applier = new SyncApplier(h.backend.ledger.sqlite);
+    expect(applier.firstLocalBreak()).toBeNull();
+    expect(await h.backend.deps.sync.localHashAt(prev.seq)).toBe(prev.hash);
+    // A repair cuts them back with the rest and they come again.
+    const at = prev.seq - 1;
+    applier.truncateFrom(at);
+    expect(h.backend.ledger.sqlite.prepare('select count(*) from round_statuses').pluck().get()).toBe(0);
+    expect(applier.firstLocalBreak()).toBeNull();
+    // An edited status event breaks the chain where it stands.
+    prev = applier.cursor();
+    feed([status(1, 'scheduled'), status(3, 'closed')]);
+    expect((await h.call('rounds.get', { id: ROUND }, admin)).status).toBe('closed');
+    h.backend.ledger.sqlite.exec(`drop trigger round_statuses_no_update; update round_statuses set payload = replace(payload, 'closed', 'on_sale') where seq = ${prev.seq}`);
+    expect(applier.firstLocalBreak()).toBe(prev.seq);
+  });
+});
+
 describe('refunds.request', () => {
   it('queues one command per lot and refuses a second while the first waits', async () => {
     const r = await h.call('refunds.request', { lotId: 'lot1' }, admin);
     expect(r).toMatchObject({ kind: 'cancel', amount: 93_000 });
     expect(await h.fail('refunds.request', { lotId: 'lot1' }, admin)).toMatchObject({ key: 'refunds.alreadyRequested' });
     expect(await h.call('sync.outbox', {}, admin)).toMatchObject([{ commandId: r.commandId, type: 'approve_refund', state: 'pending', lotId: 'lot1' }]);
+    // What goes to the server: the quote and when it was asked for; the server stamps the time of the refund itself.
+    const queued = await h.backend.deps.db.selectFrom('outbox').select('payload').where('command_id', '=', r.commandId).executeTakeFirstOrThrow();
+    expect(JSON.parse(queued.payload)).toEqual({ type: 'approve_refund', commandId: r.commandId, requestedAt: h.clock.toISOString(), roundId: ROUND, lotId: 'lot1', kind: 'cancel', amount: 93_000 });
     expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).pendingRequest).toBe(r.commandId);
     // Nothing changes locally until the server's event comes back.
     expect((await h.call('ledger.lot', { lotId: 'lot1' }, admin)).status).toBe('active');

@@ -21,7 +21,8 @@ export const refundHandlers: HandlersFor<'refunds'> = {
     const commandId = newCommandId();
     await db.transaction().execute(async (trx) => {
       if (await pendingRequest(trx, lot.lotId)) throw new AppError('conflict', 'refunds.alreadyRequested');
-      await sync.enqueue(trx, { type: 'approve_refund', commandId, roundId: lot.roundId, lotId: lot.lotId, kind: quote.value.kind, amount: quote.value.amount, at }, user.id);
+      // The server quotes again at its own time and records it in this clerk's name; `requestedAt` is for the record only.
+      await sync.enqueue(trx, { type: 'approve_refund', commandId, requestedAt: at, roundId: lot.roundId, lotId: lot.lotId, kind: quote.value.kind, amount: quote.value.amount }, user.id);
       await appendAudit(trx, {
         at,
         actorId: user.id,

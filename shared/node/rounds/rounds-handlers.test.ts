@@ -102,6 +102,27 @@ describe('rounds', () => {
     expect(d.canEdit).toBe(false);
     expect(d.audit.map((a) => a.action).reverse()).toEqual(['round.create', 'round.approve', 'round.schedule', 'round.open', 'round.update', 'round.approve', 'round.close', 'round.settle']);
     expect(await verifyAuditChain(h.backend.deps.db)).toMatchObject({ ok: true });
+    // Every step went to the outbox for the server to judge, each in the name of who took it.
+    const queued = await h.backend.deps.db
+      .selectFrom('outbox as o')
+      .innerJoin('users as u', 'u.id', 'o.created_by')
+      .select(['o.payload', 'u.username'])
+      .orderBy('o.created_at')
+      .orderBy('o.rowid' as never)
+      .execute();
+    expect(queued.map((q) => ({ by: q.username, ...(JSON.parse(q.payload) as Record<string, unknown>) }))).toMatchObject([
+      { by: 'kim', type: 'propose_round', roundId: id, version: 1, spec },
+      { by: 'lee', type: 'publish_round', roundId: id, version: 1 },
+      { by: 'kim', type: 'round_transition', roundId: id, action: 'schedule' },
+      { by: 'kim', type: 'round_transition', roundId: id, action: 'open' },
+      { by: 'kim', type: 'propose_round', roundId: id, version: 2, spec: { ...spec, sessionTimeoutMinutes: 60 } },
+      { by: 'lee', type: 'publish_round', roundId: id, version: 2 },
+      { by: 'kim', type: 'round_transition', roundId: id, action: 'close' },
+      { by: 'kim', type: 'round_transition', roundId: id, action: 'settle' },
+    ]);
+    // The publication names the version only: the server publishes the spec it was proposed, not one sent with the approval.
+    expect(queued.every((q) => !('sentAt' in JSON.parse(q.payload)))).toBe(true);
+    expect('spec' in JSON.parse(queued[1]!.payload)).toBe(false);
   });
 
   it('shows clerks city-wide rounds and their own district only', async () => {

@@ -162,6 +162,8 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         entityId: id,
         details: { version: 1, name: input.spec.name, warnings: validation.warnings.map((w) => w.code) },
       });
+      // Every version goes to the server as its author's proposal; a second official's approval publishes it there.
+      await ctx.deps.sync.enqueue(trx, { type: 'propose_round', commandId: newCommandId(), roundId: id, version: 1, spec: input.spec }, user.id);
     });
     return { id, version: 1 };
   },
@@ -210,6 +212,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           warnings: validation.warnings.map((w) => w.code),
         },
       });
+      await ctx.deps.sync.enqueue(trx, { type: 'propose_round', commandId: newCommandId(), roundId: round.id, version, spec: input.spec }, user.id);
       return { version, status: verdict.value.nextStatus };
     });
   },
@@ -230,8 +233,11 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           .where('round_id', '=', round.id)
           .where('version', '=', round.currentVersion)
           .execute();
-        // The approved version becomes the record on the server at the next sync.
-        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion, spec: round.spec }, user.id);
+        // The approved version becomes the record on the server at the next sync, approved there by the same person.
+        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion }, user.id);
+      } else {
+        // The server judges the move again by its own status and clock; its round_status event is what counts.
+        await ctx.deps.sync.enqueue(trx, { type: 'round_transition', commandId: newCommandId(), roundId: round.id, action: input.action }, user.id);
       }
       await trx
         .updateTable('rounds')

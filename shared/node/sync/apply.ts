@@ -3,19 +3,20 @@ import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
-import type { RoundPublished, SyncEvent } from '../../sync/protocol.js';
+import type { RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { SyncError } from './sync-error.js';
 
 /**
- * The whole local log in order: synced ledger events, round publications and
- * the events held as digests only share one sequence. A row has its text or,
- * redacted, its digest.
+ * The whole local log in order: synced ledger events, round publications,
+ * round status changes and the events held as digests only share one
+ * sequence. A row has its text or, redacted, its digest.
  */
 const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
   union all select seq, payload, hash, null from round_publications
+  union all select seq, payload, hash, null from round_statuses
   union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -99,6 +100,15 @@ export class SyncApplier {
       insertRound: s("insert into rounds (id, status, current_version, approved_version, created_at, created_by, updated_at) values (?, 'approved', ?, ?, ?, 'server', ?)"),
       insertVersion: s("insert into round_versions (round_id, version, spec, changed, author_id, created_at, approved_by, approved_at) values (?, ?, ?, '[]', 'server', ?, 'server', ?)"),
       approveVersion: s("update round_versions set approved_by = 'server', approved_at = ? where round_id = ? and version = ? and approved_by is null"),
+      insertStatus: s('insert into round_statuses (seq, event_id, round_id, status, version, by, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?)'),
+      setStatus: s('update rounds set status = ?, updated_at = ? where id = ?'),
+      lastServerStatus: s('select status from round_statuses where round_id = ? order by seq desc limit 1').pluck(),
+      isPublished: s('select 1 from round_publications where round_id = ? limit 1').pluck(),
+      // As on the server: a new version keeps a round on sale on sale and makes a scheduled one approved again,
+      // unless this console already holds a newer draft of it.
+      statusAfterPublication: s(
+        "update rounds set status = case when status in ('on_sale', 'closed', 'settled') or current_version > ? then status else 'approved' end where id = ?",
+      ),
       advanceRound: s('update rounds set current_version = max(current_version, ?), approved_version = max(coalesce(approved_version, 0), ?), updated_at = ? where id = ?'),
     };
   }
@@ -148,6 +158,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -226,9 +237,10 @@ export class SyncApplier {
     const ev = e.event;
     if (ev.type === 'round_published') {
       this.takeSpec(ev);
-      if (record) this.publish(e, ev);
-      return;
+      if (record) return this.publish(e, ev);
+      return void this.st.statusAfterPublication.run(ev.version, ev.roundId);
     }
+    if (ev.type === 'round_status') return this.setStatus(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -269,6 +281,18 @@ export class SyncApplier {
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
   }
 
+  /** After the server refused a lifecycle step: the round's status as the server last recorded it (approved once published). */
+  restoreServerStatus(roundId: string, at: string): void {
+    const status = (this.st.lastServerStatus.get(roundId) as string | undefined) ?? (this.st.isPublished.get(roundId) ? 'approved' : undefined);
+    if (status) this.st.setStatus.run(status, at, roundId);
+  }
+
+  /** The server moved a round through its lifecycle: its word wins over the status this console set. */
+  private setStatus(e: FullEntry, ev: RoundStatusEvent, record: boolean): void {
+    if (record) this.st.insertStatus.run(e.seq, ev.eventId, ev.roundId, ev.status, ev.version, ev.by, e.text, e.hash);
+    this.st.setStatus.run(ev.status, ev.at, ev.roundId);
+  }
+
   /**
    * A round version became the record. Rounds from other consoles are
    * created locally, owned by the `server` user; a round this console wrote
@@ -292,5 +316,6 @@ export class SyncApplier {
       this.st.approveVersion.run(ev.at, ev.roundId, ev.version);
     }
     this.st.advanceRound.run(ev.version, ev.version, ev.at, ev.roundId);
+    this.st.statusAfterPublication.run(ev.version, ev.roundId);
   }
 }

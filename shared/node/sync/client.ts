@@ -31,6 +31,11 @@ export class SyncClient {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** The same server, with another user's token: commands go out in their author's name. */
+  as(token: string, signal?: AbortSignal): SyncClient {
+    return new SyncClient(this.baseUrl, token, signal ?? this.signal);
+  }
+
   private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
@@ -59,6 +64,11 @@ export class SyncClient {
     }
     const err = serverErrorSchema.safeParse(body);
     if (!err.success) throw new SyncError('sync.serverError', { status: res.status, detail: text.slice(0, 200) });
+    // A command refused before it was judged (the sender's clock is off): the server's own key, so the console can say what to fix.
+    if (res.status === 422 && err.data.error.key === 'sync.clockSkew') {
+      const p = err.data.error.params ?? {};
+      throw new SyncError('sync.clockSkew', { server: String(p.server ?? ''), sent: String(p.sent ?? '') });
+    }
     throw new SyncError(res.status === 409 ? 'sync.commandIdReused' : 'sync.serverError', { status: res.status, detail: err.data.error.message });
   }
 

@@ -20,7 +20,11 @@ beforeAll(async () => {
     req.on('end', () => {
       const u = new URL(req.url!, 'http://x');
       const json = (v: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-      if (u.pathname === '/api/auth/sign-in') return json({ token: 't'.repeat(32), user: { id: 'u1', username: 'office', displayName: 'office', role: 'official', districtCode: null } });
+      if (u.pathname === '/api/auth/sign-in') {
+        // Whoever signs in is that user here: the console's admin gets their own server identity.
+        const { username } = JSON.parse(body) as { username: string };
+        return json({ token: 't'.repeat(32), user: { id: `u-${username}`, username, displayName: username, role: 'admin', districtCode: null } });
+      }
       if (u.pathname === '/api/commands') {
         const c = JSON.parse(body) as Command;
         received.push(c.commandId);
@@ -50,7 +54,7 @@ async function sync() {
 let adminId: string;
 
 async function enqueue(commandId: string): Promise<void> {
-  await h.backend.deps.sync.enqueue(h.backend.deps.db, { type: 'publish_round', commandId, roundId: 'r1', version: 1, spec: spec2022() }, adminId);
+  await h.backend.deps.sync.enqueue(h.backend.deps.db, { type: 'propose_round', commandId, roundId: 'r1', version: 1, spec: spec2022() }, adminId);
 }
 
 beforeEach(async () => {
@@ -59,7 +63,7 @@ beforeEach(async () => {
   h = await Harness.start();
   admin = await h.admin();
   adminId = (await h.call('auth.me', {}, admin)).id;
-  await h.call('sync.connect', { serverUrl: url, username: 'office', password: 'pw' }, admin);
+  await h.call('sync.connect', { serverUrl: url, username: 'admin', password: 'pw' }, admin);
   return () => h.close();
 });
 

@@ -1,15 +1,28 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError, type ErrorPayload } from '../../common/errors.js';
 import type { OutboxItem } from '../../api/sync-schemas.js';
-import type { Command } from '../../sync/protocol.js';
+import type { QueuedCommand } from '../../sync/protocol.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 
+/** What the Sync page shows of a command, per type. */
+function summaryOf(command: QueuedCommand): Record<string, string | number> {
+  switch (command.type) {
+    case 'propose_round':
+      return { name: command.spec.name, version: command.version };
+    case 'publish_round':
+      return { version: command.version };
+    case 'round_transition':
+      return { action: command.action };
+    case 'approve_refund':
+      return { kind: command.kind, amount: command.amount, lotId: command.lotId };
+  }
+}
+
 function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }): OutboxItem {
-  const command = JSON.parse(row.payload) as Command;
-  const summary: Record<string, string | number> =
-    command.type === 'publish_round' ? { name: command.spec.name, version: command.version } : { kind: command.kind, amount: command.amount, lotId: command.lotId };
+  const command = JSON.parse(row.payload) as QueuedCommand;
+  const summary = summaryOf(command);
   return {
     commandId: row.command_id,
     type: row.type,
@@ -40,7 +53,7 @@ function outboxQuery(db: Kysely<Database>, user: SessionUser) {
 }
 
 export const syncHandlers: HandlersFor<'sync'> = {
-  'sync.status': async (_input, { deps }) => deps.sync.status(),
+  'sync.status': async (_input, ctx) => ctx.deps.sync.status(ctx.user?.id),
   'sync.connect': async (input, ctx) => ctx.deps.sync.connect(input.serverUrl, input.username, input.password, requireUser(ctx)),
   'sync.disconnect': async (_input, ctx) => ctx.deps.sync.disconnect(requireUser(ctx)),
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { VerifyResult } from '../../api/audit-schemas.js';
 import type { ErrorPayload } from '../../common/errors.js';
-import type { Command, RoundTotals } from '../../sync/protocol.js';
+import type { Command, CommandResult, QueuedCommand, RoundTotals } from '../../sync/protocol.js';
 import { AuditAnchors, recordAudit } from '../audit/anchors.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
@@ -13,6 +13,7 @@ import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import { SyncClient } from './client.js';
 import { SyncError, toErrorPayload } from './sync-error.js';
+import { saveUserToken, userToken } from './user-tokens.js';
 
 export const PAGE_SIZE = 10_000;
 
@@ -22,6 +23,7 @@ const VERIFY_TIMEOUT_MS = 15_000;
 /** Who asked for a connection change or a repair, as the audit log names them. */
 export interface Actor {
   id: string;
+  username: string;
   displayName: string;
 }
 
@@ -41,6 +43,8 @@ export interface SyncStatus {
   mismatchSeq: number | null;
   pendingOutbox: number;
   rejectedOutbox: number;
+  /** The asking user's own server identity: whether their commands can go out, and why not when the last sign-in failed. */
+  serverIdentity: { signedIn: boolean; error: ErrorPayload | null } | null;
 }
 
 export interface SyncSummary {
@@ -102,7 +106,7 @@ export class SyncService {
     return this.db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   }
 
-  async status(): Promise<SyncStatus> {
+  async status(userId?: string): Promise<SyncStatus> {
     const s = await this.state();
     const counts = await this.db
       .selectFrom('outbox')
@@ -123,10 +127,47 @@ export class SyncService {
       mismatchSeq: s.mismatch_seq,
       pendingOutbox: n('pending'),
       rejectedOutbox: n('rejected'),
+      serverIdentity: userId ? { signedIn: (await userToken(this.db, this.vault, userId)) !== null, error: this.signInErrors.get(userId) ?? null } : null,
     };
   }
 
-  /** Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server. */
+  /** Why a user's last server sign-in failed, until one succeeds. In memory: the next console sign-in tries again. */
+  private readonly signInErrors = new Map<string, ErrorPayload>();
+  private readonly signIns = new Set<Promise<void>>();
+
+  /**
+   * Signs a console user in to the server as themselves (same username and
+   * password), in the background, so the commands they queue go out in their
+   * own name. A failure never fails the console sign-in: it is noted for the
+   * status, and their commands wait until they sign in again.
+   */
+  signInUserInBackground(userId: string, username: string, password: string): void {
+    const work = (async () => {
+      const s = await this.state();
+      if (!s.server_url) return;
+      try {
+        const reply = await new SyncClient(s.server_url, null).signIn(username, password);
+        await saveUserToken(this.db, this.vault, userId, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+        this.signInErrors.delete(userId);
+      } catch (e) {
+        this.signInErrors.set(userId, toErrorPayload(e));
+      }
+    })();
+    this.signIns.add(work);
+    void work.finally(() => this.signIns.delete(work));
+  }
+
+  /** Resolves when every background server sign-in started so far has finished (for tests and shutdown). */
+  async signInsSettled(): Promise<void> {
+    await Promise.all([...this.signIns]);
+  }
+
+  /**
+   * Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server.
+   * The connection account pulls the log for the whole console. When the
+   * connecting console user has the same name on the server, it is also their
+   * own identity for the commands they queue.
+   */
   async connect(serverUrl: string, username: string, password: string, actor: Actor): Promise<SyncStatus> {
     const s = await this.state();
     const url = new URL(serverUrl).toString().replace(/\/$/, '');
@@ -140,11 +181,20 @@ export class SyncService {
       await recordAudit(this.db, { ...entry, action: 'server.connectFailed', details: { serverUrl: url, username, reasonKey: toErrorPayload(e).key } });
       throw e;
     }
+    if (s.server_url && s.server_url !== url) {
+      // Tokens of another server must never be sent to this one: everyone signs in again.
+      for (const u of await this.db.selectFrom('users').select('id').execute()) await saveUserToken(this.db, this.vault, u.id, null);
+      this.signInErrors.clear();
+    }
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('sync_state').set({ server_url: url, username, token: this.vault.seal(reply.token), server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
       await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
     });
-    return this.status();
+    if (actor.username === reply.user.username) {
+      await saveUserToken(this.db, this.vault, actor.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+      this.signInErrors.delete(actor.id);
+    }
+    return this.status(actor.id);
   }
 
   async disconnect(actor: Actor): Promise<SyncStatus> {
@@ -180,7 +230,7 @@ export class SyncService {
   }
 
   /** Puts a command in the outbox; it is sent with its id by the next sync, and retried until answered. */
-  async enqueue(db: Kysely<Database>, command: Command, createdBy: string): Promise<void> {
+  async enqueue(db: Kysely<Database>, command: QueuedCommand, createdBy: string): Promise<void> {
     const at = this.now().toISOString();
     await db
       .insertInto('outbox')
@@ -249,7 +299,7 @@ export class SyncService {
     try {
       const client = await this.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
-      const pushed = await this.push(client);
+      const { warning, ...pushed } = await this.push(client, ctx.signal);
       await this.anchorAudit(client);
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
@@ -263,7 +313,8 @@ export class SyncService {
       }
       await this.checkChain(client);
       const s = await this.state();
-      await this.setState({ last_success_at: this.now().toISOString(), last_error: null });
+      // A command held back (a wrong clock, an author not signed in to the server) stays visible in the status bar.
+      await this.setState({ last_success_at: this.now().toISOString(), last_error: warning ? JSON.stringify(warning) : null });
       return { ...pushed, pulled, lastSeq: s.last_seq, headSeq: Math.max(s.head_seq, s.last_seq), ...(await this.waiting()) };
     } catch (e) {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
@@ -287,56 +338,116 @@ export class SyncService {
   }
 
   /**
-   * Sends every due command. An answer (accepted or rejected) settles it; a
-   * network failure schedules a retry with backoff and stops the round, since
-   * the rest would fail the same way.
+   * Sends every due command, each with the server token of the console user
+   * who queued it and this moment as `sentAt`. An answer (accepted or
+   * rejected) settles it. Held back, still pending, with the reason on the
+   * item: a command whose author has no server identity here (or whose token
+   * the server no longer takes, which is then forgotten), and one the server
+   * refused for a wrong clock. Later lifecycle commands of the same round (or
+   * requests on the same lot) wait behind a held one, so a publication never
+   * overtakes its proposal. A due command is one whose next attempt has come,
+   * or is further ahead than any backoff (a clock since moved back). A network
+   * failure schedules a retry with backoff and stops the round, since the rest would
+   * fail the same way.
    */
-  private async push(client: SyncClient): Promise<{ pushed: number; accepted: number; rejected: number }> {
+  private async push(connection: SyncClient, signal?: AbortSignal): Promise<{ pushed: number; accepted: number; rejected: number; warning: ErrorPayload | null }> {
     const now = this.now();
-    const pending = await this.db.selectFrom('outbox').selectAll().where('state', '=', 'pending').orderBy('created_at').execute();
-    const due = pending.filter((item) => isDue(item.next_attempt_at, now));
+    const due = await this.db
+      .selectFrom('outbox as o')
+      .innerJoin('users as u', 'u.id', 'o.created_by')
+      .selectAll('o')
+      .select('u.display_name as author_name')
+      .where('o.state', '=', 'pending')
+      .orderBy('o.created_at')
+      // Queued in the same instant (a frozen test clock, a fast double click): the order they were queued in.
+      .orderBy(sql`o.rowid`)
+      .execute()
+      .then((rows) => rows.filter((item) => isDue(item.next_attempt_at, now)));
     let accepted = 0;
     let rejected = 0;
+    let warning: ErrorPayload | null = null;
+    /** What a held command keeps waiting behind it: the rest of its round's lifecycle, or the rest of its lot's requests. */
+    const held = new Set<string>();
+    const orderKey = (item: (typeof due)[number]) => (item.lot_id ? `lot:${item.lot_id}` : `round:${item.round_id}`);
+    const clients = new Map<string, SyncClient | null>();
+    const clientFor = async (userId: string) => {
+      if (!clients.has(userId)) {
+        const t = await userToken(this.db, this.vault, userId);
+        clients.set(userId, t ? connection.as(t.token, signal) : null);
+      }
+      return clients.get(userId)!;
+    };
+    const hold = async (item: (typeof due)[number], e: SyncError) => {
+      const payload = toErrorPayload(e);
+      warning ??= payload;
+      held.add(orderKey(item));
+      await this.db.updateTable('outbox').set({ last_error: JSON.stringify(payload) }).where('command_id', '=', item.command_id).execute();
+    };
     for (const item of due) {
-      const command = JSON.parse(item.payload) as Command;
+      if (held.has(orderKey(item))) continue;
+      const needsSignIn = new SyncError('sync.authorNeedsSignIn', { name: item.author_name });
+      const client = await clientFor(item.created_by);
+      if (!client) {
+        await hold(item, needsSignIn);
+        continue;
+      }
+      const command = { ...(JSON.parse(item.payload) as QueuedCommand), sentAt: this.now().toISOString() } as Command;
+      let result: CommandResult;
       try {
-        const result = await client.push(command);
-        await this.db.transaction().execute(async (trx) => {
-          await trx
-          .updateTable('outbox')
-          .set({
-            state: result.status,
-            attempts: item.attempts + 1,
-            reason_key: result.reason?.key ?? null,
-            reason_params: result.reason?.params ? JSON.stringify(result.reason.params) : null,
-            server_seq: result.seq,
-            resolved_at: this.now().toISOString(),
-            last_error: null,
-          })
-          .where('command_id', '=', item.command_id)
-          .execute();
-          await appendAudit(trx, {
-            ...SERVER_ACTOR,
-            at: this.now().toISOString(),
-            action: 'server.commandAnswer',
-            entityType: 'command',
-            entityId: item.command_id,
-            details: { commandId: item.command_id, type: item.type, status: result.status, reasonKey: result.reason?.key ?? null, serverSeq: result.seq },
-          });
-        });
-        if (result.status === 'accepted') accepted++;
-        else rejected++;
+        result = await client.push(command);
       } catch (e) {
+        if (e instanceof SyncError && e.key === 'sync.unauthorized') {
+          // The server no longer takes this user's token (expired, revoked): forget it; they sign in again.
+          await saveUserToken(this.db, this.vault, item.created_by, null);
+          clients.set(item.created_by, null);
+          await hold(item, needsSignIn);
+          continue;
+        }
+        if (e instanceof SyncError && e.key === 'sync.clockSkew') {
+          // Every other command would be refused the same way until this console's clock is right.
+          await hold(item, e);
+          break;
+        }
         const attempts = item.attempts + 1;
         await this.db
           .updateTable('outbox')
           .set({ attempts, last_error: JSON.stringify(toErrorPayload(e)), next_attempt_at: new Date(this.now().getTime() + backoffMs(attempts)).toISOString() })
           .where('command_id', '=', item.command_id)
           .execute();
-        if (e instanceof SyncError && ['sync.offline', 'sync.unauthorized', 'sync.forbidden'].includes(e.key)) throw e;
+        if (e instanceof SyncError && ['sync.offline', 'sync.forbidden'].includes(e.key)) throw e;
+        held.add(orderKey(item));
+        continue;
       }
+      const answer = result;
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('outbox')
+          .set({
+            state: answer.status,
+            attempts: item.attempts + 1,
+            reason_key: answer.reason?.key ?? null,
+            reason_params: answer.reason?.params ? JSON.stringify(answer.reason.params) : null,
+            server_seq: answer.seq,
+            resolved_at: this.now().toISOString(),
+            last_error: null,
+          })
+          .where('command_id', '=', item.command_id)
+          .execute();
+        await appendAudit(trx, {
+          ...SERVER_ACTOR,
+          at: this.now().toISOString(),
+          action: 'server.commandAnswer',
+          entityType: 'command',
+          entityId: item.command_id,
+          details: { commandId: item.command_id, type: item.type, status: answer.status, reasonKey: answer.reason?.key ?? null, serverSeq: answer.seq },
+        });
+      });
+      if (result.status === 'accepted') accepted++;
+      else rejected++;
+      // A lifecycle step the server refused did not happen: the round goes back to the status the server last gave it.
+      if (result.status === 'rejected' && item.type === 'round_transition' && item.round_id) this.applier.restoreServerStatus(item.round_id, this.now().toISOString());
     }
-    return { pushed: accepted + rejected, accepted, rejected };
+    return { pushed: accepted + rejected, accepted, rejected, warning };
   }
 
   /** Commands left waiting, and the earliest next try among them (now, for one a clock jump made due). */
@@ -389,7 +500,8 @@ export class SyncService {
     const r = await sql<{ hash: string | null }>`
       select hash from ledger_events where seq = ${seq}
       union all select hash from round_publications where seq = ${seq}
-      union all select hash from redacted_events where seq = ${seq}`.execute(this.db);
+      union all select hash from redacted_events where seq = ${seq}
+      union all select hash from round_statuses where seq = ${seq}`.execute(this.db);
     return r.rows[0]?.hash ?? null;
   }
 

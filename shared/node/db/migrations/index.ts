@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_ledger.js';
 import * as m0003 from './0003_simulations.js';
 import * as m0004 from './0004_sync.js';
+import * as m0005 from './0005_server_identity.js';
 import * as m0006 from './0006_digest_chain.js';
 import * as m0007 from './0007_sealed_secrets.js';
 import * as m0008 from './0008_audit_anchor.js';
@@ -16,6 +17,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_ledger': m0002,
   '0003_simulations': m0003,
   '0004_sync': m0004,
+  '0005_server_identity': m0005,
   '0006_digest_chain': m0006,
   '0007_sealed_secrets': m0007,
   '0008_audit_anchor': m0008,
