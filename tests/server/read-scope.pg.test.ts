@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, linkHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
@@ -20,15 +19,16 @@ beforeAll(async () => {
   s = await ServerHarness.start();
   admin = await s.user('admin', 'admin');
   official = await s.user('kim', 'official');
+  const official2 = await s.user('lee', 'official');
   clerk = await s.user('gangnam', 'clerk', GANGNAM);
   analyst = await s.user('ana', 'analyst');
   const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
-  expect((await s.post('/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId, version: 1, spec }, official)).body).toMatchObject({ status: 'accepted' });
+  await s.openRound(roundId, spec, official, official2, new Date(Date.parse(spec.opensAt) + 3_600_000));
   expect((await s.post('/api/feed/sale', { roundId, purchases: 600, seed: 11, usesShare: 0.5 }, admin)).status).toBe(200);
   // A cancellation in another district: a lot event that names no district of its own.
   const lot = await s.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '<>', GANGNAM).where('used', '=', '0').executeTakeFirstOrThrow();
-  const cancel = { type: 'approve_refund', commandId: randomUUID(), roundId, lotId: lot.lot_id, kind: 'cancel', amount: Number(lot.paid), at: new Date().toISOString() };
-  expect((await s.post('/api/commands', cancel, official)).body).toMatchObject({ status: 'accepted' });
+  const cancel = { type: 'approve_refund', roundId, lotId: lot.lot_id, kind: 'cancel', amount: Number(lot.paid), requestedAt: s.now().toISOString() };
+  expect((await s.command(cancel, official)).result).toMatchObject({ status: 'accepted' });
 });
 afterAll(() => s.close());
 
@@ -103,7 +103,7 @@ describe('GET /api/events is scoped by role and district', () => {
     const text = bodies.join('');
     for (const id of (await ids(null)).outsideIds) expect(text.includes(`"${id}"`), id).toBe(false);
     const full = lines(bodies).filter((l) => !l.split('\t')[2]!.startsWith('#'));
-    expect(full.map((l) => (JSON.parse(l.split('\t')[2]!) as { type: string }).type)).toEqual(['round_published']);
+    expect(full.map((l) => (JSON.parse(l.split('\t')[2]!) as { type: string }).type)).toEqual(['round_published', 'round_status', 'round_status']);
     expect(text).not.toMatch(/"(amount|face|paid|buyerId|lotId)"/);
     await chainsToHead(bodies);
   });
