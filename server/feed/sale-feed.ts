@@ -27,6 +27,7 @@ export interface SaleFeedOptions {
   /** Share of buyers who take their whole monthly limit; the rest buy less. */
   fullLimitShare: number;
   recordedBy: string;
+  /** Purchases per transaction; small, so other requests get the database between batches. */
   batchSize?: number;
 }
 
@@ -41,7 +42,7 @@ export interface SaleFeedResult {
 /**
  * Plays a sale into the log for development and demos: purchases by new
  * buyers, each within the round's limits, until the count or the stock runs
- * out, appended in large batches. Every purchase satisfies the same rules a
+ * out, appended in batches of a thousand that leave room for other requests. Every purchase satisfies the same rules a
  * console's would; the feed keeps the running totals in memory rather than
  * asking the database per purchase.
  */
@@ -57,7 +58,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   const districts = spec.kind === 'district' && spec.districtCode ? [spec.districtCode] : DISTRICT_CODES;
   const opens = Date.parse(spec.opensAt);
   const span = Math.max(60_000, Date.parse(spec.closesAt) - opens);
-  const batchSize = o.batchSize ?? 10_000;
+  const batchSize = o.batchSize ?? 1_000;
 
   const soldRow = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
   let sold = Number(soldRow?.sold_face ?? 0);
@@ -125,7 +126,12 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
     onProgress?.(b.made);
   };
 
-  while (made < o.purchases && sold < spec.totalAmount) await write(nextBatch());
+  while (made < o.purchases && sold < spec.totalAmount) {
+    await write(nextBatch());
+    // Let waiting requests in: PGlite has one connection and runs on this thread,
+    // so without a turn of the event loop the next batch would take it again at once.
+    await new Promise((r) => setImmediate(r));
+  }
   // Fresh statistics after a bulk load, so the planner does not guess from an empty table.
   await sql`analyze events`.execute(db);
   await sql`analyze lots`.execute(db);
