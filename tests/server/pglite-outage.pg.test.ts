@@ -16,10 +16,12 @@ import { spec2022 } from '../support/specs.js';
 const base = mkdtempSync(join(tmpdir(), 'ic-pglite-outage-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-/** A small tmpfs, so the disk can really fill up (the tests run as root in CI). */
-function mountSmallDisk(dir: string): boolean {
+/** A small tmpfs, so the disk can really fill up; mounting needs root (the tests run as root in CI). */
+const canMount = process.getuid?.() === 0;
+function mountSmallDisk(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', dir]).status === 0;
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot mount a small tmpfs for the full-disk test: ${r.stderr}`);
 }
 
 /** Writes zeros until the disk says it is full; returns the file to delete to free it. */
@@ -39,13 +41,12 @@ function fillDisk(dir: string): string {
 
 describe('PGlite on a full disk', () => {
   const disk = join(base, 'disk');
-  const mounted = mountSmallDisk(disk);
-  afterAll(() => {
-    if (mounted) spawnSync('umount', ['-l', disk]);
-  });
-
-  it.runIf(mounted)('answers 503 "disk full" while nothing can be written, and writes again once there is room, without a restart', async () => {
-    const server = await startServerProcess({ dataDir: join(disk, 'data') });
+  it.runIf(canMount)('answers 503 "disk full" while nothing can be written, and writes again once there is room, without a restart', async () => {
+    mountSmallDisk(disk);
+    const server = await startServerProcess({ dataDir: join(disk, 'data') }).catch((e: unknown) => {
+      spawnSync('umount', ['-l', disk]);
+      throw e;
+    });
     try {
       const token = await signInAs(server.url);
       const published = await call(server.url, 'POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: 'r', version: 1, spec: spec2022({ name: 'r' }) }, token);
@@ -62,6 +63,7 @@ describe('PGlite on a full disk', () => {
       expect(server.child.exitCode).toBeNull();
     } finally {
       await server.stop();
+      spawnSync('umount', ['-l', disk]);
     }
   });
 });
