@@ -8,9 +8,10 @@ const USERNAME = /^[a-z0-9._-]{3,32}$/;
  * line is refused: every user of the machine can read it in the process list.
  */
 export async function adminFromArgs(value: string, env: NodeJS.ProcessEnv = process.env): Promise<{ username: string; password: string }> {
+  // ISSUANCE_SERVER_ADMIN names the user the same way, so one rule serves both.
   if (value.includes(':')) {
     throw new Error(
-      '--admin takes a username only: a password on the command line is visible to every user of this machine in the process list. ' +
+      '--admin (and ISSUANCE_SERVER_ADMIN) takes a username only: a password on the command line is visible to every user of this machine in the process list. ' +
         'Use --admin USER and set ISSUANCE_ADMIN_PASSWORD, or type the password when asked.',
     );
   }
