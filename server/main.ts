@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // The feed talks to the running server; opening its folder from a second process would corrupt it.
   const feedArg = argValue(argv, 'feed');
-  if (feedArg) return feed(argv, feedArg);
+  if (feedArg) {
+    return feed(argv, feedArg).catch((e: unknown) => {
+      console.error(`Feed failed: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    });
+  }
 
   const url = process.env.DATABASE_URL || undefined;
   const dataDir = argValue(argv, 'data-dir') ?? '.server-data';
