@@ -36,8 +36,8 @@ export async function connectServerDb(options: ConnectOptions): Promise<ServerDb
     const pool = new pg.Pool({ connectionString: options.url, max: 8, connectionTimeoutMillis: 5_000 });
     // An idle client's socket error is emitted on the pool; unhandled, it would end the process.
     pool.on('error', (e) => log('database connection lost (it will reconnect)', e));
-    // A checked-out client between two queries has no pool listener: give it one too.
-    pool.on('connect', (client) => client.on('error', (e) => log('database connection lost during a request', e)));
+    // A checked-out client between two queries has no pool listener; its loss is reported by the query that then fails.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
