@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
-import { translate } from '../shared/i18n/index.js';
 import { LOG_GENESIS } from '../shared/node/ledger/chain.js';
 import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
@@ -13,23 +12,15 @@ import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { CommandIdReused, runCommand } from './commands/commands.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js';
+import { errorBody, guardJsonDepth, HttpError, parseInput as parse, unavailableAnswer } from './http/errors.js';
 import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerUsersRoutes } from './routes/users.js';
 
 export interface ServerOptions {
   db: Kysely<ServerDatabase>;
   now?: () => Date;
   log?: (message: string, extra?: unknown) => void;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly key: string,
-    readonly params?: Record<string, string | number>,
-  ) {
-    super(key);
-  }
 }
 
 const signInSchema = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict();
@@ -52,15 +43,6 @@ const feedSchema = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const detail = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HttpError(400, 'errors.invalid_input', { detail });
-  }
-  return r.data;
-}
-
 /**
  * The central server: the record of every event, the judge of every command,
  * and the source every console pulls from. One Fastify app over Kysely, the
@@ -73,11 +55,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 
   const throttle = new SignInThrottle(db);
+  guardJsonDepth(app);
 
   app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
     if (error instanceof HttpError) {
       if (error.status === 429 && error.params?.seconds !== undefined) void reply.header('retry-after', String(error.params.seconds));
-      return reply.code(error.status).send({ error: { key: error.key, message: translate('en', error.key, error.params), ...(error.params ? { params: error.params } : {}) } });
+      return reply.code(error.status).send(errorBody(error.key, error.params));
+    }
+    // The database is away (connection lost, restarting, disk full): a passing state, said as such.
+    const away = unavailableAnswer(error);
+    if (away) {
+      log(`database unavailable (${away.reason})`, error.message);
+      return reply.code(away.status).headers(away.headers).send(away.body);
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: { key: 'errors.invalid_input', message: error.message } });
@@ -231,6 +220,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerAuditRoutes(app, { db, now, authenticate, parse, fail: (status, key, params) => new HttpError(status, key, params) });
+  registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
 
   return app;
 }

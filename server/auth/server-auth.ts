@@ -52,3 +52,13 @@ export async function userForToken(db: Kysely<ServerDatabase>, token: string, no
   if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code };
 }
+
+/** The token of an `Authorization: Bearer …` header, or '' when there is none. */
+export function bearerToken(header: string | undefined): string {
+  return header?.startsWith('Bearer ') ? header.slice(7) : '';
+}
+
+/** Signing out: the token stops working at once. */
+export async function revokeToken(db: Kysely<ServerDatabase>, token: string): Promise<void> {
+  if (token) await db.deleteFrom('sessions').where('token_hash', '=', tokenKey(token)).execute();
+}

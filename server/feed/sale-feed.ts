@@ -38,6 +38,7 @@ export interface SaleFeedOptions {
   /** Share of buyers who take their whole monthly limit; the rest buy less. */
   fullLimitShare: number;
   recordedBy: string;
+  /** Purchases per transaction; small, so other requests get the database between batches. */
   batchSize?: number;
   /** The server's clock: purchases are stamped between the opening and now (or the close, if earlier). */
   now?: () => Date;
@@ -54,7 +55,7 @@ export interface SaleFeedResult {
 /**
  * Plays a sale into the log for development and demos: purchases by new
  * buyers, each within the round's limits, until the count or the stock runs
- * out, appended in large batches. Every purchase satisfies the same rules a
+ * out, appended in batches of a thousand that leave room for other requests. Every purchase satisfies the same rules a
  * console's would; the feed keeps the running totals in memory rather than
  * asking the database per purchase.
  */
@@ -76,7 +77,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   const methods = spec.paymentMethods;
   const districts = spec.kind === 'district' && spec.districtCode ? [spec.districtCode] : DISTRICT_CODES;
   const span = Math.max(1, end - opens);
-  const batchSize = o.batchSize ?? 10_000;
+  // Small batches with a yield between them, so other requests are answered while a feed runs (PGlite is single-threaded).
+  const batchSize = o.batchSize ?? 1_000;
 
   const soldRow = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', o.roundId).executeTakeFirst();
   let sold = Number(soldRow?.sold_face ?? 0);
@@ -147,7 +149,12 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
     onProgress?.(b.made);
   };
 
-  while (made < o.purchases && sold < spec.totalAmount) await write(nextBatch());
+  while (made < o.purchases && sold < spec.totalAmount) {
+    await write(nextBatch());
+    // Let waiting requests in: PGlite has one connection and runs on this thread,
+    // so without a turn of the event loop the next batch would take it again at once.
+    await new Promise((r) => setImmediate(r));
+  }
   // Fresh statistics after a bulk load, so the planner does not guess from an empty table.
   await sql`analyze events`.execute(db);
   await sql`analyze lots`.execute(db);

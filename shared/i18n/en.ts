@@ -285,6 +285,8 @@ export const en: Shape<typeof ko> = {
     roundNotFound: 'Round not found',
     userNotFound: 'User not found',
     staleVersion: 'The round has since moved to version {{current}}. Reload and try again',
+    databaseUnavailable: 'The database is unavailable for now ({{reason}}). Try again in {{seconds}} seconds',
+    bodyTooDeep: 'The request is nested too deeply (more than {{max}} levels)',
   },
   lifecycle: {
     roleNotAllowed: 'Only city officials and administrators manage rounds',

@@ -281,6 +281,8 @@ export const ko = {
     roundNotFound: '회차를 찾을 수 없습니다',
     userNotFound: '사용자를 찾을 수 없습니다',
     staleVersion: '회차가 그사이 버전 {{current}}(으)로 바뀌었습니다. 새로 불러온 뒤 다시 시도하세요',
+    databaseUnavailable: '지금은 데이터베이스를 쓸 수 없습니다({{reason}}). {{seconds}}초 후에 다시 시도하세요',
+    bodyTooDeep: '요청의 중첩이 너무 깊습니다({{max}}단계 초과)',
   },
   lifecycle: {
     roleNotAllowed: '회차 관리는 시 담당 공무원과 관리자만 할 수 있습니다',

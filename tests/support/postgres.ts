@@ -38,6 +38,9 @@ export interface TestPostgres {
   url: string;
   port: number;
   createDatabase(name: string): Promise<string>;
+  /** Stops the cluster but keeps its data, as an outage would; `resume()` starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,40 +69,52 @@ export async function startPostgres(): Promise<TestPostgres> {
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
-  const [pgCmd, pgArgs] = asDbUser(join(bin, 'postgres'), [
-    '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
-  ]);
-  const child: ChildProcess = spawn(pgCmd, pgArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `postgres://test@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch {
-      await client.end().catch(() => {});
-      if (i > 100 || child.exitCode !== null) throw new Error(`postgres did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
+  let child: ChildProcess;
+  /** Starts the postmaster on the cluster's folder and port, and waits until it answers. */
+  const launch = async () => {
+    const [pgCmd, pgArgs] = asDbUser(join(bin, 'postgres'), [
+      '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+    ]);
+    const started: ChildProcess = spawn(pgCmd, pgArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    let stderr = '';
+    started.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    for (let i = 0; ; i++) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        await client.end();
+        break;
+      } catch {
+        await client.end().catch(() => {});
+        if (i > 100 || started.exitCode !== null) throw new Error(`postgres did not start: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-  }
+  };
+  /** Stops the postmaster (its data stays), as an outage or a restart would. */
+  const halt = async (mode: 'fast' | 'immediate') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    // runuser does not pass SIGINT on, so ask the server itself to stop.
+    const [ctlCmd, ctlArgs] = asDbUser(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', mode, '-w', '-t', '20']);
+    spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  await launch();
   return {
     url,
     port,
     createDatabase: (name) => createDatabase(url, name),
+    halt: () => halt('fast'),
+    resume: launch,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        // runuser does not pass SIGINT on, so ask the server itself to stop (immediate: its data is thrown away).
-        const [ctlCmd, ctlArgs] = asDbUser(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '20']);
-        spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' });
-        const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      // Immediate: the data is thrown away.
+      await halt('immediate');
       rmSync(dir, { recursive: true, force: true });
     },
   };
