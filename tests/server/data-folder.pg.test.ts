@@ -1,20 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectServerDb, migrateServer } from '../../server/db/connect.js';
 import { call, signInAs, verifyServerChain } from '../support/http-client.js';
-import { ROOT_PASSWORD, ROOT_USER, runServerCommand, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { openSaleRound, ROOT_PASSWORD, ROOT_USER, runServerCommand, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 
 // Defects 7 and 13d of issue 8, on the embedded PGlite.
 const base = mkdtempSync(join(tmpdir(), 'ic-srv-folder-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+/** A round proposed, published by a second official, scheduled and opened on the running server: only then does it sell. */
 const publish = async (url: string, token: string, roundId: string, totalAmount = 500_000_000_000) => {
-  const r = await call(url, 'POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId, version: 1, spec: spec2022({ name: roundId, totalAmount }) }, token);
-  expect(r.body).toMatchObject({ status: 'accepted' });
+  await openSaleRound(url, token, roundId, spec2022({ name: roundId, totalAmount }));
 };
 
 describe('one server process per PGlite folder', () => {

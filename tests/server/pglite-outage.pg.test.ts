@@ -1,6 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { buildServer } from '../../server/app.js';
 import { createUser } from '../../server/auth/server-auth.js';
 import { connectServerDb, migrateServer } from '../../server/db/connect.js';
 import { call, signInAs } from '../support/http-client.js';
-import { startServerProcess } from '../support/server-process.js';
+import { openSaleRound, startServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 
 // Defect 8 of issue 8 on the embedded PGlite: a full disk and a failed instance.
@@ -49,8 +48,7 @@ describe('PGlite on a full disk', () => {
     });
     try {
       const token = await signInAs(server.url);
-      const published = await call(server.url, 'POST', '/api/commands', { type: 'publish_round', commandId: randomUUID(), roundId: 'r', version: 1, spec: spec2022({ name: 'r' }) }, token);
-      expect(published.body).toMatchObject({ status: 'accepted' });
+      await openSaleRound(server.url, token, 'r', spec2022({ name: 'r' }));
       const filler = fillDisk(disk);
       const refused = await call(server.url, 'POST', '/api/feed/sale', { roundId: 'r', purchases: 20_000, usesShare: 0 }, token);
       expect(refused.status).toBe(503);
