@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../shared/api/contract.js';
 import { verifyAuditChain } from '../../shared/node/audit/chain.js';
 import { rewriteAuditLog } from '../support/audit-tamper.js';
 import { Harness } from '../support/backend-harness.js';
@@ -19,15 +18,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function syncNow(h: Harness, session: string): Promise<Output<'jobs.get'>> {
-  const job = await h.call('sync.run', {}, session);
-  for (let i = 0; i < 2_000; i++) {
-    const j = await h.call('jobs.get', { id: job.id }, session);
-    if (j.state !== 'running') return j;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('sync did not finish');
-}
+const syncNow = (h: Harness, session: string) => h.sync(session);
 
 /** A console connected to the server with an official's account, its admin signed in, a few audited actions done, synced. */
 async function syncedConsole(): Promise<{ h: Harness; admin: string }> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/common/roles.js';
 import { chainHash } from '../../shared/node/ledger/chain.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
@@ -21,15 +20,7 @@ let clock = new Date('2026-03-02T00:00:00.000Z');
 let skew = 0;
 const consoleNow = () => clock;
 
-async function syncNow(h: Harness, session: string): Promise<Output<'jobs.get'>> {
-  const job = await h.call('sync.run', {}, session);
-  for (let i = 0; i < 2_000; i++) {
-    const j = await h.call('jobs.get', { id: job.id }, session);
-    if (j.state !== 'running') return j;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('sync did not finish');
-}
+const syncNow = (h: Harness, session: string) => h.sync(session);
 
 /** The same person on the server as on the consoles: same username, the consoles' test password. */
 const made = new Set<string>();

@@ -43,6 +43,17 @@ export class Harness {
     return (env as Extract<Envelope, { ok: false }>).error;
   }
 
+  /** Runs a sync job as `session` and waits for it to end (done, failed or cancelled). */
+  async sync(session: string): Promise<Output<'jobs.get'>> {
+    const job = await this.call('sync.run', {}, session);
+    for (let i = 0; i < 2_000; i++) {
+      const j = await this.call('jobs.get', { id: job.id }, session);
+      if (j.state !== 'running') return j;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('sync did not finish');
+  }
+
   /** First-run admin, signed in. */
   async admin(): Promise<string> {
     await this.call('setup.createAdmin', { username: 'admin', displayName: '관리자', password: 'admin-password-1' });

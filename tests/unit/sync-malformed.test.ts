@@ -80,13 +80,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 let h: Harness;
 let admin: string;
 
-async function sync() {
-  const job = await h.call('sync.run', {}, admin);
-  for (let j = job; ; j = await h.call('jobs.get', { id: job.id }, admin)) {
-    if (j.state !== 'running') return j;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const sync = () => h.sync(admin);
 
 /** Everything the ledger holds, to compare before and after a spoilt sync. */
 function snapshot() {

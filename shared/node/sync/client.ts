@@ -19,6 +19,17 @@ import { SyncError } from './sync-error.js';
 const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
 const HEX = /^[0-9a-f]{64}$/;
 
+/** The server's error body in a reply text, checked against the protocol; not a success when it is something else (a proxy page, say). */
+function serverErrorOf(text: string) {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return serverErrorSchema.safeParse(body);
+}
+
 /**
  * The console's side of the wire. Every reply is checked against the
  * protocol before it is returned: a reply that is cut short, mistyped or out
@@ -56,13 +67,7 @@ export class SyncClient {
 
   /** A reply that is not a success: the server's own error body when it sent one, else the start of whatever came back (a proxy page, say). */
   private failure(res: Response, text: string): never {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const err = serverErrorSchema.safeParse(body);
+    const err = serverErrorOf(text);
     if (!err.success) throw new SyncError('sync.serverError', { status: res.status, detail: text.slice(0, 200) });
     // A command refused before it was judged (the sender's clock is off): the server's own key, so the console can say what to fix.
     if (res.status === 422 && err.data.error.key === 'sync.clockSkew') {
@@ -126,13 +131,7 @@ export class SyncClient {
     const res = await this.request('POST', '/api/audit/anchors', request);
     if (res.status === 409) {
       const text = await res.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      const err = serverErrorSchema.safeParse(body);
+      const err = serverErrorOf(text);
       const key = err.success ? err.data.error.key : undefined;
       if (!err.success || (key !== 'anchor.backwards' && key !== 'anchor.hashDiffers')) this.failure(res, text);
       const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
