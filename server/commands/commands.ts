@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LedgerEvent } from '../../shared/ledger/events.js';
-import { canonicalEvent } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, specDigest } from '../../shared/node/ledger/chain.js';
 import { checkEdit, checkTransition, type LifecycleState, type RoundStatus } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { validateRound } from '../../shared/rounds/validate.js';
@@ -150,6 +150,8 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
         .executeTakeFirst();
       if (!proposal) return reject('sync.noSuchProposal', { roundId: cmd.roundId, version: cmd.version });
       const spec = JSON.parse(proposal.spec) as RoundSpec;
+      // Only the spec the approver saw: another proposal for this round and version is not theirs to publish.
+      if (specDigest(spec) !== cmd.specDigest) return reject('sync.versionConflict', { version: cmd.version });
       const round = await serverRound(trx, cmd.roundId, true);
       // The same version published again (a retry, or a second approver): nothing new to record.
       if (round && cmd.version === round.version) return { accepted: true };

@@ -292,6 +292,7 @@ export const en: Shape<typeof ko> = {
     roleNotAllowed: 'Only city officials and administrators manage rounds',
     notInStatus: 'Cannot {{action}} a round that is {{status}}',
     selfApproval: 'You cannot approve a version you wrote; another official must approve it',
+    refusedByServer: 'The central server refused to publish version {{version}}; edit the round to propose a new version',
     hasErrors: 'A round with errors cannot be approved',
     opensInPast: 'The opening time has passed; save a new version with a later opening time',
     notYetOpen: 'The sale window has not opened yet',

@@ -288,6 +288,7 @@ export const ko = {
     roleNotAllowed: '회차 관리는 시 담당 공무원과 관리자만 할 수 있습니다',
     notInStatus: '"{{status}}" 상태에서는 {{action}} 할 수 없습니다',
     selfApproval: '자신이 작성한 버전은 승인할 수 없습니다. 다른 담당자의 승인이 필요합니다',
+    refusedByServer: '중앙 서버가 버전 {{version}}의 게시를 거절했습니다. 내용을 수정해 새 버전으로 다시 제안하세요',
     hasErrors: '오류가 있는 회차는 승인할 수 없습니다',
     opensInPast: '판매 시작 시각이 이미 지났습니다. 시작 시각을 바꾼 새 버전을 만드세요',
     notYetOpen: '판매 시작 시각 전입니다',

@@ -18,6 +18,11 @@ export interface LifecycleState {
   spec: RoundSpec;
   /** Whether the current version has validation errors. */
   hasErrors: boolean;
+  /**
+   * The current version was approved once and the server refused to publish it (another proposal held its
+   * number): it cannot be approved again; a new version is proposed instead.
+   */
+  refusedByServer?: boolean;
 }
 
 export interface Actor {
@@ -46,6 +51,7 @@ export function checkTransition(s: LifecycleState, action: RoundAction, actor: A
       const amendment = s.status === 'on_sale' && hasPendingVersion(s);
       if (s.status !== 'draft' && !amendment) return no('lifecycle.notInStatus', { action, status: s.status });
       if (s.currentAuthorId === actor.id) return no('lifecycle.selfApproval');
+      if (s.refusedByServer) return no('lifecycle.refusedByServer', { version: s.currentVersion });
       if (s.hasErrors) return no('lifecycle.hasErrors');
       return ok(amendment ? 'on_sale' : 'approved');
     }

@@ -81,8 +81,12 @@ export type RoundTransition = (typeof ROUND_TRANSITIONS)[number];
 export const commandSchema = z.discriminatedUnion('type', [
   /** A new version of a round, written by the sender: the server keeps it as a proposal until a second official approves it. */
   z.object({ type: z.literal('propose_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1), spec: roundSpecSchema }).strict(),
-  /** Approval of a proposed version by someone other than its proposer: the server publishes the spec it holds, not one sent now. */
-  z.object({ type: z.literal('publish_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1) }).strict(),
+  /**
+   * Approval of a proposed version by someone other than its proposer: the server publishes the spec it holds,
+   * not one sent now, and only if it is the spec the approver saw (`specDigest`, SHA-256 of its canonical JSON):
+   * a proposal someone else put in first for the same round and version is not published in the approver's name.
+   */
+  z.object({ type: z.literal('publish_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1), specDigest: sha256Hex }).strict(),
   /** schedule / open / close / settle, judged by the server's lifecycle and clock. */
   z.object({ type: z.literal('round_transition'), commandId: id, sentAt: instant, roundId: id, action: z.enum(ROUND_TRANSITIONS) }).strict(),
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS, specDigest } from '../../shared/node/ledger/chain.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
 
@@ -170,17 +170,21 @@ describe('two people and the on-sale lock, on the server', () => {
     expect(await eventCount()).toBe(before);
     expect(await s.sdb.db.selectFrom('round_proposals').select(['version']).where('round_id', '=', id).execute()).toEqual([{ version: 1 }]);
     // The author cannot approve their own version, with their own token, whatever their console says.
-    const own = (await s.command({ type: 'publish_round', roundId: id, version: 1 }, official)).result;
+    const own = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest(spec) }, official)).result;
     expect(own).toMatchObject({ status: 'rejected', reason: { key: 'lifecycle.selfApproval' } });
     // No proposal, no publication.
-    const none = (await s.command({ type: 'publish_round', roundId: id, version: 2 }, official2)).result;
+    const none = (await s.command({ type: 'publish_round', roundId: id, version: 2, specDigest: specDigest(spec) }, official2)).result;
     expect(none).toMatchObject({ status: 'rejected', reason: { key: 'sync.noSuchProposal' } });
     expect(await eventCount()).toBe(before);
-    const published = (await s.command({ type: 'publish_round', roundId: id, version: 1 }, official2)).result;
+    // Not the spec this approver saw (another proposal got there first): refused, nothing published in their name.
+    const other = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest({ ...spec, discountBp: 3_000 }) }, official2)).result;
+    expect(other).toMatchObject({ status: 'rejected', reason: { key: 'sync.versionConflict' } });
+    expect(await eventCount()).toBe(before);
+    const published = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest(spec) }, official2)).result;
     expect(published).toMatchObject({ status: 'accepted' });
     expect(await s.sdb.db.selectFrom('server_rounds').select(['status', 'version']).where('round_id', '=', id).executeTakeFirst()).toEqual({ status: 'approved', version: 1 });
     // Publishing the same version again records nothing new.
-    expect((await s.command({ type: 'publish_round', roundId: id, version: 1 }, admin)).result).toMatchObject({ status: 'accepted', seq: null });
+    expect((await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest(spec) }, admin)).result).toMatchObject({ status: 'accepted', seq: null });
   });
 
   it('accepts the same proposal twice, refusing conflicting, stale or invalid ones', async () => {
@@ -224,7 +228,7 @@ describe('two people and the on-sale lock, on the server', () => {
     expect((await s.command({ type: 'propose_round', roundId: id, version: 2, spec: { ...s2, discountBp: 3_000 } }, official)).result).toMatchObject({ status: 'accepted' });
     s.clock = new Date(Date.parse(s2.opensAt) + 60_000);
     expect(await s.transition(id, 'open', official)).toMatchObject({ status: 'accepted' });
-    const late = (await s.command({ type: 'publish_round', roundId: id, version: 2 }, official2)).result;
+    const late = (await s.command({ type: 'publish_round', roundId: id, version: 2, specDigest: specDigest({ ...s2, discountBp: 3_000 }) }, official2)).result;
     expect(late).toMatchObject({ status: 'rejected', reason: { key: 'lifecycle.onSaleLocked', params: { fields: 'discountBp' } } });
     s.clock = duringSale;
   });

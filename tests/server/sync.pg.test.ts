@@ -306,6 +306,33 @@ describe('console sync with the central server', () => {
     expect((await consoleA.call('rounds.get', { id }, adminA)).status).toBe('approved');
   });
 
+  it("never publishes someone else's proposal in the approver's name, and takes back an approval the server refused", async () => {
+    const kim = await consoleA.signIn('kim');
+    await consoleA.backend.deps.sync.signInsSettled();
+    const own = spec2022({ name: 'kim round' });
+    const { id } = await consoleA.call('rounds.create', { spec: own }, kim);
+    // Before this console syncs, someone puts another proposal on the server for the same round and version, by hand.
+    const mallory = await server.user('mallory', 'official');
+    expect((await server.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...own, discountBp: 3_000 } }, mallory)).result).toMatchObject({ status: 'accepted' });
+    await consoleA.call('rounds.transition', { id, expectedVersion: 1, action: 'approve' }, adminA);
+    const job = await syncNow(consoleA, adminA);
+    expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'done', result: { rejected: 2 } });
+    const outbox = (await consoleA.call('sync.outbox', {}, adminA)).filter((o) => o.roundId === id);
+    expect(outbox.map((o) => [o.type, o.state, o.reason?.key])).toEqual(
+      expect.arrayContaining([
+        ['propose_round', 'rejected', 'sync.versionConflict'],
+        ['publish_round', 'rejected', 'sync.versionConflict'],
+      ]),
+    );
+    expect(await server.sdb.db.selectFrom('events').select('seq').where('round_id', '=', id).execute()).toEqual([]);
+    // The console's approval did not take effect: the round is a draft again, and its version cannot be approved
+    // again (its number is taken on the server); a new version is proposed instead.
+    const round = await consoleA.call('rounds.get', { id }, adminA);
+    expect(round).toMatchObject({ status: 'draft', approvedVersion: null, allowedActions: [] });
+    expect(await consoleA.fail('rounds.transition', { id, expectedVersion: 1, action: 'approve' }, adminA)).toMatchObject({ key: 'lifecycle.refusedByServer' });
+    expect((await consoleA.call('sync.status', {}, adminA)).chainStatus).toBe('ok');
+  });
+
   it('forgets every user’s server token when the console is connected to another server', async () => {
     const { h, admin } = await consoleWith();
     const kim = await consoleUser(h, admin, 'kim', 'official');

@@ -1,3 +1,4 @@
+import { specDigest } from '../../shared/node/ledger/chain.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect, inject } from 'vitest';
@@ -58,7 +59,7 @@ export class ServerHarness {
   /** A round version proposed by one official and published by another, both accepted. */
   async publish(roundId: string, version: number, spec: RoundSpec, proposer: string, approver: string): Promise<CommandResult> {
     expect((await this.command({ type: 'propose_round', roundId, version, spec }, proposer)).result).toMatchObject({ status: 'accepted' });
-    const published = (await this.command({ type: 'publish_round', roundId, version }, approver)).result;
+    const published = (await this.command({ type: 'publish_round', roundId, version, specDigest: specDigest(spec) }, approver)).result;
     expect(published).toMatchObject({ status: 'accepted' });
     return published;
   }

@@ -1,3 +1,4 @@
+import { specDigest } from '../../shared/node/ledger/chain.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +95,7 @@ export async function openSaleRound(url: string, rootToken: string, roundId: str
     if (r.status !== 'accepted') throw new Error(`${String(body.type)} ${String(body.action ?? '')}: ${JSON.stringify(r.reason)}`);
   };
   await command({ type: 'propose_round', version: 1, spec: published }, proposer);
-  await command({ type: 'publish_round', version: 1 }, approver);
+  await command({ type: 'publish_round', version: 1, specDigest: specDigest(published) }, approver);
   await command({ type: 'round_transition', action: 'schedule' }, approver);
   await new Promise((r) => setTimeout(r, Math.max(0, opensAt.getTime() - Date.now() + 50)));
   await command({ type: 'round_transition', action: 'open' }, approver);

@@ -37,3 +37,8 @@ export function chainHash(prev: string, seq: number, canonical: string): string 
 export function chainHashBeforeDigests(prev: string, seq: number, canonical: string): string {
   return createHash('sha256').update(prev).update('\n').update(String(seq)).update('\n').update(canonical).digest('hex');
 }
+
+/** The digest of a round spec as approved: what a publication must match (see publish_round). */
+export function specDigest(spec: unknown): string {
+  return eventDigest(canonicalEvent(spec));
+}

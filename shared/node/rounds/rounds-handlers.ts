@@ -6,6 +6,7 @@ import { allowedActions, checkEdit, checkTransition, type LifecycleState } from 
 import { changedFields, type RoundSpec } from '../../rounds/spec.js';
 import { validateRound } from '../../rounds/validate.js';
 import { appendAudit } from '../audit/chain.js';
+import { specDigest } from '../ledger/chain.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database } from '../db/schema.js';
@@ -34,6 +35,8 @@ function lifecycleState(r: RoundWithSpec): LifecycleState {
     currentAuthorId: r.currentAuthorId,
     spec: r.spec,
     hasErrors: validateRound(r.spec).errors.length > 0,
+    // Approved here, yet not the version in effect and the round back in draft: the server refused it.
+    refusedByServer: r.currentApproved && r.status === 'draft' && r.approvedVersion !== r.currentVersion,
   };
 }
 
@@ -234,7 +237,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           .where('version', '=', round.currentVersion)
           .execute();
         // The approved version becomes the record on the server at the next sync, approved there by the same person.
-        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion }, user.id);
+        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion, specDigest: specDigest(round.spec) }, user.id);
       } else {
         // The server judges the move again by its own status and clock; its round_status event is what counts.
         await ctx.deps.sync.enqueue(trx, { type: 'round_transition', commandId: newCommandId(), roundId: round.id, action: input.action }, user.id);

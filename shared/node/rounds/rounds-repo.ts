@@ -12,6 +12,8 @@ export interface RoundWithSpec {
   updatedAt: string;
   spec: RoundSpec;
   currentAuthorId: string;
+  /** Whether the current version was ever approved here (an approval the server may since have refused). */
+  currentApproved: boolean;
 }
 
 /** Rounds joined to their current version. */
@@ -28,6 +30,7 @@ export function selectRoundsWithSpec(db: Kysely<Database>) {
       'rounds.updated_at',
       'v.spec',
       'v.author_id',
+      'v.approved_by',
     ]);
 }
 
@@ -43,6 +46,7 @@ export function toRoundWithSpec(row: Row): RoundWithSpec {
     updatedAt: row.updated_at,
     spec: JSON.parse(row.spec) as RoundSpec,
     currentAuthorId: row.author_id,
+    currentApproved: row.approved_by !== null,
   };
 }
 

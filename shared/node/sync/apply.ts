@@ -104,6 +104,9 @@ export class SyncApplier {
       setStatus: s('update rounds set status = ?, updated_at = ? where id = ?'),
       lastServerStatus: s('select status from round_statuses where round_id = ? order by seq desc limit 1').pluck(),
       isPublished: s('select 1 from round_publications where round_id = ? limit 1').pluck(),
+      publishedVersion: s('select 1 from round_publications where round_id = ? and version = ?').pluck(),
+      lastPublishedVersion: s('select max(version) from round_publications where round_id = ?').pluck(),
+      setApprovedVersion: s('update rounds set approved_version = ?, updated_at = ? where id = ?'),
       // As on the server: a new version keeps a round on sale on sale and makes a scheduled one approved again,
       // unless this console already holds a newer draft of it.
       statusAfterPublication: s(
@@ -285,6 +288,22 @@ export class SyncApplier {
   restoreServerStatus(roundId: string, at: string): void {
     const status = (this.st.lastServerStatus.get(roundId) as string | undefined) ?? (this.st.isPublished.get(roundId) ? 'approved' : undefined);
     if (status) this.st.setStatus.run(status, at, roundId);
+  }
+
+  /**
+   * After the server refused to publish a version this console approved: the
+   * approval did not take effect. The version in effect is the last one the
+   * server published and the status is the server's (a draft if nothing was
+   * ever published). The version row keeps the local approval as history (it
+   * is immutable); the round needs a new version to be proposed again.
+   */
+  undoRefusedApproval(roundId: string, version: number, at: string): void {
+    this.sqlite.transaction(() => {
+      if (this.st.publishedVersion.get(roundId, version)) return;
+      this.st.setApprovedVersion.run((this.st.lastPublishedVersion.get(roundId) as number | undefined) ?? null, at, roundId);
+      const status = (this.st.lastServerStatus.get(roundId) as string | undefined) ?? (this.st.isPublished.get(roundId) ? 'approved' : 'draft');
+      this.st.setStatus.run(status, at, roundId);
+    })();
   }
 
   /** The server moved a round through its lifecycle: its word wins over the status this console set. */

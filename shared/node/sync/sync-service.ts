@@ -444,8 +444,9 @@ export class SyncService {
       });
       if (result.status === 'accepted') accepted++;
       else rejected++;
-      // A lifecycle step the server refused did not happen: the round goes back to the status the server last gave it.
-      if (result.status === 'rejected' && item.type === 'round_transition' && item.round_id) this.applier.restoreServerStatus(item.round_id, this.now().toISOString());
+      // A lifecycle step or an approval the server refused did not happen: the round goes back to what the server last recorded.
+      if (result.status === 'rejected' && command.type === 'round_transition') this.applier.restoreServerStatus(command.roundId, this.now().toISOString());
+      if (result.status === 'rejected' && command.type === 'publish_round') this.applier.undoRefusedApproval(command.roundId, command.version, this.now().toISOString());
     }
     return { pushed: accepted + rejected, accepted, rejected, warning };
   }
