@@ -74,6 +74,20 @@ describe('audit log anchored on the server', () => {
     await h.close();
   });
 
+  it('keeps reporting a rewrite after new entries are written and anchored on top of it, with the checks after each sync', async () => {
+    const { h, admin } = await syncedConsole();
+    // Rewritten while the console runs: nobody clicks verify, the checks after the syncs must find it.
+    rewriteAuditLog(h.backend.ledger.sqlite, `update audit_log set details = '{"username":"mallory"}' where action = 'user.create' and details like '%"park"%'`);
+    await h.user(admin, 'choi', 'analyst');
+    expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
+    // The new head (past every earlier anchor) was accepted, yet the anchors before it no longer match.
+    expect(await h.call('audit.status', {}, admin)).toMatchObject({ verdict: 'tampered', anchor: { state: 'mismatch' } });
+    await h.user(admin, 'jung', 'analyst');
+    expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
+    expect(await h.call('audit.status', {}, admin)).toMatchObject({ verdict: 'tampered', anchor: { state: 'mismatch' } });
+    await h.close();
+  });
+
   it('reports a history cut at the end, and the server refuses the shorter head', async () => {
     const { h, admin } = await syncedConsole();
     const head = await h.backend.ledger.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();

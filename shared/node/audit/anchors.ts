@@ -29,6 +29,10 @@ export async function auditHead(db: Kysely<Database>): Promise<{ seq: number; ha
  */
 export class AuditAnchors {
   private latest: VerifyResult | null = null;
+  /** The head of the chain as last verified whole, in memory only: a restart verifies everything again. */
+  private verifiedTo: { seq: number; hash: string } | null = null;
+  /** The newest anchor that matched at the last check, likewise. */
+  private matchedTo: Anchor | null = null;
   private started = 0;
   private stored = 0;
 
@@ -53,11 +57,15 @@ export class AuditAnchors {
    * Recomputes the local chain, then compares the local hash at every seq the
    * server holds an anchor for. `client` is null when no server is connected.
    */
-  async verify(client: SyncClient | null): Promise<VerifyResult> {
+  async verify(client: SyncClient | null, options: { full?: boolean } = {}): Promise<VerifyResult> {
     const run = ++this.started;
     const id = await consoleId(this.db);
-    const chain = await verifyAuditChain(this.db);
-    const anchor = client ? await this.compare(client, id) : notChecked('notConnected', null);
+    // After a sync only the entries since the last check are hashed again; at start and on request, all of them.
+    const chain = await verifyAuditChain(this.db, undefined, options.full === false ? this.verifiedTo : null);
+    this.verifiedTo = chain.ok && chain.headHash ? { seq: chain.checked, hash: chain.headHash } : null;
+    const incremental = options.full === false;
+    if (!incremental) this.matchedTo = null;
+    const anchor = client ? await this.compare(client, id, incremental ? this.matchedTo : null) : notChecked('notConnected', null);
     const tampered = !chain.ok || anchor.state === 'mismatch' || anchor.state === 'missing';
     const verdict = tampered ? 'tampered' : anchor.state === 'matched' ? 'ok' : 'unverified';
     const result: VerifyResult = { ok: verdict === 'ok', verdict, chain, anchor, consoleId: id, verifiedAt: this.now().toISOString() };
@@ -69,10 +77,15 @@ export class AuditAnchors {
     return result;
   }
 
-  private async compare(client: SyncClient, id: string): Promise<AnchorCheck> {
+  /**
+   * Compares the local hash at the server's anchors, from `from` on (all of them when null). The chain links
+   * every entry to all before it, so a rewrite up to an anchor that matched before changes the hash there:
+   * after a sync it is enough to check that anchor again and the ones since; a full check reads them all.
+   */
+  private async compare(client: SyncClient, id: string, from: Anchor | null): Promise<AnchorCheck> {
     let checked = 0;
     let lastMatched: Anchor | null = null;
-    let after = 0;
+    let after = from ? from.seq - 1 : 0;
     try {
       for (;;) {
         const page = await client.anchors(id, after);
@@ -106,6 +119,7 @@ export class AuditAnchors {
       throw e;
     }
     if (!lastMatched) return notChecked('none', null);
+    this.matchedTo = lastMatched;
     return { state: 'matched', checked, seq: lastMatched.seq, anchoredAt: lastMatched.receivedAt, error: null };
   }
 }

@@ -218,15 +218,18 @@ export class SyncService {
    * Verifies the audit log against the server's anchors (see AuditAnchors);
    * without a connection the anchors are reported unchecked, never "ok".
    */
-  async verifyAudit(): Promise<VerifyResult> {
+  async verifyAudit(options: { full?: boolean } = {}): Promise<VerifyResult> {
     // Not configured, or a token that no longer opens: the anchors are reported unchecked.
     const client = await this.client(AbortSignal.timeout(VERIFY_TIMEOUT_MS)).catch(() => null);
-    return this.audit.verify(client);
+    return this.audit.verify(client, options);
   }
 
-  /** After every sync, whatever its outcome: a failure to verify is reported in the result, never thrown into the sync. */
+  /**
+   * After every sync, whatever its outcome: a failure to verify is reported in the result, never thrown into
+   * the sync. Only the entries since the last check are hashed again (a background sync runs every minute).
+   */
   private async verifyAfterSync(): Promise<void> {
-    await this.verifyAudit().catch(() => undefined);
+    await this.verifyAudit({ full: false }).catch(() => undefined);
   }
 
   /** Puts a command in the outbox; it is sent with its id by the next sync, and retried until answered. */
