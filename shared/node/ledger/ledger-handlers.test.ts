@@ -161,6 +161,9 @@ describe('refunds.request', () => {
     expect((await h.call('sync.outbox', {}, admin)).map((o) => o.commandId)).toContain(jongnoLot.commandId);
     expect(await h.fail('sync.retry', { commandId: jongnoLot.commandId }, clerk.session)).toMatchObject({ key: 'sync.commandNotFound' });
     expect(await h.call('sync.retry', { commandId: gangnamLot.commandId }, clerk.session)).toMatchObject({ lotId: 'lot1' });
+    // The status bar's counts follow the same scope.
+    expect(await h.call('sync.status', {}, clerk.session)).toMatchObject({ pendingOutbox: 2 });
+    expect(await h.call('sync.status', {}, admin)).toMatchObject({ pendingOutbox: 3 });
   });
 
   it('refuses a lot already cancelled, and an analyst altogether', async () => {

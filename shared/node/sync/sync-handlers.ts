@@ -4,6 +4,7 @@ import type { OutboxItem } from '../../api/sync-schemas.js';
 import type { QueuedCommand } from '../../sync/protocol.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
+import { visibleOutbox } from './outbox-scope.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 
 /** What the Sync page shows of a command, per type. */
@@ -47,13 +48,11 @@ function outboxItem(row: Selectable<OutboxTable> & { created_by_name: string }):
  * queued themselves, nothing of another district.
  */
 function outboxQuery(db: Kysely<Database>, user: SessionUser) {
-  const q = db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').leftJoin('lots as l', 'l.lot_id', 'o.lot_id').selectAll('o').select('u.display_name as created_by_name');
-  if (user.role !== 'clerk') return q;
-  return q.where((eb) => eb.or([eb('o.created_by', '=', user.id), eb('l.district_code', '=', user.districtCode)]));
+  return db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').selectAll('o').select('u.display_name as created_by_name').where(visibleOutbox(user));
 }
 
 export const syncHandlers: HandlersFor<'sync'> = {
-  'sync.status': async (_input, ctx) => ctx.deps.sync.status(ctx.user?.id),
+  'sync.status': async (_input, ctx) => ctx.deps.sync.status(ctx.user ?? undefined),
   'sync.connect': async (input, ctx) => ctx.deps.sync.connect(input.serverUrl, input.username, input.password, requireUser(ctx)),
   'sync.disconnect': async (_input, ctx) => ctx.deps.sync.disconnect(requireUser(ctx)),
 

@@ -13,6 +13,7 @@ import { LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import { SyncClient } from './client.js';
 import { SyncError, toErrorPayload } from './sync-error.js';
+import { visibleOutbox, type OutboxViewer } from './outbox-scope.js';
 import { saveUserToken, userToken } from './user-tokens.js';
 
 export const PAGE_SIZE = 10_000;
@@ -106,12 +107,15 @@ export class SyncService {
     return this.db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   }
 
-  async status(userId?: string): Promise<SyncStatus> {
+  /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
+  async status(viewer?: OutboxViewer): Promise<SyncStatus> {
+    const userId = viewer?.id;
     const s = await this.state();
     const counts = await this.db
-      .selectFrom('outbox')
-      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('state')
+      .selectFrom('outbox as o')
+      .select(['o.state as state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(visibleOutbox(viewer ?? { id: '', role: 'admin', districtCode: null }))
+      .groupBy('o.state')
       .execute();
     const n = (state: string) => Number(counts.find((c) => c.state === state)?.n ?? 0);
     return {
@@ -194,7 +198,7 @@ export class SyncService {
       await saveUserToken(this.db, this.vault, actor.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
       this.signInErrors.delete(actor.id);
     }
-    return this.status(actor.id);
+    return this.status({ id: actor.id, role: 'admin', districtCode: null });
   }
 
   async disconnect(actor: Actor): Promise<SyncStatus> {
