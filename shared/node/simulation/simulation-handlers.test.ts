@@ -118,5 +118,6 @@ describe('simulation jobs', () => {
     // A PNG signature on bytes that do not decode.
     const corrupt = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGP8z8Dwn4GBgYGJAQoAAAD//wMAHwIB/5u7SUAAAAAASUVORK5CYII=';
     expect(await h.fail('simulations.exportPdf', { ids: [id], charts: [{ title: '대기열', png: corrupt }], lang: 'ko' }, official.session)).toMatchObject({ code: 'invalid_input', key: 'simulation.chartsMissing' });
-  });
+    // A hang guard, not a speed limit: a simulation and three export attempts take over 30 s on a loaded 2-core machine.
+  }, 120_000);
 });
