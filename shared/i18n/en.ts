@@ -184,6 +184,8 @@ export const en: Shape<typeof ko> = {
     sold: 'Sold',
     remaining: 'Remaining',
     needsSecondOfficial: 'Approval must come from an official other than the author.',
+    closeEarly: 'This closes the sale before its end ({{closes}}). {{remaining}} is still unsold and can no longer be sold once closed.',
+    openNotYet: 'The sale can be opened from its opening time, {{opens}} (KST).',
     confirmAction: '{{action}}: "{{name}}"?',
   },
   presets: {
