@@ -31,7 +31,7 @@ export const simulationHandlers: HandlersFor<'simulations'> = {
     requireUser(ctx);
     const params = simParamsFromRound(input.spec);
     const scale = quickScale(params);
-    const result = await ctx.deps.simulations.run(scaledParams(params, scale), () => {}, AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    const result = await ctx.deps.simulations.quick(scaledParams(params, scale), AbortSignal.timeout(CHECK_TIMEOUT_MS));
     return {
       basis: { kind: 'quick' as const, scale, visitors: Math.round(params.visitors * scale), seed: params.seed, at: ctx.deps.now().toISOString() },
       warnings: rehearsalWarnings(input.spec, result, scale),
