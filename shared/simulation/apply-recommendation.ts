@@ -11,10 +11,11 @@ export type ApplyOutcome =
   | { ok: false; reason: 'stock' | 'limit' | 'window' };
 
 /**
- * A recommendation written into the round. A recommendation only holds under
- * the run it came from, so the run's assumptions and its sale settings come
- * along (queue order, notice, rate, session), then the recommended setting on
- * top; `changed` lists every field that moves, for the official to see first.
+ * A recommendation written into the round: the run's assumptions (the advice
+ * only holds under them) and the recommended setting on top of the round's
+ * own settings, so applying several recommendations of one run adds them up.
+ * `changed` lists every field that moves, for the official to see first; the
+ * editor's simulation check then shows whether the round as a whole holds.
  */
 export function applyRecommendation(spec: RoundSpec, runParams: SimParams, recs: Recommendations, kind: RecommendationKind): ApplyOutcome {
   if (runParams.sale.stock !== spec.totalAmount) return { ok: false, reason: 'stock' };
@@ -22,20 +23,7 @@ export function applyRecommendation(spec: RoundSpec, runParams: SimParams, recs:
   const windowMinutes = Math.max(1, Math.round((Date.parse(spec.closesAt) - Date.parse(spec.opensAt)) / 60_000));
   if (runParams.sale.windowMinutes !== windowMinutes) return { ok: false, reason: 'window' };
 
-  const wr = runParams.waitingRoom;
-  const base: RoundSpec = {
-    ...specWithAssumptions(spec, runParams),
-    // A round's timeout is a whole number of minutes; an unlimited run session keeps the round's own.
-    sessionTimeoutMinutes: runParams.session.timeoutMinutes === null ? spec.sessionTimeoutMinutes : Math.ceil(runParams.session.timeoutMinutes),
-    waitingRoom: {
-      admissionPerMinute: wr.admissionPerMinute === null ? spec.waitingRoom.admissionPerMinute : Math.ceil(wr.admissionPerMinute),
-      maxActiveSessions: wr.maxActiveSessions ?? spec.waitingRoom.maxActiveSessions,
-      order: wr.order,
-      slots: wr.slots.map((s) => ({ ...s })),
-      stockCutoff: wr.stockCutoff,
-      cutoffMargin: wr.cutoffMargin,
-    },
-  };
+  const base = specWithAssumptions(spec, runParams);
   let next: RoundSpec;
   switch (kind) {
     case 'session':
@@ -54,7 +42,7 @@ export function applyRecommendation(spec: RoundSpec, runParams: SimParams, recs:
       };
       break;
     case 'cutoff':
-      next = { ...base, waitingRoom: { ...base.waitingRoom, stockCutoff: true } };
+      next = { ...base, waitingRoom: { ...base.waitingRoom, order: base.waitingRoom.order ?? 'fifo', stockCutoff: true } };
       break;
   }
   return { ok: true, spec: next, changed: changedFields(spec, next) };

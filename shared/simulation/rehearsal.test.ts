@@ -74,26 +74,31 @@ describe('editor warnings from the simulation', () => {
   it('applying the recommendations writes their settings into the round, and the simulation then backs it without a session warning', async () => {
     const spec = smallRound();
     const runParams = dayAssumptions(spec);
-    const { recommendations } = await recommend(runParams, async (p) => simulate(p), { targetSellOutMinutes: 60 });
+    const { recommendations } = await recommend(runParams, async (p) => simulate(p), { targetSellOutMinutes: 40 });
     const session = applyRecommendation(spec, runParams, recommendations, 'session');
     if (!session.ok) throw new Error(session.reason);
-    expect(session.changed).toEqual(expect.arrayContaining(['sessionTimeoutMinutes', 'rehearsal', 'waitingRoom']));
+    expect(session.changed).toEqual(['sessionTimeoutMinutes', 'rehearsal']);
     expect(session.spec.sessionTimeoutMinutes).toBe(recommendations.session.minutes);
     // The round now is exactly the run that confirmed the recommendation: same seed, same settings.
     const after = simulate(simParamsFromRound(session.spec));
     expect(after.logouts).toBe(0);
     expect(rehearsalWarnings(session.spec, after, 1).filter((w) => w.path === 'sessionTimeoutMinutes')).toEqual([]);
 
-    const cutoff = applyRecommendation(session.spec, simParamsFromRound(session.spec), recommendations, 'cutoff');
+    // Further recommendations of the same run add up; none undoes another.
+    const cutoff = applyRecommendation(session.spec, runParams, recommendations, 'cutoff');
     if (!cutoff.ok) throw new Error(cutoff.reason);
     expect(cutoff.changed).toEqual(['waitingRoom']);
     expect(cutoff.spec.waitingRoom.stockCutoff).toBe(true);
-    expect(rehearsalWarnings(cutoff.spec, simulate(simParamsFromRound(cutoff.spec)), 1).map((w) => w.code)).not.toContain('issues.waitedForNothingSimulated');
+    expect(cutoff.spec.sessionTimeoutMinutes).toBe(recommendations.session.minutes);
 
-    const admission = applyRecommendation(cutoff.spec, simParamsFromRound(cutoff.spec), recommendations, 'admission');
+    const admission = applyRecommendation(cutoff.spec, runParams, recommendations, 'admission');
     if (!admission.ok) throw new Error(admission.reason);
-    expect(admission.spec.waitingRoom.admissionPerMinute).toBe(recommendations.admission.perMinute);
+    expect(admission.changed).toEqual(['waitingRoom']);
+    expect(admission.spec.waitingRoom).toMatchObject({ admissionPerMinute: recommendations.admission.perMinute, stockCutoff: true });
     expect(admission.spec.waitingRoom.maxActiveSessions).toBeGreaterThanOrEqual(Math.ceil(recommendations.admission.peakActive));
+    expect(admission.spec.sessionTimeoutMinutes).toBe(recommendations.session.minutes);
+    // All three applied: the simulation of the round warns of nothing.
+    expect(rehearsalWarnings(admission.spec, simulate(simParamsFromRound(admission.spec)), 1)).toEqual([]);
   });
 
   it('refuses to apply advice from a run of another sale, saying why', async () => {

@@ -153,7 +153,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByTestId('new-version-notice').waitFor();
     await page.getByLabel('로그인 세션 유지 시간 (분)').fill('60');
     await page.getByRole('button', { name: '저장', exact: true }).click();
-    await page.getByText('버전 2으로 저장되었습니다').waitFor();
+    await page.getByText('버전 2로 저장되었습니다').waitFor();
     await expect(page.getByTestId('round-version').innerText()).resolves.toBe('버전 2');
     await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
     const versions = page.getByTestId('versions').locator('li');
