@@ -101,7 +101,7 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await page.getByRole('link', { name: '수정' }).click();
     await page.getByTestId('sim-check-ok').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('sim-warnings').count()).resolves.toBe(0);
-    await expect(page.getByTestId('sim-logouts').innerText()).resolves.toBe('0 명');
+    await expect(page.getByTestId('sim-logouts').innerText()).resolves.toBe('0명');
     await expect(page.locator('#f-cutoff').isChecked()).resolves.toBe(true);
     await expect(page.getByTestId('rehearsal-summary').innerText()).resolves.toMatch(/^시드 \d+ · 서버 용량/);
     await shots('33-editor-after-apply');
