@@ -70,8 +70,9 @@ describe('issuance rounds, end to end in Chromium', () => {
     await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩1,750,000,000');
     await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('₩23,250,000,000');
     await expect(page.getByTestId('fig-buyers').innerText()).resolves.toContain('62,500');
-    // The 10-minute session is a warning, not an error.
-    await page.getByText('세션 유지 시간 10분이 예상 대기 시간 35분').waitFor();
+    // The 10-minute session is a warning from simulating the round (scaled down), not an error.
+    await page.locator('.field .msg.warning', { hasText: '시뮬레이션에서 세션 유지 시간 10분 동안 기다리다' }).waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('sim-basis').innerText()).resolves.toContain('방문자 60,000명');
     await page.getByLabel('할인율 (%)').fill('10');
     await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩2,500,000,000');
     await page.getByLabel('할인율 (%)').fill('7');
