@@ -125,4 +125,22 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await shots('34-round-approved');
     expect(errors).toEqual([]);
   });
+
+  it('saves a run’s assumptions to the round in one click, and the simulation starts from them', async () => {
+    await page.getByRole('link', { name: '수요 시뮬레이션' }).click();
+    await page.getByRole('heading', { name: '수요 시뮬레이션' }).waitFor();
+    await page.getByLabel('방문자 수').fill('35,000');
+    await page.getByLabel('난수 시드').fill('42');
+    await page.getByTestId('save-assumptions').click();
+    const items = page.getByRole('dialog').getByTestId('dialog-items');
+    await items.filter({ hasText: '예상 방문자 수: 30,000 명 → 35,000 명' }).waitFor();
+    await expect(items.innerText()).resolves.toContain('→ 시드 42');
+    await page.getByRole('dialog').getByRole('button', { name: '새 버전으로 저장' }).click();
+    await page.getByText('가정을 회차 버전 4에 저장했습니다').waitFor();
+    await page.getByLabel('방문자 수').fill('1,000');
+    await page.getByRole('button', { name: '회차 설정으로 되돌리기' }).click();
+    await expect(page.getByLabel('방문자 수').inputValue()).resolves.toBe('35,000');
+    await expect(page.getByLabel('난수 시드').inputValue()).resolves.toBe('42');
+    expect(errors).toEqual([]);
+  });
 });
