@@ -79,6 +79,9 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await expect(page.getByLabel('방문자 수').inputValue()).resolves.toBe('30,000');
     await page.getByRole('button', { name: '실행', exact: true }).click();
     await page.getByTestId('recommendations').waitFor({ timeout: 120_000 });
+    // The waiting-page estimators side by side, with the one recommended for the sale page.
+    await expect(page.getByTestId('estimator-recommended').innerText()).resolves.toMatch(/^(판매 화면에는 재고·이탈을 반영한 안내를 권장합니다|이 조건에서는 단순 계산이 더 낫습니다)/);
+    await page.getByTestId('estimators').screenshot({ path: 'test-results/screenshots/35-estimators.png' });
     await shots('31-simulation-apply');
 
     await page.locator('[data-apply="session"]').click();
