@@ -85,7 +85,14 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
 export function fieldLabel(lang: Lang, path: string): string {
   // Field paths use dots (`waitingRoom.admissionPerMinute`) but are flat keys in the catalog.
   const catalog = (lang === 'ko' ? ko.fields : en.fields) as Record<string, string>;
-  return catalog[path] ?? path;
+  if (catalog[path]) return catalog[path];
+  // Inputs nest fields (`spec.totalAmount`, `params.visitors`): try the path without its leading parts.
+  const parts = path.split('.');
+  for (let k = 1; k < parts.length; k++) {
+    const rest = parts.slice(k).join('.');
+    if (catalog[rest]) return catalog[rest];
+  }
+  return path;
 }
 
 export function translate(lang: Lang, key: string, params?: Params): string {
@@ -97,10 +104,17 @@ export function hasKey(key: string): boolean {
 }
 
 export function formatIssue(lang: Lang, issue: Issue): string {
-  return translate(lang, issue.code, issue.params);
+  const fieldPath = issue.params?.fieldPath;
+  // Boundary issues name the field by its label in the reader's language.
+  const params = typeof fieldPath === 'string' ? { ...issue.params, field: fieldLabel(lang, fieldPath) } : issue.params;
+  return translate(lang, issue.code, params);
 }
 
 export function formatError(lang: Lang, error: ErrorPayload): string {
+  // Malformed input: say what is wrong with each field, not the schema's English.
+  if (error.key === 'errors.invalid_input' && error.issues && error.issues.length > 0 && error.issues.every((i) => i.code.startsWith('issues.input.'))) {
+    return translate(lang, 'errors.invalid_fields', { detail: error.issues.slice(0, 3).map((i) => formatIssue(lang, i)).join(' · ') });
+  }
   if (hasKey(error.key)) return translate(lang, error.key, error.params);
   return error.message;
 }
