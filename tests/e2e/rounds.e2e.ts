@@ -111,6 +111,16 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.locator('.field .msg.error', { hasText: '1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다' }).waitFor();
     await page.locator('.field .msg.error', { hasText: '발행 총액은 ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
     await shot(page, '05-round-form-invalid');
+    // Leaving with unsaved changes asks first: declining stays, accepting leaves.
+    const editorUrl = page.url();
+    const asked: string[] = [];
+    page.once('dialog', (d) => (asked.push(d.message()), void d.dismiss()));
+    await page.getByRole('link', { name: '← 목록으로' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('저장하지 않은 변경이 있습니다');
+    expect(page.url()).toBe(editorUrl);
+    await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
     await page.goto(page.url().replace(/#.*$/, '#/rounds'));
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
     expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
