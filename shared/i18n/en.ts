@@ -192,6 +192,7 @@ export const en: Shape<typeof ko> = {
     needsSecondOfficial: 'Approval must come from an official other than the author.',
     closeEarly: 'This closes the sale before its end ({{closes}}). {{remaining}} is still unsold and can no longer be sold once closed.',
     openNotYet: 'The sale can be opened from its opening time, {{opens}} (KST).',
+    lockedOnSale: 'Locked while on sale',
     leaveUnsaved: 'You have unsaved changes. Leave this page and lose them?',
     confirmAction: '{{action}}: "{{name}}"?',
   },

@@ -187,6 +187,7 @@ export const ko = {
     remaining: '잔여 발행액',
     needsSecondOfficial: '승인은 작성자가 아닌 다른 담당자가 해야 합니다.',
     confirmAction: '"{{name}}" 회차를 {{action}}할까요?',
+    lockedOnSale: '판매 중 잠김',
     leaveUnsaved: '저장하지 않은 변경이 있습니다. 이 화면을 떠나면 변경 내용이 사라집니다. 떠날까요?',
     closeEarly: '판매 종료 시각({{closes}}) 전에 닫습니다. 닫으면 남은 발행액({{remaining}})을 더 팔 수 없습니다.',
     openNotYet: '판매 시작은 개장 시각 {{opens}} (KST) 이후에 할 수 있습니다.',
