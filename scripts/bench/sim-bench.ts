@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { preset2022 } from '../../shared/simulation/params.js';
 import { WorkerSimRunner } from '../../shared/node/simulation/sim-runner.js';
+import { recommendBench } from './recommend-bench.js';
 import { table } from './stats.js';
 
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   } else {
     rows.push(['replications in worker threads', 'skipped: run `npm run build` first']);
   }
+  rows.push(...(await recommendBench()));
   console.log(table(rows));
 }
 

@@ -4,7 +4,7 @@ import { ALL_ROLES, ROUND_MANAGERS } from '../common/roles.js';
 import { roundSpecSchema } from '../rounds/spec.js';
 import { simParamsSchema } from '../simulation/params.js';
 import { LANGUAGES } from '../i18n/index.js';
-import { jobViewSchema, simRunSchema, simRunSummarySchema } from './simulation-schemas.js';
+import { jobViewSchema, rehearsalCheckSchema, simRunSchema, simRunSummarySchema } from './simulation-schemas.js';
 import { ledgerQuerySchema, ledgerRowSchema, ledgerTotalsSchema, lotDetailSchema, outboxItemSchema, syncStatusSchema } from './sync-schemas.js';
 import { ROUND_ACTIONS } from '../rounds/lifecycle.js';
 import {
@@ -119,6 +119,8 @@ export const contract = {
     output: jobViewSchema,
     access: ROUND_MANAGERS,
   }),
+  // A few hundred milliseconds in a worker: the editor's warnings come from simulating the settings as typed.
+  'simulations.check': proc({ input: z.object({ spec: roundSpecSchema }).strict(), output: rehearsalCheckSchema, access: SIMULATION_VIEWERS }),
   'simulations.list': proc({ input: z.object({ roundId: idSchema }).strict(), output: z.array(simRunSummarySchema), access: SIMULATION_VIEWERS }),
   'simulations.get': proc({ input: z.object({ id: idSchema }).strict(), output: simRunSchema, access: SIMULATION_VIEWERS }),
   'simulations.exportPdf': proc({

@@ -4,6 +4,7 @@ import { simParamsSchema } from '../simulation/params.js';
 import { simResultSchema } from '../simulation/result.js';
 import { JOB_STATES } from './job-states.js';
 import { ERROR_CODES } from '../common/errors.js';
+import { issueSchema } from './schemas.js';
 
 export const jobViewSchema = z.object({
   id: z.string(),
@@ -56,3 +57,16 @@ export const simRunSchema = simRunSummarySchema.extend({
   backing: z.array(simRunSummarySchema),
 });
 export type SimRun = z.infer<typeof simRunSchema>;
+
+/** The editor's check of a round's settings by a quick simulation (see simulation/rehearsal-check.ts). */
+export const rehearsalCheckSchema = z.object({
+  basis: z.object({ kind: z.literal('quick'), scale: z.number(), visitors: z.number(), seed: z.number(), at: z.string() }),
+  warnings: z.array(issueSchema),
+  /** Counts scaled back to the round's size; minutes as simulated. */
+  logouts: z.number(),
+  waitP90Minutes: z.number(),
+  stockReservedMinute: z.number().nullable(),
+  waitedForNothing: z.number(),
+  elapsedMs: z.number(),
+});
+export type RehearsalCheck = z.infer<typeof rehearsalCheckSchema>;

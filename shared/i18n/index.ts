@@ -33,15 +33,32 @@ function createI18n(): I18n {
     typeof value === 'number' ? (lng === 'ko' ? formatWonKorean(value) : formatWon(value)) : String(value),
   );
   // Korean particles depend on the word before them (총액은, 한도는); English leaves the word alone.
-  const particle = (pair: '은/는' | '이/가' | '을/를') => (value: unknown, lng: string | undefined) =>
-    lng === 'ko' && typeof value === 'string' && value !== '' ? josa(value, pair) : String(value);
+  const particle = (pair: '은/는' | '이/가' | '을/를' | '으로/로') => (value: unknown, lng: string | undefined) => {
+    const text = String(value);
+    if (lng !== 'ko' || text === '') return text;
+    // es-hangul reads only Hangul; a trailing number takes the particle of how it is read (2로, 3으로).
+    const spoken = numberTail(text);
+    return spoken === null ? josa(text, pair) : text + josa.pick(spoken, pair);
+  };
   f?.add('topic', particle('은/는'));
+  f?.add('toward', particle('으로/로'));
   f?.add('subject', particle('이/가'));
   f?.add('object', particle('을/를'));
   f?.add('num', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? new Intl.NumberFormat(lng === 'ko' ? 'ko-KR' : 'en-US').format(value) : String(value),
   );
   return instance;
+}
+
+/** The last syllable of how a trailing number is read in Korean (3 → 삼, 10 → 십, 2,000 → 천), or null. */
+export function numberTail(text: string): string | null {
+  const m = /(\d[\d,]*)\s*$/.exec(text);
+  if (!m) return null;
+  const digits = m[1]!.replace(/,/g, '');
+  const last = Number(digits.at(-1));
+  if (last !== 0 || /^0+$/.test(digits)) return '영일이삼사오육칠팔구'[last]!;
+  const zeros = digits.length - digits.replace(/0+$/, '').length;
+  return zeros === 1 ? '십' : zeros === 2 ? '백' : zeros === 3 ? '천' : zeros % 4 === 0 ? (zeros === 4 ? '만' : zeros === 8 ? '억' : '조') : zeros % 4 === 1 ? '십' : zeros % 4 === 2 ? '백' : '천';
 }
 
 const i18n = createI18n();
@@ -68,7 +85,14 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
 export function fieldLabel(lang: Lang, path: string): string {
   // Field paths use dots (`waitingRoom.admissionPerMinute`) but are flat keys in the catalog.
   const catalog = (lang === 'ko' ? ko.fields : en.fields) as Record<string, string>;
-  return catalog[path] ?? path;
+  if (catalog[path]) return catalog[path];
+  // Inputs nest fields (`spec.totalAmount`, `params.visitors`): try the path without its leading parts.
+  const parts = path.split('.');
+  for (let k = 1; k < parts.length; k++) {
+    const rest = parts.slice(k).join('.');
+    if (catalog[rest]) return catalog[rest];
+  }
+  return path;
 }
 
 export function translate(lang: Lang, key: string, params?: Params): string {
@@ -80,10 +104,17 @@ export function hasKey(key: string): boolean {
 }
 
 export function formatIssue(lang: Lang, issue: Issue): string {
-  return translate(lang, issue.code, issue.params);
+  const fieldPath = issue.params?.fieldPath;
+  // Boundary issues name the field by its label in the reader's language.
+  const params = typeof fieldPath === 'string' ? { ...issue.params, field: fieldLabel(lang, fieldPath) } : issue.params;
+  return translate(lang, issue.code, params);
 }
 
 export function formatError(lang: Lang, error: ErrorPayload): string {
+  // Malformed input: say what is wrong with each field, not the schema's English.
+  if (error.key === 'errors.invalid_input' && error.issues && error.issues.length > 0 && error.issues.every((i) => i.code.startsWith('issues.input.'))) {
+    return translate(lang, 'errors.invalid_fields', { detail: error.issues.slice(0, 3).map((i) => formatIssue(lang, i)).join(' · ') });
+  }
   if (hasKey(error.key)) return translate(lang, error.key, error.params);
   return error.message;
 }

@@ -21,6 +21,53 @@ export type RefundFormula = (typeof REFUND_FORMULAS)[number];
 
 const isoInstant = z.string().refine(isIsoInstant, { message: 'expected an ISO-8601 instant with offset' });
 
+/** Queue orders and session policies a sale can run with (the simulator models each). */
+export const QUEUE_ORDERS = ['fifo', 'shuffle_preopen', 'birth_year'] as const;
+export const SESSION_POLICIES = ['expires_while_waiting', 'room_keeps_place'] as const;
+export const ARRIVAL_CURVES = ['spike', 'decay', 'custom'] as const;
+export const PATIENCE_KINDS = ['exponential', 'fixed', 'none'] as const;
+export const CHECKOUT_DISTRIBUTIONS = ['exponential', 'lognormal', 'fixed'] as const;
+
+const share = z.number().min(0).max(1);
+const minutesValue = z.number().min(0).max(7 * 24 * 60);
+
+/**
+ * What the round's rehearsal assumes about the day (not settings of the sale
+ * itself): how people arrive, what the servers hold and how people behave.
+ * Kept with the round version so a re-run starts from the same assumptions.
+ * Optional so specs stored and published before it existed still parse.
+ */
+export const rehearsalSchema = z
+  .object({
+    seed: z.int().min(0).max(0xffff_ffff),
+    arrival: z
+      .object({
+        curve: z.enum(ARRIVAL_CURVES),
+        spikeMinutes: z.number().positive().max(24 * 60),
+        decayMinutes: z.number().positive().max(24 * 60),
+        perMinute: z.array(z.number().min(0)).max(24 * 60),
+        preOpenShare: share,
+        preOpenMinutes: minutesValue,
+      })
+      .strict(),
+    /** Concurrent logged-in people the servers hold (server capacity); null: unlimited. */
+    maxConnections: z.int().min(1).nullable(),
+    fullLimitShare: share,
+    sessionPolicy: z.enum(SESSION_POLICIES),
+    patience: z.object({ kind: z.enum(PATIENCE_KINDS), meanMinutes: z.number().positive() }).strict(),
+    returns: z.object({ probability: share, delayMinutes: minutesValue }).strict(),
+    checkout: z
+      .object({
+        meanSeconds: z.number().positive().max(3_600),
+        distribution: z.enum(CHECKOUT_DISTRIBUTIONS),
+        failureRate: z.number().min(0).max(0.99),
+        maxRetries: z.int().min(0).max(10),
+      })
+      .strict(),
+  })
+  .strict();
+export type RehearsalAssumptions = z.infer<typeof rehearsalSchema>;
+
 /**
  * The shape of a round's configuration. Only types are checked here; the
  * domain rules (units, ranges, cross-field limits) live in validate.ts so
@@ -53,16 +100,25 @@ export const roundSpecSchema = z
       .object({
         admissionPerMinute: z.int(),
         maxActiveSessions: z.int(),
+        // Optional: rounds stored before these were settings ran FIFO without the notice.
+        order: z.enum(QUEUE_ORDERS).optional(),
+        /** birth_year order: each slot's share of people and when it opens (minutes after opening). */
+        slots: z.array(z.object({ share, startMinute: minutesValue }).strict()).max(12).optional(),
+        /** Stock-aware notice: tell people beyond the remaining stock early that they will not get any. */
+        stockCutoff: z.boolean().optional(),
+        cutoffMargin: z.number().min(0).max(5).optional(),
       })
       .strict(),
     expectedVisitors: z.int().nullable(),
+    rehearsal: rehearsalSchema.optional(),
   })
   .strict();
 
 export type RoundSpec = z.infer<typeof roundSpecSchema>;
 
 /** Fields an official may still change while a round is on sale (as Seoul did at 10:40 on 2022-07-14). */
-export const OPERATIONAL_FIELDS = ['sessionTimeoutMinutes', 'waitingRoom', 'closesAt', 'expectedVisitors'] as const satisfies readonly (keyof RoundSpec)[];
+// The rehearsal's assumptions move no money, so they may be refined while on sale.
+export const OPERATIONAL_FIELDS = ['sessionTimeoutMinutes', 'waitingRoom', 'closesAt', 'expectedVisitors', 'rehearsal'] as const satisfies readonly (keyof RoundSpec)[];
 
 export const ROUND_SPEC_FIELDS = Object.keys(roundSpecSchema.shape) as (keyof RoundSpec)[];
 

@@ -1,7 +1,6 @@
 import type { Issue } from '../common/errors.js';
 import { isMultipleOf, MAX_ROUND_AMOUNT, SALE_UNIT } from '../common/money.js';
 import { findDistrict } from '../common/districts.js';
-import { deriveRoundFigures } from './derived.js';
 import type { RoundSpec } from './spec.js';
 
 /** The decree lets ordinances set the partial-use refund threshold between 60% and 80%. */
@@ -105,18 +104,12 @@ export function validateRound(spec: RoundSpec): RoundValidation {
   if (spec.waitingRoom.maxActiveSessions < 1) err('waitingRoom.maxActiveSessions', 'issues.maxActive');
   if (spec.expectedVisitors != null && spec.expectedVisitors < 0) err('expectedVisitors', 'issues.visitorsNegative');
 
-  const hasErrors = issues.some((i) => i.severity === 'error');
-  if (!hasErrors) {
-    const figures = deriveRoundFigures(spec);
-    // The 2022 failure: a 10-minute login session against an hours-long queue.
-    if (figures.expectedWaitMinutes != null && spec.sessionTimeoutMinutes < figures.expectedWaitMinutes) {
-      warn('sessionTimeoutMinutes', 'issues.sessionShorterThanWait', {
-        timeout: spec.sessionTimeoutMinutes,
-        wait: figures.expectedWaitMinutes,
-        queue: figures.expectedQueue,
-      });
-    }
+  if (spec.waitingRoom.order === 'birth_year' && (spec.waitingRoom.slots ?? []).length === 0) {
+    err('waitingRoom.order', 'issues.birthYearSlots');
   }
+  // Whether the session outlasts the wait is not arithmetic (visitors ÷ rate counts
+  // people beyond the stock who need not wait at all): the editor simulates it,
+  // see simulation/rehearsal-check.ts.
 
   return {
     errors: issues.filter((i) => i.severity === 'error'),

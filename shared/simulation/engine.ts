@@ -1,7 +1,7 @@
 import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arrivals.js';
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
-import { OUTCOMES, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
+import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
 import { EventHeap, TaggedFifo } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
@@ -14,6 +14,10 @@ const DONE = 4;
 const BOUGHT = 0;
 const ABANDONED = 1;
 const LOGGED_OUT_LEFT = 2;
+/** The honest estimate's "you are past the remaining stock". */
+const PAST_STOCK = -1;
+/** Say "past the stock" only beyond this multiple of the buyers the stock can serve: wrongly turning someone away is worse than a late notice. */
+const PAST_STOCK_MARGIN = 1.25;
 const CUT = 3;
 const SOLD_OUT = 4;
 const CLOSED = 5;
@@ -111,6 +115,8 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   const spent = new Float32Array(N);
   /** The estimated wait shown at joining; once admitted, the admission time. */
   const shown = new Float32Array(N);
+  /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
+  const honest = new Float32Array(N);
 
   const queue = new TaggedFifo(Math.min(N, 1 << 16));
   // Constant delays: due times are pushed in order, so FIFOs replace a heap.
@@ -160,6 +166,22 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
   let waitedForNothing = 0;
   let lostSeconds = 0;
   let dispN = 0;
+  // The honest estimator, judged like the displayed one (errors at admission) and by
+  // those who waited for stock that ran out: were they told early, or shown a wait?
+  let honN = 0;
+  let honAbs = 0;
+  const HON_OFFSET = 24 * 60;
+  const honErr = new Uint32Array(2 * HON_OFFSET + 1);
+  let pastRight = 0;
+  let pastWrong = 0;
+  let honestMisled = 0;
+  let naiveMisled = 0;
+  /** People who waited and then were sent away for stock: judged at that moment. */
+  const judgeNothing = (id: number): void => {
+    naiveMisled++;
+    if (honest[id] === PAST_STOCK) pastRight++;
+    else honestMisled++;
+  };
   let dispAbs = 0;
   let dispSigned = 0;
   let dispMax = 0;
@@ -267,6 +289,7 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
       const id = popLiveBack();
       if (id < 0) break;
       leaveQueue(id);
+      judgeNothing(id);
       finish(id, CUT);
     }
   };
@@ -276,6 +299,7 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
       const id = queue.ids[k]!;
       if (state[id] === QUEUED && tag[id] === queue.tags[k]) {
         leaveQueue(id);
+        if (outcome === SOLD_OUT) judgeNothing(id);
         finish(id, outcome);
       }
     }
@@ -299,6 +323,12 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
     mark[id] = t;
     const rate = currentRate();
     shown[id] = rate === Infinity ? 0 : live / rate;
+    // Honest: count only the people ahead expected to reach the front (the rest give up
+    // or are logged out, at the share seen so far), and say so when even they need
+    // more than the stock left.
+    const exits = abandons + logouts;
+    const ahead = admissions + exits > 0 ? (live * admissions) / (admissions + exits) : live;
+    honest[id] = ahead >= ((stockUnits - soldUnits - reservedUnits) / meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
     queue.push(id, g);
     live++;
     abandonDirty = true;
@@ -553,6 +583,14 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
         dispSigned += err;
         if (shownMinutes > dispMax) dispMax = shownMinutes;
         dispHist[Math.min(dispHist.length - 1, Math.floor(Math.abs(err)))]!++;
+        const h = honest[id]!;
+        if (h === PAST_STOCK) pastWrong++;
+        else {
+          const e = stint / 60 - h;
+          honN++;
+          honAbs += Math.abs(e);
+          honErr[Math.max(0, Math.min(honErr.length - 1, Math.floor(e) + HON_OFFSET))]!++;
+        }
         const jm = Math.min(M - 1, Math.floor(mark[id]! / 60));
         joinSum[jm]! += stint / 60;
         joinN[jm]!++;
@@ -634,6 +672,18 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
       p90AbsMinutes: quantileOfMinuteHist(dispHist, dispN, 0.9),
       maxDisplayedMinutes: dispMax,
     },
+    estimators: estimatorSummary({
+      naive: { samples: dispN, meanAbsMinutes: dispN ? dispAbs / dispN : 0, misledForNothing: naiveMisled },
+      honest: {
+        samples: honN,
+        meanAbsMinutes: honN ? honAbs / honN : 0,
+        bandLowMinutes: quantileOfSigned(honErr, honN, 0.25, HON_OFFSET),
+        bandHighMinutes: quantileOfSigned(honErr, honN, 0.75, HON_OFFSET) + 1,
+        pastStockRight: pastRight,
+        pastStockWrong: pastWrong,
+        misledForNothing: honestMisled,
+      },
+    }),
     peakConnections,
     peakActive,
     peakQueue,

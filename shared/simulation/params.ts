@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { SALE_UNIT } from '../common/money.js';
-import type { RoundSpec } from '../rounds/spec.js';
+import { ARRIVAL_CURVES, CHECKOUT_DISTRIBUTIONS, PATIENCE_KINDS, QUEUE_ORDERS, SESSION_POLICIES, type RehearsalAssumptions, type RoundSpec } from '../rounds/spec.js';
 
-export const ARRIVAL_CURVES = ['spike', 'decay', 'custom'] as const;
-export const QUEUE_ORDERS = ['fifo', 'shuffle_preopen', 'birth_year'] as const;
-/**
- * expires_while_waiting: the login session runs out while people wait in the
- * queue, as on 2022-07-14; room_keeps_place: the waiting room holds their place
- * whatever the session does. Once admitted, activity keeps a session alive.
- */
-export const SESSION_POLICIES = ['expires_while_waiting', 'room_keeps_place'] as const;
-export const PATIENCE_KINDS = ['exponential', 'fixed', 'none'] as const;
-export const CHECKOUT_DISTRIBUTIONS = ['exponential', 'lognormal', 'fixed'] as const;
+// The enums live with the round spec, which carries them as settings and assumptions.
+// Session policies: expires_while_waiting: the login session runs out while people
+// wait in the queue, as on 2022-07-14; room_keeps_place: the waiting room holds their
+// place whatever the session does. Once admitted, activity keeps a session alive.
+export { ARRIVAL_CURVES, CHECKOUT_DISTRIBUTIONS, PATIENCE_KINDS, QUEUE_ORDERS, SESSION_POLICIES };
 
 const share = z.number().min(0).max(1);
 const minutes = z.number().min(0).max(7 * 24 * 60);
@@ -121,21 +116,59 @@ export function defaultSimParams(): SimParams {
   };
 }
 
-/** A round's configuration as simulation parameters, with behavioural defaults for the rest. */
+/**
+ * A round's configuration as simulation parameters. The round's own rehearsal
+ * assumptions (arrivals, server capacity, behaviour, seed) take precedence over
+ * `base`, so a re-run from the round reproduces the run they were saved from.
+ */
 export function simParamsFromRound(spec: RoundSpec, base: SimParams = defaultSimParams()): SimParams {
   const windowMinutes = Math.max(1, Math.round((Date.parse(spec.closesAt) - Date.parse(spec.opensAt)) / 60_000));
+  const r = spec.rehearsal;
+  const wr = spec.waitingRoom;
   return {
     ...base,
+    seed: r?.seed ?? base.seed,
     visitors: spec.expectedVisitors && spec.expectedVisitors > 0 ? spec.expectedVisitors : base.visitors,
+    arrival: r ? { ...r.arrival, perMinute: [...r.arrival.perMinute] } : base.arrival,
     sale: { windowMinutes, stock: spec.totalAmount, unit: SALE_UNIT },
-    purchase: { ...base.purchase, limit: spec.perPersonMonthlyLimit },
+    purchase: { limit: spec.perPersonMonthlyLimit, fullLimitShare: r?.fullLimitShare ?? base.purchase.fullLimitShare },
     waitingRoom: {
-      ...base.waitingRoom,
-      admissionPerMinute: spec.waitingRoom.admissionPerMinute,
-      maxActiveSessions: spec.waitingRoom.maxActiveSessions,
+      admissionPerMinute: wr.admissionPerMinute,
+      maxActiveSessions: wr.maxActiveSessions,
+      order: wr.order ?? 'fifo',
+      slots: wr.slots ? wr.slots.map((x) => ({ ...x })) : [],
+      stockCutoff: wr.stockCutoff ?? false,
+      cutoffMargin: wr.cutoffMargin ?? base.waitingRoom.cutoffMargin,
     },
-    session: { ...base.session, timeoutMinutes: spec.sessionTimeoutMinutes },
+    session: { policy: r?.sessionPolicy ?? base.session.policy, timeoutMinutes: spec.sessionTimeoutMinutes },
+    returns: r ? { ...r.returns } : base.returns,
+    patience: r ? { ...r.patience } : base.patience,
+    checkout: r ? { ...r.checkout } : base.checkout,
+    capacity: { maxConnections: r ? r.maxConnections : base.capacity.maxConnections },
   };
+}
+
+/** The assumptions of a run (what the day is expected to be like), as a round stores them. */
+export function rehearsalFromParams(p: SimParams): RehearsalAssumptions {
+  return {
+    seed: p.seed,
+    arrival: { ...p.arrival, perMinute: [...p.arrival.perMinute] },
+    maxConnections: p.capacity.maxConnections,
+    fullLimitShare: p.purchase.fullLimitShare,
+    sessionPolicy: p.session.policy,
+    patience: { ...p.patience },
+    returns: { ...p.returns },
+    checkout: { ...p.checkout },
+  };
+}
+
+/**
+ * "Save these assumptions to the round": the spec with a run's assumptions and
+ * expected visitors. The sale's settings (limits, rates, timeout, notice, order)
+ * stay as the round has them: changing those is what applying a recommendation does.
+ */
+export function specWithAssumptions(spec: RoundSpec, p: SimParams): RoundSpec {
+  return { ...spec, expectedVisitors: p.visitors, rehearsal: rehearsalFromParams(p) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from './engine.js';
 import { preset2022, type SimParams } from './params.js';
 import { recommend, type RunSimulation } from './recommend.js';
+import { recommendSequential } from '../../tests/support/recommend-reference.js';
 
 /** The 2022 sale at a sixth of its size, so a search of a dozen runs stays quick. */
 const scenario: SimParams = {
@@ -52,4 +53,30 @@ describe('recommendations', () => {
       expect(r.admission.peakActive).toBeGreaterThan(200);
     }
   });
+
+  it('recommends exactly what the one-run-at-a-time bisection recommended, from the same runs’ settings, with runs going at once', async () => {
+    for (const [seed, target] of [[1, 60], [2, 45], [3, 90]] as const) {
+      const params = { ...scenario, seed };
+      let inFlight = 0;
+      let most = 0;
+      let runs = 0;
+      const parallel: RunSimulation = async (p) => {
+        runs++;
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 0));
+        const result = simulate(p);
+        inFlight--;
+        return result;
+      };
+      let referenceRuns = 0;
+      const counted: RunSimulation = async (p) => (referenceRuns++, simulate(p));
+      const fast = await recommend(params, parallel, { targetSellOutMinutes: target });
+      const reference = await recommendSequential(params, counted, { targetSellOutMinutes: target });
+      expect(fast.recommendations, `seed ${seed}`).toEqual(reference.recommendations);
+      expect(fast.backing.map((b) => [b.key, b.result.params])).toEqual(reference.backing.map((b) => [b.key, b.result.params]));
+      // Two probes a round cost a run or two more in all, for fewer rounds of waiting.
+      expect(runs).toBeLessThanOrEqual(referenceRuns + 3);
+      expect(most).toBeGreaterThan(1);
+    }
+  }, 120_000);
 });

@@ -36,6 +36,56 @@ export const simSeriesSchema = z.object({
 });
 export type SimSeries = z.infer<typeof simSeriesSchema>;
 
+/**
+ * What the waiting page would have displayed, judged against what happened.
+ * naive: people ahead ÷ admission rate (what pages show, 1,036 minutes in 2022).
+ * honest: only the people ahead expected to reach the front (the share seen so
+ * far), and "you are past the remaining stock" when even they need more than
+ * the stock left; with a p25–p75 band of its errors in this run.
+ * misledForNothing: people shown a wait who then got nothing for lack of stock.
+ */
+export const estimatorsSchema = z.object({
+  naive: z.object({ samples: z.number(), meanAbsMinutes: z.number(), misledForNothing: z.number() }),
+  honest: z.object({
+    samples: z.number(),
+    meanAbsMinutes: z.number(),
+    /** The actual wait fell between estimate + low and estimate + high for the middle half of those admitted. */
+    bandLowMinutes: z.number(),
+    bandHighMinutes: z.number(),
+    /** Told "past the remaining stock" and indeed got nothing / yet were admitted after all. */
+    pastStockRight: z.number(),
+    pastStockWrong: z.number(),
+    misledForNothing: z.number(),
+  }),
+  recommended: z.enum(['naive', 'honest']),
+});
+export type Estimators = z.infer<typeof estimatorsSchema>;
+
+/**
+ * The better estimator for the sale page: the one that leaves fewer people
+ * waiting for nothing without a warning (each told wrongly "past the stock"
+ * counts as one too), unless it is more than a minute worse on average for
+ * those admitted.
+ */
+export function estimatorSummary(e: Omit<Estimators, 'recommended'>): Estimators {
+  const naiveHarm = e.naive.misledForNothing;
+  const honestHarm = e.honest.misledForNothing + e.honest.pastStockWrong;
+  const honestBetter = honestHarm < naiveHarm ? e.honest.meanAbsMinutes <= e.naive.meanAbsMinutes + 1 : honestHarm === naiveHarm && e.honest.meanAbsMinutes < e.naive.meanAbsMinutes;
+  return { ...e, recommended: honestBetter ? 'honest' : 'naive' };
+}
+
+/** A quantile of a histogram of signed whole minutes stored from -offset. */
+export function quantileOfSigned(hist: Uint32Array, count: number, p: number, offset: number): number {
+  if (count === 0) return 0;
+  const target = Math.ceil(p * count);
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!;
+    if (seen >= target) return i - offset;
+  }
+  return hist.length - 1 - offset;
+}
+
 export const simResultSchema = z.object({
   params: simParamsSchema,
   /** Minutes after opening when the last certificate was paid for; null if stock remained. */
@@ -68,6 +118,8 @@ export const simResultSchema = z.object({
     p90AbsMinutes: z.number(),
     maxDisplayedMinutes: z.number(),
   }),
+  /** Absent in runs saved before the honest estimator existed. */
+  estimators: estimatorsSchema.optional(),
   peakConnections: z.number(),
   peakActive: z.number(),
   peakQueue: z.number(),

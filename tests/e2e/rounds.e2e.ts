@@ -70,8 +70,9 @@ describe('issuance rounds, end to end in Chromium', () => {
     await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩1,750,000,000');
     await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('₩23,250,000,000');
     await expect(page.getByTestId('fig-buyers').innerText()).resolves.toContain('62,500');
-    // The 10-minute session is a warning, not an error.
-    await page.getByText('세션 유지 시간 10분이 예상 대기 시간 35분').waitFor();
+    // The 10-minute session is a warning from simulating the round (scaled down), not an error.
+    await page.locator('.field .msg.warning', { hasText: '시뮬레이션에서 세션 유지 시간 10분 동안 기다리다' }).waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('sim-basis').innerText()).resolves.toContain('방문자 60,000명');
     await page.getByLabel('할인율 (%)').fill('10');
     await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩2,500,000,000');
     await page.getByLabel('할인율 (%)').fill('7');
@@ -110,6 +111,16 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.locator('.field .msg.error', { hasText: '1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다' }).waitFor();
     await page.locator('.field .msg.error', { hasText: '발행 총액은 ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
     await shot(page, '05-round-form-invalid');
+    // Leaving with unsaved changes asks first: declining stays, accepting leaves.
+    const editorUrl = page.url();
+    const asked: string[] = [];
+    page.once('dialog', (d) => (asked.push(d.message()), void d.dismiss()));
+    await page.getByRole('link', { name: '← 목록으로' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('저장하지 않은 변경이 있습니다');
+    expect(page.url()).toBe(editorUrl);
+    await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
     await page.goto(page.url().replace(/#.*$/, '#/rounds'));
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
     expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
@@ -153,7 +164,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByTestId('new-version-notice').waitFor();
     await page.getByLabel('로그인 세션 유지 시간 (분)').fill('60');
     await page.getByRole('button', { name: '저장', exact: true }).click();
-    await page.getByText('버전 2으로 저장되었습니다').waitFor();
+    await page.getByText('버전 2로 저장되었습니다').waitFor();
     await expect(page.getByTestId('round-version').innerText()).resolves.toBe('버전 2');
     await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
     const versions = page.getByTestId('versions').locator('li');

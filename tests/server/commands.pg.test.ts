@@ -234,6 +234,31 @@ describe('two people and the on-sale lock, on the server', () => {
   });
 });
 
+describe('rehearsal assumptions and queue settings ride in the round spec', () => {
+  it('takes the notice, queue order and assumptions while on sale (they move no money), refusing malformed ones, and publishes them', async () => {
+    const rehearsal = {
+      seed: 7,
+      arrival: { curve: 'decay', spikeMinutes: 5, decayMinutes: 15, perMinute: [], preOpenShare: 0.3, preOpenMinutes: 5 },
+      maxConnections: 200_000,
+      fullLimitShare: 0.85,
+      sessionPolicy: 'expires_while_waiting',
+      patience: { kind: 'exponential', meanMinutes: 120 },
+      returns: { probability: 0.8, delayMinutes: 2 },
+      checkout: { meanSeconds: 120, distribution: 'lognormal', failureRate: 0.15, maxRetries: 2 },
+    };
+    const current = (await s.sdb.db.selectFrom('server_rounds').select(['version']).where('round_id', '=', roundId).executeTakeFirstOrThrow()).version;
+    const next = Number(current) + 1;
+    const v = { ...spec, sessionTimeoutMinutes: 60, waitingRoom: { ...spec.waitingRoom, order: 'fifo', stockCutoff: true }, rehearsal };
+    const bad = (await s.command({ type: 'propose_round', roundId, version: next, spec: { ...v, rehearsal: { ...rehearsal, checkout: { ...rehearsal.checkout, failureRate: 2 } } } }, official));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('rehearsal');
+    const before = await eventCount();
+    await s.publish(roundId, next, v as never, official, official2);
+    const published = await eventAt(before + 1);
+    expect(published.payload).toMatchObject({ type: 'round_published', version: next, spec: { waitingRoom: { stockCutoff: true, order: 'fifo' }, rehearsal: { seed: 7, maxConnections: 200_000 } } });
+  });
+});
+
 describe('the lifecycle on the server', () => {
   const id = 'round-lifecycle';
   const ls = spec2022({ paymentMethods: ['bank_transfer'], name: 'lifecycle' });

@@ -11,7 +11,22 @@ function parse(hash: string): Route {
 
 export const router = $state<{ route: Route }>({ route: parse(window.location.hash) });
 
+/** Asked before leaving the current page (e.g. an editor with unsaved changes); false keeps the page. */
+let leaveGuard: (() => boolean) | null = null;
+let shownHash = window.location.hash;
+
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
 window.addEventListener('hashchange', () => {
+  if (leaveGuard && window.location.hash !== shownHash && !leaveGuard()) {
+    // Stay: put the address back without another hashchange.
+    history.replaceState(null, '', shownHash || '#/');
+    return;
+  }
+  leaveGuard = null;
+  shownHash = window.location.hash;
   router.route = parse(window.location.hash);
 });
 

@@ -21,13 +21,35 @@ function payload(code: ErrorPayload['code'], key: string, params?: Record<string
   };
 }
 
+/**
+ * Schema failures as issues people can read: a message key per kind of
+ * failure, the field's path (the console names it by its label, with the
+ * particle that agrees) and the bound; zod's own English stays in `detail`
+ * for logs only, never on screen.
+ */
 export function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({
-    path: i.path.map(String).join('.'),
-    code: 'errors.invalid_input',
-    severity: 'error' as const,
-    params: { detail: `${i.path.map(String).join('.') || '(input)'}: ${i.message}` },
-  }));
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    const params: Record<string, string | number> = { fieldPath: path || '(input)', detail: `${path || '(input)'}: ${i.message}` };
+    const bound = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : undefined);
+    let code = 'issues.input.invalid';
+    if (i.code === 'too_small' || i.code === 'too_big') {
+      const small = i.code === 'too_small';
+      const n = bound(small ? (i as { minimum?: unknown }).minimum : (i as { maximum?: unknown }).maximum);
+      const origin = (i as { origin?: string }).origin;
+      if (n !== undefined) params[small ? 'min' : 'max'] = n;
+      if (origin === 'string') code = small ? (n === 1 ? 'issues.input.required' : 'issues.input.tooShort') : 'issues.input.tooLong';
+      else if (origin === 'array' || origin === 'set') code = small ? 'issues.input.tooFew' : 'issues.input.tooMany';
+      else code = small ? 'issues.input.tooLow' : 'issues.input.tooHigh';
+    } else if (i.code === 'invalid_type') code = 'issues.input.wrongType';
+    else if (i.code === 'invalid_value') code = 'issues.input.notAllowed';
+    else if (i.code === 'invalid_format') code = 'issues.input.badFormat';
+    else if (i.code === 'unrecognized_keys') {
+      code = 'issues.input.unknownField';
+      params.keys = (i as { keys?: string[] }).keys?.join(', ') ?? '';
+    }
+    return { path, code, severity: 'error' as const, params };
+  });
 }
 
 /**

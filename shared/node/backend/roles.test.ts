@@ -22,6 +22,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'rounds.update': { id: roundId, expectedVersion: 1, spec: spec2022({ name: 'changed' }) },
   'rounds.transition': { id: roundId, expectedVersion: 1, action: 'approve' },
   'simulations.start': { roundId, label: 'role check', params: { ...preset2022(), visitors: 1_000 }, recommend: false, targetSellOutMinutes: 60 },
+  'simulations.check': { spec: { ...spec2022(), expectedVisitors: 2_000 } },
   'simulations.list': { roundId },
   'simulations.get': { id: 'no-such-run' },
   'simulations.exportPdf': { ids: ['no-such-run'], charts: [], lang: 'ko' },

@@ -44,4 +44,18 @@ describe('worker simulation runner', () => {
     const results = await Promise.all(seeds.map((seed) => runner.run({ ...preset2022(), visitors: 50_000, seed }, () => {}, new AbortController().signal)));
     expect(new Set(results.map((r) => r.waitBuyers.meanMinutes)).size).toBe(3);
   });
+
+  it('answers quick checks on one warm thread, in order, with the same results as in process', async () => {
+    const runner = new WorkerSimRunner(workerFile);
+    const params = [1, 2].map((seed) => ({ ...preset2022(), visitors: 20_000, seed }));
+    const results = await Promise.all(params.map((p) => runner.quick(p, new AbortController().signal)));
+    results.forEach((r, i) => expect({ ...r, elapsedMs: 0 }).toEqual({ ...simulate(params[i]!), elapsedMs: 0 }));
+    // A cancelled check stops the warm thread; the next check starts another.
+    const controller = new AbortController();
+    const long = runner.quick({ ...preset2022(), visitors: 20_000_000 }, controller.signal);
+    setTimeout(() => controller.abort(), 100);
+    await expect(long).rejects.toBeInstanceOf(SimulationCancelled);
+    const again = await runner.quick(params[0]!, new AbortController().signal);
+    expect(again.buyers).toBe(results[0]!.buyers);
+  });
 });

@@ -5,6 +5,8 @@ import type { SimResult } from '../../simulation/result.js';
 
 export interface SimRunner {
   run(params: SimParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult>;
+  /** A short run (the editor's check) on a thread kept warm for it; one at a time. */
+  quick(params: SimParams, signal: AbortSignal): Promise<SimResult>;
 }
 
 /** Lets at most `n` runs go at once; the rest wait their turn. */
@@ -38,6 +40,56 @@ export class WorkerSimRunner implements SimRunner {
     concurrency = 2,
   ) {
     this.gate = new Gate(concurrency);
+  }
+
+  private warm: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: SimResult) => void; reject: (e: Error) => void }>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** The warm thread, started on first use; unref'd so it never keeps the process alive. */
+  private warmWorker(): Worker {
+    if (this.warm) return this.warm;
+    const w = new Worker(this.workerFile, { workerData: null });
+    w.unref();
+    w.on('message', (m: { id: number; type: 'done'; result: SimResult } | { id: number; type: 'error'; message: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.type === 'done') p.resolve(m.result);
+      else p.reject(new Error(`simulation failed: ${m.message}`));
+    });
+    const fail = (e: Error) => {
+      if (this.warm === w) this.warm = undefined;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', () => fail(new SimulationCancelled()));
+    this.warm = w;
+    return w;
+  }
+
+  quick(params: SimParams, signal: AbortSignal): Promise<SimResult> {
+    // One at a time: a check queued behind another waits rather than competing for the core.
+    const task = this.queue.then(
+      () =>
+        new Promise<SimResult>((resolve, reject) => {
+          if (signal.aborted) return reject(new SimulationCancelled());
+          const id = this.nextId++;
+          const w = this.warmWorker();
+          // Cancelling a check stops the warm thread; the next check starts a fresh one.
+          const abort = () => void w.terminate();
+          signal.addEventListener('abort', abort, { once: true });
+          this.pending.set(id, {
+            resolve: (r) => (signal.removeEventListener('abort', abort), resolve(r)),
+            reject: (e) => (signal.removeEventListener('abort', abort), reject(e)),
+          });
+          w.postMessage({ id, params });
+        }),
+    );
+    this.queue = task.catch(() => undefined);
+    return task;
   }
 
   async run(params: SimParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult> {
@@ -81,5 +133,9 @@ export class InProcessSimRunner implements SimRunner {
     await new Promise((r) => setImmediate(r));
     if (signal.aborted) throw new SimulationCancelled();
     return simulate(params, { onProgress, shouldStop: () => signal.aborted });
+  }
+
+  quick(params: SimParams, signal: AbortSignal): Promise<SimResult> {
+    return this.run(params, () => {}, signal);
   }
 }

@@ -121,3 +121,31 @@ describe('simulation jobs', () => {
     // A hang guard, not a speed limit: a simulation and three export attempts take over 30 s on a loaded 2-core machine.
   }, 120_000);
 });
+
+describe('the editor\'s simulation check', () => {
+  it('simulates the round as given and states what it found, with the warnings the simulation backs', async () => {
+    const spec = { ...spec2022(), totalAmount: 1_000_000_000, expectedVisitors: 30_000, waitingRoom: { admissionPerMinute: 100, maxActiveSessions: 2_000 } };
+    const check = await h.call('simulations.check', { spec }, official.session);
+    expect(check.basis).toMatchObject({ kind: 'quick', scale: 1, visitors: 30_000 });
+    expect(check.logouts).toBeGreaterThan(0);
+    expect(check.warnings.map((w) => w.code)).toContain('issues.sessionLogoutsSimulated');
+    // A session longer than any wait, with the notice on: nothing to warn about.
+    const fixed = { ...spec, sessionTimeoutMinutes: 1_440, waitingRoom: { ...spec.waitingRoom, stockCutoff: true } };
+    const ok = await h.call('simulations.check', { spec: fixed }, official.session);
+    expect(ok.logouts).toBe(0);
+    expect(ok.warnings).toEqual([]);
+  });
+
+  it('scales a large round down and says so', async () => {
+    const check = await h.call('simulations.check', { spec: { ...spec2022(), expectedVisitors: 700_000 } }, official.session);
+    expect(check.basis.scale).toBeCloseTo(60_000 / 700_000, 6);
+    expect(check.basis.visitors).toBe(60_000);
+  });
+
+  it('refuses malformed settings with a message naming the field, and clerks', async () => {
+    const bad = { ...spec2022(), waitingRoom: { ...spec2022().waitingRoom, order: 'lottery' } };
+    expect(await h.fail('simulations.check', { spec: bad } as never, official.session)).toMatchObject({ code: 'invalid_input' });
+    const clerk = await h.user(admin, 'park', 'clerk', '11440');
+    expect(await h.fail('simulations.check', { spec: spec2022() }, clerk.session)).toMatchObject({ code: 'forbidden' });
+  });
+});

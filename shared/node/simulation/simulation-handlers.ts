@@ -3,6 +3,11 @@ import { requireUser, type HandlersFor } from '../backend/context.js';
 import { findRound } from '../rounds/rounds-repo.js';
 import { getRun, listRuns, saveStudy } from './simulation-repo.js';
 import { runStudy } from './study.js';
+import { simParamsFromRound } from '../../simulation/params.js';
+import { quickScale, rehearsalWarnings, scaledParams } from '../../simulation/rehearsal-check.js';
+
+/** A quick check that takes longer than this is abandoned (its worker terminated). */
+const CHECK_TIMEOUT_MS = 20_000;
 import { findReportFonts } from '../reports/fonts.js';
 import { buildSimulationPdf } from '../reports/simulation-report.js';
 
@@ -20,6 +25,22 @@ export const simulationHandlers: HandlersFor<'simulations'> = {
       const runId = await saveStudy(db, study, { roundId: round.id, roundVersion: round.currentVersion, label: input.label, userId: user.id, at: now().toISOString() });
       return { runId };
     });
+  },
+
+  'simulations.check': async (input, ctx) => {
+    requireUser(ctx);
+    const params = simParamsFromRound(input.spec);
+    const scale = quickScale(params);
+    const result = await ctx.deps.simulations.quick(scaledParams(params, scale), AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    return {
+      basis: { kind: 'quick' as const, scale, visitors: Math.round(params.visitors * scale), seed: params.seed, at: ctx.deps.now().toISOString() },
+      warnings: rehearsalWarnings(input.spec, result, scale),
+      logouts: Math.round(result.logouts / scale),
+      waitP90Minutes: result.waitBuyers.p90Minutes,
+      stockReservedMinute: result.stockReservedMinute,
+      waitedForNothing: Math.round(result.waitedForNothing / scale),
+      elapsedMs: result.elapsedMs,
+    };
   },
 
   'simulations.list': async (input, { deps }) => {

@@ -16,16 +16,31 @@ const MAIN_SHARE = 0.3;
 
 /** A simulation and, if asked, the recommendation searches that follow from it. */
 export async function runStudy(runner: SimRunner, params: SimParams, options: { recommend: boolean; targetSellOutMinutes: number }, ctx: JobContext): Promise<Study> {
-  const mainShare = options.recommend ? MAIN_SHARE : 1;
-  ctx.progress(0, 'simulation.phaseMain');
-  const main = await runner.run(params, (f) => ctx.progress(f * mainShare), ctx.signal);
-  if (!options.recommend) return { main, recommendations: null, backing: [] };
-  ctx.progress(mainShare, 'simulation.phaseRecommend');
+  if (!options.recommend) {
+    ctx.progress(0, 'simulation.phaseMain');
+    const main = await runner.run(params, (f) => ctx.progress(f), ctx.signal);
+    return { main, recommendations: null, backing: [] };
+  }
+  // The main run goes alongside the searches (it is their baseline), so both cores stay busy.
+  ctx.progress(0, 'simulation.phaseRecommend');
+  let mainFraction = 0;
+  let searchFraction = 0;
+  const report = () => ctx.progress(MAIN_SHARE * mainFraction + (1 - MAIN_SHARE) * searchFraction);
+  const mainP = runner.run(
+    params,
+    (f) => {
+      mainFraction = f;
+      report();
+    },
+    ctx.signal,
+  );
   const { recommendations, backing } = await recommend(params, (p, onProgress) => runner.run(p, onProgress, ctx.signal), {
     targetSellOutMinutes: options.targetSellOutMinutes,
-    baseline: main,
-    onProgress: (f) => ctx.progress(mainShare + f * (1 - mainShare)),
+    baseline: mainP,
+    onProgress: (f) => {
+      searchFraction = f;
+      report();
+    },
   });
-  return { main, recommendations, backing };
+  return { main: await mainP, recommendations, backing };
 }
-

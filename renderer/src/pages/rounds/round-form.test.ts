@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spec2022 } from '../../../../tests/support/specs.js';
+import { preset2022, specWithAssumptions } from '../../../../shared/simulation/params.js';
 import { formFromSpec, specFromForm } from './round-form.js';
 
 describe('round form', () => {
@@ -9,6 +10,19 @@ describe('round form', () => {
     expect(form.totalAmount).toBe('25,000,000,000');
     expect(form.denominations).toBe('10,000, 50,000, 100,000');
     expect(specFromForm(form)).toEqual({ spec, parseIssues: [] });
+  });
+
+  it('carries the rehearsal assumptions and queue settings through the form, and leaves old specs in their old shape', () => {
+    const base = spec2022();
+    const spec = {
+      ...base,
+      waitingRoom: { ...base.waitingRoom, order: 'shuffle_preopen' as const, stockCutoff: true, cutoffMargin: 0.2 },
+      rehearsal: specWithAssumptions(base, preset2022()).rehearsal!,
+    };
+    expect(specFromForm(formFromSpec(spec))).toEqual({ spec, parseIssues: [] });
+    // Setting the notice on an old spec writes the queue settings.
+    const turned = specFromForm({ ...formFromSpec(base), stockCutoff: true }).spec;
+    expect(turned.waitingRoom).toEqual({ ...base.waitingRoom, order: 'fifo', stockCutoff: true });
   });
 
   it('reads Korean units and percents as people type them', () => {

@@ -1,7 +1,7 @@
 import type { Issue } from '../../../../shared/common/errors.js';
 import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '../../../../shared/common/money.js';
 import { fromSeoulLocalInput, toSeoulLocalInput } from '../../../../shared/common/time.js';
-import type { PaymentMethod, RefundFormula, RoundKind, RoundSpec } from '../../../../shared/rounds/spec.js';
+import type { PaymentMethod, QUEUE_ORDERS, RefundFormula, RoundKind, RoundSpec } from '../../../../shared/rounds/spec.js';
 
 /** What the form holds: text as typed, so half-typed values are never lost or coerced. */
 export interface RoundForm {
@@ -25,6 +25,10 @@ export interface RoundForm {
   admissionPerMinute: string;
   maxActiveSessions: string;
   expectedVisitors: string;
+  queueOrder: (typeof QUEUE_ORDERS)[number];
+  stockCutoff: boolean;
+  /** Carried unchanged: the rehearsal assumptions (saved from the simulation page) and queue details not edited here. */
+  carried: Pick<RoundSpec, 'rehearsal'> & Pick<RoundSpec['waitingRoom'], 'slots' | 'cutoffMargin'> & { queueSettingsStored: boolean };
 }
 
 const grouped = (n: number): string => new Intl.NumberFormat('en-US').format(n);
@@ -51,6 +55,14 @@ export function formFromSpec(spec: RoundSpec): RoundForm {
     admissionPerMinute: grouped(spec.waitingRoom.admissionPerMinute),
     maxActiveSessions: grouped(spec.waitingRoom.maxActiveSessions),
     expectedVisitors: spec.expectedVisitors == null ? '' : grouped(spec.expectedVisitors),
+    queueOrder: spec.waitingRoom.order ?? 'fifo',
+    stockCutoff: spec.waitingRoom.stockCutoff ?? false,
+    carried: {
+      rehearsal: spec.rehearsal,
+      slots: spec.waitingRoom.slots,
+      cutoffMargin: spec.waitingRoom.cutoffMargin,
+      queueSettingsStored: spec.waitingRoom.order !== undefined || spec.waitingRoom.stockCutoff !== undefined,
+    },
   };
 }
 
@@ -124,8 +136,13 @@ export function specFromForm(form: RoundForm): ParsedForm {
     waitingRoom: {
       admissionPerMinute: int('waitingRoom.admissionPerMinute', form.admissionPerMinute),
       maxActiveSessions: int('waitingRoom.maxActiveSessions', form.maxActiveSessions),
+      // A round stored before queue settings existed keeps that shape until someone sets them.
+      ...(form.carried.queueSettingsStored || form.queueOrder !== 'fifo' || form.stockCutoff ? { order: form.queueOrder, stockCutoff: form.stockCutoff } : {}),
+      ...(form.carried.slots ? { slots: form.carried.slots } : {}),
+      ...(form.carried.cutoffMargin !== undefined ? { cutoffMargin: form.carried.cutoffMargin } : {}),
     },
     expectedVisitors: form.expectedVisitors.trim() === '' ? null : int('expectedVisitors', form.expectedVisitors),
+    ...(form.carried.rehearsal ? { rehearsal: form.carried.rehearsal } : {}),
   };
   return { spec, parseIssues };
 }

@@ -2,7 +2,7 @@ import { districtName } from '../../../../shared/common/districts.js';
 import { formatBasisPoints, formatWon } from '../../../../shared/common/money.js';
 import { formatSeoul } from '../../../../shared/common/time.js';
 import { fieldLabel, translate, type Lang } from '../../../../shared/i18n/index.js';
-import type { RoundSpec } from '../../../../shared/rounds/spec.js';
+import type { RehearsalAssumptions, RoundSpec } from '../../../../shared/rounds/spec.js';
 
 const MONEY_FIELDS = new Set(['totalAmount', 'perPersonMonthlyLimit', 'holdingLimit', 'giftReceiveCap']);
 
@@ -38,9 +38,27 @@ export function formatSpecValue(lang: Lang, field: string, value: unknown): stri
     }
     case 'waitingRoom': {
       const w = value as RoundSpec['waitingRoom'];
-      return `${number(w.admissionPerMinute)} ${t('units.perMinute')} · ${fieldLabel(lang, 'waitingRoom.maxActiveSessions')} ${number(w.maxActiveSessions)}`;
+      const order = w.order && w.order !== 'fifo' ? ` · ${t(`simulation.order_${w.order}`)}` : '';
+      const cut = w.stockCutoff ? ` · ${fieldLabel(lang, 'waitingRoom.stockCutoff')}` : '';
+      return `${number(w.admissionPerMinute)} ${t('units.perMinute')} · ${fieldLabel(lang, 'waitingRoom.maxActiveSessions')} ${number(w.maxActiveSessions)}${order}${cut}`;
     }
+    case 'rehearsal':
+      return rehearsalSummary(lang, value as RehearsalAssumptions);
     default:
       return typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
+}
+
+/** The assumptions a round keeps for its rehearsal, in one line. */
+export function rehearsalSummary(lang: Lang, r: RehearsalAssumptions | undefined): string {
+  if (!r) return translate(lang, 'rounds.rehearsalNone');
+  const number = (n: number) => new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(n);
+  return translate(lang, 'rounds.rehearsalSaved', {
+    seed: r.seed,
+    capacity: r.maxConnections === null ? translate(lang, 'rounds.unlimited') : number(r.maxConnections),
+    checkout: number(Math.round(r.checkout.meanSeconds)),
+    failure: number(Math.round(r.checkout.failureRate * 1000) / 10),
+    patience: r.patience.kind === 'none' ? '∞' : number(Math.round(r.patience.meanMinutes)),
+    returns: number(Math.round(r.returns.probability * 100)),
+  });
 }
