@@ -22,12 +22,16 @@ function payload(code: ErrorPayload['code'], key: string, params?: Record<string
 }
 
 export function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({
+  return error.issues.map((i) =>
+    // A refinement that names its own message key (see reports/params.ts) is shown in the user's language.
+    i.code === 'custom' && typeof i.params?.i18n === 'string'
+      ? { path: i.path.map(String).join('.'), code: i.params.i18n as string, severity: 'error' as const, params: (i.params.values ?? {}) as Record<string, string | number> }
+      : {
     path: i.path.map(String).join('.'),
     code: 'errors.invalid_input',
     severity: 'error' as const,
     params: { detail: `${i.path.map(String).join('.') || '(input)'}: ${i.message}` },
-  }));
+  });
 }
 
 /**
@@ -45,6 +49,8 @@ export function createDispatcher(deps: BackendDeps, handlers: HandlerMap, option
     const parsed = procedure.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
+      const keyed = issues.find((i) => i.code !== 'errors.invalid_input');
+      if (keyed) return { ok: false, error: payload('invalid_input', keyed.code, keyed.params, issues) };
       return { ok: false, error: payload('invalid_input', 'errors.invalid_input', { detail: issues.map((i) => i.params?.detail).join('; ') }, issues) };
     }
     try {
