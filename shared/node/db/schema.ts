@@ -220,14 +220,28 @@ export interface SavedReportsTable {
   created_at: Instant;
 }
 
-/** The ledger summed per round, Seoul hour, district, payment method, lot face and event type; kept by triggers (migration 0011). */
-export interface ReportFactsTable {
+/** The ledger summed per round, Seoul day, district, payment method, lot face and event type; kept by triggers (migration 0011). */
+export interface ReportFactsDayTable {
+  round_id: string;
+  /** Seoul `YYYY-MM-DD`. */
+  day: string;
+  district_code: string;
+  payment_method: string;
+  face: number;
+  type: string;
+  n: number;
+  amount: number;
+  paid: number;
+  retired: number;
+}
+
+/** The same per Seoul hour, without the lot face. */
+export interface ReportFactsHourTable {
   round_id: string;
   /** Seoul `YYYY-MM-DD HH`. */
   hour: string;
   district_code: string;
   payment_method: string;
-  face: number;
   type: string;
   n: number;
   amount: number;
@@ -253,5 +267,6 @@ export interface Database {
   server_tokens: ServerTokensTable;
   round_statuses: RoundStatusesTable;
   saved_reports: SavedReportsTable;
-  report_facts: ReportFactsTable;
+  report_facts_day: ReportFactsDayTable;
+  report_facts_hour: ReportFactsHourTable;
 }

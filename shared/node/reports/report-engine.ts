@@ -2,14 +2,61 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { useRate, type GroupKey, type Measure, type ReportParams, type ReportResult, type ReportRow } from '../../reports/params.js';
 import type { Database } from '../db/schema.js';
 
-/** Group keys over report_facts (`hour` is Seoul `YYYY-MM-DD HH`). */
-const FACT_KEYS: Record<GroupKey, string> = {
-  district: 'district_code',
-  day: 'substr(hour, 1, 10)',
-  hour: 'substr(hour, 12, 2)',
-  paymentMethod: 'payment_method',
-  denomination: 'cast(face as text)',
+/**
+ * Where a report's sums come from. The two summary tables answer every
+ * grouping but hour × denomination, which reads the events themselves.
+ */
+interface Source {
+  from: string;
+  keys: Record<GroupKey, string | null>;
+  /** Column of the Seoul day (`YYYY-MM-DD…` text) or UTC instant the period filters on. */
+  time: { column: string; kind: 'seoul' | 'instant' };
+  col: { round: string; district: string; method: string; type: string; n: string; amount: string; paid: string; retired: string };
+}
+
+const FACTS = { round: 'round_id', district: 'district_code', method: 'payment_method', type: 'type', n: 'n', amount: 'amount', paid: 'paid', retired: 'retired' };
+
+const DAY_FACTS: Source = {
+  from: 'report_facts_day',
+  keys: { district: 'district_code', day: 'day', hour: null, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
+  time: { column: 'day', kind: 'seoul' },
+  col: FACTS,
 };
+
+const HOUR_FACTS: Source = {
+  from: 'report_facts_hour',
+  keys: { district: 'district_code', day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: 'payment_method', denomination: null },
+  time: { column: 'hour', kind: 'seoul' },
+  col: FACTS,
+};
+
+const EVENTS: Source = {
+  from: 'ledger_events e join lots l on l.lot_id = e.lot_id',
+  keys: {
+    district: 'e.district_code',
+    day: "strftime('%Y-%m-%d', e.occurred_at, '+9 hours')",
+    hour: "strftime('%H', e.occurred_at, '+9 hours')",
+    paymentMethod: 'e.payment_method',
+    denomination: 'cast(l.face as text)',
+  },
+  time: { column: 'e.occurred_at', kind: 'instant' },
+  col: {
+    round: 'e.round_id',
+    district: 'e.district_code',
+    method: 'e.payment_method',
+    type: 'e.type',
+    n: '1',
+    amount: 'e.amount',
+    paid: "case when e.type = 'purchase' then l.paid else 0 end",
+    retired: "case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end",
+  },
+};
+
+/** The smallest source that has every key the report groups by. */
+export function sourceFor(groupBy: readonly GroupKey[]): Source {
+  for (const s of [DAY_FACTS, HOUR_FACTS]) if (groupBy.every((g) => s.keys[g] !== null)) return s;
+  return EVENTS;
+}
 
 /** The same keys over lots, for distinct buyers (the purchase's Seoul time). */
 const LOT_KEYS: Record<GroupKey, string> = {
@@ -29,15 +76,18 @@ function inList(column: string, values: readonly string[]): RawBuilder<unknown> 
   return sql`${sql.raw(column)} in (${sql.join(values)})`;
 }
 
-/** The filters every query shares; `time` is the column of the row's Seoul time. */
-function filters(p: ReportParams, scope: { districts: readonly string[] }, time: { column: string; kind: 'hour' | 'instant' }): RawBuilder<unknown> {
+type Columns = { round: string; district: string; method: string };
+
+/** The filters every query shares; `time` is the column of the row's Seoul day or its UTC instant. */
+function filters(p: ReportParams, districts: readonly string[], col: Columns, time: Source['time']): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
-  if (p.roundIds.length > 0) parts.push(inList('round_id', p.roundIds));
-  if (scope.districts.length > 0) parts.push(inList('district_code', scope.districts));
-  if (p.paymentMethods.length > 0) parts.push(inList('payment_method', p.paymentMethods));
-  if (time.kind === 'hour') {
-    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${`${p.fromDay} 00`}`);
-    if (p.toDay) parts.push(sql`${sql.raw(time.column)} <= ${`${p.toDay} 23`}`);
+  if (p.roundIds.length > 0) parts.push(inList(col.round, p.roundIds));
+  if (districts.length > 0) parts.push(inList(col.district, districts));
+  if (p.paymentMethods.length > 0) parts.push(inList(col.method, p.paymentMethods));
+  if (time.kind === 'seoul') {
+    // `YYYY-MM-DD` and `YYYY-MM-DD HH` both sort inside [fromDay, toDay + '~').
+    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${p.fromDay}`);
+    if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${`${p.toDay}~`}`);
   } else {
     if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${seoulMidnightUtc(p.fromDay)}`);
     if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${seoulMidnightUtc(p.toDay, 1)}`);
@@ -82,40 +132,42 @@ function measuresOf(s: FactSums, buyers: number, wanted: readonly Measure[]): Re
 }
 
 /**
- * Runs a report: the sums from report_facts (a few rows per hour), distinct
+ * Runs a report: the sums from a summary table (or the events, for hour ×
+ * denomination), distinct
  * buyers from the lots when asked for. `districts` is the scope already
  * narrowed to a clerk's own district by the caller.
  */
 export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { districts: readonly string[]; scopedTo: string | null }): Promise<ReportResult> {
   const typeOk = (t: string) => p.eventTypes.length === 0 || (p.eventTypes as readonly string[]).includes(t);
-  const when = (t: string, expr: string) => (typeOk(t) ? `coalesce(sum(case when type = '${t}' then ${expr} end), 0)` : '0');
-  const keyCols = p.groupBy.map((g, i) => `${FACT_KEYS[g]} as k${i}`);
+  const src = sourceFor(p.groupBy);
+  const c = src.col;
+  const when = (t: string, expr: string) => (typeOk(t) ? `coalesce(sum(case when ${c.type} = '${t}' then ${expr} end), 0)` : '0');
+  const keyCols = p.groupBy.map((g, i) => `${src.keys[g]} as k${i}`);
   const sums = [
-    `${when('purchase', 'amount')} as face`,
-    `${when('purchase', 'paid')} as paid`,
-    `${when('purchase', 'n')} as lots`,
-    `${when('use', 'amount')} as used`,
-    `${when('gift', 'n')} as gifts`,
-    `${when('cancel', 'n')} as cancels`,
-    `${when('cancel', 'amount')} as cancelAmount`,
-    `${when('refund', 'n')} as refunds`,
-    `${when('refund', 'amount')} as refundAmount`,
+    `${when('purchase', c.amount)} as face`,
+    `${when('purchase', c.paid)} as paid`,
+    `${when('purchase', c.n)} as lots`,
+    `${when('use', c.amount)} as used`,
+    `${when('gift', c.n)} as gifts`,
+    `${when('cancel', c.n)} as cancels`,
+    `${when('cancel', c.amount)} as cancelAmount`,
+    `${when('refund', c.n)} as refunds`,
+    `${when('refund', c.amount)} as refundAmount`,
     // The balance counts every type whatever the type filter says.
-    `coalesce(sum(retired), 0) as retired`,
-    `coalesce(sum(case when type = 'purchase' then amount end), 0) as allFace`,
-    `coalesce(sum(case when type = 'use' then amount end), 0) as allUsed`,
+    `coalesce(sum(${c.retired}), 0) as retired`,
+    `coalesce(sum(case when ${c.type} = 'purchase' then ${c.amount} end), 0) as allFace`,
+    `coalesce(sum(case when ${c.type} = 'use' then ${c.amount} end), 0) as allUsed`,
   ];
-  const groupSql = p.groupBy.length > 0 ? sql` group by ${sql.raw(p.groupBy.map((_, i) => `k${i}`).join(', '))} order by ${sql.raw(p.groupBy.map((_, i) => `k${i}`).join(', '))}` : sql``;
-  const where = filters(p, scope, { column: 'hour', kind: 'hour' });
-  const factRows = (
-    await sql<Record<string, string | number>>`select ${sql.raw([...keyCols, ...sums].join(', '))} from report_facts where ${where}${groupSql}`.execute(db)
-  ).rows;
+  const keyList = p.groupBy.map((_, i) => `k${i}`).join(', ');
+  const groupSql = p.groupBy.length > 0 ? sql` group by ${sql.raw(keyList)} order by ${sql.raw(keyList)}` : sql``;
+  const where = filters(p, scope.districts, c, src.time);
+  const factRows = (await sql<Record<string, string | number>>`select ${sql.raw([...keyCols, ...sums].join(', '))} from ${sql.raw(src.from)} where ${where}${groupSql}`.execute(db)).rows;
 
   const wantBuyers = p.measures.includes('buyers');
   const buyers = new Map<string, number>();
   let totalBuyers = 0;
   if (wantBuyers && typeOk('purchase')) {
-    const lotWhere = filters(p, scope, { column: 'purchased_at', kind: 'instant' });
+    const lotWhere = filters(p, scope.districts, { round: 'round_id', district: 'district_code', method: 'payment_method' }, { column: 'purchased_at', kind: 'instant' });
     if (p.groupBy.length > 0) {
       const cols = p.groupBy.map((g, i) => `${LOT_KEYS[g]} as k${i}`).join(', ');
       const keys = p.groupBy.map((_, i) => `k${i}`).join(', ');

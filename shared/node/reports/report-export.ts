@@ -36,9 +36,18 @@ function csvField(v: string | number): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** `2022-07-14 10:00:03` in Seoul time, from a UTC instant. */
-function seoulText(iso: string): string {
-  return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+/** `2022-07-14 10:00:03` in Seoul time, from a UTC instant (`…T01:00:03.000Z`); the hour's shift is worked out once per hour. */
+function seoulTexter(): (iso: string) => string {
+  const hours = new Map<string, string>();
+  return (iso) => {
+    const hourKey = iso.slice(0, 13);
+    let seoulHour = hours.get(hourKey);
+    if (seoulHour === undefined) {
+      seoulHour = new Date(Date.parse(`${hourKey}:00:00.000Z`) + SEOUL_OFFSET_MS).toISOString().slice(0, 13).replace('T', ' ');
+      hours.set(hourKey, seoulHour);
+    }
+    return seoulHour + iso.slice(13, 19);
+  };
 }
 
 async function write(stream: WriteStream, text: string): Promise<void> {
@@ -73,6 +82,7 @@ export async function exportEventsCsv(db: Kysely<Database>, p: ReportParams, dis
   const total = await countEvents(db, p, districts);
   const stream = createWriteStream(target.path);
   const labels = new Map<string, string>();
+  const seoulText = seoulTexter();
   let rows = 0;
   try {
     await write(stream, '\uFEFF' + eventHeader(target.lang).map(csvField).join(',') + '\r\n');

@@ -11,8 +11,8 @@ afterEach(() => l.close());
 
 const plan = { roundId: 'r', spec: reportSpec(), purchases: 400, start: '2026-03-09T20:00:00.000Z', days: 2, seed: 3 };
 
-async function factsBy(sum: 'n' | 'amount'): Promise<Record<string, number>> {
-  const rows = (await sql<{ type: string; v: number }>`select type, sum(${sql.raw(sum)}) as v from report_facts group by type`.execute(l.db)).rows;
+async function factsBy(sum: 'n' | 'amount', table = 'report_facts_day'): Promise<Record<string, number>> {
+  const rows = (await sql<{ type: string; v: number }>`select type, sum(${sql.raw(sum)}) as v from ${sql.raw(table)} group by type`.execute(l.db)).rows;
   return Object.fromEntries(rows.map((r) => [r.type, r.v]));
 }
 
@@ -27,20 +27,26 @@ describe('migration 0011_reports', () => {
     const feeder = new Feeder(l.sqlite);
     feeder.feed(ledgerEvents(plan));
     await migrateToLatest(l.db);
-    expect(await factsBy('n')).toEqual(await eventsBy('n'));
-    expect(await factsBy('amount')).toEqual(await eventsBy('amount'));
+    for (const table of ['report_facts_day', 'report_facts_hour']) {
+      expect(await factsBy('n', table)).toEqual(await eventsBy('n'));
+      expect(await factsBy('amount', table)).toEqual(await eventsBy('amount'));
+    }
     feeder.feed(ledgerEvents({ ...plan, roundId: 'r2', seed: 4 }));
-    expect(await factsBy('n')).toEqual(await eventsBy('n'));
-    expect(await factsBy('amount')).toEqual(await eventsBy('amount'));
-    const paid = await sql<{ a: number; b: number }>`select (select sum(paid) from report_facts) as a, (select sum(paid) from lots) as b`.execute(l.db);
-    expect(paid.rows[0]!.a).toBe(paid.rows[0]!.b);
+    for (const table of ['report_facts_day', 'report_facts_hour']) {
+      expect(await factsBy('n', table)).toEqual(await eventsBy('n'));
+      expect(await factsBy('amount', table)).toEqual(await eventsBy('amount'));
+      const paid = await sql<{ a: number; b: number }>`select (select sum(paid) from ${sql.raw(table)}) as a, (select sum(paid) from lots) as b`.execute(l.db);
+      expect(paid.rows[0]!.a).toBe(paid.rows[0]!.b);
+    }
   });
 
   it('files each event under its Seoul hour', async () => {
     await migrateToLatest(l.db);
     new Feeder(l.sqlite).feed(ledgerEvents({ ...plan, purchases: 1, start: '2026-03-10T14:59:59.000Z' }));
-    const hours = (await sql<{ hour: string }>`select distinct hour from report_facts where type = 'purchase'`.execute(l.db)).rows;
+    const hours = (await sql<{ hour: string }>`select distinct hour from report_facts_hour where type = 'purchase'`.execute(l.db)).rows;
     expect(hours).toEqual([{ hour: '2026-03-10 23' }]);
+    const days = (await sql<{ day: string }>`select distinct day from report_facts_day where type = 'purchase'`.execute(l.db)).rows;
+    expect(days).toEqual([{ day: '2026-03-10' }]);
   });
 
   it('holds saved reports with unique names', async () => {
@@ -53,7 +59,7 @@ describe('migration 0011_reports', () => {
   it('rolls back to the migration before it', async () => {
     await migrateToLatest(l.db);
     await migrateTo(l.db, '0008_audit_anchor');
-    const names = (await sql<{ name: string }>`select name from sqlite_master where name in ('report_facts', 'saved_reports', 'report_facts_insert', 'lots_report')`.execute(l.db)).rows;
+    const names = (await sql<{ name: string }>`select name from sqlite_master where name in ('report_facts_day', 'report_facts_hour', 'saved_reports', 'report_facts_insert', 'lots_report')`.execute(l.db)).rows;
     expect(names).toEqual([]);
   });
 });
