@@ -178,6 +178,17 @@ export const contract = {
 
   /** Reports read the local ledger; a clerk's are held to their district in the handler. */
   'reports.run': proc({ input: z.object({ params: reportParamsSchema }).strict(), output: reportResultSchema, access: ALL_ROLES }),
+  'reports.saleCurve': proc({
+    input: z.object({ roundId: idSchema }).strict(),
+    output: z.object({
+      roundId: z.string(),
+      opensAt: z.string(),
+      firstMinute: z.number(),
+      purchases: z.array(z.number()),
+      forecast: z.object({ runId: z.string(), label: z.string(), firstMinute: z.number(), sold: z.array(z.number()) }).nullable(),
+    }),
+    access: ALL_ROLES,
+  }),
   'reports.saved': proc({ input: empty, output: z.array(savedReportSchema), access: ALL_ROLES }),
   'reports.save': proc({
     input: z.object({ name: z.string().trim().min(1).max(80), params: reportParamsSchema }).strict(),

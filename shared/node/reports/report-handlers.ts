@@ -9,6 +9,7 @@ import { findReportFonts } from './fonts.js';
 import { exportEventsCsv, exportEventsXlsx, exportSummaryCsv, exportSummaryXlsx } from './report-export.js';
 import { runReport } from './report-engine.js';
 import { buildReportPdf } from './report-pdf.js';
+import { saleCurve } from './sale-curve.js';
 import { writeFileSync } from 'node:fs';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -35,6 +36,11 @@ export const reportHandlers: HandlersFor<'reports'> = {
   'reports.run': async (input, ctx) => {
     const user = requireUser(ctx);
     return runReport(ctx.deps.db, input.params, reportScope(user, input.params));
+  },
+
+  'reports.saleCurve': async (input, ctx) => {
+    const user = requireUser(ctx);
+    return saleCurve(ctx.deps.db, input.roundId, user.role === 'clerk' ? (user.districtCode ?? '-') : null);
   },
 
   'reports.saved': async (_input, ctx) => {
