@@ -1,0 +1,126 @@
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend } from '../../shared/node/backend/backend.js';
+import { formatWonKorean } from '../../shared/common/money.js';
+import { Feeder, ledgerEvents, reportSpec } from '../support/report-ledger.js';
+import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+
+/**
+ * An analyst in Chromium on a console whose ledger holds a synced round
+ * (written through the sync applier before the web host starts): builds a
+ * report, sees its chart and totals, exports CSV and XLSX as downloads and
+ * the files are read back.
+ */
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+const expected = { events: 0, amount: 0, faceSold: 0, byDistrict: 0 };
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ic-e2e-reports-'));
+  const backend = await createBackend({ dataDir, log: () => {} });
+  const call = async (method: string, input: unknown, session?: string): Promise<any> => {
+    const env = await backend.invoke({ method, input, session } as never);
+    if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
+    return env.result;
+  };
+  await call('setup.createAdmin', { username: 'admin', displayName: '김관리', password: 'admin-password-1' });
+  const { token } = await call('auth.signIn', { username: 'admin', password: 'admin-password-1' });
+  await call('users.create', { username: 'analyst', displayName: '이분석', password: 'analyst-password-1', role: 'analyst', districtCode: null }, token);
+  new Feeder(backend.ledger.sqlite).feed(ledgerEvents({ roundId: 'r-e2e', spec: reportSpec('2026 봄 서울사랑상품권'), purchases: 2_000, start: '2026-03-09T20:00:00.000Z', days: 3, seed: 21 }));
+  const e = (await sql<{ n: number; a: number }>`select count(*) as n, sum(amount) as a from ledger_events`.execute(backend.deps.db)).rows[0]!;
+  const f = (await sql<{ f: number }>`select sum(face) as f from lots`.execute(backend.deps.db)).rows[0]!;
+  Object.assign(expected, { events: e.n, amount: e.a, faceSold: f.f });
+  await backend.close();
+  host = await startHost(dataDir);
+  browser = await launchBrowser();
+  page = await openPage(browser, host.url, errors);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function download(testId: string): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
+  return readFileSync((await file.path())!);
+}
+
+describe('reports, end to end in Chromium as an analyst', () => {
+  it('builds a report by district and sees its chart and totals', async () => {
+    await page.getByLabel('아이디').fill('analyst');
+    await page.getByLabel('비밀번호').fill('analyst-password-1');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await page.getByTestId('current-user').waitFor();
+    await page.getByRole('link', { name: '보고서', exact: true }).click();
+    // The daily report opens first, with its chart.
+    await page.getByTestId('report-chart').locator('canvas').waitFor();
+    await page.getByTestId('total-faceSold').getByText(formatWonKorean(expected.faceSold)).waitFor();
+
+    await page.locator('select[name="group1"]').selectOption('district');
+    await page.locator('select[name="group2"]').selectOption('');
+    await page.locator('input[name="measure-buyers"]').check();
+    await page.getByTestId('run-report').click();
+    const grid = page.getByTestId('report-grid');
+    await grid.locator('.ag-row [col-id="k0"]').getByText('종로구', { exact: true }).waitFor();
+    await expect(grid.locator('.ag-row-pinned [col-id="k0"]').innerText()).resolves.toBe('합계');
+    await expect(grid.locator('.ag-row-pinned [col-id="faceSold"]').innerText()).resolves.toBe(`₩${expected.faceSold.toLocaleString('en-US')}`);
+    await page.getByTestId('report-chart').locator('canvas').waitFor();
+    const drawn = await page.getByTestId('report-chart').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL().length);
+    expect(drawn).toBeGreaterThan(5_000);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'reports-district-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, 'reports-district-1440');
+  });
+
+  it('exports every event as CSV and XLSX; the files read back to the ledger totals', async () => {
+    const csv = await download('export-csv');
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = (parse(csv.toString('utf8').slice(1)) as string[][]).slice(1);
+    expect(rows.length).toBe(expected.events);
+    expect(rows.reduce((s, r) => s + Number(r[7]), 0)).toBe(expected.amount);
+
+    const xlsx = await download('export-xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
+    let n = 0;
+    let total = 0;
+    wb.worksheets[0]!.eachRow((row, i) => {
+      if (i === 1) return;
+      n++;
+      total += row.getCell(8).value as number;
+    });
+    expect(n).toBe(expected.events);
+    expect(total).toBe(expected.amount);
+    await page.getByText(/파일을 저장했습니다/).first().waitFor();
+  });
+
+  it('refuses a period that ends before it starts, in Korean', async () => {
+    await page.locator('input[name="fromDay"]').fill('2026-03-11');
+    await page.locator('input[name="toDay"]').fill('2026-03-10');
+    await page.getByTestId('run-report').click();
+    await expect(page.getByTestId('report-problem').innerText()).resolves.toBe('기간의 종료일(2026-03-10)이 시작일(2026-03-11)보다 앞섭니다');
+    await page.locator('input[name="fromDay"]').fill('');
+    await page.locator('input[name="toDay"]').fill('');
+  });
+
+  it('draws the sale-day curve and the use-rate report', async () => {
+    await page.getByTestId('preset-curve').click();
+    await page.getByTestId('report-chart').getByText('판매일 곡선').waitFor();
+    await page.getByText('이 회차에 저장된 시뮬레이션이 없어').waitFor();
+    await shot(page, 'reports-curve');
+    await page.getByTestId('preset-useRate').click();
+    await page.getByTestId('report-chart').getByText('사용률 추이').waitFor();
+    await shot(page, 'reports-use-rate');
+    expect(errors).toEqual([]);
+  });
+});
