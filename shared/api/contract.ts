@@ -185,6 +185,7 @@ export const contract = {
       opensAt: z.string(),
       firstMinute: z.number(),
       purchases: z.array(z.number()),
+      face: z.array(z.number()),
       forecast: z.object({ runId: z.string(), label: z.string(), firstMinute: z.number(), sold: z.array(z.number()) }).nullable(),
     }),
     access: ALL_ROLES,

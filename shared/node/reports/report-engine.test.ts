@@ -140,6 +140,17 @@ describe('report figures equal plain SQL over the events', () => {
   });
 });
 
+describe('the sale-day curve', () => {
+  it('counts every purchase of the day by minute, with the face sold, and no forecast without a saved run', async () => {
+    const c = await h.call('reports.saleCurve', { roundId: 'r2' }, admin);
+    const r = await run({ roundIds: ['r2'] });
+    expect(c.purchases.reduce((a, b) => a + b, 0)).toBe(r.totals.lots);
+    expect(c.face.reduce((a, b) => a + b, 0)).toBe(r.totals.faceSold);
+    expect(c.purchases.length).toBeLessThanOrEqual(24 * 60);
+    expect(c.forecast).toBeNull();
+  });
+});
+
 describe('scope and parameters', () => {
   it("holds a clerk's report to their district whatever they ask", async () => {
     const clerk = await h.user(admin, 'mapo', 'clerk', '11440');

@@ -8,6 +8,9 @@ import { DISTRICT_POPULATION } from '../../../../shared/reports/populations.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
 
+/** Every label shown (25 districts fit when turned), never cut. */
+const CATEGORY_X = { ticks: { autoSkip: false, maxRotation: 60, minRotation: 0, font: { size: 11 } } };
+
 export type PresetId = 'daily' | 'district' | 'curve' | 'useRate' | 'refunds';
 export const PRESET_IDS: PresetId[] = ['daily', 'district', 'curve', 'useRate', 'refunds'];
 
@@ -90,7 +93,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     return {
       type: line ? 'line' : 'bar',
       data: { labels, datasets: [{ label: '', data: values, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
-      options: { ...base, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+      options: { ...base, plugins: { legend: { display: false } }, scales: { x: CATEGORY_X, y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
     };
   }
   const secondKeys = [...new Set(result.rows.map((r) => r.keys[1]!))];
@@ -106,25 +109,27 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
         borderWidth: 0,
       })),
     },
-    options: { ...base, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+    options: { ...base, scales: { x: { ...CATEGORY_X, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
   };
 }
 
 export type SaleCurve = Output<'reports.saleCurve'>;
 
-/** Purchases per minute (bars) and cumulative (line), with the simulation's cumulative sales (dashed) on the same axis of minutes. */
-export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative: string; forecast: string }): ChartConfiguration {
-  const points = (first: number, values: number[], cumulative: boolean) => {
-    let sum = 0;
-    return values.map((v, i) => ({ x: first + i, y: cumulative ? (sum += v) : v }));
-  };
+/**
+ * Purchases per minute (bars, right axis) and the face sold so far (line,
+ * left axis, 만/억), with the simulation's face sold so far (dashed) on the
+ * same axes, so forecast and reality are side by side.
+ */
+export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative: string; forecast: string; minutes: string }, lang: Lang): ChartConfiguration {
+  let sum = 0;
+  const cumulative = c.face.map((v, i) => ({ x: c.firstMinute + i, y: (sum += v) }));
   const datasets: ChartConfiguration['data']['datasets'] = [
-    { type: 'bar', label: labels.perMinute, data: points(c.firstMinute, c.purchases, false), backgroundColor: '#9db4d6', yAxisID: 'y1' },
-    { type: 'line', label: labels.cumulative, data: points(c.firstMinute, c.purchases, true), borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 0, borderWidth: 2, yAxisID: 'y' },
+    { type: 'line', label: labels.cumulative, data: cumulative, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 0, borderWidth: 2, yAxisID: 'y' },
+    { type: 'bar', label: labels.perMinute, data: c.purchases.map((v, i) => ({ x: c.firstMinute + i, y: v })), backgroundColor: '#9db4d6', yAxisID: 'y1' },
   ];
   if (c.forecast) {
     const last = c.firstMinute + c.purchases.length - 1;
-    const fc = points(c.forecast.firstMinute, c.forecast.sold, true).filter((p) => p.x >= Math.min(0, c.firstMinute) && p.x <= Math.max(last, 60));
+    const fc = c.forecast.sold.map((v, i) => ({ x: c.forecast!.firstMinute + i, y: v })).filter((p) => p.x >= Math.min(0, c.firstMinute) && p.x <= Math.max(last, 60));
     datasets.push({ type: 'line', label: `${labels.forecast} — ${c.forecast.label}`, data: fc, borderColor: COLORS[1], backgroundColor: COLORS[1], borderDash: [6, 4], pointRadius: 0, borderWidth: 2, yAxisID: 'y' });
   }
   return {
@@ -137,8 +142,8 @@ export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
       scales: {
-        x: { type: 'linear', ticks: { maxTicksLimit: 14 } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative } },
+        x: { type: 'linear', ticks: { maxTicksLimit: 14 }, title: { display: true, text: labels.minutes } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative }, ticks: { callback: (v) => formatWonShort(Number(v), lang), maxTicksLimit: 6 } },
         y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: labels.perMinute } },
       },
     },
