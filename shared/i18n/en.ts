@@ -586,6 +586,8 @@ export const en: Shape<typeof ko> = {
     type: 'Type',
     fromDay: 'From',
     toDay: 'To',
+    filtered: 'Filtered',
+    filteredNote: 'events in the filters',
     local: 'This console',
     server: 'Server',
     purchases: 'Purchases',

@@ -582,6 +582,8 @@ export const ko = {
     type: '종류',
     fromDay: '시작일',
     toDay: '종료일',
+    filtered: '필터 적용',
+    filteredNote: '고른 조건의 거래만',
     local: '이 콘솔',
     server: '서버',
     purchases: '구매 건수',

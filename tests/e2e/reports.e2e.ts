@@ -43,7 +43,8 @@ beforeAll(async () => {
   for (let view = job; view.state === 'running'; view = await call('jobs.get', { id: job.id }, token)) await new Promise((r) => setTimeout(r, 50));
   const e = (await sql<{ n: number; a: number }>`select count(*) as n, sum(amount) as a from ledger_events`.execute(backend.deps.db)).rows[0]!;
   const f = (await sql<{ f: number }>`select sum(face) as f from lots`.execute(backend.deps.db)).rows[0]!;
-  Object.assign(expected, { events: e.n, amount: e.a, faceSold: f.f });
+  const g = (await sql<{ f: number }>`select sum(face) as f from lots where district_code = '11680'`.execute(backend.deps.db)).rows[0]!;
+  Object.assign(expected, { events: e.n, amount: e.a, faceSold: f.f, byDistrict: g.f });
   await backend.close();
   host = await startHost(dataDir);
   browser = await launchBrowser();
@@ -117,6 +118,31 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await expect(page.getByTestId('report-problem').innerText()).resolves.toBe('기간의 종료일(2026-03-10)이 시작일(2026-03-11)보다 앞섭니다');
     await page.locator('input[name="fromDay"]').fill('');
     await page.locator('input[name="toDay"]').fill('');
+  });
+
+  it('shows an analyst no button they may not use, and ledger totals that follow the filters', async () => {
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    await page.getByTestId('ledger-totals').waitFor();
+    await expect(page.getByTestId('filtered-purchases').count()).resolves.toBe(0);
+    await page.locator('select[name="district"]').selectOption('11680');
+    await page.getByTestId('filtered-faceSold').waitFor();
+    await expect(page.getByTestId('filtered-faceSold').innerText()).resolves.toBe(`₩${expected.byDistrict.toLocaleString('en-US')}`);
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
+    await page.getByText('유효기간').first().waitFor();
+    await expect(page.getByRole('button', { name: /취소 요청|환불 요청/ }).count()).resolves.toBe(0);
+    await shot(page, 'ledger-analyst-filtered');
+    await page.getByRole('link', { name: '동기화', exact: true }).click();
+    await page.getByRole('heading', { name: '동기화' }).first().waitFor();
+    await expect(page.getByRole('button', { name: '연결', exact: true }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: '어긋난 곳 찾기' }).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: '발행 회차', exact: true }).click();
+    await page.getByText('2026 봄 서울사랑상품권').first().click();
+    await page.getByTestId('round-name').waitFor();
+    await shot(page, 'round-detail-analyst');
+    // Lifecycle actions (approve, schedule, open…) are the round header's buttons.
+    await expect(page.locator('header .actions button').count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: '수정' }).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: '보고서', exact: true }).click();
   });
 
   it('draws the sale-day curve and the use-rate report', async () => {
