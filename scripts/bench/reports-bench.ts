@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -37,8 +37,9 @@ async function main(): Promise<void> {
     const events = Number((await sql<{ n: number }>`select count(*) as n from ledger_events`.execute(db)).rows[0]!.n);
     const factsDay = Number((await sql<{ n: number }>`select count(*) as n from report_facts_day`.execute(db)).rows[0]!.n);
     const factsHour = Number((await sql<{ n: number }>`select count(*) as n from report_facts_hour`.execute(db)).rows[0]!.n);
-    console.log(`Reports benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version})`);
-    rows.push(['ledger', `${events.toLocaleString('en-US')} events (${fed.toLocaleString('en-US')} fed incl. publication), ${factsDay.toLocaleString('en-US')} report_facts_day rows, ${factsHour.toLocaleString('en-US')} report_facts_hour rows`]);
+    const factsHourFace = Number((await sql<{ n: number }>`select count(*) as n from report_facts_hour_face`.execute(db)).rows[0]!.n);
+    console.log(`Reports benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    rows.push(['ledger', `${events.toLocaleString('en-US')} events (${fed.toLocaleString('en-US')} fed incl. publication), ${factsDay.toLocaleString('en-US')} report_facts_day rows, ${factsHour.toLocaleString('en-US')} report_facts_hour rows, ${factsHourFace.toLocaleString('en-US')} report_facts_hour_face rows`]);
     rows.push(['seed through the sync applier (triggers on)', `${(seedMs / 1000).toFixed(1)} s = ${Math.round((fed / seedMs) * 1000).toLocaleString('en-US')} events/s`]);
     rows.push(['ledger file', `${(statSync(join(dataDir, DATABASE_FILE)).size / 2 ** 20).toFixed(0)} MiB`]);
 
@@ -59,12 +60,13 @@ async function main(): Promise<void> {
     let worstBuyers = 0;
     for (const g of groupings) {
       const a = await time({ groupBy: g, measures: noBuyers });
-      const b = await time({ groupBy: g, measures: [...MEASURES] });
+      const b = await time({ groupBy: g, measures: [...MEASURES] }, 3);
       worst = Math.max(worst, a);
       worstBuyers = Math.max(worstBuyers, b);
       rows.push([`report by ${g.join(' × ') || '(totals)'}`, `${ms(a)} all measures but buyers; ${ms(b)} with distinct buyers`]);
     }
     rows.push(['report, one district by day, with buyers', ms(await time({ groupBy: ['day'], districts: ['11680'], measures: [...MEASURES] }))]);
+    rows.push(['report by hour × denomination, one district (reads the events)', ms(await time({ groupBy: ['hour', 'denomination'], districts: ['11680'], measures: noBuyers }, 3))]);
     rows.push(['report, period + method filter, by district × hour', ms(await time({ groupBy: ['district', 'hour'], fromDay: '2026-03-10', toDay: '2026-03-12', paymentMethods: ['debit_card'], measures: [...MEASURES] }))]);
     rows.push(['WORST grouped report (goal < 300 ms)', `${ms(worst)} without buyers; ${ms(worstBuyers)} with distinct buyers`]);
 
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(child.stderr);
     const x = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { rows: number; sheets: number; ms: number; maxRssMiB: number; bytes: number };
     rows.push([`XLSX export, ${x.rows.toLocaleString('en-US')} rows (goal < 20 s, < 400 MB)`, `${(x.ms / 1000).toFixed(2)} s, peak RSS ${x.maxRssMiB.toFixed(0)} MiB (whole process), ${x.sheets} sheet(s), ${(x.bytes / 2 ** 20).toFixed(0)} MiB`]);
+    rows.push(['load average at the end', loadavg().map((l) => l.toFixed(1)).join(' ')]);
     console.log(table(rows));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

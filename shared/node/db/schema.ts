@@ -249,6 +249,18 @@ export interface ReportFactsHourTable {
   retired: number;
 }
 
+/** The same per Seoul hour and lot face, without district and payment method. */
+export interface ReportFactsHourFaceTable {
+  round_id: string;
+  hour: string;
+  face: number;
+  type: string;
+  n: number;
+  amount: number;
+  paid: number;
+  retired: number;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -269,4 +281,5 @@ export interface Database {
   saved_reports: SavedReportsTable;
   report_facts_day: ReportFactsDayTable;
   report_facts_hour: ReportFactsHourTable;
+  report_facts_hour_face: ReportFactsHourFaceTable;
 }

@@ -8,6 +8,8 @@ import type { Database } from '../db/schema.js';
  */
 interface Source {
   from: string;
+  /** False where the table has no district or payment method to filter on. */
+  filterable: boolean;
   keys: Record<GroupKey, string | null>;
   /** Column of the Seoul day (`YYYY-MM-DD…` text) or UTC instant the period filters on. */
   time: { column: string; kind: 'seoul' | 'instant' };
@@ -18,6 +20,7 @@ const FACTS = { round: 'round_id', district: 'district_code', method: 'payment_m
 
 const DAY_FACTS: Source = {
   from: 'report_facts_day',
+  filterable: true,
   keys: { district: 'district_code', day: 'day', hour: null, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
   time: { column: 'day', kind: 'seoul' },
   col: FACTS,
@@ -25,13 +28,23 @@ const DAY_FACTS: Source = {
 
 const HOUR_FACTS: Source = {
   from: 'report_facts_hour',
+  filterable: true,
   keys: { district: 'district_code', day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: 'payment_method', denomination: null },
+  time: { column: 'hour', kind: 'seoul' },
+  col: FACTS,
+};
+
+const HOUR_FACE_FACTS: Source = {
+  from: 'report_facts_hour_face',
+  filterable: false,
+  keys: { district: null, day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: null, denomination: 'cast(face as text)' },
   time: { column: 'hour', kind: 'seoul' },
   col: FACTS,
 };
 
 const EVENTS: Source = {
   from: 'ledger_events e join lots l on l.lot_id = e.lot_id',
+  filterable: true,
   keys: {
     district: 'e.district_code',
     day: "strftime('%Y-%m-%d', e.occurred_at, '+9 hours')",
@@ -52,9 +65,9 @@ const EVENTS: Source = {
   },
 };
 
-/** The smallest source that has every key the report groups by. */
-export function sourceFor(groupBy: readonly GroupKey[]): Source {
-  for (const s of [DAY_FACTS, HOUR_FACTS]) if (groupBy.every((g) => s.keys[g] !== null)) return s;
+/** The smallest source that has every key the report groups by and every filter it needs. */
+export function sourceFor(groupBy: readonly GroupKey[], filtered: boolean): Source {
+  for (const s of [DAY_FACTS, HOUR_FACTS, HOUR_FACE_FACTS]) if (groupBy.every((g) => s.keys[g] !== null) && (s.filterable || !filtered)) return s;
   return EVENTS;
 }
 
@@ -139,7 +152,7 @@ function measuresOf(s: FactSums, buyers: number, wanted: readonly Measure[]): Re
  */
 export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { districts: readonly string[]; scopedTo: string | null }): Promise<ReportResult> {
   const typeOk = (t: string) => p.eventTypes.length === 0 || (p.eventTypes as readonly string[]).includes(t);
-  const src = sourceFor(p.groupBy);
+  const src = sourceFor(p.groupBy, scope.districts.length > 0 || p.paymentMethods.length > 0);
   const c = src.col;
   const when = (t: string, expr: string) => (typeOk(t) ? `coalesce(sum(case when ${c.type} = '${t}' then ${expr} end), 0)` : '0');
   const keyCols = p.groupBy.map((g, i) => `${src.keys[g]} as k${i}`);

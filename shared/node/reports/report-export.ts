@@ -104,6 +104,16 @@ export async function exportEventsCsv(db: Kysely<Database>, p: ReportParams, dis
   return { rows };
 }
 
+/**
+ * Waits while the sheet's buffered XML (exceljs's StreamBuf, read by the zip
+ * compressor off the main thread) is more than ~4 MB ahead: without it a fast
+ * writer queues the whole sheet in memory before the compressor catches up.
+ */
+async function drain(sheet: ExcelJS.Worksheet): Promise<void> {
+  const buf = (sheet as unknown as { stream?: { buffers?: unknown[] } }).stream;
+  for (let i = 0; i < 5_000 && (buf?.buffers?.length ?? 0) > 64; i++) await new Promise((r) => setTimeout(r, 1));
+}
+
 /** A streaming XLSX workbook: rows go to disk as they are written, strings inline (no shared-strings table held in memory). */
 function newWorkbook(path: string): ExcelJS.stream.xlsx.WorkbookWriter {
   return new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
@@ -144,6 +154,7 @@ export async function exportEventsXlsx(db: Kysely<Database>, p: ReportParams, di
       // Excel dates carry no zone: the cell holds the Seoul wall-clock time.
       sheet.addRow([c[0], new Date(Date.parse(c[1]) + SEOUL_OFFSET_MS), c[2], c[3], c[4], c[5], c[6], c[7]]).commit();
       inSheet++;
+      if (inSheet % 5_000 === 0) await drain(sheet);
     }
     rows += block.length;
     target.job.progress(total > 0 ? (rows / total) * 0.98 : 0.98, 'reports.phaseWriting');

@@ -27,12 +27,12 @@ describe('migration 0011_reports', () => {
     const feeder = new Feeder(l.sqlite);
     feeder.feed(ledgerEvents(plan));
     await migrateToLatest(l.db);
-    for (const table of ['report_facts_day', 'report_facts_hour']) {
+    for (const table of ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face']) {
       expect(await factsBy('n', table)).toEqual(await eventsBy('n'));
       expect(await factsBy('amount', table)).toEqual(await eventsBy('amount'));
     }
     feeder.feed(ledgerEvents({ ...plan, roundId: 'r2', seed: 4 }));
-    for (const table of ['report_facts_day', 'report_facts_hour']) {
+    for (const table of ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face']) {
       expect(await factsBy('n', table)).toEqual(await eventsBy('n'));
       expect(await factsBy('amount', table)).toEqual(await eventsBy('amount'));
       const paid = await sql<{ a: number; b: number }>`select (select sum(paid) from ${sql.raw(table)}) as a, (select sum(paid) from lots) as b`.execute(l.db);
@@ -59,7 +59,7 @@ describe('migration 0011_reports', () => {
   it('rolls back to the migration before it', async () => {
     await migrateToLatest(l.db);
     await migrateTo(l.db, '0008_audit_anchor');
-    const names = (await sql<{ name: string }>`select name from sqlite_master where name in ('report_facts_day', 'report_facts_hour', 'saved_reports', 'report_facts_insert', 'lots_report')`.execute(l.db)).rows;
+    const names = (await sql<{ name: string }>`select name from sqlite_master where name in ('report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'saved_reports', 'report_facts_insert', 'lots_report')`.execute(l.db)).rows;
     expect(names).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ const RETIRED = (e: string) => `case when ${e}.type in ('cancel', 'refund') then
  * Reports: saved report definitions, and the ledger summed at sync in two
  * small tables that grouped reports read instead of a million events:
  * - `report_facts_day`: round × Seoul day × district × payment method × lot face × event type;
- * - `report_facts_hour`: round × Seoul hour × district × payment method × event type.
+ * - `report_facts_hour`: round × Seoul hour × district × payment method × event type;
+ * - `report_facts_hour_face`: round × Seoul hour × lot face × event type (hour × denomination city-wide).
  * Triggers on ledger_events keep both current on every path that writes the
  * ledger (sync pages, local appends, a repair cutting the log back).
  * `retired` is the face a cancellation or refund takes out of circulation
@@ -33,6 +34,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     primary key (round_id, day, district_code, payment_method, face, type)) without rowid`).execute(db);
   await sql.raw(`create table report_facts_hour (round_id text not null, hour text not null, district_code text not null, payment_method text not null, type text not null, ${SUMS},
     primary key (round_id, hour, district_code, payment_method, type)) without rowid`).execute(db);
+  await sql.raw(`create table report_facts_hour_face (round_id text not null, hour text not null, face integer not null, type text not null, ${SUMS},
+    primary key (round_id, hour, face, type)) without rowid`).execute(db);
 
   // The lot row is written before its event on every path, so the trigger finds it.
   await sql
@@ -46,6 +49,10 @@ export async function up(db: Kysely<any>): Promise<void> {
          select new.round_id, ${seoul('%Y-%m-%d %H', 'new.occurred_at')}, new.district_code, new.payment_method, new.type, 1, new.amount, ${PAID('new')}, ${RETIRED('new')}
          from lots l where l.lot_id = new.lot_id
          on conflict (round_id, hour, district_code, payment_method, type) ${UPSERT};
+         insert into report_facts_hour_face (round_id, hour, face, type, n, amount, paid, retired)
+         select new.round_id, ${seoul('%Y-%m-%d %H', 'new.occurred_at')}, l.face, new.type, 1, new.amount, ${PAID('new')}, ${RETIRED('new')}
+         from lots l where l.lot_id = new.lot_id
+         on conflict (round_id, hour, face, type) ${UPSERT};
        end`,
     )
     .execute(db);
@@ -63,6 +70,11 @@ export async function up(db: Kysely<any>): Promise<void> {
            retired = retired - coalesce((select ${RETIRED('old')} from lots l where l.lot_id = old.lot_id), 0)
          where round_id = old.round_id and hour = ${seoul('%Y-%m-%d %H', 'old.occurred_at')} and district_code = old.district_code
            and payment_method = old.payment_method and type = old.type;
+         update report_facts_hour_face set n = n - 1, amount = amount - old.amount,
+           paid = paid - coalesce((select ${PAID('old')} from lots l where l.lot_id = old.lot_id), 0),
+           retired = retired - coalesce((select ${RETIRED('old')} from lots l where l.lot_id = old.lot_id), 0)
+         where round_id = old.round_id and hour = ${seoul('%Y-%m-%d %H', 'old.occurred_at')} and type = old.type
+           and face = (select face from lots l where l.lot_id = old.lot_id);
        end`,
     )
     .execute(db);
@@ -82,6 +94,13 @@ export async function up(db: Kysely<any>): Promise<void> {
        from ledger_events e join lots l on l.lot_id = e.lot_id group by 1, 2, 3, 4, 5`,
     )
     .execute(db);
+  await sql
+    .raw(
+      `insert into report_facts_hour_face (round_id, hour, face, type, n, amount, paid, retired)
+       select e.round_id, ${seoul('%Y-%m-%d %H', 'e.occurred_at')}, l.face, e.type, count(*), sum(e.amount), sum(${PAID('e')}), sum(${RETIRED('e')})
+       from ledger_events e join lots l on l.lot_id = e.lot_id group by 1, 2, 3, 4`,
+    )
+    .execute(db);
   // Distinct buyers come from the lots: this index answers them without reading the rows.
   await db.schema.createIndex('lots_report').on('lots').columns(['round_id', 'district_code', 'purchased_at', 'buyer_id']).execute();
 }
@@ -90,6 +109,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('lots_report').execute();
   await sql`drop trigger report_facts_delete`.execute(db);
   await sql`drop trigger report_facts_insert`.execute(db);
+  await db.schema.dropTable('report_facts_hour_face').execute();
   await db.schema.dropTable('report_facts_hour').execute();
   await db.schema.dropTable('report_facts_day').execute();
   await db.schema.dropTable('saved_reports').execute();
