@@ -27,11 +27,12 @@ export function zodIssues(error: z.ZodError): Issue[] {
     i.code === 'custom' && typeof i.params?.i18n === 'string'
       ? { path: i.path.map(String).join('.'), code: i.params.i18n as string, severity: 'error' as const, params: (i.params.values ?? {}) as Record<string, string | number> }
       : {
-    path: i.path.map(String).join('.'),
-    code: 'errors.invalid_input',
-    severity: 'error' as const,
-    params: { detail: `${i.path.map(String).join('.') || '(input)'}: ${i.message}` },
-  });
+          path: i.path.map(String).join('.'),
+          code: 'errors.invalid_input',
+          severity: 'error' as const,
+          params: { detail: `${i.path.map(String).join('.') || '(input)'}: ${i.message}` },
+        },
+  );
 }
 
 /**

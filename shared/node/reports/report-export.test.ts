@@ -142,6 +142,15 @@ describe('exports', () => {
     expect(shared.perPage.at(-1)).toBeGreaterThanOrEqual(6);
   });
 
+  it('cancels an export: the job says so and leaves no file to download', async () => {
+    const job = await h.call('reports.export', { params: {}, format: 'xlsx', content: 'events', lang: 'ko', title: '취소' }, analyst);
+    const cancelled = await h.call('jobs.cancel', { id: job.id }, analyst);
+    expect(cancelled.state).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.call('jobs.get', { id: job.id }, analyst)).state).toBe('cancelled');
+    expect((await h.fail('reports.download', { jobId: job.id }, analyst)).key).toBe('reports.exportNotFound');
+  });
+
   it('refuses a PDF of every event and a chart that is not a PNG, writing nothing', async () => {
     expect((await h.fail('reports.export', { params: {}, format: 'pdf', content: 'events', lang: 'ko', title: 'x' }, analyst)).code).toBe('invalid_input');
     const bad = await h.fail('reports.export', { params: {}, format: 'pdf', content: 'summary', lang: 'ko', title: 'x', chart: 'data:image/png;base64,' + Buffer.from('not a png').toString('base64') }, analyst);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { AppError } from '../../common/errors.js';
 import { reportParamsSchema, type ReportParams } from '../../reports/params.js';
 import type { SessionUser } from '../auth/sessions.js';
@@ -10,7 +10,6 @@ import { exportEventsCsv, exportEventsXlsx, exportSummaryCsv, exportSummaryXlsx 
 import { runReport } from './report-engine.js';
 import { buildReportPdf } from './report-pdf.js';
 import { saleCurve } from './sale-curve.js';
-import { writeFileSync } from 'node:fs';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MIME = {
@@ -86,22 +85,28 @@ export const reportHandlers: HandlersFor<'reports'> = {
       const path = exportFiles.pathFor(view.id, input.format);
       const target = { path, lang: input.lang, job };
       let rows: number;
-      if (input.content === 'events') {
-        rows = (input.format === 'csv' ? await exportEventsCsv(db, input.params, scope.districts, target) : await exportEventsXlsx(db, input.params, scope.districts, target)).rows;
-      } else {
-        const result = await runReport(db, input.params, scope);
-        if (input.format === 'csv') rows = (await exportSummaryCsv(result, target)).rows;
-        else if (input.format === 'xlsx') rows = (await exportSummaryXlsx(result, target)).rows;
-        else {
-          const pdf = await buildReportPdf(
-            { title: input.title, filters: input.filters, notes: input.notes, result, chart, lang: input.lang, generatedAt: now(), author: user.displayName },
-            findReportFonts(),
-          );
-          writeFileSync(path, pdf);
-          rows = result.rows.length;
+      try {
+        if (input.content === 'events') {
+          rows = (input.format === 'csv' ? await exportEventsCsv(db, input.params, scope.districts, target) : await exportEventsXlsx(db, input.params, scope.districts, target)).rows;
+        } else {
+          const result = await runReport(db, input.params, scope);
+          if (input.format === 'csv') rows = (await exportSummaryCsv(result, target)).rows;
+          else if (input.format === 'xlsx') rows = (await exportSummaryXlsx(result, target)).rows;
+          else {
+            const pdf = await buildReportPdf(
+              { title: input.title, filters: input.filters, notes: input.notes, result, chart, lang: input.lang, generatedAt: now(), author: user.displayName },
+              findReportFonts(),
+            );
+            writeFileSync(path, pdf);
+            rows = result.rows.length;
+          }
         }
+        if (job.signal.aborted) throw new AppError('conflict', 'reports.exportCancelled');
+      } catch (e) {
+        // A cancelled or failed export leaves no half-written file behind.
+        rmSync(path, { force: true });
+        throw e;
       }
-      if (job.signal.aborted) throw new AppError('conflict', 'reports.exportCancelled');
       exportFiles.register(view.id, { path, filename, mime: MIME[input.format], ownerId: user.id });
       return { filename, rows, bytes: statSync(path).size };
     });
