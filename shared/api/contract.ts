@@ -21,6 +21,8 @@ import {
   usernameSchema,
 } from './schemas.js';
 import { verifyResultSchema } from './audit-schemas.js';
+import { exportChunkSchema, reportExportSchema, savedReportSchema } from './report-schemas.js';
+import { reportParamsSchema, reportResultSchema } from '../reports/params.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -174,6 +176,35 @@ export const contract = {
     input: z.object({ lotId: idSchema }).strict(),
     output: z.object({ commandId: z.string(), kind: z.enum(['cancel', 'refund']), amount: z.number() }),
     access: ['admin', 'official', 'clerk'],
+  }),
+
+  /** Reports read the local ledger; a clerk's are held to their district in the handler. */
+  'reports.run': proc({ input: z.object({ params: reportParamsSchema }).strict(), output: reportResultSchema, access: ALL_ROLES }),
+  'reports.saleCurve': proc({
+    input: z.object({ roundId: idSchema }).strict(),
+    output: z.object({
+      roundId: z.string(),
+      opensAt: z.string(),
+      firstMinute: z.number(),
+      purchases: z.array(z.number()),
+      face: z.array(z.number()),
+      forecast: z.object({ runId: z.string(), label: z.string(), firstMinute: z.number(), sold: z.array(z.number()) }).nullable(),
+    }),
+    access: ALL_ROLES,
+  }),
+  'reports.saved': proc({ input: empty, output: z.array(savedReportSchema), access: ALL_ROLES }),
+  'reports.save': proc({
+    input: z.object({ name: z.string().trim().min(1).max(80), params: reportParamsSchema }).strict(),
+    output: savedReportSchema,
+    access: ALL_ROLES,
+  }),
+  'reports.deleteSaved': proc({ input: z.object({ id: idSchema }).strict(), output: empty, access: ALL_ROLES }),
+  /** Starts an export job; its file is then read with reports.download. */
+  'reports.export': proc({ input: reportExportSchema, output: jobViewSchema, access: ALL_ROLES }),
+  'reports.download': proc({
+    input: z.object({ jobId: idSchema, offset: z.int().min(0).default(0) }).strict(),
+    output: exportChunkSchema,
+    access: ALL_ROLES,
   }),
 
   'audit.list': proc({

@@ -1,3 +1,4 @@
+import { contract, type Method } from '../../../shared/api/contract.js';
 import type { User } from '../../../shared/api/schemas.js';
 
 const KEY = 'console.session';
@@ -34,4 +35,11 @@ export function signedOut(expired = false): void {
 export function isManager(): boolean {
   const role = session.current?.user.role;
   return role === 'admin' || role === 'official';
+}
+
+/** Whether the signed-in user's role may call `method`: buttons they may not use are not shown (the backend refuses them anyway). */
+export function may(method: Method): boolean {
+  const role = session.current?.user.role;
+  const access = contract[method].access;
+  return role !== undefined && (access === 'public' || access.includes(role));
 }

@@ -30,6 +30,10 @@ function payload(code: ErrorPayload['code'], key: string, params?: Record<string
 export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => {
     const path = i.path.map(String).join('.');
+    // A refinement that names its own message key (see reports/params.ts) is shown in the user's language.
+    if (i.code === 'custom' && typeof i.params?.i18n === 'string') {
+      return { path, code: i.params.i18n as string, severity: 'error' as const, params: (i.params.values ?? {}) as Record<string, string | number> };
+    }
     const params: Record<string, string | number> = { fieldPath: path || '(input)', detail: `${path || '(input)'}: ${i.message}` };
     const bound = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : undefined);
     let code = 'issues.input.invalid';
@@ -67,6 +71,8 @@ export function createDispatcher(deps: BackendDeps, handlers: HandlerMap, option
     const parsed = procedure.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
+      const keyed = issues.find((i) => i.code !== 'errors.invalid_input');
+      if (keyed) return { ok: false, error: payload('invalid_input', keyed.code, keyed.params, issues) };
       return { ok: false, error: payload('invalid_input', 'errors.invalid_input', { detail: issues.map((i) => i.params?.detail).join('; ') }, issues) };
     }
     try {

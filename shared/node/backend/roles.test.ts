@@ -43,6 +43,13 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'audit.list': {},
   'audit.verify': {},
   'audit.status': {},
+  'reports.run': { params: { groupBy: ['district'] } },
+  'reports.saleCurve': { roundId },
+  'reports.saved': {},
+  'reports.save': { name: `r${Math.random().toString(36).slice(2, 8)}`, params: {} },
+  'reports.deleteSaved': { id: 'no-such-report' },
+  'reports.export': { params: {}, format: 'csv', content: 'summary', lang: 'ko', title: 'role check' },
+  'reports.download': { jobId: 'no-such-job' },
 });
 
 let h: Harness;

@@ -210,6 +210,57 @@ export interface ConsoleIdentityTable {
   created_at: string;
 }
 
+/** A report someone saved: its parameters as JSON (ReportParams), rerun on demand. */
+export interface SavedReportsTable {
+  id: string;
+  name: string;
+  params: string;
+  created_by: string;
+  created_by_name: string;
+  created_at: Instant;
+}
+
+/** The ledger summed per round, Seoul day, district, payment method, lot face and event type; kept by triggers (migration 0011). */
+export interface ReportFactsDayTable {
+  round_id: string;
+  /** Seoul `YYYY-MM-DD`. */
+  day: string;
+  district_code: string;
+  payment_method: string;
+  face: number;
+  type: string;
+  n: number;
+  amount: number;
+  paid: number;
+  retired: number;
+}
+
+/** The same per Seoul hour, without the lot face. */
+export interface ReportFactsHourTable {
+  round_id: string;
+  /** Seoul `YYYY-MM-DD HH`. */
+  hour: string;
+  district_code: string;
+  payment_method: string;
+  type: string;
+  n: number;
+  amount: number;
+  paid: number;
+  retired: number;
+}
+
+/** The same per Seoul hour and lot face, without district and payment method. */
+export interface ReportFactsHourFaceTable {
+  round_id: string;
+  hour: string;
+  face: number;
+  type: string;
+  n: number;
+  amount: number;
+  paid: number;
+  retired: number;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -227,4 +278,8 @@ export interface Database {
   console_identity: ConsoleIdentityTable;
   server_tokens: ServerTokensTable;
   round_statuses: RoundStatusesTable;
+  saved_reports: SavedReportsTable;
+  report_facts_day: ReportFactsDayTable;
+  report_facts_hour: ReportFactsHourTable;
+  report_facts_hour_face: ReportFactsHourFaceTable;
 }

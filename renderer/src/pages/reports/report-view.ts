@@ -1,0 +1,151 @@
+import type { ChartConfiguration } from 'chart.js';
+import type { Output } from '../../../../shared/api/contract.js';
+import { formatWon, formatWonShort } from '../../../../shared/common/money.js';
+import type { Lang } from '../../../../shared/i18n/index.js';
+import { formatRate, groupValueLabel } from '../../../../shared/reports/labels.js';
+import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '../../../../shared/reports/params.js';
+import { DISTRICT_POPULATION } from '../../../../shared/reports/populations.js';
+
+const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
+
+/** Every label shown (25 districts fit when turned), never cut. */
+const CATEGORY_X = { ticks: { autoSkip: false, maxRotation: 60, minRotation: 0, font: { size: 11 } } };
+
+export type PresetId = 'daily' | 'district' | 'curve' | 'useRate' | 'refunds';
+export const PRESET_IDS: PresetId[] = ['daily', 'district', 'curve', 'useRate', 'refunds'];
+
+/** The ready-made reports: parameters the builder loads (the curve has its own chart). */
+export const PRESETS: Record<Exclude<PresetId, 'curve'>, ReportParamsInput> = {
+  daily: { groupBy: ['day'], measures: ['faceSold', 'paid', 'discount', 'lots', 'buyers'] },
+  district: { groupBy: ['district'], measures: ['faceSold', 'paid', 'lots', 'buyers', 'usedAmount', 'useRate'] },
+  useRate: { groupBy: ['day'], measures: ['faceSold', 'usedAmount', 'useRate', 'remaining'] },
+  refunds: { groupBy: ['day'], measures: ['cancelCount', 'cancelAmount', 'refundCount', 'refundAmount'], eventTypes: ['cancel', 'refund'] },
+};
+
+/** A measure's value in a cell: full ₩ in grids. */
+export function cellText(m: Measure, v: number, num: (n: number) => string): string {
+  if (MONEY_MEASURES.has(m)) return formatWon(v);
+  if (m === 'useRate') return formatRate(v);
+  return num(v);
+}
+
+/** A measure's value on a card or an axis: 만/억 in Korean. */
+export function shortText(m: Measure, v: number, lang: Lang, num: (n: number) => string): string {
+  if (MONEY_MEASURES.has(m)) return formatWonShort(v, lang);
+  if (m === 'useRate') return formatRate(v);
+  return num(v);
+}
+
+export interface DistrictExtras {
+  share: number;
+  perResident: number | null;
+}
+
+/** A district's share of the face sold and the face sold per registered resident. */
+export function districtExtras(result: ReportResult, row: ReportResult['rows'][number]): DistrictExtras | null {
+  if (result.groupBy[0] !== 'district' || !('faceSold' in row.values)) return null;
+  const total = result.totals.faceSold ?? 0;
+  const face = row.values.faceSold ?? 0;
+  const pop = DISTRICT_POPULATION[row.keys[0]!];
+  return { share: total > 0 ? face / total : 0, perResident: pop ? Math.floor(face / pop) : null };
+}
+
+/**
+ * The report's chart: bars per group of the first key (stacked by the
+ * second key), lines over days and hours; the use-rate report draws the
+ * cumulative rate. Axes in 만/억 for money.
+ */
+export function reportChart(result: ReportResult, measure: Measure, lang: Lang, num: (n: number) => string, cumulativeRate = false): ChartConfiguration {
+  const [k1, k2] = result.groupBy;
+  const tick = (v: string | number) => shortText(measure, Number(v), lang, num);
+  const base = {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    plugins: { legend: { position: 'bottom' as const, labels: { boxWidth: 12 } } },
+  };
+  if (!k1) {
+    return {
+      type: 'bar',
+      data: { labels: [''], datasets: [{ label: measure, data: [result.totals[measure] ?? 0], backgroundColor: COLORS[0] }] },
+      options: { ...base, scales: { y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+    };
+  }
+  const firstKeys = [...new Set(result.rows.map((r) => r.keys[0]!))];
+  const labels = firstKeys.map((k) => groupValueLabel(k1, k, lang));
+  if (cumulativeRate && k1 === 'day' && !k2) {
+    let sold = 0;
+    let used = 0;
+    const rates = result.rows.map((r) => {
+      sold += r.values.faceSold ?? 0;
+      used += r.values.usedAmount ?? 0;
+      return sold > 0 ? used / sold : 0;
+    });
+    return {
+      type: 'line',
+      data: { labels, datasets: [{ label: '%', data: rates, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
+      options: { ...base, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 1, ticks: { callback: (v) => formatRate(Number(v)), maxTicksLimit: 6 } } } },
+    };
+  }
+  if (!k2) {
+    const values = firstKeys.map((k) => result.rows.find((r) => r.keys[0] === k)?.values[measure] ?? 0);
+    const line = (k1 === 'day' || k1 === 'hour') && firstKeys.length > 1;
+    return {
+      type: line ? 'line' : 'bar',
+      data: { labels, datasets: [{ label: '', data: values, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
+      options: { ...base, plugins: { legend: { display: false } }, scales: { x: CATEGORY_X, y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+    };
+  }
+  const secondKeys = [...new Set(result.rows.map((r) => r.keys[1]!))];
+  const cell = new Map(result.rows.map((r) => [`${r.keys[0]}\u0000${r.keys[1]}`, r.values[measure] ?? 0]));
+  return {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: secondKeys.map((k, i) => ({
+        label: groupValueLabel(k2, k, lang),
+        data: firstKeys.map((f) => cell.get(`${f}\u0000${k}`) ?? 0),
+        backgroundColor: COLORS[i % COLORS.length],
+        borderWidth: 0,
+      })),
+    },
+    options: { ...base, scales: { x: { ...CATEGORY_X, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+  };
+}
+
+export type SaleCurve = Output<'reports.saleCurve'>;
+
+/**
+ * Purchases per minute (bars, right axis) and the face sold so far (line,
+ * left axis, 만/억), with the simulation's face sold so far (dashed) on the
+ * same axes, so forecast and reality are side by side.
+ */
+export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative: string; forecast: string; minutes: string }, lang: Lang): ChartConfiguration {
+  let sum = 0;
+  const cumulative = c.face.map((v, i) => ({ x: c.firstMinute + i, y: (sum += v) }));
+  const datasets: ChartConfiguration['data']['datasets'] = [
+    { type: 'line', label: labels.cumulative, data: cumulative, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 0, borderWidth: 2, yAxisID: 'y' },
+    { type: 'bar', label: labels.perMinute, data: c.purchases.map((v, i) => ({ x: c.firstMinute + i, y: v })), backgroundColor: '#9db4d6', yAxisID: 'y1' },
+  ];
+  if (c.forecast) {
+    const last = c.firstMinute + c.purchases.length - 1;
+    const fc = c.forecast.sold.map((v, i) => ({ x: c.forecast!.firstMinute + i, y: v })).filter((p) => p.x >= Math.min(0, c.firstMinute) && p.x <= Math.max(last, 60));
+    datasets.push({ type: 'line', label: `${labels.forecast} — ${c.forecast.label}`, data: fc, borderColor: COLORS[1], backgroundColor: COLORS[1], borderDash: [6, 4], pointRadius: 0, borderWidth: 2, yAxisID: 'y' });
+  }
+  return {
+    type: 'bar',
+    data: { datasets },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+      scales: {
+        x: { type: 'linear', ticks: { maxTicksLimit: 14 }, title: { display: true, text: labels.minutes } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative }, ticks: { callback: (v) => formatWonShort(Number(v), lang), maxTicksLimit: 6 } },
+        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: labels.perMinute } },
+      },
+    },
+  };
+}

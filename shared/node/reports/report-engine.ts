@@ -1,0 +1,208 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { useRate, type GroupKey, type Measure, type ReportParams, type ReportResult, type ReportRow } from '../../reports/params.js';
+import type { Database } from '../db/schema.js';
+
+/**
+ * Where a report's sums come from. The two summary tables answer every
+ * grouping but hour × denomination, which reads the events themselves.
+ */
+interface Source {
+  from: string;
+  /** False where the table has no district or payment method to filter on. */
+  filterable: boolean;
+  keys: Record<GroupKey, string | null>;
+  /** Column of the Seoul day (`YYYY-MM-DD…` text) or UTC instant the period filters on. */
+  time: { column: string; kind: 'seoul' | 'instant' };
+  col: { round: string; district: string; method: string; type: string; n: string; amount: string; paid: string; retired: string };
+}
+
+const FACTS = { round: 'round_id', district: 'district_code', method: 'payment_method', type: 'type', n: 'n', amount: 'amount', paid: 'paid', retired: 'retired' };
+
+const DAY_FACTS: Source = {
+  from: 'report_facts_day',
+  filterable: true,
+  keys: { district: 'district_code', day: 'day', hour: null, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
+  time: { column: 'day', kind: 'seoul' },
+  col: FACTS,
+};
+
+const HOUR_FACTS: Source = {
+  from: 'report_facts_hour',
+  filterable: true,
+  keys: { district: 'district_code', day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: 'payment_method', denomination: null },
+  time: { column: 'hour', kind: 'seoul' },
+  col: FACTS,
+};
+
+const HOUR_FACE_FACTS: Source = {
+  from: 'report_facts_hour_face',
+  filterable: false,
+  keys: { district: null, day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: null, denomination: 'cast(face as text)' },
+  time: { column: 'hour', kind: 'seoul' },
+  col: FACTS,
+};
+
+const EVENTS: Source = {
+  from: 'ledger_events e join lots l on l.lot_id = e.lot_id',
+  filterable: true,
+  keys: {
+    district: 'e.district_code',
+    day: "strftime('%Y-%m-%d', e.occurred_at, '+9 hours')",
+    hour: "strftime('%H', e.occurred_at, '+9 hours')",
+    paymentMethod: 'e.payment_method',
+    denomination: 'cast(l.face as text)',
+  },
+  time: { column: 'e.occurred_at', kind: 'instant' },
+  col: {
+    round: 'e.round_id',
+    district: 'e.district_code',
+    method: 'e.payment_method',
+    type: 'e.type',
+    n: '1',
+    amount: 'e.amount',
+    paid: "case when e.type = 'purchase' then l.paid else 0 end",
+    retired: "case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end",
+  },
+};
+
+/** The smallest source that has every key the report groups by and every filter it needs. */
+export function sourceFor(groupBy: readonly GroupKey[], filtered: boolean): Source {
+  for (const s of [DAY_FACTS, HOUR_FACTS, HOUR_FACE_FACTS]) if (groupBy.every((g) => s.keys[g] !== null) && (s.filterable || !filtered)) return s;
+  return EVENTS;
+}
+
+/** The same keys over lots, for distinct buyers (the purchase's Seoul time). */
+const LOT_KEYS: Record<GroupKey, string> = {
+  district: 'district_code',
+  day: "strftime('%Y-%m-%d', purchased_at, '+9 hours')",
+  hour: "strftime('%H', purchased_at, '+9 hours')",
+  paymentMethod: 'payment_method',
+  denomination: 'cast(face as text)',
+};
+
+/** Seoul day `YYYY-MM-DD` → the UTC instant its midnight falls on. */
+function seoulMidnightUtc(day: string, plusDays = 0): string {
+  return new Date(Date.parse(`${day}T00:00:00.000+09:00`) + plusDays * 86_400_000).toISOString();
+}
+
+function inList(column: string, values: readonly string[]): RawBuilder<unknown> {
+  return sql`${sql.raw(column)} in (${sql.join(values)})`;
+}
+
+type Columns = { round: string; district: string; method: string };
+
+/** The filters every query shares; `time` is the column of the row's Seoul day or its UTC instant. */
+function filters(p: ReportParams, districts: readonly string[], col: Columns, time: Source['time']): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  if (p.roundIds.length > 0) parts.push(inList(col.round, p.roundIds));
+  if (districts.length > 0) parts.push(inList(col.district, districts));
+  if (p.paymentMethods.length > 0) parts.push(inList(col.method, p.paymentMethods));
+  if (time.kind === 'seoul') {
+    // `YYYY-MM-DD` and `YYYY-MM-DD HH` both sort inside [fromDay, toDay + '~').
+    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${p.fromDay}`);
+    if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${`${p.toDay}~`}`);
+  } else {
+    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${seoulMidnightUtc(p.fromDay)}`);
+    if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${seoulMidnightUtc(p.toDay, 1)}`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
+interface FactSums {
+  face: number;
+  paid: number;
+  lots: number;
+  used: number;
+  gifts: number;
+  cancels: number;
+  cancelAmount: number;
+  refunds: number;
+  refundAmount: number;
+  retired: number;
+  allFace: number;
+  allUsed: number;
+}
+
+const ZERO: FactSums = { face: 0, paid: 0, lots: 0, used: 0, gifts: 0, cancels: 0, cancelAmount: 0, refunds: 0, refundAmount: 0, retired: 0, allFace: 0, allUsed: 0 };
+
+function measuresOf(s: FactSums, buyers: number, wanted: readonly Measure[]): Record<string, number> {
+  const all: Record<Measure, number> = {
+    faceSold: s.face,
+    paid: s.paid,
+    discount: s.face - s.paid,
+    buyers,
+    lots: s.lots,
+    usedAmount: s.used,
+    useRate: useRate(s.used, s.face),
+    gifts: s.gifts,
+    cancelCount: s.cancels,
+    cancelAmount: s.cancelAmount,
+    refundCount: s.refunds,
+    refundAmount: s.refundAmount,
+    remaining: s.allFace - s.allUsed - s.retired,
+  };
+  return Object.fromEntries(wanted.map((m) => [m, all[m]]));
+}
+
+/**
+ * Runs a report: the sums from a summary table (or the events, for hour ×
+ * denomination), distinct
+ * buyers from the lots when asked for. `districts` is the scope already
+ * narrowed to a clerk's own district by the caller.
+ */
+export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { districts: readonly string[]; scopedTo: string | null }): Promise<ReportResult> {
+  const typeOk = (t: string) => p.eventTypes.length === 0 || (p.eventTypes as readonly string[]).includes(t);
+  const src = sourceFor(p.groupBy, scope.districts.length > 0 || p.paymentMethods.length > 0);
+  const c = src.col;
+  const when = (t: string, expr: string) => (typeOk(t) ? `coalesce(sum(case when ${c.type} = '${t}' then ${expr} end), 0)` : '0');
+  const keyCols = p.groupBy.map((g, i) => `${src.keys[g]} as k${i}`);
+  const sums = [
+    `${when('purchase', c.amount)} as face`,
+    `${when('purchase', c.paid)} as paid`,
+    `${when('purchase', c.n)} as lots`,
+    `${when('use', c.amount)} as used`,
+    `${when('gift', c.n)} as gifts`,
+    `${when('cancel', c.n)} as cancels`,
+    `${when('cancel', c.amount)} as cancelAmount`,
+    `${when('refund', c.n)} as refunds`,
+    `${when('refund', c.amount)} as refundAmount`,
+    // The balance counts every type whatever the type filter says.
+    `coalesce(sum(${c.retired}), 0) as retired`,
+    `coalesce(sum(case when ${c.type} = 'purchase' then ${c.amount} end), 0) as allFace`,
+    `coalesce(sum(case when ${c.type} = 'use' then ${c.amount} end), 0) as allUsed`,
+  ];
+  const keyList = p.groupBy.map((_, i) => `k${i}`).join(', ');
+  const groupSql = p.groupBy.length > 0 ? sql` group by ${sql.raw(keyList)} order by ${sql.raw(keyList)}` : sql``;
+  const where = filters(p, scope.districts, c, src.time);
+  const factRows = (await sql<Record<string, string | number>>`select ${sql.raw([...keyCols, ...sums].join(', '))} from ${sql.raw(src.from)} where ${where}${groupSql}`.execute(db)).rows;
+
+  const wantBuyers = p.measures.includes('buyers');
+  const buyers = new Map<string, number>();
+  let totalBuyers = 0;
+  if (wantBuyers && typeOk('purchase')) {
+    const lotWhere = filters(p, scope.districts, { round: 'round_id', district: 'district_code', method: 'payment_method' }, { column: 'purchased_at', kind: 'instant' });
+    if (p.groupBy.length > 0) {
+      const cols = p.groupBy.map((g, i) => `${LOT_KEYS[g]} as k${i}`).join(', ');
+      const keys = p.groupBy.map((_, i) => `k${i}`).join(', ');
+      const rows = (await sql<Record<string, string | number>>`select ${sql.raw(cols)}, count(distinct buyer_id) as n from lots where ${lotWhere} group by ${sql.raw(keys)}`.execute(db)).rows;
+      for (const r of rows) buyers.set(p.groupBy.map((_, i) => String(r[`k${i}`])).join('\u0000'), Number(r.n));
+    }
+    totalBuyers = Number((await sql<{ n: number }>`select count(distinct buyer_id) as n from lots where ${lotWhere}`.execute(db)).rows[0]!.n);
+  }
+
+  const total: FactSums = { ...ZERO };
+  const rows: ReportRow[] = [];
+  for (const r of factRows) {
+    const s: FactSums = { ...ZERO };
+    for (const k of Object.keys(ZERO) as (keyof FactSums)[]) {
+      s[k] = Number(r[k] ?? 0);
+      total[k] += s[k];
+    }
+    const keys = p.groupBy.map((_, i) => String(r[`k${i}`]));
+    const groupBuyers = p.groupBy.length > 0 ? (buyers.get(keys.join('\u0000')) ?? 0) : totalBuyers;
+    // With no grouping an empty ledger still sums to one row of zeros; keep it out.
+    if (p.groupBy.length === 0 && s.lots === 0 && s.allFace === 0 && s.allUsed === 0 && s.retired === 0 && s.gifts + s.cancels + s.refunds === 0) continue;
+    rows.push({ keys, values: measuresOf(s, groupBuyers, p.measures) });
+  }
+  return { groupBy: p.groupBy, measures: p.measures, rows, totals: measuresOf(total, totalBuyers, p.measures), scopedTo: scope.scopedTo };
+}

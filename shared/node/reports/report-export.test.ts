@@ -1,0 +1,188 @@
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Input } from '../../api/contract.js';
+import { reportParamsSchema } from '../../reports/params.js';
+import { Harness } from '../../../tests/support/backend-harness.js';
+import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
+import { Feeder, ledgerEvents, reportSpec } from '../../../tests/support/report-ledger.js';
+import { exportEventsXlsx } from './report-export.js';
+import { paginate } from './report-pdf.js';
+
+let h: Harness;
+let admin: string;
+let analyst: string;
+
+beforeAll(async () => {
+  h = await Harness.start();
+  admin = await h.admin();
+  analyst = (await h.user(admin, 'analyst', 'analyst')).session;
+  new Feeder(h.backend.ledger.sqlite).feed(ledgerEvents({ roundId: 'r1', spec: reportSpec(), purchases: 1_200, start: '2026-03-09T20:00:00.000Z', days: 2, seed: 11 }));
+});
+afterAll(() => h.close());
+
+async function exportFile(input: Input<'reports.export'>, session = analyst): Promise<{ bytes: Buffer; filename: string; mime: string }> {
+  const job = await h.call('reports.export', input, session);
+  let view = job;
+  for (let i = 0; i < 500 && view.state === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    view = await h.call('jobs.get', { id: job.id }, session);
+  }
+  expect(view.state, JSON.stringify(view.error)).toBe('done');
+  const parts: Buffer[] = [];
+  let offset: number | null = 0;
+  let meta = { filename: '', mime: '' };
+  while (offset !== null) {
+    const chunk: Awaited<ReturnType<typeof h.call<'reports.download'>>> = await h.call('reports.download', { jobId: job.id, offset }, session);
+    parts.push(Buffer.from(chunk.base64, 'base64'));
+    meta = { filename: chunk.filename, mime: chunk.mime };
+    offset = chunk.nextOffset;
+  }
+  return { bytes: Buffer.concat(parts), ...meta };
+}
+
+async function ledgerSums(where = '1=1') {
+  const r = await sql.raw<{ n: number; amount: number }>(`select count(*) as n, sum(amount) as amount from ledger_events where ${where}`).execute(h.backend.deps.db);
+  return r.rows[0]!;
+}
+
+describe('exports', () => {
+  it('CSV of every event: UTF-8 with a BOM, one row per event, amounts summing to the ledger', async () => {
+    const file = await exportFile({ params: {}, format: 'csv', content: 'events', lang: 'ko', title: '전체 거래' });
+    expect(file.filename).toMatch(/^전체 거래 \d{4}-\d{2}-\d{2}\.csv$/);
+    expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(file.bytes.toString('utf8').slice(1)) as string[][];
+    expect(rows[0]).toEqual(['기록 번호', '일시(서울)', '종류', '회차', '구매 건', '자치구', '결제 수단', '금액(원)']);
+    const body = rows.slice(1);
+    const sums = await ledgerSums();
+    expect(body.length).toBe(sums.n);
+    expect(body.reduce((s, r) => s + Number(r[7]), 0)).toBe(sums.amount);
+    expect(body[0]![2]).toBe('구매');
+    expect(body[0]![1]).toMatch(/^2026-03-10 05:00:0\d$/);
+  });
+
+  it('XLSX of one district: won as numbers with a ₩ format, dates as dates, header frozen, totals equal the ledger', async () => {
+    const file = await exportFile({ params: { districts: ['11680'], eventTypes: ['purchase', 'use'] }, format: 'xlsx', content: 'events', lang: 'ko', title: '강남구' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).getCell(8).value).toBe('금액(원)');
+    let n = 0;
+    let total = 0;
+    sheet.eachRow((row, i) => {
+      if (i === 1) return;
+      n++;
+      const amount = row.getCell(8);
+      expect(typeof amount.value).toBe('number');
+      total += amount.value as number;
+      if (i === 2) {
+        expect(amount.numFmt).toContain('₩');
+        expect(row.getCell(2).value).toBeInstanceOf(Date);
+        expect(row.getCell(6).value).toBe('강남구');
+      }
+    });
+    const sums = await ledgerSums("district_code = '11680' and type in ('purchase', 'use')");
+    expect(n).toBe(sums.n);
+    expect(total).toBe(sums.amount);
+  });
+
+  it('splits sheets at the row limit', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'xlsx-split-')), 'split.xlsx');
+    const params = reportParamsSchema.parse({ eventTypes: ['purchase'] });
+    const out = await exportEventsXlsx(h.backend.deps.db, params, [], { path, lang: 'en', job: { signal: new AbortController().signal, progress: () => {} }, maxRowsPerSheet: 501 });
+    expect(out).toEqual({ rows: 1_200, sheets: 3 });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((s) => s.rowCount)).toEqual([501, 501, 201]);
+    expect(wb.worksheets[2]!.getRow(1).getCell(1).value).toBe('Seq');
+  });
+
+  it('the report table as CSV and XLSX, with its totals row', async () => {
+    const params = { groupBy: ['district' as const], measures: ['faceSold' as const, 'lots' as const] };
+    const report = await h.call('reports.run', { params }, analyst);
+    const csv = parse((await exportFile({ params, format: 'csv', content: 'summary', lang: 'ko', title: '자치구별' })).bytes.toString('utf8').slice(1)) as string[][];
+    expect(csv[0]).toEqual(['자치구', '판매 액면', '구매 건수']);
+    expect(csv.at(-1)).toEqual(['합계', String(report.totals.faceSold), String(report.totals.lots)]);
+    expect(csv.slice(1, -1).reduce((s, r) => s + Number(r[1]), 0)).toBe(report.totals.faceSold);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportFile({ params, format: 'xlsx', content: 'summary', lang: 'ko', title: '자치구별' })).bytes as unknown as ArrayBuffer);
+    const last = wb.worksheets[0]!.getRow(wb.worksheets[0]!.rowCount);
+    expect(last.getCell(1).value).toBe('합계');
+    expect(last.getCell(2).value).toBe(report.totals.faceSold);
+  });
+
+  it('PDF of a district report: Korean text, the totals in 만/억, the chart, one page for 25 districts', async () => {
+    const params = { groupBy: ['district' as const], measures: ['faceSold' as const, 'paid' as const, 'lots' as const] };
+    const report = await h.call('reports.run', { params }, analyst);
+    const file = await exportFile({ params, format: 'pdf', content: 'summary', lang: 'ko', title: '자치구별 판매', filters: ['기간: 전체'], chart: TINY_PNG });
+    expect(file.mime).toBe('application/pdf');
+    const { pages, text } = await pdfText(new Uint8Array(file.bytes));
+    expect(pages).toBe(1);
+    for (const s of ['자치구별 판매', '기간: 전체', '강남구', '종로구', '합계', '판매 액면']) expect(text).toContain(s);
+    const korean = (await import('../../common/money.js')).formatWonKorean(report.totals.faceSold!);
+    expect(text.replace(/\s+/g, ' ')).toContain(korean.replace(/\s+/g, ' '));
+  });
+
+  it('leaves no near-empty last page', () => {
+    // 50 rows fit a page of 49: tighter rows take the one left over instead of a page of its own.
+    const tight = paginate(50, 20 + 16 * 49, 20 + 16 * 49);
+    expect(tight.perPage).toEqual([50]);
+    expect(tight.rowH).toBeLessThan(16);
+    // Two full pages and two rows: two pages, not three.
+    const spread = paginate(102, 20 + 16 * 50, 20 + 16 * 50);
+    expect(spread.perPage).toEqual([51, 51]);
+    // Where tighter rows cannot help, the page before gives rows to the last.
+    const shared = paginate(3 + 1 + 61, 20 + 16 * 3, 20 + 12.5 * 61);
+    expect(shared.perPage.reduce((a, b) => a + b, 0)).toBe(65);
+    expect(shared.perPage.at(-1)).toBeGreaterThanOrEqual(6);
+  });
+
+  it('cancels an export: the job says so and leaves no file to download', async () => {
+    const job = await h.call('reports.export', { params: {}, format: 'xlsx', content: 'events', lang: 'ko', title: '취소' }, analyst);
+    const cancelled = await h.call('jobs.cancel', { id: job.id }, analyst);
+    expect(cancelled.state).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.call('jobs.get', { id: job.id }, analyst)).state).toBe('cancelled');
+    expect((await h.fail('reports.download', { jobId: job.id }, analyst)).key).toBe('reports.exportNotFound');
+  });
+
+  it('refuses a PDF of every event and a chart that is not a PNG, writing nothing', async () => {
+    expect((await h.fail('reports.export', { params: {}, format: 'pdf', content: 'events', lang: 'ko', title: 'x' }, analyst)).code).toBe('invalid_input');
+    const bad = await h.fail('reports.export', { params: {}, format: 'pdf', content: 'summary', lang: 'ko', title: 'x', chart: 'data:image/png;base64,' + Buffer.from('not a png').toString('base64') }, analyst);
+    expect(bad.key).toBe('reports.chartNotPng');
+    expect((await h.fail('reports.download', { jobId: 'nope' }, analyst)).key).toBe('reports.exportNotFound');
+  });
+
+  it("keeps an export to its author and a clerk's export to their district", async () => {
+    const clerk = await h.user(admin, 'gangnam', 'clerk', '11680');
+    const job = await h.call('reports.export', { params: { districts: ['11110'] }, format: 'csv', content: 'events', lang: 'en', title: 'mine' }, clerk.session);
+    await expect.poll(async () => (await h.call('jobs.get', { id: job.id }, clerk.session)).state).toBe('done');
+    expect((await h.fail('reports.download', { jobId: job.id }, analyst)).code).toBe('not_found');
+    const chunk = await h.call('reports.download', { jobId: job.id }, clerk.session);
+    const rows = (parse(Buffer.from(chunk.base64, 'base64').toString('utf8').slice(1)) as string[][]).slice(1);
+    expect(rows.length).toBe((await ledgerSums("district_code = '11680'")).n);
+    expect(new Set(rows.map((r) => r[5]))).toEqual(new Set(['Gangnam-gu']));
+  });
+});
+
+describe('saved reports', () => {
+  it('saves name, parameters and who saved it; reruns; only the author or an admin deletes', async () => {
+    const params = { groupBy: ['day' as const], measures: ['faceSold' as const], districts: ['11680'] };
+    const saved = await h.call('reports.save', { name: '강남 일별', params }, analyst);
+    expect(saved).toMatchObject({ name: '강남 일별', createdByName: 'analyst', params: { groupBy: ['day'], districts: ['11680'] } });
+    expect((await h.fail('reports.save', { name: '강남 일별', params }, admin)).key).toBe('reports.nameTaken');
+    const list = await h.call('reports.saved', {}, admin);
+    const again = await h.call('reports.run', { params: list.find((s) => s.id === saved.id)!.params }, admin);
+    expect(again).toEqual(await h.call('reports.run', { params }, analyst));
+    const other = (await h.user(admin, 'analyst2', 'analyst')).session;
+    expect((await h.fail('reports.deleteSaved', { id: saved.id }, other)).key).toBe('reports.notYours');
+    expect((await h.fail('reports.save', { name: 'x', params: { toDay: '2026-01-01', fromDay: '2026-02-01' } }, analyst)).key).toBe('reports.periodReversed');
+    await h.call('reports.deleteSaved', { id: saved.id }, analyst);
+    expect(await h.call('reports.saved', {}, admin)).toEqual([]);
+  });
+});

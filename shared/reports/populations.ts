@@ -1,0 +1,43 @@
+/**
+ * Resident population per Seoul district, for the per-resident figures of the
+ * district report. Source: 행정안전부 주민등록 인구통계 (jumin.mois.go.kr),
+ * registered Korean residents at the end of December 2023, entered by hand.
+ * Registered foreigners are not included. Update with the yearly figures;
+ * `POPULATION_AS_OF` is shown under the report so a reader knows their age.
+ */
+export const POPULATION_SOURCE = '행정안전부 주민등록 인구통계 (2023-12)';
+export const POPULATION_AS_OF = '2023-12-31';
+
+export const DISTRICT_POPULATION: Readonly<Record<string, number>> = {
+  '11110': 139_417, // 종로구
+  '11140': 121_312, // 중구
+  '11170': 217_194, // 용산구
+  '11200': 281_289, // 성동구
+  '11215': 339_996, // 광진구
+  '11230': 358_679, // 동대문구
+  '11260': 385_349, // 중랑구
+  '11290': 435_037, // 성북구
+  '11305': 289_374, // 강북구
+  '11320': 309_578, // 도봉구
+  '11350': 500_094, // 노원구
+  '11380': 465_350, // 은평구
+  '11410': 310_543, // 서대문구
+  '11440': 372_745, // 마포구
+  '11470': 434_351, // 양천구
+  '11500': 562_194, // 강서구
+  '11530': 401_671, // 구로구
+  '11545': 230_348, // 금천구
+  '11560': 374_324, // 영등포구
+  '11590': 381_889, // 동작구
+  '11620': 487_125, // 관악구
+  '11650': 402_004, // 서초구
+  '11680': 556_330, // 강남구
+  '11710': 654_943, // 송파구
+  '11740': 461_380, // 강동구
+};
+
+/** Won per resident, rounded down; null where the population is not known. */
+export function perResident(amount: number, districtCode: string): number | null {
+  const p = DISTRICT_POPULATION[districtCode];
+  return p ? Math.floor(amount / p) : null;
+}
