@@ -71,7 +71,8 @@ export function createDispatcher(deps: BackendDeps, handlers: HandlerMap, option
     const parsed = procedure.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      const keyed = issues.find((i) => i.code !== 'errors.invalid_input');
+      // A refinement's own message (a period ending before it starts) leads; schema failures stay invalid_input.
+      const keyed = issues.find((i) => !i.code.startsWith('issues.input.'));
       if (keyed) return { ok: false, error: payload('invalid_input', keyed.code, keyed.params, issues) };
       return { ok: false, error: payload('invalid_input', 'errors.invalid_input', { detail: issues.map((i) => i.params?.detail).join('; ') }, issues) };
     }
