@@ -312,6 +312,8 @@ export const en: Shape<typeof ko> = {
     outsideSaleWindow: 'The purchase is outside the sale window ({{at}})',
     saleInFuture: 'The purchase is later than the server’s time ({{at}})',
     nothingLeft: 'Nothing is left on this purchase',
+    alreadyRefunded: 'This purchase was already refunded ({{refunded, won}})',
+    zeroPayout: 'Nothing to pay out: the remaining {{remaining, won}} less the discount subsidy is zero',
     belowThreshold: 'A partly used purchase can be refunded only after {{threshold}}% of its face is used (used {{used, won}} of {{face, won}})',
     cashOnly: 'Partial refunds are only for bank-transfer purchases',
     refundAbovePaid: 'The refund exceeds what was paid and not yet returned',

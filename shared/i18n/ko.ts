@@ -308,6 +308,8 @@ export const ko = {
     outsideSaleWindow: '판매 기간 밖의 구매입니다 ({{at}})',
     saleInFuture: '서버 시각보다 뒤의 구매입니다 ({{at}})',
     nothingLeft: '남은 잔액이 없습니다',
+    alreadyRefunded: '이미 환불된 구매 건입니다 (환불액: {{refunded, won}})',
+    zeroPayout: '남은 잔액 {{remaining, won}}에서 할인 지원금을 빼면 돌려드릴 금액이 없습니다',
     belowThreshold: '부분 사용 환불은 액면의 {{threshold}}% 이상 사용해야 가능합니다 (사용: {{used, won}} / {{face, won}})',
     cashOnly: '부분 사용 환불은 계좌이체 구매분만 가능합니다',
     refundAbovePaid: '환불액이 결제액에서 이미 환불한 금액을 뺀 금액보다 큽니다',
