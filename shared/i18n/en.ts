@@ -531,6 +531,8 @@ export const en: Shape<typeof ko> = {
     state_rejected: 'rejected',
     type_publish_round: 'Publish round',
     type_approve_refund: 'Approve refund',
+    type_countersign_refund: 'Countersign refund',
+    type_set_refund_threshold: 'Two-person amount',
     retry: 'Send again',
     statusBar: 'Synced {{when}}',
     statusPending: '{{n}} to send',
@@ -635,6 +637,10 @@ export const en: Shape<typeof ko> = {
   },
   refunds: {
     alreadyRequested: 'A request for this purchase is already waiting for the server’s answer',
+    needsCountersign: 'Refunds and cancellations above {{threshold, won}} need another clerk or an official to approve them first',
+    selfCountersign: 'You cannot approve a request you took yourself',
+    unknownRequester: 'The server has no user {{name}}',
+    countersignConflict: 'This request already has an approval for something else',
   },
   grid: { noRows: 'No rows to show', loading: 'Loading…' },
 };

@@ -527,6 +527,8 @@ export const ko = {
     state_rejected: '거절됨',
     type_publish_round: '회차 게시',
     type_approve_refund: '환불 승인',
+    type_countersign_refund: '환불 2인 승인',
+    type_set_refund_threshold: '2인 승인 기준 금액',
     retry: '다시 보내기',
     statusBar: '동기화 {{when}}',
     statusPending: '보낼 명령 {{n}}건',
@@ -631,6 +633,10 @@ export const ko = {
   },
   refunds: {
     alreadyRequested: '이 구매 건에 대한 요청이 이미 서버의 답을 기다리고 있습니다',
+    needsCountersign: '{{threshold, won}}을(를) 넘는 환불·취소는 다른 담당자 한 명이 먼저 승인해야 합니다',
+    selfCountersign: '자신이 접수한 요청은 직접 승인할 수 없습니다',
+    unknownRequester: '서버에 없는 접수자입니다: {{name}}',
+    countersignConflict: '이 요청에는 이미 다른 내용의 승인이 있습니다',
   },
   grid: { noRows: '표시할 행이 없습니다', loading: '불러오는 중…' },
 };

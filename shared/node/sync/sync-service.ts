@@ -238,8 +238,9 @@ export class SyncService {
         command_id: command.commandId,
         type: command.type,
         payload: JSON.stringify(command),
-        round_id: command.roundId,
-        lot_id: command.type === 'approve_refund' ? command.lotId : null,
+        round_id: 'roundId' in command ? command.roundId : null,
+        // A countersignature is ordered with its lot's request: held, it holds the request behind it.
+        lot_id: command.type === 'approve_refund' || command.type === 'countersign_refund' ? command.lotId : null,
         created_at: at,
         created_by: createdBy,
         state: 'pending',
