@@ -392,6 +392,9 @@ export class SyncService {
         await hold(item, needsSignIn);
         continue;
       }
+      // Withdrawn at the counter since this round began: it must not go out.
+      const still = await this.db.selectFrom('outbox').select('state').where('command_id', '=', item.command_id).executeTakeFirst();
+      if (still?.state !== 'pending') continue;
       const command = { ...(JSON.parse(item.payload) as QueuedCommand), sentAt: this.now().toISOString() } as Command;
       let result: CommandResult;
       try {
