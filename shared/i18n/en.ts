@@ -677,6 +677,7 @@ export const en: Shape<typeof ko> = {
     found: '{{n}} found',
     truncated: 'Only the first {{n}} are shown. Narrow the search.',
     noMatch: 'No purchases match',
+    needCriterionHint: 'Search by buyer number, part of a purchase number, receipt number or purchase period',
     districtOnly: 'Searching {{district}} only',
     colLot: 'Purchase',
     colBuyer: 'Buyer',

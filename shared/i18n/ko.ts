@@ -673,6 +673,7 @@ export const ko = {
     found: '{{n}}건',
     truncated: '처음 {{n}}건만 보입니다. 조건을 좁히세요.',
     noMatch: '조건에 맞는 구매 건이 없습니다',
+    needCriterionHint: '구매자 번호, 구매 건 번호 일부, 접수 번호 또는 구매 기간으로 찾으세요',
     districtOnly: '{{district}} 구매 건만 찾습니다',
     colLot: '구매 건',
     colBuyer: '구매자',
