@@ -22,6 +22,8 @@ import {
 } from './schemas.js';
 import { verifyResultSchema } from './audit-schemas.js';
 import {
+  closingInputSchema,
+  closingSchema,
   counterLotSchema,
   counterQuoteSchema,
   counterRequestInputSchema,
@@ -194,6 +196,14 @@ export const contract = {
     access: COUNTER,
   }),
   'refunds.receipt': proc({ input: receiptInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: COUNTER }),
+  'refunds.closing': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
+  'refunds.closeDay': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
+  'refunds.reopenDay': proc({ input: closingInputSchema.extend({ reason: z.string().max(300) }).strict(), output: closingSchema, access: ROUND_MANAGERS }),
+  'refunds.closingSheet': proc({
+    input: closingInputSchema.extend({ format: z.enum(['pdf', 'xlsx']) }).strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+    access: COUNTER,
+  }),
   'refunds.settings': proc({ input: empty, output: z.object({ countersignAbove: z.number().nullable() }), access: COUNTER }),
   'refunds.setThreshold': proc({
     input: z.object({ countersignAbove: z.int().min(0).max(100_000_000).nullable() }).strict(),

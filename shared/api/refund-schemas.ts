@@ -121,3 +121,35 @@ export const queueInputSchema = z
     clerkId: z.string().max(64).optional(),
   })
   .strict();
+
+const tally = z.object({ cancelCount: z.number(), cancelSum: z.number(), refundCount: z.number(), refundSum: z.number() });
+export type Tally = z.infer<typeof tally>;
+
+/**
+ * A district's counter day: what the counter recorded (requests taken and sent,
+ * by the clerk who took them) against what the server accepted that Seoul day
+ * (cancel and refund events of the district, by the user the server recorded).
+ */
+export const closingSchema = z.object({
+  day: z.string(),
+  districtCode: z.string(),
+  rows: z.array(z.object({ clerk: z.string(), counter: tally, server: tally })),
+  total: z.object({ counter: tally, server: tally }),
+  differences: z.array(
+    z.object({
+      lotId: z.string(),
+      receiptNo: z.string().nullable(),
+      clerk: z.string(),
+      kind: z.enum(['cancel', 'refund']),
+      counterAmount: z.number().nullable(),
+      serverAmount: z.number().nullable(),
+      /** i18n key: why the two sides differ for this lot. */
+      note: z.string(),
+    }),
+  ),
+  closed: z.object({ by: z.string(), at: z.string() }).nullable(),
+  reopenings: z.array(z.object({ by: z.string(), at: z.string(), reason: z.string(), closedBy: z.string(), closedAt: z.string() })),
+});
+export type ClosingView = z.infer<typeof closingSchema>;
+
+export const closingInputSchema = z.object({ day: day, districtCode: z.string().max(10).optional() }).strict();

@@ -4,6 +4,8 @@ import { basisPointsOf } from '../../common/money.js';
 import { formatError } from '../../i18n/index.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import type { SyncEvent } from '../../sync/protocol.js';
+import ExcelJS from 'exceljs';
+import { seoulDayKey } from '../../common/time.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText } from '../../../tests/support/pdf-text.js';
 import { spec2022 } from '../../../tests/support/specs.js';
@@ -171,5 +173,46 @@ describe('the refund counter', () => {
     for (const m of ['refunds.search', 'refunds.quote', 'refunds.queue', 'refunds.settings'] as const) {
       expect(await h.fail(m, m === 'refunds.quote' ? { lotId: 'lot-A-0001' } : m === 'refunds.search' ? { buyerId: 'member-7' } : {}, analyst.session)).toMatchObject({ code: 'forbidden' });
     }
+  });
+
+  it('closes the day: counter against server per clerk, differences listed, closed until an official reopens it', async () => {
+    const a = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '110123456789' } }, mapo2.session);
+    // The server accepted mapo's cancellation today, and a refund nobody took at this counter.
+    const now = h.backend.deps.now().toISOString();
+    feed([
+      { type: 'purchase', eventId: 'p-x', roundId: ROUND, lotId: 'lot-X', at, buyerId: 'member-x', districtCode: MAPO, face: 50_000, paid: 47_500, paymentMethod: 'bank_transfer' },
+      { type: 'cancel', eventId: 'c-a', roundId: ROUND, lotId: 'lot-A-0001', at: now, amount: 95_000, by: 'mapo' },
+      { type: 'cancel', eventId: 'c-x', roundId: ROUND, lotId: 'lot-X', at: now, amount: 47_500, by: 'someone' },
+      purchase('lot-Y', 'member-y', MAPO),
+    ]);
+    const day = seoulDayKey(now);
+    const c = await h.call('refunds.closing', { day }, mapo.session);
+    expect(c.total).toEqual({ counter: { cancelCount: 1, cancelSum: 95_000, refundCount: 1, refundSum: 35_000 }, server: { cancelCount: 2, cancelSum: 142_500, refundCount: 0, refundSum: 0 } });
+    expect(c.rows.find((r) => r.clerk === 'mapo')).toMatchObject({ counter: { cancelCount: 1, cancelSum: 95_000 }, server: { cancelCount: 1, cancelSum: 95_000 } });
+    expect(c.differences.map((d) => [d.lotId, d.note]).sort()).toEqual([
+      ['lot-A-0002', 'counter.diffNotAccepted'],
+      ['lot-X', 'counter.diffNotTaken'],
+    ]);
+    expect(c.differences.find((d) => d.lotId === 'lot-A-0002')!.receiptNo).toMatch(/^11440-/);
+
+    const closed = await h.call('refunds.closeDay', { day }, mapo.session);
+    expect(closed.closed).toMatchObject({ by: 'mapo' });
+    expect(await h.fail('refunds.closeDay', { day }, mapo2.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-Y', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.withdraw', { commandId: a.commandId }, mapo.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.reopenDay', { day, reason: '정정' }, mapo.session)).toMatchObject({ code: 'forbidden' });
+    expect(await h.fail('refunds.reopenDay', { day, districtCode: MAPO, reason: '  ' }, admin)).toMatchObject({ key: 'refunds.reopenReasonRequired' });
+    const reopened = await h.call('refunds.reopenDay', { day, districtCode: MAPO, reason: '접수 누락 정정' }, admin);
+    expect(reopened).toMatchObject({ closed: null, reopenings: [{ reason: '접수 누락 정정', closedBy: 'mapo' }] });
+    const audit = await h.call('audit.list', {}, admin);
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['counter.closeDay', 'counter.reopenDay']));
+
+    const pdf = await pdfText(bytes((await h.call('refunds.closingSheet', { day, format: 'pdf' }, mapo.session)).base64));
+    for (const s of ['일일 마감', '마포구', day, '창구 기록', '서버 승인', '₩95,000', '₩142,500', 'lot-X', '₩47,500', '접수 누락 정정']) expect(pdf.text).toContain(s);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from((await h.call('refunds.closingSheet', { day, format: 'xlsx' }, mapo.session)).base64, 'base64') as unknown as ArrayBuffer);
+    const cells = wb.worksheets[0]!.getSheetValues().flat().filter((v) => v !== undefined && v !== null);
+    expect(cells).toEqual(expect.arrayContaining(['자치구 합계', 142_500, 95_000, 'lot-A-0002']));
   });
 });

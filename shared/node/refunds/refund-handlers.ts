@@ -8,7 +8,8 @@ import { requireUser, type CallContext, type HandlersFor } from '../backend/cont
 import { pendingRequest, visibleLot } from '../ledger/ledger-handlers.js';
 import { newCommandId } from '../sync/sync-service.js';
 import { counterScope, lotView, maskAccount, nextReceiptNo, requestViews, roundNames, workingView } from './counter-repo.js';
-import { assertDayOpen } from './closing.js';
+import { assertDayOpen, closingFigures } from './closing.js';
+import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
 import { buildReceiptPdf } from './receipt-pdf.js';
 import { findReportFonts } from '../reports/fonts.js';
 
@@ -183,6 +184,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
     if (quote.value.kind !== req.kind || quote.value.amount !== req.amount) throw new AppError('conflict', 'refunds.quoteChanged', { amount: quote.value.amount });
     const requester = await db.selectFrom('users').select('username').where('id', '=', req.clerkId).executeTakeFirstOrThrow();
     await db.transaction().execute(async (trx) => {
+      await assertDayOpen(trx, req.districtCode, seoulDayKey(req.createdAt));
       const changed = await trx
         .updateTable('counter_requests')
         .set({ state: 'queued', countersigned_by: user.id, countersigned_at: at })
@@ -219,6 +221,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
     if (sync.isBusy) throw new AppError('conflict', 'refunds.syncRunning');
     const at = now().toISOString();
     await db.transaction().execute(async (trx) => {
+      await assertDayOpen(trx, req.districtCode, seoulDayKey(req.createdAt));
       if (req.status === 'pending') {
         const row = await trx.selectFrom('outbox').select(['state', 'attempts']).where('command_id', '=', req.commandId).executeTakeFirst();
         // Tried once already: the server may hold it even if its answer never came back.
@@ -278,4 +281,72 @@ export const refundHandlers: HandlersFor<'refunds'> = {
     });
     return { countersignAbove: input.countersignAbove };
   },
+
+  /** The day's closing figures for the clerk's district (any district for officials). */
+  'refunds.closing': async (input, ctx) => {
+    const user = requireUser(ctx);
+    return closingFigures(ctx.deps.db, closingDistrict(user, input), checkDay(input.day));
+  },
+
+  /** Closes the district's day as it stands; nothing of that day changes at the counter until an official reopens it. */
+  'refunds.closeDay': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    const district = closingDistrict(user, input);
+    const day = checkDay(input.day);
+    const at = now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      await assertDayOpen(trx, district, day);
+      const figures = await closingFigures(trx, district, day);
+      await trx.insertInto('counter_closings').values({ district_code: district, day, closed_by: user.id, closed_at: at, figures: JSON.stringify(figures) }).execute();
+      await appendAudit(trx, { at, actorId: user.id, actorName: user.displayName, action: 'counter.closeDay', entityType: 'district_day', entityId: `${district}:${day}`, details: { total: figures.total, differences: figures.differences.length } });
+    });
+    return closingFigures(db, district, day);
+  },
+
+  /** Officials only: reopens a closed day, with a reason, kept in the audit log and on the closing sheet. */
+  'refunds.reopenDay': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    const district = closingDistrict(user, input);
+    const day = checkDay(input.day);
+    const reason = input.reason.trim();
+    if (!reason) bad('refunds.reopenReasonRequired');
+    const at = now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable('counter_closings')
+        .set({ reopened_by: user.id, reopened_at: at, reopen_reason: reason })
+        .where('district_code', '=', district)
+        .where('day', '=', day)
+        .where('reopened_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) !== 1) throw new AppError('conflict', 'refunds.dayNotClosed', { day });
+      await appendAudit(trx, { at, actorId: user.id, actorName: user.displayName, action: 'counter.reopenDay', entityType: 'district_day', entityId: `${district}:${day}`, details: { reason } });
+    });
+    return closingFigures(db, district, day);
+  },
+
+  /** The closing sheet as PDF or XLSX. */
+  'refunds.closingSheet': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    const figures = await closingFigures(db, closingDistrict(user, input), checkDay(input.day));
+    const name = `일일 마감 ${figures.districtCode} ${figures.day}`;
+    if (input.format === 'xlsx') return { filename: `${name}.xlsx`, base64: (await buildClosingXlsx(figures, 'ko')).toString('base64') };
+    return { filename: `${name}.pdf`, base64: (await buildClosingPdf(figures, 'ko', findReportFonts(), user.displayName, now().toISOString())).toString('base64') };
+  },
 };
+
+function checkDay(day: string): string {
+  if (!DAY.test(day) || Number.isNaN(Date.parse(day))) bad('refunds.badDay', { day });
+  return day;
+}
+
+/** A clerk closes their own district; officials and administrators name one. */
+function closingDistrict(user: SessionUser, input: { districtCode?: string | undefined }): string {
+  const own = counterScope(user);
+  if (own !== null) return own;
+  if (!input.districtCode) bad('refunds.districtRequired');
+  return input.districtCode!;
+}
