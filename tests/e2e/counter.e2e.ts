@@ -68,7 +68,7 @@ beforeAll(async () => {
   third = unused[1]!;
   big = unused.at(-1)!;
   expect(Number(big.paid)).toBeGreaterThan(Number(third.paid));
-  [gangnam] = await query<LotRow>("select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11680' limit 1", [ROUND]);
+  gangnam = (await query<LotRow>("select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11680' limit 1", [ROUND]))[0]!;
 
   host = await startHost();
   browser = await launchBrowser();
@@ -244,7 +244,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await shot(page, 'counter-queue-awaiting');
     await row.getByRole('button', { name: '2인 승인' }).click();
     await row.getByText('전송 대기').waitFor();
-    await syncNow();
+    // mapo2's server sign-in runs in the background after the console sign-in; until it lands the pair waits in the outbox.
+    for (let i = 0; i < 5 && (await serverLot(big.lot_id)).status === 'active'; i++) await syncNow();
     expect((await serverLot(big.lot_id)).status).toBe('cancelled');
     const [ev] = await query<{ payload: string; recorded_by: string }>("select payload, recorded_by from events where lot_id = $1 and type = 'cancel'", [big.lot_id]);
     expect(ev!.recorded_by).toBe('mapo');
@@ -262,6 +263,40 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     await page.locator('[data-testid="queue"] tr', { hasText: third.lot_id }).getByText('철회').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('closes the day with the counter matching the server, and the closed day takes no new request', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '일일 마감', exact: true }).click();
+    // What the server accepted in Mapo this Seoul day, straight from its database.
+    const [onServer] = await query<{ n: string; sum: string }>(
+      `select count(*) as n, coalesce(sum((e.payload::json->>'amount')::bigint), 0) as sum from events e join lots l on l.lot_id = e.lot_id
+       where e.type = 'cancel' and l.district_code = '11440' and to_char(e.recorded_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') = to_char(now() at time zone 'Asia/Seoul', 'YYYY-MM-DD')`,
+    );
+    expect(Number(onServer!.n)).toBe(2);
+    const serverRow = page.getByTestId('closing-total-server');
+    await serverRow.getByText(won(onServer!.sum)).waitFor();
+    const cells = await serverRow.locator('td').allInnerTexts();
+    expect(cells.slice(2)).toEqual([fmt.format(Number(onServer!.n)), won(onServer!.sum), '0', won(0)]);
+    expect((await page.getByTestId('closing-total-counter').locator('td').allInnerTexts()).slice(2)).toEqual(cells.slice(2));
+    await page.getByTestId('closing-nodiff').waitFor();
+    await shot(page, 'counter-closing-1280');
+    const sheet = await pdfText(await download(() => page.getByRole('button', { name: '마감표 PDF' }).click()));
+    expect(sheet.text).toContain(won(onServer!.sum));
+    await page.getByRole('button', { name: '마감하기' }).click();
+    await page.getByTestId('closing-state').getByText('마포둘째 님이', { exact: false }).waitFor();
+    // No reopening for a clerk, and no new request on the closed day.
+    await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
+    await findBuyer(third.buyer_id);
+    await page.getByTestId('working-payout').waitFor();
+    await page.getByTestId('working-confirm').click();
+    await page.getByTestId('refund-dialog').locator('select[name="reasonCode"]').selectOption('buyer_request');
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('dialog-problem').getByText('마감된 날입니다', { exact: false }).waitFor();
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
+    await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
   });
 });
