@@ -55,4 +55,9 @@ describe('messages', () => {
   it('fall back to the server’s message for keys it does not know', () => {
     expect(formatError('ko', { code: 'internal', key: 'no.such.key', message: 'raw message' })).toBe('raw message');
   });
+
+  it('names a district instead of its code', () => {
+    expect(translate('ko', 'sync.otherDistrict', { district: '11440' })).toBe('다른 자치구(마포구)의 구매 건은 처리할 수 없습니다');
+    expect(translate('en', 'sync.otherDistrict', { district: '11680' })).toContain('Gangnam-gu');
+  });
 });
