@@ -38,7 +38,7 @@ describe('migration 0009_counter', () => {
 
   it('rolls back to 0008', async () => {
     await migrateTo(l.db, '0008_audit_anchor');
-    const left = await sql<{ n: number }>`select count(*) as n from sqlite_master where name like 'counter_%' or name in ('lots_buyer', 'lots_district_purchased')`.execute(l.db);
+    const left = await sql<{ n: number }>`select count(*) as n from sqlite_master where name like 'counter_%' or name in ('lots_buyer', 'lots_district_purchased', 'ledger_events_returns')`.execute(l.db);
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 });

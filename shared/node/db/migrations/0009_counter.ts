@@ -37,8 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The queue lists a district's requests newest first, by day and clerk.
   await db.schema.createIndex('counter_requests_district').on('counter_requests').columns(['district_code', 'created_at']).execute();
   await db.schema.createIndex('counter_requests_lot').on('counter_requests').columns(['lot_id']).execute();
-  // Counter searches: by buyer and by purchase time within a round's lots.
-  await db.schema.createIndex('lots_buyer').on('lots').columns(['buyer_id']).execute();
+  // Counter searches: by buyer (within a district, newest first) and by purchase time. With the buyer's
+  // index on buyer alone, SQLite preferred walking the district's lots in time order (0.4 s at 1M events).
+  await db.schema.createIndex('lots_buyer').on('lots').columns(['buyer_id', 'district_code', 'purchased_at']).execute();
+  // The daily closing reads a district's returns of one day; a partial index keeps it off the purchases and uses.
+  await sql`create index ledger_events_returns on ledger_events (district_code, occurred_at) where type in ('cancel', 'refund')`.execute(db);
   await db.schema.createIndex('lots_district_purchased').on('lots').columns(['district_code', 'purchased_at']).execute();
 
   await db.schema
@@ -72,5 +75,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('counter_settings').execute();
   await db.schema.dropIndex('lots_district_purchased').execute();
   await db.schema.dropIndex('lots_buyer').execute();
+  await db.schema.dropIndex('ledger_events_returns').execute();
   await db.schema.dropTable('counter_requests').execute();
 }
