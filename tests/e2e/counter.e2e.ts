@@ -299,4 +299,28 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
   });
+
+  it('shows an analyst no counter and no refund button, on the ledger either', async () => {
+    await signInAs('admin', 'admin-password-1');
+    await page.getByRole('link', { name: '관리', exact: true }).click();
+    const form = page.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('ana');
+    await form.getByLabel('이름').fill('분석');
+    await form.getByLabel('비밀번호').fill('analyst-password-1');
+    await form.getByLabel('역할').selectOption('analyst');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await signInAs('ana', 'analyst-password-1');
+    await expect(page.getByRole('link', { name: '환불·취소', exact: true }).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    await page.getByLabel('구매 건 번호').fill(third.lot_id);
+    await page.getByTestId('ledger-count').getByText('1건').waitFor();
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
+    await page.getByTestId('lot-status').waitFor();
+    await expect(page.getByTestId('lot-to-counter').count()).resolves.toBe(0);
+    await page.goto(`${host.url.split('#')[0]}#/refunds`);
+    await page.getByText('찾을 수 없습니다', { exact: false }).first().waitFor();
+    await expect(page.getByTestId('working-panel').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
