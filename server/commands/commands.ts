@@ -121,6 +121,12 @@ function checkAgainstPublished(round: ServerRound | undefined, spec: RoundSpec, 
   return null;
 }
 
+/** Refunds above this need a countersignature; null when the administrator set none. */
+export async function countersignThreshold(trx: Trx): Promise<number | null> {
+  const row = await trx.selectFrom('refund_settings').select('countersign_above').where('id', '=', 1).executeTakeFirst();
+  return row?.countersign_above == null ? null : Number(row.countersign_above);
+}
+
 async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Promise<Outcome> {
   const at = now.toISOString();
   switch (cmd.type) {
@@ -202,11 +208,78 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
       if (!lot || lot.roundId !== cmd.roundId) return reject('ledger.unknownLot', { lotId: cmd.lotId });
       // District clerks act on their own district's lots only, here as in the console.
       if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
+      // Above the administrator's amount, a second person must already have approved this very request.
+      const threshold = await countersignThreshold(trx);
+      let countersignedBy: string | undefined;
+      if (threshold !== null && cmd.amount > threshold) {
+        const sign = await trx
+          .selectFrom('refund_countersigns as c')
+          .innerJoin('users as u', 'u.id', 'c.countersigned_by')
+          .select(['c.lot_id', 'c.kind', 'c.amount', 'c.countersigned_by', 'u.username'])
+          .where('c.requested_by', '=', user.username)
+          .where('c.request_command_id', '=', cmd.commandId)
+          .executeTakeFirst();
+        if (!sign || sign.lot_id !== cmd.lotId || sign.kind !== cmd.kind || Number(sign.amount) !== cmd.amount || sign.countersigned_by === user.id) {
+          return reject('refunds.needsCountersign', { threshold });
+        }
+        countersignedBy = sign.username;
+      }
       // Quoted again at the server's time: the console's clock decides neither expiry nor the amount.
-      const event: LedgerEvent = { type: cmd.kind, eventId: randomUUID(), roundId: cmd.roundId, lotId: cmd.lotId, at, amount: cmd.amount, by: user.username };
+      const event: LedgerEvent = {
+        type: cmd.kind,
+        eventId: randomUUID(),
+        roundId: cmd.roundId,
+        lotId: cmd.lotId,
+        at,
+        amount: cmd.amount,
+        by: user.username,
+        ...(countersignedBy ? { countersignedBy } : {}),
+      };
       const verdict = await applyLedgerEvent(trx, event, now);
       if (!verdict.ok) return reject(verdict.key, verdict.params);
       return { event };
+    }
+    case 'countersign_refund': {
+      if (user.role === 'analyst') return reject('sync.roleNotAllowed');
+      if (cmd.requestedBy === user.username) return reject('refunds.selfCountersign');
+      const lot = await lockLot(trx, cmd.lotId);
+      if (!lot || lot.roundId !== cmd.roundId) return reject('ledger.unknownLot', { lotId: cmd.lotId });
+      // A second clerk of the lot's district, or an official: never a clerk of another district.
+      if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
+      const requester = await trx.selectFrom('users').select(['role', 'district_code']).where('username', '=', cmd.requestedBy).executeTakeFirst();
+      if (!requester) return reject('refunds.unknownRequester', { name: cmd.requestedBy });
+      const held = await trx
+        .selectFrom('refund_countersigns')
+        .select(['lot_id', 'kind', 'amount', 'countersigned_by'])
+        .where('requested_by', '=', cmd.requestedBy)
+        .where('request_command_id', '=', cmd.requestCommandId)
+        .executeTakeFirst();
+      if (held) {
+        const same = held.lot_id === cmd.lotId && held.kind === cmd.kind && Number(held.amount) === cmd.amount && held.countersigned_by === user.id;
+        return same ? { accepted: true } : reject('refunds.countersignConflict');
+      }
+      await trx
+        .insertInto('refund_countersigns')
+        .values({
+          requested_by: cmd.requestedBy,
+          request_command_id: cmd.requestCommandId,
+          lot_id: cmd.lotId,
+          kind: cmd.kind,
+          amount: String(cmd.amount),
+          countersigned_by: user.id,
+          countersigned_at: now,
+        })
+        .execute();
+      return { accepted: true };
+    }
+    case 'set_refund_threshold': {
+      if (user.role !== 'admin') return reject('sync.roleNotAllowed');
+      await trx
+        .updateTable('refund_settings')
+        .set({ countersign_above: cmd.amount === null ? null : String(cmd.amount), updated_by: user.id, updated_at: now })
+        .where('id', '=', 1)
+        .execute();
+      return { accepted: true };
     }
   }
 }

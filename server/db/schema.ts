@@ -165,4 +165,25 @@ export interface ServerDatabase {
   sign_in_attempts: SignInAttemptsTable;
   round_proposals: RoundProposalsTable;
   server_rounds: ServerRoundsTable;
+  refund_settings: RefundSettingsTable;
+  refund_countersigns: RefundCountersignsTable;
+}
+
+/** One row: refunds above `countersign_above` need a second person (null: never). */
+export interface RefundSettingsTable {
+  id: number;
+  countersign_above: string | null;
+  updated_by: string | null;
+  updated_at: Date | null;
+}
+
+/** A second person's approval of one refund request, held until the request arrives. Append-only. */
+export interface RefundCountersignsTable {
+  requested_by: string;
+  request_command_id: string;
+  lot_id: string;
+  kind: 'cancel' | 'refund';
+  amount: string;
+  countersigned_by: string;
+  countersigned_at: Date;
 }

@@ -23,6 +23,17 @@ import {
 import { verifyResultSchema } from './audit-schemas.js';
 import { exportChunkSchema, reportExportSchema, savedReportSchema } from './report-schemas.js';
 import { reportParamsSchema, reportResultSchema } from '../reports/params.js';
+import {
+  closingInputSchema,
+  closingSchema,
+  counterLotSchema,
+  counterQuoteSchema,
+  counterRequestInputSchema,
+  counterRequestSchema,
+  counterSearchSchema,
+  queueInputSchema,
+  receiptInputSchema,
+} from './refund-schemas.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -35,6 +46,8 @@ const proc = <I extends z.ZodType, O extends z.ZodType>(p: Procedure<I, O>) => p
 const ADMIN: readonly Role[] = ['admin'];
 /** Analysts study simulations; only those who configure rounds run them. */
 const SIMULATION_VIEWERS: readonly Role[] = ['admin', 'official', 'analyst'];
+/** Who works the refund counter: district clerks, and officials and administrators city-wide. Never analysts. */
+export const COUNTER: readonly Role[] = ['admin', 'official', 'clerk'];
 
 /**
  * The one API of the console. Electron IPC and the local web host both bind
@@ -172,10 +185,34 @@ export const contract = {
   'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: ALL_ROLES }),
   'ledger.totals': proc({ input: z.object({ roundId: idSchema }).strict(), output: ledgerTotalsSchema, access: ALL_ROLES }),
   'ledger.lot': proc({ input: z.object({ lotId: idSchema }).strict(), output: lotDetailSchema, access: ALL_ROLES }),
+  'refunds.search': proc({ input: counterSearchSchema, output: z.object({ lots: z.array(counterLotSchema), truncated: z.boolean() }), access: COUNTER }),
+  'refunds.quote': proc({ input: z.object({ lotId: idSchema }).strict(), output: counterQuoteSchema, access: COUNTER }),
   'refunds.request': proc({
-    input: z.object({ lotId: idSchema }).strict(),
-    output: z.object({ commandId: z.string(), kind: z.enum(['cancel', 'refund']), amount: z.number() }),
-    access: ['admin', 'official', 'clerk'],
+    input: counterRequestInputSchema,
+    output: z.object({ commandId: z.string(), receiptNo: z.string(), kind: z.enum(['cancel', 'refund']), amount: z.number(), awaitingSecond: z.boolean() }),
+    access: COUNTER,
+  }),
+  'refunds.countersign': proc({ input: z.object({ commandId: idSchema }).strict(), output: counterRequestSchema, access: COUNTER }),
+  'refunds.withdraw': proc({ input: z.object({ commandId: idSchema }).strict(), output: counterRequestSchema, access: COUNTER }),
+  'refunds.queue': proc({
+    input: queueInputSchema,
+    output: z.object({ requests: z.array(counterRequestSchema), clerks: z.array(z.object({ id: z.string(), name: z.string() })) }),
+    access: COUNTER,
+  }),
+  'refunds.receipt': proc({ input: receiptInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: COUNTER }),
+  'refunds.closing': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
+  'refunds.closeDay': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
+  'refunds.reopenDay': proc({ input: closingInputSchema.extend({ reason: z.string().max(300) }).strict(), output: closingSchema, access: ROUND_MANAGERS }),
+  'refunds.closingSheet': proc({
+    input: closingInputSchema.extend({ format: z.enum(['pdf', 'xlsx']) }).strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+    access: COUNTER,
+  }),
+  'refunds.settings': proc({ input: empty, output: z.object({ countersignAbove: z.number().nullable() }), access: COUNTER }),
+  'refunds.setThreshold': proc({
+    input: z.object({ countersignAbove: z.int().min(0).max(100_000_000).nullable() }).strict(),
+    output: z.object({ countersignAbove: z.number().nullable() }),
+    access: ADMIN,
   }),
 
   /** Reports read the local ledger; a clerk's are held to their district in the handler. */

@@ -40,6 +40,17 @@ export function fromSeoulLocalInput(local: string): string | null {
   return new Date(ms - SEOUL_OFFSET_MS).toISOString();
 }
 
+/** Seoul calendar day `YYYY-MM-DD` of an instant: counter days and closings run on it. */
+export function seoulDayKey(iso: string): string {
+  return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC instants a Seoul day `YYYY-MM-DD` runs between, [from, to). */
+export function seoulDayRange(day: string): { from: string; to: string } {
+  const from = Date.parse(`${day}T00:00:00.000Z`) - SEOUL_OFFSET_MS;
+  return { from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() };
+}
+
 /** Seoul calendar month key `YYYY-MM` of an instant; monthly purchase limits reset on it. */
 export function seoulMonthKey(iso: string): string {
   return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 7);

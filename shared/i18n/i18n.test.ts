@@ -24,7 +24,7 @@ describe('messages', () => {
   it('exist in both languages for every message key the code uses', () => {
     const used = new Set<string>();
     for (const file of [...sources('shared'), ...sources('server'), ...sources('renderer/src')]) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:issues|lifecycle|ledger|errors|sync|refunds|simulation|jobs|rounds|admin|auth|setup|ledgerPage)\.[A-Za-z_]+)['"`]/g)) used.add(m[1]!);
+      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:issues|lifecycle|ledger|errors|sync|refunds|counter|simulation|jobs|rounds|admin|auth|setup|ledgerPage)\.[A-Za-z_]+)['"`]/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(40);
     const all = new Set(keys(ko));
@@ -54,5 +54,10 @@ describe('messages', () => {
 
   it('fall back to the server’s message for keys it does not know', () => {
     expect(formatError('ko', { code: 'internal', key: 'no.such.key', message: 'raw message' })).toBe('raw message');
+  });
+
+  it('names a district instead of its code', () => {
+    expect(translate('ko', 'sync.otherDistrict', { district: '11440' })).toBe('다른 자치구(마포구)의 구매 건은 처리할 수 없습니다');
+    expect(translate('en', 'sync.otherDistrict', { district: '11680' })).toContain('Gangnam-gu');
   });
 });

@@ -1,6 +1,7 @@
 import { josa } from 'es-hangul';
 import i18next, { type i18n as I18n } from 'i18next';
 import { formatWon, formatWonKorean } from '../common/money.js';
+import { districtName, findDistrict } from '../common/districts.js';
 import type { Issue, ErrorPayload } from '../common/errors.js';
 import { en } from './en.js';
 import { ko } from './ko.js';
@@ -72,6 +73,8 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
   if (params?.status !== undefined) out.status = lookup('status', params.status) as string;
   if (params?.action !== undefined) out.action = lookup('actions', params.action) as string;
   if (params?.role !== undefined) out.role = lookup('roles', params.role) as string;
+  // A district travels as its code (11440) and reads as its name (마포구).
+  if (typeof params?.district === 'string' && findDistrict(params.district)) out.district = districtName(params.district, lang);
   if (params?.field !== undefined) out.fieldName = fieldLabel(lang, String(params.field));
   if (typeof params?.fields === 'string') {
     out.fields = params.fields

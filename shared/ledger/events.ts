@@ -37,9 +37,9 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
    * Full cancellation of an unused lot: `amount` (what was paid) goes back. `by` is the server user whose
    * command it was (absent on events recorded before protocol 2); `at` is the server's time.
    */
-  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional() }).strict(),
-  /** Refund of a partly used lot's remainder under the round's rule. */
-  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional() }).strict(),
+  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional() }).strict(),
+  /** Refund of a partly used lot's remainder under the round's rule. `countersignedBy`: the second person, above the two-person amount. */
+  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional() }).strict(),
 ]);
 
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;

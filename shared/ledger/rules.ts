@@ -93,14 +93,21 @@ export function newLot(ev: PurchaseEvent, spec: RoundSpec): Lot {
 
 export type RefundQuote = { kind: 'cancel' | 'refund'; amount: Won };
 
+/** The discount subsidy a partial refund takes back, by the round's formula. */
+function refundSubsidy(lot: Lot, spec: RoundSpec, remaining: Won): Won {
+  return spec.refund.formula === 'remaining_minus_subsidy' ? basisPointsOf(lot.face, lot.discountBp) : basisPointsOf(remaining, lot.discountBp);
+}
+
 /**
  * What returning a lot would pay out now, under the round's refund rule:
  * an unused lot is cancelled for everything paid; a partly used one only
  * past the threshold (and, if the round says so, only for cash purchases),
  * for the remainder less the discount by the round's formula. Never more than
- * was paid and not yet returned.
+ * was paid and not yet returned, and never ₩0: a lot with nothing to pay out
+ * is not offered, its reason is shown instead.
  */
 export function quoteRefund(lot: Lot, spec: RoundSpec, at: string): Verdict<RefundQuote> {
+  if (lot.status === 'refunded') return no('ledger.alreadyRefunded', { refunded: lot.refunded });
   if (lot.status !== 'active') return no('ledger.lotClosed', { status: lot.status });
   if (Date.parse(at) >= Date.parse(lot.expiresAt)) return no('ledger.lotExpired');
   const remaining = lotRemaining(lot);
@@ -112,14 +119,57 @@ export function quoteRefund(lot: Lot, spec: RoundSpec, at: string): Verdict<Refu
     const threshold = spec.refund.partialUseThresholdPct;
     if (lot.used * 100 < lot.face * threshold) return no('ledger.belowThreshold', { threshold, used: lot.used, face: lot.face });
     if (spec.refund.cashOnly && lot.paymentMethod !== 'bank_transfer') return no('ledger.cashOnly');
-    const amount =
-      spec.refund.formula === 'remaining_minus_subsidy'
-        ? remaining - basisPointsOf(lot.face, lot.discountBp)
-        : remaining - basisPointsOf(remaining, lot.discountBp);
-    quote = { kind: 'refund', amount: Math.max(0, amount) };
+    quote = { kind: 'refund', amount: Math.max(0, remaining - refundSubsidy(lot, spec, remaining)) };
   }
+  if (quote.amount === 0) return no('ledger.zeroPayout', { remaining });
   if (quote.amount > lot.paid - lot.refunded) return no('ledger.refundAbovePaid');
   return { ok: true, value: quote };
+}
+
+/**
+ * The counter's view of a quote: every figure the clerk reads out to the buyer,
+ * and the outcome of quoteRefund itself (the figures never decide anything).
+ */
+export interface RefundWorking {
+  face: Won;
+  paid: Won;
+  used: Won;
+  /** Used share of the face in basis points, rounded down (9,975 = 99.75%). */
+  usedBp: number;
+  remaining: Won;
+  thresholdPct: number;
+  formula: RoundSpec['refund']['formula'];
+  cashOnly: boolean;
+  paymentMethod: Lot['paymentMethod'];
+  discountBp: number;
+  /** What the payout keeps back of the remainder: the discount subsidy for a partial refund, 0 for a cancellation. */
+  subsidyDeducted: Won;
+  /** Returned before (a lot is returned once, so 0 unless it is closed). */
+  refundedBefore: Won;
+  expiresAt: string;
+  outcome: Verdict<RefundQuote>;
+}
+
+export function refundWorking(lot: Lot, spec: RoundSpec, at: string): RefundWorking {
+  const remaining = lot.face - lot.used;
+  const outcome = quoteRefund(lot, spec, at);
+  const partial = lot.used > 0;
+  return {
+    face: lot.face,
+    paid: lot.paid,
+    used: lot.used,
+    usedBp: lot.face > 0 ? Math.floor((lot.used * 10_000) / lot.face) : 0,
+    remaining,
+    thresholdPct: spec.refund.partialUseThresholdPct,
+    formula: spec.refund.formula,
+    cashOnly: spec.refund.cashOnly,
+    paymentMethod: lot.paymentMethod,
+    discountBp: lot.discountBp,
+    subsidyDeducted: partial && remaining > 0 ? Math.min(remaining, refundSubsidy(lot, spec, remaining)) : 0,
+    refundedBefore: lot.refunded,
+    expiresAt: lot.expiresAt,
+    outcome,
+  };
 }
 
 /**

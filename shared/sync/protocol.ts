@@ -105,6 +105,26 @@ export const commandSchema = z.discriminatedUnion('type', [
       amount: z.int().min(0),
     })
     .strict(),
+  /**
+   * The two-person rule: a second user's approval of another user's refund request above the amount the
+   * administrator set. Sent before the request itself; the server holds it and applies the request only when
+   * it names the same requester (server username), command id, lot, kind and amount, from someone else.
+   */
+  z
+    .object({
+      type: z.literal('countersign_refund'),
+      commandId: id,
+      sentAt: instant,
+      requestCommandId: id,
+      requestedBy: z.string().min(1).max(64),
+      roundId: id,
+      lotId: id,
+      kind: z.enum(['cancel', 'refund']),
+      amount: z.int().min(0),
+    })
+    .strict(),
+  /** Administrators only: refunds above `amount` won need a countersignature (null: none do). */
+  z.object({ type: z.literal('set_refund_threshold'), commandId: id, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 /** A command as queued: `sentAt` is added when it is actually sent. */

@@ -136,8 +136,13 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
     const panel = page.getByTestId('lot-panel');
     await panel.getByText(`취소 금액: ₩${fmt.format(Number(lot!.paid))}`, { exact: false }).waitFor();
-    await panel.getByRole('button', { name: '취소 요청' }).click();
-    await panel.getByTestId('lot-pending').waitFor();
+    // The panel hands the lot to the refund counter, which takes the request with its reason.
+    await panel.getByRole('link', { name: '취소 요청' }).click();
+    await page.getByTestId('working-payout').getByText(`₩${fmt.format(Number(lot!.paid))}`).waitFor();
+    await page.getByTestId('working-confirm').click();
+    await page.getByTestId('refund-dialog').locator('select[name="reasonCode"]').selectOption('buyer_request');
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('working-open').waitFor();
     await page.getByTestId('status-pending').getByText('보낼 명령 1건').waitFor();
 
     await syncNow();

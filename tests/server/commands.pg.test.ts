@@ -124,7 +124,7 @@ describe('central server commands', () => {
     const [used] = await lotsIn('11440', (u) => u > 0);
     const cancelUsed = (await s.command(cancel(used!), mapoClerk)).result;
     expect(cancelUsed.status).toBe('rejected');
-    expect(['ledger.refundKind', 'ledger.belowThreshold', 'ledger.cashOnly']).toContain(cancelUsed.reason!.key);
+    expect(['ledger.refundKind', 'ledger.belowThreshold', 'ledger.cashOnly', 'ledger.zeroPayout']).toContain(cancelUsed.reason!.key);
     const [fresh] = await lotsIn('11440', (u) => u === 0);
     const tooMuch = (await s.command({ ...cancel(fresh!), amount: fresh!.paid + 10_000 }, mapoClerk)).result;
     expect(tooMuch).toMatchObject({ status: 'rejected', reason: { key: 'ledger.refundAmount' } });

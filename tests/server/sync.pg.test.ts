@@ -125,7 +125,7 @@ describe('console sync with the central server', () => {
 
   it('has one effect when a command is pushed twice (the answer was lost the first time)', async () => {
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select(['lot_id', 'paid']).where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, adminA);
     const row = await consoleA.backend.deps.db.selectFrom('outbox').select('payload').where('command_id', '=', commandId).executeTakeFirstOrThrow();
     // Sent once behind the outbox's back, as if the reply never arrived...
     const state = await consoleA.backend.deps.db.selectFrom('sync_state').select(['server_url']).executeTakeFirstOrThrow();
@@ -147,8 +147,8 @@ describe('console sync with the central server', () => {
     const { h: consoleB, admin: adminB } = await consoleWith();
     await syncNow(consoleB, adminB);
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
-    await consoleB.call('refunds.request', { lotId: lot.lot_id }, adminB);
+    await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, adminA);
+    await consoleB.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, adminB);
     await Promise.all([syncNow(consoleA, adminA), syncNow(consoleB, adminB)]);
     const answers = [...(await consoleA.call('sync.outbox', {}, adminA)), ...(await consoleB.call('sync.outbox', {}, adminB))].filter((o) => o.lotId === lot.lot_id);
     expect(answers.map((o) => o.state).sort()).toEqual(['accepted', 'rejected']);
@@ -203,7 +203,7 @@ describe('console sync with the central server', () => {
     const mapo = await consoleUser(consoleA, adminA, 'mapo', 'clerk', '11440');
     expect(await consoleA.call('sync.status', {}, mapo.session)).toMatchObject({ serverIdentity: { signedIn: true, error: null } });
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, mapo.session);
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, mapo.session);
     await consoleA.call('auth.signOut', {}, mapo.session);
     // The admin's sync (the connection account pulls) sends the clerk's command with the clerk's own token.
     expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 1 } });
@@ -240,7 +240,7 @@ describe('console sync with the central server', () => {
     await consoleA.backend.deps.db.updateTable('sync_state').set({ server_url: url }).execute();
     expect(await consoleA.call('sync.status', {}, mapo2.session)).toMatchObject({ serverIdentity: { signedIn: false, error: { key: 'sync.offline' } } });
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, mapo2.session);
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, mapo2.session);
     expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done' });
     const held = (await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)!;
     expect(held).toMatchObject({ state: 'pending', lastError: { key: 'sync.authorNeedsSignIn', params: { name: 'mapo2' } } });
@@ -262,7 +262,7 @@ describe('console sync with the central server', () => {
     const serverId = (await server.sdb.db.selectFrom('users').select('id').where('username', '=', 'mapo2').executeTakeFirstOrThrow()).id;
     await server.sdb.db.deleteFrom('sessions').where('user_id', '=', serverId).execute();
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('district_code', '=', '11440').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, session);
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, session);
     expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 0 } });
     expect((await consoleA.call('sync.outbox', {}, adminA)).find((o) => o.commandId === commandId)).toMatchObject({ state: 'pending', lastError: { key: 'sync.authorNeedsSignIn' } });
     expect(await userToken(consoleA.backend.deps.db, consoleA.backend.deps.vault, mapo2Id)).toBeNull();
@@ -273,7 +273,7 @@ describe('console sync with the central server', () => {
 
   it("keeps a command pending when the console's clock is off, says so, and sends it once the clock is right", async () => {
     const lot = await consoleA.backend.deps.db.selectFrom('lots').select('lot_id').where('used', '=', 0).where('status', '=', 'active').executeTakeFirstOrThrow();
-    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id }, adminA);
+    const { commandId } = await consoleA.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, adminA);
     skew = 10 * 60_000;
     try {
       expect(await syncNow(consoleA, adminA)).toMatchObject({ state: 'done', result: { accepted: 0 } });

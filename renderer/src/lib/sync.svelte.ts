@@ -47,6 +47,10 @@ export async function runSyncJob(start: () => Promise<Job>): Promise<Job> {
   sync.job = first;
   try {
     return await followJob(first.id, (j) => (sync.job = j), 200);
+  } catch (e) {
+    // No longer followed (the user signed out and another signed in): not shown as running forever.
+    if (sync.job?.id === first.id && sync.job.state === 'running') sync.job = null;
+    throw e;
   } finally {
     await refreshSync();
   }

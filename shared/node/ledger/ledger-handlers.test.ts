@@ -139,9 +139,9 @@ describe('round status events from the server', () => {
 
 describe('refunds.request', () => {
   it('queues one command per lot and refuses a second while the first waits', async () => {
-    const r = await h.call('refunds.request', { lotId: 'lot1' }, admin);
+    const r = await h.call('refunds.request', { lotId: 'lot1', reasonCode: 'buyer_request' }, admin);
     expect(r).toMatchObject({ kind: 'cancel', amount: 93_000 });
-    expect(await h.fail('refunds.request', { lotId: 'lot1' }, admin)).toMatchObject({ key: 'refunds.alreadyRequested' });
+    expect(await h.fail('refunds.request', { lotId: 'lot1', reasonCode: 'buyer_request' }, admin)).toMatchObject({ key: 'refunds.alreadyRequested' });
     expect(await h.call('sync.outbox', {}, admin)).toMatchObject([{ commandId: r.commandId, type: 'approve_refund', state: 'pending', lotId: 'lot1' }]);
     // What goes to the server: the quote and when it was asked for; the server stamps the time of the refund itself.
     const queued = await h.backend.deps.db.selectFrom('outbox').select('payload').where('command_id', '=', r.commandId).executeTakeFirstOrThrow();
@@ -153,9 +153,9 @@ describe('refunds.request', () => {
 
   it("shows a clerk only the commands on their district's lots and their own", async () => {
     const clerk = await h.user(admin, 'gangnam', 'clerk', '11680');
-    const gangnamLot = await h.call('refunds.request', { lotId: 'lot1' }, admin); // lot1 is Gangnam's (odd)
-    const jongnoLot = await h.call('refunds.request', { lotId: 'lot2' }, admin); // lot2 is Jongno's
-    const own = await h.call('refunds.request', { lotId: 'lot5' }, clerk.session);
+    const gangnamLot = await h.call('refunds.request', { lotId: 'lot1', reasonCode: 'buyer_request' }, admin); // lot1 is Gangnam's (odd)
+    const jongnoLot = await h.call('refunds.request', { lotId: 'lot2', reasonCode: 'buyer_request' }, admin); // lot2 is Jongno's
+    const own = await h.call('refunds.request', { lotId: 'lot5', reasonCode: 'buyer_request' }, clerk.session);
     const seen = (await h.call('sync.outbox', {}, clerk.session)).map((o) => o.commandId).sort();
     expect(seen).toEqual([gangnamLot.commandId, own.commandId].sort());
     expect((await h.call('sync.outbox', {}, admin)).map((o) => o.commandId)).toContain(jongnoLot.commandId);
@@ -168,9 +168,9 @@ describe('refunds.request', () => {
 
   it('refuses a lot already cancelled, and an analyst altogether', async () => {
     feed([{ type: 'cancel', eventId: 'c1', roundId: ROUND, lotId: 'lot1', at: '2026-03-12T00:00:00.000Z', amount: 93_000 }]);
-    expect(await h.fail('refunds.request', { lotId: 'lot1' }, admin)).toMatchObject({ key: 'ledger.lotClosed' });
+    expect(await h.fail('refunds.request', { lotId: 'lot1', reasonCode: 'buyer_request' }, admin)).toMatchObject({ key: 'ledger.lotClosed' });
     const analyst = await h.user(admin, 'ana', 'analyst');
-    expect(await h.fail('refunds.request', { lotId: 'lot2' }, analyst.session)).toMatchObject({ code: 'forbidden' });
+    expect(await h.fail('refunds.request', { lotId: 'lot2', reasonCode: 'buyer_request' }, analyst.session)).toMatchObject({ code: 'forbidden' });
     expect(await h.call('sync.outbox', {}, admin)).toEqual([]);
   });
 });

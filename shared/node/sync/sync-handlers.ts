@@ -18,6 +18,10 @@ function summaryOf(command: QueuedCommand): Record<string, string | number> {
       return { action: command.action };
     case 'approve_refund':
       return { kind: command.kind, amount: command.amount, lotId: command.lotId };
+    case 'countersign_refund':
+      return { kind: command.kind, amount: command.amount, lotId: command.lotId, requestedBy: command.requestedBy };
+    case 'set_refund_threshold':
+      return { amount: command.amount ?? '-' };
   }
 }
 

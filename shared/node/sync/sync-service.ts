@@ -245,8 +245,9 @@ export class SyncService {
         command_id: command.commandId,
         type: command.type,
         payload: JSON.stringify(command),
-        round_id: command.roundId,
-        lot_id: command.type === 'approve_refund' ? command.lotId : null,
+        round_id: 'roundId' in command ? command.roundId : null,
+        // A countersignature is ordered with its lot's request: held, it holds the request behind it.
+        lot_id: command.type === 'approve_refund' || command.type === 'countersign_refund' ? command.lotId : null,
         created_at: at,
         created_by: createdBy,
         state: 'pending',
@@ -398,6 +399,9 @@ export class SyncService {
         await hold(item, needsSignIn);
         continue;
       }
+      // Withdrawn at the counter since this round began: it must not go out.
+      const still = await this.db.selectFrom('outbox').select('state').where('command_id', '=', item.command_id).executeTakeFirst();
+      if (still?.state !== 'pending') continue;
       const command = { ...(JSON.parse(item.payload) as QueuedCommand), sentAt: this.now().toISOString() } as Command;
       let result: CommandResult;
       try {

@@ -7,6 +7,7 @@ import * as m0005 from './0005_server_identity.js';
 import * as m0006 from './0006_digest_chain.js';
 import * as m0007 from './0007_sealed_secrets.js';
 import * as m0008 from './0008_audit_anchor.js';
+import * as m0009 from './0009_counter.js';
 import * as m0011 from './0011_reports.js';
 
 /**
@@ -22,6 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_digest_chain': m0006,
   '0007_sealed_secrets': m0007,
   '0008_audit_anchor': m0008,
+  '0009_counter': m0009,
   '0011_reports': m0011,
 };
 

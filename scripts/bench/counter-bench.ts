@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:counter`: the refund counter on a 1,000,000-event ledger.
+ * A file-backed console is seeded directly through the sync applier (the path a
+ * pull takes, minus the network), then a Mapo clerk serves buyers one after the
+ * other: search by buyer id → quote with the working → take the cancellation
+ * with a reason → receipt PDF. Prints figures, asserts nothing.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { basisPointsOf } from '../../shared/common/money.js';
+import { DISTRICT_CODES } from '../../shared/common/districts.js';
+import type { SyncEvent } from '../../shared/sync/protocol.js';
+import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
+import { spec2022 } from '../../tests/support/specs.js';
+import { median, ms, percentile, table } from './stats.js';
+
+const EVENTS = Number(process.env.COUNTER_BENCH_EVENTS ?? 1_000_000);
+const BUYERS = 30;
+const ROUND = 'bench-counter';
+const MAPO = '11440';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ic-counter-bench-'));
+const rows: [string, string][] = [];
+try {
+  const now = new Date('2026-03-02T03:00:00.000Z');
+  const backend = await createBackend({ dataDir, log: () => {}, now: () => now });
+  const call = async (method: string, input: unknown, session?: string): Promise<any> => {
+    const env = await backend.invoke({ method, input, session } as never);
+    if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
+    return env.result;
+  };
+  await call('setup.createAdmin', { username: 'admin', displayName: 'admin', password: 'admin-password-1' });
+  const admin = (await call('auth.signIn', { username: 'admin', password: 'admin-password-1' })).token;
+  await call('users.create', { username: 'mapo', displayName: '마포담당', password: 'mapo-password-1', role: 'clerk', districtCode: MAPO }, admin);
+  const clerk = (await call('auth.signIn', { username: 'mapo', password: 'mapo-password-1' })).token;
+
+  // A million events: purchases spread over the 25 districts, and a use on every third lot.
+  const spec = spec2022({ name: 'bench', totalAmount: 500_000_000_000, opensAt: '2026-03-01T00:00:00.000Z', closesAt: '2026-03-31T00:00:00.000Z' });
+  const applier = new SyncApplier(backend.ledger.sqlite);
+  let prev = { seq: 0, hash: LOG_GENESIS };
+  let page: PageEntry[] = [];
+  const push = (event: SyncEvent) => {
+    const text = canonicalEvent(event);
+    const seq = prev.seq + 1;
+    prev = { seq, hash: chainHash(prev.hash, seq, text) };
+    page.push({ seq, hash: prev.hash, text, event });
+    if (page.length === 5_000) {
+      applier.applyPage(page, prev.seq);
+      page = [];
+    }
+  };
+  let t = performance.now();
+  push({ type: 'round_published', eventId: 'pub', roundId: ROUND, version: 1, spec, publishedBy: 'bench', at: '2026-02-27T00:00:00.000Z' });
+  const mapoUnused: string[] = [];
+  for (let n = 0; prev.seq < EVENTS; n++) {
+    const face = 10_000 * (1 + (n % 40));
+    const district = DISTRICT_CODES[n % DISTRICT_CODES.length]!;
+    const at = new Date(Date.parse('2026-03-01T01:00:00.000Z') + n * 40).toISOString();
+    push({ type: 'purchase', eventId: `p${n}`, roundId: ROUND, lotId: `lot-${n}`, at, buyerId: `member-${n}`, districtCode: district, face, paid: face - basisPointsOf(face, spec.discountBp), paymentMethod: 'bank_transfer' });
+    if (n % 3 === 0 && prev.seq < EVENTS) push({ type: 'use', eventId: `u${n}`, roundId: ROUND, lotId: `lot-${n}`, at, amount: Math.floor(face * 0.7), merchantDistrict: district });
+    else if (district === MAPO && mapoUnused.length < 5_000) mapoUnused.push(`member-${n}`);
+  }
+  if (page.length) applier.applyPage(page, prev.seq);
+  const seedMs = performance.now() - t;
+  rows.push(['seed: events applied through the sync applier', `${prev.seq.toLocaleString('en-US')} in ${(seedMs / 1000).toFixed(1)} s`]);
+  rows.push(['seed: ledger file', `${(statSync(join(dataDir, DATABASE_FILE)).size / 2 ** 20).toFixed(0)} MiB`]);
+
+  const steps: Record<string, number[]> = { search: [], quote: [], request: [], receipt: [], total: [] };
+  for (let i = 0; i < BUYERS; i++) {
+    const buyerId = mapoUnused[(i * 97) % mapoUnused.length]!;
+    const t0 = performance.now();
+    const found = await call('refunds.search', { buyerId }, clerk);
+    const t1 = performance.now();
+    const quote = await call('refunds.quote', { lotId: found.lots[0].lotId }, clerk);
+    const t2 = performance.now();
+    if (!quote.working.outcome.ok) throw new Error(`not refundable: ${quote.working.outcome.key}`);
+    const req = await call('refunds.request', { lotId: found.lots[0].lotId, reasonCode: 'buyer_request', reasonText: 'bench' }, clerk);
+    const t3 = performance.now();
+    const pdf = await call('refunds.receipt', { commandId: req.commandId, width: 'roll80' }, clerk);
+    const t4 = performance.now();
+    if (pdf.base64.length < 1000) throw new Error('empty receipt');
+    steps.search!.push(t1 - t0);
+    steps.quote!.push(t2 - t1);
+    steps.request!.push(t3 - t2);
+    steps.receipt!.push(t4 - t3);
+    steps.total!.push(t4 - t0);
+  }
+  for (const [k, v] of Object.entries(steps)) rows.push([`counter (${BUYERS} buyers): ${k === 'total' ? 'search → printed receipt' : k}`, `median ${ms(median(v))}, p95 ${ms(percentile(v, 95))}, max ${ms(Math.max(...v))}`]);
+
+  const time = async (input: Record<string, unknown>) => {
+    const s: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const a = performance.now();
+      await call('refunds.search', input, clerk);
+      s.push(performance.now() - a);
+    }
+    return ms(median(s));
+  };
+  rows.push(['search: part of a lot number ("lot-1234")', await time({ lotPart: 'lot-1234' })]);
+  rows.push(['search: one Seoul purchase day', await time({ fromDay: '2026-03-01', toDay: '2026-03-01' })]);
+  const t5 = performance.now();
+  await call('refunds.closing', { day: '2026-03-02' }, clerk);
+  rows.push(['daily closing figures (30 requests)', ms(performance.now() - t5)]);
+  await backend.close?.();
+  console.log(`\nRefund counter on a ${EVENTS.toLocaleString('en-US')}-event ledger (file-backed SQLite, in-process backend)\n`);
+  console.log(table(rows));
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,86 @@
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import type { ClosingView, Tally } from '../../api/refund-schemas.js';
+import { districtName } from '../../common/districts.js';
+import { formatWon } from '../../common/money.js';
+import { formatSeoul } from '../../common/time.js';
+import { translate, type Lang } from '../../i18n/index.js';
+import type { ReportFonts } from '../reports/fonts.js';
+
+type T = (k: string, p?: Record<string, string | number>) => string;
+
+function header(t: T): string[] {
+  return [t('counter.closingClerk'), t('counter.closingSide'), t('counter.kind_cancel'), t('counter.closingSum'), t('counter.kind_refund'), t('counter.closingSum')];
+}
+function line(clerk: string, side: string, x: Tally): (string | number)[] {
+  return [clerk, side, x.cancelCount, x.cancelSum, x.refundCount, x.refundSum];
+}
+function body(c: ClosingView, t: T): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  for (const r of c.rows) out.push(line(r.clerk, t('counter.closingCounter'), r.counter), line(r.clerk, t('counter.closingServer'), r.server));
+  out.push(line(t('counter.closingTotal'), t('counter.closingCounter'), c.total.counter), line(t('counter.closingTotal'), t('counter.closingServer'), c.total.server));
+  return out;
+}
+
+/** The closing sheet as a workbook: the figures in full won, then the differences, for the office's own checks. */
+export async function buildClosingXlsx(c: ClosingView, lang: Lang): Promise<Buffer> {
+  const t: T = (k, p) => translate(lang, k, p);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(t('counter.tabClosing'));
+  ws.addRow([`${t('counter.closingTitle')} · ${districtName(c.districtCode, lang)} · ${c.day}`]).font = { bold: true };
+  ws.addRow([c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed')]);
+  ws.addRow([]);
+  ws.addRow(header(t)).font = { bold: true };
+  for (const r of body(c, t)) ws.addRow(r);
+  ws.addRow([]);
+  ws.addRow([t('counter.differences')]).font = { bold: true };
+  ws.addRow([t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.kind'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')]).font = { bold: true };
+  for (const d of c.differences) ws.addRow([d.lotId, d.receiptNo ?? '', d.clerk, t(`counter.kind_${d.kind}`), d.counterAmount ?? '', d.serverAmount ?? '', t(d.note)]);
+  for (const col of [4, 6]) ws.getColumn(col).numFmt = '"₩"#,##0';
+  ws.getColumn(5).numFmt = '"₩"#,##0';
+  ws.getColumn(6).numFmt = '"₩"#,##0';
+  ws.columns.forEach((col) => (col.width = 18));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The closing sheet as an A4 PDF in Korean: figures per clerk and for the district, differences, who closed it. */
+export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, printedBy: string, printedAt: string): Promise<Buffer> {
+  const t: T = (k, p) => translate(lang, k, p);
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${t('counter.closingTitle')} ${c.day}`, Author: printedBy } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.font('bold').fontSize(16).text(`${t('counter.closingTitle')} · ${districtName(c.districtCode, lang)} · ${c.day}`);
+  doc.font('body').fontSize(9.5).fillColor('#475467');
+  doc.text(c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed'));
+  for (const r of c.reopenings) doc.text(t('counter.reopenedBy', { by: r.by, at: formatSeoul(r.at, lang), reason: r.reason }));
+  doc.fillColor('black').moveDown(0.6);
+  const cell = { padding: [3, 5, 3, 5] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: '#d0d5dd' };
+  const money = (v: string | number, i: number) => (i === 3 || i === 5 ? formatWon(Number(v)) : String(v));
+  doc.fontSize(9).table({
+    defaultStyle: cell,
+    data: [header(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...body(c, t).map((r) => r.map((v, i) => ({ text: money(v, i), ...(i >= 2 ? { align: { x: 'right' as const } } : {}) })))],
+  });
+  doc.moveDown(0.8);
+  doc.font('bold').fontSize(11).text(t('counter.differences'));
+  doc.font('body').fontSize(9).moveDown(0.3);
+  if (c.differences.length === 0) doc.text(t('counter.noDifferences'));
+  else {
+    doc.table({
+      defaultStyle: cell,
+      data: [
+        [t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')].map((h) => ({ text: h, font: { src: 'bold' } })),
+        ...c.differences.map((d) => [d.lotId, d.receiptNo ?? '—', d.clerk, d.counterAmount === null ? '—' : formatWon(d.counterAmount), d.serverAmount === null ? '—' : formatWon(d.serverAmount), t(d.note)]),
+      ],
+    });
+  }
+  doc.moveDown(0.8);
+  doc.font('body').fontSize(8.5).fillColor('#475467').text(t('counter.printed', { at: `${formatSeoul(printedAt, lang)} KST`, by: printedBy }));
+  doc.end();
+  return done;
+}

@@ -1,0 +1,106 @@
+import PDFDocument from 'pdfkit';
+import type { CounterRequestView } from '../../api/refund-schemas.js';
+import { districtName } from '../../common/districts.js';
+import { formatBasisPoints, formatWon, formatWonKorean } from '../../common/money.js';
+import { formatSeoul } from '../../common/time.js';
+import { translate, type Lang } from '../../i18n/index.js';
+import type { ReportFonts } from '../reports/fonts.js';
+
+export interface ReceiptInput {
+  request: CounterRequestView;
+  roundName: string;
+  width: 'a4' | 'roll80';
+  /** `request`: as taken at the counter; `answer`: the server's decision on it. */
+  copy: 'request' | 'answer';
+  printedAt: string;
+  printedBy: string;
+  lang: Lang;
+}
+
+/** 80 mm thermal roll: 226.77 pt wide; long enough for every line, the printer cuts after the last. */
+const ROLL_WIDTH = (80 / 25.4) * 72;
+const ROLL_HEIGHT = 720;
+
+/** Money as the receipt reads it: the exact ₩ figure, with 만/억 beside it where that reads easier. */
+function money(amount: number, lang: Lang): string {
+  return lang === 'ko' && amount >= 10_000 ? `${formatWon(amount)} (${formatWonKorean(amount)})` : formatWon(amount);
+}
+
+/** The rule the payout follows, in words, for the receipt and the screen alike. */
+export function ruleText(r: Pick<CounterRequestView, 'kind' | 'working'>, lang: Lang): string {
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  if (r.kind === 'cancel') return t('counter.rule_cancel');
+  return t(`counter.rule_${r.working.formula}`, { threshold: r.working.thresholdPct });
+}
+
+/**
+ * The receipt (접수증) for a refund or cancellation: what was asked, by whom,
+ * at which counter and why, with the working, on A4 or an 80 mm roll. The
+ * second copy states the server's answer.
+ */
+export function buildReceiptPdf(input: ReceiptInput, fonts: ReportFonts): Promise<Buffer> {
+  const { request: r, lang } = input;
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const roll = input.width === 'roll80';
+  const margin = roll ? 10 : 48;
+  const title = input.copy === 'answer' ? t('counter.receiptAnswerTitle') : t('counter.receiptTitle');
+  const doc = new PDFDocument({ size: roll ? [ROLL_WIDTH, ROLL_HEIGHT] : 'A4', margin, info: { Title: `${title} ${r.receiptNo}`, Author: input.printedBy } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const width = doc.page.width - margin * 2;
+  const size = roll ? { title: 12, body: 7.5, label: 7 } : { title: 18, body: 10.5, label: 10 };
+
+  doc.font('bold').fontSize(size.title).text(title, { width, align: roll ? 'center' : 'left' });
+  doc.moveDown(0.2);
+  doc.font('body').fontSize(size.label).fillColor('#475467').text(`${t('counter.receiptNo')} ${r.receiptNo}`, { width, align: roll ? 'center' : 'left' });
+  doc.fillColor('black').moveDown(roll ? 0.5 : 1);
+
+  const status = t(`counter.status_${r.status}`);
+  const w = r.working;
+  const rows: [string, string][] = [
+    [t('counter.lot'), r.lotId],
+    [t('counter.round'), input.roundName],
+    [t('counter.buyer'), r.buyerId],
+    [t('counter.district'), districtName(r.districtCode, lang)],
+    [t('counter.kind'), t(`counter.kind_${r.kind}`)],
+    [t('counter.face'), money(w.face, lang)],
+    [t('counter.paid'), money(w.paid, lang)],
+    [t('counter.used'), `${money(w.used, lang)} · ${formatBasisPoints(w.usedBp)}`],
+    [t('counter.threshold'), `${w.thresholdPct}%`],
+    [t('counter.subsidy'), money(w.subsidyDeducted, lang)],
+    [t('counter.payout'), money(r.amount, lang)],
+    [t('counter.rule'), ruleText(r, lang)],
+    [t('counter.reason'), [t(`counter.reason_${r.reasonCode}`), r.reasonText].filter(Boolean).join(' · ')],
+    ...(r.accountMasked ? ([[t('counter.account'), r.accountMasked]] as [string, string][]) : []),
+    [t('counter.clerk'), r.clerkName],
+    ...(r.countersignedByName ? ([[t('counter.second'), r.countersignedByName]] as [string, string][]) : []),
+    [t('counter.requestedAt'), `${formatSeoul(r.createdAt, lang, true)} KST`],
+    [t('counter.status'), status],
+  ];
+  if (input.copy === 'answer') {
+    rows.push([t('counter.answeredAt'), r.resolvedAt ? `${formatSeoul(r.resolvedAt, lang, true)} KST` : '—']);
+    if (r.serverReason) rows.push([t('counter.serverReason'), translate(lang, r.serverReason.key, r.serverReason.params)]);
+  }
+
+  const labelWidth = roll ? 64 : 130;
+  for (const [label, value] of rows) {
+    const y = doc.y;
+    doc.font('bold').fontSize(size.label).text(label, margin, y, { width: labelWidth - 6 });
+    const afterLabel = doc.y;
+    doc.font('body').fontSize(size.body).text(value, margin + labelWidth, y, { width: width - labelWidth });
+    doc.y = Math.max(doc.y, afterLabel) + (roll ? 2 : 4);
+  }
+  doc.moveDown(roll ? 0.6 : 1.2);
+  doc.font('body').fontSize(size.label).fillColor('#475467');
+  doc.text(t(input.copy === 'answer' ? 'counter.receiptAnswerNote' : 'counter.receiptNote'), margin, doc.y, { width });
+  doc.moveDown(0.4);
+  doc.text(t('counter.printed', { at: `${formatSeoul(input.printedAt, lang)} KST`, by: input.printedBy }), { width });
+  doc.end();
+  return done;
+}

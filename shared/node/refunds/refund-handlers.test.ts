@@ -1,0 +1,218 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorPayload } from '../../common/errors.js';
+import { basisPointsOf } from '../../common/money.js';
+import { formatError } from '../../i18n/index.js';
+import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
+import type { SyncEvent } from '../../sync/protocol.js';
+import ExcelJS from 'exceljs';
+import { seoulDayKey } from '../../common/time.js';
+import { Harness } from '../../../tests/support/backend-harness.js';
+import { pdfText } from '../../../tests/support/pdf-text.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { SyncApplier, type PageEntry } from '../sync/apply.js';
+
+/** A console holding a synced round, fed through the applier a pull uses; the counter works on it. */
+const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card', 'credit_card'], discountBp: 500 });
+const ROUND = 'r-counter';
+const MAPO = '11440';
+const GANGNAM = '11680';
+let h: Harness;
+let admin: string;
+let mapo: { id: string; session: string };
+let mapo2: { id: string; session: string };
+let prev = { seq: 0, hash: LOG_GENESIS };
+
+function feed(events: SyncEvent[]): void {
+  const entries: PageEntry[] = events.map((event) => {
+    const text = canonicalEvent(event);
+    const seq = prev.seq + 1;
+    prev = { seq, hash: chainHash(prev.hash, seq, text) };
+    return { seq, hash: prev.hash, text, event };
+  });
+  new SyncApplier(h.backend.ledger.sqlite).applyPage(entries, prev.seq);
+}
+
+const at = '2026-03-10T01:00:00.000Z';
+function purchase(lotId: string, buyerId: string, district: string, method: PurchaseEvent['paymentMethod'] = 'bank_transfer', face = 100_000): PurchaseEvent {
+  return { type: 'purchase', eventId: `p-${lotId}`, roundId: ROUND, lotId, at, buyerId, districtCode: district, face, paid: face - basisPointsOf(face, 500), paymentMethod: method };
+}
+const use = (lotId: string, amount: number): LedgerEvent => ({ type: 'use', eventId: `u-${lotId}`, roundId: ROUND, lotId, at, amount, merchantDistrict: MAPO });
+
+const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
+const korean = (e: ErrorPayload) => formatError('ko', e);
+
+async function outboxCount(): Promise<number> {
+  return Number((await h.backend.deps.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+async function requestCount(): Promise<number> {
+  return Number((await h.backend.deps.db.selectFrom('counter_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+beforeEach(async () => {
+  h = await Harness.start();
+  admin = await h.admin();
+  mapo = await h.user(admin, 'mapo', 'clerk', MAPO);
+  mapo2 = await h.user(admin, 'mapo2', 'clerk', MAPO);
+  prev = { seq: 0, hash: LOG_GENESIS };
+  feed([
+    { type: 'round_published', eventId: 'pub', roundId: ROUND, version: 1, spec, publishedBy: 'kim', at: '2026-03-02T00:00:00.000Z' },
+    purchase('lot-A-0001', 'member-7', MAPO),
+    purchase('lot-A-0002', 'member-7', MAPO),
+    purchase('lot-A-0003', 'member-7', MAPO, 'credit_card'),
+    purchase('lot-B-0001', 'member-9', GANGNAM),
+    use('lot-A-0002', 60_000),
+    use('lot-A-0003', 70_000),
+  ]);
+});
+afterEach(() => h.close());
+
+describe('the refund counter', () => {
+  it('finds a buyer’s lots in the clerk’s district only, with the figures a clerk reads out', async () => {
+    const found = await h.call('refunds.search', { buyerId: 'member-7' }, mapo.session);
+    expect(found.lots.map((l) => l.lotId).sort()).toEqual(['lot-A-0001', 'lot-A-0002', 'lot-A-0003']);
+    expect(found.lots.find((l) => l.lotId === 'lot-A-0002')).toMatchObject({ face: 100_000, paid: 95_000, used: 60_000, usedBp: 6_000, remaining: 40_000, paymentMethod: 'bank_transfer', status: 'active' });
+    expect((await h.call('refunds.search', { lotPart: 'A-000' }, mapo.session)).lots).toHaveLength(3);
+    expect((await h.call('refunds.search', { fromDay: '2026-03-10', toDay: '2026-03-10' }, mapo.session)).lots).toHaveLength(3);
+    expect((await h.call('refunds.search', { fromDay: '2026-03-11' }, mapo.session)).lots).toHaveLength(0);
+    // Another district's lot is not found, by any way of asking.
+    expect((await h.call('refunds.search', { lotPart: 'lot-B-0001' }, mapo.session)).lots).toEqual([]);
+    expect(await h.fail('refunds.search', { buyerId: 'member-9' }, mapo.session)).toMatchObject({ code: 'not_found', key: 'refunds.unknownBuyer' });
+    expect(await h.fail('refunds.quote', { lotId: 'lot-B-0001' }, mapo.session)).toMatchObject({ code: 'not_found', key: 'ledger.unknownLot' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-B-0001', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ code: 'not_found' });
+    // An official searches city-wide.
+    expect((await h.call('refunds.search', { buyerId: 'member-9' }, admin)).lots).toHaveLength(1);
+  });
+
+  it('says clearly what is wrong with a search or a request, and writes nothing', async () => {
+    const before = { outbox: await outboxCount(), requests: await requestCount() };
+    expect(korean(await h.fail('refunds.search', {}, mapo.session))).toContain('구매자 번호, 구매 건 번호, 접수 번호, 구매 기간 중 하나를 입력하세요');
+    expect(korean(await h.fail('refunds.search', { buyerId: 'nobody-here' }, mapo.session))).toBe('이 자치구에는 구매자 번호 nobody-here의 구매 건이 없습니다');
+    expect(await h.fail('refunds.search', { lotPart: "x' or 1=1" }, mapo.session)).toMatchObject({ key: 'refunds.badLotPart' });
+    expect(await h.fail('refunds.search', { lotPart: 'ab' }, mapo.session)).toMatchObject({ key: 'refunds.badLotPart' });
+    expect(await h.fail('refunds.search', { fromDay: '2026-13-45' }, mapo.session)).toMatchObject({ key: 'refunds.badDay' });
+    expect(korean(await h.fail('refunds.request', { lotId: 'lot-A-0001', reasonCode: '' }, mapo.session))).toBe('환불·취소 사유를 고르세요');
+    expect(await h.fail('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'other', reasonText: '   ' }, mapo.session)).toMatchObject({ key: 'refunds.reasonTextRequired' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'refunds.accountRequired' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한', number: '12-34' } }, mapo.session)).toMatchObject({ key: 'refunds.badAccount' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-A-0003', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'ledger.cashOnly' });
+    expect({ outbox: await outboxCount(), requests: await requestCount() }).toEqual(before);
+  });
+
+  it('quotes with the working, takes a cancellation with a reason, and prints its receipt', async () => {
+    const q = await h.call('refunds.quote', { lotId: 'lot-A-0001' }, mapo.session);
+    expect(q.working).toMatchObject({ face: 100_000, paid: 95_000, used: 0, subsidyDeducted: 0, outcome: { ok: true, kind: 'cancel', amount: 95_000 } });
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'moved_away', reasonText: '부산 전출' }, mapo.session);
+    expect(r).toMatchObject({ kind: 'cancel', amount: 95_000, awaitingSecond: false });
+    expect(r.receiptNo).toMatch(/^11440-\d{8}-[0-9A-F]{4}-0001$/);
+    const outbox = await h.call('sync.outbox', {}, mapo.session);
+    expect(outbox.find((o) => o.commandId === r.commandId)).toMatchObject({ type: 'approve_refund', state: 'pending', createdByName: 'mapo' });
+    expect((await h.call('refunds.quote', { lotId: 'lot-A-0001' }, mapo.session)).openRequest).toMatchObject({ receiptNo: r.receiptNo, status: 'pending' });
+
+    const pdf = await h.call('refunds.receipt', { commandId: r.commandId, width: 'a4' }, mapo.session);
+    const { text, pages } = await pdfText(bytes(pdf.base64));
+    expect(pages).toBe(1);
+    for (const s of ['환불·취소 접수증', r.receiptNo, 'lot-A-0001', '마포구', '전액 취소', '₩95,000', '9만 5,000원', '전출·이사', '부산 전출', '전송 대기', 'mapo']) expect(text).toContain(s);
+    const roll = await h.call('refunds.receipt', { commandId: r.commandId, width: 'roll80' }, mapo.session);
+    expect((await pdfText(bytes(roll.base64))).text).toContain(r.receiptNo);
+  });
+
+  it('takes a partial refund with the account sealed and masked', async () => {
+    const q = await h.call('refunds.quote', { lotId: 'lot-A-0002' }, mapo.session);
+    expect(q.working).toMatchObject({ used: 60_000, usedBp: 6_000, remaining: 40_000, thresholdPct: 60, subsidyDeducted: 5_000, outcome: { ok: true, kind: 'refund', amount: 35_000 } });
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '110-123-456789' } }, mapo.session);
+    expect(r).toMatchObject({ kind: 'refund', amount: 35_000 });
+    const row = await h.backend.deps.db.selectFrom('counter_requests').select(['account_sealed', 'account_masked']).where('command_id', '=', r.commandId).executeTakeFirstOrThrow();
+    expect(row.account_masked).toBe('신한은행 ********6789');
+    expect(row.account_sealed).not.toContain('456789');
+    expect(JSON.parse(h.backend.deps.vault.open(row.account_sealed!))).toEqual({ bank: '신한은행', number: '110123456789' });
+    const { text } = await pdfText(bytes((await h.call('refunds.receipt', { commandId: r.commandId, width: 'a4' }, mapo.session)).base64));
+    expect(text).toContain('신한은행 ********6789');
+    expect(text).not.toContain('456789');
+    expect(text).toContain('잔액 − 할인 지원금');
+  });
+
+  it('holds a request above the two-person amount until another clerk approves, then queues both in their names', async () => {
+    await h.call('refunds.setThreshold', { countersignAbove: 50_000 }, admin);
+    expect(await h.fail('refunds.setThreshold', { countersignAbove: 1 }, mapo.session)).toMatchObject({ code: 'forbidden' });
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    expect(r.awaitingSecond).toBe(true);
+    expect((await h.call('sync.outbox', {}, admin)).filter((o) => o.lotId === 'lot-A-0001')).toEqual([]);
+    expect(await h.fail('refunds.countersign', { commandId: r.commandId }, mapo.session)).toMatchObject({ key: 'refunds.selfCountersign' });
+    const gangnam = await h.user(admin, 'gangnam', 'clerk', GANGNAM);
+    expect(await h.fail('refunds.countersign', { commandId: r.commandId }, gangnam.session)).toMatchObject({ code: 'not_found' });
+    const signed = await h.call('refunds.countersign', { commandId: r.commandId }, mapo2.session);
+    expect(signed).toMatchObject({ status: 'pending', countersignedByName: 'mapo2' });
+    const queued = (await h.call('sync.outbox', {}, admin)).filter((o) => o.lotId === 'lot-A-0001');
+    expect(queued.map((o) => [o.type, o.createdByName])).toEqual([
+      ['countersign_refund', 'mapo2'],
+      ['approve_refund', 'mapo'],
+    ]);
+    expect(queued[0]!.summary).toMatchObject({ requestedBy: 'mapo', amount: 95_000 });
+    expect(await h.fail('refunds.countersign', { commandId: r.commandId }, mapo2.session)).toMatchObject({ key: 'refunds.notAwaiting' });
+  });
+
+  it('withdraws a request the server does not have yet, and nothing goes out', async () => {
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    const w = await h.call('refunds.withdraw', { commandId: r.commandId }, mapo.session);
+    expect(w.status).toBe('withdrawn');
+    expect((await h.call('sync.outbox', {}, admin)).filter((o) => o.lotId === 'lot-A-0001')).toEqual([]);
+    expect(await h.fail('refunds.withdraw', { commandId: r.commandId }, mapo.session)).toMatchObject({ key: 'refunds.cannotWithdraw' });
+    // Once tried, the server may hold it: no longer withdrawable.
+    const again = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    await h.backend.deps.db.updateTable('outbox').set({ attempts: 1 }).where('command_id', '=', again.commandId).execute();
+    expect(await h.fail('refunds.withdraw', { commandId: again.commandId }, mapo.session)).toMatchObject({ key: 'refunds.cannotWithdraw' });
+    const queue = await h.call('refunds.queue', {}, mapo2.session);
+    expect(queue.requests.map((q) => q.status)).toEqual(['pending', 'withdrawn']);
+    expect(queue.clerks).toEqual([{ id: mapo.id, name: 'mapo' }]);
+    expect((await h.call('refunds.queue', { day: '2020-01-01' }, mapo.session)).requests).toEqual([]);
+  });
+
+  it('keeps analysts away from the counter altogether', async () => {
+    const analyst = await h.user(admin, 'ana', 'analyst');
+    for (const m of ['refunds.search', 'refunds.quote', 'refunds.queue', 'refunds.settings'] as const) {
+      expect(await h.fail(m, m === 'refunds.quote' ? { lotId: 'lot-A-0001' } : m === 'refunds.search' ? { buyerId: 'member-7' } : {}, analyst.session)).toMatchObject({ code: 'forbidden' });
+    }
+  });
+
+  it('closes the day: counter against server per clerk, differences listed, closed until an official reopens it', async () => {
+    const a = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '110123456789' } }, mapo2.session);
+    // The server accepted mapo's cancellation today, and a refund nobody took at this counter.
+    const now = h.backend.deps.now().toISOString();
+    feed([
+      { type: 'purchase', eventId: 'p-x', roundId: ROUND, lotId: 'lot-X', at, buyerId: 'member-x', districtCode: MAPO, face: 50_000, paid: 47_500, paymentMethod: 'bank_transfer' },
+      { type: 'cancel', eventId: 'c-a', roundId: ROUND, lotId: 'lot-A-0001', at: now, amount: 95_000, by: 'mapo' },
+      { type: 'cancel', eventId: 'c-x', roundId: ROUND, lotId: 'lot-X', at: now, amount: 47_500, by: 'someone' },
+      purchase('lot-Y', 'member-y', MAPO),
+    ]);
+    const day = seoulDayKey(now);
+    const c = await h.call('refunds.closing', { day }, mapo.session);
+    expect(c.total).toEqual({ counter: { cancelCount: 1, cancelSum: 95_000, refundCount: 1, refundSum: 35_000 }, server: { cancelCount: 2, cancelSum: 142_500, refundCount: 0, refundSum: 0 } });
+    expect(c.rows.find((r) => r.clerk === 'mapo')).toMatchObject({ counter: { cancelCount: 1, cancelSum: 95_000 }, server: { cancelCount: 1, cancelSum: 95_000 } });
+    expect(c.differences.map((d) => [d.lotId, d.note]).sort()).toEqual([
+      ['lot-A-0002', 'counter.diffNotAccepted'],
+      ['lot-X', 'counter.diffNotTaken'],
+    ]);
+    expect(c.differences.find((d) => d.lotId === 'lot-A-0002')!.receiptNo).toMatch(/^11440-/);
+
+    const closed = await h.call('refunds.closeDay', { day }, mapo.session);
+    expect(closed.closed).toMatchObject({ by: 'mapo' });
+    expect(await h.fail('refunds.closeDay', { day }, mapo2.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-Y', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.withdraw', { commandId: a.commandId }, mapo.session)).toMatchObject({ key: 'refunds.dayClosed' });
+    expect(await h.fail('refunds.reopenDay', { day, reason: '정정' }, mapo.session)).toMatchObject({ code: 'forbidden' });
+    expect(await h.fail('refunds.reopenDay', { day, districtCode: MAPO, reason: '  ' }, admin)).toMatchObject({ key: 'refunds.reopenReasonRequired' });
+    const reopened = await h.call('refunds.reopenDay', { day, districtCode: MAPO, reason: '접수 누락 정정' }, admin);
+    expect(reopened).toMatchObject({ closed: null, reopenings: [{ reason: '접수 누락 정정', closedBy: 'mapo' }] });
+    const audit = await h.call('audit.list', {}, admin);
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['counter.closeDay', 'counter.reopenDay']));
+
+    const pdf = await pdfText(bytes((await h.call('refunds.closingSheet', { day, format: 'pdf' }, mapo.session)).base64));
+    for (const s of ['일일 마감', '마포구', day, '창구 기록', '서버 승인', '₩95,000', '₩142,500', 'lot-X', '₩47,500', '접수 누락 정정']) expect(pdf.text).toContain(s);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from((await h.call('refunds.closingSheet', { day, format: 'xlsx' }, mapo.session)).base64, 'base64') as unknown as ArrayBuffer);
+    const cells = wb.worksheets[0]!.getSheetValues().flat().filter((v) => v !== undefined && v !== null);
+    expect(cells).toEqual(expect.arrayContaining(['자치구 합계', 142_500, 95_000, 'lot-A-0002']));
+  });
+});

@@ -1,0 +1,326 @@
+import pg from 'pg';
+import type { Browser, Download, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pdfText } from '../support/pdf-text.js';
+import { createDatabase } from '../support/postgres.js';
+import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { spec2022 } from '../support/specs.js';
+import { createAdmin } from './flows.js';
+import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+
+/**
+ * The refund counter as a Mapo district clerk uses it, against `npm run server`
+ * and `npm run web`: find the buyer, read the working, confirm with a reason,
+ * print the receipt, sync, see it accepted; a large refund waits for a second
+ * clerk; a request withdrawn before sending never reaches the server.
+ */
+let server: ServerProcess;
+let serverUrl: string;
+let dbUrl: string;
+let root: string;
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+const ROUND = 'round-counter-e2e';
+const fmt = new Intl.NumberFormat('ko-KR');
+const won = (n: number | string) => `₩${fmt.format(Number(n))}`;
+type LotRow = { lot_id: string; buyer_id: string; paid: string; district_code: string };
+let small: LotRow;
+let big: LotRow;
+let third: LotRow;
+let gangnam: LotRow;
+
+async function api(method: 'GET' | 'POST', path: string, body?: unknown, token = root): Promise<any> {
+  const res = await fetch(`${serverUrl}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+beforeAll(async () => {
+  dbUrl = await createDatabase(inject('pgUrl'));
+  server = await startServerProcess(dbUrl);
+  serverUrl = server.url;
+  root = (await api('POST', '/api/auth/sign-in', { username: 'root', password: 'root-password-1' }, '')).token;
+  await api('POST', '/api/users', { username: 'admin', displayName: '김관리', password: 'admin-password-1', role: 'admin', districtCode: null });
+  await api('POST', '/api/users', { username: 'mapo', displayName: '마포담당', password: 'mapo-password-1', role: 'clerk', districtCode: '11440' });
+  await api('POST', '/api/users', { username: 'mapo2', displayName: '마포둘째', password: 'mapo2-password-1', role: 'clerk', districtCode: '11440' });
+  await openSaleRound(serverUrl, root, ROUND, spec2022({ name: '2022 서울사랑상품권 재현' }));
+  await api('POST', '/api/feed/sale', { roundId: ROUND, purchases: 2_000, seed: 9, usesShare: 0.4 });
+  const unused = await query<LotRow>("select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and used = 0 and status = 'active' and district_code = '11440' order by paid, lot_id", [ROUND]);
+  small = unused[0]!;
+  third = unused[1]!;
+  big = unused.at(-1)!;
+  expect(Number(big.paid)).toBeGreaterThan(Number(third.paid));
+  gangnam = (await query<LotRow>("select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11680' limit 1", [ROUND]))[0]!;
+
+  host = await startHost();
+  browser = await launchBrowser();
+  page = await openPage(browser, host.url, errors);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await server?.stop();
+});
+
+async function syncNow(): Promise<void> {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await page.getByRole('button', { name: '지금 동기화' }).click();
+  await page.getByText('동기화를 마쳤습니다').first().waitFor();
+}
+
+async function signInAs(username: string, password: string): Promise<void> {
+  await page.getByRole('button', { name: '로그아웃' }).click();
+  await page.getByRole('heading', { name: '로그인' }).waitFor();
+  await page.getByLabel('아이디').fill(username);
+  await page.getByLabel('비밀번호').fill(password);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+async function addUser(username: string, name: string, password: string): Promise<void> {
+  await page.getByRole('link', { name: '관리', exact: true }).click();
+  const form = page.getByRole('form', { name: '사용자 추가' });
+  await form.getByLabel('아이디').fill(username);
+  await form.getByLabel('이름').fill(name);
+  await form.getByLabel('비밀번호').fill(password);
+  await form.getByLabel('역할').selectOption('clerk');
+  await form.getByLabel('담당 자치구').selectOption('11440');
+  await form.getByRole('button', { name: '사용자 추가' }).click();
+  await page.getByText(`사용자 ${username}을(를) 추가했습니다`).waitFor();
+}
+
+async function findBuyer(buyerId: string): Promise<void> {
+  await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+  await page.getByRole('link', { name: '창구', exact: true }).click();
+  await page.getByLabel('구매자 번호').fill(buyerId);
+  await page.getByLabel('구매 건 번호 (일부)').fill('');
+  await page.getByRole('button', { name: '찾기' }).click();
+}
+
+async function takeRequest(reason: string, text: string): Promise<void> {
+  await page.getByTestId('working-confirm').click();
+  const dialog = page.getByTestId('refund-dialog');
+  await dialog.locator('select[name="reasonCode"]').selectOption({ label: reason });
+  await dialog.getByLabel('사유 내용').fill(text);
+  await dialog.getByRole('button', { name: '접수', exact: true }).click();
+  await page.getByTestId('working-open').waitFor();
+}
+
+async function download(trigger: () => Promise<void>): Promise<Uint8Array> {
+  const [file] = await Promise.all([page.waitForEvent('download'), trigger()]);
+  return new Uint8Array(readFileSync((await (file as Download).path())!));
+}
+
+async function serverLot(lotId: string): Promise<{ status: string }> {
+  return (await query<{ status: string }>('select status from lots where lot_id = $1', [lotId]))[0]!;
+}
+
+describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
+  it('sets up: the administrator connects, syncs, adds two Mapo clerks and sets the two-person amount', async () => {
+    await createAdmin(page);
+    await page.getByRole('link', { name: '동기화', exact: true }).click();
+    await page.getByLabel('서버 주소').fill(serverUrl);
+    await page.getByLabel('서버 아이디').fill('admin');
+    await page.getByLabel('서버 비밀번호').fill('admin-password-1');
+    await page.getByRole('button', { name: '연결', exact: true }).click();
+    await page.getByTestId('sync-connected').waitFor();
+    await addUser('mapo', '마포담당', 'mapo-password-1');
+    await addUser('mapo2', '마포둘째', 'mapo2-password-1');
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '접수 목록', exact: true }).click();
+    await page.getByLabel('2인 승인 기준 금액').fill(fmt.format(Number(third.paid)));
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await page.getByText('기준 금액을 저장했습니다').first().waitFor();
+    await syncNow();
+    const [setting] = await query<{ countersign_above: string }>('select countersign_above from refund_settings');
+    expect(Number(setting!.countersign_above)).toBe(Number(third.paid));
+  });
+
+  it('refuses bad input with a clear message and writes nothing; another district’s lot is not found', async () => {
+    await signInAs('mapo', 'mapo-password-1');
+    await expect(page.getByTestId('current-user').locator('..').innerText()).resolves.toContain('마포구');
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
+    await page.getByLabel('구매자 번호').fill('member-does-not-exist');
+    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByTestId('counter-problem').getByText('이 자치구에는 구매자 번호 member-does-not-exist의 구매 건이 없습니다').waitFor();
+    await page.getByLabel('구매자 번호').fill('');
+    await page.getByLabel('구매 건 번호 (일부)').fill("l'");
+    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByTestId('counter-problem').getByText('구매 건 번호는 영문, 숫자, 밑줄, 하이픈으로 3자 이상 입력하세요').waitFor();
+    // Part of a lot number matches other lots too (lot-…-12 in lot-…-120); Gangnam's own is never among them.
+    await page.getByLabel('구매 건 번호 (일부)').fill(gangnam.lot_id);
+    await page.getByRole('button', { name: '찾기' }).click();
+    await page.locator('[data-testid="counter-count"], [data-testid="counter-nomatch"]').first().waitFor();
+    await expect(page.locator(`[data-lot="${gangnam.lot_id}"]`).count()).resolves.toBe(0);
+    await page.getByLabel('구매자 번호').fill(gangnam.buyer_id);
+    await page.getByLabel('구매 건 번호 (일부)').fill('');
+    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByTestId('counter-problem').getByText(`구매자 번호 ${gangnam.buyer_id}의 구매 건이 없습니다`, { exact: false }).waitFor();
+
+    // An empty reason: the dialog says so and nothing is queued.
+    await findBuyer(small.buyer_id);
+    await page.getByTestId('working-payout').waitFor();
+    await page.getByTestId('working-confirm').click();
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('dialog-problem').getByText('환불·취소 사유를 고르세요').waitFor();
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
+    await expect(page.getByTestId('status-pending').count()).resolves.toBe(0);
+  });
+
+  it('finds the buyer, shows the working, takes the cancellation with a reason, prints the receipt, syncs and shows it accepted', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await findBuyer(small.buyer_id);
+    await page.locator(`[data-lot="${small.lot_id}"]`).waitFor();
+    const payout = page.getByTestId('working-payout');
+    await payout.getByText(won(small.paid)).waitFor();
+    await expect(payout.innerText()).resolves.toContain('전액 취소');
+    // At 1280×720 the working and its confirm button are on screen without scrolling.
+    for (const id of ['working-payout', 'working-confirm']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(720);
+      expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    }
+    await shot(page, 'counter-working-1280');
+    await page.getByTestId('working-confirm').click();
+    await page.getByTestId('refund-dialog').getByTestId('dialog-payout').getByText(won(small.paid)).waitFor();
+    await shot(page, 'counter-dialog-1280');
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
+    await takeRequest('전출·이사', '부산으로 이사');
+    const open = await page.getByTestId('working-open').innerText();
+    const receiptNo = /11440-\d{8}-[0-9A-F]{4}-\d{4}/.exec(open)![0];
+    const pdf = await pdfText(await download(() => page.getByRole('button', { name: '접수증 (A4)' }).click()));
+    for (const s of ['환불·취소 접수증', receiptNo, small.lot_id, '마포구', '전액 취소', won(small.paid), '전출·이사', '부산으로 이사', '마포담당', '전송 대기']) expect(pdf.text).toContain(s);
+    const roll = await pdfText(await download(() => page.getByRole('button', { name: '접수증 (80mm)' }).click()));
+    expect(roll.text).toContain(receiptNo);
+
+    await syncNow();
+    expect((await serverLot(small.lot_id)).status).toBe('cancelled');
+    const [ev] = await query<{ payload: string }>("select payload from events where lot_id = $1 and type = 'cancel'", [small.lot_id]);
+    expect(JSON.parse(ev!.payload)).toMatchObject({ by: 'mapo', amount: Number(small.paid) });
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '접수 목록', exact: true }).click();
+    await page.locator(`[data-receipt="${receiptNo}"]`).getByTestId('queue-status').getByText('서버 승인').waitFor();
+    const answer = await pdfText(await download(() => page.locator(`[data-receipt="${receiptNo}"]`).getByRole('button', { name: '결과 접수증 (A4)' }).click()));
+    expect(answer.text).toContain('환불·취소 처리 결과');
+    expect(answer.text).toContain('서버 승인');
+    await shot(page, 'counter-queue-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('holds a request above the two-person amount until a second clerk approves it', async () => {
+    await findBuyer(big.buyer_id);
+    await page.getByTestId('working-payout').getByText(won(big.paid)).waitFor();
+    await page.getByText('다른 담당자나 공무원의 승인이 있어야 서버로 보냅니다', { exact: false }).waitFor();
+    await takeRequest('구매자 요청', '');
+    await page.getByTestId('working-open').getByText('2인 승인 대기', { exact: false }).waitFor();
+    await syncNow();
+    expect((await serverLot(big.lot_id)).status).toBe('active');
+
+    await signInAs('mapo2', 'mapo2-password-1');
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '접수 목록', exact: true }).click();
+    const row = page.locator('[data-testid="queue"] tr', { hasText: big.lot_id });
+    await row.getByText('2인 승인 대기').waitFor();
+    await shot(page, 'counter-queue-awaiting');
+    await row.getByRole('button', { name: '2인 승인' }).click();
+    await row.getByText('전송 대기').waitFor();
+    // mapo2's server sign-in runs in the background after the console sign-in; until it lands the pair waits in the outbox.
+    for (let i = 0; i < 5 && (await serverLot(big.lot_id)).status === 'active'; i++) await syncNow();
+    expect((await serverLot(big.lot_id)).status).toBe('cancelled');
+    const [ev] = await query<{ payload: string; recorded_by: string }>("select payload, recorded_by from events where lot_id = $1 and type = 'cancel'", [big.lot_id]);
+    expect(ev!.recorded_by).toBe('mapo');
+    expect(JSON.parse(ev!.payload)).toMatchObject({ by: 'mapo', countersignedBy: 'mapo2' });
+  });
+
+  it('withdraws a request before it is sent, and the server never sees it', async () => {
+    await findBuyer(third.buyer_id);
+    await page.getByTestId('working-payout').getByText(won(third.paid)).waitFor();
+    await takeRequest('중복 구매', '같은 날 두 번 구매');
+    await page.getByTestId('working-panel').getByRole('button', { name: '철회' }).click();
+    await page.getByTestId('working-confirm').waitFor();
+    await syncNow();
+    expect((await serverLot(third.lot_id)).status).toBe('active');
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '접수 목록', exact: true }).click();
+    await page.locator('[data-testid="queue"] tr', { hasText: third.lot_id }).getByText('철회').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('closes the day with the counter matching the server, and the closed day takes no new request', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    await page.getByRole('link', { name: '일일 마감', exact: true }).click();
+    // What the server accepted in Mapo this Seoul day, straight from its database.
+    const [onServer] = await query<{ n: string; sum: string }>(
+      `select count(*) as n, coalesce(sum((e.payload::json->>'amount')::bigint), 0) as sum from events e join lots l on l.lot_id = e.lot_id
+       where e.type = 'cancel' and l.district_code = '11440' and to_char(e.recorded_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') = to_char(now() at time zone 'Asia/Seoul', 'YYYY-MM-DD')`,
+    );
+    expect(Number(onServer!.n)).toBe(2);
+    const serverRow = page.getByTestId('closing-total-server');
+    await serverRow.getByText(won(onServer!.sum)).waitFor();
+    const cells = await serverRow.locator('td').allInnerTexts();
+    expect(cells.slice(2)).toEqual([fmt.format(Number(onServer!.n)), won(onServer!.sum), '0', won(0)]);
+    expect((await page.getByTestId('closing-total-counter').locator('td').allInnerTexts()).slice(2)).toEqual(cells.slice(2));
+    await page.getByTestId('closing-nodiff').waitFor();
+    await shot(page, 'counter-closing-1280');
+    const sheet = await pdfText(await download(() => page.getByRole('button', { name: '마감표 PDF' }).click()));
+    expect(sheet.text).toContain(won(onServer!.sum));
+    await page.getByRole('button', { name: '마감하기' }).click();
+    await page.getByTestId('closing-state').getByText('마포둘째 님이', { exact: false }).waitFor();
+    // No reopening for a clerk, and no new request on the closed day.
+    await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
+    await findBuyer(third.buyer_id);
+    await page.getByTestId('working-payout').waitFor();
+    await page.getByTestId('working-confirm').click();
+    await page.getByTestId('refund-dialog').locator('select[name="reasonCode"]').selectOption('buyer_request');
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('dialog-problem').getByText('마감된 날입니다', { exact: false }).waitFor();
+    await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an analyst no counter and no refund button, on the ledger either', async () => {
+    await signInAs('admin', 'admin-password-1');
+    await page.getByRole('link', { name: '관리', exact: true }).click();
+    const form = page.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('ana');
+    await form.getByLabel('이름').fill('분석');
+    await form.getByLabel('비밀번호').fill('analyst-password-1');
+    await form.getByLabel('역할').selectOption('analyst');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await signInAs('ana', 'analyst-password-1');
+    await expect(page.getByRole('link', { name: '환불·취소', exact: true }).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: '원장', exact: true }).click();
+    await page.getByLabel('구매 건 번호').fill(third.lot_id);
+    await page.getByTestId('ledger-count').getByText('1건').waitFor();
+    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
+    await page.getByTestId('lot-status').waitFor();
+    await expect(page.getByTestId('lot-to-counter').count()).resolves.toBe(0);
+    await page.goto(`${host.url.split('#')[0]}#/refunds`);
+    await page.getByText('찾을 수 없습니다', { exact: false }).first().waitFor();
+    await expect(page.getByTestId('working-panel').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
