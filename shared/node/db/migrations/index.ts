@@ -7,6 +7,7 @@ import * as m0005 from './0005_server_identity.js';
 import * as m0006 from './0006_digest_chain.js';
 import * as m0007 from './0007_sealed_secrets.js';
 import * as m0008 from './0008_audit_anchor.js';
+import * as m0010 from './0010_reconcile.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_digest_chain': m0006,
   '0007_sealed_secrets': m0007,
   '0008_audit_anchor': m0008,
+  '0010_reconcile': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
