@@ -201,7 +201,7 @@ export async function parseSettlement(bytes: Uint8Array, profile: SettlementProf
     }
     if (rest.trim() !== '') onRecord(rest, ++line);
   } else {
-    const parser = csvParse({ delimiter: profile.delimiter ?? ',', relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true });
+    const parser = csvParse({ delimiter: profile.delimiter ?? ',', relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true, record_delimiter: ['\r\n', '\n'] });
     let failure: unknown = null;
     parser.on('readable', () => {
       let rec: { record: string[]; info: { lines: number } } | null;
