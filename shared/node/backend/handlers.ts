@@ -6,6 +6,7 @@ import { jobHandlers, simulationHandlers } from '../simulation/simulation-handle
 import { ledgerHandlers } from '../ledger/ledger-handlers.js';
 import { refundHandlers } from '../refunds/refund-handlers.js';
 import { syncHandlers } from '../sync/sync-handlers.js';
+import { reconcileHandlers } from '../reconcile/reconcile-handlers.js';
 import type { HandlerMap } from './context.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -20,4 +21,5 @@ export const handlers: HandlerMap = {
   ...ledgerHandlers,
   ...refundHandlers,
   ...auditHandlers,
+  ...reconcileHandlers,
 };
