@@ -204,7 +204,7 @@ export class SettlementMatcher {
         if (this.used[i]) continue;
         const t = this.ledger[i]!;
         if (Math.abs(businessDaysBetween(this.dayOf(t.approvedMs), r.approvedDay)) > window) continue;
-        const gap = Math.abs(t.approvedMs - Date.parse(r.approvedAt));
+        const gap = Math.abs(t.approvedMs - r.approvedMs);
         if (gap < bestGap) [best, bestGap] = [i, gap];
       }
       if (best >= 0) {

@@ -137,8 +137,8 @@ export interface SettlementRow {
   tid: string;
   originalTid: string | null;
   approvalNo: string | null;
-  /** UTC instant of approval (from the Seoul date and time in the file). */
-  approvedAt: string;
+  /** Approval instant, ms since the epoch (from the Seoul date and time in the file). */
+  approvedMs: number;
   approvedDay: string;
   amount: number;
   fee: number;

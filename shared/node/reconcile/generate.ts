@@ -161,7 +161,8 @@ export function generateSettlement(ledger: readonly LedgerTx[], profile: Settlem
 
   if (o.inject !== false && records.filter((r) => r.type === 'approval').length >= 9) {
     // Distinct approvals to tamper with, drawn by the seed; cancellations in the file keep their originals.
-    const pool = records.filter((r) => r.type === 'approval' && !records.some((c) => c.originalTid === r.tid));
+    const cancelled = new Set(records.map((c) => c.originalTid));
+    const pool = records.filter((r) => r.type === 'approval' && !cancelled.has(r.tid));
     for (let i = pool.length - 1; i > 0; i--) {
       const j = rs.order.below(i + 1);
       [pool[i], pool[j]] = [pool[j]!, pool[i]!];
@@ -186,7 +187,7 @@ export function generateSettlement(ledger: readonly LedgerTx[], profile: Settlem
     rekeyed.kind = 'rekeyed';
     const dup = take();
     dup.kind = undefined;
-    records.splice(records.indexOf(dup) + 1, 0, { ...dup, kind: 'duplicate' });
+    records.splice(records.lastIndexOf(dup) + 1, 0, { ...dup, kind: 'duplicate' });
     records.push({ ...oddRecord(901, 'approval', null), eventId: null, kind: 'extra' }, { ...oddRecord(902, 'approval', null), eventId: null, kind: 'extra' });
     records.push({ ...oddRecord(903, 'cancel', fresh(904)), eventId: null, kind: 'orphanCancel' });
   }

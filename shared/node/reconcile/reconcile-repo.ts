@@ -75,7 +75,7 @@ export async function recordImport(
         .insertInto('settlement_rows')
         .values(
           a.rows.slice(i, i + 500).map((r) => ({
-            import_id: id, line: r.line, type: r.type, tid: r.tid, original_tid: r.originalTid, approval_no: r.approvalNo, approved_at: r.approvedAt,
+            import_id: id, line: r.line, type: r.type, tid: r.tid, original_tid: r.originalTid, approval_no: r.approvalNo, approved_at: new Date(r.approvedMs).toISOString(),
             amount: r.amount, fee: r.fee, vat: r.vat, net: r.net, payout_day: r.payoutDay,
           })),
         )
