@@ -687,6 +687,8 @@ export const en: Shape<typeof ko> = {
     vat: 'VAT',
     net: 'Net',
     readOnly: 'Analysts can only view reconciliation results',
+    exceptions: 'Exceptions',
+    lockedDone: 'Locked {{day}} {{provider}}',
     profileNotFound: 'File format {{id}} not found',
     dayNotLocked: 'This day is not locked',
     classes: {

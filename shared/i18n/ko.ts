@@ -683,6 +683,8 @@ export const ko = {
     vat: '부가세',
     net: '정산금액',
     readOnly: '분석가는 대사 결과를 볼 수만 있습니다',
+    exceptions: '예외',
+    lockedDone: '{{day}} {{provider}} 마감했습니다',
     profileNotFound: '파일 형식 {{id}}을(를) 찾을 수 없습니다',
     dayNotLocked: '이 날은 마감되지 않았습니다',
     classes: {

@@ -20,12 +20,15 @@ export async function findProfile(db: Db, id: string): Promise<SettlementProfile
   return settlementProfileSchema.parse(JSON.parse(row.spec));
 }
 
+/** An instant as Seoul wall time for a message (`2026-03-10 09:41 KST`). */
+const seoulStamp = (iso: string) => `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** A file with this content was imported before: say when and as what, and record nothing. */
 export async function refuseReimport(db: Db, hash: string): Promise<void> {
   const prior = await db.selectFrom('settlement_imports').select(['file_name', 'imported_at']).where('sha256', '=', hash).executeTakeFirst();
-  if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: prior.file_name, at: prior.imported_at });
+  if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: prior.file_name, at: seoulStamp(prior.imported_at) });
 }
 
 export async function dayRow(db: Db, day: string, provider: string): Promise<ReconcileDay> {
@@ -65,7 +68,7 @@ export async function recordImport(
   await db.transaction().execute(async (trx) => {
     // Checked again inside: two imports of one file at once record one.
     const prior = await trx.selectFrom('settlement_imports').select('id').where('sha256', '=', a.hash).executeTakeFirst();
-    if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: a.fileName, at: a.at });
+    if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: a.fileName, at: seoulStamp(a.at) });
     await trx
       .insertInto('settlement_imports')
       .values({ id, sha256: a.hash, profile_id: a.profile.id, provider: a.profile.provider, file_name: a.fileName, encoding: a.encoding, day: a.result.day, row_count: a.rows.length, imported_by: a.actor.username, imported_at: a.at })
