@@ -54,7 +54,7 @@ async function measure(dir: string): Promise<void> {
   const secs = (performance.now() - t0) / 1000;
   const peakMb = process.resourceUsage().maxRSS / 1024;
   const r = a.result;
-  console.log(`reconcile: ${r.rows.toLocaleString()} rows vs ${a.ledgerRows.toLocaleString()} ledger payments in ${secs.toFixed(2)} s (${Math.round(r.rows / secs).toLocaleString()} rows/s); matched ${r.matched.toLocaleString()}, exceptions ${r.exceptions.length}; peak RSS ${peakMb.toFixed(0)} MB (targets: < 10 s, < 500 MB)`);
+  console.log(`reconcile: ${r.rows.toLocaleString()} rows vs ${a.ledgerRows.toLocaleString()} ledger payments in ${secs.toFixed(2)} s (${Math.round(r.rows / secs).toLocaleString()} rows/s); matched ${r.matched.toLocaleString()}, exceptions ${r.exceptions.length}; of which reading the ledger from SQLite ${(a.ledgerMs / 1000).toFixed(2)} s; peak RSS ${peakMb.toFixed(0)} MB (targets: < 10 s, < 500 MB)`);
   const times: number[] = [];
   for (const q of [{}, { day: '2026-02-14' }, { provider: 'toss', class: 'duplicate' as const }, { districtCode: '11440', status: 'open' as const }]) {
     const t = performance.now();

@@ -3,6 +3,7 @@ import type { SettlementRow } from './profile.js';
 
 /** A payment in the record: a purchase (approval) or a cancellation/refund (cancel) with the provider's references. */
 export interface LedgerTx {
+  /** Empty when the loader left it out to save memory; the caller fills it in for exceptions by `ledgerTid`. */
   eventId: string;
   kind: 'approval' | 'cancel';
   tid: string;
@@ -21,6 +22,8 @@ export interface ReconcileException {
   /** File line, when the difference is a file row. */
   line: number | null;
   tid: string | null;
+  /** The record's transaction key, when the difference involves one (pass 2 may place a row on another key). */
+  ledgerTid: string | null;
   eventId: string | null;
   districtCode: string | null;
   fileAmount: number | null;
@@ -169,6 +172,7 @@ export class SettlementMatcher {
       class: cls,
       line: r.line,
       tid: r.tid,
+      ledgerTid: tx?.tid ?? null,
       eventId: tx?.eventId ?? null,
       districtCode: tx?.districtCode ?? null,
       fileAmount: r.amount,
@@ -226,7 +230,7 @@ export class SettlementMatcher {
       ledgerCount++;
       ledgerAmount += t.kind === 'cancel' ? -t.amount : t.amount;
       if (!this.used[i]) {
-        this.exceptions.push({ class: 'only_in_ledger', line: null, tid: t.tid, eventId: t.eventId, districtCode: t.districtCode, fileAmount: null, ledgerAmount: t.amount, explainedBy: null });
+        this.exceptions.push({ class: 'only_in_ledger', line: null, tid: t.tid, ledgerTid: t.tid, eventId: t.eventId, districtCode: t.districtCode, fileAmount: null, ledgerAmount: t.amount, explainedBy: null });
       }
     }
     const sorted = (m: Map<string, DayTotal>) => [...m.values()].sort((a, b) => a.day.localeCompare(b.day));

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SettlementMatcher, type MatchResult } from '../../reconcile/match.js';
 import type { SettlementProfile, SettlementRow } from '../../reconcile/profile.js';
-import { loadLedgerTxs, tidLookup } from './ledger-source.js';
+import { eventDetails, loadLedgerTxs, tidLookup } from './ledger-source.js';
 import { parseSettlement, type DetectedEncoding, type ParseOptions } from './parse.js';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +12,8 @@ export interface Analysis {
   /** The parsed rows, kept only when they are to be recorded. */
   rows: SettlementRow[] | null;
   ledgerRows: number;
+  /** Milliseconds spent reading the ledger index from SQLite (part of the whole). */
+  ledgerMs: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function analyseSettlement(
   const window = o.windowBusinessDays ?? 1;
   let matcher: SettlementMatcher | null = null;
   let ledgerRows = 0;
+  let ledgerMs = 0;
   const kept: SettlementRow[] | null = o.keepRows ? [] : null;
   const parsed = await parseSettlement(
     bytes,
@@ -37,8 +40,10 @@ export async function analyseSettlement(
       if (!matcher) {
         const dayStart = Date.parse(`${row.approvedDay}T00:00:00+09:00`);
         const margin = (window + 3) * DAY_MS;
+        const t0 = performance.now();
         const ledger = loadLedgerTxs(sqlite, profile.provider, dayStart - margin, dayStart + DAY_MS + margin);
         ledgerRows = ledger.length;
+        ledgerMs = performance.now() - t0;
         matcher = new SettlementMatcher(ledger, { payoutLagDays: profile.payoutLagDays, windowBusinessDays: window, knownTid: tidLookup(sqlite, profile.provider) });
       }
       matcher.add(row);
@@ -46,5 +51,7 @@ export async function analyseSettlement(
     },
     o,
   );
-  return { result: (matcher as SettlementMatcher | null)!.finish(), encoding: parsed.encoding, rows: kept, ledgerRows };
+  const result = (matcher as SettlementMatcher | null)!.finish();
+  eventDetails(sqlite, profile.provider, result.exceptions);
+  return { result, encoding: parsed.encoding, rows: kept, ledgerRows, ledgerMs };
 }

@@ -32,7 +32,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     where json_extract(payload, '$.payment') is not null`.execute(db);
   await sql`create trigger ledger_events_no_update before update on ledger_events begin select raise(abort, 'ledger_events is append-only'); end`.execute(db);
   await db.schema.createIndex('ledger_events_pay_tid').on('ledger_events').columns(['pay_provider', 'pay_tid']).where(sql.ref('pay_tid'), 'is not', null).execute();
-  await db.schema.createIndex('ledger_events_pay_time').on('ledger_events').columns(['pay_provider', 'pay_approved_at']).where(sql.ref('pay_tid'), 'is not', null).execute();
+  // Covering: matching reads a provider's day (a million rows in a large sale) from the index alone, in order.
+  await db.schema
+    .createIndex('ledger_events_pay_time')
+    .on('ledger_events')
+    .columns(['pay_provider', 'pay_approved_at', 'type', 'pay_tid', 'pay_original_tid', 'pay_amount', 'district_code'])
+    .where(sql.ref('pay_tid'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('settlement_profiles')
