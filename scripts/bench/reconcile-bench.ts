@@ -9,7 +9,7 @@
  * SQLite, decoding and parsing the file, both matching passes and classification.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../../shared/node/db/open.js';
@@ -69,12 +69,17 @@ async function measure(dir: string): Promise<void> {
 const [mode, dirArg] = process.argv.slice(2);
 if (mode === 'measure') await measure(dirArg!);
 else {
-  const dir = mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
+  // RECONCILE_BENCH_DIR keeps the prepared database and file between runs (prepared when missing).
+  const keep = process.env.RECONCILE_BENCH_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
   try {
-    await prepare(dir);
+    if (!keep || !existsSync(join(dir, 'hecto.txt'))) {
+      mkdirSync(dir, { recursive: true });
+      await prepare(dir);
+    }
     const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'measure', dir], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
