@@ -4,6 +4,7 @@ import type { LedgerEvent } from '../../shared/ledger/events.js';
 import { canonicalEvent, specDigest } from '../../shared/node/ledger/chain.js';
 import { checkEdit, checkTransition, type LifecycleState, type RoundStatus } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { makePaymentRef } from '../../shared/reconcile/payment-refs.js';
 import { validateRound } from '../../shared/rounds/validate.js';
 import type { Command, CommandResult, SyncEvent } from '../../shared/sync/protocol.js';
 import type { ServerUser } from '../auth/server-auth.js';
@@ -225,7 +226,7 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
         countersignedBy = sign.username;
       }
       // Quoted again at the server's time: the console's clock decides neither expiry nor the amount.
-      const event: LedgerEvent = {
+      const event: Extract<LedgerEvent, { type: 'cancel' | 'refund' }> = {
         type: cmd.kind,
         eventId: randomUUID(),
         roundId: cmd.roundId,
@@ -235,6 +236,9 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
         by: user.username,
         ...(countersignedBy ? { countersignedBy } : {}),
       };
+      // The money goes back through the purchase's provider: a reversal with its own key naming the original.
+      const paid = await trx.selectFrom('lots').select(['payment_provider', 'payment_tid']).where('lot_id', '=', cmd.lotId).executeTakeFirst();
+      if (paid?.payment_provider && paid.payment_tid) event.payment = makePaymentRef(paid.payment_provider, event.eventId, at, paid.payment_tid);
       const verdict = await applyLedgerEvent(trx, event, now);
       if (!verdict.ok) return reject(verdict.key, verdict.params);
       return { event };

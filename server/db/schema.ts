@@ -67,6 +67,9 @@ export interface ServerLotsTable {
   status: 'active' | 'cancelled' | 'refunded';
   gifted: boolean;
   gift_month: string | null;
+  /** Event version 2: the purchase's provider and transaction key; null before. */
+  payment_provider: string | null;
+  payment_tid: string | null;
 }
 
 export interface ServerRoundSalesTable {

@@ -6,6 +6,7 @@ import { basisPointsOf, SALE_UNIT } from '../../shared/common/money.js';
 import { seoulMonthKey } from '../../shared/common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
 import { limitScope, newLot } from '../../shared/ledger/rules.js';
+import { makePaymentRef, PROVIDER_BY_METHOD } from '../../shared/reconcile/payment-refs.js';
 import { streams } from '../../shared/simulation/random.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
@@ -112,6 +113,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
         paid: face - basisPointsOf(face, spec.discountBp),
         paymentMethod: methods[rs.checkout.below(methods.length)]!,
       };
+      // Each sale goes through the provider contracted for its method, with references in that provider's style.
+      ev.payment = makePaymentRef(PROVIDER_BY_METHOD[ev.paymentMethod], ev.eventId, at);
       events.push(ev);
       const lot = newLot(ev, spec);
       if (rs.failures.uniform() < o.usesShare) {
@@ -121,7 +124,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
         lot.used = amount;
         uses++;
       }
-      lots.push({ lot, scope, month: seoulMonthKey(at) });
+      lots.push({ lot, scope, month: seoulMonthKey(at), payment: ev.payment });
       sold += face;
       batchFace += face;
     }

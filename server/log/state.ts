@@ -142,7 +142,7 @@ async function applyPurchase(trx: Trx, ev: PurchaseEvent, now: Date): Promise<Ve
   );
   if (!verdict.ok) return verdict;
   const lot = newLot(ev, spec);
-  await insertLots(trx, [{ lot, scope, month }]);
+  await insertLots(trx, [{ lot, scope, month, payment: ev.payment }]);
   await sql`update round_sales set sold_face = sold_face + ${lot.face}, lot_count = lot_count + 1 where round_id = ${ev.roundId}`.execute(trx);
   return { ok: true, value: undefined };
 }
@@ -151,6 +151,8 @@ export interface NewLot {
   lot: Lot;
   scope: string;
   month: string;
+  /** The purchase's payment references (event version 2), when it has them. */
+  payment?: { provider: string; tid: string } | undefined;
 }
 
 /** Inserts new lots, in their current state (a bulk feed may have used them already), one statement per call. */
@@ -158,13 +160,13 @@ export async function insertLots(trx: Trx, rows: NewLot[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <T,>(f: (r: NewLot) => T) => rows.map(f);
   await sql`
-    insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted)
-    select a, b, c, c, d, e, f, g, h, i, j, k, l, m, 0, 'active', false
+    insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted, payment_provider, payment_tid)
+    select a, b, c, c, d, e, f, g, h, i, j, k, l, m, 0, 'active', false, n, o
     from unnest(
       ${col((r) => r.lot.lotId)}::text[], ${col((r) => r.lot.roundId)}::text[], ${col((r) => r.lot.buyerId)}::text[], ${col((r) => r.scope)}::text[],
       ${col((r) => r.lot.districtCode)}::text[], ${col((r) => r.lot.paymentMethod)}::text[], ${col((r) => r.lot.face)}::bigint[], ${col((r) => r.lot.paid)}::bigint[],
       ${col((r) => r.lot.discountBp)}::integer[], ${col((r) => r.lot.purchasedAt)}::text[], ${col((r) => r.month)}::text[], ${col((r) => r.lot.expiresAt)}::text[],
-      ${col((r) => r.lot.used)}::bigint[]
-    ) as x(a, b, c, d, e, f, g, h, i, j, k, l, m)
+      ${col((r) => r.lot.used)}::bigint[], ${col((r) => r.payment?.provider ?? null)}::text[], ${col((r) => r.payment?.tid ?? null)}::text[]
+    ) as x(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o)
   `.execute(trx);
 }

@@ -34,6 +34,19 @@ import {
   queueInputSchema,
   receiptInputSchema,
 } from './refund-schemas.js';
+import {
+  analyseInputSchema,
+  dayInputSchema,
+  exceptionQuerySchema,
+  exceptionRowSchema,
+  reconcileDaySchema,
+  RECONCILE_READERS,
+  RECONCILERS,
+  reopenInputSchema,
+  reportInputSchema,
+  resolveInputSchema,
+  settlementProfileSchema,
+} from './reconcile-schemas.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -160,6 +173,19 @@ export const contract = {
     access: SIMULATION_VIEWERS,
   }),
 
+  'reconcile.profiles': proc({ input: empty, output: z.array(settlementProfileSchema), access: RECONCILE_READERS }),
+  /** A new provider is configured here, not coded: its file's column mapping. */
+  'reconcile.saveProfile': proc({ input: settlementProfileSchema, output: settlementProfileSchema, access: RECONCILERS }),
+  /** Reads, matches and (unless a dry run) records a settlement file, as a job with progress and cancel. */
+  'reconcile.analyse': proc({ input: analyseInputSchema, output: jobViewSchema, access: RECONCILERS }),
+  'reconcile.days': proc({ input: empty, output: z.array(reconcileDaySchema), access: RECONCILE_READERS }),
+  'reconcile.exceptions': proc({ input: exceptionQuerySchema, output: z.object({ rows: z.array(exceptionRowSchema), lastRow: z.number().nullable() }), access: RECONCILE_READERS }),
+  'reconcile.assign': proc({ input: z.object({ id: z.int().min(1), assignee: z.string().trim().min(1).max(64).nullable() }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
+  'reconcile.annotate': proc({ input: z.object({ id: z.int().min(1), note: z.string().trim().max(1_000) }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
+  'reconcile.resolve': proc({ input: resolveInputSchema, output: exceptionRowSchema, access: RECONCILERS }),
+  'reconcile.lockDay': proc({ input: dayInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
+  'reconcile.reopenDay': proc({ input: reopenInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
+  'reconcile.report': proc({ input: reportInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: RECONCILE_READERS }),
   'jobs.get': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
   'jobs.cancel': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
 

@@ -6,6 +6,25 @@ const id = z.string().min(1).max(64);
 const instant = z.iso.datetime({ offset: true });
 const won = z.int().min(0);
 
+/**
+ * Event version 2: the payment provider's references, so a sale can be matched
+ * to the provider's settlement file. Optional: events recorded before version 2
+ * carry none and stay valid. `tid` is the provider's transaction key (TID /
+ * paymentKey); a cancellation or refund has its own and names the purchase's
+ * as `originalTid`.
+ */
+export const paymentRefSchema = z
+  .object({
+    provider: z.string().regex(/^[a-z0-9_-]{1,32}$/),
+    tid: z.string().min(1).max(64),
+    approvalNo: z.string().min(1).max(20),
+    /** The provider's approval time (UTC instant); the record's `at` stays the server's time. */
+    approvedAt: instant,
+    originalTid: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type PaymentRef = z.infer<typeof paymentRefSchema>;
+
 const base = {
   /** Made by whoever created the event; the same id twice is the same event. */
   eventId: id,
@@ -29,6 +48,7 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
       face: won,
       paid: won,
       paymentMethod: z.enum(PAYMENT_METHODS),
+      payment: paymentRefSchema.optional(),
     })
     .strict(),
   z.object({ ...base, type: z.literal('use'), amount: won, merchantDistrict: z.string().max(10).nullable() }).strict(),
@@ -37,9 +57,9 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
    * Full cancellation of an unused lot: `amount` (what was paid) goes back. `by` is the server user whose
    * command it was (absent on events recorded before protocol 2); `at` is the server's time.
    */
-  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional() }).strict(),
+  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional() }).strict(),
   /** Refund of a partly used lot's remainder under the round's rule. `countersignedBy`: the second person, above the two-person amount. */
-  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional() }).strict(),
+  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional() }).strict(),
 ]);
 
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;

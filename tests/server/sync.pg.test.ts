@@ -121,6 +121,12 @@ describe('console sync with the central server', () => {
     // The local chain recomputes to the server's head.
     expect(await consoleA.backend.deps.sync.localHashAt(head.seq)).toBe(head.hash);
     expect((await consoleA.call('rounds.list', {}, adminA))[0]).toMatchObject({ sold: totals.local.faceSold });
+    // Payment references (event version 2) arrive with every fed purchase, in the columns matching reads.
+    const refs = consoleA.backend.ledger.sqlite
+      .prepare("select count(*) as n, count(pay_tid) as tids, count(distinct pay_tid) as distinctTids, sum(pay_amount) as paid, group_concat(distinct pay_provider) as providers from ledger_events where type = 'purchase'")
+      .get() as { n: number; tids: number; distinctTids: number; paid: number; providers: string };
+    expect(refs).toMatchObject({ n: played.purchases, tids: played.purchases, distinctTids: played.purchases, paid: totals.local.paid });
+    expect(refs.providers.split(',').sort()).toEqual(['hecto', 'kicc']);
   });
 
   it('has one effect when a command is pushed twice (the answer was lost the first time)', async () => {

@@ -5,6 +5,7 @@ import * as m0003 from './0003_digest_chain.js';
 import * as m0005 from './0005_sign_in_throttle.js';
 import * as m0006 from './0006_audit_anchors.js';
 import * as m0007 from './0007_refund_approvals.js';
+import * as m0008 from './0008_payment_refs.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0005_sign_in_throttle': m0005,
   '0006_audit_anchors': m0006,
   '0007_refund_approvals': m0007,
+  '0008_payment_refs': m0008,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

@@ -54,6 +54,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const log = options.log ?? ((message: string, extra?: unknown) => console.error(`[backend] ${message}`, extra ?? ''));
   const deps: BackendDeps = {
     db: ledger.db,
+    sqlite: ledger.sqlite,
     now,
     sessions: new SessionStore(ms, options.sessionPolicy),
     throttle: new SignInThrottle(ms),

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Method, Output, ParsedInput } from '../../api/contract.js';
 import type { Database } from '../db/schema.js';
@@ -10,6 +11,8 @@ import type { SyncService } from '../sync/sync-service.js';
 /** What every handler can reach: the database, the clock and the session stores. */
 export interface BackendDeps {
   db: Kysely<Database>;
+  /** The same connection, for bulk reads that would cost an object per row through Kysely (reconciliation's ledger index). */
+  sqlite: BetterSqlite3.Database;
   now: () => Date;
   sessions: SessionStore;
   throttle: SignInThrottle;

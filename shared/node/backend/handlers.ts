@@ -7,6 +7,7 @@ import { ledgerHandlers } from '../ledger/ledger-handlers.js';
 import { refundHandlers } from '../refunds/refund-handlers.js';
 import { syncHandlers } from '../sync/sync-handlers.js';
 import { reportHandlers } from '../reports/report-handlers.js';
+import { reconcileHandlers } from '../reconcile/reconcile-handlers.js';
 import type { HandlerMap } from './context.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -22,4 +23,5 @@ export const handlers: HandlerMap = {
   ...refundHandlers,
   ...auditHandlers,
   ...reportHandlers,
+  ...reconcileHandlers,
 };

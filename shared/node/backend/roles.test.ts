@@ -4,6 +4,7 @@ import type { Role } from '../../common/roles.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { preset2022 } from '../../simulation/params.js';
+import { DEFAULT_PROFILES } from '../../reconcile/profile.js';
 
 /** A well-formed input for every method, so the role check (not the schema) decides. Typed: a new method needs one. */
 const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } => ({
@@ -62,6 +63,17 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'reports.deleteSaved': { id: 'no-such-report' },
   'reports.export': { params: {}, format: 'csv', content: 'summary', lang: 'ko', title: 'role check' },
   'reports.download': { jobId: 'no-such-job' },
+  'reconcile.profiles': {},
+  'reconcile.saveProfile': { ...DEFAULT_PROFILES[0]!, id: 'role-check' },
+  'reconcile.analyse': { profileId: 'no-such-profile', fileName: 'x.txt', base64: 'eA==', record: false, windowBusinessDays: 1 },
+  'reconcile.days': {},
+  'reconcile.exceptions': { startRow: 0, endRow: 100 },
+  'reconcile.assign': { id: 999_999, assignee: null },
+  'reconcile.annotate': { id: 999_999, note: '' },
+  'reconcile.resolve': { id: 999_999, reason: 'other', text: '', adjustment: 0 },
+  'reconcile.lockDay': { day: '2026-03-10', provider: 'hecto' },
+  'reconcile.reopenDay': { day: '2026-03-10', provider: 'hecto', reason: 'x' },
+  'reconcile.report': { day: '2026-03-10', provider: 'hecto', format: 'pdf', lang: 'ko' },
 });
 
 let h: Harness;

@@ -71,6 +71,14 @@ export interface LedgerEventsTable {
   payload: string;
   /** The server's chain hash at this sequence; null for events recorded before sync. */
   hash: string | null;
+  /** Payment references of event version 2 (migration 0010), null on uses, gifts and older events. */
+  pay_provider: string | null;
+  pay_tid: string | null;
+  pay_approval_no: string | null;
+  pay_approved_at: Instant | null;
+  pay_original_tid: string | null;
+  /** Money that moved through the provider: paid for a purchase, the amount returned for a cancellation or refund. */
+  pay_amount: number | null;
 }
 
 /** Derived from ledger_events; rebuilt by folding them. */
@@ -261,6 +269,82 @@ export interface ReportFactsHourFaceTable {
   retired: number;
 }
 
+export interface SettlementProfilesTable {
+  id: string;
+  provider: string;
+  /** SettlementProfile as JSON. */
+  spec: string;
+  updated_at: Instant;
+  updated_by: string | null;
+}
+
+export interface SettlementImportsTable {
+  id: string;
+  sha256: string;
+  profile_id: string;
+  provider: string;
+  file_name: string;
+  encoding: string;
+  day: string;
+  row_count: number;
+  imported_by: string;
+  imported_at: Instant;
+}
+
+export interface SettlementRowsTable {
+  import_id: string;
+  line: number;
+  type: 'approval' | 'cancel';
+  tid: string;
+  original_tid: string | null;
+  approval_no: string | null;
+  approved_at: Instant;
+  amount: number;
+  fee: number;
+  vat: number;
+  net: number;
+  payout_day: string;
+}
+
+export interface ReconcileExceptionsTable {
+  id: Generated<number>;
+  import_id: string;
+  provider: string;
+  day: string;
+  class: 'amount_mismatch' | 'only_in_file' | 'only_in_ledger' | 'duplicate' | 'cancel_without_original' | 'other_day';
+  line: number | null;
+  tid: string | null;
+  event_id: string | null;
+  district_code: string | null;
+  file_amount: number | null;
+  ledger_amount: number | null;
+  explained_by: string | null;
+  assignee: string | null;
+  note: string | null;
+  resolution: string | null;
+  resolution_text: string | null;
+  adjustment: number | null;
+  resolved_by: string | null;
+  resolved_at: Instant | null;
+}
+
+export interface ReconcileDaysTable {
+  day: string;
+  provider: string;
+  locked_by: string | null;
+  locked_at: Instant | null;
+}
+
+export interface ReconcileDayLogTable {
+  id: Generated<number>;
+  day: string;
+  provider: string;
+  action: 'lock' | 'reopen';
+  by: string;
+  reason: string | null;
+  at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   rounds: RoundsTable;
@@ -285,6 +369,12 @@ export interface Database {
   counter_requests: CounterRequestsTable;
   counter_settings: CounterSettingsTable;
   counter_closings: CounterClosingsTable;
+  settlement_profiles: SettlementProfilesTable;
+  settlement_imports: SettlementImportsTable;
+  settlement_rows: SettlementRowsTable;
+  reconcile_exceptions: ReconcileExceptionsTable;
+  reconcile_days: ReconcileDaysTable;
+  reconcile_day_log: ReconcileDayLogTable;
 }
 
 /** What a clerk confirmed at the counter; server answers are on the outbox row of the same command id. */

@@ -8,6 +8,7 @@ import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../l
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { Database, LotsTable } from '../db/schema.js';
 import { lotFromRow } from './lot-row.js';
+import { PAY_COLUMN_NAMES, payColumns } from './pay-columns.js';
 
 function refuse(key: string, ev: LedgerEvent, params?: Record<string, string | number>): never {
   throw new AppError('rule_violation', key, { ...params, eventId: ev.eventId, lotId: ev.lotId });
@@ -32,7 +33,7 @@ export class LedgerStore {
     this.stmt = {
       eventById: s('select payload from ledger_events where event_id = ?').pluck(),
       insertEvent: s(
-        'insert into ledger_events (event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `insert into ledger_events (event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, ${PAY_COLUMN_NAMES}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       approvedSpec: s(
         'select v.spec from rounds r join round_versions v on v.round_id = r.id and v.version = r.approved_version where r.id = ?',
@@ -93,7 +94,7 @@ export class LedgerStore {
           continue;
         }
         const lot = ev.type === 'purchase' ? this.purchase(ev) : this.change(ev);
-        this.stmt.insertEvent.run(ev.eventId, ev.type, ev.roundId, ev.lotId, lot.districtCode, ev.type === 'purchase' ? ev.face : ev.type === 'gift' ? 0 : ev.amount, lot.paymentMethod, ev.at, payload);
+        this.stmt.insertEvent.run(ev.eventId, ev.type, ev.roundId, ev.lotId, lot.districtCode, ev.type === 'purchase' ? ev.face : ev.type === 'gift' ? 0 : ev.amount, lot.paymentMethod, ev.at, payload, ...payColumns(ev));
         applied++;
       }
     })();

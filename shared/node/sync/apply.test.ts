@@ -187,3 +187,23 @@ describe('SyncApplier with redacted events', () => {
     expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(0);
   });
 });
+
+describe('payment references (event version 2)', () => {
+  it('stores provider, key, approval number and time, original key and the money moved in indexed columns; older events get none', async () => {
+    await freshConsole();
+    const pay = { provider: 'hecto', tid: 'STFP1', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
+    const events: SyncEvent[] = [
+      { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
+      { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
+      { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
+      { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'STFP2', approvalNo: '33334444', originalTid: 'STFP1' } },
+    ];
+    new SyncApplier(l.sqlite).applyPage(chain(events), events.length);
+    const rows = l.sqlite.prepare('select event_id, pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount from ledger_events order by seq').all();
+    expect(rows).toEqual([
+      { event_id: 'p1', pay_provider: 'hecto', pay_tid: 'STFP1', pay_approval_no: '11112222', pay_approved_at: '2026-03-10T00:59:59.000Z', pay_original_tid: null, pay_amount: 9_300 },
+      { event_id: 'p2', pay_provider: null, pay_tid: null, pay_approval_no: null, pay_approved_at: null, pay_original_tid: null, pay_amount: null },
+      { event_id: 'c1', pay_provider: 'hecto', pay_tid: 'STFP2', pay_approval_no: '33334444', pay_approved_at: '2026-03-10T00:59:59.000Z', pay_original_tid: 'STFP1', pay_amount: 9_300 },
+    ]);
+  });
+});

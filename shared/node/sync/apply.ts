@@ -7,6 +7,7 @@ import type { RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/pro
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
+import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
 import { SyncError } from './sync-error.js';
 
 /**
@@ -83,7 +84,8 @@ export class SyncApplier {
         'insert into round_sales (round_id, sold_face, lot_count) values (?, ?, ?) on conflict(round_id) do update set sold_face = excluded.sold_face, lot_count = excluded.lot_count',
       ),
       insertEvent: s(
-        'insert into ledger_events (seq, event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `insert into ledger_events (seq, event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, hash,
+           ${PAY_COLUMN_NAMES}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertLot: s(
         `insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted)
@@ -281,7 +283,8 @@ export class SyncApplier {
 
   private insertEvent(e: FullEntry, ev: LedgerEvent, district: string, method: string, amount: number): void {
     // Stored in UTC with milliseconds, so date filters can compare the text.
-    this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash);
+    // Payment references (event version 2) go to indexed columns, so settlement rows are matched by key or by time.
+    this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash, ...payColumns(ev));
   }
 
   /** After the server refused a lifecycle step: the round's status as the server last recorded it (approved once published). */

@@ -8,6 +8,7 @@ import * as m0006 from './0006_digest_chain.js';
 import * as m0007 from './0007_sealed_secrets.js';
 import * as m0008 from './0008_audit_anchor.js';
 import * as m0009 from './0009_counter.js';
+import * as m0010 from './0010_reconcile.js';
 import * as m0011 from './0011_reports.js';
 
 /**
@@ -24,6 +25,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_sealed_secrets': m0007,
   '0008_audit_anchor': m0008,
   '0009_counter': m0009,
+  '0010_reconcile': m0010,
   '0011_reports': m0011,
 };
 

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { EXCEPTION_CLASSES } from '../reconcile/match.js';
+import { settlementProfileSchema } from '../reconcile/profile.js';
+
+/** Officials and administrators reconcile; analysts read; clerks have no part in it. */
+export const RECONCILERS = ['admin', 'official'] as const;
+export const RECONCILE_READERS = ['admin', 'official', 'analyst'] as const;
+
+/** Reasons an exception is resolved for, from a list (plus free text). */
+export const RESOLUTION_REASONS = ['provider_error', 'timing', 'fee_vat', 'ledger_error', 'duplicate_settlement', 'other'] as const;
+
+/** A settlement file travels base64 inside the call; 60 MB of file is about 600,000 rows. */
+export const MAX_FILE_MB = 60;
+const day = z.iso.date();
+const provider = z.string().regex(/^[a-z0-9_-]{1,32}$/);
+
+export const analyseInputSchema = z
+  .object({
+    profileId: z.string().regex(/^[a-z0-9_-]{1,40}$/),
+    fileName: z.string().min(1).max(200),
+    base64: z.string().min(1).max(Math.ceil((MAX_FILE_MB * 1024 * 1024 * 4) / 3) + 4),
+    /** false: a dry run that shows the result and writes nothing. */
+    record: z.boolean(),
+    windowBusinessDays: z.int().min(0).max(10).default(1),
+  })
+  .strict();
+
+export const exceptionQuerySchema = z
+  .object({
+    startRow: z.int().min(0),
+    endRow: z.int().min(1),
+    day: day.nullable().optional(),
+    provider: provider.nullable().optional(),
+    districtCode: z.string().max(10).nullable().optional(),
+    class: z.enum(EXCEPTION_CLASSES).nullable().optional(),
+    status: z.enum(['open', 'resolved']).nullable().optional(),
+  })
+  .strict()
+  .refine((q) => q.endRow > q.startRow && q.endRow - q.startRow <= 1_000, { message: 'endRow must be after startRow, at most 1,000 rows' });
+
+export const exceptionRowSchema = z.object({
+  id: z.int(),
+  day: z.string(),
+  provider: z.string(),
+  class: z.enum(EXCEPTION_CLASSES),
+  line: z.int().nullable(),
+  tid: z.string().nullable(),
+  eventId: z.string().nullable(),
+  districtCode: z.string().nullable(),
+  fileAmount: z.int().nullable(),
+  ledgerAmount: z.int().nullable(),
+  explainedBy: z.string().nullable(),
+  assignee: z.string().nullable(),
+  note: z.string().nullable(),
+  resolution: z.string().nullable(),
+  resolutionText: z.string().nullable(),
+  adjustment: z.int().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+});
+export type ExceptionRow = z.infer<typeof exceptionRowSchema>;
+
+export const resolveInputSchema = z
+  .object({
+    id: z.int().min(1),
+    reason: z.enum(RESOLUTION_REASONS),
+    text: z.string().trim().max(500).default(''),
+    /** Won booked to close the difference; 0 when none. */
+    adjustment: z.int().min(-1_000_000_000).max(1_000_000_000).default(0),
+  })
+  .strict();
+
+export const reconcileDaySchema = z.object({
+  day: z.string(),
+  provider: z.string(),
+  exceptions: z.int(),
+  open: z.int(),
+  lockedBy: z.string().nullable(),
+  lockedAt: z.string().nullable(),
+});
+export type ReconcileDay = z.infer<typeof reconcileDaySchema>;
+
+export const dayInputSchema = z.object({ day, provider }).strict();
+export const reopenInputSchema = z.object({ day, provider, reason: z.string().trim().min(1).max(500) }).strict();
+export const reportInputSchema = z.object({ day, provider, format: z.enum(['pdf', 'xlsx']), lang: z.enum(['ko', 'en']).default('ko') }).strict();
+
+export { settlementProfileSchema };

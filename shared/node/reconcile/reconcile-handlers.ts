@@ -1,0 +1,111 @@
+import { AppError } from '../../common/errors.js';
+import { requireUser, type HandlersFor } from '../backend/context.js';
+import { findReportFonts } from '../reports/fonts.js';
+import { analyseSettlement } from './analyse.js';
+import { dayRow, findProfile, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
+import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
+import { MAX_FILE_MB } from '../../api/reconcile-schemas.js';
+import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
+
+const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
+
+export const reconcileHandlers: HandlersFor<'reconcile'> = {
+  'reconcile.profiles': async (_input, { deps }) => listProfiles(deps.db),
+
+  'reconcile.saveProfile': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const at = ctx.deps.now().toISOString();
+    await ctx.deps.db
+      .insertInto('settlement_profiles')
+      .values({ id: input.id, provider: input.provider, spec: JSON.stringify(input), updated_at: at, updated_by: user.username })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ provider: input.provider, spec: JSON.stringify(input), updated_at: at, updated_by: user.username }))
+      .execute();
+    return input;
+  },
+
+  /**
+   * Reads the file, matches it and — unless a dry run — records it, as a job: the
+   * renderer polls its progress and may cancel. The result carries the summary the
+   * dry run shows. A file already imported, or a bad one, stops before anything is written.
+   */
+  'reconcile.analyse': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, sqlite, jobs, now } = ctx.deps;
+    const bytes = Buffer.from(input.base64, 'base64');
+    if (bytes.length > MAX_FILE_MB * 1024 * 1024) throw new AppError('invalid_input', 'reconcile.tooLarge', { max: MAX_FILE_MB });
+    const profile = await findProfile(db, input.profileId);
+    const hash = sha256(bytes);
+    await refuseReimport(db, hash);
+    return jobs.start('reconcile', user.id, async (job) => {
+      job.progress(0, 'reconcile.importing');
+      const a = await analyseSettlement(sqlite, profile, bytes, {
+        signal: job.signal,
+        windowBusinessDays: input.windowBusinessDays,
+        keepRows: input.record,
+        onProgress: (p) => job.progress((0.9 * p.bytes) / Math.max(1, p.total)),
+      });
+      const r = a.result;
+      const counts: Record<string, number> = {};
+      for (const c of EXCEPTION_CLASSES) counts[c] = r.exceptions.filter((e) => e.class === c).length;
+      let importId: string | null = null;
+      if (input.record && !job.signal.aborted) {
+        importId = await recordImport(db, { profile, fileName: input.fileName, hash, encoding: a.encoding, result: r, rows: a.rows!, actor: actorOf(user), at: now().toISOString() });
+      }
+      return {
+        importId,
+        day: r.day,
+        provider: profile.provider,
+        encoding: a.encoding,
+        rows: r.rows,
+        matched: r.matched,
+        matchedByTime: r.matchedByTime.length,
+        exceptions: r.exceptions.length,
+        ledgerCount: r.ledger.count,
+        ledgerAmount: r.ledger.amount,
+        // Flat job results carry strings: the summary the dry run shows, as JSON.
+        summary: JSON.stringify({ counts, byApprovalDay: r.byApprovalDay, byPayoutDay: r.byPayoutDay, sample: r.exceptions.slice(0, 200) }),
+      };
+    });
+  },
+
+  'reconcile.days': async (_input, { deps }) => listDays(deps.db),
+  'reconcile.exceptions': async (q, { deps }) => listExceptions(deps.db, q),
+
+  'reconcile.assign': async (input, ctx) => {
+    const user = requireUser(ctx);
+    return updateException(ctx.deps.db, input.id, { assignee: input.assignee }, actorOf(user), ctx.deps.now().toISOString(), 'reconcile.assign');
+  },
+  'reconcile.annotate': async (input, ctx) => {
+    const user = requireUser(ctx);
+    return updateException(ctx.deps.db, input.id, { note: input.note || null }, actorOf(user), ctx.deps.now().toISOString(), 'reconcile.annotate');
+  },
+  'reconcile.resolve': async (input, ctx) => {
+    const user = requireUser(ctx);
+    // Booking a difference without saying why is what an audit finds: a non-zero adjustment needs the text.
+    if (input.adjustment !== 0 && input.text.trim() === '') throw new AppError('validation_failed', 'reconcile.adjustmentNeedsReason');
+    const at = ctx.deps.now().toISOString();
+    return updateException(
+      ctx.deps.db,
+      input.id,
+      { resolution: input.reason, resolution_text: input.text || null, adjustment: input.adjustment, resolved_by: user.username, resolved_at: at },
+      actorOf(user),
+      at,
+      'reconcile.resolve',
+    );
+  },
+  'reconcile.lockDay': async (input, ctx) => lockDay(ctx.deps.db, input.day, input.provider, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),
+  'reconcile.reopenDay': async (input, ctx) => reopenDay(ctx.deps.db, input.day, input.provider, input.reason, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),
+
+  'reconcile.report': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const { db, now } = ctx.deps;
+    const d = await dayRow(db, input.day, input.provider);
+    if (d.exceptions === 0 && !(await db.selectFrom('settlement_imports').select('id').where('day', '=', input.day).where('provider', '=', input.provider).executeTakeFirst())) {
+      throw new AppError('not_found', 'reconcile.notFound');
+    }
+    const report = await loadReport(db, input.day, input.provider);
+    const base = `reconcile ${input.day} ${input.provider}`;
+    if (input.format === 'xlsx') return { filename: `${base}.xlsx`, base64: (await buildReconcileXlsx(report, input.lang)).toString('base64') };
+    return { filename: `${base}.pdf`, base64: (await buildReconcilePdf(report, input.lang, findReportFonts(), now(), user.displayName)).toString('base64') };
+  },
+};

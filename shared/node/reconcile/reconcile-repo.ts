@@ -1,0 +1,190 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ExceptionRow, ReconcileDay } from '../../api/reconcile-schemas.js';
+import { AppError } from '../../common/errors.js';
+import type { MatchResult } from '../../reconcile/match.js';
+import { settlementProfileSchema, type SettlementProfile, type SettlementRow } from '../../reconcile/profile.js';
+import { appendAudit } from '../audit/chain.js';
+import type { Database, ReconcileExceptionsTable } from '../db/schema.js';
+
+type Db = Kysely<Database>;
+
+export async function listProfiles(db: Db): Promise<SettlementProfile[]> {
+  const rows = await db.selectFrom('settlement_profiles').select('spec').orderBy('id').execute();
+  return rows.map((r) => settlementProfileSchema.parse(JSON.parse(r.spec)));
+}
+
+export async function findProfile(db: Db, id: string): Promise<SettlementProfile> {
+  const row = await db.selectFrom('settlement_profiles').select('spec').where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('not_found', 'reconcile.profileNotFound', { id });
+  return settlementProfileSchema.parse(JSON.parse(row.spec));
+}
+
+/** An instant as Seoul wall time for a message (`2026-03-10 09:41 KST`). */
+const seoulStamp = (iso: string) => `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A file with this content was imported before: say when and as what, and record nothing. */
+export async function refuseReimport(db: Db, hash: string): Promise<void> {
+  const prior = await db.selectFrom('settlement_imports').select(['file_name', 'imported_at']).where('sha256', '=', hash).executeTakeFirst();
+  if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: prior.file_name, at: seoulStamp(prior.imported_at) });
+}
+
+export async function dayRow(db: Db, day: string, provider: string): Promise<ReconcileDay> {
+  const counts = await db
+    .selectFrom('reconcile_exceptions')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open')])
+    .where('day', '=', day)
+    .where('provider', '=', provider)
+    .executeTakeFirstOrThrow();
+  const lock = await db.selectFrom('reconcile_days').selectAll().where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
+  return { day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0), lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null };
+}
+
+export async function listDays(db: Db): Promise<ReconcileDay[]> {
+  const rows = await db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute();
+  return Promise.all(rows.map((r) => dayRow(db, r.day, r.provider)));
+}
+
+async function assertOpenDay(db: Db, day: string, provider: string): Promise<void> {
+  const lock = await db.selectFrom('reconcile_days').select('locked_by').where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
+  if (lock?.locked_by) throw new AppError('conflict', 'reconcile.dayLocked');
+}
+
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** Records an analysed file: the import, its rows and its exceptions, in one transaction with an audit entry. */
+export async function recordImport(
+  db: Db,
+  a: { profile: SettlementProfile; fileName: string; hash: string; encoding: string; result: MatchResult; rows: readonly SettlementRow[]; actor: Actor; at: string },
+): Promise<string> {
+  const id = randomUUID();
+  await assertOpenDay(db, a.result.day, a.profile.provider);
+  await db.transaction().execute(async (trx) => {
+    // Checked again inside: two imports of one file at once record one.
+    const prior = await trx.selectFrom('settlement_imports').select('id').where('sha256', '=', a.hash).executeTakeFirst();
+    if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: a.fileName, at: seoulStamp(a.at) });
+    await trx
+      .insertInto('settlement_imports')
+      .values({ id, sha256: a.hash, profile_id: a.profile.id, provider: a.profile.provider, file_name: a.fileName, encoding: a.encoding, day: a.result.day, row_count: a.rows.length, imported_by: a.actor.username, imported_at: a.at })
+      .execute();
+    for (let i = 0; i < a.rows.length; i += 500) {
+      await trx
+        .insertInto('settlement_rows')
+        .values(
+          a.rows.slice(i, i + 500).map((r) => ({
+            import_id: id, line: r.line, type: r.type, tid: r.tid, original_tid: r.originalTid, approval_no: r.approvalNo, approved_at: new Date(r.approvedMs).toISOString(),
+            amount: r.amount, fee: r.fee, vat: r.vat, net: r.net, payout_day: r.payoutDay,
+          })),
+        )
+        .execute();
+    }
+    for (let i = 0; i < a.result.exceptions.length; i += 500) {
+      await trx
+        .insertInto('reconcile_exceptions')
+        .values(
+          a.result.exceptions.slice(i, i + 500).map((e) => ({
+            import_id: id, provider: a.profile.provider, day: a.result.day, class: e.class, line: e.line, tid: e.tid, event_id: e.eventId, district_code: e.districtCode,
+            file_amount: e.fileAmount, ledger_amount: e.ledgerAmount, explained_by: e.explainedBy,
+          })),
+        )
+        .execute();
+    }
+    await appendAudit(trx, {
+      at: a.at, actorId: a.actor.id, actorName: a.actor.displayName, action: 'reconcile.import', entityType: 'settlement_import', entityId: id,
+      details: { fileName: a.fileName, sha256: a.hash, provider: a.profile.provider, day: a.result.day, rows: a.rows.length, matched: a.result.matched, exceptions: a.result.exceptions.length },
+    });
+  });
+  return id;
+}
+
+const toRow = (r: Omit<ReconcileExceptionsTable, 'id'> & { id: number }): ExceptionRow => ({
+  id: r.id, day: r.day, provider: r.provider, class: r.class, line: r.line, tid: r.tid, eventId: r.event_id, districtCode: r.district_code,
+  fileAmount: r.file_amount, ledgerAmount: r.ledger_amount, explainedBy: r.explained_by, assignee: r.assignee, note: r.note,
+  resolution: r.resolution, resolutionText: r.resolution_text, adjustment: r.adjustment, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at,
+});
+
+export interface ExceptionQuery {
+  startRow: number;
+  endRow: number;
+  day?: string | null | undefined;
+  provider?: string | null | undefined;
+  districtCode?: string | null | undefined;
+  class?: ReconcileExceptionsTable['class'] | null | undefined;
+  status?: 'open' | 'resolved' | null | undefined;
+}
+
+/** One block of exceptions for the grid (infinite row model), filtered, with the total on the first block. */
+export async function listExceptions(db: Db, q: ExceptionQuery): Promise<{ rows: ExceptionRow[]; lastRow: number | null }> {
+  let query = db.selectFrom('reconcile_exceptions');
+  if (q.day) query = query.where('day', '=', q.day);
+  if (q.provider) query = query.where('provider', '=', q.provider);
+  if (q.districtCode) query = query.where('district_code', '=', q.districtCode);
+  if (q.class) query = query.where('class', '=', q.class);
+  if (q.status === 'open') query = query.where('resolved_at', 'is', null);
+  if (q.status === 'resolved') query = query.where('resolved_at', 'is not', null);
+  const rows = await query.selectAll().orderBy('day', 'desc').orderBy('id').limit(q.endRow - q.startRow).offset(q.startRow).execute();
+  let lastRow: number | null = null;
+  if (rows.length < q.endRow - q.startRow) lastRow = q.startRow + rows.length;
+  else if (q.startRow === 0) lastRow = Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { rows: rows.map(toRow), lastRow };
+}
+
+async function getException(db: Db, id: number): Promise<ExceptionRow> {
+  const r = await db.selectFrom('reconcile_exceptions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw new AppError('not_found', 'reconcile.notFound');
+  return toRow(r);
+}
+
+/** Changes one exception of an unlocked day, with an audit entry, in one transaction. */
+export async function updateException(
+  db: Db,
+  id: number,
+  change: Partial<Pick<ReconcileExceptionsTable, 'assignee' | 'note' | 'resolution' | 'resolution_text' | 'adjustment' | 'resolved_by' | 'resolved_at'>>,
+  actor: Actor,
+  at: string,
+  action: string,
+): Promise<ExceptionRow> {
+  const before = await getException(db, id);
+  await assertOpenDay(db, before.day, before.provider);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('reconcile_exceptions').set(change).where('id', '=', id).execute();
+    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action, entityType: 'reconcile_exception', entityId: String(id), details: { ...change } });
+  });
+  return getException(db, id);
+}
+
+export async function lockDay(db: Db, day: string, provider: string, actor: Actor, at: string): Promise<ReconcileDay> {
+  const now = await dayRow(db, day, provider);
+  if (now.exceptions === 0 && !(await db.selectFrom('settlement_imports').select('id').where('day', '=', day).where('provider', '=', provider).executeTakeFirst())) {
+    throw new AppError('not_found', 'reconcile.notFound');
+  }
+  if (now.lockedBy) throw new AppError('conflict', 'reconcile.dayLocked');
+  if (now.open > 0) throw new AppError('rule_violation', 'reconcile.dayHasOpen', { count: now.open });
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('reconcile_days')
+      .values({ day, provider, locked_by: actor.username, locked_at: at })
+      .onConflict((oc) => oc.columns(['day', 'provider']).doUpdateSet({ locked_by: actor.username, locked_at: at }))
+      .execute();
+    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'lock', by: actor.username, reason: null, at }).execute();
+    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action: 'reconcile.lockDay', entityType: 'reconcile_day', entityId: `${day}/${provider}`, details: { day, provider } });
+  });
+  return dayRow(db, day, provider);
+}
+
+export async function reopenDay(db: Db, day: string, provider: string, reason: string, actor: Actor, at: string): Promise<ReconcileDay> {
+  const now = await dayRow(db, day, provider);
+  if (!now.lockedBy) throw new AppError('conflict', 'reconcile.dayNotLocked');
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('reconcile_days').set({ locked_by: null, locked_at: null }).where('day', '=', day).where('provider', '=', provider).execute();
+    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'reopen', by: actor.username, reason, at }).execute();
+    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action: 'reconcile.reopenDay', entityType: 'reconcile_day', entityId: `${day}/${provider}`, details: { day, provider, reason } });
+  });
+  return dayRow(db, day, provider);
+}

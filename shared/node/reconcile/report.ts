@@ -1,0 +1,138 @@
+import ExcelJS from 'exceljs';
+import { sql, type Kysely } from 'kysely';
+import PDFDocument from 'pdfkit';
+import type { ExceptionRow } from '../../api/reconcile-schemas.js';
+import { formatWon } from '../../common/money.js';
+import { formatSeoul } from '../../common/time.js';
+import { translate, type Lang } from '../../i18n/index.js';
+import { EXCEPTION_CLASSES, type DayTotal } from '../../reconcile/match.js';
+import type { Database } from '../db/schema.js';
+import type { ReportFonts } from '../reports/fonts.js';
+import { dayRow, listExceptions } from './reconcile-repo.js';
+
+export interface ReconcileReport {
+  day: string;
+  provider: string;
+  lockedBy: string | null;
+  lockedAt: string | null;
+  files: { fileName: string; rows: number; importedBy: string; importedAt: string }[];
+  byApprovalDay: DayTotal[];
+  byPayoutDay: DayTotal[];
+  counts: Record<string, number>;
+  exceptions: ExceptionRow[];
+}
+
+/** What a day's report says, from the recorded imports of that day and provider. */
+export async function loadReport(db: Kysely<Database>, day: string, provider: string): Promise<ReconcileReport> {
+  const imports = await db.selectFrom('settlement_imports').selectAll().where('day', '=', day).where('provider', '=', provider).orderBy('imported_at').execute();
+  const ids = imports.map((i) => i.id);
+  const totals = async (col: 'approved_at' | 'payout_day'): Promise<DayTotal[]> => {
+    if (ids.length === 0) return [];
+    // Approval day in Seoul: UTC + 9 hours.
+    const dayExpr = col === 'approved_at' ? "substr(datetime(approved_at, '+9 hours'), 1, 10)" : 'payout_day';
+    const r = await sql<DayTotal>`
+      select ${sql.raw(dayExpr)} as day, count(*) as count,
+        sum(case type when 'cancel' then -amount else amount end) as amount, sum(case type when 'cancel' then -fee else fee end) as fee,
+        sum(case type when 'cancel' then -vat else vat end) as vat, sum(case type when 'cancel' then -net else net end) as net
+      from settlement_rows where import_id in (${sql.join(ids)}) group by 1 order by 1`.execute(db);
+    return r.rows;
+  };
+  const exceptions = (await listExceptions(db, { startRow: 0, endRow: 100_000, day, provider })).rows;
+  const counts: Record<string, number> = {};
+  for (const c of EXCEPTION_CLASSES) counts[c] = exceptions.filter((e) => e.class === c).length;
+  const d = await dayRow(db, day, provider);
+  return {
+    day,
+    provider,
+    lockedBy: d.lockedBy,
+    lockedAt: d.lockedAt,
+    files: imports.map((i) => ({ fileName: i.file_name, rows: i.row_count, importedBy: i.imported_by, importedAt: i.imported_at })),
+    byApprovalDay: await totals('approved_at'),
+    byPayoutDay: await totals('payout_day'),
+    counts,
+    exceptions,
+  };
+}
+
+const totalsHeader = (t: (k: string) => string, first: string) => [first, t('reconcile.count'), t('reconcile.amount'), t('reconcile.fee'), t('reconcile.vat'), t('reconcile.net')];
+const exceptionHeader = (t: (k: string) => string) => [t('reconcile.class'), t('reconcile.line'), t('reconcile.tid'), t('reconcile.district'), t('reconcile.fileAmount'), t('reconcile.ledgerAmount'), t('reconcile.reason'), t('reconcile.adjustment'), t('reconcile.status')];
+function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
+  return [
+    t(`reconcile.classes.${e.class}`),
+    e.line === null ? '' : String(e.line),
+    e.tid ?? '',
+    e.districtCode ?? '',
+    e.fileAmount === null ? '' : formatWon(e.fileAmount),
+    e.ledgerAmount === null ? '' : formatWon(e.ledgerAmount),
+    e.resolution ? `${t(`reconcile.reasons.${e.resolution}`)}${e.resolutionText ? ` — ${e.resolutionText}` : ''}` : '',
+    e.adjustment ? formatWon(e.adjustment) : '',
+    e.resolvedAt ? `${t('reconcile.resolved')} (${e.resolvedBy})` : t('reconcile.open'),
+  ];
+}
+
+export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportFonts, generatedAt: Date, author: string): Promise<Buffer> {
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: `${t('reconcile.title')} ${r.day} ${r.provider}`, Author: author } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const cell = { padding: [3, 5, 3, 5] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: '#dfe3ea' };
+  doc.font('bold').fontSize(16).text(`${t('reconcile.title')} — ${r.day} · ${r.provider}`);
+  doc.font('body').fontSize(9).fillColor('#5f6b7a');
+  doc.text(`${formatSeoul(generatedAt.toISOString(), lang)} KST · ${author}`);
+  if (r.lockedBy) doc.text(t('reconcile.locked', { by: r.lockedBy, at: formatSeoul(r.lockedAt, lang) }));
+  for (const f of r.files) doc.text(`${t('reconcile.file')}: ${f.fileName} · ${f.rows} · ${f.importedBy} · ${formatSeoul(f.importedAt, lang)}`);
+  doc.fillColor('black').moveDown(0.6);
+  const totalsTable = (title: string, rows: DayTotal[]) => {
+    doc.font('bold').fontSize(11).text(title);
+    doc.font('body').fontSize(9);
+    doc.table({
+      defaultStyle: cell,
+      data: [
+        totalsHeader(t, t('reconcile.day')).map((h) => ({ text: h, font: { src: 'bold' } })),
+        ...rows.map((d) => [d.day, String(d.count), formatWon(d.amount), formatWon(d.fee), formatWon(d.vat), formatWon(d.net)]),
+      ],
+    });
+    doc.moveDown(0.6);
+  };
+  totalsTable(t('reconcile.totalsByApproval'), r.byApprovalDay);
+  totalsTable(t('reconcile.totalsByPayout'), r.byPayoutDay);
+  doc.font('bold').fontSize(11).text(t('reconcile.class'));
+  doc.font('body').fontSize(9).text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
+  doc.moveDown(0.6);
+  if (r.exceptions.length > 0) {
+    doc.font('body').fontSize(8);
+    doc.table({ defaultStyle: cell, data: [exceptionHeader(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...r.exceptions.map((e) => exceptionCells(e, t))] });
+  }
+  doc.end();
+  return done;
+}
+
+export async function buildReconcileXlsx(r: ReconcileReport, lang: Lang): Promise<Buffer> {
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
+  const wb = new ExcelJS.Workbook();
+  const won = '"₩"#,##0;-"₩"#,##0';
+  const totals = (name: string, rows: DayTotal[]) => {
+    const ws = wb.addWorksheet(name);
+    ws.addRow(totalsHeader(t, t('reconcile.day'))).font = { bold: true };
+    for (const d of rows) ws.addRow([d.day, d.count, d.amount, d.fee, d.vat, d.net]);
+    for (const c of [3, 4, 5, 6]) ws.getColumn(c).numFmt = won;
+    ws.columns.forEach((c) => (c.width = 16));
+  };
+  totals(t('reconcile.totalsByApproval'), r.byApprovalDay);
+  totals(t('reconcile.totalsByPayout'), r.byPayoutDay);
+  const ws = wb.addWorksheet(t('reconcile.nav'));
+  ws.addRow(exceptionHeader(t)).font = { bold: true };
+  for (const e of r.exceptions) {
+    const c = exceptionCells(e, t);
+    ws.addRow([c[0], e.line, e.tid, e.districtCode, e.fileAmount, e.ledgerAmount, c[6], e.adjustment, c[8]]);
+  }
+  for (const c of [5, 6, 8]) ws.getColumn(c).numFmt = won;
+  ws.columns.forEach((c) => (c.width = 18));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
