@@ -23,7 +23,7 @@ async function eventsBy(sum: 'n' | 'amount'): Promise<Record<string, number>> {
 
 describe('migration 0011_reports', () => {
   it('sums a ledger synced before it, then keeps the sums as events arrive', async () => {
-    await migrateTo(l.db, '0008_audit_anchor');
+    await migrateTo(l.db, '0010_reconcile');
     const feeder = new Feeder(l.sqlite);
     feeder.feed(ledgerEvents(plan));
     await migrateToLatest(l.db);
@@ -58,7 +58,7 @@ describe('migration 0011_reports', () => {
 
   it('rolls back to the migration before it', async () => {
     await migrateToLatest(l.db);
-    await migrateTo(l.db, '0008_audit_anchor');
+    await migrateTo(l.db, '0010_reconcile');
     const names = (await sql<{ name: string }>`select name from sqlite_master where name in ('report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'saved_reports', 'report_facts_insert', 'lots_report')`.execute(l.db)).rows;
     expect(names).toEqual([]);
   });
