@@ -1,5 +1,6 @@
 import type { Output } from '../../../../shared/api/contract.js';
 import { send } from '../../lib/api/client.js';
+import { saveBlob } from '../../lib/download.js';
 
 /**
  * Reads a finished export back in chunks and hands it to the browser as a
@@ -21,13 +22,6 @@ export async function downloadExport(jobId: string): Promise<{ filename: string;
     ({ filename, mime, size } = chunk);
     offset = chunk.nextOffset;
   }
-  const url = URL.createObjectURL(new Blob(parts, { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(new Blob(parts, { type: mime }), filename);
   return { filename, size };
 }
