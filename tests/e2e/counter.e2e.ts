@@ -7,7 +7,7 @@ import { createDatabase } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+import { launchBrowser, openPage, shot, startHost, syncNow as syncPage, type RunningHost } from './support.js';
 
 /**
  * The refund counter as a Mapo district clerk uses it, against `npm run server`
@@ -81,11 +81,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function syncNow(): Promise<void> {
-  await page.getByRole('link', { name: '동기화', exact: true }).click();
-  await page.getByRole('button', { name: '지금 동기화' }).click();
-  await page.getByText('동기화를 마쳤습니다').first().waitFor();
-}
+const syncNow = () => syncPage(page);
 
 async function signInAs(username: string, password: string): Promise<void> {
   await page.getByRole('button', { name: '로그아웃' }).click();

@@ -79,3 +79,14 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Runs a sync from the Sync page and waits for its toast. The last sync's toast may still be up: it is waited
+ * out first, or it would be taken for this sync's.
+ */
+export async function syncNow(page: Page): Promise<void> {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await page.getByText('동기화를 마쳤습니다').first().waitFor({ state: 'detached', timeout: 15_000 });
+  await page.getByRole('button', { name: '지금 동기화' }).click();
+  await page.getByText('동기화를 마쳤습니다').first().waitFor();
+}
