@@ -15,6 +15,7 @@ import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js
 import { errorBody, guardJsonDepth, HttpError, parseInput as parse, unavailableAnswer } from './http/errors.js';
 import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerSettingsRoutes } from './routes/settings.js';
 import { registerUsersRoutes } from './routes/users.js';
 
 export interface ServerOptions {
@@ -221,6 +222,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   registerAuditRoutes(app, { db, now, authenticate, parse, fail: (status, key, params) => new HttpError(status, key, params) });
   registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
+  registerSettingsRoutes(app, { db, authenticate });
 
   return app;
 }

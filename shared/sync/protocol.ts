@@ -127,6 +127,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set_refund_threshold'), commandId: id, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
+
+/** Settings the server holds that consoles follow: refunds above `countersignAbove` won need a second person. */
+export const refundSettingsSchema = z.object({ countersignAbove: z.int().min(0).nullable() }).strict();
+export type RefundSettings = z.infer<typeof refundSettingsSchema>;
 /** A command as queued: `sentAt` is added when it is actually sent. */
 export type QueuedCommand = Command extends infer C ? (C extends Command ? Omit<C, 'sentAt'> : never) : never;
 

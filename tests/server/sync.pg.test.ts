@@ -422,3 +422,31 @@ describe('repairing a copy that diverged', () => {
     expect(await consoleA.call('sync.status', {}, adminA)).toMatchObject({ lastSeq: before.lastSeq, chainStatus: 'ok' });
   });
 });
+
+describe("the server's two-person amount on every console", () => {
+  it('is taken at sync, so a clerk on another console holds a larger request for a second person before sending it', async () => {
+    const { h, admin } = await consoleWith();
+    const clerk = await consoleUser(h, admin, 'mapo', 'clerk', '11440');
+    expect(await h.call('refunds.settings', {}, clerk.session)).toEqual({ countersignAbove: null });
+    // Set on the server by an administrator elsewhere (another console's command, made by hand here).
+    expect((await server.command({ type: 'set_refund_threshold', amount: 50_000 }, serverAdmin)).result).toMatchObject({ status: 'accepted' });
+    try {
+      expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
+      expect(await h.call('refunds.settings', {}, clerk.session)).toEqual({ countersignAbove: 50_000 });
+      const lot = await h.backend.deps.db
+        .selectFrom('lots')
+        .select(['lot_id', 'paid'])
+        .where('district_code', '=', '11440')
+        .where('used', '=', 0)
+        .where('status', '=', 'active')
+        .where('paid', '>', 50_000)
+        .executeTakeFirstOrThrow();
+      const taken = await h.call('refunds.request', { lotId: lot.lot_id, reasonCode: 'buyer_request' }, clerk.session);
+      expect(taken).toMatchObject({ awaitingSecond: true });
+      expect(await syncNow(h, admin)).toMatchObject({ state: 'done', result: { pushed: 0 } });
+    } finally {
+      await server.command({ type: 'set_refund_threshold', amount: null }, serverAdmin);
+      await h.close();
+    }
+  });
+});

@@ -3,12 +3,14 @@ import {
   chainPointSchema,
   commandResultSchema,
   roundTotalsSchema,
+  refundSettingsSchema,
   serverErrorSchema,
   signInReplySchema,
   syncEventSchema,
   type ChainPoint,
   type Command,
   type CommandResult,
+  type RefundSettings,
   type RoundTotals,
 } from '../../sync/protocol.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
@@ -118,6 +120,10 @@ export class SyncClient {
     const totals = await this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals${q}`), roundTotalsSchema, 'totals');
     if (districtCode !== null && totals.districtCode !== districtCode) throw new SyncError('sync.malformedReply', { what: 'totals', detail: `totals for ${totals.districtCode ?? 'the whole round'}, not district ${districtCode}` });
     return totals;
+  }
+
+  async refundSettings(): Promise<RefundSettings> {
+    return this.json(await this.request('GET', '/api/settings/refunds'), refundSettingsSchema, 'settings');
   }
 
   async push(command: Command): Promise<CommandResult> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { VerifyResult } from '../../api/audit-schemas.js';
 import type { ErrorPayload } from '../../common/errors.js';
-import type { Command, CommandResult, QueuedCommand, RoundTotals } from '../../sync/protocol.js';
+import type { Command, CommandResult, QueuedCommand, RefundSettings, RoundTotals } from '../../sync/protocol.js';
 import { AuditAnchors, recordAudit } from '../audit/anchors.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Database, SyncStateTable } from '../db/schema.js';
@@ -309,6 +309,7 @@ export class SyncService {
       ctx.progress(0, 'sync.phasePush');
       const { warning, ...pushed } = await this.push(client, ctx.signal);
       await this.anchorAudit(client);
+      await this.followRefundSettings(client);
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {
@@ -328,6 +329,29 @@ export class SyncService {
       if (!ctx.signal.aborted) await this.setState({ last_error: JSON.stringify(toErrorPayload(e)) });
       throw e;
     }
+  }
+
+  /**
+   * Takes the server's two-person amount for refunds, so this console holds a large request for a second
+   * person before sending it. An amount this console set and has not yet sent wins until the server has it.
+   */
+  private async followRefundSettings(client: SyncClient): Promise<void> {
+    let settings: RefundSettings;
+    try {
+      settings = await client.refundSettings();
+    } catch (e) {
+      // A server without the setting (an older one) leaves this console's amount as it is; losing the server stops the sync.
+      if (e instanceof SyncError && ['sync.serverError', 'sync.malformedReply'].includes(e.key)) return;
+      throw e;
+    }
+    const unsent = await this.db.selectFrom('outbox').select('command_id').where('type', '=', 'set_refund_threshold').where('state', '=', 'pending').executeTakeFirst();
+    if (unsent) return;
+    await this.db
+      .updateTable('counter_settings')
+      .set({ countersign_above: settings.countersignAbove, updated_by: 'server', updated_at: this.now().toISOString() })
+      .where('id', '=', 1)
+      .where((eb) => eb.or([eb('countersign_above', 'is', null), eb('countersign_above', '!=', settings.countersignAbove)]))
+      .execute();
   }
 
   /**
