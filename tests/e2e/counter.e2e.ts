@@ -1,9 +1,9 @@
-import pg from 'pg';
 import type { Browser, Download, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pdfText } from '../support/pdf-text.js';
-import { createDatabase } from '../support/postgres.js';
+import { callOk } from '../support/http-client.js';
+import { createDatabase, queryDb } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
@@ -32,26 +32,9 @@ let big: LotRow;
 let third: LotRow;
 let gangnam: LotRow;
 
-async function api(method: 'GET' | 'POST', path: string, body?: unknown, token = root): Promise<any> {
-  const res = await fetch(`${serverUrl}${path}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method: 'GET' | 'POST', path: string, body?: unknown, token = root) => callOk(serverUrl, method, path, body, token);
 
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const query = <T,>(text: string, params: unknown[] = []) => queryDb<T>(dbUrl, text, params);
 
 beforeAll(async () => {
   dbUrl = await createDatabase(inject('pgUrl'));

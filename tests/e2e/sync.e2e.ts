@@ -1,12 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundTotals } from '../../shared/sync/protocol.js';
 import { rewriteAuditLog } from '../support/audit-tamper.js';
-import { createDatabase } from '../support/postgres.js';
+import { callOk } from '../support/http-client.js';
+import { createDatabase, queryDb } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
@@ -28,26 +28,9 @@ const errors: string[] = [];
 const ROUND = 'round-e2e-2022';
 const fmt = new Intl.NumberFormat('ko-KR');
 
-async function api(method: 'GET' | 'POST', path: string, body?: unknown, token = root): Promise<any> {
-  const res = await fetch(`${serverUrl}${path}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method: 'GET' | 'POST', path: string, body?: unknown, token = root) => callOk(serverUrl, method, path, body, token);
 
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const query = <T,>(text: string, params: unknown[] = []) => queryDb<T>(dbUrl, text, params);
 
 beforeAll(async () => {
   dbUrl = await createDatabase(inject('pgUrl'));

@@ -47,3 +47,10 @@ export async function verifyServerChain(sdb: ServerDb): Promise<{ seq: number; h
   if (Number(head.seq) !== seq || head.hash !== hash) throw new Error('log head does not match the events');
   return { seq, hash };
 }
+
+/** `call`, for set-up steps that must succeed: the answer's body, or an error naming the path and the reply. */
+export async function callOk(base: string, method: string, path: string, body?: unknown, token?: string): Promise<any> {
+  const r = await call(base, method, path, body, token);
+  if (r.status < 200 || r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}

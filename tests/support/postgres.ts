@@ -119,3 +119,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** One query on its own connection: a test reading the server's database behind its back. */
+export async function queryDb<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
