@@ -40,6 +40,7 @@ import {
   exceptionQuerySchema,
   exceptionRowSchema,
   reconcileDaySchema,
+  adjustInputSchema,
   RECONCILE_READERS,
   RECONCILERS,
   reopenInputSchema,
@@ -183,6 +184,8 @@ export const contract = {
   'reconcile.assign': proc({ input: z.object({ id: z.int().min(1), assignee: z.string().trim().min(1).max(64).nullable() }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.annotate': proc({ input: z.object({ id: z.int().min(1), note: z.string().trim().max(1_000) }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.resolve': proc({ input: resolveInputSchema, output: exceptionRowSchema, access: RECONCILERS }),
+  /** Books a further adjustment on an exception (a correction), on a day not locked. */
+  'reconcile.adjust': proc({ input: adjustInputSchema, output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.lockDay': proc({ input: dayInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.reopenDay': proc({ input: reopenInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.report': proc({ input: reportInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: RECONCILE_READERS }),

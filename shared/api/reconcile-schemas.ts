@@ -70,11 +70,25 @@ export const resolveInputSchema = z
   })
   .strict();
 
+/** Another booking on an exception: how a wrong adjustment is corrected in an append-only journal. */
+export const adjustInputSchema = z
+  .object({
+    id: z.int().min(1),
+    amount: z.int().min(-1_000_000_000).max(1_000_000_000).refine((v) => v !== 0, { message: 'amount must not be 0' }),
+    reason: z.enum(RESOLUTION_REASONS),
+    text: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
 export const reconcileDaySchema = z.object({
   day: z.string(),
   provider: z.string(),
   exceptions: z.int(),
   open: z.int(),
+  /** Won: file minus record over the day's exceptions; adjustments booked; what is left (must be 0 to lock). */
+  difference: z.int(),
+  adjusted: z.int(),
+  unexplained: z.int(),
   lockedBy: z.string().nullable(),
   lockedAt: z.string().nullable(),
 });

@@ -71,6 +71,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'reconcile.assign': { id: 999_999, assignee: null },
   'reconcile.annotate': { id: 999_999, note: '' },
   'reconcile.resolve': { id: 999_999, reason: 'other', text: '', adjustment: 0 },
+  'reconcile.adjust': { id: 999_999, amount: 1, reason: 'other', text: 'x' },
   'reconcile.lockDay': { day: '2026-03-10', provider: 'hecto' },
   'reconcile.reopenDay': { day: '2026-03-10', provider: 'hecto', reason: 'x' },
   'reconcile.report': { day: '2026-03-10', provider: 'hecto', format: 'pdf', lang: 'ko' },

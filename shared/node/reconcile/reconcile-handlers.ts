@@ -91,7 +91,26 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
       actorOf(user),
       at,
       'reconcile.resolve',
+      async (trx, before) => {
+        // Resolved once: a second resolution would book the same difference twice.
+        if (before.resolvedAt) throw new AppError('conflict', 'reconcile.alreadyResolved');
+        if (input.adjustment === 0) return;
+        await trx
+          .insertInto('reconcile_adjustments')
+          .values({ exception_id: input.id, day: before.day, provider: before.provider, amount: input.adjustment, reason: input.reason, text: input.text, by: user.username, by_name: user.displayName, at })
+          .execute();
+      },
     );
+  },
+  'reconcile.adjust': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const at = ctx.deps.now().toISOString();
+    return updateException(ctx.deps.db, input.id, {}, actorOf(user), at, 'reconcile.adjust', async (trx, before) => {
+      await trx
+        .insertInto('reconcile_adjustments')
+        .values({ exception_id: input.id, day: before.day, provider: before.provider, amount: input.amount, reason: input.reason, text: input.text, by: user.username, by_name: user.displayName, at })
+        .execute();
+    }, { amount: input.amount, reason: input.reason, text: input.text });
   },
   'reconcile.lockDay': async (input, ctx) => lockDay(ctx.deps.db, input.day, input.provider, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),
   'reconcile.reopenDay': async (input, ctx) => reopenDay(ctx.deps.db, input.day, input.provider, input.reason, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ExceptionRow, ReconcileDay } from '../../api/reconcile-schemas.js';
 import { AppError } from '../../common/errors.js';
+import { formatWon } from '../../common/money.js';
 import type { MatchResult } from '../../reconcile/match.js';
 import { settlementProfileSchema, type SettlementProfile, type SettlementRow } from '../../reconcile/profile.js';
 import { appendAudit } from '../audit/chain.js';
@@ -31,15 +32,50 @@ export async function refuseReimport(db: Db, hash: string): Promise<void> {
   if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: prior.file_name, at: seoulStamp(prior.imported_at) });
 }
 
+/** An exception's difference in SQL, by the rule of `exceptionDifference` (shared/reconcile/adjustments.ts). */
+const DIFFERENCE_SQL = sql<number>`case class when 'duplicate' then coalesce(file_amount, 0) else coalesce(file_amount, 0) - coalesce(ledger_amount, 0) end`;
+
 export async function dayRow(db: Db, day: string, provider: string): Promise<ReconcileDay> {
   const counts = await db
     .selectFrom('reconcile_exceptions')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
+      eb.fn.sum<number>(DIFFERENCE_SQL).as('difference'),
+    ])
+    .where('day', '=', day)
+    .where('provider', '=', provider)
+    .executeTakeFirstOrThrow();
+  const adjusted = await db
+    .selectFrom('reconcile_adjustments')
+    .select((eb) => eb.fn.sum<number>('amount').as('sum'))
     .where('day', '=', day)
     .where('provider', '=', provider)
     .executeTakeFirstOrThrow();
   const lock = await db.selectFrom('reconcile_days').selectAll().where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
-  return { day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0), lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null };
+  const difference = Number(counts.difference ?? 0);
+  const adj = Number(adjusted.sum ?? 0);
+  return {
+    day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0),
+    difference, adjusted: adj, unexplained: difference - adj,
+    lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null,
+  };
+}
+
+export interface AdjustmentRow {
+  id: number;
+  exceptionId: number;
+  amount: number;
+  reason: string;
+  text: string;
+  by: string;
+  at: string;
+}
+
+/** A day's adjustments journal, in booking order. */
+export async function listAdjustments(db: Db, day: string, provider: string): Promise<AdjustmentRow[]> {
+  const rows = await db.selectFrom('reconcile_adjustments').selectAll().where('day', '=', day).where('provider', '=', provider).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, exceptionId: r.exception_id, amount: r.amount, reason: r.reason, text: r.text, by: r.by, at: r.at }));
 }
 
 export async function listDays(db: Db): Promise<ReconcileDay[]> {
@@ -149,12 +185,17 @@ export async function updateException(
   actor: Actor,
   at: string,
   action: string,
+  /** More to write in the same transaction (an adjustment booked with a resolution). */
+  also?: (trx: Db, before: ExceptionRow) => Promise<void>,
+  /** More to say in the audit entry than the change itself. */
+  audited: Record<string, unknown> = {},
 ): Promise<ExceptionRow> {
   const before = await getException(db, id);
   await assertOpenDay(db, before.day, before.provider);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('reconcile_exceptions').set(change).where('id', '=', id).execute();
-    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action, entityType: 'reconcile_exception', entityId: String(id), details: { ...change } });
+    if (Object.keys(change).length > 0) await trx.updateTable('reconcile_exceptions').set(change).where('id', '=', id).execute();
+    await also?.(trx, before);
+    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action, entityType: 'reconcile_exception', entityId: String(id), details: { ...change, ...audited } });
   });
   return getException(db, id);
 }
@@ -166,6 +207,8 @@ export async function lockDay(db: Db, day: string, provider: string, actor: Acto
   }
   if (now.lockedBy) throw new AppError('conflict', 'reconcile.dayLocked');
   if (now.open > 0) throw new AppError('rule_violation', 'reconcile.dayHasOpen', { count: now.open });
+  // Every won of difference is either booked as an adjustment or the day stays open.
+  if (now.unexplained !== 0) throw new AppError('rule_violation', 'reconcile.dayUnexplained', { amount: formatWon(now.unexplained) });
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('reconcile_days')
