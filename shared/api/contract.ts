@@ -41,6 +41,10 @@ import {
   exceptionRowSchema,
   reconcileDaySchema,
   adjustInputSchema,
+  assigneeSchema,
+  previewOutputSchema,
+  previewProfileInputSchema,
+  saveProfileInputSchema,
   RECONCILE_READERS,
   RECONCILERS,
   reopenInputSchema,
@@ -176,7 +180,10 @@ export const contract = {
 
   'reconcile.profiles': proc({ input: empty, output: z.array(settlementProfileSchema), access: RECONCILE_READERS }),
   /** A new provider is configured here, not coded: its file's column mapping. */
-  'reconcile.saveProfile': proc({ input: settlementProfileSchema, output: settlementProfileSchema, access: RECONCILERS }),
+  'reconcile.saveProfile': proc({ input: saveProfileInputSchema, output: settlementProfileSchema, access: RECONCILERS }),
+  /** Reads the first lines of a file with a draft profile: the mapped rows, or the first problem. */
+  'reconcile.previewProfile': proc({ input: previewProfileInputSchema, output: previewOutputSchema, access: RECONCILERS }),
+  'reconcile.assignees': proc({ input: empty, output: z.array(assigneeSchema), access: RECONCILERS }),
   /** Reads, matches and (unless a dry run) records a settlement file, as a job with progress and cancel. */
   'reconcile.analyse': proc({ input: analyseInputSchema, output: jobViewSchema, access: RECONCILERS }),
   'reconcile.days': proc({ input: empty, output: z.array(reconcileDaySchema), access: RECONCILE_READERS }),

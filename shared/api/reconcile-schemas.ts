@@ -80,6 +80,34 @@ export const adjustInputSchema = z
   })
   .strict();
 
+/** A draft profile saved, or tried on the first lines of a file (64 KB is plenty for the preview's rows). */
+export const PREVIEW_SAMPLE_BYTES = 64 * 1024;
+export const saveProfileInputSchema = z.object({ profile: settlementProfileSchema }).strict();
+export const previewProfileInputSchema = z
+  .object({ profile: settlementProfileSchema, base64: z.string().min(1).max(Math.ceil((PREVIEW_SAMPLE_BYTES * 4) / 3) + 4) })
+  .strict();
+export const previewRowSchema = z.object({
+  line: z.int(),
+  type: z.enum(['approval', 'cancel']),
+  tid: z.string(),
+  originalTid: z.string().nullable(),
+  approvalNo: z.string().nullable(),
+  approvedMs: z.number(),
+  approvedDay: z.string(),
+  amount: z.int(),
+  fee: z.int(),
+  vat: z.int(),
+  net: z.int(),
+  payoutDay: z.string(),
+});
+export const previewOutputSchema = z.object({
+  encoding: z.string(),
+  rows: z.array(previewRowSchema),
+  error: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).nullable(),
+});
+/** Who an exception may be handed to: people who may reconcile. */
+export const assigneeSchema = z.object({ username: z.string(), displayName: z.string(), role: z.enum(RECONCILERS) });
+
 export const reconcileDaySchema = z.object({
   day: z.string(),
   provider: z.string(),

@@ -85,7 +85,10 @@ describe('reconcile handlers', () => {
   it('resolves with a reason; a non-zero adjustment needs text; locks only when all are resolved; reopening is audited', async () => {
     const { rows } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: DAY, provider: 'toss' }, official);
     const first = rows[0]!;
+    expect(await h.fail('reconcile.assign', { id: first.id, assignee: 'ana' }, official)).toMatchObject({ key: 'reconcile.assigneeNotReconciler' });
     await h.call('reconcile.assign', { id: first.id, assignee: 'kim' }, official);
+    const assigned = h.backend.ledger.sqlite.prepare("select actor_name, details from audit_log where action = 'reconcile.assign'").all();
+    expect(assigned).toHaveLength(1);
     await h.call('reconcile.annotate', { id: first.id, note: '결제대행사에 문의함' }, official);
     expect(await h.fail('reconcile.resolve', { id: first.id, reason: 'provider_error', adjustment: 1_000 }, official)).toMatchObject({ key: 'reconcile.adjustmentNeedsReason' });
     expect((await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, status: 'resolved' }, official)).lastRow).toBe(0);
@@ -163,8 +166,8 @@ describe('reconcile handlers', () => {
 
   it('configures a new provider by its profile, with the profile checked at the boundary', async () => {
     const p = { ...toss, id: 'nice-csv', provider: 'nice', name: '나이스 CSV' };
-    expect(await h.call('reconcile.saveProfile', p, admin)).toEqual(p);
+    expect(await h.call('reconcile.saveProfile', { profile: p }, admin)).toEqual(p);
     expect((await h.call('reconcile.profiles', {}, analyst)).map((x) => x.id)).toContain('nice-csv');
-    expect((await h.fail('reconcile.saveProfile', { ...p, shape: 'json' }, admin)).code).toBe('invalid_input');
+    expect((await h.fail('reconcile.saveProfile', { profile: { ...p, shape: 'json' } }, admin)).code).toBe('invalid_input');
   });
 });

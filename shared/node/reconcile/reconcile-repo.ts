@@ -231,3 +231,15 @@ export async function reopenDay(db: Db, day: string, provider: string, reason: s
   });
   return dayRow(db, day, provider);
 }
+
+/** Active officials and administrators: the people an exception may be assigned to. */
+export async function listAssignees(db: Db): Promise<{ username: string; displayName: string; role: 'admin' | 'official' }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['username', 'display_name', 'role'])
+    .where('role', 'in', ['admin', 'official'])
+    .where('disabled', '=', 0)
+    .orderBy('display_name')
+    .execute();
+  return rows.map((r) => ({ username: r.username, displayName: r.display_name, role: r.role as 'admin' | 'official' }));
+}
