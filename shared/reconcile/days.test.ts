@@ -60,3 +60,12 @@ describe('matching over holidays', () => {
     expect(strict.finish().exceptions.map((e) => e.class).sort()).toEqual(['only_in_file']);
   });
 });
+
+describe('the ledger read around a file day', () => {
+  it('spans the calendar days a business-day window covers', async () => {
+    const { calendarDaysSpanned } = await import('./days.js');
+    expect(calendarDaysSpanned('2026-03-10', 1)).toBe(1);
+    expect(calendarDaysSpanned('2026-03-09', 1)).toBe(3); // Monday: back to Friday
+    expect(calendarDaysSpanned('2025-10-10', 1)).toBe(8); // after Chuseok: back to 10-02
+  });
+});

@@ -79,3 +79,9 @@ export function businessDaysBetween(a: string, b: string): number {
   // Friday → Sunday (or into a holiday) is 0 business days apart but not the same day: count it as 1.
   return sign * Math.max(n, 1);
 }
+
+/** Calendar days the widest side of a ±`n` business-day window around `day` spans (Chuseok can make 1 business day 8 calendar days). */
+export function calendarDaysSpanned(day: string, n: number): number {
+  const d = dayNumber(day);
+  return Math.max(d - dayNumber(addBusinessDays(day, -n)), dayNumber(addBusinessDays(day, n)) - d);
+}
