@@ -1054,7 +1054,7 @@ export const ko = {
     },
     editor: {
       open: '파일 형식 관리',
-      title: '파일 형식 (열 매핑)',
+      title: '열 매핑 편집',
       choose: '고칠 형식',
       new: '새 형식',
       saved: '파일 형식 \'{{name}}\'을(를) 저장했습니다',
