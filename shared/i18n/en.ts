@@ -615,6 +615,7 @@ export const en: Shape<typeof ko> = {
     type_publish_round: 'Publish round',
     type_approve_refund: 'Approve refund',
     type_countersign_refund: 'Countersign refund',
+    type_book_adjustment: 'Reconciliation adjustment',
     type_set_refund_threshold: 'Two-person amount',
     retry: 'Send again',
     statusBar: 'Synced {{when}}',
@@ -1081,6 +1082,8 @@ export const en: Shape<typeof ko> = {
     moreHint: 'A booked adjustment is never changed: book another one for the difference',
     moreAmount: 'Further adjustment',
     bookAdjustment: 'Book adjustment',
+    serverState: 'Server',
+    serverStates: { pending: 'Waiting to send', accepted: 'Recorded by the server', rejected: 'Refused by the server (not counted)', local: 'This console only' },
     dayNotLocked: 'This day is not locked',
     classes: {
       matched: 'Matched',

@@ -611,6 +611,7 @@ export const ko = {
     type_publish_round: '회차 게시',
     type_approve_refund: '환불 승인',
     type_countersign_refund: '환불 2인 승인',
+    type_book_adjustment: '대사 조정',
     type_set_refund_threshold: '2인 승인 기준 금액',
     retry: '다시 보내기',
     statusBar: '동기화 {{when}}',
@@ -1077,6 +1078,8 @@ export const ko = {
     moreHint: '처리한 예외의 조정은 고치지 않고, 차이만큼 조정을 한 번 더 기록합니다',
     moreAmount: '추가 조정 금액',
     bookAdjustment: '조정 기록',
+    serverState: '서버',
+    serverStates: { pending: '전송 대기', accepted: '서버 기록됨', rejected: '서버 거부 (반영 안 됨)', local: '이 콘솔에만' },
     dayNotLocked: '이 날은 마감되지 않았습니다',
     classes: {
       matched: '일치',

@@ -340,6 +340,8 @@ export interface ReconcileAdjustmentsTable {
   by: string;
   by_name: string;
   at: Instant;
+  /** The `book_adjustment` command sent to the server; null for bookings carried in by migration 0012. */
+  command_id: string | null;
 }
 
 export interface ReconcileDaysTable {

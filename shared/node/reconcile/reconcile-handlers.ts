@@ -2,7 +2,7 @@ import { AppError } from '../../common/errors.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { findReportFonts } from '../reports/fonts.js';
 import { analyseSettlement } from './analyse.js';
-import { dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
+import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
 import { MAX_FILE_MB, PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
 import { appendAudit } from '../audit/chain.js';
@@ -117,22 +117,23 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
         // Resolved once: a second resolution would book the same difference twice.
         if (before.resolvedAt) throw new AppError('conflict', 'reconcile.alreadyResolved');
         if (input.adjustment === 0) return;
-        await trx
-          .insertInto('reconcile_adjustments')
-          .values({ exception_id: input.id, day: before.day, provider: before.provider, amount: input.adjustment, reason: input.reason, text: input.text, by: user.username, by_name: user.displayName, at })
-          .execute();
+        await bookAdjustment(trx, ctx.deps.sync, before, { amount: input.adjustment, reason: input.reason, text: input.text, user, at });
       },
     );
   },
   'reconcile.adjust': async (input, ctx) => {
     const user = requireUser(ctx);
     const at = ctx.deps.now().toISOString();
-    return updateException(ctx.deps.db, input.id, {}, actorOf(user), at, 'reconcile.adjust', async (trx, before) => {
-      await trx
-        .insertInto('reconcile_adjustments')
-        .values({ exception_id: input.id, day: before.day, provider: before.provider, amount: input.amount, reason: input.reason, text: input.text, by: user.username, by_name: user.displayName, at })
-        .execute();
-    }, { amount: input.amount, reason: input.reason, text: input.text });
+    return updateException(
+      ctx.deps.db,
+      input.id,
+      {},
+      actorOf(user),
+      at,
+      'reconcile.adjust',
+      (trx, before) => bookAdjustment(trx, ctx.deps.sync, before, { amount: input.amount, reason: input.reason, text: input.text, user, at }),
+      { amount: input.amount, reason: input.reason, text: input.text },
+    );
   },
   'reconcile.lockDay': async (input, ctx) => lockDay(ctx.deps.db, input.day, input.provider, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),
   'reconcile.reopenDay': async (input, ctx) => reopenDay(ctx.deps.db, input.day, input.provider, input.reason, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { ExceptionRow, ReconcileDay } from '../../api/reconcile-schemas.js';
+import type { ExceptionRow, ReconcileDay, RESOLUTION_REASONS } from '../../api/reconcile-schemas.js';
+import type { QueuedCommand } from '../../sync/protocol.js';
 import { AppError } from '../../common/errors.js';
 import { formatWon } from '../../common/money.js';
 import type { MatchResult } from '../../reconcile/match.js';
@@ -46,11 +47,14 @@ export async function dayRow(db: Db, day: string, provider: string): Promise<Rec
     .where('day', '=', day)
     .where('provider', '=', provider)
     .executeTakeFirstOrThrow();
+  // A booking the server rejected explains nothing: it stays in the journal and stops counting.
   const adjusted = await db
-    .selectFrom('reconcile_adjustments')
-    .select((eb) => eb.fn.sum<number>('amount').as('sum'))
-    .where('day', '=', day)
-    .where('provider', '=', provider)
+    .selectFrom('reconcile_adjustments as a')
+    .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
+    .select((eb) => eb.fn.sum<number>('a.amount').as('sum'))
+    .where('a.day', '=', day)
+    .where('a.provider', '=', provider)
+    .where((eb) => eb.or([eb('o.state', 'is', null), eb('o.state', '!=', 'rejected')]))
     .executeTakeFirstOrThrow();
   const lock = await db.selectFrom('reconcile_days').selectAll().where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
   const difference = Number(counts.difference ?? 0);
@@ -70,12 +74,53 @@ export interface AdjustmentRow {
   text: string;
   by: string;
   at: string;
+  /** Where the server's copy stands: the outbox state of its command (`local` for bookings never sent). */
+  server: 'pending' | 'accepted' | 'rejected' | 'local';
 }
 
-/** A day's adjustments journal, in booking order. */
+/** A day's adjustments journal, in booking order, with the server's answer for each. */
 export async function listAdjustments(db: Db, day: string, provider: string): Promise<AdjustmentRow[]> {
-  const rows = await db.selectFrom('reconcile_adjustments').selectAll().where('day', '=', day).where('provider', '=', provider).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, exceptionId: r.exception_id, amount: r.amount, reason: r.reason, text: r.text, by: r.by, at: r.at }));
+  const rows = await db
+    .selectFrom('reconcile_adjustments as a')
+    .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
+    .selectAll('a')
+    .select('o.state')
+    .where('a.day', '=', day)
+    .where('a.provider', '=', provider)
+    .orderBy('a.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, exceptionId: r.exception_id, amount: r.amount, reason: r.reason, text: r.text, by: r.by, at: r.at, server: (r.state ?? 'local') as AdjustmentRow['server'] }));
+}
+
+/**
+ * Books an adjustment: the local journal row and, in the same transaction, the
+ * `book_adjustment` command to the server in the author's name (the outbox).
+ */
+export async function bookAdjustment(
+  trx: Db,
+  sync: { enqueue(db: Db, command: QueuedCommand, createdBy: string): Promise<void> },
+  before: ExceptionRow,
+  a: { amount: number; reason: (typeof RESOLUTION_REASONS)[number]; text: string; user: { id: string; username: string; displayName: string }; at: string },
+): Promise<void> {
+  const commandId = randomUUID();
+  await trx
+    .insertInto('reconcile_adjustments')
+    .values({ exception_id: before.id, day: before.day, provider: before.provider, amount: a.amount, reason: a.reason, text: a.text, by: a.user.username, by_name: a.user.displayName, at: a.at, command_id: commandId })
+    .execute();
+  await sync.enqueue(
+    trx,
+    {
+      type: 'book_adjustment',
+      commandId,
+      provider: before.provider,
+      day: before.day,
+      exception: { class: before.class, line: before.line, tid: before.tid, fileAmount: before.fileAmount, ledgerAmount: before.ledgerAmount },
+      amount: a.amount,
+      reason: a.reason,
+      text: a.text,
+    },
+    a.user.id,
+  );
 }
 
 export async function listDays(db: Db): Promise<ReconcileDay[]> {

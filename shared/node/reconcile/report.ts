@@ -63,10 +63,10 @@ const totalsHeader = (t: (k: string) => string, first: string) => [first, t('rec
 const exceptionHeader = (t: (k: string) => string) => [t('reconcile.class'), t('reconcile.line'), t('reconcile.tid'), t('reconcile.district'), t('reconcile.fileAmount'), t('reconcile.ledgerAmount'), t('reconcile.reason'), t('reconcile.adjustment'), t('reconcile.status')];
 const moneyLine = (r: ReconcileReport, t: (k: string) => string) =>
   `${t('reconcile.difference')} ${formatWon(r.money.difference)} · ${t('reconcile.adjusted')} ${formatWon(r.money.adjusted)} · ${t('reconcile.unexplained')} ${formatWon(r.money.unexplained)}`;
-const adjustmentHeader = (t: (k: string) => string) => ['#', t('reconcile.line'), t('reconcile.tid'), t('reconcile.adjustment'), t('reconcile.reason'), t('reconcile.reasonText'), t('reconcile.bookedBy'), t('reconcile.bookedAt')];
+const adjustmentHeader = (t: (k: string) => string) => ['#', t('reconcile.line'), t('reconcile.tid'), t('reconcile.adjustment'), t('reconcile.reason'), t('reconcile.reasonText'), t('reconcile.bookedBy'), t('reconcile.bookedAt'), t('reconcile.serverState')];
 function adjustmentCells(a: AdjustmentRow, r: ReconcileReport, t: (k: string) => string, lang: Lang): string[] {
   const e = r.exceptions.find((x) => x.id === a.exceptionId);
-  return [String(a.id), e?.line == null ? '' : String(e.line), e?.tid ?? '', formatWon(a.amount), t(`reconcile.reasons.${a.reason}`), a.text, a.by, formatSeoul(a.at, lang)];
+  return [String(a.id), e?.line == null ? '' : String(e.line), e?.tid ?? '', formatWon(a.amount), t(`reconcile.reasons.${a.reason}`), a.text, a.by, formatSeoul(a.at, lang), t(`reconcile.serverStates.${a.server}`)];
 }
 
 function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
@@ -157,7 +157,7 @@ export async function buildReconcileXlsx(r: ReconcileReport, lang: Lang): Promis
   adj.addRow(adjustmentHeader(t)).font = { bold: true };
   for (const a of r.adjustments) {
     const c = adjustmentCells(a, r, t, lang);
-    adj.addRow([a.id, c[1] === '' ? null : Number(c[1]), c[2], a.amount, c[4], a.text, a.by, c[7]]);
+    adj.addRow([a.id, c[1] === '' ? null : Number(c[1]), c[2], a.amount, c[4], a.text, a.by, c[7], c[8]]);
   }
   adj.addRow([]);
   adj.addRow([t('reconcile.difference'), null, null, r.money.difference]);

@@ -4,8 +4,10 @@ import { sql, type Kysely } from 'kysely';
  * The adjustments journal: each won booked to close a reconciliation difference,
  * with its reason, who and when. Append-only by trigger, like the ledger: a
  * booking is corrected by another booking, never by changing the first.
- * Adjustments resolved before this migration (kept on the exception row) are
- * carried in, so a day's adjusted total covers them.
+ * Each booking is also a `book_adjustment` command to the server, which holds
+ * the record (`command_id` names it in the outbox; a booking the server
+ * rejects stops counting). Adjustments resolved before this migration (kept on
+ * the exception row) are carried in, with no command: they were never sent.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -20,6 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('by', 'text', (c) => c.notNull())
     .addColumn('by_name', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('command_id', 'text', (c) => c.unique())
     .execute();
   await db.schema.createIndex('reconcile_adjustments_day').on('reconcile_adjustments').columns(['day', 'provider']).execute();
   await sql`create trigger reconcile_adjustments_no_update before update on reconcile_adjustments begin select raise(abort, 'reconcile_adjustments is append-only'); end`.execute(db);
