@@ -201,4 +201,32 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     expect(adj.getRow(adj.rowCount).getCell(4).value).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('shows an analyst the day and its exceptions, with no profile editor, picker or booking', async () => {
+    await page.getByRole('link', { name: '관리', exact: true }).click();
+    const form = page.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('ana');
+    await form.getByLabel('이름').fill('분석');
+    await form.getByLabel('비밀번호').fill('analyst-password-1');
+    await form.getByLabel('역할').selectOption('analyst');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await page.getByRole('button', { name: '로그아웃' }).click();
+    await page.getByLabel('아이디').fill('ana');
+    await page.getByLabel('비밀번호').fill('analyst-password-1');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await page.getByTestId('current-user').waitFor();
+    await page.getByRole('link', { name: '대사', exact: true }).click();
+    await page.getByText('분석가는 대사 결과를 볼 수만 있습니다').waitFor();
+    await expect(page.getByRole('button', { name: '파일 형식 관리' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('profile-editor').count()).resolves.toBe(0);
+    await page.locator('[data-testid="exceptions-grid"] .ag-row[row-index="0"] [role="gridcell"][col-id="tid"]').click();
+    const panel = page.getByTestId('exception-panel');
+    await panel.waitFor();
+    await expect(panel.getByLabel('담당자 지정').count()).resolves.toBe(0);
+    await expect(panel.getByRole('button', { name: '조정 기록' }).count()).resolves.toBe(0);
+    await expect(panel.getByTestId('exception-difference').innerText()).resolves.toMatch(/₩/);
+    await shot(page, '46-reconcile-analyst-1440');
+    expect(errors).toEqual([]);
+  });
 });
