@@ -55,6 +55,8 @@ export const exceptionRowSchema = z.object({
   resolution: z.string().nullable(),
   resolutionText: z.string().nullable(),
   adjustment: z.int().nullable(),
+  /** Won booked on this exception in all (the resolution's adjustment and any corrections), less refused ones. */
+  booked: z.int(),
   resolvedBy: z.string().nullable(),
   resolvedAt: z.string().nullable(),
 });

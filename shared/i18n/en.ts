@@ -1084,6 +1084,7 @@ export const en: Shape<typeof ko> = {
     bookAdjustment: 'Book adjustment',
     serverState: 'Server',
     serverStates: { pending: 'Waiting to send', accepted: 'Recorded by the server', rejected: 'Refused by the server (not counted)', local: 'This console only' },
+    bookedTotal: 'Booked in all',
     dayNotLocked: 'This day is not locked',
     classes: {
       matched: 'Matched',

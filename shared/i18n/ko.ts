@@ -1080,6 +1080,7 @@ export const ko = {
     bookAdjustment: '조정 기록',
     serverState: '서버',
     serverStates: { pending: '전송 대기', accepted: '서버 기록됨', rejected: '서버 거부 (반영 안 됨)', local: '이 콘솔에만' },
+    bookedTotal: '조정 합계',
     dayNotLocked: '이 날은 마감되지 않았습니다',
     classes: {
       matched: '일치',

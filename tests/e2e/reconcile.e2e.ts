@@ -175,6 +175,7 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await panel.getByLabel('설명', { exact: true }).last().fill('나머지 차액');
     await panel.getByRole('button', { name: '조정 기록' }).click();
     await expect.poll(async () => wonOf(await row.getByTestId('day-unexplained').innerText())).toBe(0);
+    await expect.poll(async () => wonOf(await panel.getByTestId('exception-booked').innerText())).toBe(firstDifference);
     await shot(page, '45-reconcile-further-adjustment-1440');
     await row.getByRole('button', { name: '그날 마감' }).click();
     await expect.poll(() => row.getByTestId('day-status').innerText()).toContain('마감됨');

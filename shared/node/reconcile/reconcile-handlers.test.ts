@@ -110,7 +110,9 @@ describe('reconcile handlers', () => {
     expect(await h.fail('reconcile.adjust', { id: first.id, amount: 0, reason: 'other', text: '영' }, official)).toMatchObject({ code: 'invalid_input' });
     expect((await h.fail('reconcile.adjust', { id: first.id, amount: 10, reason: 'other', text: '분석가' }, analyst)).code).toBe('forbidden');
     expect(readOnlyJournal()).toHaveLength(1);
-    await h.call('reconcile.adjust', { id: first.id, amount: difference - 1_000, reason: 'other', text: '미설명 차액 정리' }, official);
+    const corrected = await h.call('reconcile.adjust', { id: first.id, amount: difference - 1_000, reason: 'other', text: '미설명 차액 정리' }, official);
+    // The resolution's adjustment stays as booked; the exception's total covers the correction.
+    expect(corrected).toMatchObject({ adjustment: 1_000, booked: difference });
     const locked = await h.call('reconcile.lockDay', { day: DAY, provider: 'toss' }, official);
     expect(locked).toMatchObject({ open: 0, lockedBy: 'kim', unexplained: 0, adjusted: difference });
     // A locked day is closed to changes.

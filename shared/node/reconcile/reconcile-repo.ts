@@ -184,7 +184,12 @@ export async function recordImport(
   return id;
 }
 
-const toRow = (r: Omit<ReconcileExceptionsTable, 'id'> & { id: number }): ExceptionRow => ({
+/** Won booked on an exception so far, less bookings the server refused (the same rule as the day's total). */
+const BOOKED_SQL = sql<number>`(select coalesce(sum(a.amount), 0) from reconcile_adjustments a left join outbox o on o.command_id = a.command_id
+  where a.exception_id = reconcile_exceptions.id and (o.state is null or o.state != 'rejected'))`;
+
+const toRow = (r: Omit<ReconcileExceptionsTable, 'id'> & { id: number; booked: number }): ExceptionRow => ({
+  booked: Number(r.booked),
   id: r.id, day: r.day, provider: r.provider, class: r.class, line: r.line, tid: r.tid, eventId: r.event_id, districtCode: r.district_code,
   fileAmount: r.file_amount, ledgerAmount: r.ledger_amount, explainedBy: r.explained_by, assignee: r.assignee, note: r.note,
   resolution: r.resolution, resolutionText: r.resolution_text, adjustment: r.adjustment, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at,
@@ -209,7 +214,7 @@ export async function listExceptions(db: Db, q: ExceptionQuery): Promise<{ rows:
   if (q.class) query = query.where('class', '=', q.class);
   if (q.status === 'open') query = query.where('resolved_at', 'is', null);
   if (q.status === 'resolved') query = query.where('resolved_at', 'is not', null);
-  const rows = await query.selectAll().orderBy('day', 'desc').orderBy('id').limit(q.endRow - q.startRow).offset(q.startRow).execute();
+  const rows = await query.selectAll().select(BOOKED_SQL.as('booked')).orderBy('day', 'desc').orderBy('id').limit(q.endRow - q.startRow).offset(q.startRow).execute();
   let lastRow: number | null = null;
   if (rows.length < q.endRow - q.startRow) lastRow = q.startRow + rows.length;
   else if (q.startRow === 0) lastRow = Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -217,7 +222,7 @@ export async function listExceptions(db: Db, q: ExceptionQuery): Promise<{ rows:
 }
 
 async function getException(db: Db, id: number): Promise<ExceptionRow> {
-  const r = await db.selectFrom('reconcile_exceptions').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('reconcile_exceptions').selectAll().select(BOOKED_SQL.as('booked')).where('id', '=', id).executeTakeFirst();
   if (!r) throw new AppError('not_found', 'reconcile.notFound');
   return toRow(r);
 }
