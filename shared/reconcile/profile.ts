@@ -180,7 +180,7 @@ type ProfileDraft = {
  */
 function profileRules(p: ProfileDraft, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], key: string, field?: SettlementField) =>
-    ctx.addIssue({ code: 'custom', path, message: key, params: { i18n: `reconcile.profileIssues.${key}`, values: field ? { column: FIELD_LABELS[field] } : {} } });
+    ctx.addIssue({ code: 'custom', path, message: key, params: { i18n: `reconcile.profileIssues.${key}`, values: field ? { settlementField: field } : {} } });
   if (p.shape === 'delimited' && !p.delimiter) issue(['delimiter'], 'delimiterMissing');
   if (p.shape === 'fixed' && p.header !== 'none') issue(['header'], 'fixedHeader');
   if (p.approvalValue === p.cancelValue) issue(['cancelValue'], 'sameTypeValues');

@@ -61,6 +61,7 @@ describe('column-mapping profile editor (backend)', () => {
     delete noStart.columns.find((c) => c.field === 'fee')!.start;
     const e1 = await h.fail('reconcile.saveProfile', { profile: { ...noStart, id: 'x1' } }, official);
     expect(formatError('ko', e1)).toBe("'수수료' 필드의 시작 위치와 길이가 필요합니다");
+    expect(formatError('en', e1)).toBe("Field 'Fee' needs a start and a width");
     const noAmount = byId('hecto-pipe');
     noAmount.columns = noAmount.columns.filter((c) => c.field !== 'amount');
     expect(formatError('ko', await h.fail('reconcile.saveProfile', { profile: { ...noAmount, id: 'x2' } }, official))).toBe("'거래금액' 필드는 반드시 지정해야 합니다");
