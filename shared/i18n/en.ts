@@ -1059,7 +1059,7 @@ export const en: Shape<typeof ko> = {
     },
     editor: {
       open: 'File profiles',
-      title: 'File profile (column mapping)',
+      title: 'Column mapping editor',
       choose: 'Profile to edit',
       new: 'New profile',
       saved: 'Saved file profile \'{{name}}\'',

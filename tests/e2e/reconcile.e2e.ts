@@ -99,6 +99,18 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await page.getByText("파일 형식 '나이스 정산 (파이프)'을(를) 저장했습니다").waitFor();
     await expect.poll(() => page.locator('select[name="profile"] option').allTextContents()).toContain('나이스 정산 (파이프)');
     await editor.getByRole('button', { name: '닫기' }).click();
+
+    // English second: the same editor and preview, labels and mapped columns in English.
+    await page.getByLabel('언어').selectOption('en');
+    await page.getByRole('button', { name: 'File profiles' }).click();
+    await editor.getByLabel('Profile to edit').selectOption('toss-csv');
+    await editor.getByLabel('File to preview').setInputFiles(csvPath);
+    await editor.getByRole('button', { name: 'Read the first lines' }).click();
+    await expect.poll(() => preview.locator('thead').innerText()).toContain('Amount');
+    await shot(page, '43-reconcile-profile-preview-en-1440');
+    await editor.getByRole('button', { name: 'Close' }).click();
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('heading', { name: '정산 대사' }).waitFor();
   });
 
   it('imports a CP949 file with a dry run first, then records it', async () => {
@@ -213,6 +225,8 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await form.getByRole('button', { name: '사용자 추가' }).click();
     await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
     await page.getByRole('button', { name: '로그아웃' }).click();
+    // The sign-in form is in place before it is filled (the logged-in page may still be leaving).
+    await page.getByRole('heading', { name: '로그인' }).waitFor();
     await page.getByLabel('아이디').fill('ana');
     await page.getByLabel('비밀번호').fill('analyst-password-1');
     await page.getByRole('button', { name: '로그인' }).click();
