@@ -20,13 +20,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerTx } from '../shared/reconcile/match.js';
+import { seoulInstant } from '../shared/reconcile/days.js';
 import { DEFAULT_PROFILES } from '../shared/reconcile/profile.js';
 import { generateSettlement, type FileEncoding, type Manifest } from '../shared/node/reconcile/generate.js';
 import { argValue, dataDirOverride, defaultDataDir } from '../shared/node/paths.js';
 
 const args = process.argv.slice(2);
 const [roundId, day] = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && !['--clean'].includes(args[i - 1]!)));
-if (!roundId || !day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+// A day that does not exist (2026-02-30) is refused here, not as a stack trace from the first date it meets.
+if (!roundId || !day || Number.isNaN(seoulInstant(day, '000000'))) {
   console.error('usage: npm run settlement -- ROUND_ID YYYY-MM-DD [--out DIR] [--data-dir DIR] [--seed N] [--clean]');
   process.exit(2);
 }

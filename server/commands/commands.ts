@@ -276,6 +276,25 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
         .execute();
       return { accepted: true };
     }
+    case 'book_adjustment': {
+      // Officials and administrators reconcile; the author and the time are the server's, never the console's.
+      if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
+      await trx
+        .insertInto('reconcile_adjustments')
+        .values({
+          command_id: cmd.commandId,
+          booked_by: user.id,
+          booked_at: now,
+          provider: cmd.provider,
+          day: cmd.day,
+          exception: JSON.stringify(cmd.exception),
+          amount: cmd.amount,
+          reason: cmd.reason,
+          text: cmd.text,
+        })
+        .execute();
+      return { accepted: true };
+    }
     case 'set_refund_threshold': {
       if (user.role !== 'admin') return reject('sync.roleNotAllowed');
       await trx

@@ -170,6 +170,7 @@ export interface ServerDatabase {
   server_rounds: ServerRoundsTable;
   refund_settings: RefundSettingsTable;
   refund_countersigns: RefundCountersignsTable;
+  reconcile_adjustments: ServerAdjustmentsTable;
 }
 
 /** One row: refunds above `countersign_above` need a second person (null: never). */
@@ -189,4 +190,19 @@ export interface RefundCountersignsTable {
   amount: string;
   countersigned_by: string;
   countersigned_at: Date;
+}
+
+/** Won booked to close a reconciliation difference, decided by the server (migration 0009). Append-only. */
+export interface ServerAdjustmentsTable {
+  id: Generated<string>;
+  command_id: string;
+  booked_by: string;
+  booked_at: Date;
+  provider: string;
+  day: string;
+  exception: string;
+  /** bigint: read back as a number by the pool's parser (amounts are far below 2^53). */
+  amount: number;
+  reason: string;
+  text: string;
 }

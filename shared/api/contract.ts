@@ -40,6 +40,11 @@ import {
   exceptionQuerySchema,
   exceptionRowSchema,
   reconcileDaySchema,
+  adjustInputSchema,
+  assigneeSchema,
+  previewOutputSchema,
+  previewProfileInputSchema,
+  saveProfileInputSchema,
   RECONCILE_READERS,
   RECONCILERS,
   reopenInputSchema,
@@ -175,7 +180,10 @@ export const contract = {
 
   'reconcile.profiles': proc({ input: empty, output: z.array(settlementProfileSchema), access: RECONCILE_READERS }),
   /** A new provider is configured here, not coded: its file's column mapping. */
-  'reconcile.saveProfile': proc({ input: settlementProfileSchema, output: settlementProfileSchema, access: RECONCILERS }),
+  'reconcile.saveProfile': proc({ input: saveProfileInputSchema, output: settlementProfileSchema, access: RECONCILERS }),
+  /** Reads the first lines of a file with a draft profile: the mapped rows, or the first problem. */
+  'reconcile.previewProfile': proc({ input: previewProfileInputSchema, output: previewOutputSchema, access: RECONCILERS }),
+  'reconcile.assignees': proc({ input: empty, output: z.array(assigneeSchema), access: RECONCILERS }),
   /** Reads, matches and (unless a dry run) records a settlement file, as a job with progress and cancel. */
   'reconcile.analyse': proc({ input: analyseInputSchema, output: jobViewSchema, access: RECONCILERS }),
   'reconcile.days': proc({ input: empty, output: z.array(reconcileDaySchema), access: RECONCILE_READERS }),
@@ -183,6 +191,8 @@ export const contract = {
   'reconcile.assign': proc({ input: z.object({ id: z.int().min(1), assignee: z.string().trim().min(1).max(64).nullable() }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.annotate': proc({ input: z.object({ id: z.int().min(1), note: z.string().trim().max(1_000) }).strict(), output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.resolve': proc({ input: resolveInputSchema, output: exceptionRowSchema, access: RECONCILERS }),
+  /** Books a further adjustment on an exception (a correction), on a day not locked. */
+  'reconcile.adjust': proc({ input: adjustInputSchema, output: exceptionRowSchema, access: RECONCILERS }),
   'reconcile.lockDay': proc({ input: dayInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.reopenDay': proc({ input: reopenInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.report': proc({ input: reportInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: RECONCILE_READERS }),

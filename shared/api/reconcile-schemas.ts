@@ -55,6 +55,8 @@ export const exceptionRowSchema = z.object({
   resolution: z.string().nullable(),
   resolutionText: z.string().nullable(),
   adjustment: z.int().nullable(),
+  /** Won booked on this exception in all (the resolution's adjustment and any corrections), less refused ones. */
+  booked: z.int(),
   resolvedBy: z.string().nullable(),
   resolvedAt: z.string().nullable(),
 });
@@ -70,11 +72,53 @@ export const resolveInputSchema = z
   })
   .strict();
 
+/** Another booking on an exception: how a wrong adjustment is corrected in an append-only journal. */
+export const adjustInputSchema = z
+  .object({
+    id: z.int().min(1),
+    amount: z.int().min(-1_000_000_000).max(1_000_000_000).refine((v) => v !== 0, { message: 'amount must not be 0' }),
+    reason: z.enum(RESOLUTION_REASONS),
+    text: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
+/** A draft profile saved, or tried on the first lines of a file (64 KB is plenty for the preview's rows). */
+export const PREVIEW_SAMPLE_BYTES = 64 * 1024;
+export const saveProfileInputSchema = z.object({ profile: settlementProfileSchema }).strict();
+export const previewProfileInputSchema = z
+  .object({ profile: settlementProfileSchema, base64: z.string().min(1).max(Math.ceil((PREVIEW_SAMPLE_BYTES * 4) / 3) + 4) })
+  .strict();
+export const previewRowSchema = z.object({
+  line: z.int(),
+  type: z.enum(['approval', 'cancel']),
+  tid: z.string(),
+  originalTid: z.string().nullable(),
+  approvalNo: z.string().nullable(),
+  approvedMs: z.number(),
+  approvedDay: z.string(),
+  amount: z.int(),
+  fee: z.int(),
+  vat: z.int(),
+  net: z.int(),
+  payoutDay: z.string(),
+});
+export const previewOutputSchema = z.object({
+  encoding: z.string(),
+  rows: z.array(previewRowSchema),
+  error: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).nullable(),
+});
+/** Who an exception may be handed to: people who may reconcile. */
+export const assigneeSchema = z.object({ username: z.string(), displayName: z.string(), role: z.enum(RECONCILERS) });
+
 export const reconcileDaySchema = z.object({
   day: z.string(),
   provider: z.string(),
   exceptions: z.int(),
   open: z.int(),
+  /** Won: file minus record over the day's exceptions; adjustments booked; what is left (must be 0 to lock). */
+  difference: z.int(),
+  adjusted: z.int(),
+  unexplained: z.int(),
   lockedBy: z.string().nullable(),
   lockedAt: z.string().nullable(),
 });

@@ -76,6 +76,8 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
   // A district travels as its code (11440) and reads as its name (마포구).
   if (typeof params?.district === 'string' && findDistrict(params.district)) out.district = districtName(params.district, lang);
   if (params?.field !== undefined) out.fieldName = fieldLabel(lang, String(params.field));
+  // A settlement file's field (amount, payoutDate) reads as offices name it, in the reader's language.
+  if (typeof params?.settlementField === 'string') out.column = lookup('reconcile.fields', params.settlementField) as string;
   if (typeof params?.fields === 'string') {
     out.fields = params.fields
       .split(', ')

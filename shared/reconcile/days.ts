@@ -1,7 +1,11 @@
+import * as gazette from '@hyunbinseo/holidays-kr/all';
+
 /**
  * Seoul days and business days for settlement. Korea has no daylight saving:
  * Seoul is UTC+9 all year, so a fixed offset is exact and fast (a million rows).
- * Business days skip Saturdays and Sundays; public holidays are not known here.
+ * Business days skip Saturdays, Sundays and Korean public holidays as the
+ * official gazette lists them (substitute holidays and election days included),
+ * because banks and card companies pay nothing out on them.
  */
 const SEOUL_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -28,10 +32,29 @@ export function seoulInstant(day: string, hhmmss: string): number {
 }
 
 const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+
+/** Day numbers of every public holiday the package knows, read once: a Set lookup per day keeps matching fast. */
+const HOLIDAYS: ReadonlySet<number> = new Set(Object.values(gazette).flatMap((year) => Object.keys(year).map(dayNumber)));
+/** The years the gazette data covers; outside them only weekends are known, and `holidaysKnown` says so. */
+const YEARS = Object.keys(gazette).map((k) => Number(k.slice(1)));
+export const HOLIDAY_YEARS = { first: Math.min(...YEARS), last: Math.max(...YEARS) } as const;
+
+/** Whether the year of `day` has gazette holiday data (outside it, business days skip weekends only). */
+export function holidaysKnown(day: string): boolean {
+  const y = Number(day.slice(0, 4));
+  return y >= HOLIDAY_YEARS.first && y <= HOLIDAY_YEARS.last;
+}
+
 const isWeekend = (n: number) => {
   const wd = (n + 4) % 7; // 1970-01-01 was a Thursday (4)
   return wd === 0 || wd === 6;
 };
+const isOffDay = (n: number) => isWeekend(n) || HOLIDAYS.has(n);
+
+/** Whether a Seoul day `YYYY-MM-DD` is a business day: not a weekend, not a public holiday. */
+export function isBusinessDay(day: string): boolean {
+  return !isOffDay(dayNumber(day));
+}
 
 /** `day` moved by `n` business days (n may be negative). */
 export function addBusinessDays(day: string, n: number): string {
@@ -39,7 +62,7 @@ export function addBusinessDays(day: string, n: number): string {
   const step = n < 0 ? -1 : 1;
   for (let left = Math.abs(n); left > 0; ) {
     d += step;
-    if (!isWeekend(d)) left--;
+    if (!isOffDay(d)) left--;
   }
   return new Date(d * DAY_MS).toISOString().slice(0, 10);
 }
@@ -52,7 +75,13 @@ export function businessDaysBetween(a: string, b: string): number {
   const sign = x < y ? 1 : -1;
   if (x > y) [x, y] = [y, x];
   let n = 0;
-  for (let d = x + 1; d <= y; d++) if (!isWeekend(d)) n++;
-  // Friday → Sunday is 0 business days apart but not the same day: count it as 1.
+  for (let d = x + 1; d <= y; d++) if (!isOffDay(d)) n++;
+  // Friday → Sunday (or into a holiday) is 0 business days apart but not the same day: count it as 1.
   return sign * Math.max(n, 1);
+}
+
+/** Calendar days the widest side of a ±`n` business-day window around `day` spans (Chuseok can make 1 business day 8 calendar days). */
+export function calendarDaysSpanned(day: string, n: number): number {
+  const d = dayNumber(day);
+  return Math.max(d - dayNumber(addBusinessDays(day, -n)), dayNumber(addBusinessDays(day, n)) - d);
 }

@@ -45,7 +45,8 @@ export const settlementProfileSchema = z
     payoutLagDays: z.int().min(0).max(30),
     columns: z.array(column).min(1).max(40),
   })
-  .strict();
+  .strict()
+  .superRefine(profileRules);
 export type SettlementProfile = z.infer<typeof settlementProfileSchema>;
 
 /** The three shapes the office receives today; seeded by migration 0010 and editable afterwards. */
@@ -161,3 +162,44 @@ export const FIELD_LABELS: Record<SettlementField, string> = {
   net: '정산금액',
   payoutDate: '지급예정일',
 };
+
+type ProfileDraft = {
+  shape: 'delimited' | 'fixed';
+  delimiter?: string | undefined;
+  header: 'hecto' | 'named' | 'none';
+  approvalValue: string;
+  cancelValue: string;
+  columns: { field: SettlementField; index?: number | undefined; header?: string | undefined; start?: number | undefined; width?: number | undefined }[];
+};
+
+/**
+ * What a profile must say beyond each value's type, as issues whose message
+ * key names the settlement field in the office's words (dispatch shows a
+ * refinement's own key): a profile that cannot read a file is refused when it
+ * is saved, not when the first file arrives.
+ */
+function profileRules(p: ProfileDraft, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], key: string, field?: SettlementField) =>
+    ctx.addIssue({ code: 'custom', path, message: key, params: { i18n: `reconcile.profileIssues.${key}`, values: field ? { settlementField: field } : {} } });
+  if (p.shape === 'delimited' && !p.delimiter) issue(['delimiter'], 'delimiterMissing');
+  if (p.shape === 'fixed' && p.header !== 'none') issue(['header'], 'fixedHeader');
+  if (p.approvalValue === p.cancelValue) issue(['cancelValue'], 'sameTypeValues');
+  const seen = new Set<SettlementField>();
+  p.columns.forEach((c, i) => {
+    if (seen.has(c.field)) issue(['columns', i, 'field'], 'duplicateField', c.field);
+    seen.add(c.field);
+    if (p.shape === 'fixed') {
+      if (c.start === undefined || c.width === undefined) issue(['columns', i, 'start'], 'startWidth', c.field);
+    } else if (p.header === 'named') {
+      if (!c.header) issue(['columns', i, 'header'], 'headerName', c.field);
+    } else if (c.index === undefined) issue(['columns', i, 'index'], 'columnIndex', c.field);
+  });
+  for (const f of REQUIRED_FIELDS) if (!seen.has(f)) issue(['columns'], 'requiredField', f);
+  if (p.shape === 'fixed') {
+    // Overlapping slices read one character as two fields: always a typo in the layout.
+    const spans = p.columns.filter((c) => c.start !== undefined && c.width !== undefined).sort((a, b) => a.start! - b.start!);
+    for (let i = 1; i < spans.length; i++) {
+      if (spans[i]!.start! < spans[i - 1]!.start! + spans[i - 1]!.width!) issue(['columns', p.columns.indexOf(spans[i]!), 'start'], 'overlap', spans[i]!.field);
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,13 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await openPage(browser, host.url, errors);
   await createAdmin(page);
+  // Colleagues for the assignee picker, added once the first administrator exists: an official is offered, an
+  // analyst is not. (They cannot sign in: no real password hash.)
+  const colleagues = new BetterSqlite3(join(dataDir, 'console.sqlite'));
+  const person = colleagues.prepare("insert into users (id, username, display_name, password_hash, role, district_code, disabled, created_at, created_by) values (?, ?, ?, 'x', ?, null, 0, '2026-03-01T00:00:00Z', null)");
+  person.run('u-lee', 'lee', '이정산', 'official');
+  person.run('u-park', 'park', '박분석', 'analyst');
+  colleagues.close();
 });
 
 afterAll(async () => {
@@ -50,9 +58,62 @@ describe('settlement reconciliation, end to end in Chromium', () => {
   beforeAll(() => {
     exceptions = manifest.injected.filter((i) => i.class !== 'matched').length;
   });
-  it('imports a CP949 file with a dry run first, then records it', async () => {
+  it('edits a column-mapping profile: previews a file, names what is wrong, saves a new one', async () => {
     await page.getByRole('link', { name: '대사', exact: true }).click();
     await page.getByRole('heading', { name: '정산 대사' }).waitFor();
+    await page.getByRole('button', { name: '파일 형식 관리' }).click();
+    const editor = page.getByTestId('profile-editor');
+    await editor.getByLabel('고칠 형식').selectOption('toss-csv');
+    await editor.getByLabel('미리 볼 파일').setInputFiles(csvPath);
+    await editor.getByRole('button', { name: '앞부분 읽어 보기' }).click();
+    const preview = editor.getByTestId('profile-preview');
+    await preview.waitFor();
+    await expect(preview.innerText()).resolves.toContain('CP949');
+    await expect(preview.locator('tbody tr').count()).resolves.toBe(10);
+    await expect(preview.locator('thead').innerText()).resolves.toContain('거래금액');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '43-reconcile-profile-preview-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, '43-reconcile-profile-preview-1440');
+    // The draft names a header the file does not have: the preview says which, on which line.
+    await editor.getByLabel('거래금액 머리글 이름').fill('결제금액');
+    await editor.getByRole('button', { name: '앞부분 읽어 보기' }).click();
+    await expect.poll(() => editor.getByTestId('profile-preview-error').innerText()).toContain("1행(머리글): '결제금액' 열이 없습니다");
+
+    // A new provider, pipe-delimited with Hecto's header: a required field left without its column is refused by name.
+    await editor.getByLabel('고칠 형식').selectOption('');
+    await editor.getByLabel('형식 ID').fill('nice-pipe');
+    await editor.getByLabel('결제대행사 코드').fill('nice');
+    await editor.getByLabel('형식 이름').fill('나이스 정산 (파이프)');
+    await editor.getByLabel('구분자', { exact: true }).fill('|');
+    await editor.locator('select[name="header"]').selectOption('hecto');
+    await editor.locator('select[name="dateFormat"]').selectOption('YYYYMMDD');
+    await editor.getByLabel('승인 값').fill('0');
+    await editor.getByLabel('취소 값').fill('1');
+    const at: [string, number][] = [['거래구분', 0], ['거래키', 1], ['승인일자', 4], ['거래금액', 6], ['수수료', 7], ['부가세', 8]];
+    for (const [f, i] of at) await editor.getByLabel(`${f} 열 번호(0부터)`, { exact: true }).fill(String(i));
+    await editor.getByRole('button', { name: '저장' }).click();
+    await expect.poll(() => editor.getByTestId('profile-problem').innerText()).toContain("'지급예정일' 필드의 열 번호가 필요합니다");
+    await editor.getByLabel('지급예정일 열 번호(0부터)').fill('10');
+    await editor.getByRole('button', { name: '저장' }).click();
+    await page.getByText("파일 형식 '나이스 정산 (파이프)'을(를) 저장했습니다").waitFor();
+    await expect.poll(() => page.locator('select[name="profile"] option').allTextContents()).toContain('나이스 정산 (파이프)');
+    await editor.getByRole('button', { name: '닫기' }).click();
+
+    // English second: the same editor and preview, labels and mapped columns in English.
+    await page.getByLabel('언어').selectOption('en');
+    await page.getByRole('button', { name: 'File profiles' }).click();
+    await editor.getByLabel('Profile to edit').selectOption('toss-csv');
+    await editor.getByLabel('File to preview').setInputFiles(csvPath);
+    await editor.getByRole('button', { name: 'Read the first lines' }).click();
+    await expect.poll(() => preview.locator('thead').innerText()).toContain('Amount');
+    await shot(page, '43-reconcile-profile-preview-en-1440');
+    await editor.getByRole('button', { name: 'Close' }).click();
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('heading', { name: '정산 대사' }).waitFor();
+  });
+
+  it('imports a CP949 file with a dry run first, then records it', async () => {
     await page.getByLabel('파일 형식').selectOption('toss-csv');
     await page.getByLabel('정산 파일').setInputFiles(csvPath);
     await page.getByRole('button', { name: '미리 보기' }).click();
@@ -76,26 +137,58 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await expect(page.getByTestId('reconcile-problem').innerText()).resolves.toContain('이미 가져온 파일입니다');
   });
 
-  it('resolves every exception, locks the day, and exports the report', async () => {
+  it('assigns, resolves every exception booking its difference, corrects an adjustment, locks the day, and exports the report', async () => {
     await page.getByLabel('상태').selectOption('open');
+    const row = page.locator(`[data-testid="reconcile-days"] tr[data-day="${DAY}"]`);
+    const wonOf = (text: string) => Number(text.replace(/[₩,\s]/g, ''));
+    let firstDifference = 0;
     for (let left = exceptions; left > 0; left--) {
       await expect.poll(() => page.getByTestId('exceptions-count').innerText()).toBe(String(left));
       await page.locator('[data-testid="exceptions-grid"] .ag-row [role="gridcell"][col-id="tid"]').first().click();
       const panel = page.getByTestId('exception-panel');
       await panel.waitFor();
       if (left === exceptions) {
-        // An adjustment without an explanation cannot be saved.
-        await panel.getByLabel('조정 금액').fill('1000');
+        // Handed to a colleague who may reconcile: the picker offers officials and admins, not analysts.
+        const options = await panel.getByLabel('담당자 지정').locator('option').allInnerTexts();
+        expect(options).toContain('이정산 (lee)');
+        expect(options.join()).not.toContain('박분석');
+        await panel.getByLabel('담당자 지정').selectOption('lee');
+        await panel.getByRole('button', { name: '지정', exact: true }).click();
+        await expect.poll(() => panel.innerText()).toContain('이정산');
+        firstDifference = wonOf(await panel.getByTestId('exception-difference').innerText());
+        // An adjustment without an explanation cannot be saved; this one books 1 won, not the difference.
+        await panel.getByLabel('조정 금액').fill('1');
         await panel.getByText('차액이 0이 아닌 조정에는 사유 설명이 필요합니다').waitFor();
         await panel.getByLabel('설명', { exact: true }).fill('대행사 정정 예정');
         await shot(page, '41-reconcile-exception-1440');
+      } else {
+        // The adjustment comes filled with the exception's difference.
+        expect(wonOf(await panel.getByLabel('조정 금액').inputValue())).toBe(wonOf(await panel.getByTestId('exception-difference').innerText()));
+        await panel.getByLabel('설명', { exact: true }).fill('정산 대행사 확인');
       }
       await panel.getByLabel('사유').selectOption('timing');
       await panel.getByRole('button', { name: '처리', exact: true }).click();
       await expect.poll(() => panel.getByTestId('exception-status').innerText()).toContain('처리됨');
       await panel.getByRole('button', { name: '닫기' }).click();
     }
-    const row = page.locator(`[data-testid="reconcile-days"] tr[data-day="${DAY}"]`);
+    // All resolved, but the first one's difference is booked only in part: the day does not lock.
+    await expect.poll(async () => wonOf(await row.getByTestId('day-unexplained').innerText())).toBe(firstDifference - 1);
+    await expect(row.getByRole('button', { name: '그날 마감' }).isDisabled()).resolves.toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '44-reconcile-unexplained-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // A booking is corrected by another booking, on the resolved exception.
+    await page.getByLabel('상태').selectOption('resolved');
+    await expect.poll(() => page.getByTestId('exceptions-count').innerText()).toBe(String(exceptions));
+    await page.locator('[data-testid="exceptions-grid"] .ag-row[row-index="0"] [role="gridcell"][col-id="tid"]').click();
+    const panel = page.getByTestId('exception-panel');
+    await expect.poll(() => panel.innerText()).toContain('대행사 정정 예정');
+    await panel.getByLabel('추가 조정 금액').fill(String(firstDifference - 1));
+    await panel.getByLabel('설명', { exact: true }).last().fill('나머지 차액');
+    await panel.getByRole('button', { name: '조정 기록' }).click();
+    await expect.poll(async () => wonOf(await row.getByTestId('day-unexplained').innerText())).toBe(0);
+    await expect.poll(async () => wonOf(await panel.getByTestId('exception-booked').innerText())).toBe(firstDifference);
+    await shot(page, '45-reconcile-further-adjustment-1440');
     await row.getByRole('button', { name: '그날 마감' }).click();
     await expect.poll(() => row.getByTestId('day-status').innerText()).toContain('마감됨');
     await page.setViewportSize({ width: 1280, height: 720 });
@@ -107,10 +200,48 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     expect(text).toContain('정산 대사');
     expect(text).toContain('마감됨');
     expect(text).toContain('정산 시점 차이');
+    expect(text).toContain('조정 내역');
+    expect(text).toContain('나머지 차액');
+    expect(text).toMatch(/미설명 ₩0/);
     const [xlsx] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'XLSX 보고서' }).click()]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(await xlsx.path());
     expect(wb.getWorksheet('대사')!.rowCount).toBe(exceptions + 1);
+    // One booking per exception with a difference, the first one twice (its correction).
+    const adj = wb.getWorksheet('조정 내역')!;
+    const booked = adj.getColumn(6).values.filter((v) => typeof v === 'string' && v !== '설명');
+    expect(booked).toContain('나머지 차액');
+    expect(adj.getRow(adj.rowCount).getCell(4).value).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an analyst the day and its exceptions, with no profile editor, picker or booking', async () => {
+    await page.getByRole('link', { name: '관리', exact: true }).click();
+    const form = page.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('ana');
+    await form.getByLabel('이름').fill('분석');
+    await form.getByLabel('비밀번호').fill('analyst-password-1');
+    await form.getByLabel('역할').selectOption('analyst');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await page.getByRole('button', { name: '로그아웃' }).click();
+    // The sign-in form is in place before it is filled (the logged-in page may still be leaving).
+    await page.getByRole('heading', { name: '로그인' }).waitFor();
+    await page.getByLabel('아이디').fill('ana');
+    await page.getByLabel('비밀번호').fill('analyst-password-1');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await page.getByTestId('current-user').waitFor();
+    await page.getByRole('link', { name: '대사', exact: true }).click();
+    await page.getByText('분석가는 대사 결과를 볼 수만 있습니다').waitFor();
+    await expect(page.getByRole('button', { name: '파일 형식 관리' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('profile-editor').count()).resolves.toBe(0);
+    await page.locator('[data-testid="exceptions-grid"] .ag-row[row-index="0"] [role="gridcell"][col-id="tid"]').click();
+    const panel = page.getByTestId('exception-panel');
+    await panel.waitFor();
+    await expect(panel.getByLabel('담당자 지정').count()).resolves.toBe(0);
+    await expect(panel.getByRole('button', { name: '조정 기록' }).count()).resolves.toBe(0);
+    await expect(panel.getByTestId('exception-difference').innerText()).resolves.toMatch(/₩/);
+    await shot(page, '46-reconcile-analyst-1440');
     expect(errors).toEqual([]);
   });
 });

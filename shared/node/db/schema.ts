@@ -328,6 +328,22 @@ export interface ReconcileExceptionsTable {
   resolved_at: Instant | null;
 }
 
+/** Append-only (migration 0012): won booked to close a reconciliation difference. */
+export interface ReconcileAdjustmentsTable {
+  id: Generated<number>;
+  exception_id: number;
+  day: string;
+  provider: string;
+  amount: number;
+  reason: string;
+  text: string;
+  by: string;
+  by_name: string;
+  at: Instant;
+  /** The `book_adjustment` command sent to the server; null for bookings carried in by migration 0012. */
+  command_id: string | null;
+}
+
 export interface ReconcileDaysTable {
   day: string;
   provider: string;
@@ -375,6 +391,7 @@ export interface Database {
   reconcile_exceptions: ReconcileExceptionsTable;
   reconcile_days: ReconcileDaysTable;
   reconcile_day_log: ReconcileDayLogTable;
+  reconcile_adjustments: ReconcileAdjustmentsTable;
 }
 
 /** What a clerk confirmed at the counter; server answers are on the outbox row of the same command id. */

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { calendarDaysSpanned } from '../../reconcile/days.js';
 import { SettlementMatcher, type MatchResult } from '../../reconcile/match.js';
 import type { SettlementProfile, SettlementRow } from '../../reconcile/profile.js';
 import { eventDetails, loadLedgerTxs, tidLookup } from './ledger-source.js';
@@ -19,8 +20,8 @@ export interface Analysis {
 /**
  * Parses a settlement file and matches it against the record, writing nothing.
  * The ledger is read once the first row names the file's day: the provider's
- * payments from the window before it to the window after, with a weekend of
- * margin each side (a business-day window spans one).
+ * payments from the window before it to the window after, with a
+ * margin each side as wide as the business-day window spans in calendar days.
  */
 export async function analyseSettlement(
   sqlite: BetterSqlite3.Database,
@@ -39,7 +40,8 @@ export async function analyseSettlement(
     (row) => {
       if (!matcher) {
         const dayStart = Date.parse(`${row.approvedDay}T00:00:00+09:00`);
-        const margin = (window + 3) * DAY_MS;
+        // Wide enough for the business-day window across weekends and holidays (a day more for one that falls on a holiday).
+        const margin = (calendarDaysSpanned(row.approvedDay, window) + 1) * DAY_MS;
         const t0 = performance.now();
         const ledger = loadLedgerTxs(sqlite, profile.provider, dayStart - margin, dayStart + DAY_MS + margin);
         ledgerRows = ledger.length;

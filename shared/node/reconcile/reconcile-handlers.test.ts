@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText } from '../../../tests/support/pdf-text.js';
+import { exceptionDifference } from '../../reconcile/adjustments.js';
 import { DEFAULT_PROFILES } from '../../reconcile/profile.js';
 import { sampleLedger, seedLedger } from './fixtures.js';
 import { generateSettlement, type Manifest } from './generate.js';
@@ -27,6 +28,9 @@ beforeAll(async () => {
   ({ bytes: file, manifest } = generateSettlement(ledger, toss, DAY, { seed: 3, encoding: 'cp949' }));
 });
 afterAll(() => h.close());
+
+const readOnlyJournal = () =>
+  h.backend.ledger.sqlite.prepare('select amount, reason, text, by, at from reconcile_adjustments order by id').all() as { amount: number; reason: string; text: string; by: string; at: string }[];
 
 async function finished(jobId: string, session: string) {
   for (;;) {
@@ -81,16 +85,36 @@ describe('reconcile handlers', () => {
   it('resolves with a reason; a non-zero adjustment needs text; locks only when all are resolved; reopening is audited', async () => {
     const { rows } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: DAY, provider: 'toss' }, official);
     const first = rows[0]!;
+    expect(await h.fail('reconcile.assign', { id: first.id, assignee: 'ana' }, official)).toMatchObject({ key: 'reconcile.assigneeNotReconciler' });
     await h.call('reconcile.assign', { id: first.id, assignee: 'kim' }, official);
+    const assigned = h.backend.ledger.sqlite.prepare("select actor_name, details from audit_log where action = 'reconcile.assign'").all();
+    expect(assigned).toHaveLength(1);
     await h.call('reconcile.annotate', { id: first.id, note: '결제대행사에 문의함' }, official);
     expect(await h.fail('reconcile.resolve', { id: first.id, reason: 'provider_error', adjustment: 1_000 }, official)).toMatchObject({ key: 'reconcile.adjustmentNeedsReason' });
     expect((await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, status: 'resolved' }, official)).lastRow).toBe(0);
     const done = await h.call('reconcile.resolve', { id: first.id, reason: 'provider_error', text: '대행사 정정 예정', adjustment: 1_000 }, official);
     expect(done).toMatchObject({ assignee: 'kim', note: '결제대행사에 문의함', resolution: 'provider_error', adjustment: 1_000, resolvedBy: 'kim' });
     expect(await h.fail('reconcile.lockDay', { day: DAY, provider: 'toss' }, official)).toMatchObject({ key: 'reconcile.dayHasOpen', params: { count: 8 } });
+    // Resolved once: a second resolution would book the difference twice.
+    expect(await h.fail('reconcile.resolve', { id: first.id, reason: 'other', text: 'x', adjustment: 5 }, official)).toMatchObject({ key: 'reconcile.alreadyResolved' });
     for (const r of rows.slice(1)) await h.call('reconcile.resolve', { id: r.id, reason: 'timing' }, official);
+    // Every exception resolved, but their differences are not booked: the day does not lock.
+    const difference = rows.reduce((s, r) => s + exceptionDifference(r), 0);
+    expect(difference).not.toBe(0);
+    const before = (await h.call('reconcile.days', {}, analyst)).find((d) => d.day === DAY)!;
+    expect(before).toMatchObject({ open: 0, difference, adjusted: 1_000, unexplained: difference - 1_000 });
+    expect(await h.fail('reconcile.lockDay', { day: DAY, provider: 'toss' }, official)).toMatchObject({ key: 'reconcile.dayUnexplained' });
+    expect(readOnlyJournal()).toHaveLength(1);
+    // A booking is corrected by another booking: the rest goes on the first exception, with its own reason.
+    expect(await h.fail('reconcile.adjust', { id: first.id, amount: difference - 1_000, reason: 'other', text: ' ' }, official)).toMatchObject({ code: 'invalid_input' });
+    expect(await h.fail('reconcile.adjust', { id: first.id, amount: 0, reason: 'other', text: '영' }, official)).toMatchObject({ code: 'invalid_input' });
+    expect((await h.fail('reconcile.adjust', { id: first.id, amount: 10, reason: 'other', text: '분석가' }, analyst)).code).toBe('forbidden');
+    expect(readOnlyJournal()).toHaveLength(1);
+    const corrected = await h.call('reconcile.adjust', { id: first.id, amount: difference - 1_000, reason: 'other', text: '미설명 차액 정리' }, official);
+    // The resolution's adjustment stays as booked; the exception's total covers the correction.
+    expect(corrected).toMatchObject({ adjustment: 1_000, booked: difference });
     const locked = await h.call('reconcile.lockDay', { day: DAY, provider: 'toss' }, official);
-    expect(locked).toMatchObject({ open: 0, lockedBy: 'kim' });
+    expect(locked).toMatchObject({ open: 0, lockedBy: 'kim', unexplained: 0, adjusted: difference });
     // A locked day is closed to changes.
     expect(await h.fail('reconcile.annotate', { id: first.id, note: 'late' }, official)).toMatchObject({ key: 'reconcile.dayLocked' });
     expect(await h.fail('reconcile.reopenDay', { day: DAY, provider: 'toss', reason: '' }, official)).toMatchObject({ code: 'invalid_input' });
@@ -107,6 +131,17 @@ describe('reconcile handlers', () => {
     await h.call('reconcile.lockDay', { day: DAY, provider: 'toss' }, official);
   });
 
+  it('keeps the adjustments journal append-only, with who, when, amount and reason', () => {
+    const rows = readOnlyJournal();
+    expect(rows.map((r) => [r.amount, r.reason, r.text, r.by])).toEqual([
+      [1_000, 'provider_error', '대행사 정정 예정', 'kim'],
+      [rows[1]!.amount, 'other', '미설명 차액 정리', 'kim'],
+    ]);
+    expect(rows[0]!.at).toBe('2026-03-12T03:00:00.000Z');
+    expect(() => h.backend.ledger.sqlite.prepare('update reconcile_adjustments set amount = 1').run()).toThrow(/append-only/);
+    expect(() => h.backend.ledger.sqlite.prepare('delete from reconcile_adjustments').run()).toThrow(/append-only/);
+  });
+
   it('reports the day as PDF and XLSX that read back', async () => {
     const pdf = await h.call('reconcile.report', { day: DAY, provider: 'toss', format: 'pdf', lang: 'ko' }, analyst);
     const text = (await pdfText(new Uint8Array(Buffer.from(pdf.base64, 'base64')))).text;
@@ -119,12 +154,22 @@ describe('reconcile handlers', () => {
     const sheet = wb.getWorksheet('대사')!;
     expect(sheet.rowCount).toBe(10);
     expect(sheet.getRow(1).getCell(1).value).toBe('분류');
+    // The adjustments journal and the day's money: difference = adjusted, unexplained 0.
+    const adj = wb.getWorksheet('조정 내역')!;
+    expect(adj.getRow(2).getCell(4).value).toBe(1_000);
+    expect(adj.getRow(2).getCell(6).value).toBe('대행사 정정 예정');
+    expect(adj.getRow(3).getCell(6).value).toBe('미설명 차액 정리');
+    const last = adj.getRow(adj.rowCount);
+    expect([last.getCell(1).value, last.getCell(4).value]).toEqual(['미설명', 0]);
+    expect(text).toContain('조정 내역');
+    expect(text).toContain('대행사 정정 예정');
+    expect(text).toMatch(/미설명 ₩0/);
   });
 
   it('configures a new provider by its profile, with the profile checked at the boundary', async () => {
     const p = { ...toss, id: 'nice-csv', provider: 'nice', name: '나이스 CSV' };
-    expect(await h.call('reconcile.saveProfile', p, admin)).toEqual(p);
+    expect(await h.call('reconcile.saveProfile', { profile: p }, admin)).toEqual(p);
     expect((await h.call('reconcile.profiles', {}, analyst)).map((x) => x.id)).toContain('nice-csv');
-    expect((await h.fail('reconcile.saveProfile', { ...p, shape: 'json' }, admin)).code).toBe('invalid_input');
+    expect((await h.fail('reconcile.saveProfile', { profile: { ...p, shape: 'json' } }, admin)).code).toBe('invalid_input');
   });
 });

@@ -2,9 +2,11 @@ import { AppError } from '../../common/errors.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import { findReportFonts } from '../reports/fonts.js';
 import { analyseSettlement } from './analyse.js';
-import { dayRow, findProfile, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
+import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
-import { MAX_FILE_MB } from '../../api/reconcile-schemas.js';
+import { MAX_FILE_MB, PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
+import { appendAudit } from '../audit/chain.js';
+import { previewProfile } from './preview.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
 
 const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -12,16 +14,32 @@ const actorOf = (u: { id: string; username: string; displayName: string }) => ({
 export const reconcileHandlers: HandlersFor<'reconcile'> = {
   'reconcile.profiles': async (_input, { deps }) => listProfiles(deps.db),
 
-  'reconcile.saveProfile': async (input, ctx) => {
+  'reconcile.saveProfile': async ({ profile }, ctx) => {
     const user = requireUser(ctx);
     const at = ctx.deps.now().toISOString();
-    await ctx.deps.db
-      .insertInto('settlement_profiles')
-      .values({ id: input.id, provider: input.provider, spec: JSON.stringify(input), updated_at: at, updated_by: user.username })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ provider: input.provider, spec: JSON.stringify(input), updated_at: at, updated_by: user.username }))
-      .execute();
-    return input;
+    const before = await ctx.deps.db.selectFrom('settlement_profiles').select('spec').where('id', '=', profile.id).executeTakeFirst();
+    await ctx.deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('settlement_profiles')
+        .values({ id: profile.id, provider: profile.provider, spec: JSON.stringify(profile), updated_at: at, updated_by: user.username })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ provider: profile.provider, spec: JSON.stringify(profile), updated_at: at, updated_by: user.username }))
+        .execute();
+      // How files are read decides what is matched: who changed a profile, and from what, is on the record.
+      await appendAudit(trx, {
+        at, actorId: user.id, actorName: user.displayName, action: 'reconcile.saveProfile', entityType: 'settlement_profile', entityId: profile.id,
+        details: { created: !before, before: before ? JSON.parse(before.spec) : null, after: profile },
+      });
+    });
+    return profile;
   },
+
+  'reconcile.previewProfile': async ({ profile, base64 }) => {
+    const bytes = Buffer.from(base64, 'base64');
+    if (bytes.length > PREVIEW_SAMPLE_BYTES) throw new AppError('invalid_input', 'reconcile.tooLarge', { max: 1 });
+    return previewProfile(profile, bytes);
+  },
+
+  'reconcile.assignees': async (_input, { deps }) => listAssignees(deps.db),
 
   /**
    * Reads the file, matches it and — unless a dry run — records it, as a job: the
@@ -73,6 +91,10 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
 
   'reconcile.assign': async (input, ctx) => {
     const user = requireUser(ctx);
+    // Handed only to someone who may work it: an analyst or clerk could never resolve it.
+    if (input.assignee !== null && !(await listAssignees(ctx.deps.db)).some((a) => a.username === input.assignee)) {
+      throw new AppError('validation_failed', 'reconcile.assigneeNotReconciler', { username: input.assignee });
+    }
     return updateException(ctx.deps.db, input.id, { assignee: input.assignee }, actorOf(user), ctx.deps.now().toISOString(), 'reconcile.assign');
   },
   'reconcile.annotate': async (input, ctx) => {
@@ -91,6 +113,26 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
       actorOf(user),
       at,
       'reconcile.resolve',
+      async (trx, before) => {
+        // Resolved once: a second resolution would book the same difference twice.
+        if (before.resolvedAt) throw new AppError('conflict', 'reconcile.alreadyResolved');
+        if (input.adjustment === 0) return;
+        await bookAdjustment(trx, ctx.deps.sync, before, { amount: input.adjustment, reason: input.reason, text: input.text, user, at });
+      },
+    );
+  },
+  'reconcile.adjust': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const at = ctx.deps.now().toISOString();
+    return updateException(
+      ctx.deps.db,
+      input.id,
+      {},
+      actorOf(user),
+      at,
+      'reconcile.adjust',
+      (trx, before) => bookAdjustment(trx, ctx.deps.sync, before, { amount: input.amount, reason: input.reason, text: input.text, user, at }),
+      { amount: input.amount, reason: input.reason, text: input.text },
     );
   },
   'reconcile.lockDay': async (input, ctx) => lockDay(ctx.deps.db, input.day, input.provider, actorOf(requireUser(ctx)), ctx.deps.now().toISOString()),

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { ExceptionRow, ReconcileDay } from '../../api/reconcile-schemas.js';
+import { sql, type Kysely } from 'kysely';
+import type { ExceptionRow, ReconcileDay, RESOLUTION_REASONS } from '../../api/reconcile-schemas.js';
+import type { QueuedCommand } from '../../sync/protocol.js';
 import { AppError } from '../../common/errors.js';
+import { formatWon } from '../../common/money.js';
 import type { MatchResult } from '../../reconcile/match.js';
 import { settlementProfileSchema, type SettlementProfile, type SettlementRow } from '../../reconcile/profile.js';
 import { appendAudit } from '../audit/chain.js';
@@ -31,15 +33,94 @@ export async function refuseReimport(db: Db, hash: string): Promise<void> {
   if (prior) throw new AppError('conflict', 'reconcile.alreadyImported', { fileName: prior.file_name, at: seoulStamp(prior.imported_at) });
 }
 
+/** An exception's difference in SQL, by the rule of `exceptionDifference` (shared/reconcile/adjustments.ts). */
+const DIFFERENCE_SQL = sql<number>`case class when 'duplicate' then coalesce(file_amount, 0) else coalesce(file_amount, 0) - coalesce(ledger_amount, 0) end`;
+
 export async function dayRow(db: Db, day: string, provider: string): Promise<ReconcileDay> {
   const counts = await db
     .selectFrom('reconcile_exceptions')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
+      eb.fn.sum<number>(DIFFERENCE_SQL).as('difference'),
+    ])
     .where('day', '=', day)
     .where('provider', '=', provider)
     .executeTakeFirstOrThrow();
+  // A booking the server rejected explains nothing: it stays in the journal and stops counting.
+  const adjusted = await db
+    .selectFrom('reconcile_adjustments as a')
+    .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
+    .select((eb) => eb.fn.sum<number>('a.amount').as('sum'))
+    .where('a.day', '=', day)
+    .where('a.provider', '=', provider)
+    .where((eb) => eb.or([eb('o.state', 'is', null), eb('o.state', '!=', 'rejected')]))
+    .executeTakeFirstOrThrow();
   const lock = await db.selectFrom('reconcile_days').selectAll().where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
-  return { day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0), lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null };
+  const difference = Number(counts.difference ?? 0);
+  const adj = Number(adjusted.sum ?? 0);
+  return {
+    day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0),
+    difference, adjusted: adj, unexplained: difference - adj,
+    lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null,
+  };
+}
+
+export interface AdjustmentRow {
+  id: number;
+  exceptionId: number;
+  amount: number;
+  reason: string;
+  text: string;
+  by: string;
+  at: string;
+  /** Where the server's copy stands: the outbox state of its command (`local` for bookings never sent). */
+  server: 'pending' | 'accepted' | 'rejected' | 'local';
+}
+
+/** A day's adjustments journal, in booking order, with the server's answer for each. */
+export async function listAdjustments(db: Db, day: string, provider: string): Promise<AdjustmentRow[]> {
+  const rows = await db
+    .selectFrom('reconcile_adjustments as a')
+    .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
+    .selectAll('a')
+    .select('o.state')
+    .where('a.day', '=', day)
+    .where('a.provider', '=', provider)
+    .orderBy('a.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, exceptionId: r.exception_id, amount: r.amount, reason: r.reason, text: r.text, by: r.by, at: r.at, server: (r.state ?? 'local') as AdjustmentRow['server'] }));
+}
+
+/**
+ * Books an adjustment: the local journal row and, in the same transaction, the
+ * `book_adjustment` command to the server in the author's name (the outbox).
+ */
+export async function bookAdjustment(
+  trx: Db,
+  sync: { enqueue(db: Db, command: QueuedCommand, createdBy: string): Promise<void> },
+  before: ExceptionRow,
+  a: { amount: number; reason: (typeof RESOLUTION_REASONS)[number]; text: string; user: { id: string; username: string; displayName: string }; at: string },
+): Promise<void> {
+  const commandId = randomUUID();
+  await trx
+    .insertInto('reconcile_adjustments')
+    .values({ exception_id: before.id, day: before.day, provider: before.provider, amount: a.amount, reason: a.reason, text: a.text, by: a.user.username, by_name: a.user.displayName, at: a.at, command_id: commandId })
+    .execute();
+  await sync.enqueue(
+    trx,
+    {
+      type: 'book_adjustment',
+      commandId,
+      provider: before.provider,
+      day: before.day,
+      exception: { class: before.class, line: before.line, tid: before.tid, fileAmount: before.fileAmount, ledgerAmount: before.ledgerAmount },
+      amount: a.amount,
+      reason: a.reason,
+      text: a.text,
+    },
+    a.user.id,
+  );
 }
 
 export async function listDays(db: Db): Promise<ReconcileDay[]> {
@@ -103,7 +184,12 @@ export async function recordImport(
   return id;
 }
 
-const toRow = (r: Omit<ReconcileExceptionsTable, 'id'> & { id: number }): ExceptionRow => ({
+/** Won booked on an exception so far, less bookings the server refused (the same rule as the day's total). */
+const BOOKED_SQL = sql<number>`(select coalesce(sum(a.amount), 0) from reconcile_adjustments a left join outbox o on o.command_id = a.command_id
+  where a.exception_id = reconcile_exceptions.id and (o.state is null or o.state != 'rejected'))`;
+
+const toRow = (r: Omit<ReconcileExceptionsTable, 'id'> & { id: number; booked: number }): ExceptionRow => ({
+  booked: Number(r.booked),
   id: r.id, day: r.day, provider: r.provider, class: r.class, line: r.line, tid: r.tid, eventId: r.event_id, districtCode: r.district_code,
   fileAmount: r.file_amount, ledgerAmount: r.ledger_amount, explainedBy: r.explained_by, assignee: r.assignee, note: r.note,
   resolution: r.resolution, resolutionText: r.resolution_text, adjustment: r.adjustment, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at,
@@ -128,7 +214,7 @@ export async function listExceptions(db: Db, q: ExceptionQuery): Promise<{ rows:
   if (q.class) query = query.where('class', '=', q.class);
   if (q.status === 'open') query = query.where('resolved_at', 'is', null);
   if (q.status === 'resolved') query = query.where('resolved_at', 'is not', null);
-  const rows = await query.selectAll().orderBy('day', 'desc').orderBy('id').limit(q.endRow - q.startRow).offset(q.startRow).execute();
+  const rows = await query.selectAll().select(BOOKED_SQL.as('booked')).orderBy('day', 'desc').orderBy('id').limit(q.endRow - q.startRow).offset(q.startRow).execute();
   let lastRow: number | null = null;
   if (rows.length < q.endRow - q.startRow) lastRow = q.startRow + rows.length;
   else if (q.startRow === 0) lastRow = Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -136,7 +222,7 @@ export async function listExceptions(db: Db, q: ExceptionQuery): Promise<{ rows:
 }
 
 async function getException(db: Db, id: number): Promise<ExceptionRow> {
-  const r = await db.selectFrom('reconcile_exceptions').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('reconcile_exceptions').selectAll().select(BOOKED_SQL.as('booked')).where('id', '=', id).executeTakeFirst();
   if (!r) throw new AppError('not_found', 'reconcile.notFound');
   return toRow(r);
 }
@@ -149,12 +235,17 @@ export async function updateException(
   actor: Actor,
   at: string,
   action: string,
+  /** More to write in the same transaction (an adjustment booked with a resolution). */
+  also?: (trx: Db, before: ExceptionRow) => Promise<void>,
+  /** More to say in the audit entry than the change itself. */
+  audited: Record<string, unknown> = {},
 ): Promise<ExceptionRow> {
   const before = await getException(db, id);
   await assertOpenDay(db, before.day, before.provider);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('reconcile_exceptions').set(change).where('id', '=', id).execute();
-    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action, entityType: 'reconcile_exception', entityId: String(id), details: { ...change } });
+    if (Object.keys(change).length > 0) await trx.updateTable('reconcile_exceptions').set(change).where('id', '=', id).execute();
+    await also?.(trx, before);
+    await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action, entityType: 'reconcile_exception', entityId: String(id), details: { ...change, ...audited } });
   });
   return getException(db, id);
 }
@@ -166,6 +257,8 @@ export async function lockDay(db: Db, day: string, provider: string, actor: Acto
   }
   if (now.lockedBy) throw new AppError('conflict', 'reconcile.dayLocked');
   if (now.open > 0) throw new AppError('rule_violation', 'reconcile.dayHasOpen', { count: now.open });
+  // Every won of difference is either booked as an adjustment or the day stays open.
+  if (now.unexplained !== 0) throw new AppError('rule_violation', 'reconcile.dayUnexplained', { amount: formatWon(now.unexplained) });
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('reconcile_days')
@@ -187,4 +280,16 @@ export async function reopenDay(db: Db, day: string, provider: string, reason: s
     await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action: 'reconcile.reopenDay', entityType: 'reconcile_day', entityId: `${day}/${provider}`, details: { day, provider, reason } });
   });
   return dayRow(db, day, provider);
+}
+
+/** Active officials and administrators: the people an exception may be assigned to. */
+export async function listAssignees(db: Db): Promise<{ username: string; displayName: string; role: 'admin' | 'official' }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['username', 'display_name', 'role'])
+    .where('role', 'in', ['admin', 'official'])
+    .where('disabled', '=', 0)
+    .orderBy('display_name')
+    .execute();
+  return rows.map((r) => ({ username: r.username, displayName: r.display_name, role: r.role as 'admin' | 'official' }));
 }

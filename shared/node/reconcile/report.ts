@@ -8,7 +8,8 @@ import { translate, type Lang } from '../../i18n/index.js';
 import { EXCEPTION_CLASSES, type DayTotal } from '../../reconcile/match.js';
 import type { Database } from '../db/schema.js';
 import type { ReportFonts } from '../reports/fonts.js';
-import { dayRow, listExceptions } from './reconcile-repo.js';
+import { dayRow, listAdjustments, listExceptions, type AdjustmentRow } from './reconcile-repo.js';
+import type { DayMoney } from '../../reconcile/adjustments.js';
 
 export interface ReconcileReport {
   day: string;
@@ -20,6 +21,8 @@ export interface ReconcileReport {
   byPayoutDay: DayTotal[];
   counts: Record<string, number>;
   exceptions: ExceptionRow[];
+  money: DayMoney;
+  adjustments: AdjustmentRow[];
 }
 
 /** What a day's report says, from the recorded imports of that day and provider. */
@@ -51,11 +54,21 @@ export async function loadReport(db: Kysely<Database>, day: string, provider: st
     byPayoutDay: await totals('payout_day'),
     counts,
     exceptions,
+    money: { difference: d.difference, adjusted: d.adjusted, unexplained: d.unexplained },
+    adjustments: await listAdjustments(db, day, provider),
   };
 }
 
 const totalsHeader = (t: (k: string) => string, first: string) => [first, t('reconcile.count'), t('reconcile.amount'), t('reconcile.fee'), t('reconcile.vat'), t('reconcile.net')];
 const exceptionHeader = (t: (k: string) => string) => [t('reconcile.class'), t('reconcile.line'), t('reconcile.tid'), t('reconcile.district'), t('reconcile.fileAmount'), t('reconcile.ledgerAmount'), t('reconcile.reason'), t('reconcile.adjustment'), t('reconcile.status')];
+const moneyLine = (r: ReconcileReport, t: (k: string) => string) =>
+  `${t('reconcile.difference')} ${formatWon(r.money.difference)} · ${t('reconcile.adjusted')} ${formatWon(r.money.adjusted)} · ${t('reconcile.unexplained')} ${formatWon(r.money.unexplained)}`;
+const adjustmentHeader = (t: (k: string) => string) => ['#', t('reconcile.line'), t('reconcile.tid'), t('reconcile.adjustment'), t('reconcile.reason'), t('reconcile.reasonText'), t('reconcile.bookedBy'), t('reconcile.bookedAt'), t('reconcile.serverState')];
+function adjustmentCells(a: AdjustmentRow, r: ReconcileReport, t: (k: string) => string, lang: Lang): string[] {
+  const e = r.exceptions.find((x) => x.id === a.exceptionId);
+  return [String(a.id), e?.line == null ? '' : String(e.line), e?.tid ?? '', formatWon(a.amount), t(`reconcile.reasons.${a.reason}`), a.text, a.by, formatSeoul(a.at, lang), t(`reconcile.serverStates.${a.server}`)];
+}
+
 function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
   return [
     t(`reconcile.classes.${e.class}`),
@@ -104,6 +117,12 @@ export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportF
   totalsTable(t('reconcile.totalsByPayout'), r.byPayoutDay);
   doc.font('bold').fontSize(11).text(t('reconcile.class'));
   doc.font('body').fontSize(9).text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
+  doc.text(moneyLine(r, t));
+  doc.moveDown(0.6);
+  doc.font('bold').fontSize(11).text(t('reconcile.adjustments'));
+  doc.font('body').fontSize(9);
+  if (r.adjustments.length === 0) doc.text(t('reconcile.noAdjustments'));
+  else doc.table({ defaultStyle: cell, data: [adjustmentHeader(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...r.adjustments.map((a) => adjustmentCells(a, r, t, lang))] });
   doc.moveDown(0.6);
   if (r.exceptions.length > 0) {
     doc.font('body').fontSize(8);
@@ -134,5 +153,17 @@ export async function buildReconcileXlsx(r: ReconcileReport, lang: Lang): Promis
   }
   for (const c of [5, 6, 8]) ws.getColumn(c).numFmt = won;
   ws.columns.forEach((c) => (c.width = 18));
+  const adj = wb.addWorksheet(t('reconcile.adjustments'));
+  adj.addRow(adjustmentHeader(t)).font = { bold: true };
+  for (const a of r.adjustments) {
+    const c = adjustmentCells(a, r, t, lang);
+    adj.addRow([a.id, c[1] === '' ? null : Number(c[1]), c[2], a.amount, c[4], a.text, a.by, c[7], c[8]]);
+  }
+  adj.addRow([]);
+  adj.addRow([t('reconcile.difference'), null, null, r.money.difference]);
+  adj.addRow([t('reconcile.adjusted'), null, null, r.money.adjusted]);
+  adj.addRow([t('reconcile.unexplained'), null, null, r.money.unexplained]);
+  adj.getColumn(4).numFmt = won;
+  adj.columns.forEach((c) => (c.width = 18));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -22,6 +22,8 @@ function summaryOf(command: QueuedCommand): Record<string, string | number> {
       return { kind: command.kind, amount: command.amount, lotId: command.lotId, requestedBy: command.requestedBy };
     case 'set_refund_threshold':
       return { amount: command.amount ?? '-' };
+    case 'book_adjustment':
+      return { amount: command.amount, day: command.day, provider: command.provider };
   }
 }
 

@@ -1,0 +1,116 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/common/roles.js';
+import { sampleLedger, seedLedger } from '../../shared/node/reconcile/fixtures.js';
+import { generateSettlement } from '../../shared/node/reconcile/generate.js';
+import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
+import { Harness } from '../support/backend-harness.js';
+import { ServerHarness } from '../support/server-harness.js';
+
+/**
+ * Reconciliation adjustments are money the record must explain, so the server
+ * holds them: booked by a `book_adjustment` command in the author's name, the
+ * author's role and the time decided there, append-only.
+ */
+const DAY = '2026-03-10';
+let server: ServerHarness;
+let h: Harness;
+let admin: string;
+const clock = new Date('2026-03-12T03:00:00.000Z');
+// Two minutes ahead of the console's: inside the allowed skew, and enough to tell whose clock a booking carries.
+const serverClock = new Date('2026-03-12T03:02:00.000Z');
+
+const booking = (over: Record<string, unknown> = {}) => ({
+  type: 'book_adjustment',
+  provider: 'toss',
+  day: DAY,
+  exception: { class: 'amount_mismatch', line: 12, tid: 'tgen_x1', fileAmount: 92_000, ledgerAmount: 93_000 },
+  amount: -1_000,
+  reason: 'fee_vat',
+  text: '수수료 차감분',
+  ...over,
+});
+const rows = () => server.sdb.db.selectFrom('reconcile_adjustments').innerJoin('users', 'users.id', 'reconcile_adjustments.booked_by').select(['users.username', 'reconcile_adjustments.booked_at', 'reconcile_adjustments.amount', 'reconcile_adjustments.text', 'reconcile_adjustments.command_id']).orderBy('reconcile_adjustments.id').execute();
+
+beforeAll(async () => {
+  server = await ServerHarness.start({ now: () => serverClock });
+  h = await Harness.start(() => clock);
+  admin = await h.admin();
+});
+afterAll(async () => {
+  await h?.close();
+  await server?.close();
+});
+
+describe('book_adjustment on the server, by hand-made request', () => {
+  it('is booked only for officials and administrators, by the server’s identity and clock, once per command', async () => {
+    const analyst = await server.user('ana', 'analyst');
+    const clerk = await server.user('mapo', 'clerk', '11440');
+    const official = await server.user('kim-s', 'official');
+    for (const token of [analyst, clerk]) {
+      expect((await server.command(booking(), token)).result).toMatchObject({ status: 'rejected', reason: { key: 'sync.roleNotAllowed' } });
+    }
+    expect(await rows()).toEqual([]);
+    // The console's clock (sentAt) is not the booking's time: the token says who, the server says when.
+    const sent = { commandId: 'adj-1', sentAt: '2026-03-12T03:00:30.000Z', ...booking() };
+    expect((await server.post('/api/commands', sent, official)).body).toMatchObject({ status: 'accepted', seq: null });
+    expect((await server.post('/api/commands', sent, official)).body).toMatchObject({ status: 'accepted' });
+    expect(await rows()).toEqual([{ username: 'kim-s', booked_at: serverClock, amount: -1000, text: '수수료 차감분', command_id: 'adj-1' }]);
+  });
+
+  it('refuses a malformed booking (zero, no explanation, an unknown reason, an extra author) and writes nothing', async () => {
+    const official = await server.user('lee-s', 'official');
+    for (const bad of [{ amount: 0 }, { text: '  ' }, { reason: 'because' }, { bookedBy: 'someone-else' }, { day: '2026-02-30' }]) {
+      const r = await server.post('/api/commands', { commandId: `bad-${Object.keys(bad)[0]}`, sentAt: serverClock.toISOString(), ...booking(bad) }, official);
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await rows()).length).toBe(1);
+  });
+});
+
+describe('a console books through the outbox in the author’s name', () => {
+  it('sends each booking at sync; one the server rejects stops counting toward the day', async () => {
+    const made = async (username: string, consoleRole: Role, serverRole: Role) => {
+      await server.user(username, serverRole, null, `${username}-password-1`);
+      const u = await h.user(admin, username, consoleRole);
+      await h.backend.deps.sync.signInsSettled();
+      return u;
+    };
+    await server.user('admin', 'admin', null, 'admin-password-1');
+    await h.call('sync.connect', { serverUrl: server.url, username: 'admin', password: 'admin-password-1' }, admin);
+    const kim = await made('kim', 'official', 'official');
+    // Made an official on this console, but only an analyst on the server: the server has the last word.
+    const lee = await made('lee', 'official', 'analyst');
+
+    const toss = DEFAULT_PROFILES.find((p) => p.id === 'toss-csv')!;
+    const ledger = sampleLedger('toss', ['2026-03-09', DAY, '2026-03-11'], 40);
+    seedLedger(h.backend.ledger.sqlite, 'toss', ledger);
+    const file = generateSettlement(ledger, toss, DAY, { seed: 2, encoding: 'cp949' }).bytes;
+    const job = await h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss.csv', base64: file.toString('base64'), record: true, windowBusinessDays: 1 }, kim.session);
+    for (let j = job; j.state === 'running'; j = await h.call('jobs.get', { id: job.id }, kim.session)) await new Promise((r) => setTimeout(r, 10));
+    const { rows: exceptions } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: DAY, provider: 'toss' }, kim.session);
+    const [a, b] = exceptions;
+    await h.call('reconcile.resolve', { id: a!.id, reason: 'fee_vat', text: '수수료 차감분', adjustment: 700 }, kim.session);
+    await h.call('reconcile.resolve', { id: b!.id, reason: 'other', text: '대행사 확인', adjustment: 300 }, lee.session);
+    const outbox = h.backend.ledger.sqlite.prepare("select o.type, u.username from outbox o join users u on u.id = o.created_by where o.type = 'book_adjustment' order by o.created_at, o.rowid").all();
+    expect(outbox).toEqual([{ type: 'book_adjustment', username: 'kim' }, { type: 'book_adjustment', username: 'lee' }]);
+    const day = async () => (await h.call('reconcile.days', {}, kim.session)).find((d) => d.day === DAY)!;
+    expect((await day()).adjusted).toBe(1_000);
+
+    expect(await h.sync(admin)).toMatchObject({ state: 'done' });
+    const onServer = await rows();
+    expect(onServer.filter((r) => r.username === 'kim').map((r) => [r.amount, r.text, r.booked_at])).toEqual([[700, '수수료 차감분', serverClock]]);
+    expect(onServer.some((r) => r.username === 'lee')).toBe(false);
+    // lee's booking was refused by the server: it stays in the local journal, marked, and no longer explains anything.
+    expect((await day()).adjusted).toBe(700);
+    // The day report says where each booking stands on the server.
+    const report = await h.call('reconcile.report', { day: DAY, provider: 'toss', format: 'xlsx', lang: 'ko' }, kim.session);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(report.base64, 'base64') as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('조정 내역')!;
+    expect([2, 3].map((r) => [sheet.getRow(r).getCell(7).value, sheet.getRow(r).getCell(9).value])).toEqual([
+      ['kim', '서버 기록됨'],
+      ['lee', '서버 거부 (반영 안 됨)'],
+    ]);
+  });
+});
