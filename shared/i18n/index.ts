@@ -43,15 +43,15 @@ function createI18n(): I18n {
   f?.add('toward', particle('으로/로'));
   f?.add('subject', particle('이/가'));
   f?.add('object', particle('을/를'));
-  f?.add('with', particle('과/와'));
+  f?.add('with', particle('와/과'));
   f?.add('num', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? new Intl.NumberFormat(lng === 'ko' ? 'ko-KR' : 'en-US').format(value) : String(value),
   );
   return instance;
 }
 
-type Pair = '은/는' | '이/가' | '을/를' | '으로/로' | '과/와';
-const FALLBACK: Record<Pair, string> = { '은/는': '은(는)', '이/가': '이(가)', '을/를': '을(를)', '으로/로': '(으)로', '과/와': '과(와)' };
+type Pair = '은/는' | '이/가' | '을/를' | '으로/로' | '와/과';
+const FALLBACK: Record<Pair, string> = { '은/는': '은(는)', '이/가': '이(가)', '을/를': '을(를)', '으로/로': '(으)로', '와/과': '과(와)' };
 
 /**
  * A Korean particle after any text. Hangul takes the particle its last
@@ -93,6 +93,11 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
   // A district travels as its code (11440) and reads as its name (마포구).
   if (typeof params?.district === 'string' && findDistrict(params.district)) out.district = districtName(params.district, lang);
   if (params?.field !== undefined) out.fieldName = fieldLabel(lang, String(params.field));
+  // A server refusal carries the domain rule it applied (`issues.denominationNotIssued` and its params): say it in words.
+  if (typeof params?.issue === 'string' && i18n.exists(params.issue, { lng: lang })) {
+    const { issue, issueField, ...rest } = params;
+    out.issueText = translate(lang, issue, { ...rest, ...(typeof issueField === 'string' ? { field: issueField } : {}) });
+  }
   if (typeof params?.fields === 'string') {
     out.fields = params.fields
       .split(', ')
