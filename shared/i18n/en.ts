@@ -208,6 +208,12 @@ export const en: Shape<typeof ko> = {
     time: 'Time (24-hour)',
     timeHelp: '24-hour time (14:00, 1400, 14)',
   },
+  toasts: {
+    region: 'Notifications',
+    close: 'Close notification',
+    repeated: 'The same notification {{count}} times',
+    more: '{{count}} more notifications',
+  },
   admin: {
     title: 'Administration',
     users: 'Users',
@@ -545,6 +551,9 @@ export const en: Shape<typeof ko> = {
     comparison: 'Comparison',
     metric: 'Measure',
     difference: 'Difference',
+    differenceFrom: 'Difference ({{run}} − baseline)',
+    baselineRun: 'Baseline: {{run}}',
+    baselineNote: 'Differences are the second run minus the baseline run.',
     exportPdf: 'Export PDF',
     exporting: 'Making the PDF…',
     exported: 'PDF saved',

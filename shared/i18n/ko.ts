@@ -204,6 +204,12 @@ export const ko = {
     time: '시각 (24시간)',
     timeHelp: '24시간제로 입력 (14:00, 1400, 14)',
   },
+  toasts: {
+    region: '알림',
+    close: '알림 닫기',
+    repeated: '같은 알림 {{count}}번',
+    more: '알림 {{count}}건 더',
+  },
   admin: {
     title: '관리',
     users: '사용자',
@@ -541,6 +547,9 @@ export const ko = {
     comparison: '실행 비교',
     metric: '항목',
     difference: '차이',
+    differenceFrom: '차이 ({{run}} − 기준)',
+    baselineRun: '기준: {{run}}',
+    baselineNote: '차이는 두 번째 실행에서 기준 실행을 뺀 값입니다.',
     exportPdf: 'PDF로 내보내기',
     exporting: 'PDF 만드는 중…',
     exported: 'PDF를 저장했습니다',
