@@ -45,6 +45,8 @@ export function metricDelta(m: Metric, baseline: SimResult, other: SimResult): {
   const y = m.value(other);
   if (x === null || y === null || x === y) return { text: x === y ? '0' : '—', better: null };
   const d = y - x;
+  // A difference that rounds away (0.04 min) reads 0, not "+0분".
+  if (m.format(Math.abs(d)) === m.format(0)) return { text: '0', better: null };
   const sign = d > 0 ? '+' : '−';
   return { text: `${sign}${m.format(Math.abs(d))}`, better: m.lowerIsBetter ? d < 0 : d > 0 };
 }
