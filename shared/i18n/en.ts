@@ -1071,5 +1071,5 @@ export const en: Shape<typeof ko> = {
       empty: 'The file has no records',
     },
   },
-  grid: { noRows: 'No rows to show', loading: 'Loading…' },
+  grid: { noRows: 'No rows to show', loading: 'Loading…', scrollRight: 'Show more columns to the right', scrollLeft: 'Show columns to the left' },
 };

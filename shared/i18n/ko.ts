@@ -1067,5 +1067,5 @@ export const ko = {
       empty: '파일에 레코드가 없습니다',
     },
   },
-  grid: { noRows: '표시할 행이 없습니다', loading: '불러오는 중…' },
+  grid: { noRows: '표시할 행이 없습니다', loading: '불러오는 중…', scrollRight: '오른쪽 열 더 보기', scrollLeft: '왼쪽 열 보기' },
 };
