@@ -15,6 +15,8 @@ function run(id: string, label: string, change: (p: SimParams) => SimParams, wit
   return {
     id,
     roundId: 'r-1',
+    roundVersion: 1,
+    parentId: null,
     label,
     backingKey: null,
     createdAt: '2026-11-26T04:00:00.000Z',
