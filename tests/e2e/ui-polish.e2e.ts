@@ -180,13 +180,28 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     const more = page.getByTestId('rounds-grid-more-right');
     await more.waitFor();
     await page.screenshot({ path: join(SHOTS, 'ui-rounds-grid-1280.png') });
-    for (let i = 0; i < 10 && (await more.count()); i++) await more.click();
+    // Each click brings the next columns in; the button goes once the last column is in view.
+    for (let i = 0; i < 10 && (await wrap.getAttribute('data-more-right')) === 'true'; i++) {
+      await more.click({ timeout: 2_000 }).catch(() => {});
+      await page.waitForTimeout(150);
+    }
     await expect.poll(() => wrap.getAttribute('data-more-right')).toBe('false');
     await expect.poll(inView).toBe(true);
     // The round's name is pinned: still there after scrolling.
     await expect(page.locator('[data-testid="rounds-grid"] .ag-cell[col-id="name"]', { hasText: '2022 서울사랑상품권 재현' }).isVisible()).resolves.toBe(true);
     await page.getByRole('button', { name: '왼쪽 열 보기' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'ui-rounds-grid-1280-scrolled.png') });
+    // The date filter is typed year-first too, not the browser's locale-ordered picker.
+    const back = page.getByRole('button', { name: '왼쪽 열 보기' });
+    for (let i = 0; i < 10 && (await wrap.getAttribute('data-more-left')) === 'true'; i++) {
+      await back.click({ timeout: 2_000 }).catch(() => {});
+      await page.waitForTimeout(150);
+    }
+    await page.locator('[data-testid="rounds-grid"] .ag-header-cell[col-id="opensAt"] .ag-header-cell-filter-button').click();
+    const dateField = page.locator('.ag-filter-body input').first();
+    await dateField.waitFor();
+    await expect(dateField.getAttribute('type')).resolves.not.toBe('date');
+    await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
@@ -238,60 +253,67 @@ async function tour(username: string, password: string, pages: string[]): Promis
     audit: '#/admin/audit',
   };
   const problems: string[] = [];
-    const check = async (name: string) => {
-      await page.waitForTimeout(250);
-      const found = await inPage<string[]>(
-        page,
-        `(() => {
-          const out = [];
-          if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('page wider than the window (' + document.documentElement.scrollWidth + 'px)');
-          for (const e of document.querySelectorAll('.ag-header-cell-text')) if (e.scrollWidth > e.clientWidth + 1) out.push('grid header cut: ' + e.textContent);
-          // Figures, dates and names in grid cells show whole; only free text (details, reasons, notes) may end in an ellipsis.
-          for (const e of document.querySelectorAll('.ag-cell')) {
-            const col = e.getAttribute('col-id') || '';
-            if (/detail|note|reason|message|text|comment|summary/i.test(col)) continue;
-            const v = e.querySelector('.ag-cell-value') || e;
-            if (v.scrollWidth > v.clientWidth + 1) out.push('grid value cut [' + col + ']: ' + e.textContent.trim().slice(0, 30));
-          }
-          for (const e of document.querySelectorAll('main button, nav a, nav button, main label, main th, dialog button, dialog label')) {
-            const s = getComputedStyle(e);
-            if (e.scrollWidth > e.clientWidth + 1 && (s.overflow === 'hidden' || s.textOverflow === 'ellipsis')) out.push('cut: ' + e.textContent.trim().slice(0, 40));
-          }
-          return out;
-        })()`,
-      );
-      for (const f of found) problems.push(`${name}: ${f}`);
-      await page.screenshot({ path: join(TOUR, `${name}.png`), fullPage: true });
-    };
-    {
-      await signInAs(username, password);
-      for (const lang of ['ko', 'en']) {
-        await inPage(page, `localStorage.setItem('console.lang', '${lang}')`);
-        await page.reload();
-        await page.getByTestId('current-user').waitFor();
-        for (const [w, h] of [
-          [1280, 720],
-          [1440, 900],
-        ] as const) {
-          await page.setViewportSize({ width: w, height: h });
-          for (const p of pages) {
-            page.once('dialog', (d) => void d.accept());
-            await go(hashes[p]!);
-            await page.locator('main h1, main h2').first().waitFor();
-            await check(`${username.replace('.', '-')}-${lang}-${w}-${p}`);
-          }
-          // The dialog every role has.
-          await page.getByRole('button', { name: lang === 'ko' ? '비밀번호 변경' : 'Change password' }).click();
-          await page.getByRole('dialog').waitFor();
-          await check(`${username.replace('.', '-')}-${lang}-${w}-dialog-password`);
-          await page.keyboard.press('Escape');
-          if (await page.getByRole('dialog').count()) await page.getByRole('dialog').getByRole('button', { name: lang === 'ko' ? '취소' : 'Cancel' }).click();
+  const check = async (name: string) => {
+    await page.waitForTimeout(250);
+    const found = await inPage<string[]>(
+      page,
+      `(() => {
+        const out = [];
+        if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('page wider than the window (' + document.documentElement.scrollWidth + 'px)');
+        for (const e of document.querySelectorAll('.ag-header-cell-text')) if (e.scrollWidth > e.clientWidth + 1) out.push('grid header cut: ' + e.textContent);
+        // Figures, dates and names in grid cells show whole; only free text (details, reasons, notes) may end in an ellipsis.
+        for (const e of document.querySelectorAll('.ag-cell')) {
+          const col = e.getAttribute('col-id') || '';
+          if (/detail|note|reason|message|text|comment|summary/i.test(col)) continue;
+          const v = e.querySelector('.ag-cell-value') || e;
+          if (v.scrollWidth > v.clientWidth + 1) out.push('grid value cut [' + col + ']: ' + e.textContent.trim().slice(0, 30));
         }
+        for (const e of document.querySelectorAll('main button, nav a, nav button, main label, main th, dialog button, dialog label')) {
+          const s = getComputedStyle(e);
+          if (e.scrollWidth > e.clientWidth + 1 && (s.overflow === 'hidden' || s.textOverflow === 'ellipsis')) out.push('cut: ' + e.textContent.trim().slice(0, 40));
+        }
+        return out;
+      })()`,
+    );
+    for (const f of found) problems.push(`${name}: ${f}`);
+    await page.screenshot({ path: join(TOUR, `${name}.png`), fullPage: true });
+  };
+  await signInAs(username, password);
+  for (const lang of ['ko', 'en']) {
+    await inPage(page, `localStorage.setItem('console.lang', '${lang}')`);
+    await page.reload();
+    await page.getByTestId('current-user').waitFor();
+    for (const [w, h] of [
+      [1280, 720],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const p of pages) {
+        page.once('dialog', (d) => void d.accept());
+        await go(hashes[p]!);
+        await page.locator('main h1, main h2').first().waitFor();
+        await check(`${username.replace('.', '-')}-${lang}-${w}-${p}`);
       }
-      await inPage(page, `localStorage.setItem('console.lang', 'ko')`);
-      await page.reload();
-      await page.getByTestId('current-user').waitFor();
+      if (username === 'admin') {
+        // A lifecycle dialog: approving the official's draft (the admin did not write it).
+        await go(hashes.round!);
+        await page.getByRole('button', { name: lang === 'ko' ? '승인' : 'Approve', exact: true }).click();
+        await page.getByRole('dialog').waitFor();
+        await check(`admin-${lang}-${w}-dialog-approve`);
+        await page.getByRole('dialog').getByRole('button', { name: lang === 'ko' ? '취소' : 'Cancel' }).click();
+        await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      }
+      // The dialog every role has.
+      await page.getByRole('button', { name: lang === 'ko' ? '비밀번호 변경' : 'Change password' }).click();
+      await page.getByRole('dialog').waitFor();
+      await check(`${username.replace('.', '-')}-${lang}-${w}-dialog-password`);
+      await page.keyboard.press('Escape');
+      if (await page.getByRole('dialog').count()) await page.getByRole('dialog').getByRole('button', { name: lang === 'ko' ? '취소' : 'Cancel' }).click();
     }
-    expect(problems).toEqual([]);
-    expect(errors).toEqual([]);
+  }
+  await inPage(page, `localStorage.setItem('console.lang', 'ko')`);
+  await page.reload();
+  await page.getByTestId('current-user').waitFor();
+  expect(problems).toEqual([]);
+  expect(errors).toEqual([]);
 }
