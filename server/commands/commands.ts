@@ -133,7 +133,9 @@ async function decide(trx: Trx, cmd: Command, user: ServerUser, now: Date): Prom
   switch (cmd.type) {
     case 'propose_round': {
       if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
-      if (validateRound(cmd.spec).errors.length > 0) return reject('sync.invalidRound');
+      // The refusal names the first rule broken, so the console can say why (not just "has errors").
+      const broken = validateRound(cmd.spec).errors[0];
+      if (broken) return reject('sync.invalidRoundBecause', { issue: broken.code, issueField: broken.path, ...broken.params });
       const round = await serverRound(trx, cmd.roundId, true);
       if (round && cmd.version <= round.version) return reject('sync.staleVersion', { current: round.version });
       const existing = await trx.selectFrom('round_proposals').select('spec').where('round_id', '=', cmd.roundId).where('version', '=', cmd.version).executeTakeFirst();

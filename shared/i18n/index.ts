@@ -34,21 +34,38 @@ function createI18n(): I18n {
     typeof value === 'number' ? (lng === 'ko' ? formatWonKorean(value) : formatWon(value)) : String(value),
   );
   // Korean particles depend on the word before them (총액은, 한도는); English leaves the word alone.
-  const particle = (pair: '은/는' | '이/가' | '을/를' | '으로/로') => (value: unknown, lng: string | undefined) => {
+  const particle = (pair: Pair) => (value: unknown, lng: string | undefined) => {
     const text = String(value);
     if (lng !== 'ko' || text === '') return text;
-    // es-hangul reads only Hangul; a trailing number takes the particle of how it is read (2로, 3으로).
-    const spoken = numberTail(text);
-    return spoken === null ? josa(text, pair) : text + josa.pick(spoken, pair);
+    return withParticle(text, pair);
   };
   f?.add('topic', particle('은/는'));
   f?.add('toward', particle('으로/로'));
   f?.add('subject', particle('이/가'));
   f?.add('object', particle('을/를'));
+  f?.add('with', particle('와/과'));
   f?.add('num', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? new Intl.NumberFormat(lng === 'ko' ? 'ko-KR' : 'en-US').format(value) : String(value),
   );
   return instance;
+}
+
+type Pair = '은/는' | '이/가' | '을/를' | '으로/로' | '와/과';
+const FALLBACK: Record<Pair, string> = { '은/는': '은(는)', '이/가': '이(가)', '을/를': '을(를)', '으로/로': '(으)로', '와/과': '과(와)' };
+
+/**
+ * A Korean particle after any text. Hangul takes the particle its last
+ * syllable calls for; a trailing number takes the one of how it is read (2로,
+ * 3으로). Anything else (a Latin user name `lee.official`, a file-format id)
+ * cannot be read reliably (es-hangul would guess `lee.official가`): it is
+ * quoted and gets both forms, `‘mapo’을(를)`. Messages avoid even that by
+ * putting a Korean noun last (`‘mapo’ 사용자를`); this is the last resort.
+ */
+export function withParticle(text: string, pair: Pair): string {
+  if (/[가-힣]$/.test(text)) return josa(text, pair);
+  const spoken = numberTail(text);
+  if (spoken !== null) return text + josa.pick(spoken, pair);
+  return `‘${text}’${FALLBACK[pair]}`;
 }
 
 /** The last syllable of how a trailing number is read in Korean (3 → 삼, 10 → 십, 2,000 → 천), or null. */
@@ -78,6 +95,11 @@ function localiseParams(lang: Lang, params: Params | undefined): Params {
   if (params?.field !== undefined) out.fieldName = fieldLabel(lang, String(params.field));
   // A settlement file's field (amount, payoutDate) reads as offices name it, in the reader's language.
   if (typeof params?.settlementField === 'string') out.column = lookup('reconcile.fields', params.settlementField) as string;
+  // A server refusal carries the domain rule it applied (`issues.denominationNotIssued` and its params): say it in words.
+  if (typeof params?.issue === 'string' && i18n.exists(params.issue, { lng: lang })) {
+    const { issue, issueField, ...rest } = params;
+    out.issueText = translate(lang, issue, { ...rest, ...(typeof issueField === 'string' ? { field: issueField } : {}) });
+  }
   if (typeof params?.fields === 'string') {
     out.fields = params.fields
       .split(', ')

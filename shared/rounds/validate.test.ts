@@ -1,3 +1,4 @@
+import { translate } from '../i18n/index.js';
 import { describe, expect, it } from 'vitest';
 import { spec2022 } from '../../tests/support/specs.js';
 import { ROUND_PRESETS } from './presets.js';
@@ -67,6 +68,11 @@ describe('round validation', () => {
     expect(codes(validateRound(spec2022({ denominations: [10_000, 10_000] })).errors)).toEqual(['denominations:issues.denominationsDuplicate']);
     expect(codes(validateRound(spec2022({ denominations: [1_500] })).errors)).toEqual(['denominations:issues.denominationsUnit']);
     expect(codes(validateRound(spec2022({ denominations: [500_000] })).errors)).toEqual(['denominations:issues.denominationAboveLimit']);
+    // A multiple of 1,000 that no certificate carries: refused, naming the faces the programme issues.
+    const fifteen = validateRound(spec2022({ denominations: [10_000, 15_000] })).errors;
+    expect(codes(fifteen)).toEqual(['denominations:issues.denominationNotIssued']);
+    expect(translate('ko', fifteen[0]!.code, fifteen[0]!.params)).toBe('₩15,000은 이 사업이 발행하는 권종이 아닙니다 (발행 권종: 1,000 · 5,000 · 10,000 · 50,000 · 100,000 · 500,000원)');
+    expect(codes(validateRound(spec2022({ denominations: [5_000, 10_000, 50_000, 100_000] })).errors)).toEqual([]);
     expect(codes(validateRound(spec2022({ validityYears: 0 })).errors)).toEqual(['validityYears:issues.validityRange']);
     expect(codes(validateRound(spec2022({ validityYears: 3, sessionTimeoutMinutes: 60 })).warnings)).toEqual(['validityYears:issues.validityNotStatutory']);
     const refund = { partialUseThresholdPct: 59, formula: 'remaining_minus_subsidy' as const, cashOnly: true };

@@ -11,6 +11,13 @@ export const SESSION_TIMEOUT_RANGE = { min: 1, max: 1_440 } as const;
 /** Card purchases have been capped at 1,000,000 won since 2024. */
 export const CREDIT_CARD_CAP = 1_000_000;
 const DENOMINATION_UNIT = 1_000;
+/**
+ * The faces the programme issues (the 1-5 series of the won's notes; Seoul's
+ * certificates are 5,000 / 10,000 / 50,000 / 100,000). A round picks its list
+ * from these: a 15,000-won face is a multiple of 1,000 but no certificate the
+ * programme prints or its sale app offers, so it is refused, saying why.
+ */
+export const ISSUED_DENOMINATIONS = [1_000, 5_000, 10_000, 50_000, 100_000, 500_000] as const;
 
 export interface RoundValidation {
   errors: Issue[];
@@ -71,6 +78,8 @@ export function validateRound(spec: RoundSpec): RoundValidation {
   } else {
     const bad = spec.denominations.filter((d) => d <= 0 || !isMultipleOf(d, DENOMINATION_UNIT));
     if (bad.length > 0) err('denominations', 'issues.denominationsUnit', { value: bad[0]!, unit: DENOMINATION_UNIT });
+    const notIssued = spec.denominations.filter((d) => d > 0 && isMultipleOf(d, DENOMINATION_UNIT) && !(ISSUED_DENOMINATIONS as readonly number[]).includes(d));
+    if (notIssued.length > 0) err('denominations', 'issues.denominationNotIssued', { value: notIssued[0]!, issued: ISSUED_DENOMINATIONS.map((d) => d.toLocaleString('en-US')).join(' · ') });
     if (new Set(spec.denominations).size !== spec.denominations.length) err('denominations', 'issues.denominationsDuplicate');
     const tooBig = spec.denominations.filter((d) => d > spec.perPersonMonthlyLimit);
     if (limitOk && tooBig.length > 0) err('denominations', 'issues.denominationAboveLimit', { value: tooBig[0]!, limit: spec.perPersonMonthlyLimit });

@@ -35,6 +35,22 @@ export function metrics(t: (k: string, p?: Record<string, string | number>) => s
   ];
 }
 
+/**
+ * A run's figure minus the baseline's, signed and in the metric's own unit
+ * (`+1,204`, `−3.5분`), and whether that is an improvement; shared by the
+ * comparison on screen and in the PDF so they cannot disagree.
+ */
+export function metricDelta(m: Metric, baseline: SimResult, other: SimResult): { text: string; better: boolean | null } {
+  const x = m.value(baseline);
+  const y = m.value(other);
+  if (x === null || y === null || x === y) return { text: x === y ? '0' : '—', better: null };
+  const d = y - x;
+  // A difference that rounds away (0.04 min) reads 0, not "+0분".
+  if (m.format(Math.abs(d)) === m.format(0)) return { text: '0', better: null };
+  const sign = d > 0 ? '+' : '−';
+  return { text: `${sign}${m.format(Math.abs(d))}`, better: m.lowerIsBetter ? d < 0 : d > 0 };
+}
+
 type Translate = (k: string, p?: Record<string, string | number>) => string;
 
 /**

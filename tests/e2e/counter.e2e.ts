@@ -84,7 +84,7 @@ async function addUser(username: string, name: string, password: string): Promis
   await form.getByLabel('역할').selectOption('clerk');
   await form.getByLabel('담당 자치구').selectOption('11440');
   await form.getByRole('button', { name: '사용자 추가' }).click();
-  await page.getByText(`사용자 ${username}을(를) 추가했습니다`).waitFor();
+  await page.getByText(`‘${username}’ 사용자를 추가했습니다`).waitFor();
 }
 
 async function findBuyer(buyerId: string): Promise<void> {
@@ -288,7 +288,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await form.getByLabel('비밀번호').fill('analyst-password-1');
     await form.getByLabel('역할').selectOption('analyst');
     await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await page.getByText('‘ana’ 사용자를 추가했습니다').waitFor();
     await signInAs('ana', 'analyst-password-1');
     await expect(page.getByRole('link', { name: '환불·취소', exact: true }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: '원장', exact: true }).click();

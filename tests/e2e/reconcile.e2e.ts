@@ -96,7 +96,7 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await expect.poll(() => editor.getByTestId('profile-problem').innerText()).toContain("'지급예정일' 필드의 열 번호가 필요합니다");
     await editor.getByLabel('지급예정일 열 번호(0부터)').fill('10');
     await editor.getByRole('button', { name: '저장' }).click();
-    await page.getByText("파일 형식 '나이스 정산 (파이프)'을(를) 저장했습니다").waitFor();
+    await page.getByText("‘나이스 정산 (파이프)’ 파일 형식을 저장했습니다").waitFor();
     await expect.poll(() => page.locator('select[name="profile"] option').allTextContents()).toContain('나이스 정산 (파이프)');
     await editor.getByRole('button', { name: '닫기' }).click();
 
@@ -223,7 +223,7 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await form.getByLabel('비밀번호').fill('analyst-password-1');
     await form.getByLabel('역할').selectOption('analyst');
     await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('사용자 ana을(를) 추가했습니다').waitFor();
+    await page.getByText('‘ana’ 사용자를 추가했습니다').waitFor();
     await page.getByRole('button', { name: '로그아웃' }).click();
     // The sign-in form is in place before it is filled (the logged-in page may still be leaving).
     await page.getByRole('heading', { name: '로그인' }).waitFor();

@@ -135,7 +135,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await form.getByLabel('비밀번호').fill('lee-password-1');
     await form.getByLabel('역할').selectOption('official');
     await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('사용자 lee을(를) 추가했습니다').waitFor();
+    await page.getByText('‘lee’ 사용자를 추가했습니다').waitFor();
     await page.locator('[data-testid="users-grid"] .ag-row [role="gridcell"][col-id="username"]', { hasText: 'lee' }).waitFor();
     await shot(page, '06-admin-users');
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalEvent, chainHash, LOG_GENESIS, specDigest } from '../../shared/node/ledger/chain.js';
+import { translate } from '../../shared/i18n/index.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
 
@@ -198,7 +199,29 @@ describe('two people and the on-sale lock, on the server', () => {
     const stale = (await s.command({ type: 'propose_round', roundId: id, version: 1, spec: v2 }, official)).result;
     expect(stale).toMatchObject({ status: 'rejected', reason: { key: 'sync.staleVersion' } });
     const invalid = (await s.command({ type: 'propose_round', roundId: id, version: 9, spec: { ...spec, totalAmount: 123 } }, official)).result;
-    expect(invalid).toMatchObject({ status: 'rejected', reason: { key: 'sync.invalidRound' } });
+    expect(invalid).toMatchObject({ status: 'rejected', reason: { key: 'sync.invalidRoundBecause', params: { issue: 'issues.amountUnit', issueField: 'totalAmount' } } });
+  });
+
+  it('refuses a proposed round whose denominations the programme does not issue, saying why in Korean', async () => {
+    const id = `r-denoms-${randomUUID().slice(0, 8)}`;
+    const cases: [number[], string][] = [
+      [[10_000, 15_000], 'issues.denominationNotIssued'],
+      [[10_500], 'issues.denominationsUnit'],
+      [[10_000, 10_000], 'issues.denominationsDuplicate'],
+      [[], 'issues.denominationsEmpty'],
+      [[10_000, 500_000], 'issues.denominationAboveLimit'],
+    ];
+    for (const [denominations, issue] of cases) {
+      const r = (await s.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...spec, denominations } }, official)).result;
+      expect(r, JSON.stringify(denominations)).toMatchObject({ status: 'rejected', reason: { key: 'sync.invalidRoundBecause', params: { issue } } });
+    }
+    const fifteen = (await s.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...spec, denominations: [15_000] } }, official)).result as { reason: { key: string; params: Record<string, string | number> } };
+    expect(translate('ko', fifteen.reason.key, fifteen.reason.params)).toBe(
+      '서버가 회차 설정을 거절했습니다: ₩15,000은 이 사업이 발행하는 권종이 아닙니다 (발행 권종: 1,000 · 5,000 · 10,000 · 50,000 · 100,000 · 500,000원)',
+    );
+    const proposals = await s.sdb.db.selectFrom('round_proposals').select('version').where('round_id', '=', id).execute();
+    expect(proposals).toEqual([]);
+    expect((await s.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...spec, denominations: [5_000, 10_000, 50_000, 100_000] } }, official)).result).toMatchObject({ status: 'accepted' });
   });
 
   it('refuses changing the total while on sale (the stock is not an operational setting)', async () => {

@@ -1,18 +1,24 @@
-export interface Toast {
-  id: number;
-  kind: 'success' | 'error' | 'info';
-  text: string;
-}
+import { addToast, lifetime, type Toast } from './toast-queue.js';
+
+export type { Toast };
 
 let next = 1;
 export const toasts = $state<{ list: Toast[] }>({ list: [] });
+const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-export function toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 8_000 : 4_000): void {
-  const id = next++;
-  toasts.list.push({ id, kind, text });
-  setTimeout(() => dismiss(id), ms);
+/** Shows a message; the same message while it is up counts up instead of stacking. Errors stay until closed. */
+export function toast(kind: Toast['kind'], text: string): void {
+  const added = addToast(toasts.list, kind, text, next);
+  if (added.id === next) next++;
+  toasts.list = added.list;
+  const ms = lifetime(kind);
+  clearTimeout(timers.get(added.id));
+  // A repeat restarts the clock: it is news again.
+  if (ms !== null) timers.set(added.id, setTimeout(() => dismiss(added.id), ms));
 }
 
 export function dismiss(id: number): void {
+  clearTimeout(timers.get(id));
+  timers.delete(id);
   toasts.list = toasts.list.filter((t) => t.id !== id);
 }

@@ -96,6 +96,6 @@ describe('assigning an exception', () => {
     expect(people.map((p) => p.username).sort()).toEqual(['admin', 'kim', 'lee']);
     expect((await h.fail('reconcile.assignees', {}, analyst)).code).toBe('forbidden');
     const refused = await h.fail('reconcile.assign', { id: 1, assignee: 'ana' }, official);
-    expect(formatError('ko', refused)).toBe('ana에게는 맡길 수 없습니다. 대사는 공무원과 관리자만 처리합니다');
+    expect(formatError('ko', refused)).toBe('‘ana’ 사용자에게는 맡길 수 없습니다. 대사는 공무원과 관리자만 처리합니다');
   });
 });

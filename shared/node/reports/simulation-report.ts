@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.js';
 import { formatWon } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
-import { metrics, runTitle } from '../../simulation/metrics.js';
+import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
 import type { ReportFonts } from './fonts.js';
 
 export interface ChartImage {
@@ -95,54 +95,90 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
   doc.text(`${t('simulation.reportGenerated')}: ${formatSeoul(report.generatedAt.toISOString(), lang)} KST · ${report.author}`);
   doc.fillColor('black').moveDown(0.8);
 
-  const cell = { padding: [4, 6, 4, 6] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: LINE };
+  // Compact rows: a run's results, recommendations and parameters fit on the first page, so
+  // the parameters no longer spill two rows onto a page of their own.
+  const cell = { padding: [2.5, 6, 2.5, 6] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: LINE };
+  const bold = (text: string) => ({ text, font: { src: 'bold' } });
+  const right = (text: string) => ({ text, align: { x: 'right' as const } });
+  const [baseline, other] = runs;
+  const comparing = other !== undefined;
 
-  // Results: one column per run.
+  // Results: one column per run; a comparison names its baseline and shows the difference.
   doc.font('bold').fontSize(12).text(t('simulation.results'));
   doc.moveDown(0.3);
   const shown = metrics(t, lang);
   doc.font('body').fontSize(9);
   doc.table({
     defaultStyle: cell,
-    columnStyles: runs.length === 1 ? [200, '*'] : [170, '*', '*'],
+    columnStyles: comparing ? [150, '*', '*', '*'] : [200, '*'],
     data: [
-      [{ text: t('simulation.metric'), font: { src: 'bold' } }, ...runs.map((r) => ({ text: runTitle(t, r), font: { src: 'bold' } }))],
-      ...shown.map((m) => [m.label, ...runs.map((r) => ({ text: m.format(m.value(r.result)), align: { x: 'right' as const } }))]),
+      [
+        bold(t('simulation.metric')),
+        bold(comparing ? t('simulation.baselineRun', { run: runTitle(t, baseline!) }) : runTitle(t, baseline!)),
+        ...(comparing ? [bold(runTitle(t, other)), bold(t('simulation.differenceFrom', { run: other.label }))] : []),
+      ],
+      ...shown.map((m) => [
+        m.label,
+        ...runs.map((r) => right(m.format(m.value(r.result)))),
+        ...(comparing ? [right(metricDelta(m, baseline!.result, other.result).text)] : []),
+      ]),
     ],
   });
+  if (comparing) {
+    doc.moveDown(0.2).fontSize(8).fillColor(GREY).text(t('simulation.baselineNote'), { width }).fillColor('black');
+  }
   doc.moveDown(0.8);
 
   for (const run of runs) {
     const lines = recommendationLines(run, lang);
     if (lines.length === 0) continue;
-    doc.font('bold').fontSize(12).text(`${t('simulation.recommendations')}${runs.length > 1 ? ` — ${runTitle(t, run)}` : ''}`);
+    doc.font('bold').fontSize(12).text(`${t('simulation.recommendations')}${comparing ? ` — ${runTitle(t, run)}` : ''}`);
     doc.moveDown(0.3);
     doc.font('body').fontSize(9.5);
     for (const line of lines) doc.text(`• ${line}`, { width });
     doc.moveDown(0.8);
   }
 
-  // Parameters, so the reader can reproduce each run.
+  // Parameters, so the reader can reproduce each run: two label/value pairs a row for one run.
   doc.font('bold').fontSize(12).text(t('simulation.reportParams'));
   doc.moveDown(0.3);
   doc.font('body').fontSize(9);
   const rows = runs.map((r) => parameterRows(r, lang));
-  doc.table({
-    defaultStyle: cell,
-    columnStyles: runs.length === 1 ? [200, '*'] : [170, '*', '*'],
-    data: rows[0]!.map(([label], i) => [label, ...rows.map((r) => r[i]![1])]),
-  });
+  if (comparing) {
+    doc.table({
+      defaultStyle: cell,
+      columnStyles: [150, '*', '*'],
+      // Settings that differ between the runs are in bold: they are what the comparison is about.
+      data: rows[0]!.map(([label], i) => {
+        const differs = rows[1]![i]![1] !== rows[0]![i]![1];
+        return [differs ? bold(label) : label, ...rows.map((r) => (differs ? bold(r[i]![1]) : r[i]![1]))];
+      }),
+    });
+  } else {
+    const one = rows[0]!;
+    const half = Math.ceil(one.length / 2);
+    doc.table({
+      defaultStyle: cell,
+      columnStyles: [130, '*', 130, '*'],
+      data: one.slice(0, half).map(([label, value], i) => [label, value, one[half + i]?.[0] ?? '', one[half + i]?.[1] ?? '']),
+    });
+  }
 
-  // Charts, two to a row.
+  // Charts, two to a row, after the tables; a new page only when not even one row fits.
   if (report.charts.length > 0) {
-    doc.addPage();
     const gap = 12;
     const w = (width - gap) / 2;
     const h = w * 0.62;
+    const rowHeight = h + 28;
+    const bottom = doc.page.height - 40;
     let x = 40;
-    let y = 40;
+    let y = doc.y + 16;
+    if (y + rowHeight > bottom) {
+      doc.addPage();
+      y = 40;
+    }
     for (const [i, chart] of report.charts.entries()) {
-      if (y + h + 20 > doc.page.height - 40) {
+      if (i % 2 === 0 && y + rowHeight > bottom) {
         doc.addPage();
         y = 40;
       }
@@ -156,7 +192,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
       if (i % 2 === 0) x += w + gap;
       else {
         x = 40;
-        y += h + 28;
+        y += rowHeight;
       }
     }
   }

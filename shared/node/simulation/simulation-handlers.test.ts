@@ -99,7 +99,8 @@ describe('simulation jobs', () => {
     const bytes = Buffer.from(one.base64, 'base64');
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     const { pages, text } = await pdfText(new Uint8Array(bytes));
-    expect(pages).toBe(2);
+    // One chart fits below the tables: no page of its own (a near-empty last page).
+    expect(pages).toBe(1);
     for (const phrase of ['수요 시뮬레이션 보고서', '세션 10분', '로그아웃', '구매자', '대기열', '세션 유지 시간']) expect(text).toContain(phrase);
 
     const both = await h.call('simulations.exportPdf', { ids, charts: [], lang: 'en' }, official.session);
@@ -107,6 +108,8 @@ describe('simulation jobs', () => {
     expect(compared.text).toContain('Demand simulation report');
     expect(compared.text).toContain('세션 10분');
     expect(compared.text).toContain('세션 60분');
+    expect(compared.text).toContain('Baseline: 세션 10분');
+    expect(compared.text.replace(/\s+/g, ' ')).toContain('Difference (세션 60분 − baseline)');
   });
 
   it('refuses chart images that are not PNGs', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spec2022 } from '../../../../tests/support/specs.js';
 import { preset2022, specWithAssumptions } from '../../../../shared/simulation/params.js';
-import { formFromSpec, specFromForm } from './round-form.js';
+import { denominationChoices, formFromSpec, parseDenominations, specFromForm, toggleDenomination } from './round-form.js';
 
 describe('round form', () => {
   it('round-trips a spec through the form text', () => {
@@ -45,5 +45,16 @@ describe('round form', () => {
   it('drops the district of a city-wide round', () => {
     const form = { ...formFromSpec(spec2022()), kind: 'city' as const, districtCode: '11440' };
     expect(specFromForm(form).spec.districtCode).toBeNull();
+  });
+});
+
+describe('denomination toggles', () => {
+  it('offers the programme faces plus any other the round holds, and toggles in order', () => {
+    expect(denominationChoices('10,000, 15,000')).toEqual([1_000, 5_000, 10_000, 15_000, 50_000, 100_000, 500_000]);
+    expect(toggleDenomination('10,000, 50,000', 5_000, true)).toBe('5,000, 10,000, 50,000');
+    expect(toggleDenomination('5,000, 10,000, 50,000', 10_000, false)).toBe('5,000, 50,000');
+    expect(toggleDenomination('10,000', 10_000, false)).toBe('');
+    expect(parseDenominations('5,000; 1만')).toEqual([5_000, 10_000]);
+    expect(parseDenominations('5,000, abc')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { Issue } from '../../../../shared/common/errors.js';
 import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '../../../../shared/common/money.js';
 import { fromSeoulLocalInput, toSeoulLocalInput } from '../../../../shared/common/time.js';
+import { ISSUED_DENOMINATIONS } from '../../../../shared/rounds/validate.js';
 import type { PaymentMethod, QUEUE_ORDERS, RefundFormula, RoundKind, RoundSpec } from '../../../../shared/rounds/spec.js';
 
 /** What the form holds: text as typed, so half-typed values are never lost or coerced. */
@@ -97,18 +98,8 @@ export function specFromForm(form: RoundForm): ParsedForm {
     return v ?? new Date(0).toISOString();
   };
 
-  const denominations: number[] = [];
-  if (form.denominations.trim() !== '') {
-    // Commas group thousands too, so split on commas only where a new amount starts (", " or ";").
-    for (const part of form.denominations.split(/\s*[;\n]\s*|,\s+/)) {
-      const v = parseWon(part);
-      if (v === null) {
-        bad('denominations');
-        break;
-      }
-      denominations.push(v);
-    }
-  }
+  const denominations = parseDenominations(form.denominations) ?? [];
+  if (parseDenominations(form.denominations) === null) bad('denominations');
 
   const discountBp = parsePercentToBasisPoints(form.discountPct);
   if (discountBp === null) bad('discountBp');
@@ -145,4 +136,33 @@ export function specFromForm(form: RoundForm): ParsedForm {
     ...(form.carried.rehearsal ? { rehearsal: form.carried.rehearsal } : {}),
   };
   return { spec, parseIssues };
+}
+
+/** The amounts in a denomination list as typed, or null when one is not an amount. */
+export function parseDenominations(text: string): number[] | null {
+  if (text.trim() === '') return [];
+  const out: number[] = [];
+  // Commas group thousands too, so split on commas only where a new amount starts (", " or ";").
+  for (const part of text.split(/\s*[;\n]\s*|,\s+/)) {
+    const v = parseWon(part);
+    if (v === null) return null;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The faces the editor offers as toggles: the programme's, plus any other the
+ * round already holds (an older round's 15,000), so it can be seen and removed.
+ */
+export function denominationChoices(text: string): number[] {
+  const held = parseDenominations(text) ?? [];
+  return [...new Set<number>([...ISSUED_DENOMINATIONS, ...held])].sort((a, b) => a - b);
+}
+
+/** The list with one face switched on or off, kept in ascending order. */
+export function toggleDenomination(text: string, value: number, on: boolean): string {
+  const held = (parseDenominations(text) ?? []).filter((d) => d !== value);
+  if (on) held.push(value);
+  return [...new Set(held)].sort((a, b) => a - b).map(formatWonDigits).join(', ');
 }

@@ -1,0 +1,97 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SimRun } from '../../api/simulation-schemas.js';
+import { simulate } from '../../simulation/engine.js';
+import { preset2022, type SimParams } from '../../simulation/params.js';
+import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
+import { findReportFonts } from './fonts.js';
+import { buildSimulationPdf } from './simulation-report.js';
+
+function run(id: string, label: string, change: (p: SimParams) => SimParams, withRecommendations: boolean): SimRun {
+  const base = preset2022();
+  const params = change({ ...base, visitors: 12_000, sale: { ...base.sale, stock: 600_000_000 } });
+  const result = simulate(params);
+  return {
+    id,
+    roundId: 'r-1',
+    roundVersion: 1,
+    parentId: null,
+    label,
+    backingKey: null,
+    createdAt: '2026-11-26T04:00:00.000Z',
+    createdByName: '김공무',
+    seed: params.seed,
+    visitors: params.visitors,
+    soldOutMinute: result.soldOutMinute,
+    buyers: result.buyers,
+    amountSold: result.amountSold,
+    logouts: result.logouts,
+    requeues: result.requeues,
+    waitedForNothing: result.waitedForNothing,
+    personHoursLost: result.personHoursLost,
+    peakConnections: result.peakConnections,
+    peakActive: result.peakActive,
+    sessionTimeoutMinutes: params.session.timeoutMinutes,
+    sessionPolicy: params.session.policy,
+    admissionPerMinute: params.waitingRoom.admissionPerMinute,
+    stockCutoff: params.waitingRoom.stockCutoff,
+    elapsedMs: 10,
+    hasRecommendations: withRecommendations,
+    params,
+    result,
+    recommendations: withRecommendations
+      ? {
+          targetSellOutMinutes: 60,
+          capacity: 200_000,
+          session: { minutes: 73, baselineLogouts: 4_000, backing: 'b1' },
+          admission: { feasible: true, perMinute: 1_450, sellOutMinute: 52, peakActive: 9_000, backing: 'b2' },
+          cutoff: { hoursWithout: 9_000, hoursWith: 2_000, savedHours: 7_000, cutPeople: 12_000, amountSoldWithout: 1_500_000_000, amountSoldWith: 1_500_000_000, backingWith: 'b3', backingWithout: 'b4' },
+        }
+      : null,
+    backing: [],
+  };
+}
+
+const chart = (title: string) => ({ title, png: Buffer.from(TINY_PNG.slice(TINY_PNG.indexOf(',') + 1), 'base64') });
+const out = join(process.cwd(), 'test-results', 'pdf');
+
+async function build(runs: SimRun[], charts: number, name: string) {
+  const pdf = await buildSimulationPdf(
+    { roundName: '2022 서울사랑상품권', runs, charts: Array.from({ length: charts }, (_, i) => chart(`차트 ${i + 1}`)), lang: 'ko', generatedAt: new Date('2026-11-26T04:00:00Z'), author: '김공무' },
+    findReportFonts(),
+  );
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${name}.pdf`), pdf);
+  return { pdf, ...(await pdfText(new Uint8Array(pdf))) };
+}
+
+describe('simulation PDF', () => {
+  it('names the baseline and keeps a difference column in a comparison', async () => {
+    const a = run('a', '기본 설정', (p) => p, false);
+    const b = run('b', '세션 60분', (p) => ({ ...p, session: { ...p.session, timeoutMinutes: 60 } }), false);
+    const { text } = await build([a, b], 3, 'comparison');
+    expect(text).toContain('기준: 기본 설정');
+    expect(text).toContain('차이 (세션 60분 − 기준)');
+    // The logouts row carries its difference, signed.
+    const logoutsA = a.result.logouts;
+    const logoutsB = b.result.logouts;
+    expect(logoutsA).not.toBe(logoutsB);
+    const d = new Intl.NumberFormat('ko-KR').format(Math.abs(logoutsB - logoutsA));
+    expect(text).toContain(`${logoutsB > logoutsA ? '+' : '−'}${d}`);
+  });
+
+  it('leaves no near-empty last page', async () => {
+    for (const [name, runs, charts] of [
+      ['single', [run('a', '기본 설정', (p) => p, true)], 5],
+      ['single-no-charts', [run('a', '기본 설정', (p) => p, true)], 0],
+      ['comparison-recs', [run('a', '기본 설정', (p) => p, true), run('b', '세션 60분', (p) => ({ ...p, session: { ...p.session, timeoutMinutes: 60 } }), true)], 3],
+    ] as const) {
+      const { pages, text } = await build([...runs], charts, name);
+      const perPage = text.split('\n').map((p) => p.trim().length);
+      // A page holding a few stray table rows (or one chart title) is what this guards against.
+      if (pages > 1) expect(perPage.at(-1), `${name}: ${perPage.join(',')}`).toBeGreaterThan(charts > 0 ? 8 : 300);
+      expect(pages, name).toBeLessThanOrEqual(2);
+    }
+  });
+});
