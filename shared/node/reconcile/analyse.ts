@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SettlementMatcher, type MatchResult } from '../../reconcile/match.js';
 import type { SettlementProfile, SettlementRow } from '../../reconcile/profile.js';
-import { eventDetails, loadLedgerTxs, tidLookup } from './ledger-source.js';
+import { eventDetails, loadLedgerIndex, tidLookup } from './ledger-source.js';
 import { parseSettlement, type DetectedEncoding, type ParseOptions } from './parse.js';
 
 const DAY_MS = 86_400_000;
@@ -41,8 +41,8 @@ export async function analyseSettlement(
         const dayStart = Date.parse(`${row.approvedDay}T00:00:00+09:00`);
         const margin = (window + 3) * DAY_MS;
         const t0 = performance.now();
-        const ledger = loadLedgerTxs(sqlite, profile.provider, dayStart - margin, dayStart + DAY_MS + margin);
-        ledgerRows = ledger.length;
+        const ledger = loadLedgerIndex(sqlite, profile.provider, dayStart - margin, dayStart + DAY_MS + margin);
+        ledgerRows = ledger.size;
         ledgerMs = performance.now() - t0;
         matcher = new SettlementMatcher(ledger, { payoutLagDays: profile.payoutLagDays, windowBusinessDays: window, knownTid: tidLookup(sqlite, profile.provider) });
       }
