@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.js';
 import { DEFAULT_PROFILES, type SettlementRow } from '../../reconcile/profile.js';
 import { sampleLedger } from './fixtures.js';
 import { generateSettlement } from './generate.js';
-import { parseSettlement } from './parse.js';
+import { decoder, parseSettlement, plainEucKr } from './parse.js';
 
 const DAY = '2026-03-10';
 const toss = DEFAULT_PROFILES.find((p) => p.id === 'toss-csv')!;
@@ -61,5 +61,52 @@ describe('CSV: lines without quotes are split directly, quoted records go throug
     const e = await refusal(withNotes((line) => (line === 4 ? '"never closed' : '')));
     expect(e.key).toBe('reconcile.bad.csv');
     expect(e.params).toMatchObject({ line: 4 });
+  });
+});
+
+describe('decoding CP949', () => {
+  const decode = (buf: Buffer, iconvCp949: boolean) => {
+    const d = decoder('cp949', iconvCp949);
+    let s = '';
+    // Chunks of an odd size cut double-byte characters in two.
+    for (let o = 0; o < buf.length; o += 4_097) s += d.write(buf.subarray(o, o + 4_097));
+    return s + d.end();
+  };
+  const pairs = (lead: [number, number], trail: [number, number]) => {
+    const bytes: number[] = [];
+    for (let hi = lead[0]; hi <= lead[1]; hi++) for (let lo = trail[0]; lo <= trail[1]; lo++) bytes.push(hi, lo, 0x2c);
+    return Buffer.from(bytes);
+  };
+
+  it('reads every pair it calls plain EUC-KR through ICU as iconv-lite cp949 does, and real text across chunk boundaries', () => {
+    const all = pairs([0xa1, 0xfe], [0xa1, 0xfe]);
+    let plain = 0;
+    for (let i = 0; i < all.length; i += 3) {
+      const b = all.subarray(i, i + 2);
+      if (!plainEucKr(b)) continue;
+      plain++;
+      const [viaIcu, viaIconv] = [decode(b, false), decode(b, true)];
+      // A code neither assigns is unreadable either way (the file is refused); every other reads the same.
+      expect(viaIcu.includes('\uFFFD')).toBe(viaIconv.includes('\uFFFD'));
+      if (!viaIconv.includes('\uFFFD')) expect(viaIcu).toBe(viaIconv);
+    }
+    expect(plain).toBeGreaterThan(8_000);
+    // Every KS X 1001 syllable (B0A1–C8FE), in odd-sized chunks that cut pairs in two.
+    const syllables = pairs([0xb0, 0xc8], [0xa1, 0xfe]);
+    expect(plainEucKr(syllables)).toBe(true);
+    expect(decode(syllables, false)).toBe(decode(syllables, true));
+    expect(decode(syllables, false)).toContain('승');
+  });
+
+  it('sends a file with UHC-only syllables (갂, 똠) to iconv-lite, which ICU euc-kr would garble', async () => {
+    const uhc = iconv.encode('갂,똠,승인', 'cp949');
+    expect(plainEucKr(uhc)).toBe(false);
+    expect(decode(uhc, false)).not.toBe('갂,똠,승인');
+    // Through the parser: a CSV whose tid holds a UHC syllable reads it back.
+    const text = withNotes(() => '').replace(/\r\n(승인),tgen_/, '\r\n$1,똠tgen_');
+    expect((await rows(text, 'cp949')).some((r) => r.tid.startsWith('똠tgen_'))).toBe(true);
+    // Bytes neither reads also go to iconv-lite (and are refused as before).
+    expect(plainEucKr(Buffer.from([0x41, 0xff, 0xfe]))).toBe(false);
+    expect(plainEucKr(Buffer.from([0x41, 0xb0]))).toBe(false);
   });
 });
