@@ -22,13 +22,14 @@ export class LedgerIndex {
   eventIds: string[] | null = null;
   readonly keys: KeyTable;
 
-  constructor(capacity = 1024) {
+  /** `keyBytes`: the keys' total length, when the caller knows it (the loader does), so the key buffer never grows. */
+  constructor(capacity = 1024, keyBytes = 0) {
     this.cap = Math.max(16, capacity);
     this.kind = new Uint8Array(this.cap);
     this.approvedMs = new Float64Array(this.cap);
     this.amount = new Float64Array(this.cap);
     this.district = new Uint8Array(this.cap);
-    this.keys = new KeyTable(this.cap);
+    this.keys = new KeyTable(this.cap, keyBytes);
   }
 
   static from(txs: readonly LedgerTx[]): LedgerIndex {
@@ -60,19 +61,26 @@ export class LedgerIndex {
     this.kind[i] = kind === 'approval' ? 1 : 2;
     this.approvedMs[i] = approvedMs;
     this.amount[i] = amount;
-    let d = 255;
-    if (districtCode !== null) {
-      d = this.districtIds.get(districtCode) ?? -1;
-      if (d < 0 && this.districts.length < 255) {
-        d = this.districts.length;
-        this.districts.push(districtCode);
-        this.districtIds.set(districtCode, d);
-      }
-      if (d < 0) d = 255;
-    }
-    this.district[i] = d;
+    this.district[i] = this.districtId(districtCode);
     this.keys.set(tid, i);
     return i;
+  }
+
+  /** A district's byte: its place in `districts` (added on first sight), 255 for none (or past 255 districts). */
+  private districtId(code: string | null): number {
+    if (code === null) return 255;
+    let d = this.districtIds.get(code);
+    if (d === undefined) {
+      if (this.districts.length >= 255) return 255;
+      d = this.districts.length;
+      this.districts.push(code);
+      this.districtIds.set(code, d);
+    }
+    return d;
+  }
+
+  setDistrict(i: number, code: string | null): void {
+    this.district[i] = this.districtId(code);
   }
 
   kindOf(i: number): 'approval' | 'cancel' {
@@ -108,8 +116,8 @@ export class KeyTable {
   private readonly wide = new Map<string, number>();
   private readonly wideKeys = new Map<number, string>();
 
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity * 24);
+  constructor(capacity: number, keyBytes = 0) {
+    this.bytes = new Uint8Array(keyBytes > 0 ? keyBytes : capacity * 24);
     this.start = new Uint32Array(capacity);
     this.len = new Uint16Array(capacity);
     const n = 1 << Math.ceil(Math.log2(capacity * 2 + 2));
@@ -191,7 +199,7 @@ export class KeyTable {
 
   private copyKey(row: number, key: string): void {
     if (this.used + key.length > this.bytes.length) {
-      const b = new Uint8Array(Math.max(this.bytes.length * 2, this.used + key.length));
+      const b = new Uint8Array(Math.max(Math.ceil(this.bytes.length * 1.5), this.used + key.length));
       b.set(this.bytes.subarray(0, this.used));
       this.bytes = b;
     }

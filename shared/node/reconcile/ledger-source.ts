@@ -1,24 +1,44 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { DISTRICTS } from '../../common/districts.js';
 import { LedgerIndex } from '../../reconcile/ledger-index.js';
 
 /**
  * The record's payments through one provider approved in [fromMs, toMs), read
  * from the covering (provider, approval time, …) index straight into a columnar
- * `LedgerIndex`: a day of a large sale is a million rows, and no object per row
- * outlives the statement's raw row. Event ids are left out (a million strings);
- * `eventDetails` finds them for the exceptions.
+ * `LedgerIndex`: a day of a large sale is a million rows. better-sqlite3 makes a
+ * JS value per column per row, a string costing most, so the query hands back the
+ * key as the one string and packs the rest into one integer in SQLite: the
+ * approval instant as ms after `fromMs` (ISO text → julianday, exact to the ms),
+ * the district as its index among the range's districts, and the kind. Event ids
+ * are left out (a million strings); `eventDetails` finds them for the exceptions.
  */
 export function loadLedgerIndex(sqlite: BetterSqlite3.Database, provider: string, fromMs: number, toMs: number): LedgerIndex {
   const range = [provider, new Date(fromMs).toISOString(), new Date(toMs).toISOString()] as const;
-  const where = 'where pay_provider = ? and pay_tid is not null and pay_approved_at >= ? and pay_approved_at < ?';
-  // Counted first (from the same index), so the columns are allocated once at their size.
-  const n = sqlite.prepare(`select count(*) from ledger_events indexed by ledger_events_pay_time ${where}`).pluck().get(...range) as number;
-  const ix = new LedgerIndex(n);
+  const from = `from ledger_events indexed by ledger_events_pay_time where pay_provider = ? and pay_tid is not null and pay_approved_at >= ? and pay_approved_at < ?`;
+  // Counted first (one pass over the index, no sort), so the columns and the key buffer are allocated once at their size.
+  const [n, keyBytes] = sqlite.prepare(`select count(*), coalesce(sum(length(pay_tid)), 0) ${from}`).raw().get(...range) as [number, number];
+  const ix = new LedgerIndex(n, keyBytes);
+  // Instants as ms after a day before the range, so an offset is never negative (and packs below 2^53).
+  const base = fromMs - 86_400_000;
+  // The city's districts by their index; a code outside the list (254) is looked up afterwards by key, none (null) is 255.
+  const districts = DISTRICTS.map((d) => d.code);
+  const district = `case when district_code is null then 255 ${districts.map((_, i) => `when district_code = ? then ${i}`).join(' ')} else 254 end`;
+  const packed = `(cast(round((julianday(pay_approved_at) - 2440587.5) * 86400000) as integer) - ?) * 512 + (${district}) * 2 + (type = 'purchase')`;
+  // Positional parameters in the order they appear: the base, the districts, then the range.
   const rows = sqlite
-    .prepare(`select type, pay_tid, pay_approved_at, pay_amount, district_code from ledger_events indexed by ledger_events_pay_time ${where}`)
+    .prepare(`select pay_tid, ${packed}, pay_amount ${from}`)
     .raw()
-    .iterate(...range) as IterableIterator<[string, string, string, number, string]>;
-  for (const [type, tid, at, amount, d] of rows) ix.push(type === 'purchase' ? 'approval' : 'cancel', tid, isoMs(at), amount, d);
+    .iterate(base, ...districts, ...range) as IterableIterator<[string, number, number]>;
+  const other: number[] = [];
+  for (const [tid, p, amount] of rows) {
+    const d = Math.floor(p / 2) % 256;
+    const i = ix.push(p % 2 === 1 ? 'approval' : 'cancel', tid, base + Math.floor(p / 512), amount, d >= 254 ? null : districts[d]!);
+    if (d === 254) other.push(i);
+  }
+  if (other.length > 0) {
+    const st = sqlite.prepare('select district_code from ledger_events where pay_provider = ? and pay_tid = ?').pluck();
+    for (const i of other) ix.setDistrict(i, st.get(provider, ix.tidOf(i)) as string);
+  }
   return ix;
 }
 
