@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     await prepare(dir);
     console.log(`\nreconcile: ${N.toLocaleString()} rows vs a ${N.toLocaleString()}-purchase ledger, each shape in a fresh process (targets: total < 10 s, peak RSS < 500 MB)`);
-    console.log('  total is wall time in the measuring process; CPU is the whole process's user + system seconds (time -v; start-up and reading the file included), which a loaded machine stretches far less');
+    console.log('  total is wall time in the measuring process; CPU is the whole process’s user + system seconds (time -v; start-up and reading the file included), which a loaded machine stretches far less');
     console.log('shape                    parse     match  classify     total  (ledger read)       CPU  peak RSS (time -v)  heap/ext at peak  manifest   load');
     let failed = false;
     for (const s of shapes) {
