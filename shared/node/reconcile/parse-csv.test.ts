@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../common/errors.js';
@@ -108,5 +109,29 @@ describe('decoding CP949', () => {
     // Bytes neither reads also go to iconv-lite (and are refused as before).
     expect(plainEucKr(Buffer.from([0x41, 0xff, 0xfe]))).toBe(false);
     expect(plainEucKr(Buffer.from([0x41, 0xb0]))).toBe(false);
+  });
+
+  it('decides the same reading four ASCII bytes at a time as byte by byte, at any alignment', () => {
+    const byteByByte = (b: Uint8Array, from: number) => {
+      for (let i = from; i < b.length; i++) {
+        const x = b[i]!;
+        if (x < 0x80) continue;
+        const t = b[i + 1] ?? 0;
+        if (x < 0xa1 || x > 0xfd || x === 0xc9 || t < 0xa1 || t > 0xfe || (x === 0xa2 && (t === 0xe6 || t === 0xe7))) return false;
+        i++;
+      }
+      return true;
+    };
+    const pieces = fc.oneof(fc.constantFrom('승인', '취소', '갂', '€'), fc.string({ maxLength: 12 }), fc.constantFrom('\xff', '\x81'));
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), fc.nat(7), fc.nat(3), (parts, pad, from) => {
+        const body = Buffer.concat(parts.map((p) => (p === '\xff' || p === '\x81' ? Buffer.from([p.charCodeAt(0)]) : iconv.encode(p, 'cp949'))));
+        // The same bytes at another offset in a larger buffer (aligned or not).
+        const big = new Uint8Array(new ArrayBuffer(body.length + 16), pad, body.length);
+        big.set(body);
+        expect(plainEucKr(big, Math.min(from, big.length))).toBe(byteByByte(big, Math.min(from, big.length)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
