@@ -1,60 +1,133 @@
 /**
  * npm run bench:reconcile — 1,000,000 settlement rows parsed, matched against a
- * 1,000,000-purchase ledger and classified, then the exceptions grid's first page.
+ * 1,000,000-purchase ledger and classified, in every shape and encoding, then
+ * the exceptions grid's first page (backend query, and in Chromium).
  *
- * Prepares (untimed) a file-backed console database with a million Hecto
- * purchases on one day and the provider's pipe-delimited file for that day with
- * the generator's discrepancies, then measures in a fresh process, so its peak
- * memory (maxRSS) covers only the reconciliation: reading the ledger index from
- * SQLite, decoding and parsing the file, both matching passes and classification.
+ * Prepares (untimed) a file-backed console database with a million purchases on
+ * one day for each provider, and each provider's file for that day with the
+ * generator's discrepancies and its manifest. Each shape is then measured in a
+ * fresh process under /usr/bin/time, so its peak memory covers only that
+ * reconciliation: reading the ledger index from SQLite, decoding and parsing the
+ * file, both matching passes and classification. The classification is checked
+ * against the manifest at full size.
+ *
+ * RECONCILE_BENCH_DIR keeps the prepared data between runs; RECONCILE_BENCH_ROWS
+ * sizes it (default 1,000,000); RECONCILE_BENCH_SHAPES picks shapes (comma list).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../../shared/node/db/open.js';
 import { analyseSettlement } from '../../shared/node/reconcile/analyse.js';
 import { sampleLedger, seedLedger } from '../../shared/node/reconcile/fixtures.js';
-import { generateSettlement } from '../../shared/node/reconcile/generate.js';
+import { generateSettlement, type FileEncoding, type Manifest } from '../../shared/node/reconcile/generate.js';
 import { listExceptions } from '../../shared/node/reconcile/reconcile-repo.js';
 import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
+import { measureGrid } from './reconcile-grid.js';
 
 const N = Number(process.env.RECONCILE_BENCH_ROWS ?? 1_000_000);
 const DAY = '2026-03-10';
-const profile = DEFAULT_PROFILES.find((p) => p.id === 'hecto-pipe')!;
+const profile = (id: string) => DEFAULT_PROFILES.find((p) => p.id === id)!;
+
+const SHAPES: { name: string; profileId: string; encoding: FileEncoding; file: string }[] = [
+  { name: 'Hecto pipe, UTF-8', profileId: 'hecto-pipe', encoding: 'utf-8', file: 'hecto.txt' },
+  { name: 'CSV, CP949', profileId: 'toss-csv', encoding: 'cp949', file: 'toss-cp949.csv' },
+  { name: 'CSV, UTF-8', profileId: 'toss-csv', encoding: 'utf-8', file: 'toss-utf8.csv' },
+  { name: 'CSV, UTF-8 with BOM', profileId: 'toss-csv', encoding: 'utf-8-bom', file: 'toss-utf8bom.csv' },
+  { name: 'fixed width, UTF-8', profileId: 'kicc-fixed', encoding: 'utf-8', file: 'kicc.txt' },
+];
+const wanted = process.env.RECONCILE_BENCH_SHAPES?.split(',');
+const shapes = wanted ? SHAPES.filter((s) => wanted.some((w) => s.file.startsWith(w))) : SHAPES;
+
+const load = () => `load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
 
 async function prepare(dir: string): Promise<void> {
-  const t0 = performance.now();
   const l = openDatabase(join(dir, 'console.sqlite'));
   await migrateToLatest(l.db);
-  const ledger = sampleLedger('hecto', [DAY], N, 0);
-  seedLedger(l.sqlite, 'hecto', ledger);
-  const { bytes, manifest } = generateSettlement(ledger, profile, DAY, { seed: 1 });
-  writeFileSync(join(dir, 'hecto.txt'), bytes);
-  // Exceptions for the grid: 100,000 over 30 days and 4 providers, as months of work would leave.
-  const ins = l.sqlite.prepare("insert into settlement_imports (id, sha256, profile_id, provider, file_name, encoding, day, row_count, imported_by, imported_at) values ('bench', 'bench', 'hecto-pipe', 'hecto', 'bench', 'utf-8', ?, 0, 'bench', ?)");
-  ins.run(DAY, new Date().toISOString());
-  const exc = l.sqlite.prepare('insert into reconcile_exceptions (import_id, provider, day, class, line, tid, district_code, file_amount, ledger_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const classes = ['amount_mismatch', 'only_in_file', 'only_in_ledger', 'duplicate', 'cancel_without_original', 'other_day'];
-  l.sqlite.transaction(() => {
-    for (let i = 0; i < 100_000; i++) {
-      exc.run('bench', ['hecto', 'toss', 'kicc', 'nice'][i % 4], `2026-02-${String(1 + (i % 28)).padStart(2, '0')}`, classes[i % 6], i + 2, `T${i}`, ['11110', '11440', '11680'][i % 3], 9_300, 9_300);
+  const byProvider = new Map<string, ReturnType<typeof sampleLedger>>();
+  for (const s of shapes) {
+    if (existsSync(join(dir, s.file))) continue;
+    const t0 = performance.now();
+    const p = profile(s.profileId);
+    let ledger = byProvider.get(p.provider);
+    if (!ledger) {
+      ledger = sampleLedger(p.provider, [DAY], N, 0);
+      byProvider.set(p.provider, ledger);
+      const have = l.sqlite.prepare('select count(*) from ledger_events where pay_provider = ?').pluck().get(p.provider) as number;
+      if (have === 0) seedLedger(l.sqlite, p.provider, ledger);
     }
-  })();
+    const { bytes, manifest } = generateSettlement(ledger, p, DAY, { seed: 1, encoding: s.encoding });
+    writeFileSync(join(dir, `${s.file}.manifest.json`), JSON.stringify(manifest));
+    writeFileSync(join(dir, s.file), bytes);
+    console.log(`prepared ${s.name}: ${N.toLocaleString()} ledger purchases and a ${(bytes.length / 1e6).toFixed(1)} MB file of ${manifest.rows.toLocaleString()} rows (${((performance.now() - t0) / 1000).toFixed(1)} s, untimed)`);
+  }
+  if (!(l.sqlite.prepare("select 1 from settlement_imports where id = 'bench'").get() as unknown)) {
+    // Exceptions for the grid: 100,000 over 28 days and 4 providers, as months of work would leave.
+    l.sqlite
+      .prepare("insert into settlement_imports (id, sha256, profile_id, provider, file_name, encoding, day, row_count, imported_by, imported_at) values ('bench', 'bench', 'hecto-pipe', 'hecto', 'bench', 'utf-8', ?, 0, 'bench', ?)")
+      .run(DAY, new Date().toISOString());
+    const exc = l.sqlite.prepare('insert into reconcile_exceptions (import_id, provider, day, class, line, tid, district_code, file_amount, ledger_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const classes = ['amount_mismatch', 'only_in_file', 'only_in_ledger', 'duplicate', 'cancel_without_original', 'other_day'];
+    l.sqlite.transaction(() => {
+      for (let i = 0; i < 100_000; i++) {
+        exc.run('bench', ['hecto', 'toss', 'kicc', 'nice'][i % 4], `2026-02-${String(1 + (i % 28)).padStart(2, '0')}`, classes[i % 6], i + 2, `T${i}`, ['11110', '11440', '11680'][i % 3], 9_300, 9_300);
+      }
+    })();
+  }
   l.sqlite.exec('analyze');
   await l.close();
-  console.log(`prepared ${N.toLocaleString()} ledger purchases and a ${(bytes.length / 1e6).toFixed(1)} MB file of ${manifest.rows.toLocaleString()} rows (${((performance.now() - t0) / 1000).toFixed(1)} s, untimed)`);
 }
 
-async function measure(dir: string): Promise<void> {
+const key = (e: { class: string; line: number | null; tid: string | null; eventId?: string | null }) => `${e.class} line=${e.line ?? '-'} tid=${e.tid}${e.line === null ? ` event=${e.eventId}` : ''}`;
+
+/** One shape, in this (fresh) process: the figures as one JSON line on stdout. */
+async function measure(dir: string, file: string): Promise<void> {
+  const s = SHAPES.find((x) => x.file === file)!;
+  const p = profile(s.profileId);
   const l = openDatabase(join(dir, 'console.sqlite'));
-  const bytes = readFileSync(join(dir, 'hecto.txt'));
+  const manifest = JSON.parse(readFileSync(join(dir, `${file}.manifest.json`), 'utf8')) as Manifest;
+  const bytes = readFileSync(join(dir, file));
+  // process.memoryUsage at each progress report: what the peak is made of.
+  let peak = { rss: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peak.rss) peak = { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  };
   const t0 = performance.now();
-  const a = await analyseSettlement(l.sqlite, profile, bytes, { windowBusinessDays: 1 });
-  const secs = (performance.now() - t0) / 1000;
-  const peakMb = process.resourceUsage().maxRSS / 1024;
+  const c0 = process.cpuUsage();
+  const a = await analyseSettlement(l.sqlite, p, bytes, { windowBusinessDays: 1, timed: true, onProgress: sample });
+  const totalMs = performance.now() - t0;
+  // CPU the analysis itself used (all threads of the process, GC included): what a loaded machine stretches least.
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000;
+  sample();
   const r = a.result;
-  console.log(`reconcile: ${r.rows.toLocaleString()} rows vs ${a.ledgerRows.toLocaleString()} ledger payments in ${secs.toFixed(2)} s (${Math.round(r.rows / secs).toLocaleString()} rows/s); matched ${r.matched.toLocaleString()}, exceptions ${r.exceptions.length}; of which reading the ledger from SQLite ${(a.ledgerMs / 1000).toFixed(2)} s; peak RSS ${peakMb.toFixed(0)} MB (targets: < 10 s, < 500 MB)`);
+  const got = r.exceptions.map(key).sort();
+  const want = manifest.injected.filter((i) => i.class !== 'matched').map(key).sort();
+  const rekeyed = manifest.injected.filter((i) => i.kind === 'rekeyed').map((i) => i.line);
+  const exact = JSON.stringify(got) === JSON.stringify(want) && r.matched === manifest.matched && r.rows === manifest.rows && JSON.stringify(r.matchedByTime) === JSON.stringify(rekeyed);
+  await l.close();
+  const MB = 1024 * 1024;
+  console.log(
+    JSON.stringify({
+      rows: r.rows,
+      ledger: a.ledgerRows,
+      encoding: a.encoding,
+      ...a.phases,
+      ledgerMs: a.ledgerMs,
+      totalMs,
+      cpuMs,
+      exceptions: r.exceptions.length,
+      exact,
+      mem: { rss: peak.rss / MB, heap: peak.heapUsed / MB, external: peak.external / MB, arrayBuffers: peak.arrayBuffers / MB },
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}
+
+async function gridQueries(dir: string): Promise<string> {
+  const l = openDatabase(join(dir, 'console.sqlite'));
   const times: number[] = [];
   for (const q of [{}, { day: '2026-02-14' }, { provider: 'toss', class: 'duplicate' as const }, { districtCode: '11440', status: 'open' as const }]) {
     const t = performance.now();
@@ -62,24 +135,55 @@ async function measure(dir: string): Promise<void> {
     times.push(performance.now() - t);
     if (page.rows.length === 0) throw new Error('empty first page');
   }
-  console.log(`exceptions grid first page (100 of 100,000, with its total), backend query: ${times.map((t) => t.toFixed(1)).join(' / ')} ms for none / day / provider+class / district+open (target < 200 ms)`);
   await l.close();
+  return times.map((t) => t.toFixed(1)).join(' / ');
 }
 
-const [mode, dirArg] = process.argv.slice(2);
-if (mode === 'measure') await measure(dirArg!);
-else {
-  // RECONCILE_BENCH_DIR keeps the prepared database and file between runs (prepared when missing).
+const TIME = '/usr/bin/time';
+
+async function main(): Promise<void> {
   const keep = process.env.RECONCILE_BENCH_DIR;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
   try {
-    if (!keep || !existsSync(join(dir, 'hecto.txt'))) {
-      mkdirSync(dir, { recursive: true });
-      await prepare(dir);
+    mkdirSync(dir, { recursive: true });
+    await prepare(dir);
+    console.log(`\nreconcile: ${N.toLocaleString()} rows vs a ${N.toLocaleString()}-purchase ledger, each shape in a fresh process (targets: total < 10 s, peak RSS < 500 MB)`);
+    console.log('  phases and total are wall time of the analysis; CPU is the user + system time the analysis used (process.cpuUsage), which a loaded machine stretches least');
+    console.log('shape                    parse     match  classify     total  (ledger read)       CPU  peak RSS (time -v)  heap/ext at peak  manifest   load');
+    let failed = false;
+    for (const s of shapes) {
+      // /usr/bin/time -v's "Maximum resident set size" is the kernel's figure for the whole process.
+      const args = [...process.execArgv, process.argv[1]!, 'measure', dir, s.file];
+      const timed = existsSync(TIME);
+      const r = spawnSync(timed ? TIME : process.execPath, timed ? ['-v', process.execPath, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const line = r.stdout.trim().split('\n').at(-1) ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        console.error(`${s.name}: failed\n${r.stdout}\n${r.stderr}`);
+        failed = true;
+        continue;
+      }
+      const m = JSON.parse(line) as { parseMs: number; matchMs: number; classifyMs: number; totalMs: number; cpuMs: number; ledgerMs: number; exact: boolean; mem: { heap: number; external: number }; maxRssMb: number };
+      const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+      const rss = kb ? Number(kb) / 1024 : m.maxRssMb;
+      const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(8);
+      console.log(
+        `${s.name.padEnd(22)} ${sec(m.parseMs)}  ${sec(m.matchMs)}  ${sec(m.classifyMs)}  ${sec(m.totalMs)}  (${sec(m.ledgerMs)})  ${sec(m.cpuMs)}     ${`${rss.toFixed(0)} MB`.padStart(8)}        ${`${m.mem.heap.toFixed(0)}/${m.mem.external.toFixed(0)} MB`.padStart(12)}      ${m.exact ? 'exact' : 'DIFFERS'}  ${load()}`,
+      );
+      if (!m.exact) failed = true;
     }
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'measure', dir], { stdio: 'inherit' });
-    if (r.status !== 0) process.exitCode = 1;
+    console.log(`\nexceptions grid first page (100 of 100,000, with its total), backend query: ${await gridQueries(dir)} ms for none / day / provider+class / district+open (target < 200 ms; ${load()})`);
+    if (process.env.RECONCILE_BENCH_GRID !== '0') {
+      const g = await measureGrid();
+      console.log(
+        `exceptions grid first page in Chromium (built web host, ${g.exceptions.toLocaleString()} exceptions): ${g.firstPageMs.map((t) => t.toFixed(0)).join(' / ')} ms from opening the page to the first rows drawn, ${g.filterMs.map((t) => t.toFixed(0)).join(' / ')} ms after a filter change (target < 200 ms; ${load()})`,
+      );
+    }
+    if (failed) process.exitCode = 1;
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const [mode, dirArg, fileArg] = process.argv.slice(2);
+if (mode === 'measure') await measure(dirArg!, fileArg!);
+else await main();

@@ -123,9 +123,50 @@ export async function bookAdjustment(
   );
 }
 
+/**
+ * Every imported day and provider with its exception counts and lock, in three
+ * queries whatever the number of days (a query per day kept the Reconcile page
+ * waiting ~0.4 s with months of days, and the grid's first page behind it).
+ */
 export async function listDays(db: Db): Promise<ReconcileDay[]> {
-  const rows = await db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute();
-  return Promise.all(rows.map((r) => dayRow(db, r.day, r.provider)));
+  const [days, counts, adjusted, locks] = await Promise.all([
+    db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute(),
+    db
+      .selectFrom('reconcile_exceptions')
+      .select((eb) => [
+        'day',
+        'provider',
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
+        eb.fn.sum<number>(DIFFERENCE_SQL).as('difference'),
+      ])
+      .groupBy(['day', 'provider'])
+      .execute(),
+    // The same rule as dayRow: a booking the server rejected explains nothing.
+    db
+      .selectFrom('reconcile_adjustments as a')
+      .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
+      .select((eb) => ['a.day as day', 'a.provider as provider', eb.fn.sum<number>('a.amount').as('sum')])
+      .where((eb) => eb.or([eb('o.state', 'is', null), eb('o.state', '!=', 'rejected')]))
+      .groupBy(['a.day', 'a.provider'])
+      .execute(),
+    db.selectFrom('reconcile_days').select(['day', 'provider', 'locked_by', 'locked_at']).execute(),
+  ]);
+  const key = (r: { day: string; provider: string }) => `${r.day}\u0000${r.provider}`;
+  const countOf = new Map(counts.map((c) => [key(c), c]));
+  const adjustedOf = new Map(adjusted.map((a) => [key(a), Number(a.sum ?? 0)]));
+  const lockOf = new Map(locks.map((l) => [key(l), l]));
+  return days.map((d) => {
+    const c = countOf.get(key(d));
+    const l = lockOf.get(key(d));
+    const difference = Number(c?.difference ?? 0);
+    const adj = adjustedOf.get(key(d)) ?? 0;
+    return {
+      day: d.day, provider: d.provider, exceptions: Number(c?.n ?? 0), open: Number(c?.open ?? 0),
+      difference, adjusted: adj, unexplained: difference - adj,
+      lockedBy: l?.locked_by ?? null, lockedAt: l?.locked_at ?? null,
+    };
+  });
 }
 
 async function assertOpenDay(db: Db, day: string, provider: string): Promise<void> {
