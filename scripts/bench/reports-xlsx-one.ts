@@ -11,7 +11,7 @@ const dataDir = process.argv[2]!;
 const backend = await createBackend({ dataDir, log: () => {} });
 const path = join(dataDir, 'all.xlsx');
 const t = performance.now();
-const out = await exportEventsXlsx(backend.deps.db, reportParamsSchema.parse({}), [], { path, lang: 'ko', job: { signal: new AbortController().signal, progress: () => {} } });
+const out = await exportEventsXlsx(backend.deps, reportParamsSchema.parse({}), [], { path, lang: 'ko', job: { signal: new AbortController().signal, progress: () => {} } });
 const elapsed = performance.now() - t;
 await backend.close();
 console.log(JSON.stringify({ ...out, ms: elapsed, maxRssMiB: process.resourceUsage().maxRSS / 1024, bytes: statSync(path).size }));

@@ -118,6 +118,14 @@ describe('report figures equal plain SQL over the events', () => {
     }
   });
 
+  it('every pair narrowed to districts, a method and a period (hour × denomination reads the all-keys table)', async () => {
+    for (const a of GROUP_KEYS) {
+      for (const b of GROUP_KEYS) if (a < b) await expectMatchesOracle([a, b], { districts: ['11680', '11440'], paymentMethods: ['debit_card'], fromDay: '2026-03-10', toDay: '2026-03-11' });
+    }
+    await expectMatchesOracle(['hour', 'denomination'], { paymentMethods: ['credit_card', 'bank_transfer'], roundIds: ['r1'] });
+    await expectMatchesOracle(['denomination', 'hour'], { districts: ['11110'] });
+  });
+
   it('ungrouped totals equal the ledger page totals', async () => {
     const r = await run({ roundIds: ['r1'] });
     const t = await localTotals(h.backend.deps.db, 'r1');

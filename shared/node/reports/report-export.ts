@@ -8,7 +8,7 @@ import { groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labe
 import { MONEY_MEASURES, type ReportParams, type ReportResult } from '../../reports/params.js';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { countEvents, eventBlocks, type EventRow } from './report-query.js';
+import { countEvents, eventBlocks, type ExportSource, type RawEvent } from './report-query.js';
 
 /** Excel's sheet limit, the header row included. */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -31,7 +31,7 @@ function checkCancel(signal: AbortSignal): void {
   if (signal.aborted) throw new AppError('conflict', 'reports.exportCancelled');
 }
 
-function csvField(v: string | number): string {
+export function csvField(v: string | number): string {
   if (typeof v === 'number') return String(v);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
@@ -65,35 +65,62 @@ function eventHeader(lang: Lang): string[] {
   return ['seq', 'occurredAt', 'type', 'round', 'lot', 'district', 'paymentMethod', 'amount'].map((k) => translate(lang, `reports.column.${k}`));
 }
 
-function eventCells(r: EventRow, lang: Lang, labels: Map<string, string>): [number, string, string, string, string, string, string, number] {
-  const label = (key: string) => {
-    let v = labels.get(key);
-    if (v === undefined) {
-      v = key.startsWith('d:') ? districtName(key.slice(2), lang) : translate(lang, key.slice(2));
-      labels.set(key, v);
-    }
+/** Label of a code, worked out once per distinct code (a few dozen in a million rows). */
+function labeller(make: (code: string) => string): (code: string) => string {
+  const cache = new Map<string, string>();
+  return (code) => {
+    let v = cache.get(code);
+    if (v === undefined) cache.set(code, (v = make(code)));
     return v;
   };
-  return [r.seq, r.occurred_at, label(`t:ledgerPage.type_${r.type}`), r.round_id, r.lot_id, label(`d:${r.district_code}`), label(`p:payment.${r.payment_method}`), r.amount];
+}
+
+/** The event's cells as shown: type, district and payment method in words. */
+function eventLabels(lang: Lang) {
+  return {
+    type: labeller((t) => translate(lang, `ledgerPage.type_${t}`)),
+    district: labeller((d) => districtName(d, lang)),
+    method: labeller((m) => translate(lang, `payment.${m}`)),
+  };
+}
+
+/**
+ * One CSV line per event. Labels come already quoted from their caches;
+ * round and lot ids are quoted only when they hold a comma, quote or line break.
+ */
+export function csvLines(rows: readonly RawEvent[], lang: Lang, cache = csvLineCache(lang)): string {
+  const { type, district, method, round, seoulText } = cache;
+  let text = '';
+  for (const r of rows) {
+    const lot = /[",\r\n]/.test(r[4]) ? csvField(r[4]) : r[4];
+    text += `${r[0]},${seoulText(r[1])},${type(r[2])},${round(r[3])},${lot},${district(r[5])},${method(r[6])},${r[7]}\r\n`;
+  }
+  return text;
+}
+
+export function csvLineCache(lang: Lang) {
+  const l = eventLabels(lang);
+  return {
+    type: labeller((t) => csvField(l.type(t))),
+    district: labeller((d) => csvField(l.district(d))),
+    method: labeller((m) => csvField(l.method(m))),
+    round: labeller(csvField),
+    seoulText: seoulTexter(),
+  };
 }
 
 /** Every event in the filters as CSV: UTF-8 with a BOM, so Excel reads the Korean. */
-export async function exportEventsCsv(db: Kysely<Database>, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number }> {
-  const total = await countEvents(db, p, districts);
-  const stream = createWriteStream(target.path);
-  const labels = new Map<string, string>();
-  const seoulText = seoulTexter();
+export async function exportEventsCsv(src: ExportSource, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number }> {
+  const total = await countEvents(src.db, p, districts);
+  // Large writes: the stream's buffer holds one block's text, not 16 KiB of it.
+  const stream = createWriteStream(target.path, { highWaterMark: 4 * 1024 * 1024 });
+  const cache = csvLineCache(target.lang);
   let rows = 0;
   try {
     await write(stream, '\uFEFF' + eventHeader(target.lang).map(csvField).join(',') + '\r\n');
-    for await (const block of eventBlocks(db, p, districts)) {
+    for (const block of eventBlocks(src, p, districts)) {
       checkCancel(target.job.signal);
-      let text = '';
-      for (const r of block) {
-        const c = eventCells(r, target.lang, labels);
-        text += `${c[0]},${seoulText(c[1])},${csvField(c[2])},${csvField(c[3])},${csvField(c[4])},${csvField(c[5])},${csvField(c[6])},${c[7]}\r\n`;
-      }
-      await write(stream, text);
+      await write(stream, csvLines(block, target.lang, cache));
       rows += block.length;
       target.job.progress(total > 0 ? rows / total : 1, 'reports.phaseWriting');
       await yieldToOthers();
@@ -128,20 +155,20 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, header: 
 }
 
 /** Every event in the filters as XLSX: won as numbers with a ₩ format, times as Excel dates (Seoul), a frozen header, a new sheet every 1,048,575 rows. */
-export async function exportEventsXlsx(db: Kysely<Database>, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number; sheets: number }> {
-  const total = await countEvents(db, p, districts);
+export async function exportEventsXlsx(src: ExportSource, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number; sheets: number }> {
+  const total = await countEvents(src.db, p, districts);
   const perSheet = (target.maxRowsPerSheet ?? EXCEL_MAX_ROWS) - 1;
   const wb = newWorkbook(target.path);
   const header = eventHeader(target.lang);
   const formats = ['0', DATE_FORMAT, undefined, undefined, undefined, undefined, undefined, WON_FORMAT];
   const widths = [10, 20, 10, 16, 22, 12, 12, 16];
-  const labels = new Map<string, string>();
+  const l = eventLabels(target.lang);
   const sheetName = (n: number) => `${translate(target.lang, 'reports.sheetEvents')} ${n}`;
   let sheets = 1;
   let sheet = addSheet(wb, sheetName(1), header, formats, widths);
   let inSheet = 0;
   let rows = 0;
-  for await (const block of eventBlocks(db, p, districts)) {
+  for (const block of eventBlocks(src, p, districts)) {
     checkCancel(target.job.signal);
     for (const r of block) {
       if (inSheet === perSheet) {
@@ -150,9 +177,8 @@ export async function exportEventsXlsx(db: Kysely<Database>, p: ReportParams, di
         sheet = addSheet(wb, sheetName(sheets), header, formats, widths);
         inSheet = 0;
       }
-      const c = eventCells(r, target.lang, labels);
       // Excel dates carry no zone: the cell holds the Seoul wall-clock time.
-      sheet.addRow([c[0], new Date(Date.parse(c[1]) + SEOUL_OFFSET_MS), c[2], c[3], c[4], c[5], c[6], c[7]]).commit();
+      sheet.addRow([r[0], new Date(Date.parse(r[1]) + SEOUL_OFFSET_MS), l.type(r[2]), r[3], r[4], l.district(r[5]), l.method(r[6]), r[7]]).commit();
       inSheet++;
       if (inSheet % 5_000 === 0) await drain(sheet);
     }
