@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { useRate, type GroupKey, type Measure, type ReportParams, type ReportResult, type ReportRow } from '../../reports/params.js';
 import type { Database } from '../db/schema.js';
-import { forEachBuyer } from './report-facts.js';
+import { countBuyers } from './buyer-lists.js';
 
 /**
  * Where a report's sums come from: the smallest summary table (kept per sync
@@ -60,9 +60,6 @@ export function sourceFor(groupBy: readonly GroupKey[], filtered: { district: bo
   }
   return CELL_FACTS;
 }
-
-/** The same keys over the buyer lists (per round × hour × district × method × face). */
-const BUYER_KEYS: Record<GroupKey, string> = { district: 'district_code', ...HOUR_KEYS, paymentMethod: 'payment_method', denomination: 'cast(face as text)' };
 
 function inList(column: string, values: readonly string[]): RawBuilder<unknown> {
   return sql`${sql.raw(column)} in (${sql.join(values)})`;
@@ -171,45 +168,3 @@ export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { 
   return { groupBy: p.groupBy, measures: p.measures, rows, totals: measuresOf(total, totalBuyers, p.measures), scopedTo: scope.scopedTo };
 }
 
-/**
- * Distinct buyers per group and over all groups, exact: the buyer lists of
- * the cells in the filters are read (tens of thousands of rows, not the
- * lots), then each group's lists are walked marking every buyer number with
- * the group's stamp, so a buyer met again in the same group is not counted twice.
- */
-async function countBuyers(db: Kysely<Database>, p: ReportParams, districts: readonly string[]): Promise<{ groups: Map<string, number>; total: number }> {
-  const where = filters(p, districts, FACTS, 'hour');
-  const cols = [...p.groupBy.map((g, i) => `${BUYER_KEYS[g]} as k${i}`), 'buyers'].join(', ');
-  const rows = (await sql<Record<string, string | Uint8Array>>`select ${sql.raw(cols)} from report_buyer_cells where ${where}`.execute(db)).rows;
-  const maxNo = Number((await sql<{ n: number | null }>`select max(no) as n from report_buyers`.execute(db)).rows[0]?.n ?? 0);
-  const byGroup = new Map<string, Uint8Array[]>();
-  for (const r of rows) {
-    const key = p.groupBy.map((_, i) => String(r[`k${i}`])).join('\u0000');
-    let lists = byGroup.get(key);
-    if (!lists) byGroup.set(key, (lists = []));
-    lists.push(r.buyers as Uint8Array);
-  }
-  const stamp = new Int32Array(maxNo + 1);
-  const seen = new Uint8Array(maxNo + 1);
-  const groups = new Map<string, number>();
-  let total = 0;
-  let g = 0;
-  for (const [key, lists] of byGroup) {
-    g++;
-    let n = 0;
-    for (const list of lists) {
-      forEachBuyer(list, (no) => {
-        if (stamp[no] !== g) {
-          stamp[no] = g;
-          n++;
-          if (seen[no] === 0) {
-            seen[no] = 1;
-            total++;
-          }
-        }
-      });
-    }
-    groups.set(key, n);
-  }
-  return { groups, total };
-}

@@ -12,7 +12,9 @@ import type BetterSqlite3 from 'better-sqlite3';
  * - `report_buyer_cells`: per round × hour × district × method × face, the buyers of its
  *   purchases as a packed list of little-endian uint32 numbers (`report_buyers` numbers them),
  *   so distinct buyers are counted over ~60k small lists instead of ~700k lots;
- * - `report_facts_state.last_seq`: the last ledger seq summed in.
+ *   `updated_seq` says which lists changed since a reader last looked (see buyer-lists.ts);
+ * - `report_facts_state.last_seq`: the last ledger seq summed in; `generation` counts
+ *   rebuilds (after which buyer numbers and lists start afresh).
  * `retired` is the face a cancellation or refund takes out of circulation
  * (face − used of its lot, which nothing changes after it).
  */
@@ -39,10 +41,11 @@ export const CATCH_UP_STATEMENTS: readonly string[] = [
    select e.district_code, e.round_id, ${HOUR}, l.face, e.payment_method, e.type, ${SUMS} ${NEW_EVENTS} group by 1, 2, 3, 4, 5, 6
    on conflict (district_code, round_id, hour, face, payment_method, type) ${UPSERT}`,
   `insert into report_buyers (buyer_id) select distinct l.buyer_id ${NEW_EVENTS} and e.type = 'purchase' on conflict (buyer_id) do nothing`,
-  `insert into report_buyer_cells (round_id, hour, district_code, payment_method, face, buyers)
-   select e.round_id, ${HOUR}, e.district_code, e.payment_method, l.face, u32_pack(b.no) ${NEW_EVENTS.replace(' where', ' join report_buyers b on b.buyer_id = l.buyer_id where')} and e.type = 'purchase'
+  `insert into report_buyer_cells (round_id, hour, district_code, payment_method, face, buyers, updated_seq)
+   select e.round_id, ${HOUR}, e.district_code, e.payment_method, l.face, u32_pack(b.no), (select max(seq) from ledger_events)
+   ${NEW_EVENTS.replace(' where', ' join report_buyers b on b.buyer_id = l.buyer_id where')} and e.type = 'purchase'
    group by 1, 2, 3, 4, 5
-   on conflict (round_id, hour, district_code, payment_method, face) do update set buyers = u32_cat(buyers, excluded.buyers)`,
+   on conflict (round_id, hour, district_code, payment_method, face) do update set buyers = u32_cat(buyers, excluded.buyers), updated_seq = excluded.updated_seq`,
 ];
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
@@ -83,7 +86,7 @@ export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
 export function rebuildReportFacts(sqlite: BetterSqlite3.Database): void {
   if (!sqlite.prepare("select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
   for (const t of SUMMARY_TABLES) sqlite.prepare(`delete from ${t}`).run();
-  sqlite.prepare('update report_facts_state set last_seq = 0 where id = 1').run();
+  sqlite.prepare('update report_facts_state set last_seq = 0, generation = generation + 1 where id = 1').run();
   catchUpReportFacts(sqlite);
 }
 

@@ -26,10 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`create table report_facts_cell (district_code text not null, round_id text not null, hour text not null, face integer not null, payment_method text not null, type text not null, ${SUMS},
     primary key (district_code, round_id, hour, face, payment_method, type)) without rowid`).execute(db);
   await sql.raw('create table report_buyers (no integer primary key, buyer_id text not null unique)').execute(db);
-  await sql.raw(`create table report_buyer_cells (round_id text not null, hour text not null, district_code text not null, payment_method text not null, face integer not null, buyers blob not null,
+  await sql.raw(`create table report_buyer_cells (round_id text not null, hour text not null, district_code text not null, payment_method text not null, face integer not null, buyers blob not null, updated_seq integer not null,
     primary key (round_id, hour, district_code, payment_method, face)) without rowid`).execute(db);
-  await sql.raw('create table report_facts_state (id integer primary key check (id = 1), last_seq integer not null)').execute(db);
-  await sql.raw('insert into report_facts_state (id, last_seq) values (1, 0)').execute(db);
+  await sql.raw('create index report_buyer_cells_updated on report_buyer_cells (updated_seq)').execute(db);
+  await sql.raw('create table report_facts_state (id integer primary key check (id = 1), last_seq integer not null, generation integer not null)').execute(db);
+  await sql.raw('insert into report_facts_state (id, last_seq, generation) values (1, 0, 0)').execute(db);
   for (const text of CATCH_UP_STATEMENTS) await sql.raw(text.replace('e.seq > ?', 'e.seq > 0')).execute(db);
   await sql.raw('update report_facts_state set last_seq = (select coalesce(max(seq), 0) from ledger_events)').execute(db);
 }
