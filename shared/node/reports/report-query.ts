@@ -23,32 +23,8 @@ export async function countEvents(db: Kysely<Database>, p: ReportParams, distric
   return Number((await sql<{ n: number }>`select count(*) as n from ledger_events where ${eventFilters(p, districts)}`.execute(db)).rows[0]!.n);
 }
 
-/** An event as the exports read it: seq, occurred_at, type, round_id, lot_id, district_code, payment_method, amount. */
-export type RawEvent = [number, string, string, string, string, string, string, number];
-
+/** What the event exports read: Kysely for the filters, better-sqlite3 for the blocks. */
 export interface ExportSource {
   db: Kysely<Database>;
   sqlite: BetterSqlite3.Database;
-}
-
-/**
- * The events in the filters, block by block in sequence order, as arrays
- * (better-sqlite3's raw mode, no row objects). Each block is one synchronous
- * query on the console's connection, so the connection is free between
- * blocks (an open iterator would hold it through every await of the writer)
- * and the console stays responsive while a million rows are exported.
- */
-export function* eventBlocks(src: ExportSource, p: ReportParams, districts: readonly string[], blockSize = 50_000): Generator<RawEvent[]> {
-  const where = eventFilters(p, districts).compile(src.db);
-  const stmt = src.sqlite
-    .prepare(`select seq, occurred_at, type, round_id, lot_id, district_code, payment_method, amount from ledger_events where seq > ? and ${where.sql} order by seq limit ?`)
-    .raw();
-  let after = 0;
-  for (;;) {
-    const rows = stmt.all(after, ...where.parameters, blockSize) as RawEvent[];
-    if (rows.length === 0) return;
-    yield rows;
-    after = rows.at(-1)![0];
-    if (rows.length < blockSize) return;
-  }
 }
