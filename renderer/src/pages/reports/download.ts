@@ -1,7 +1,8 @@
 import type { Output } from '../../../../shared/api/contract.js';
-import { send } from '../../lib/api/client.js';
+import { ApiError, send } from '../../lib/api/client.js';
 import { saveBlob } from '../../lib/download.js';
-import { hostCanSave, hostSaveExport } from '../../lib/host-save.js';
+import { saveThroughHost } from '../../lib/host-save.js';
+import { session } from '../../lib/session.svelte.js';
 
 /**
  * Saves a finished export: in Electron the host asks where (its save dialog)
@@ -9,7 +10,12 @@ import { hostCanSave, hostSaveExport } from '../../lib/host-save.js';
  * and handed over as a download. `saved` false: the user closed the dialog.
  */
 export async function downloadExport(jobId: string): Promise<{ filename: string; size: number; saved: boolean }> {
-  if (hostCanSave()) return hostSaveExport(jobId);
+  const bridge = window.consoleBridge;
+  if (bridge) {
+    const answer = await saveThroughHost(bridge, jobId, session.current?.token);
+    if (!answer.ok) throw new ApiError(answer.error);
+    return answer.result;
+  }
   const parts: BlobPart[] = [];
   let offset: number | null = 0;
   let filename = 'export';
