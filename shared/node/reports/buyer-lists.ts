@@ -80,6 +80,7 @@ export async function countBuyers(db: Kysely<Database>, p: ReportParams, distric
   // `YYYY-MM-DD HH` sorts inside [fromDay, toDay + '~'), as in the SQL filters.
   const from = p.fromDay ?? null;
   const to = p.toDay ? `${p.toDay}~` : null;
+  const [g1, g2] = p.groupBy;
   const byGroup = new Map<string, Uint32Array[]>();
   for (const c of lists.cells.values()) {
     if (rounds && !rounds.has(c.round)) continue;
@@ -87,7 +88,7 @@ export async function countBuyers(db: Kysely<Database>, p: ReportParams, distric
     if (methods && !methods.has(c.keys.paymentMethod)) continue;
     if (from !== null && c.hourText < from) continue;
     if (to !== null && c.hourText >= to) continue;
-    const key = p.groupBy.length === 1 ? c.keys[p.groupBy[0]!] : p.groupBy.map((g) => c.keys[g]).join('\u0000');
+    const key = g1 === undefined ? '' : g2 === undefined ? c.keys[g1] : `${c.keys[g1]}\u0000${c.keys[g2]}`;
     let group = byGroup.get(key);
     if (!group) byGroup.set(key, (group = []));
     group.push(c.buyers);

@@ -55,7 +55,8 @@ const CELL_FACTS: Source = {
 
 /** The smallest source that has every key the report groups by and every filter it needs. */
 export function sourceFor(groupBy: readonly GroupKey[], filtered: { district: boolean; method: boolean }): Source {
-  for (const s of [DAY_FACTS, HOUR_FACTS, HOUR_FACE_FACTS]) {
+  // Smallest first: hour × face × method (~10k rows on a 1M-event ledger) before hour × district × method (~50k).
+  for (const s of [DAY_FACTS, HOUR_FACE_FACTS, HOUR_FACTS]) {
     if (groupBy.every((g) => s.keys[g] !== null) && (s.filterable.district || !filtered.district) && (s.filterable.method || !filtered.method)) return s;
   }
   return CELL_FACTS;
