@@ -3,11 +3,13 @@
  * built renderer, starts the backend worker (which owns the database) and
  * forwards checked IPC calls to it.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Envelope } from '../shared/api/envelope.js';
+import { HOST_SAVE_EXPORT } from '../shared/api/host.js';
 import { BackendClient } from '../shared/node/backend/client.js';
+import { saveExportToFile } from '../shared/node/reports/save-export.js';
 import { dataDirOverride } from '../shared/node/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/node/web/csp.js';
 import { INVOKE_CHANNEL } from './channels.js';
@@ -86,6 +88,18 @@ async function start(): Promise<void> {
     const request = parseInvokeRequest(raw);
     if (!request) return refused('malformed request');
     if (!backend) return refused('backend not running');
+    const client = backend;
+    // Exports go to a file the user picks; the file work is in save-export.ts, the dialog here.
+    if (request.method === HOST_SAVE_EXPORT) {
+      return saveExportToFile(request.input, request.session, {
+        invoke: (r) => client.invoke(r),
+        choosePath: async (name) => {
+          const options = { defaultPath: join(app.getPath('downloads'), name) };
+          const picked = consoleWindow ? await dialog.showSaveDialog(consoleWindow, options) : await dialog.showSaveDialog(options);
+          return picked.canceled || !picked.filePath ? null : picked.filePath;
+        },
+      });
+    }
     return backend.invoke(request);
   });
 

@@ -947,6 +947,7 @@ export const en: Shape<typeof ko> = {
     exportPdf: 'PDF (report)',
     exporting: 'Writing {{format}}… {{percent}}%',
     exportDone: 'Saved {{filename}} ({{rows}} rows)',
+    saveDialogClosed: 'No place was picked, so the file was not saved',
     exportCancelled: 'Export cancelled',
     exportNotFound: 'The exported file is gone; export again.',
     downloading: 'Downloading…',

@@ -943,6 +943,7 @@ export const ko = {
     exportPdf: 'PDF (보고서)',
     exporting: '{{format}} 파일을 만드는 중… {{percent}}%',
     exportDone: '{{filename}} 파일을 저장했습니다 ({{rows}}행)',
+    saveDialogClosed: '저장 위치를 고르지 않아 파일을 저장하지 않았습니다',
     exportCancelled: '내보내기를 취소했습니다',
     exportNotFound: '내보낸 파일을 찾을 수 없습니다. 다시 내보내세요.',
     downloading: '파일을 받는 중…',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessions.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import { warmBuyerLists } from '../reports/buyer-lists.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { makePrivateDir } from '../paths.js';
 import { KEY_FILE, loadOrCreateKeyFile, randomDataKey, vaultFromKey } from '../secrets/vault.js';
@@ -66,6 +67,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
   // Verified at every start, not only on an administrator's click; the banner shows the outcome.
   void deps.sync.verifyAudit().catch((e: unknown) => log('audit verification failed', e));
+  // The first report with distinct buyers should not wait for the buyer lists to be read.
+  void warmBuyerLists(ledger.db).catch((e: unknown) => log('reading the report buyer lists failed', e));
   return {
     invoke: createDispatcher(deps, handlers, options),
     deps,

@@ -262,6 +262,7 @@ export interface ReportFactsHourFaceTable {
   round_id: string;
   hour: string;
   face: number;
+  payment_method: string;
   type: string;
   n: number;
   amount: number;

@@ -1,88 +1,65 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { useRate, type GroupKey, type Measure, type ReportParams, type ReportResult, type ReportRow } from '../../reports/params.js';
 import type { Database } from '../db/schema.js';
+import { countBuyers } from './buyer-lists.js';
 
 /**
- * Where a report's sums come from. The two summary tables answer every
- * grouping but hour × denomination, which reads the events themselves.
+ * Where a report's sums come from: the smallest summary table (kept per sync
+ * page, see report-facts.ts) that has the report's keys and filters.
  */
 interface Source {
   from: string;
-  /** False where the table has no district or payment method to filter on. */
-  filterable: boolean;
+  /** Whether the table has the district or payment method to filter on. */
+  filterable: { district: boolean; method: boolean };
   keys: Record<GroupKey, string | null>;
-  /** Column of the Seoul day (`YYYY-MM-DD…` text) or UTC instant the period filters on. */
-  time: { column: string; kind: 'seoul' | 'instant' };
+  /** Column of the Seoul day or hour (`YYYY-MM-DD…` text) the period filters on. */
+  time: string;
   col: { round: string; district: string; method: string; type: string; n: string; amount: string; paid: string; retired: string };
 }
 
 const FACTS = { round: 'round_id', district: 'district_code', method: 'payment_method', type: 'type', n: 'n', amount: 'amount', paid: 'paid', retired: 'retired' };
+const HOUR_KEYS = { day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)' };
 
 const DAY_FACTS: Source = {
   from: 'report_facts_day',
-  filterable: true,
+  filterable: { district: true, method: true },
   keys: { district: 'district_code', day: 'day', hour: null, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
-  time: { column: 'day', kind: 'seoul' },
+  time: 'day',
   col: FACTS,
 };
 
 const HOUR_FACTS: Source = {
   from: 'report_facts_hour',
-  filterable: true,
-  keys: { district: 'district_code', day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: 'payment_method', denomination: null },
-  time: { column: 'hour', kind: 'seoul' },
+  filterable: { district: true, method: true },
+  keys: { district: 'district_code', ...HOUR_KEYS, paymentMethod: 'payment_method', denomination: null },
+  time: 'hour',
   col: FACTS,
 };
 
 const HOUR_FACE_FACTS: Source = {
   from: 'report_facts_hour_face',
-  filterable: false,
-  keys: { district: null, day: 'substr(hour, 1, 10)', hour: 'substr(hour, 12, 2)', paymentMethod: null, denomination: 'cast(face as text)' },
-  time: { column: 'hour', kind: 'seoul' },
+  filterable: { district: false, method: true },
+  keys: { district: null, ...HOUR_KEYS, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
+  time: 'hour',
   col: FACTS,
 };
 
-const EVENTS: Source = {
-  from: 'ledger_events e join lots l on l.lot_id = e.lot_id',
-  filterable: true,
-  keys: {
-    district: 'e.district_code',
-    day: "strftime('%Y-%m-%d', e.occurred_at, '+9 hours')",
-    hour: "strftime('%H', e.occurred_at, '+9 hours')",
-    paymentMethod: 'e.payment_method',
-    denomination: 'cast(l.face as text)',
-  },
-  time: { column: 'e.occurred_at', kind: 'instant' },
-  col: {
-    round: 'e.round_id',
-    district: 'e.district_code',
-    method: 'e.payment_method',
-    type: 'e.type',
-    n: '1',
-    amount: 'e.amount',
-    paid: "case when e.type = 'purchase' then l.paid else 0 end",
-    retired: "case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end",
-  },
+/** Every key: hour × denomination narrowed to districts (its rows are stored district first). */
+const CELL_FACTS: Source = {
+  from: 'report_facts_cell',
+  filterable: { district: true, method: true },
+  keys: { district: 'district_code', ...HOUR_KEYS, paymentMethod: 'payment_method', denomination: 'cast(face as text)' },
+  time: 'hour',
+  col: FACTS,
 };
 
 /** The smallest source that has every key the report groups by and every filter it needs. */
-export function sourceFor(groupBy: readonly GroupKey[], filtered: boolean): Source {
-  for (const s of [DAY_FACTS, HOUR_FACTS, HOUR_FACE_FACTS]) if (groupBy.every((g) => s.keys[g] !== null) && (s.filterable || !filtered)) return s;
-  return EVENTS;
-}
-
-/** The same keys over lots, for distinct buyers (the purchase's Seoul time). */
-const LOT_KEYS: Record<GroupKey, string> = {
-  district: 'district_code',
-  day: "strftime('%Y-%m-%d', purchased_at, '+9 hours')",
-  hour: "strftime('%H', purchased_at, '+9 hours')",
-  paymentMethod: 'payment_method',
-  denomination: 'cast(face as text)',
-};
-
-/** Seoul day `YYYY-MM-DD` → the UTC instant its midnight falls on. */
-function seoulMidnightUtc(day: string, plusDays = 0): string {
-  return new Date(Date.parse(`${day}T00:00:00.000+09:00`) + plusDays * 86_400_000).toISOString();
+export function sourceFor(groupBy: readonly GroupKey[], filtered: { district: boolean; method: boolean }): Source {
+  // Smallest first: hour × face × method (~10k rows on a 1M-event ledger) before hour × district × method (~50k).
+  for (const s of [DAY_FACTS, HOUR_FACE_FACTS, HOUR_FACTS]) {
+    if (groupBy.every((g) => s.keys[g] !== null) && (s.filterable.district || !filtered.district) && (s.filterable.method || !filtered.method)) return s;
+  }
+  return CELL_FACTS;
 }
 
 function inList(column: string, values: readonly string[]): RawBuilder<unknown> {
@@ -91,20 +68,15 @@ function inList(column: string, values: readonly string[]): RawBuilder<unknown> 
 
 type Columns = { round: string; district: string; method: string };
 
-/** The filters every query shares; `time` is the column of the row's Seoul day or its UTC instant. */
-function filters(p: ReportParams, districts: readonly string[], col: Columns, time: Source['time']): RawBuilder<unknown> {
+/** The filters every query shares; `time` is the column of the row's Seoul day or hour. */
+function filters(p: ReportParams, districts: readonly string[], col: Columns, time: string): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
   if (p.roundIds.length > 0) parts.push(inList(col.round, p.roundIds));
   if (districts.length > 0) parts.push(inList(col.district, districts));
   if (p.paymentMethods.length > 0) parts.push(inList(col.method, p.paymentMethods));
-  if (time.kind === 'seoul') {
-    // `YYYY-MM-DD` and `YYYY-MM-DD HH` both sort inside [fromDay, toDay + '~').
-    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${p.fromDay}`);
-    if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${`${p.toDay}~`}`);
-  } else {
-    if (p.fromDay) parts.push(sql`${sql.raw(time.column)} >= ${seoulMidnightUtc(p.fromDay)}`);
-    if (p.toDay) parts.push(sql`${sql.raw(time.column)} < ${seoulMidnightUtc(p.toDay, 1)}`);
-  }
+  // `YYYY-MM-DD` and `YYYY-MM-DD HH` both sort inside [fromDay, toDay + '~').
+  if (p.fromDay) parts.push(sql`${sql.raw(time)} >= ${p.fromDay}`);
+  if (p.toDay) parts.push(sql`${sql.raw(time)} < ${`${p.toDay}~`}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -145,14 +117,13 @@ function measuresOf(s: FactSums, buyers: number, wanted: readonly Measure[]): Re
 }
 
 /**
- * Runs a report: the sums from a summary table (or the events, for hour ×
- * denomination), distinct
- * buyers from the lots when asked for. `districts` is the scope already
+ * Runs a report: the sums from a summary table, distinct buyers from the
+ * per-cell buyer lists when asked for. `districts` is the scope already
  * narrowed to a clerk's own district by the caller.
  */
 export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { districts: readonly string[]; scopedTo: string | null }): Promise<ReportResult> {
   const typeOk = (t: string) => p.eventTypes.length === 0 || (p.eventTypes as readonly string[]).includes(t);
-  const src = sourceFor(p.groupBy, scope.districts.length > 0 || p.paymentMethods.length > 0);
+  const src = sourceFor(p.groupBy, { district: scope.districts.length > 0, method: p.paymentMethods.length > 0 });
   const c = src.col;
   const when = (t: string, expr: string) => (typeOk(t) ? `coalesce(sum(case when ${c.type} = '${t}' then ${expr} end), 0)` : '0');
   const keyCols = p.groupBy.map((g, i) => `${src.keys[g]} as k${i}`);
@@ -177,18 +148,9 @@ export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { 
   const factRows = (await sql<Record<string, string | number>>`select ${sql.raw([...keyCols, ...sums].join(', '))} from ${sql.raw(src.from)} where ${where}${groupSql}`.execute(db)).rows;
 
   const wantBuyers = p.measures.includes('buyers');
-  const buyers = new Map<string, number>();
+  let buyers = new Map<string, number>();
   let totalBuyers = 0;
-  if (wantBuyers && typeOk('purchase')) {
-    const lotWhere = filters(p, scope.districts, { round: 'round_id', district: 'district_code', method: 'payment_method' }, { column: 'purchased_at', kind: 'instant' });
-    if (p.groupBy.length > 0) {
-      const cols = p.groupBy.map((g, i) => `${LOT_KEYS[g]} as k${i}`).join(', ');
-      const keys = p.groupBy.map((_, i) => `k${i}`).join(', ');
-      const rows = (await sql<Record<string, string | number>>`select ${sql.raw(cols)}, count(distinct buyer_id) as n from lots where ${lotWhere} group by ${sql.raw(keys)}`.execute(db)).rows;
-      for (const r of rows) buyers.set(p.groupBy.map((_, i) => String(r[`k${i}`])).join('\u0000'), Number(r.n));
-    }
-    totalBuyers = Number((await sql<{ n: number }>`select count(distinct buyer_id) as n from lots where ${lotWhere}`.execute(db)).rows[0]!.n);
-  }
+  if (wantBuyers && typeOk('purchase')) ({ groups: buyers, total: totalBuyers } = await countBuyers(db, p, scope.districts));
 
   const total: FactSums = { ...ZERO };
   const rows: ReportRow[] = [];
@@ -206,3 +168,4 @@ export async function runReport(db: Kysely<Database>, p: ReportParams, scope: { 
   }
   return { groupBy: p.groupBy, measures: p.measures, rows, totals: measuresOf(total, totalBuyers, p.measures), scopedTo: scope.scopedTo };
 }
+

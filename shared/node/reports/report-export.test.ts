@@ -10,7 +10,7 @@ import { reportParamsSchema } from '../../reports/params.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../../tests/support/report-ledger.js';
-import { exportEventsXlsx } from './report-export.js';
+import { csvLineSql, exportEventsXlsx } from './report-export.js';
 import { paginate } from './report-pdf.js';
 
 let h: Harness;
@@ -94,7 +94,7 @@ describe('exports', () => {
   it('splits sheets at the row limit', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'xlsx-split-')), 'split.xlsx');
     const params = reportParamsSchema.parse({ eventTypes: ['purchase'] });
-    const out = await exportEventsXlsx(h.backend.deps.db, params, [], { path, lang: 'en', job: { signal: new AbortController().signal, progress: () => {} }, maxRowsPerSheet: 501 });
+    const out = await exportEventsXlsx(h.backend.deps, params, [], { path, lang: 'en', job: { signal: new AbortController().signal, progress: () => {} }, maxRowsPerSheet: 501 });
     expect(out).toEqual({ rows: 1_200, sheets: 3 });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
@@ -167,6 +167,43 @@ describe('exports', () => {
     const rows = (parse(Buffer.from(chunk.base64, 'base64').toString('utf8').slice(1)) as string[][]).slice(1);
     expect(rows.length).toBe((await ledgerSums("district_code = '11680'")).n);
     expect(new Set(rows.map((r) => r[5]))).toEqual(new Set(['Gangnam-gu']));
+  });
+
+  it('CSV quotes commas, quotes and line breaks, keeps Korean, and reads back cell for cell', async () => {
+    const odd = '회차,"봄"\n2차 & <특별>';
+    const feeder = new Feeder(h.backend.ledger.sqlite);
+    feeder.feed(ledgerEvents({ roundId: odd, spec: reportSpec('따옴표 회차'), purchases: 30, start: '2026-03-12T01:00:00.000Z', days: 1, seed: 5 }));
+    const file = await exportFile({ params: { roundIds: [odd] }, format: 'csv', content: 'events', lang: 'ko', title: '특수 문자' });
+    const rows = (parse(file.bytes.toString('utf8').slice(1)) as string[][]).slice(1);
+    const want = (await sql<{ seq: number; lot_id: string; amount: number }>`select seq, lot_id, amount from ledger_events where round_id = ${odd} order by seq`.execute(h.backend.deps.db)).rows;
+    expect(rows.length).toBe(want.length);
+    rows.forEach((r, i) => {
+      expect(r).toHaveLength(8);
+      expect(r[0]).toBe(String(want[i]!.seq));
+      expect(r[3]).toBe(odd);
+      expect(r[4]).toBe(want[i]!.lot_id);
+      expect(r[7]).toBe(String(want[i]!.amount));
+    });
+    expect(rows[0]![2]).toBe('구매');
+    // The same events as XLSX: the text survives XML, times are the Seoul wall clock to the second.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportFile({ params: { roundIds: [odd] }, format: 'xlsx', content: 'events', lang: 'ko', title: '특수 문자' })).bytes as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.rowCount).toBe(want.length + 1);
+    const first = (await sql<{ occurred_at: string }>`select occurred_at from ledger_events where seq = ${want[0]!.seq}`.execute(h.backend.deps.db)).rows[0]!;
+    const cellTime = sheet.getRow(2).getCell(2).value as Date;
+    expect(Math.abs(cellTime.getTime() - (Date.parse(first.occurred_at) + 9 * 3_600_000))).toBeLessThan(1);
+    expect(sheet.getRow(2).getCell(4).value).toBe(odd);
+    expect(sheet.getRow(2).getCell(5).value).toBe(want[0]!.lot_id);
+    expect(sheet.getRow(2).getCell(3).value).toBe('구매');
+    // The line SQLite builds: every field that needs it quoted, the rest bare; Seoul time.
+    const line = csvLineSql('ko');
+    const row = { seq: 7, occurred_at: '2026-03-10T14:59:59.000Z', type: 'use', round_id: 'a,b', lot_id: 'x"y\n2', district_code: '11680', payment_method: 'debit_card', amount: 12_000 };
+    const text = h.backend.ledger.sqlite
+      .prepare(`select ${line.sql} from (select cast(? as integer) as seq, ? as occurred_at, ? as type, ? as round_id, ? as lot_id, ? as district_code, ? as payment_method, cast(? as integer) as amount)`)
+      .pluck()
+      .get(...line.params, ...Object.values(row));
+    expect(text).toBe('7,2026-03-10 23:59:59,사용,"a,b","x""y\n2",강남구,체크카드,12000\r\n');
   });
 });
 

@@ -1,20 +1,16 @@
 import ExcelJS from 'exceljs';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Kysely } from 'kysely';
-import { districtName } from '../../common/districts.js';
 import { AppError } from '../../common/errors.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
 import { MONEY_MEASURES, type ReportParams, type ReportResult } from '../../reports/params.js';
-import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { countEvents, eventBlocks, type EventRow } from './report-query.js';
+import { concat, csvQuoted, eventLabelCases, eventTextBlocks, xmlEscaped, type SqlPiece } from './event-text.js';
+import { WON_FORMAT, XLSX_STYLE, xmlText, XlsxStream } from './xlsx-stream.js';
+import { countEvents, type ExportSource } from './report-query.js';
 
 /** Excel's sheet limit, the header row included. */
 export const EXCEL_MAX_ROWS = 1_048_576;
-const SEOUL_OFFSET_MS = 9 * 3_600_000;
-const WON_FORMAT = '"₩"#,##0';
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 export interface ExportTarget {
   /** Where the file is written. */
@@ -31,23 +27,9 @@ function checkCancel(signal: AbortSignal): void {
   if (signal.aborted) throw new AppError('conflict', 'reports.exportCancelled');
 }
 
-function csvField(v: string | number): string {
+export function csvField(v: string | number): string {
   if (typeof v === 'number') return String(v);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** `2022-07-14 10:00:03` in Seoul time, from a UTC instant (`…T01:00:03.000Z`); the hour's shift is worked out once per hour. */
-function seoulTexter(): (iso: string) => string {
-  const hours = new Map<string, string>();
-  return (iso) => {
-    const hourKey = iso.slice(0, 13);
-    let seoulHour = hours.get(hourKey);
-    if (seoulHour === undefined) {
-      seoulHour = new Date(Date.parse(`${hourKey}:00:00.000Z`) + SEOUL_OFFSET_MS).toISOString().slice(0, 13).replace('T', ' ');
-      hours.set(hourKey, seoulHour);
-    }
-    return seoulHour + iso.slice(13, 19);
-  };
 }
 
 async function write(stream: WriteStream, text: string): Promise<void> {
@@ -65,36 +47,27 @@ function eventHeader(lang: Lang): string[] {
   return ['seq', 'occurredAt', 'type', 'round', 'lot', 'district', 'paymentMethod', 'amount'].map((k) => translate(lang, `reports.column.${k}`));
 }
 
-function eventCells(r: EventRow, lang: Lang, labels: Map<string, string>): [number, string, string, string, string, string, string, number] {
-  const label = (key: string) => {
-    let v = labels.get(key);
-    if (v === undefined) {
-      v = key.startsWith('d:') ? districtName(key.slice(2), lang) : translate(lang, key.slice(2));
-      labels.set(key, v);
-    }
-    return v;
-  };
-  return [r.seq, r.occurred_at, label(`t:ledgerPage.type_${r.type}`), r.round_id, r.lot_id, label(`d:${r.district_code}`), label(`p:payment.${r.payment_method}`), r.amount];
+/** One event's CSV line, built by SQLite: Seoul time, labels in words, round and lot quoted when they need it. */
+export function csvLineSql(lang: Lang): SqlPiece {
+  const l = eventLabelCases(lang, csvField);
+  return concat([
+    'seq', "','", "strftime('%Y-%m-%d %H:%M:%S', occurred_at, '+9 hours')", "','", l.type, "','", csvQuoted('round_id'), "','", csvQuoted('lot_id'),
+    "','", l.district, "','", l.method, "','", 'amount', "char(13, 10)",
+  ]);
 }
 
 /** Every event in the filters as CSV: UTF-8 with a BOM, so Excel reads the Korean. */
-export async function exportEventsCsv(db: Kysely<Database>, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number }> {
-  const total = await countEvents(db, p, districts);
-  const stream = createWriteStream(target.path);
-  const labels = new Map<string, string>();
-  const seoulText = seoulTexter();
+export async function exportEventsCsv(src: ExportSource, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number }> {
+  const total = await countEvents(src.db, p, districts);
+  // Large writes: the stream's buffer holds one block's text, not 16 KiB of it.
+  const stream = createWriteStream(target.path, { highWaterMark: 4 * 1024 * 1024 });
   let rows = 0;
   try {
     await write(stream, '\uFEFF' + eventHeader(target.lang).map(csvField).join(',') + '\r\n');
-    for await (const block of eventBlocks(db, p, districts)) {
+    for (const block of eventTextBlocks(src, p, districts, csvLineSql(target.lang), () => ({ size: 50_000, rowBase: 0 }))) {
       checkCancel(target.job.signal);
-      let text = '';
-      for (const r of block) {
-        const c = eventCells(r, target.lang, labels);
-        text += `${c[0]},${seoulText(c[1])},${csvField(c[2])},${csvField(c[3])},${csvField(c[4])},${csvField(c[5])},${csvField(c[6])},${c[7]}\r\n`;
-      }
-      await write(stream, text);
-      rows += block.length;
+      await write(stream, block.text);
+      rows += block.rows;
       target.job.progress(total > 0 ? rows / total : 1, 'reports.phaseWriting');
       await yieldToOthers();
     }
@@ -102,16 +75,6 @@ export async function exportEventsCsv(db: Kysely<Database>, p: ReportParams, dis
     await close(stream);
   }
   return { rows };
-}
-
-/**
- * Waits while the sheet's buffered XML (exceljs's StreamBuf, read by the zip
- * compressor off the main thread) is more than ~4 MB ahead: without it a fast
- * writer queues the whole sheet in memory before the compressor catches up.
- */
-async function drain(sheet: ExcelJS.Worksheet): Promise<void> {
-  const buf = (sheet as unknown as { stream?: { buffers?: unknown[] } }).stream;
-  for (let i = 0; i < 5_000 && (buf?.buffers?.length ?? 0) > 64; i++) await new Promise((r) => setTimeout(r, 1));
 }
 
 /** A streaming XLSX workbook: rows go to disk as they are written, strings inline (no shared-strings table held in memory). */
@@ -127,41 +90,56 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, header: 
   return sheet;
 }
 
+/** One event's XLSX row, built by SQLite: seq, the Seoul time as an Excel date, labels as text, won as a number in ₩. */
+export function xlsxRowSql(lang: Lang): SqlPiece {
+  const l = eventLabelCases(lang, xmlText);
+  const cell = (col: string, attrs: string, value: string | SqlPiece): (string | SqlPiece)[] => [`'<c r="${col}' || rn || '"${attrs}><v>'`, value, "'</v></c>'"];
+  return concat([
+    `'<row r="' || rn || '">'`,
+    ...cell('A', '', 'seq'),
+    // Excel's day count (1899-12-30 is day 0) of the Seoul wall-clock time: Excel dates carry no zone.
+    ...cell('B', ` s="${XLSX_STYLE.date}"`, "julianday(occurred_at, '+9 hours') - 2415018.5"),
+    ...cell('C', ' t="str"', l.type),
+    ...cell('D', ' t="str"', xmlEscaped('round_id')),
+    ...cell('E', ' t="str"', xmlEscaped('lot_id')),
+    ...cell('F', ' t="str"', l.district),
+    ...cell('G', ' t="str"', l.method),
+    ...cell('H', ` s="${XLSX_STYLE.won}"`, 'amount'),
+    "'</row>'",
+  ]);
+}
+
 /** Every event in the filters as XLSX: won as numbers with a ₩ format, times as Excel dates (Seoul), a frozen header, a new sheet every 1,048,575 rows. */
-export async function exportEventsXlsx(db: Kysely<Database>, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number; sheets: number }> {
-  const total = await countEvents(db, p, districts);
+export async function exportEventsXlsx(src: ExportSource, p: ReportParams, districts: readonly string[], target: ExportTarget): Promise<{ rows: number; sheets: number }> {
+  const total = await countEvents(src.db, p, districts);
   const perSheet = (target.maxRowsPerSheet ?? EXCEL_MAX_ROWS) - 1;
-  const wb = newWorkbook(target.path);
-  const header = eventHeader(target.lang);
-  const formats = ['0', DATE_FORMAT, undefined, undefined, undefined, undefined, undefined, WON_FORMAT];
-  const widths = [10, 20, 10, 16, 22, 12, 12, 16];
-  const labels = new Map<string, string>();
-  const sheetName = (n: number) => `${translate(target.lang, 'reports.sheetEvents')} ${n}`;
+  const book = new XlsxStream(target.path);
+  const sheetSpec = (n: number) => ({ name: `${translate(target.lang, 'reports.sheetEvents')} ${n}`, header: eventHeader(target.lang), widths: [10, 20, 10, 16, 22, 12, 12, 16] });
   let sheets = 1;
-  let sheet = addSheet(wb, sheetName(1), header, formats, widths);
   let inSheet = 0;
   let rows = 0;
-  for await (const block of eventBlocks(db, p, districts)) {
-    checkCancel(target.job.signal);
-    for (const r of block) {
-      if (inSheet === perSheet) {
-        sheet.commit();
+  try {
+    await book.addSheet(sheetSpec(1));
+    const next = () => ({ size: Math.min(20_000, perSheet - inSheet), rowBase: inSheet + 1 });
+    for (const block of eventTextBlocks(src, p, districts, xlsxRowSql(target.lang), next)) {
+      checkCancel(target.job.signal);
+      await book.rows(block.text);
+      inSheet += block.rows;
+      rows += block.rows;
+      // A full sheet: the next rows go to a new one (an empty last sheet is never made: the next block decides).
+      if (inSheet === perSheet && rows < total) {
         sheets++;
-        sheet = addSheet(wb, sheetName(sheets), header, formats, widths);
+        await book.addSheet(sheetSpec(sheets));
         inSheet = 0;
       }
-      const c = eventCells(r, target.lang, labels);
-      // Excel dates carry no zone: the cell holds the Seoul wall-clock time.
-      sheet.addRow([c[0], new Date(Date.parse(c[1]) + SEOUL_OFFSET_MS), c[2], c[3], c[4], c[5], c[6], c[7]]).commit();
-      inSheet++;
-      if (inSheet % 5_000 === 0) await drain(sheet);
+      target.job.progress(total > 0 ? (rows / total) * 0.98 : 0.98, 'reports.phaseWriting');
+      await yieldToOthers();
     }
-    rows += block.length;
-    target.job.progress(total > 0 ? (rows / total) * 0.98 : 0.98, 'reports.phaseWriting');
-    await yieldToOthers();
+    await book.close();
+  } catch (e) {
+    book.abort();
+    throw e;
   }
-  sheet.commit();
-  await wb.commit();
   return { rows, sheets };
 }
 

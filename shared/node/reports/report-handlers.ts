@@ -87,7 +87,7 @@ export const reportHandlers: HandlersFor<'reports'> = {
       let rows: number;
       try {
         if (input.content === 'events') {
-          rows = (input.format === 'csv' ? await exportEventsCsv(db, input.params, scope.districts, target) : await exportEventsXlsx(db, input.params, scope.districts, target)).rows;
+          rows = (input.format === 'csv' ? await exportEventsCsv(ctx.deps, input.params, scope.districts, target) : await exportEventsXlsx(ctx.deps, input.params, scope.districts, target)).rows;
         } else {
           const result = await runReport(db, input.params, scope);
           if (input.format === 'csv') rows = (await exportSummaryCsv(result, target)).rows;

@@ -8,6 +8,7 @@ import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
+import { catchUpReportFacts, rebuildReportFacts } from '../reports/report-facts.js';
 import { SyncError } from './sync-error.js';
 
 /**
@@ -139,6 +140,8 @@ export class SyncApplier {
         hash = e.hash;
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
+      // The page's events summed into the report tables in a few set-based statements.
+      catchUpReportFacts(this.sqlite);
       this.st.setCursor.run(seq, hash, headSeq);
       return { seq, hash };
     });
@@ -177,6 +180,7 @@ export class SyncApplier {
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
       this.rounds.clear();
+      rebuildReportFacts(this.sqlite);
       this.sqlite.prepare("update sync_state set last_seq = ?, last_hash = ?, chain_status = 'unchecked', mismatch_seq = null where id = 1").run(cursor.seq, cursor.hash);
       this.sqlite.prepare('delete from sync_repair').run();
       return cursor;

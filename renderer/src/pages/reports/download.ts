@@ -1,13 +1,21 @@
 import type { Output } from '../../../../shared/api/contract.js';
-import { send } from '../../lib/api/client.js';
+import { ApiError, send } from '../../lib/api/client.js';
 import { saveBlob } from '../../lib/download.js';
+import { saveThroughHost } from '../../lib/host-save.js';
+import { session } from '../../lib/session.svelte.js';
 
 /**
- * Reads a finished export back in chunks and hands it to the browser as a
- * download (the user's browser or Electron's save dialog picks the place).
- * The file was written by the backend; the UI thread only joins the pieces.
+ * Saves a finished export: in Electron the host asks where (its save dialog)
+ * and writes the file itself; in a browser the export is read back in chunks
+ * and handed over as a download. `saved` false: the user closed the dialog.
  */
-export async function downloadExport(jobId: string): Promise<{ filename: string; size: number }> {
+export async function downloadExport(jobId: string): Promise<{ filename: string; size: number; saved: boolean }> {
+  const bridge = window.consoleBridge;
+  if (bridge) {
+    const answer = await saveThroughHost(bridge, jobId, session.current?.token);
+    if (!answer.ok) throw new ApiError(answer.error);
+    return answer.result;
+  }
   const parts: BlobPart[] = [];
   let offset: number | null = 0;
   let filename = 'export';
@@ -23,5 +31,5 @@ export async function downloadExport(jobId: string): Promise<{ filename: string;
     offset = chunk.nextOffset;
   }
   saveBlob(new Blob(parts, { type: mime }), filename);
-  return { filename, size };
+  return { filename, size, saved: true };
 }

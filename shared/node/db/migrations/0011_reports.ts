@@ -29,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('saved_reports_name').on('saved_reports').column('name').unique().execute();
+  await createSummaries(db);
+}
 
+/** The summaries, their triggers and the lots index, as this migration made them (0013 replaces them; its down restores them). */
+export async function createSummaries(db: Kysely<any>): Promise<void> {
   await sql.raw(`create table report_facts_day (round_id text not null, day text not null, district_code text not null, payment_method text not null, face integer not null, type text not null, ${SUMS},
     primary key (round_id, day, district_code, payment_method, face, type)) without rowid`).execute(db);
   await sql.raw(`create table report_facts_hour (round_id text not null, hour text not null, district_code text not null, payment_method text not null, type text not null, ${SUMS},
@@ -106,11 +110,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await dropSummaries(db);
+  await db.schema.dropTable('saved_reports').execute();
+}
+
+export async function dropSummaries(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('lots_report').execute();
   await sql`drop trigger report_facts_delete`.execute(db);
   await sql`drop trigger report_facts_insert`.execute(db);
   await db.schema.dropTable('report_facts_hour_face').execute();
   await db.schema.dropTable('report_facts_hour').execute();
   await db.schema.dropTable('report_facts_day').execute();
-  await db.schema.dropTable('saved_reports').execute();
 }

@@ -11,6 +11,7 @@ import * as m0009 from './0009_counter.js';
 import * as m0010 from './0010_reconcile.js';
 import * as m0011 from './0011_reports.js';
 import * as m0012 from './0012_reconcile_adjustments.js';
+import * as m0013 from './0013_report_summaries.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_reconcile': m0010,
   '0011_reports': m0011,
   '0012_reconcile_adjustments': m0012,
+  '0013_report_summaries': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

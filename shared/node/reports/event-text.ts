@@ -1,0 +1,95 @@
+import { districtName, DISTRICT_CODES } from '../../common/districts.js';
+import { translate, type Lang } from '../../i18n/index.js';
+import type { ReportParams } from '../../reports/params.js';
+import { PAYMENT_METHODS } from '../../rounds/spec.js';
+import { REPORT_EVENT_TYPES } from '../../reports/params.js';
+import { eventFilters, type ExportSource } from './report-query.js';
+
+/**
+ * Event exports written by SQLite itself: each event's CSV line or XLSX row
+ * is built by an SQL expression, and a block of them comes back as ONE string
+ * (group_concat in seq order). Handing a million rows to JavaScript value by
+ * value (8 million values, 5 million strings) cost more than the whole 5 s an
+ * export may take; one string per block costs next to nothing.
+ */
+
+/** An SQL expression with its bound values, in order. */
+export interface SqlPiece {
+  sql: string;
+  params: unknown[];
+}
+
+/** `case <column> when ? then ? … else <column> end`: a code shown as its label. */
+export function labelCase(column: string, labels: ReadonlyMap<string, string>): SqlPiece {
+  const params: unknown[] = [];
+  let sql = `case ${column}`;
+  for (const [code, label] of labels) {
+    sql += ' when ? then ?';
+    params.push(code, label);
+  }
+  return { sql: `${sql} else ${column} end`, params };
+}
+
+/** The labels of the event's coded columns, each passed through `encode` (CSV quoting, XML escaping). */
+export function eventLabelCases(lang: Lang, encode: (s: string) => string): { type: SqlPiece; district: SqlPiece; method: SqlPiece } {
+  const map = (codes: readonly string[], label: (c: string) => string) => new Map(codes.map((c) => [c, encode(label(c))]));
+  return {
+    type: labelCase('type', map(REPORT_EVENT_TYPES, (t) => translate(lang, `ledgerPage.type_${t}`))),
+    district: labelCase('district_code', map(DISTRICT_CODES, (d) => districtName(d, lang))),
+    method: labelCase('payment_method', map(PAYMENT_METHODS, (m) => translate(lang, `payment.${m}`))),
+  };
+}
+
+/** Joins pieces into one expression: strings in `parts` are SQL, pieces bring their values; each in parentheses (`||` binds tighter than `-`). */
+export function concat(parts: (string | SqlPiece)[]): SqlPiece {
+  const params: unknown[] = [];
+  const sql = parts
+    .map((p) => {
+      if (typeof p === 'string') return `(${p})`;
+      params.push(...p.params);
+      return `(${p.sql})`;
+    })
+    .join(' || ');
+  return { sql, params };
+}
+
+/** SQL that quotes a text column for CSV only when it holds a comma, quote or line break (RFC 4180). */
+export const csvQuoted = (column: string) =>
+  `case when instr(${column}, '"') or instr(${column}, ',') or instr(${column}, char(10)) or instr(${column}, char(13)) then '"' || replace(${column}, '"', '""') || '"' else ${column} end`;
+
+/** SQL that escapes a text column for XML character data. */
+export const xmlEscaped = (column: string) => `replace(replace(replace(${column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+
+/**
+ * The events in the filters as text, block by block in seq order: `line` is
+ * the SQL of one event's text, and may use `rn`, the row's number counted
+ * from `next().rowBase + 1`. Each block is one synchronous query on the
+ * console's connection, so the connection is free between blocks; `next`
+ * may shrink a block (an XLSX sheet ending).
+ */
+export function* eventTextBlocks(
+  src: ExportSource,
+  p: ReportParams,
+  districts: readonly string[],
+  line: SqlPiece,
+  next: () => { size: number; rowBase: number },
+): Generator<{ text: string; rows: number }> {
+  const where = eventFilters(p, districts).compile(src.db);
+  const stmt = src.sqlite
+    .prepare(
+      `select group_concat(line, '' order by seq), count(*), max(seq) from
+         (select seq, ${line.sql} as line from
+           (select *, row_number() over (order by seq) + cast(? as integer) as rn from
+             (select seq, occurred_at, type, round_id, lot_id, district_code, payment_method, amount from ledger_events where seq > ? and ${where.sql} order by seq limit ?)))`,
+    )
+    .raw();
+  let after = 0;
+  for (;;) {
+    const { size, rowBase } = next();
+    const [text, rows, last] = stmt.get(...line.params, rowBase, after, ...where.parameters, size) as [string | null, number, number | null];
+    if (rows === 0 || text === null || last === null) return;
+    yield { text, rows };
+    after = last;
+    if (rows < size) return;
+  }
+}
