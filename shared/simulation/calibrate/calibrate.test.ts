@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../engine.js';
+import { preset2022, type SimParams } from '../params.js';
+import { calibrate, NothingToFit, type RunBatch } from './calibrate.js';
+import { simulatedFacePerMinute } from './objective.js';
+import { DEFAULT_OPTIONS, DEFAULT_WEIGHTS, NO_FACTS } from './schema.js';
+
+const runBatch: RunBatch = async (batch) => batch.map((p) => simulate(p));
+
+/** A mid-sized sale whose queue drains before the stock runs out: throughput, then the arrivals' tail, shape the curve. */
+const truth: SimParams = {
+  ...preset2022(),
+  seed: 7,
+  visitors: 40_000,
+  arrival: { curve: 'decay', spikeMinutes: 5, decayMinutes: 25, perMinute: [], preOpenShare: 0.2, preOpenMinutes: 5 },
+  sale: { windowMinutes: 240, stock: 20_000_000_000, unit: 10_000 },
+  waitingRoom: { ...preset2022().waitingRoom, admissionPerMinute: 600, maxActiveSessions: 5_000 },
+  session: { timeoutMinutes: null, policy: 'room_keeps_place' },
+  capacity: { maxConnections: null },
+};
+
+describe('calibration', () => {
+  it('recovers the visitors, arrival decay and admission rate a sale was generated with (within 15%)', async () => {
+    const day = simulate(truth);
+    const facePerMinute = simulatedFacePerMinute(day, 1, 240).slice(0, 150);
+    // Start well away from the truth, on another seed than the day's.
+    const start: SimParams = { ...truth, seed: 1234, visitors: 70_000, arrival: { ...truth.arrival, decayMinutes: 10 }, waitingRoom: { ...truth.waitingRoom, admissionPerMinute: 300 } };
+    const fit = await calibrate(
+      start,
+      { facePerMinute, facts: NO_FACTS },
+      { ...DEFAULT_OPTIONS, free: ['visitors', 'arrivalShape', 'admissionPerMinute'], searchVisitors: 20_000, maxEvaluations: 150, confirmAtFullScale: true },
+      runBatch,
+    );
+    expect(fit.confirmed).toBe(true);
+    expect(fit.params.visitors / truth.visitors).toBeCloseTo(1, 0);
+    expect(Math.abs(fit.params.visitors / truth.visitors - 1)).toBeLessThan(0.15);
+    expect(Math.abs(fit.params.arrival.decayMinutes / truth.arrival.decayMinutes - 1)).toBeLessThan(0.15);
+    expect(Math.abs(fit.params.waitingRoom.admissionPerMinute! / truth.waitingRoom.admissionPerMinute! - 1)).toBeLessThan(0.15);
+    expect(fit.objective).toBeLessThan(fit.startObjective / 10);
+    const cum = fit.rows.find((r) => r.measure === 'cumulative')!;
+    expect(cum.error!).toBeLessThan(0.05);
+  });
+
+  it('refuses a fit with nothing observed', async () => {
+    await expect(calibrate(truth, { facePerMinute: [], facts: NO_FACTS }, { ...DEFAULT_OPTIONS, weights: DEFAULT_WEIGHTS }, runBatch)).rejects.toBeInstanceOf(NothingToFit);
+  });
+});
