@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../engine.js';
-import { preset2022, type SimParams } from '../params.js';
+import type { SimParams } from '../params.js';
+import { sale2022Uncalibrated as preset2022 } from '../../../tests/support/sim-fixtures.js';
 import { calibrate, NothingToFit, type RunBatch } from './calibrate.js';
 import { simulatedFacePerMinute } from './objective.js';
 import { DEFAULT_OPTIONS, DEFAULT_WEIGHTS, NO_FACTS } from './schema.js';

@@ -69,8 +69,10 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
   let confirmed = false;
   let final: { r: SimResult; scale: number };
   if (confirmShare > 0) {
-    const [full] = await runBatch([fitted]);
+    // The start at full size too, so "before" and "after" are measured alike.
+    const [full, startFull] = await runBatch([fitted, start]);
     final = { r: full!, scale: 1 };
+    startObjective = compare(startFull!, 1, observed, options.weights).objective;
     confirmed = true;
   } else {
     const [r] = await runBatch([scaledParams(fitted, scale)]);

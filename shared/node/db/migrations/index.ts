@@ -10,6 +10,7 @@ import * as m0008 from './0008_audit_anchor.js';
 import * as m0009 from './0009_counter.js';
 import * as m0010 from './0010_reconcile.js';
 import * as m0011 from './0011_reports.js';
+import * as m0014 from './0014_calibration.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_counter': m0009,
   '0010_reconcile': m0010,
   '0011_reports': m0011,
+  '0014_calibration': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
