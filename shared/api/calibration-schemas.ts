@@ -44,4 +44,4 @@ export const simPresetSchema = z.object({
 });
 export type SimPreset = z.infer<typeof simPresetSchema>;
 
-export const savePresetSchema = z.object({ calibrationId: idSchema, name: z.string().trim().min(1).max(80) }).strict();
+export const savePresetSchema = z.object({ calibrationId: idSchema, presetName: z.string().trim().min(1).max(80) }).strict();

@@ -118,6 +118,7 @@ export const en: Shape<typeof ko> = {
     'facts.displayedWaitMinutes': 'Wait shown on the waiting page',
     'facts.displayedAtMinute': 'Shown at (minutes after opening)',
     'facts.peakConnections': 'Peak concurrent connections',
+    presetName: 'Preset name',
   },
   units: { years: 'years', minutes: 'min', perMinute: 'people/min', people: 'people', percent: '%' },
   rounds: {

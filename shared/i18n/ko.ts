@@ -114,6 +114,7 @@ export const ko = {
     'facts.displayedWaitMinutes': '대기 화면에 표시된 대기시간',
     'facts.displayedAtMinute': '표시 시각(판매 시작 후 분)',
     'facts.peakConnections': '최대 동시 접속자',
+    presetName: '프리셋 이름',
   },
   units: { years: '년', minutes: '분', perMinute: '명/분', people: '명', percent: '%' },
   rounds: {

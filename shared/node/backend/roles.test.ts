@@ -61,7 +61,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'calibrations.start': { roundId, facts: { sellOutMinutes: null, buyers: null, peakQueue: null, displayedWaitMinutes: null, displayedAtMinute: null, peakConnections: null } },
   'calibrations.get': { id: 'no-such-calibration' },
   'calibrations.latest': { roundId },
-  'calibrations.savePreset': { calibrationId: 'no-such-calibration', name: 'role check' },
+  'calibrations.savePreset': { calibrationId: 'no-such-calibration', presetName: 'role check' },
   'calibrations.presets': {},
   'reports.saved': {},
   'reports.save': { name: `r${Math.random().toString(36).slice(2, 8)}`, params: {} },

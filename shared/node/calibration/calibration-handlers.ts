@@ -64,7 +64,7 @@ export const calibrationHandlers: HandlersFor<'calibrations'> = {
     const c = await getCalibration(ctx.deps.db, input.calibrationId);
     if (!c) throw new AppError('not_found', 'calibration.errors.notFound');
     // The parameters come from the stored fit, never from the caller.
-    return savePreset(ctx.deps.db, { name: input.name, params: c.result.params, roundId: c.roundId, calibrationId: c.id, userId: user.id, at: ctx.deps.now().toISOString() });
+    return savePreset(ctx.deps.db, { name: input.presetName, params: c.result.params, roundId: c.roundId, calibrationId: c.id, userId: user.id, at: ctx.deps.now().toISOString() });
   },
 
   'calibrations.presets': async (_input, { deps }) => listPresets(deps.db),
