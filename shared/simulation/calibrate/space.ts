@@ -15,15 +15,17 @@ interface Axis {
 /**
  * The search space around a starting point: bounds wide enough for any sale
  * we know of, narrow enough that the search does not wander into runs that
- * take minutes. Visitors and admission range a factor of 8 either way of the
- * start (the round's expectation), the rest over fixed plausible ranges.
+ * take minutes. Visitors range a factor of 10 either way of the start (the
+ * round's expectation); admission from a thousandth to ten times the round's
+ * setting (the effective throughput of a jammed day can be far below what
+ * was configured); the rest over fixed plausible ranges.
  */
 export function axesFor(base: SimParams, free: readonly FitParameter[]): Axis[] {
   const all: Axis[] = [
     {
       key: 'visitors',
-      lo: Math.max(1_000, base.visitors / 8),
-      hi: Math.min(20_000_000, base.visitors * 8),
+      lo: Math.max(1_000, base.visitors / 10),
+      hi: Math.min(20_000_000, base.visitors * 10),
       log: true,
       get: (p) => p.visitors,
       set: (p, v) => ({ ...p, visitors: Math.round(v) }),
@@ -48,8 +50,8 @@ export function axesFor(base: SimParams, free: readonly FitParameter[]): Axis[] 
       : [
           {
             key: 'admissionPerMinute' as const,
-            lo: Math.max(1, base.waitingRoom.admissionPerMinute / 8),
-            hi: base.waitingRoom.admissionPerMinute * 8,
+            lo: Math.max(1, base.waitingRoom.admissionPerMinute / 1_000),
+            hi: base.waitingRoom.admissionPerMinute * 10,
             log: true,
             get: (p: SimParams) => p.waitingRoom.admissionPerMinute ?? 1,
             set: (p: SimParams, v: number) => ({ ...p, waitingRoom: { ...p.waitingRoom, admissionPerMinute: v } }),
