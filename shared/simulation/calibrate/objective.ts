@@ -68,7 +68,6 @@ export function compare(r: SimResult, scale: number, observed: Observed, weights
   }
 
   const soldOut = sellOutMinute(r);
-  const window = r.params.sale.windowMinutes;
   const displayed = (): number => {
     const s = r.series.displayedWait;
     if (f.displayedAtMinute !== null) {
@@ -80,8 +79,12 @@ export function compare(r: SimResult, scale: number, observed: Observed, weights
   const values: Record<(typeof MEASURES)[number], { obs: number | null; sim: number | null; err: number | null }> = {
     curve: { obs: obsTotal, sim: simTotal, err: curveErr },
     cumulative: { obs: obsTotal, sim: simTotal, err: cumErr },
-    // A run that never sells out counts as selling out at the window's end.
-    sellOutMinutes: f.sellOutMinutes === null ? { obs: null, sim: soldOut, err: null } : { obs: f.sellOutMinutes, sim: soldOut, err: rel(soldOut ?? window, f.sellOutMinutes) },
+    // A run that never sells out is off by 100% and by the share of the stock it left: bounded, so the
+    // search is not thrown by a cliff (the window's end would count a 12-hour window as 17 times too late).
+    sellOutMinutes:
+      f.sellOutMinutes === null
+        ? { obs: null, sim: soldOut, err: null }
+        : { obs: f.sellOutMinutes, sim: soldOut, err: soldOut === null ? 1 + (r.stock - r.amountSold) / r.stock : rel(soldOut, f.sellOutMinutes) },
     buyers: { obs: f.buyers, sim: r.buyers / scale, err: f.buyers === null ? null : rel(r.buyers / scale, f.buyers) },
     peakQueue: { obs: f.peakQueue, sim: r.peakQueue / scale, err: f.peakQueue === null ? null : rel(r.peakQueue / scale, f.peakQueue) },
     displayedWait: (() => {
