@@ -70,6 +70,8 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
     const runs = await runBatch(points.map((x) => scaledParams(paramsAt(start, axes, x), scale)));
     return runs.map((r) => compare(r, scale, observed, options.weights).objective);
   };
+  /** The objective at the round's own assumptions (re-measured at full size when the result is confirmed there). */
+  let startObjective = NaN;
   // Two starts, the round's assumptions and the same with admission at the observed pace; the better one wins.
   const meanPurchase = start.purchase.fullLimitShare * start.purchase.limit + (1 - start.purchase.fullLimitShare) * (start.purchase.limit / 2);
   const averagePurchase = observed.facts.buyers && total > 0 ? total / observed.facts.buyers : meanPurchase;
@@ -78,11 +80,11 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
   if (pace !== null && start.waitingRoom.admissionPerMinute !== null && axes.some((a) => a.key === 'admissionPerMinute')) {
     const alt = pointOf({ ...start, waitingRoom: { ...start.waitingRoom, admissionPerMinute: pace } }, axes);
     const [a, b] = await evaluate([x0, alt]);
+    startObjective = a!;
     if (b! < a!) x0 = alt;
   }
   const budget = options.maxEvaluations;
   const confirmShare = options.confirmAtFullScale && scale < 1 ? 0.1 : 0;
-  let startObjective = NaN;
   const found = await patternSearch(
     async (points) => {
       const values = await evaluate(points);
