@@ -62,10 +62,10 @@ describe('calibration, end to end in Chromium', () => {
     expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
     await expect(page.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
     await page.getByTestId('calibration').scrollIntoViewIfNeeded();
-    await shot(page, '30-calibration-1440');
+    await shot(page, '40-calibration-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.getByTestId('calibration').screenshot({ path: join('test-results', 'screenshots', '31-calibration-panel-1280.png') });
-    await shot(page, '31-calibration-1280');
+    await page.getByTestId('calibration').screenshot({ path: join('test-results', 'screenshots', '41-calibration-panel-1280.png') });
+    await shot(page, '41-calibration-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
 
     await expect(page.getByTestId('calibration-preset-name').inputValue()).resolves.toBe('회차 여름 특별 보정');
