@@ -37,6 +37,8 @@ import type { FitParameter, ObservedFacts, Weights } from './calibrate/schema.js
  */
 export const PRESS_2022_FACTS: ObservedFacts = {
   sellOutMinutes: 74,
+  // "완판" at 11:14 with nothing sold after it: the last sale at the same minute.
+  lastSaleMinutes: 74,
   buyers: 64_650,
   peakQueue: 180_000,
   displayedWaitMinutes: 1_036,
@@ -47,13 +49,14 @@ export const PRESS_2022_FACTS: ObservedFacts = {
 /** The average purchase reported (won): fixes the share buying their whole limit. */
 export const PRESS_2022_AVERAGE_PURCHASE = 387_000;
 
-export const PRESS_2022_WEIGHTS: Weights = { curve: 0, cumulative: 0, sellOutMinutes: 4, buyers: 2, peakQueue: 1, displayedWait: 0.25, peakConnections: 0.5 };
+export const PRESS_2022_WEIGHTS: Weights = { curve: 0, cumulative: 0, sellOutMinutes: 4, lastSaleMinutes: 2, buyers: 2, peakQueue: 1, displayedWait: 0.25, peakConnections: 0.5 };
 
 /**
- * What the facts can inform: the pace of the sale (admission, checkout,
- * failures), who waited before 10:00, and patience. Visitors, the arrival
- * decay and returns stay as assumed: five facts cannot pin eight parameters,
- * and left free the search traded returns (people did come back, the press
- * says) for the rest.
+ * What the facts can inform: the pace of the sale (admission), failures (the
+ * last sale after the stock was gone), who waited before 10:00, and patience
+ * (the queue). Visitors, the arrival decay, returns and the checkout time stay
+ * as assumed: the facts cannot pin them, and left free the search traded
+ * returns for the rest and ran the checkout time to either end of its range
+ * (886 s without the last-sale fact, 15 s with it).
  */
-export const PRESS_2022_FREE: FitParameter[] = ['preOpenShare', 'admissionPerMinute', 'checkoutSeconds', 'failureRate', 'patienceMinutes'];
+export const PRESS_2022_FREE: FitParameter[] = ['preOpenShare', 'admissionPerMinute', 'failureRate', 'patienceMinutes'];

@@ -90,17 +90,17 @@ describe('demand simulation, end to end in Chromium', () => {
     await expect(page.locator('[data-testid="runs"] tbody tr').count()).resolves.toBe(before);
   });
 
-  // The day as calibrated (preset2022): the stock was gone 75 minutes in, but payments that failed put units back
-  // for people still waiting until almost four hours in; a session longer than any wait (240 minutes) logs nobody out.
-  it('compares with a 240-minute session: logouts fall to zero', async () => {
-    await page.getByLabel('실행 이름').fill('세션 240분');
-    await page.getByLabel('세션 유지 시간 (분)').fill('240');
+  // The day as calibrated (preset2022): the last payment came 79 minutes in, so Seoul's fix of 60 minutes (10:40)
+  // still logged people out; a session longer than any wait (90 minutes) logs nobody out.
+  it('compares with a 90-minute session: logouts fall to zero', async () => {
+    await page.getByLabel('실행 이름').fill('세션 90분');
+    await page.getByLabel('세션 유지 시간 (분)').fill('90');
     await page.getByLabel('권장 설정도 계산').uncheck();
     await page.getByRole('button', { name: '실행', exact: true }).click();
-    await page.locator('[data-testid="run-label"]', { hasText: '세션 240분' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="run-label"]', { hasText: '세션 90분' }).waitFor({ timeout: 120_000 });
     await expect(metric('logouts')).resolves.toBe('0');
     await page.getByLabel('선택 2022-07-14 재현').check();
-    await page.getByLabel('선택 세션 240분').check();
+    await page.getByLabel('선택 세션 90분').check();
     await page.getByRole('button', { name: '선택한 두 실행 비교' }).click();
     const row = page.locator('[data-testid="comparison"] tr[data-metric="logouts"]');
     await row.waitFor();

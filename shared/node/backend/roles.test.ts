@@ -58,7 +58,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'audit.status': {},
   'reports.run': { params: { groupBy: ['district'] } },
   'reports.saleCurve': { roundId },
-  'calibrations.start': { roundId, facts: { sellOutMinutes: null, buyers: null, peakQueue: null, displayedWaitMinutes: null, displayedAtMinute: null, peakConnections: null } },
+  'calibrations.start': { roundId, facts: { sellOutMinutes: null, lastSaleMinutes: null, buyers: null, peakQueue: null, displayedWaitMinutes: null, displayedAtMinute: null, peakConnections: null } },
   'calibrations.get': { id: 'no-such-calibration' },
   'calibrations.latest': { roundId },
   'calibrations.savePreset': { calibrationId: 'no-such-calibration', presetName: 'role check' },

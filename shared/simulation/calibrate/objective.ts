@@ -85,6 +85,10 @@ export function compare(r: SimResult, scale: number, observed: Observed, weights
       f.sellOutMinutes === null
         ? { obs: null, sim: soldOut, err: null }
         : { obs: f.sellOutMinutes, sim: soldOut, err: soldOut === null ? 1 + (r.stock - r.amountSold) / r.stock : rel(soldOut, f.sellOutMinutes) },
+    lastSaleMinutes:
+      f.lastSaleMinutes === null
+        ? { obs: null, sim: r.soldOutMinute, err: null }
+        : { obs: f.lastSaleMinutes, sim: r.soldOutMinute, err: r.soldOutMinute === null ? 1 + (r.stock - r.amountSold) / r.stock : rel(r.soldOutMinute, f.lastSaleMinutes) },
     buyers: { obs: f.buyers, sim: r.buyers / scale, err: f.buyers === null ? null : rel(r.buyers / scale, f.buyers) },
     peakQueue: { obs: f.peakQueue, sim: r.peakQueue / scale, err: f.peakQueue === null ? null : rel(r.peakQueue / scale, f.peakQueue) },
     displayedWait: (() => {

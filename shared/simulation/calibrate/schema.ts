@@ -10,7 +10,7 @@ export const FIT_PARAMETERS = ['visitors', 'arrivalShape', 'preOpenShare', 'admi
 export type FitParameter = (typeof FIT_PARAMETERS)[number];
 
 /** The measures compared; each has a weight in the objective (0 leaves it out). */
-export const MEASURES = ['curve', 'cumulative', 'sellOutMinutes', 'buyers', 'peakQueue', 'displayedWait', 'peakConnections'] as const;
+export const MEASURES = ['curve', 'cumulative', 'sellOutMinutes', 'lastSaleMinutes', 'buyers', 'peakQueue', 'displayedWait', 'peakConnections'] as const;
 export type Measure = (typeof MEASURES)[number];
 
 const count = z.int().min(1).max(50_000_000);
@@ -22,8 +22,13 @@ const weight = z.number().min(0).max(100);
  */
 export const observedFactsSchema = z
   .object({
-    /** Minutes from the opening to the last sale. */
+    /** Minutes from the opening until the stock was gone (the app said "sold out"). */
     sellOutMinutes: z.number().min(0.5).max(7 * 24 * 60).nullable(),
+    /**
+     * Minutes from the opening to the last sale (payments that failed can put stock back after it
+     * was gone). It grows with the number of people paying, so it is only meaningful at full scale.
+     */
+    lastSaleMinutes: z.number().min(0.5).max(7 * 24 * 60).nullable(),
     buyers: count.nullable(),
     /** The longest the waiting room's queue got (people). */
     peakQueue: count.nullable(),
@@ -36,7 +41,7 @@ export const observedFactsSchema = z
   .strict();
 export type ObservedFacts = z.infer<typeof observedFactsSchema>;
 
-export const NO_FACTS: ObservedFacts = { sellOutMinutes: null, buyers: null, peakQueue: null, displayedWaitMinutes: null, displayedAtMinute: null, peakConnections: null };
+export const NO_FACTS: ObservedFacts = { sellOutMinutes: null, lastSaleMinutes: null, buyers: null, peakQueue: null, displayedWaitMinutes: null, displayedAtMinute: null, peakConnections: null };
 
 /** The observed sale: face sold per minute from the opening (the ledger), and the facts. */
 export interface Observed {
@@ -49,7 +54,7 @@ export const weightsSchema = z.object(Object.fromEntries(MEASURES.map((m) => [m,
 export type Weights = z.infer<typeof weightsSchema>;
 
 /** Curve and totals count most; single reported facts are rougher. */
-export const DEFAULT_WEIGHTS: Weights = { curve: 4, cumulative: 4, sellOutMinutes: 2, buyers: 1, peakQueue: 1, displayedWait: 0.5, peakConnections: 0.5 };
+export const DEFAULT_WEIGHTS: Weights = { curve: 4, cumulative: 4, sellOutMinutes: 2, lastSaleMinutes: 1, buyers: 1, peakQueue: 1, displayedWait: 0.5, peakConnections: 0.5 };
 
 export const calibrationOptionsSchema = z
   .object({

@@ -6,7 +6,7 @@ describe('calibration facts form', () => {
   it('reads blanks as unknown and numbers with separators', () => {
     const r = factsFromForm({ ...emptyFacts(), sellOutMinutes: '74', buyers: '64,650', displayedWaitMinutes: '1 036', displayedAtMinute: '4' });
     expect(r.issues).toEqual([]);
-    expect(r.facts).toEqual({ sellOutMinutes: 74, buyers: 64_650, peakQueue: null, displayedWaitMinutes: 1_036, displayedAtMinute: 4, peakConnections: null });
+    expect(r.facts).toEqual({ sellOutMinutes: 74, lastSaleMinutes: null, buyers: 64_650, peakQueue: null, displayedWaitMinutes: 1_036, displayedAtMinute: 4, peakConnections: null });
   });
 
   it('names each wrong field in Korean', () => {

@@ -4,7 +4,7 @@ import { observedFactsSchema, type ObservedFacts } from '../../../../shared/simu
 /** The observed facts as typed: text, blank meaning "not known". */
 export type FactsForm = Record<keyof ObservedFacts, string>;
 
-export const FACT_FIELDS: (keyof ObservedFacts)[] = ['sellOutMinutes', 'buyers', 'peakQueue', 'displayedWaitMinutes', 'displayedAtMinute', 'peakConnections'];
+export const FACT_FIELDS: (keyof ObservedFacts)[] = ['sellOutMinutes', 'lastSaleMinutes', 'buyers', 'peakQueue', 'displayedWaitMinutes', 'displayedAtMinute', 'peakConnections'];
 
 export const emptyFacts = (): FactsForm => Object.fromEntries(FACT_FIELDS.map((f) => [f, ''])) as FactsForm;
 
