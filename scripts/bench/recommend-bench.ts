@@ -16,7 +16,7 @@ export async function recommendBench(): Promise<[string, string][]> {
   if (!existsSync(workerFile)) return [['recommendations, 700,000 visitors', 'skipped: run `npm run build` first']];
   const workers = new WorkerSimRunner(workerFile, 2);
   let runs = 0;
-  const counting: SimRunner = { run: (p, onProgress, signal) => (runs++, workers.run(p, onProgress, signal)), quick: (p, s) => workers.quick(p, s) };
+  const counting: SimRunner = { run: (p, onProgress, signal) => (runs++, workers.run(p, onProgress, signal)), quick: (p, s) => workers.quick(p, s), runMany: (b, s) => workers.runMany(b, s) };
   const ctx = { progress: () => {}, signal: new AbortController().signal, id: 'bench' };
   const t = performance.now();
   const study = await runStudy(counting, preset2022(), { recommend: true, targetSellOutMinutes: 60 }, ctx as never);

@@ -21,6 +21,7 @@ import {
   usernameSchema,
 } from './schemas.js';
 import { verifyResultSchema } from './audit-schemas.js';
+import { calibrationStartSchema, calibrationViewSchema, savePresetSchema, simPresetSchema } from './calibration-schemas.js';
 import { exportChunkSchema, reportExportSchema, savedReportSchema } from './report-schemas.js';
 import { reportParamsSchema, reportResultSchema } from '../reports/params.js';
 import {
@@ -252,6 +253,13 @@ export const contract = {
   }),
 
   /** Reports read the local ledger; a clerk's are held to their district in the handler. */
+  // Fitting the simulator to a sold round's ledger: a job in workers; its result is read with calibrations.get.
+  'calibrations.start': proc({ input: calibrationStartSchema, output: jobViewSchema, access: ROUND_MANAGERS }),
+  'calibrations.get': proc({ input: z.object({ id: idSchema }).strict(), output: calibrationViewSchema, access: SIMULATION_VIEWERS }),
+  'calibrations.latest': proc({ input: z.object({ roundId: idSchema }).strict(), output: calibrationViewSchema.nullable(), access: SIMULATION_VIEWERS }),
+  'calibrations.savePreset': proc({ input: savePresetSchema, output: simPresetSchema, access: ROUND_MANAGERS }),
+  'calibrations.presets': proc({ input: empty, output: z.array(simPresetSchema), access: SIMULATION_VIEWERS }),
+
   'reports.run': proc({ input: z.object({ params: reportParamsSchema }).strict(), output: reportResultSchema, access: ALL_ROLES }),
   'reports.saleCurve': proc({
     input: z.object({ roundId: idSchema }).strict(),

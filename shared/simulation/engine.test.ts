@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, SimulationCancelled } from './engine.js';
-import { defaultSimParams, preset2022, simParamsSchema, type SimParams } from './params.js';
+import { defaultSimParams, simParamsSchema, type SimParams } from './params.js';
+// The crowded 2022 sale these mechanics were written against, not the day's calibrated figures.
+import { sale2022Uncalibrated as preset2022 } from '../../tests/support/sim-fixtures.js';
 import { OUTCOMES, type SimResult } from './result.js';
 
 const small = (patch: Partial<SimParams> = {}): SimParams => ({ ...preset2022(), visitors: 60_000, sale: { windowMinutes: 240, stock: 2_000_000_000, unit: 10_000 }, ...patch });

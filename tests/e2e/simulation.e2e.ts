@@ -90,17 +90,17 @@ describe('demand simulation, end to end in Chromium', () => {
     await expect(page.locator('[data-testid="runs"] tbody tr').count()).resolves.toBe(before);
   });
 
-  // 60 minutes, Seoul's fix at 10:40, sits at the edge of the longest wait (55–60 minutes to the last payment);
-  // a session longer than any wait logs nobody out.
-  it('compares with a 75-minute session: logouts fall to zero', async () => {
-    await page.getByLabel('실행 이름').fill('세션 75분');
-    await page.getByLabel('세션 유지 시간 (분)').fill('75');
+  // The day as calibrated (preset2022): the last payment came 79 minutes in, so Seoul's fix of 60 minutes (10:40)
+  // still logged people out; a session longer than any wait (90 minutes) logs nobody out.
+  it('compares with a 90-minute session: logouts fall to zero', async () => {
+    await page.getByLabel('실행 이름').fill('세션 90분');
+    await page.getByLabel('세션 유지 시간 (분)').fill('90');
     await page.getByLabel('권장 설정도 계산').uncheck();
     await page.getByRole('button', { name: '실행', exact: true }).click();
-    await page.locator('[data-testid="run-label"]', { hasText: '세션 75분' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="run-label"]', { hasText: '세션 90분' }).waitFor({ timeout: 120_000 });
     await expect(metric('logouts')).resolves.toBe('0');
     await page.getByLabel('선택 2022-07-14 재현').check();
-    await page.getByLabel('선택 세션 75분').check();
+    await page.getByLabel('선택 세션 90분').check();
     await page.getByRole('button', { name: '선택한 두 실행 비교' }).click();
     const row = page.locator('[data-testid="comparison"] tr[data-metric="logouts"]');
     await row.waitFor();

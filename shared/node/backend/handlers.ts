@@ -8,6 +8,7 @@ import { refundHandlers } from '../refunds/refund-handlers.js';
 import { syncHandlers } from '../sync/sync-handlers.js';
 import { reportHandlers } from '../reports/report-handlers.js';
 import { reconcileHandlers } from '../reconcile/reconcile-handlers.js';
+import { calibrationHandlers } from '../calibration/calibration-handlers.js';
 import type { HandlerMap } from './context.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -24,4 +25,5 @@ export const handlers: HandlerMap = {
   ...auditHandlers,
   ...reportHandlers,
   ...reconcileHandlers,
+  ...calibrationHandlers,
 };

@@ -228,6 +228,26 @@ export interface SavedReportsTable {
   created_at: Instant;
 }
 
+/** A fit of a round's simulated sale to its ledger (migration 0014); `result` is a CalibrationResult as JSON. */
+export interface CalibrationsTable {
+  id: string;
+  round_id: string;
+  result: string;
+  created_by: string;
+  created_at: Instant;
+}
+
+/** Simulation parameters saved under a name, e.g. from a calibration (migration 0014). */
+export interface SimPresetsTable {
+  id: string;
+  name: string;
+  params: string;
+  source_round_id: string | null;
+  calibration_id: string | null;
+  created_by: string;
+  created_at: Instant;
+}
+
 /** The ledger summed per round, Seoul day, district, payment method, lot face and event type; kept by triggers (migration 0011). */
 export interface ReportFactsDayTable {
   round_id: string;
@@ -393,6 +413,8 @@ export interface Database {
   reconcile_days: ReconcileDaysTable;
   reconcile_day_log: ReconcileDayLogTable;
   reconcile_adjustments: ReconcileAdjustmentsTable;
+  calibrations: CalibrationsTable;
+  sim_presets: SimPresetsTable;
 }
 
 /** What a clerk confirmed at the counter; server answers are on the outbox row of the same command id. */

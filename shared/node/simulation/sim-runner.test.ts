@@ -59,3 +59,18 @@ describe('worker simulation runner', () => {
     expect(again.buyers).toBe(results[0]!.buyers);
   });
 });
+
+describe('worker simulation runner, batches', () => {
+  it('runs a batch over warm threads with the same results, in order, as in process; a cancelled batch stops and the next one still runs', async () => {
+    const runner = new WorkerSimRunner(workerFile, 2);
+    const params = [1, 2, 3, 4, 5].map((seed) => ({ ...preset2022(), visitors: 10_000 + seed * 1_000, seed }));
+    const results = await runner.runMany(params, new AbortController().signal);
+    results.forEach((r, i) => expect({ ...r, elapsedMs: 0 }).toEqual({ ...simulate(params[i]!), elapsedMs: 0 }));
+    const controller = new AbortController();
+    const long = runner.runMany([{ ...preset2022(), visitors: 20_000_000 }, { ...preset2022(), visitors: 20_000_000 }], controller.signal);
+    setTimeout(() => controller.abort(), 150);
+    await expect(long).rejects.toBeInstanceOf(SimulationCancelled);
+    const again = await runner.runMany(params.slice(0, 1), new AbortController().signal);
+    expect(again[0]!.buyers).toBe(results[0]!.buyers);
+  });
+});

@@ -7,6 +7,8 @@ export interface SimRunner {
   run(params: SimParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult>;
   /** A short run (the editor's check) on a thread kept warm for it; one at a time. */
   quick(params: SimParams, signal: AbortSignal): Promise<SimResult>;
+  /** Many short runs (a calibration's evaluations), spread over warm threads; results in the order given. */
+  runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]>;
 }
 
 /** Lets at most `n` runs go at once; the rest wait their turn. */
@@ -37,7 +39,7 @@ export class WorkerSimRunner implements SimRunner {
   private readonly gate: Gate;
   constructor(
     private readonly workerFile: string,
-    concurrency = 2,
+    private readonly concurrency = 2,
   ) {
     this.gate = new Gate(concurrency);
   }
@@ -92,6 +94,68 @@ export class WorkerSimRunner implements SimRunner {
     return task;
   }
 
+  /** Warm threads for batches, one per core to spare; started on first use, dropped when a batch is cancelled. */
+  private pool: Worker[] = [];
+
+  private poolWorkers(): Worker[] {
+    while (this.pool.length < this.concurrency) {
+      const w = new Worker(this.workerFile, { workerData: null });
+      w.unref();
+      this.pool.push(w);
+    }
+    return this.pool;
+  }
+
+  async runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]> {
+    if (signal.aborted) throw new SimulationCancelled();
+    const workers = this.poolWorkers();
+    const results = new Array<SimResult>(batch.length);
+    let next = 0;
+    // Each thread takes the next run when it finishes one, so a slow run does not hold the others back.
+    const drive = (w: Worker) =>
+      new Promise<void>((resolve, reject) => {
+        const onMessage = (m: { id: number; type: 'done'; result: SimResult } | { id: number; type: 'error'; message: string }) => {
+          if (m.type === 'error') return finish(new Error(`simulation failed: ${m.message}`));
+          results[m.id] = m.result;
+          send();
+        };
+        const onExit = () => finish(new SimulationCancelled());
+        const onError = (e: Error) => finish(e);
+        const finish = (e?: Error) => {
+          w.off('message', onMessage);
+          w.off('exit', onExit);
+          w.off('error', onError);
+          if (e) reject(e);
+          else resolve();
+        };
+        const send = () => {
+          if (next >= batch.length) return finish();
+          const id = next++;
+          w.postMessage({ id, params: batch[id] });
+        };
+        w.on('message', onMessage);
+        w.on('exit', onExit);
+        w.on('error', onError);
+        send();
+      });
+    const abort = () => {
+      const doomed = this.pool;
+      this.pool = [];
+      for (const w of doomed) void w.terminate();
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      await Promise.all(workers.map(drive));
+    } catch (e) {
+      // A thread that failed is not reused.
+      abort();
+      throw signal.aborted ? new SimulationCancelled() : e;
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+    return results;
+  }
+
   async run(params: SimParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult> {
     await this.gate.enter();
     try {
@@ -137,5 +201,11 @@ export class InProcessSimRunner implements SimRunner {
 
   quick(params: SimParams, signal: AbortSignal): Promise<SimResult> {
     return this.run(params, () => {}, signal);
+  }
+
+  async runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]> {
+    const out: SimResult[] = [];
+    for (const p of batch) out.push(await this.run(p, () => {}, signal));
+    return out;
   }
 }

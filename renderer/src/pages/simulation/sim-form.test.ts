@@ -7,7 +7,7 @@ describe('simulation form', () => {
     const form = formFromParams(preset2022());
     expect(form.visitors).toBe('700,000');
     expect(form.timeoutMinutes).toBe('10');
-    expect(form.preOpenPct).toBe('30');
+    expect(form.preOpenPct).toBe('8');
     expect(paramsFromForm(form)).toEqual({ params: preset2022(), issues: [] });
   });
 
