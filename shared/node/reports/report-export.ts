@@ -5,7 +5,7 @@ import { translate, type Lang } from '../../i18n/index.js';
 import { groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
 import { MONEY_MEASURES, type ReportParams, type ReportResult } from '../../reports/params.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { concat, csvQuoted, eventLabelCases, eventTextBlocks, xmlEscaped, type SqlPiece } from './event-text.js';
+import { concat, csvQuoted, eventLabelCases, eventTextBlocks, seoulWallTimeSql, xmlEscaped, type SqlPiece } from './event-text.js';
 import { WON_FORMAT, XLSX_STYLE, xmlText, XlsxStream } from './xlsx-stream.js';
 import { countEvents, type ExportSource } from './report-query.js';
 
@@ -51,7 +51,7 @@ function eventHeader(lang: Lang): string[] {
 export function csvLineSql(lang: Lang): SqlPiece {
   const l = eventLabelCases(lang, csvField);
   return concat([
-    'seq', "','", "strftime('%Y-%m-%d %H:%M:%S', occurred_at, '+9 hours')", "','", l.type, "','", csvQuoted('round_id'), "','", csvQuoted('lot_id'),
+    'seq', "','", seoulWallTimeSql('occurred_at'), "','", l.type, "','", csvQuoted('round_id'), "','", csvQuoted('lot_id'),
     "','", l.district, "','", l.method, "','", 'amount', "char(13, 10)",
   ]);
 }
