@@ -68,6 +68,11 @@ export function formatWonKorean(amount: Won): string {
   return `${negative ? '-' : ''}${text}${suffix}`;
 }
 
+/** Prose and printed reports: 만/억 in Korean (`250억 원`), the full amount in English (`₩25,000,000,000`); exact either way. */
+export function formatWonReadable(amount: Won, lang: string): string {
+  return lang === 'ko' ? formatWonKorean(amount) : formatWon(amount);
+}
+
 const englishCompact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 
 /** Short form for tight cells: Korean units in Korean, `₩25B` in English. */

@@ -1,5 +1,5 @@
 import type { SimResult } from './result.js';
-import { formatWon } from '../common/money.js';
+import { formatWonReadable } from '../common/money.js';
 
 export interface Metric {
   key: string;
@@ -14,7 +14,8 @@ export interface Metric {
 export function metrics(t: (k: string, p?: Record<string, string | number>) => string, lang: string): Metric[] {
   const n = (v: number | null) => (v === null ? '—' : new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: 0 }).format(v));
   const min = (v: number | null) => (v === null ? t('simulation.notSoldOut') : t('simulation.minutes', { m: (Math.round(v * 10) / 10).toString() }));
-  const won = (v: number | null) => (v === null ? '—' : formatWon(v));
+  // A run's takings read as budgets are written (15억 원), on screen and in the PDF.
+  const won = (v: number | null) => (v === null ? '—' : formatWonReadable(v, lang));
   const hours = (v: number | null) => (v === null ? '—' : t('simulation.personHours', { hours: n(v) }));
   return [
     { key: 'stockReserved', label: t('simulation.stockReserved'), value: (r) => r.stockReservedMinute ?? null, format: min, lowerIsBetter: true },

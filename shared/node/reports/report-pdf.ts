@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatWon, formatWonKorean } from '../../common/money.js';
+import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { formatRate, groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
@@ -30,9 +30,7 @@ export interface ReportPdfInput {
   notes?: string[];
 }
 
-function money(v: number, lang: Lang): string {
-  return lang === 'ko' ? formatWonKorean(v) : formatWon(v);
-}
+const money = (v: number, lang: Lang) => formatWonReadable(v, lang);
 
 export function measureText(m: Measure, v: number, lang: Lang): string {
   if (MONEY_MEASURES.has(m)) return money(v, lang);

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimRun } from '../../api/simulation-schemas.js';
 import { simulate } from '../../simulation/engine.js';
-import { preset2022, type SimParams } from '../../simulation/params.js';
+import type { SimParams } from '../../simulation/params.js';
+import { sale2022Uncalibrated } from '../../../tests/support/sim-fixtures.js';
 import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
 import { findReportFonts } from './fonts.js';
 import { buildSimulationPdf } from './simulation-report.js';
 
 function run(id: string, label: string, change: (p: SimParams) => SimParams, withRecommendations: boolean): SimRun {
-  const base = preset2022();
+  // The 2022 settings before calibration: a 10-minute session that logs people out, so a comparison has differences to show.
+  const base = sale2022Uncalibrated();
   const params = change({ ...base, visitors: 12_000, sale: { ...base.sale, stock: 600_000_000 } });
   const result = simulate(params);
   return {
@@ -93,5 +95,13 @@ describe('simulation PDF', () => {
       if (pages > 1) expect(perPage.at(-1), `${name}: ${perPage.join(',')}`).toBeGreaterThan(charts > 0 ? 8 : 300);
       expect(pages, name).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('reads amounts in 만/억 in Korean', async () => {
+    const { text } = await build([run('a', '기본 설정', (p) => p, true)], 0, 'single-amounts');
+    // Stock 600,000,000 and the cut-off's 1,500,000,000 as officials write budgets.
+    expect(text).toContain('6억 원');
+    expect(text).toContain('15억 원');
+    expect(text).not.toContain('₩600,000,000');
   });
 });

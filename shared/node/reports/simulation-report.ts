@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { SimRun } from '../../api/simulation-schemas.js';
 import { AppError } from '../../common/errors.js';
-import { formatWon } from '../../common/money.js';
+import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
@@ -35,8 +35,8 @@ function parameterRows(run: SimRun, lang: Lang): [string, string][] {
     [t('simulation.visitors'), n(p.visitors)],
     [t('simulation.curve'), t(`simulation.curve_${p.arrival.curve}`)],
     [t('simulation.preOpenPct'), `${Math.round(p.arrival.preOpenShare * 100)}%`],
-    [t('simulation.stock'), formatWon(p.sale.stock)],
-    [t('simulation.limit'), formatWon(p.purchase.limit)],
+    [t('simulation.stock'), formatWonReadable(p.sale.stock, lang)],
+    [t('simulation.limit'), formatWonReadable(p.purchase.limit, lang)],
     [t('simulation.admissionPerMinute'), n(p.waitingRoom.admissionPerMinute)],
     [t('simulation.maxActiveSessions'), n(p.waitingRoom.maxActiveSessions)],
     [t('simulation.order'), t(`simulation.order_${p.waitingRoom.order}`)],
@@ -66,7 +66,7 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
       : a.reason === 'capacity'
         ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
         : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
-    t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWon(r.cutoff.amountSoldWith) }),
+    t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWonReadable(r.cutoff.amountSoldWith, lang) }),
   ];
 }
 
