@@ -7,6 +7,7 @@ import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
 import { MAX_FILE_MB, PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
 import { appendAudit } from '../audit/chain.js';
 import { previewProfile } from './preview.js';
+import { RowStager } from './stage-rows.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
 
 const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -56,33 +57,39 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
     await refuseReimport(db, hash);
     return jobs.start('reconcile', user.id, async (job) => {
       job.progress(0, 'reconcile.importing');
-      const a = await analyseSettlement(sqlite, profile, bytes, {
-        signal: job.signal,
-        windowBusinessDays: input.windowBusinessDays,
-        keepRows: input.record,
-        onProgress: (p) => job.progress((0.9 * p.bytes) / Math.max(1, p.total)),
-      });
-      const r = a.result;
-      const counts: Record<string, number> = {};
-      for (const c of EXCEPTION_CLASSES) counts[c] = r.exceptions.filter((e) => e.class === c).length;
-      let importId: string | null = null;
-      if (input.record && !job.signal.aborted) {
-        importId = await recordImport(db, { profile, fileName: input.fileName, hash, encoding: a.encoding, result: r, rows: a.rows!, actor: actorOf(user), at: now().toISOString() });
+      // Rows to record wait on disk, not in memory; the stage is removed however the job ends.
+      const stage = input.record ? new RowStager(sqlite) : undefined;
+      try {
+        const a = await analyseSettlement(sqlite, profile, bytes, {
+          signal: job.signal,
+          windowBusinessDays: input.windowBusinessDays,
+          ...(stage ? { stage } : {}),
+          onProgress: (p) => job.progress((0.9 * p.bytes) / Math.max(1, p.total)),
+        });
+        const r = a.result;
+        const counts: Record<string, number> = {};
+        for (const c of EXCEPTION_CLASSES) counts[c] = r.exceptions.filter((e) => e.class === c).length;
+        let importId: string | null = null;
+        if (stage && !job.signal.aborted) {
+          importId = await recordImport(db, sqlite, { profile, fileName: input.fileName, hash, encoding: a.encoding, result: r, stage, actor: actorOf(user), at: now().toISOString() });
+        }
+        return {
+          importId,
+          day: r.day,
+          provider: profile.provider,
+          encoding: a.encoding,
+          rows: r.rows,
+          matched: r.matched,
+          matchedByTime: r.matchedByTime.length,
+          exceptions: r.exceptions.length,
+          ledgerCount: r.ledger.count,
+          ledgerAmount: r.ledger.amount,
+          // Flat job results carry strings: the summary the dry run shows, as JSON.
+          summary: JSON.stringify({ counts, byApprovalDay: r.byApprovalDay, byPayoutDay: r.byPayoutDay, sample: r.exceptions.slice(0, 200) }),
+        };
+      } finally {
+        stage?.dispose();
       }
-      return {
-        importId,
-        day: r.day,
-        provider: profile.provider,
-        encoding: a.encoding,
-        rows: r.rows,
-        matched: r.matched,
-        matchedByTime: r.matchedByTime.length,
-        exceptions: r.exceptions.length,
-        ledgerCount: r.ledger.count,
-        ledgerAmount: r.ledger.amount,
-        // Flat job results carry strings: the summary the dry run shows, as JSON.
-        summary: JSON.stringify({ counts, byApprovalDay: r.byApprovalDay, byPayoutDay: r.byPayoutDay, sample: r.exceptions.slice(0, 200) }),
-      };
     });
   },
 
