@@ -4,7 +4,7 @@ import { findReportFonts } from '../reports/fonts.js';
 import { analyseSettlement } from './analyse.js';
 import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
-import { MAX_FILE_MB, PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
+import { PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
 import { appendAudit } from '../audit/chain.js';
 import { previewProfile } from './preview.js';
 import { RowStager } from './stage-rows.js';
@@ -40,6 +40,12 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
     return previewProfile(profile, bytes);
   },
 
+  'reconcile.upload': async ({ bytes }, { deps }) => deps.uploads.put(bytes),
+  'reconcile.discardUpload': async ({ uploadId }, { deps }) => {
+    deps.uploads.remove(uploadId);
+    return { ok: true as const };
+  },
+
   'reconcile.assignees': async (_input, { deps }) => listAssignees(deps.db),
 
   /**
@@ -50,11 +56,19 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
   'reconcile.analyse': async (input, ctx) => {
     const user = requireUser(ctx);
     const { db, sqlite, jobs, now } = ctx.deps;
-    const bytes = Buffer.from(input.base64, 'base64');
-    if (bytes.length > MAX_FILE_MB * 1024 * 1024) throw new AppError('invalid_input', 'reconcile.tooLarge', { max: MAX_FILE_MB });
-    const profile = await findProfile(db, input.profileId);
-    const hash = sha256(bytes);
-    await refuseReimport(db, hash);
+    const { uploads } = ctx.deps;
+    const bytes = uploads.read(input.uploadId);
+    // A recorded (or refused) file's upload goes; a dry run's stays for the record step.
+    const done = () => (input.record ? uploads.remove(input.uploadId) : undefined);
+    let profile, hash;
+    try {
+      profile = await findProfile(db, input.profileId);
+      hash = sha256(bytes);
+      await refuseReimport(db, hash);
+    } catch (e) {
+      uploads.remove(input.uploadId);
+      throw e;
+    }
     return jobs.start('reconcile', user.id, async (job) => {
       job.progress(0, 'reconcile.importing');
       // Rows to record wait on disk, not in memory; the stage is removed however the job ends.
@@ -89,6 +103,7 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
         };
       } finally {
         stage?.dispose();
+        done();
       }
     });
   },

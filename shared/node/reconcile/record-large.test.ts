@@ -38,8 +38,9 @@ async function finished(jobId: string) {
 const count = (table: 'settlement_imports' | 'settlement_rows' | 'reconcile_exceptions' | 'audit_log') =>
   h.backend.ledger.sqlite.prepare(`select count(*) from ${table}`).pluck().get() as number;
 const stages = () => readdirSync(tmpdir()).filter((f) => f.startsWith('settlement-stage-'));
-const analyse = (bytes: Buffer, record: boolean, fileName = 'hecto-0310.txt') =>
-  h.call('reconcile.analyse', { profileId: 'hecto-pipe', fileName, base64: bytes.toString('base64'), record, windowBusinessDays: 1 }, official);
+const upload = async (bytes: Buffer) => (await h.call('reconcile.upload', { bytes }, official)).uploadId;
+const analyse = async (bytes: Buffer, record: boolean, fileName = 'hecto-0310.txt') =>
+  h.call('reconcile.analyse', { profileId: 'hecto-pipe', fileName, uploadId: await upload(bytes), record, windowBusinessDays: 1 }, official);
 
 describe(`recording a ${N.toLocaleString()}-row file`, () => {
   it('a bad line near the end (row 90,000) stops the import, writes nothing and leaves no stage behind', async () => {
@@ -55,6 +56,8 @@ describe(`recording a ${N.toLocaleString()}-row file`, () => {
     expect(job.error).toMatchObject({ key: 'reconcile.bad.notNumber', params: { line: 90_001 } });
     expect([count('settlement_imports'), count('settlement_rows'), count('reconcile_exceptions'), count('audit_log')]).toEqual([0, 0, 0, audits]);
     expect(stages().filter((f) => !before.includes(f))).toEqual([]);
+    // The refused file's upload is gone too.
+    expect(readdirSync(h.backend.deps.uploads.dir)).toEqual([]);
   }, 60_000);
 
   it('records every row and exception as the manifest says; the same file again is refused', async () => {
@@ -73,8 +76,22 @@ describe(`recording a ${N.toLocaleString()}-row file`, () => {
     const recorded = h.backend.ledger.sqlite.prepare('select class, line from reconcile_exceptions where line is not null order by line').all();
     expect(recorded).toEqual(want.filter((i) => i.line !== null).map((i) => ({ class: i.class, line: i.line })).sort((a, b) => a.line! - b.line!));
     expect(stages().filter((f) => !before.includes(f))).toEqual([]);
-    const again = await h.fail('reconcile.analyse', { profileId: 'hecto-pipe', fileName: 'again.txt', base64: file.toString('base64'), record: true, windowBusinessDays: 1 }, official);
+    expect(readdirSync(h.backend.deps.uploads.dir)).toEqual([]);
+    const again = await h.fail('reconcile.analyse', { profileId: 'hecto-pipe', fileName: 'again.txt', uploadId: await upload(file), record: true, windowBusinessDays: 1 }, official);
     expect(again).toMatchObject({ code: 'conflict', key: 'reconcile.alreadyImported', params: { fileName: 'hecto-0310.txt' } });
     expect(count('settlement_rows')).toBe(manifest.rows);
+    expect(readdirSync(h.backend.deps.uploads.dir)).toEqual([]);
   }, 60_000);
+
+  it('a dry run keeps its upload for the record step; discarding removes it; an unknown id is refused in Korean', async () => {
+    const small = Buffer.from(file.toString('utf8').split('\n').slice(0, 50).join('\n'));
+    const id = (await h.call('reconcile.upload', { bytes: small }, official)).uploadId;
+    const job = await finished((await h.call('reconcile.analyse', { profileId: 'hecto-pipe', fileName: 's.txt', uploadId: id, record: false, windowBusinessDays: 1 }, official)).id);
+    expect(job.state).toBe('failed'); // 49 rows where the header declares 100,002: the file is refused, the upload kept for another try
+    expect(readdirSync(h.backend.deps.uploads.dir)).toEqual([id]);
+    await h.call('reconcile.discardUpload', { uploadId: id }, official);
+    expect(readdirSync(h.backend.deps.uploads.dir)).toEqual([]);
+    expect(await h.fail('reconcile.analyse', { profileId: 'hecto-pipe', fileName: 's.txt', uploadId: id, record: false, windowBusinessDays: 1 }, official)).toMatchObject({ code: 'not_found', key: 'reconcile.uploadNotFound' });
+    expect(count('settlement_imports')).toBe(1);
+  });
 });
