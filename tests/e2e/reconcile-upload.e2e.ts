@@ -51,6 +51,24 @@ afterAll(async () => {
 });
 
 describe('a large settlement file uploaded and recorded through the UI', () => {
+  it('cancels an upload part-way: the page says so and the data folder keeps nothing', async () => {
+    await page.getByRole('link', { name: '대사', exact: true }).click();
+    await page.getByRole('heading', { name: '정산 대사' }).waitFor();
+    await page.getByLabel('파일 형식').selectOption('hecto-pipe');
+    await page.getByLabel('정산 파일').setInputFiles(filePath);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await page.getByRole('button', { name: '미리 보기' }).click();
+    const progress = page.getByTestId('reconcile-upload-progress');
+    await progress.waitFor();
+    await progress.getByRole('button', { name: '취소' }).click();
+    await expect.poll(() => page.getByTestId('reconcile-problem').innerText()).toContain('가져오기를 취소했습니다');
+    await expect.poll(() => readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  }, 60_000);
+
   it('shows the upload progress, then the dry run, records it, and leaves no upload behind', async () => {
     expect(size).toBeGreaterThan(9_000_000);
     await page.getByRole('link', { name: '대사', exact: true }).click();
