@@ -135,7 +135,7 @@ async function measure(dir: string, file: string): Promise<void> {
  * prepared database (so the bench repeats): rows staged on disk while parsed,
  * then the import, every row and every exception in one transaction.
  */
-async function measureRecord(dir: string, file: string): Promise<void> {
+async function measureRecord(dir: string, file: string, bad: boolean): Promise<void> {
   const s = SHAPES.find((x) => x.file === file)!;
   const p = profile(s.profileId);
   const copy = join(dir, 'record-copy.sqlite');
@@ -144,6 +144,31 @@ async function measureRecord(dir: string, file: string): Promise<void> {
   const l = openDatabase(copy);
   try {
     const bytes = readFileSync(join(dir, file));
+    if (bad) {
+      // Row 900,000 (90% of the file) gets an amount that is not a number: the record must stay empty.
+      const at = Math.floor(N * 0.9);
+      let pos = 0;
+      for (let line = 0; line < at; line++) pos = bytes.indexOf(10, pos) + 1;
+      const end = bytes.indexOf(10, pos);
+      const cells = bytes.subarray(pos, end).toString('latin1').split(p.delimiter ?? '|');
+      const amountCol = p.columns.find((c) => c.field === 'amount')!.index as number;
+      cells[amountCol] = 'x'.repeat(cells[amountCol]!.length);
+      bytes.write(cells.join(p.delimiter ?? '|'), pos, 'latin1');
+      const stage = new RowStager(l.sqlite);
+      const t0 = performance.now();
+      let key = '';
+      try {
+        await analyseSettlement(l.sqlite, p, bytes, { windowBusinessDays: 1, stage });
+      } catch (e) {
+        key = `${(e as { key?: string }).key} line ${(e as { params?: { line?: number } }).params?.line}`;
+      } finally {
+        stage.dispose();
+      }
+      const rows = l.sqlite.prepare("select count(*) from settlement_rows where import_id != 'bench'").pluck().get() as number;
+      const imports = l.sqlite.prepare("select count(*) from settlement_imports where id != 'bench'").pluck().get() as number;
+      console.log(JSON.stringify({ refused: key, ms: performance.now() - t0, rows, imports, stageLeft: existsSync(stage.file) }));
+      return;
+    }
     let peakRss = 0;
     const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
     const t0 = performance.now();
@@ -231,6 +256,15 @@ async function main(): Promise<void> {
         );
         if (rss >= 500) failed = true;
       }
+      if (s.profileId === 'hecto-pipe') {
+        // The same file with a bad amount at row 900,000: refused at that line, nothing recorded, no stage left.
+        const b = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'measure-bad', dir, s.file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+        const out = b.stdout.trim().split('\n').at(-1) ?? '';
+        const m = out.startsWith('{') ? (JSON.parse(out) as { refused: string; ms: number; rows: number; imports: number; stageLeft: boolean }) : null;
+        const ok = m !== null && m.refused.startsWith('reconcile.bad.') && m.rows === 0 && m.imports === 0 && !m.stageLeft;
+        console.log(`record with a bad amount at row ${Math.floor(N * 0.9).toLocaleString()}: ${m ? `refused (${m.refused}) after ${(m.ms / 1000).toFixed(2)} s, ${m.imports} imports and ${m.rows} rows written, stage ${m.stageLeft ? 'LEFT BEHIND' : 'removed'}` : `failed\n${b.stdout}\n${b.stderr}`} — ${ok ? 'ok' : 'WRONG'} (${load()})`);
+        if (!ok) failed = true;
+      }
     }
     console.log(`\nexceptions grid first page (100 of 100,000, with its total), backend query: ${await gridQueries(dir)} ms for none / day / provider+class / district+open (target < 200 ms; ${load()})`);
     if (process.env.RECONCILE_BENCH_GRID !== '0') {
@@ -247,5 +281,6 @@ async function main(): Promise<void> {
 
 const [mode, dirArg, fileArg] = process.argv.slice(2);
 if (mode === 'measure') await measure(dirArg!, fileArg!);
-else if (mode === 'measure-record') await measureRecord(dirArg!, fileArg!);
+else if (mode === 'measure-record') await measureRecord(dirArg!, fileArg!, false);
+else if (mode === 'measure-bad') await measureRecord(dirArg!, fileArg!, true);
 else await main();
