@@ -65,7 +65,15 @@ export class UploadStore {
             out.once('drain', () => body.resume());
           }
         });
-        body.on('end', () => out.end(resolve));
+        let ended = false;
+        body.on('end', () => {
+          ended = true;
+          out.end(resolve);
+        });
+        // A connection that closes without an end or an error (the browser gave up) must not leave the part waiting.
+        body.on('close', () => {
+          if (!ended) reject(new AppError('invalid_input', 'reconcile.uploadAborted'));
+        });
       });
       if (bytes === 0) throw new AppError('invalid_input', 'reconcile.uploadEmpty');
       renameSync(part, this.file(uploadId));
