@@ -105,6 +105,11 @@ describe('a large settlement file uploaded and recorded through the UI', () => {
       db.close();
     }
     expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    // Line numbers of a large file (six digits here, seven for a million rows) are shown whole, not cut off.
+    const lineCells = page.locator('[role="gridcell"][col-id="line"]');
+    await expect.poll(() => lineCells.allInnerTexts()).toContain(String(manifest.injected.find((i) => i.class === 'only_in_file')!.line));
+    const cut = await lineCells.evaluateAll((cells) => cells.filter((c) => (c.querySelector('.ag-cell-value') ?? c).scrollWidth > (c.querySelector('.ag-cell-value') ?? c).clientWidth).length);
+    expect(cut).toBe(0);
     await shot(page, '46-reconcile-upload-recorded-1440');
     expect(errors).toEqual([]);
   }, 180_000);
