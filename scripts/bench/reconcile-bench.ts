@@ -11,18 +11,22 @@
  * file, both matching passes and classification. The classification is checked
  * against the manifest at full size.
  *
- * RECONCILE_BENCH_DIR keeps the prepared data between runs; RECONCILE_BENCH_ROWS
+ * Then the first shape is recorded (rows, exceptions, import, audit), also in a
+ * fresh process, into a copy of the database: time and peak memory.
+ *
+ * RECONCILE_BENCH_RECORD=0 skips recording. RECONCILE_BENCH_DIR keeps the prepared data between runs; RECONCILE_BENCH_ROWS
  * sizes it (default 1,000,000); RECONCILE_BENCH_SHAPES picks shapes (comma list).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../../shared/node/db/open.js';
 import { analyseSettlement } from '../../shared/node/reconcile/analyse.js';
 import { sampleLedger, seedLedger } from '../../shared/node/reconcile/fixtures.js';
 import { generateSettlement, type FileEncoding, type Manifest } from '../../shared/node/reconcile/generate.js';
-import { listExceptions } from '../../shared/node/reconcile/reconcile-repo.js';
+import { listExceptions, recordImport, sha256 } from '../../shared/node/reconcile/reconcile-repo.js';
+import { RowStager } from '../../shared/node/reconcile/stage-rows.js';
 import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
 import { measureGrid } from './reconcile-grid.js';
 
@@ -126,6 +130,68 @@ async function measure(dir: string, file: string): Promise<void> {
   );
 }
 
+/**
+ * One shape analysed and recorded, in this (fresh) process, into a copy of the
+ * prepared database (so the bench repeats): rows staged on disk while parsed,
+ * then the import, every row and every exception in one transaction.
+ */
+async function measureRecord(dir: string, file: string, bad: boolean): Promise<void> {
+  const s = SHAPES.find((x) => x.file === file)!;
+  const p = profile(s.profileId);
+  const copy = join(dir, 'record-copy.sqlite');
+  rmSync(copy, { force: true });
+  copyFileSync(join(dir, 'console.sqlite'), copy);
+  const l = openDatabase(copy);
+  try {
+    const bytes = readFileSync(join(dir, file));
+    if (bad) {
+      // Row 900,000 (90% of the file) gets an amount that is not a number: the record must stay empty.
+      const at = Math.floor(N * 0.9);
+      let pos = 0;
+      for (let line = 0; line < at; line++) pos = bytes.indexOf(10, pos) + 1;
+      const end = bytes.indexOf(10, pos);
+      const cells = bytes.subarray(pos, end).toString('latin1').split(p.delimiter ?? '|');
+      const amountCol = p.columns.find((c) => c.field === 'amount')!.index as number;
+      cells[amountCol] = 'x'.repeat(cells[amountCol]!.length);
+      bytes.write(cells.join(p.delimiter ?? '|'), pos, 'latin1');
+      const stage = new RowStager(l.sqlite);
+      const t0 = performance.now();
+      let key = '';
+      try {
+        await analyseSettlement(l.sqlite, p, bytes, { windowBusinessDays: 1, stage });
+      } catch (e) {
+        key = `${(e as { key?: string }).key} line ${(e as { params?: { line?: number } }).params?.line}`;
+      } finally {
+        stage.dispose();
+      }
+      const rows = l.sqlite.prepare("select count(*) from settlement_rows where import_id != 'bench'").pluck().get() as number;
+      const imports = l.sqlite.prepare("select count(*) from settlement_imports where id != 'bench'").pluck().get() as number;
+      console.log(JSON.stringify({ refused: key, ms: performance.now() - t0, rows, imports, stageLeft: existsSync(stage.file) }));
+      return;
+    }
+    let peakRss = 0;
+    const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+    const t0 = performance.now();
+    const stage = new RowStager(l.sqlite);
+    try {
+      const a = await analyseSettlement(l.sqlite, p, bytes, { windowBusinessDays: 1, stage, onProgress: sample });
+      const analysedMs = performance.now() - t0;
+      const t1 = performance.now();
+      await recordImport(l.db, l.sqlite, { profile: p, fileName: file, hash: sha256(bytes), encoding: a.encoding, result: a.result, stage, actor: { id: 'bench', username: 'bench', displayName: 'bench' }, at: new Date().toISOString() });
+      const recordMs = performance.now() - t1;
+      sample();
+      const rows = l.sqlite.prepare('select count(*) from settlement_rows where import_id != ?').pluck().get('bench') as number;
+      const MB = 1024 * 1024;
+      console.log(JSON.stringify({ rows, exceptions: a.result.exceptions.length, analysedMs, recordMs, totalMs: analysedMs + recordMs, rss: peakRss / MB, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    } finally {
+      stage.dispose();
+    }
+  } finally {
+    await l.close();
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+  }
+}
+
 async function gridQueries(dir: string): Promise<string> {
   const l = openDatabase(join(dir, 'console.sqlite'));
   const times: number[] = [];
@@ -171,6 +237,35 @@ async function main(): Promise<void> {
       );
       if (!m.exact) failed = true;
     }
+    if (process.env.RECONCILE_BENCH_RECORD !== '0') {
+      // Recorded, not only analysed: the first shape, parsed, matched and written row for row (target: peak RSS < 500 MB).
+      const s = shapes[0]!;
+      const args = [...process.execArgv, process.argv[1]!, 'measure-record', dir, s.file];
+      const timed = existsSync(TIME);
+      const r = spawnSync(timed ? TIME : process.execPath, timed ? ['-v', process.execPath, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const line = r.stdout.trim().split('\n').at(-1) ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        console.error(`record ${s.name}: failed\n${r.stdout}\n${r.stderr}`);
+        failed = true;
+      } else {
+        const m = JSON.parse(line) as { rows: number; exceptions: number; analysedMs: number; recordMs: number; totalMs: number; maxRssMb: number };
+        const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+        const rss = kb ? Number(kb) / 1024 : m.maxRssMb;
+        console.log(
+          `\nrecord ${s.name}: ${m.rows.toLocaleString()} rows and ${m.exceptions.toLocaleString()} exceptions written in one transaction: analyse ${(m.analysedMs / 1000).toFixed(2)} s (rows staged on disk) + record ${(m.recordMs / 1000).toFixed(2)} s = ${(m.totalMs / 1000).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB (target < 500 MB; ${load()})`,
+        );
+        if (rss >= 500) failed = true;
+      }
+      if (s.profileId === 'hecto-pipe') {
+        // The same file with a bad amount at row 900,000: refused at that line, nothing recorded, no stage left.
+        const b = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'measure-bad', dir, s.file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+        const out = b.stdout.trim().split('\n').at(-1) ?? '';
+        const m = out.startsWith('{') ? (JSON.parse(out) as { refused: string; ms: number; rows: number; imports: number; stageLeft: boolean }) : null;
+        const ok = m !== null && m.refused.startsWith('reconcile.bad.') && m.rows === 0 && m.imports === 0 && !m.stageLeft;
+        console.log(`record with a bad amount at row ${Math.floor(N * 0.9).toLocaleString()}: ${m ? `refused (${m.refused}) after ${(m.ms / 1000).toFixed(2)} s, ${m.imports} imports and ${m.rows} rows written, stage ${m.stageLeft ? 'LEFT BEHIND' : 'removed'}` : `failed\n${b.stdout}\n${b.stderr}`} — ${ok ? 'ok' : 'WRONG'} (${load()})`);
+        if (!ok) failed = true;
+      }
+    }
     console.log(`\nexceptions grid first page (100 of 100,000, with its total), backend query: ${await gridQueries(dir)} ms for none / day / provider+class / district+open (target < 200 ms; ${load()})`);
     if (process.env.RECONCILE_BENCH_GRID !== '0') {
       const g = await measureGrid();
@@ -186,4 +281,6 @@ async function main(): Promise<void> {
 
 const [mode, dirArg, fileArg] = process.argv.slice(2);
 if (mode === 'measure') await measure(dirArg!, fileArg!);
+else if (mode === 'measure-record') await measureRecord(dirArg!, fileArg!, false);
+else if (mode === 'measure-bad') await measureRecord(dirArg!, fileArg!, true);
 else await main();

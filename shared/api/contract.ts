@@ -37,6 +37,9 @@ import {
 } from './refund-schemas.js';
 import {
   analyseInputSchema,
+  discardUploadInputSchema,
+  uploadInputSchema,
+  uploadOutputSchema,
   dayInputSchema,
   exceptionQuerySchema,
   exceptionRowSchema,
@@ -185,6 +188,10 @@ export const contract = {
   /** Reads the first lines of a file with a draft profile: the mapped rows, or the first problem. */
   'reconcile.previewProfile': proc({ input: previewProfileInputSchema, output: previewOutputSchema, access: RECONCILERS }),
   'reconcile.assignees': proc({ input: empty, output: z.array(assigneeSchema), access: RECONCILERS }),
+  /** A settlement file's bytes, kept as a private upload for `reconcile.analyse` (Electron; the web host streams to POST /api/upload). */
+  'reconcile.upload': proc({ input: uploadInputSchema, output: uploadOutputSchema, access: RECONCILERS }),
+  /** An upload no longer wanted (another file chosen, the import cancelled). */
+  'reconcile.discardUpload': proc({ input: discardUploadInputSchema, output: z.object({ ok: z.literal(true) }), access: RECONCILERS }),
   /** Reads, matches and (unless a dry run) records a settlement file, as a job with progress and cancel. */
   'reconcile.analyse': proc({ input: analyseInputSchema, output: jobViewSchema, access: RECONCILERS }),
   'reconcile.days': proc({ input: empty, output: z.array(reconcileDaySchema), access: RECONCILE_READERS }),

@@ -9,8 +9,12 @@ export const RECONCILE_READERS = ['admin', 'official', 'analyst'] as const;
 /** Reasons an exception is resolved for, from a list (plus free text). */
 export const RESOLUTION_REASONS = ['provider_error', 'timing', 'fee_vat', 'ledger_error', 'duplicate_settlement', 'other'] as const;
 
-/** A settlement file travels base64 inside the call; 60 MB of file is about 600,000 rows. */
-export const MAX_FILE_MB = 60;
+/**
+ * A settlement file is uploaded first (a binary request to the web host, an
+ * ArrayBuffer through Electron's invoke) and the import names it by its upload
+ * id. A million rows are 88–116 MB depending on the shape; 256 MB leaves room.
+ */
+export const MAX_UPLOAD_MB = 256;
 const day = z.iso.date();
 const provider = z.string().regex(/^[a-z0-9_-]{1,32}$/);
 
@@ -18,12 +22,20 @@ export const analyseInputSchema = z
   .object({
     profileId: z.string().regex(/^[a-z0-9_-]{1,40}$/),
     fileName: z.string().min(1).max(200),
-    base64: z.string().min(1).max(Math.ceil((MAX_FILE_MB * 1024 * 1024 * 4) / 3) + 4),
-    /** false: a dry run that shows the result and writes nothing. */
+    /** From `reconcile.upload` (Electron) or the web host's POST /api/upload. */
+    uploadId: z.uuid(),
+    /** false: a dry run that shows the result and writes nothing (the upload stays for the record step). */
     record: z.boolean(),
     windowBusinessDays: z.int().min(0).max(10).default(1),
   })
   .strict();
+
+/** Electron's way in: the bytes themselves (structured clone carries them), checked against the same cap. */
+export const uploadInputSchema = z
+  .object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'bytes must be binary' }).refine((b) => b.length > 0 && b.length <= MAX_UPLOAD_MB * 1024 * 1024, { message: `1 byte to ${MAX_UPLOAD_MB} MB` }) })
+  .strict();
+export const uploadOutputSchema = z.object({ uploadId: z.uuid(), bytes: z.int() });
+export const discardUploadInputSchema = z.object({ uploadId: z.uuid() }).strict();
 
 export const exceptionQuerySchema = z
   .object({

@@ -86,7 +86,7 @@ describe('a console books through the outbox in the author’s name', () => {
     const ledger = sampleLedger('toss', ['2026-03-09', DAY, '2026-03-11'], 40);
     seedLedger(h.backend.ledger.sqlite, 'toss', ledger);
     const file = generateSettlement(ledger, toss, DAY, { seed: 2, encoding: 'cp949' }).bytes;
-    const job = await h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss.csv', base64: file.toString('base64'), record: true, windowBusinessDays: 1 }, kim.session);
+    const job = await h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss.csv', uploadId: (await h.call('reconcile.upload', { bytes: file }, kim.session)).uploadId, record: true, windowBusinessDays: 1 }, kim.session);
     for (let j = job; j.state === 'running'; j = await h.call('jobs.get', { id: job.id }, kim.session)) await new Promise((r) => setTimeout(r, 10));
     const { rows: exceptions } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: DAY, provider: 'toss' }, kim.session);
     const [a, b] = exceptions;

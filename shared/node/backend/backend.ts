@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UploadStore } from '../uploads/upload-store.js';
 import { SessionStore, SignInThrottle, type SessionPolicy } from '../auth/sessions.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { warmBuyerLists } from '../reports/buyer-lists.js';
@@ -36,6 +39,11 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** Where uploads wait for their import: the data folder's `uploads/` (the web host streams into the same), a temp folder for ':memory:'. */
+export function uploadDir(dataDir: string): string {
+  return dataDir === ':memory:' ? mkdtempSync(join(tmpdir(), 'console-uploads-')) : join(dataDir, 'uploads');
+}
+
 /** Opens the ledger, brings its schema up to date and binds every handler. */
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const file = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, DATABASE_FILE);
@@ -53,6 +61,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const now = options.now ?? (() => new Date());
   const ms = () => now().getTime();
   const log = options.log ?? ((message: string, extra?: unknown) => console.error(`[backend] ${message}`, extra ?? ''));
+  // Uploads a crash or restart left behind are removed: an import names an upload of this run only.
+  const uploads = new UploadStore(uploadDir(options.dataDir));
+  uploads.clearLeftovers();
   const deps: BackendDeps = {
     db: ledger.db,
     sqlite: ledger.sqlite,
@@ -63,6 +74,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     simulations: options.simWorkerFile ? new WorkerSimRunner(options.simWorkerFile) : new InProcessSimRunner(),
     sync: new SyncService(ledger.db, ledger.sqlite, now, vault),
     vault,
+    uploads,
     log,
   };
   // Verified at every start, not only on an administrator's click; the banner shows the outcome.
@@ -73,6 +85,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     invoke: createDispatcher(deps, handlers, options),
     deps,
     ledger,
-    close: () => ledger.close(),
+    close: async () => {
+      await ledger.close();
+      // A ':memory:' backend's uploads folder was its own temp folder.
+      if (options.dataDir === ':memory:') rmSync(uploads.dir, { recursive: true, force: true });
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Vault } from '../secrets/vault.js';
 import type { SimRunner } from '../simulation/sim-runner.js';
 import type { SyncService } from '../sync/sync-service.js';
+import type { UploadStore } from '../uploads/upload-store.js';
 
 /** What every handler can reach: the database, the clock and the session stores. */
 export interface BackendDeps {
@@ -22,6 +23,8 @@ export interface BackendDeps {
   sync: SyncService;
   /** Seals secrets kept at rest (server tokens): seal before writing, open after reading. */
   vault: Vault;
+  /** Files uploaded for an import (the data folder's uploads/), read by upload id. */
+  uploads: UploadStore;
   log: (message: string, extra?: unknown) => void;
 }
 

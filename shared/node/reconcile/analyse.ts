@@ -1,17 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { calendarDaysSpanned } from '../../reconcile/days.js';
 import { SettlementMatcher, type MatchResult } from '../../reconcile/match.js';
-import type { SettlementProfile, SettlementRow } from '../../reconcile/profile.js';
+import type { SettlementProfile } from '../../reconcile/profile.js';
 import { eventDetails, loadLedgerIndex, tidLookup } from './ledger-source.js';
 import { parseSettlement, type DetectedEncoding, type ParseOptions } from './parse.js';
+import type { RowStager } from './stage-rows.js';
 
 const DAY_MS = 86_400_000;
 
 export interface Analysis {
   result: MatchResult;
   encoding: DetectedEncoding;
-  /** The parsed rows, kept only when they are to be recorded. */
-  rows: SettlementRow[] | null;
   ledgerRows: number;
   /** Milliseconds spent reading the ledger index from SQLite (part of the whole). */
   ledgerMs: number;
@@ -33,13 +32,14 @@ export async function analyseSettlement(
   sqlite: BetterSqlite3.Database,
   profile: SettlementProfile,
   bytes: Uint8Array,
-  o: ParseOptions & { windowBusinessDays?: number; keepRows?: boolean; timed?: boolean },
+  /** `stage`: where each parsed row goes when the file is to be recorded (on disk, not kept in memory). */
+  o: ParseOptions & { windowBusinessDays?: number; stage?: RowStager; timed?: boolean },
 ): Promise<Analysis> {
   const window = o.windowBusinessDays ?? 1;
   let matcher: SettlementMatcher | null = null;
   let ledgerRows = 0;
   let ledgerMs = 0;
-  const kept: SettlementRow[] | null = o.keepRows ? [] : null;
+  const stage = o.stage;
   let addMs = 0;
   const t0 = performance.now();
   const parsed = await parseSettlement(
@@ -61,7 +61,7 @@ export async function analyseSettlement(
         matcher.add(row);
         addMs += performance.now() - a;
       } else matcher.add(row);
-      kept?.push(row);
+      stage?.add(row);
     },
     o,
   );
@@ -72,5 +72,5 @@ export async function analyseSettlement(
   eventDetails(sqlite, profile.provider, result.exceptions);
   const detailsMs = performance.now() - t1;
   const phases = o.timed ? { parseMs: streamed - addMs - ledgerMs, matchMs: ledgerMs + addMs + m.timing.pass2Ms, classifyMs: m.timing.classifyMs + detailsMs } : null;
-  return { result, encoding: parsed.encoding, rows: kept, ledgerRows, ledgerMs, phases };
+  return { result, encoding: parsed.encoding, ledgerRows, ledgerMs, phases };
 }

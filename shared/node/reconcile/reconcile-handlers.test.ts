@@ -41,8 +41,9 @@ async function finished(jobId: string, session: string) {
 }
 const count = (table: 'settlement_imports' | 'settlement_rows' | 'reconcile_exceptions') =>
   (h.backend.ledger.sqlite.prepare(`select count(*) from ${table}`).pluck().get() as number);
-const analyse = (bytes: Buffer, record: boolean, session = official) =>
-  h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss-0310.csv', base64: bytes.toString('base64'), record, windowBusinessDays: 1 }, session);
+const upload = async (bytes: Buffer, session = official) => (await h.call('reconcile.upload', { bytes }, session)).uploadId;
+const analyse = async (bytes: Buffer, record: boolean, session = official) =>
+  h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss-0310.csv', uploadId: await upload(bytes, session), record, windowBusinessDays: 1 }, session);
 
 describe('reconcile handlers', () => {
   it('a dry run shows the result and writes nothing', async () => {
@@ -69,7 +70,7 @@ describe('reconcile handlers', () => {
     expect(job.state).toBe('done');
     expect(count('settlement_rows')).toBe(manifest.rows);
     expect(count('reconcile_exceptions')).toBe(manifest.injected.filter((i) => i.class !== 'matched').length);
-    const again = await h.fail('reconcile.analyse', { profileId: 'toss-csv', fileName: 'renamed.csv', base64: file.toString('base64'), record: false, windowBusinessDays: 1 }, official);
+    const again = await h.fail('reconcile.analyse', { profileId: 'toss-csv', fileName: 'renamed.csv', uploadId: await upload(file), record: false, windowBusinessDays: 1 }, official);
     expect(again).toMatchObject({ code: 'conflict', key: 'reconcile.alreadyImported', params: { fileName: 'toss-0310.csv' } });
   });
 

@@ -4,9 +4,10 @@ import { findReportFonts } from '../reports/fonts.js';
 import { analyseSettlement } from './analyse.js';
 import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
-import { MAX_FILE_MB, PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
+import { PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
 import { appendAudit } from '../audit/chain.js';
 import { previewProfile } from './preview.js';
+import { RowStager } from './stage-rows.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
 
 const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -39,6 +40,12 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
     return previewProfile(profile, bytes);
   },
 
+  'reconcile.upload': async ({ bytes }, { deps }) => deps.uploads.put(bytes),
+  'reconcile.discardUpload': async ({ uploadId }, { deps }) => {
+    deps.uploads.remove(uploadId);
+    return { ok: true as const };
+  },
+
   'reconcile.assignees': async (_input, { deps }) => listAssignees(deps.db),
 
   /**
@@ -49,40 +56,55 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
   'reconcile.analyse': async (input, ctx) => {
     const user = requireUser(ctx);
     const { db, sqlite, jobs, now } = ctx.deps;
-    const bytes = Buffer.from(input.base64, 'base64');
-    if (bytes.length > MAX_FILE_MB * 1024 * 1024) throw new AppError('invalid_input', 'reconcile.tooLarge', { max: MAX_FILE_MB });
-    const profile = await findProfile(db, input.profileId);
-    const hash = sha256(bytes);
-    await refuseReimport(db, hash);
+    const { uploads } = ctx.deps;
+    const bytes = uploads.read(input.uploadId);
+    // A recorded (or refused) file's upload goes; a dry run's stays for the record step.
+    const done = () => (input.record ? uploads.remove(input.uploadId) : undefined);
+    let profile, hash;
+    try {
+      profile = await findProfile(db, input.profileId);
+      hash = sha256(bytes);
+      await refuseReimport(db, hash);
+    } catch (e) {
+      uploads.remove(input.uploadId);
+      throw e;
+    }
     return jobs.start('reconcile', user.id, async (job) => {
       job.progress(0, 'reconcile.importing');
-      const a = await analyseSettlement(sqlite, profile, bytes, {
-        signal: job.signal,
-        windowBusinessDays: input.windowBusinessDays,
-        keepRows: input.record,
-        onProgress: (p) => job.progress((0.9 * p.bytes) / Math.max(1, p.total)),
-      });
-      const r = a.result;
-      const counts: Record<string, number> = {};
-      for (const c of EXCEPTION_CLASSES) counts[c] = r.exceptions.filter((e) => e.class === c).length;
-      let importId: string | null = null;
-      if (input.record && !job.signal.aborted) {
-        importId = await recordImport(db, { profile, fileName: input.fileName, hash, encoding: a.encoding, result: r, rows: a.rows!, actor: actorOf(user), at: now().toISOString() });
+      // Rows to record wait on disk, not in memory; the stage is removed however the job ends.
+      const stage = input.record ? new RowStager(sqlite) : undefined;
+      try {
+        const a = await analyseSettlement(sqlite, profile, bytes, {
+          signal: job.signal,
+          windowBusinessDays: input.windowBusinessDays,
+          ...(stage ? { stage } : {}),
+          onProgress: (p) => job.progress((0.9 * p.bytes) / Math.max(1, p.total)),
+        });
+        const r = a.result;
+        const counts: Record<string, number> = {};
+        for (const c of EXCEPTION_CLASSES) counts[c] = r.exceptions.filter((e) => e.class === c).length;
+        let importId: string | null = null;
+        if (stage && !job.signal.aborted) {
+          importId = await recordImport(db, sqlite, { profile, fileName: input.fileName, hash, encoding: a.encoding, result: r, stage, actor: actorOf(user), at: now().toISOString() });
+        }
+        return {
+          importId,
+          day: r.day,
+          provider: profile.provider,
+          encoding: a.encoding,
+          rows: r.rows,
+          matched: r.matched,
+          matchedByTime: r.matchedByTime.length,
+          exceptions: r.exceptions.length,
+          ledgerCount: r.ledger.count,
+          ledgerAmount: r.ledger.amount,
+          // Flat job results carry strings: the summary the dry run shows, as JSON.
+          summary: JSON.stringify({ counts, byApprovalDay: r.byApprovalDay, byPayoutDay: r.byPayoutDay, sample: r.exceptions.slice(0, 200) }),
+        };
+      } finally {
+        stage?.dispose();
+        done();
       }
-      return {
-        importId,
-        day: r.day,
-        provider: profile.provider,
-        encoding: a.encoding,
-        rows: r.rows,
-        matched: r.matched,
-        matchedByTime: r.matchedByTime.length,
-        exceptions: r.exceptions.length,
-        ledgerCount: r.ledger.count,
-        ledgerAmount: r.ledger.amount,
-        // Flat job results carry strings: the summary the dry run shows, as JSON.
-        summary: JSON.stringify({ counts, byApprovalDay: r.byApprovalDay, byPayoutDay: r.byPayoutDay, sample: r.exceptions.slice(0, 200) }),
-      };
     });
   },
 

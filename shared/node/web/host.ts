@@ -3,6 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { HTTP_STATUS, type Envelope, type InvokeRequest } from '../../api/envelope.js';
 import { translate } from '../../i18n/index.js';
+import { AppError } from '../../common/errors.js';
+import { MAX_UPLOAD_BYTES, type UploadStore } from '../uploads/upload-store.js';
+import { MAX_UPLOAD_MB } from '../../api/reconcile-schemas.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 
 export const HOST_TOKEN_HEADER = 'x-console-token';
@@ -15,6 +18,10 @@ export interface WebHostOptions {
   port?: number;
   /** Random unless given (tests pass their own). */
   token?: string;
+  /** Where POST /api/upload streams files (the backend reads them by upload id); without it the route is absent. */
+  uploads?: UploadStore;
+  /** Largest upload in bytes (tests lower it). */
+  maxUploadBytes?: number;
 }
 
 export interface WebHost {
@@ -79,6 +86,46 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     return reply.code(envelope.ok ? 200 : HTTP_STATUS[envelope.error.code]).send(envelope);
   });
+
+  const uploads = options.uploads;
+  if (uploads) {
+    const max = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+    // The body is left as a stream (no parser buffers it); the route writes it to a private file as it arrives.
+    app.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
+    /**
+     * A settlement file as raw bytes, not base64 inside JSON: streamed to a 0600
+     * file in the data folder, refused past the cap (nothing kept), answered with
+     * the upload id `reconcile.analyse` takes. The import itself needs a
+     * reconciler's session; the token keeps everyone else out of the disk.
+     */
+    app.post('/api/upload', async (req, reply) => {
+      if (!sameToken(req.headers[HOST_TOKEN_HEADER], tokenBytes)) {
+        return reply.code(401).send(refusal('unauthenticated', 'missing or wrong console token'));
+      }
+      const tooLarge = (): Envelope => {
+        const params = { max: Math.round(max / (1024 * 1024)) || MAX_UPLOAD_MB };
+        return { ok: false, error: { code: 'invalid_input', key: 'reconcile.tooLarge', params, message: translate('ko', 'reconcile.tooLarge', params) } };
+      };
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > max) {
+        // Refused before a byte is written; the connection closes so the rest is not read.
+        reply.header('connection', 'close');
+        return reply.code(413).send(tooLarge());
+      }
+      try {
+        const result = await uploads.receive(req.raw, max);
+        return reply.code(200).send({ ok: true, result } satisfies Envelope);
+      } catch (e) {
+        if (e instanceof AppError) {
+          reply.header('connection', 'close');
+          const params = e.params ?? {};
+          if (e.key === 'reconcile.tooLarge') return reply.code(413).send(tooLarge());
+          return reply.code(HTTP_STATUS[e.code]).send({ ok: false, error: { code: e.code, key: e.key, params, message: translate('ko', e.key, params) } } satisfies Envelope);
+        }
+        throw e;
+      }
+    });
+  }
 
   app.setErrorHandler(async (error: { statusCode?: number; message: string }, _req, reply) => {
     // Malformed JSON and oversized bodies arrive here from Fastify's parser.

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendClient } from '../backend/client.js';
 import { argValue, dataDirOverride, defaultDataDir } from '../paths.js';
+import { UploadStore } from '../uploads/upload-store.js';
 import { startWebHost } from './host.js';
 
 async function main(): Promise<void> {
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   const staticDir = join(__dirname, '..', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`renderer not built at ${staticDir}; run npm run build`);
   const client = await BackendClient.start(join(__dirname, 'backend-worker.cjs'), dataDir);
-  const host = await startWebHost({ invoke: (r) => client.invoke(r), staticDir, port, token: process.env.ISSUANCE_WEB_TOKEN || undefined });
+  // The same folder the backend reads uploads from (it cleared leftovers when it started).
+  const uploads = new UploadStore(join(dataDir, 'uploads'));
+  const host = await startWebHost({ invoke: (r) => client.invoke(r), staticDir, port, token: process.env.ISSUANCE_WEB_TOKEN || undefined, uploads });
   console.log(`Issuance Console data folder: ${dataDir}`);
   console.log(`Issuance Console is running at ${host.url}`);
   console.log('Open that address in a browser on this computer. Press Ctrl+C to stop.');

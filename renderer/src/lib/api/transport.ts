@@ -17,7 +17,7 @@ const HOST_TOKEN_KEY = 'console.hostToken';
  * The web host prints its URL with `?token=`; keep the token for this tab
  * and take it out of the address bar so it is not bookmarked or shared.
  */
-function hostToken(): string {
+export function hostToken(): string {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
