@@ -78,6 +78,10 @@ describe('worker simulation runner, batches', () => {
 describe('worker simulation runner, probes and warm threads', () => {
   it('probes on warm threads (null when the sale misses the minute, else the full run), reuses threads, and a cancelled probe does not break the next run', async () => {
     const runner = new WorkerSimRunner(workerFile, 2);
+    // Warmed at start-up: both threads started and ready before the first run asks.
+    expect(runner.readyThreads).toBe(0);
+    await runner.warmUp();
+    expect(runner.readyThreads).toBe(2);
     const params = { ...preset2022(), visitors: 100_000 };
     const full = simulate(params);
     expect(full.soldOutMinute).not.toBeNull();
@@ -95,5 +99,7 @@ describe('worker simulation runner, probes and warm threads', () => {
     await expect(long).rejects.toBeInstanceOf(SimulationCancelled);
     const after = await Promise.all([1, 2, 3].map(() => runner.run(params, () => {}, new AbortController().signal)));
     expect(after.map((r) => r.buyers)).toEqual([full.buyers, full.buyers, full.buyers]);
+    // The cancelled thread was replaced, not leaked: still two, both reused.
+    expect(runner.readyThreads).toBe(2);
   }, 60_000);
 });
