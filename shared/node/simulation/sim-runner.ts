@@ -154,17 +154,17 @@ export class WorkerSimRunner implements SimRunner {
   /**
    * Starts the pool's threads and runs a small sale on each, so the first
    * study after the app starts does not pay for thread start-up and the JIT
-   * warming up (about a second on a loaded machine). Cheap (a few tens of
-   * milliseconds of work per thread); failures are harmless.
+   * warming up (seconds on a loaded machine). A few hundred milliseconds of
+   * work per thread; failures are harmless.
    */
   async warmUp(): Promise<void> {
-    // The 2022 sale at a fiftieth of its size, so it sells out, logs people out and turns them away like the real one;
-    // with and without the cut-off, so both paths are compiled.
-    const p = preset2022();
-    const small = { ...p, visitors: 14_000, sale: { ...p.sale, stock: p.sale.stock / 50 }, capacity: { maxConnections: 4_000 }, waitingRoom: { ...p.waitingRoom, admissionPerMinute: 18, maxActiveSessions: 400 } };
+    // The first 10 minutes of the 2022 sale (the rush: logouts, returns, turned-away visitors), with and
+    // without the cut-off, so the paths a study takes are compiled and the heap has grown to a sale's size.
+    const small = preset2022();
     const cut = { ...small, waitingRoom: { ...small.waitingRoom, stockCutoff: true } };
     const signal = new AbortController().signal;
-    await Promise.all([small, cut, small, cut].slice(0, 2 * this.concurrency).map((q) => this.exec(q, null, signal))).catch(() => undefined);
+    // One per thread: the gate hands each thread one of them.
+    await Promise.all(Array.from({ length: this.concurrency }, (_, i) => this.exec(i % 2 ? cut : small, null, signal, 10))).catch(() => undefined);
   }
 
   /** Threads started and idle, ready for the next run. */
