@@ -4,6 +4,7 @@
  * Part of `npm run bench:sim`; run alone with `npx tsx scripts/bench/recommend-bench.ts`.
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -14,16 +15,46 @@ import { preset2022 } from '../../shared/simulation/params.js';
 export async function recommendBench(): Promise<[string, string][]> {
   const workerFile = resolve('dist', 'node', 'sim-worker.cjs');
   if (!existsSync(workerFile)) return [['recommendations, 700,000 visitors', 'skipped: run `npm run build` first']];
-  const workers = new WorkerSimRunner(workerFile, 2);
+  let workers = new WorkerSimRunner(workerFile, 2);
   let runs = 0;
-  const counting: SimRunner = { run: (p, onProgress, signal) => (runs++, workers.run(p, onProgress, signal)), quick: (p, s) => workers.quick(p, s), runMany: (b, s) => workers.runMany(b, s) };
+  let probes = 0;
+  let stoppedEarly = 0;
+  const counting: SimRunner = {
+    run: (p, onProgress, signal) => (runs++, workers.run(p, onProgress, signal)),
+    probe: async (p, minutes, onProgress, signal) => {
+      probes++;
+      const r = await workers.probe(p, minutes, onProgress, signal);
+      if (r === null) stoppedEarly++;
+      return r;
+    },
+    quick: (p, s) => workers.quick(p, s),
+    runMany: (b, s) => workers.runMany(b, s),
+  };
   const ctx = { progress: () => {}, signal: new AbortController().signal, id: 'bench' };
-  const t = performance.now();
-  const study = await runStudy(counting, preset2022(), { recommend: true, targetSellOutMinutes: 60 }, ctx as never);
-  const ms = performance.now() - t;
-  const r = study.recommendations!;
+  const study = async () => {
+    runs = probes = stoppedEarly = 0;
+    const t = performance.now();
+    const result = await runStudy(counting, preset2022(), { recommend: true, targetSellOutMinutes: 60 }, ctx as never);
+    return { ms: performance.now() - t, r: result.recommendations!, counts: `${runs + probes} runs (${runs} full, ${probes} admission probes of which ${stoppedEarly} stopped at the target minute)` };
+  };
+  // Cold: fresh threads, as a runner nobody warmed would give. Then as in the console, which warms
+  // its threads at start-up (backend.ts), and once more on the same threads.
+  const cold = await study();
+  workers = new WorkerSimRunner(workerFile, 2);
+  await workers.warmUp();
+  const warm = await study();
+  const again = await study();
+  // The floor: the main run alone, which the console makes anyway; the searches cost what is above it.
+  const t2 = performance.now();
+  await runStudy(workers, preset2022(), { recommend: false, targetSellOutMinutes: 60 }, ctx as never);
+  const mainMs = performance.now() - t2;
+  const r = warm.r;
   return [
-    ['recommendations, 700,000 visitors (main run + searches, 2 workers)', `${(ms / 1000).toFixed(2)} s, ${runs} runs`],
+    ['recommendations, 700,000 visitors (main run + searches, 2 workers warmed at start-up, as in the console)', `${(warm.ms / 1000).toFixed(2)} s, ${warm.counts}`],
+    ['  the next study on the same threads', `${(again.ms / 1000).toFixed(2)} s`],
+    ['  the first study on fresh threads nobody warmed', `${(cold.ms / 1000).toFixed(2)} s, ${cold.counts}`],
+    ['  the main run alone, for comparison', `${(mainMs / 1000).toFixed(2)} s`],
+    ['  load average (1, 5, 15 min) at the end', loadavg().map((l) => l.toFixed(2)).join(', ')],
     ['  recommended', `session ${r.session.minutes} min · admission ${r.admission.perMinute}/min · cut-off saves ${Math.round(r.cutoff.savedHours).toLocaleString('en-US')} person-hours`],
   ];
 }

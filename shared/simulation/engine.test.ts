@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, SimulationCancelled } from './engine.js';
+import { simulate, simulateIfSoldOutBy, SimulationCancelled } from './engine.js';
 import { defaultSimParams, simParamsSchema, type SimParams } from './params.js';
 // The crowded 2022 sale these mechanics were written against, not the day's calibrated figures.
 import { sale2022Uncalibrated as preset2022 } from '../../tests/support/sim-fixtures.js';
@@ -159,5 +159,17 @@ describe('simulation engine', () => {
     expect(simParamsSchema.safeParse(preset2022()).success).toBe(true);
     expect(simParamsSchema.safeParse({ ...preset2022(), visitors: 30_000_000 }).success).toBe(false);
     expect(simParamsSchema.safeParse({ ...preset2022(), checkout: { ...preset2022().checkout, failureRate: 1 } }).success).toBe(false);
+  });
+});
+
+describe('probing whether a sale sells out by a minute', () => {
+  it('stops with null once the minute passes with stock unsold, and otherwise gives exactly the full run', () => {
+    const params = small({ waitingRoom: { ...preset2022().waitingRoom, admissionPerMinute: 300 } });
+    const full = simulate(params);
+    expect(full.soldOutMinute).not.toBeNull();
+    const minute = full.soldOutMinute!;
+    expect(simulateIfSoldOutBy(params, Math.floor(minute) - 1)).toBeNull();
+    expect(simulateIfSoldOutBy(params, minute - 1e-6)).toBeNull();
+    expect({ ...simulateIfSoldOutBy(params, minute)!, elapsedMs: 0 }).toEqual({ ...full, elapsedMs: 0 });
   });
 });

@@ -53,6 +53,21 @@ export interface SimOptions {
  * patience is the queue-wide Poisson process it is equivalent to.
  */
 export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
+  return simulateUnless(p, options, Infinity)!;
+}
+
+/**
+ * A run that answers "does the sale sell out within `minutes` of opening?"
+ * as early as it can: null the moment the clock passes that minute with stock
+ * still unsold (the rest of the day would not change the answer), otherwise
+ * the full result, exactly as simulate() gives it. The admission search probes
+ * rates with it.
+ */
+export function simulateIfSoldOutBy(p: SimParams, minutes: number, options: SimOptions = {}): SimResult | null {
+  return simulateUnless(p, options, minutes);
+}
+
+function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: number): SimResult | null {
   const startedAt = Date.now();
   const rs = streams(p.seed);
   const N = p.visitors;
@@ -436,6 +451,8 @@ export function simulate(p: SimParams, options: SimOptions = {}): SimResult {
     if (tAdmit < next) { next = tAdmit; kind = 8; }
     if (tArrival < next) { next = tArrival; kind = 9; }
     if (next === Infinity) break;
+    // Measured as soldOutMinute is, so "sold out by the target" means the same here and in the result.
+    if (!soldOut && (next - O) / 60 > soldOutByMinute) return null;
 
     if ((kind === 7 || kind === 9) && live + active >= maxConn) {
       // The servers are full: everyone arriving or coming back is turned away

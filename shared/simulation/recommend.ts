@@ -4,6 +4,11 @@ import type { SimResult } from './result.js';
 
 /** Runs one simulation; the console passes a worker pool, tests pass the engine itself. */
 export type RunSimulation = (params: SimParams, onProgress: (fraction: number) => void) => Promise<SimResult>;
+/**
+ * A run that may stop with null once the sale has not sold out `soldOutByMinute`
+ * minutes after opening (engine.simulateIfSoldOutBy); otherwise the full result.
+ */
+export type ProbeSimulation = (params: SimParams, soldOutByMinute: number, onProgress: (fraction: number) => void) => Promise<SimResult | null>;
 
 export const BACKING_KEYS = ['session', 'admission', 'cutoff-on', 'cutoff-off'] as const;
 export type BackingKey = (typeof BACKING_KEYS)[number];
@@ -54,29 +59,55 @@ export interface RecommendOptions {
   baseline?: SimResult | Promise<SimResult>;
   /** Progress over the whole search, 0..1. */
   onProgress?: (fraction: number) => void;
+  /** Admission probes that stop early when they miss the target; without it, probes are full runs. */
+  probe?: ProbeSimulation;
 }
 
 /** Admission rates are recommended in steps people configure: 50 a minute. */
 const RATE_STEP = 50;
-/** Rates probed at once in the admission search: the console has two cores for runs. */
-const PROBES = 2;
+
+/** The settings of a session-timeout run: the room lets sessions expire after `minutes`. */
+export const sessionScenario = (base: SimParams, minutes: number): SimParams => ({ ...base, session: { policy: 'expires_while_waiting', timeoutMinutes: minutes } });
+/** The base sale with the room keeping places: nobody is logged out. */
+export const keptScenario = (base: SimParams): SimParams => ({ ...base, session: { ...base.session, policy: 'room_keeps_place' } });
+/**
+ * The admission search's runs: sessions keep their place so the rate is not
+ * confused with logouts, and active sessions are left unbounded so the peak
+ * shows what the servers would have to carry.
+ */
+export const admissionScenario = (base: SimParams, perMinute: number): SimParams => ({
+  ...base,
+  session: { policy: 'room_keeps_place', timeoutMinutes: null },
+  waitingRoom: { ...base.waitingRoom, admissionPerMinute: perMinute, maxActiveSessions: null },
+});
 
 /**
  * The three recommendations the console makes for a sale, each backed by a
  * simulation of it. All searches run on the base scenario's seed, so runs
- * differ only in the setting searched (common random numbers).
+ * differ only in the setting searched (common random numbers), and they
+ * recommend what plain bisection over every run did (tests/support/recommend-reference.ts),
+ * from far fewer runs:
  *
- * Speed: runs that do not depend on each other start together (the runner
- * spreads them over the cores), and the admission search starts at once and
- * probes two rates per round, cutting the bracket in three, instead of
- * halving it one run at a time. Since sell-out by
- * the target is monotone in the rate under common random numbers, it finds the
- * same smallest rate (in steps of 50) as plain bisection.
+ * - Session timeout: the longest wait of the run where the room keeps places
+ *   IS the answer. The run with that timeout is not run again: when every
+ *   stint is shorter than the timeout no expiry fires and no random number is
+ *   drawn differently, so it is the kept run event for event (proved by
+ *   recommend.test.ts); only its settings differ.
+ * - Admission rate: the same kept run is the admission scenario at the base
+ *   rate whenever active sessions never reached their cap, so it brackets the
+ *   answer for free, and its stock-out time predicts the rate the target
+ *   needs (admissions to sell out ÷ minutes left before the last checkouts).
+ *   The two rates around the prediction are probed at once; a probe stops as
+ *   soon as the target minute passes with stock unsold. Sell-out by the target
+ *   is monotone in the rate under common random numbers, so this finds the
+ *   same smallest rate (in steps of 50) as bisection; a bad prediction only
+ *   costs further rounds (bracket cut in three, two probes at a time).
+ * - Cut-off: the base sale with the cut-off switched, alongside.
  */
 export async function recommend(base: SimParams, run: RunSimulation, options: RecommendOptions): Promise<{ recommendations: Recommendations; backing: BackingRun[] }> {
   const backing: BackingRun[] = [];
   // Progress: finished runs plus the running ones' share, over a rough budget; never goes back.
-  const expectedRuns = options.baseline ? 9 : 10;
+  const expectedRuns = options.baseline ? 5 : 6;
   const inFlight = new Map<number, number>();
   let done = 0;
   let shown = 0;
@@ -87,10 +118,10 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     shown = Math.max(shown, Math.min(0.99, sum / expectedRuns));
     options.onProgress?.(shown);
   };
-  const tracked = async (params: SimParams): Promise<SimResult> => {
+  const track = async <T>(go: (onProgress: (f: number) => void) => Promise<T>): Promise<T> => {
     const id = nextId++;
     inFlight.set(id, 0);
-    const r = await run(params, (f) => {
+    const r = await go((f) => {
       inFlight.set(id, f);
       report();
     });
@@ -99,74 +130,96 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     report();
     return r;
   };
+  const tracked = (params: SimParams) => track((onProgress) => run(params, onProgress));
+  const target = options.targetSellOutMinutes;
+  const probe = options.probe ?? ((params: SimParams, _minutes: number, onProgress: (f: number) => void) => run(params, onProgress));
+  const probed = (params: SimParams) => track((onProgress) => probe(params, target, onProgress));
 
   const capacity = base.waitingRoom.maxActiveSessions ?? base.capacity.maxConnections;
-  const target = options.targetSellOutMinutes;
 
-  // Started together: the baseline, the session search's run and the cut-off comparison.
+  // Started together: the baseline, the run the session and admission searches share, and the cut-off comparison.
   const baselineP = options.baseline !== undefined ? Promise.resolve(options.baseline) : tracked(base);
-  const keptP = tracked({ ...base, session: { ...base.session, policy: 'room_keeps_place' } });
+  const keptP = tracked(keptScenario(base));
   const otherCutP = tracked({ ...base, waitingRoom: { ...base.waitingRoom, stockCutoff: !base.waitingRoom.stockCutoff } });
 
-  // 1. Session timeout: with the room keeping places nobody is logged out; the
-  // longest wait in that run is the shortest timeout that logs nobody out.
+  // 1. Session timeout: the smallest whole minute longer than every wait of the kept run.
   const sessionP = (async () => {
     const kept = await keptP;
-    let minutes = Math.max(1, Math.ceil(kept.maxSessionMinutes));
-    let confirm = await tracked({ ...base, session: { policy: 'expires_while_waiting', timeoutMinutes: minutes } });
-    // Common random numbers make the confirming run identical when nobody is logged out; guard anyway.
-    for (let i = 0; confirm.logouts > 0 && i < 3; i++) {
-      minutes = Math.ceil(Math.max(minutes + 1, confirm.maxSessionMinutes, minutes * 1.1));
-      confirm = await tracked({ ...base, session: { policy: 'expires_while_waiting', timeoutMinutes: minutes } });
-    }
-    return { minutes, confirm };
+    const longest = kept.maxSessionMinutes;
+    // A wait of exactly the timeout is logged out (expiry goes before admission at the same instant): one minute more.
+    const minutes = Math.max(1, Math.ceil(longest) === longest ? longest + 1 : Math.ceil(longest));
+    return { minutes, confirm: { ...kept, params: sessionScenario(base, minutes) } };
   })();
 
-  // 3. Admission rate: the smallest rate (in steps of 50/min) that sells out
-  // within the target, with sessions keeping their place so the rate is not
-  // confused with logouts, and active sessions left unbounded so the peak
-  // shows what the servers would have to carry.
+  // 3. Admission rate: the smallest rate (in steps of 50/min) that sells out within the target.
   const admissionP = (async () => {
-    const scenario = (perMinute: number): SimParams => ({
-      ...base,
-      session: { policy: 'room_keeps_place', timeoutMinutes: null },
-      waitingRoom: { ...base.waitingRoom, admissionPerMinute: perMinute, maxActiveSessions: null },
-    });
-    const meets = (r: SimResult) => r.soldOutMinute !== null && r.soldOutMinute <= target;
+    const scenario = (perMinute: number) => admissionScenario(base, perMinute);
+    const meets = (r: SimResult | null): r is SimResult => r !== null && r.soldOutMinute !== null && r.soldOutMinute <= target;
     const snap = (r: number) => Math.max(RATE_STEP, Math.round(r / RATE_STEP) * RATE_STEP);
     const limitUnits = Math.max(1, Math.floor(base.purchase.limit / base.sale.unit));
     const meanUnits = base.purchase.fullLimitShare * limitUnits + (1 - base.purchase.fullLimitShare) * Math.max(1, limitUnits / 2);
     const buyersNeeded = base.sale.stock / base.sale.unit / meanUnits;
-    // As before: up to 8 times the rate that admits every possible buyer twice over within the target.
-    const ceiling = 8 * Math.max(RATE_STEP, Math.ceil((2 * buyersNeeded) / target / RATE_STEP) * RATE_STEP);
-
-    // The first pair: the rate that admits every possible buyer twice over within
-    // the target, and half of it (bisection's first two probes, run at once).
+    // The rate that admits every possible buyer twice over within the target; as before, up to 8 times it.
     const first = Math.max(RATE_STEP, Math.ceil((2 * buyersNeeded) / target / RATE_STEP) * RATE_STEP);
+    const ceiling = 8 * first;
+
     let lo = RATE_STEP; // as bisection assumed: 50 a minute is too slow
-    let hi: { rate: number; result: SimResult } | null = null;
-    let probes = [...new Set([snap(first / 2), first])].filter((r) => r > lo);
-    if (probes.length === 0) probes = [lo + RATE_STEP];
+    let hi: { rate: number; result: SimResult | null } | null = null;
+    /** The rate a run predicts for the target: its admissions until stock ran out, over the minutes left before the last checkouts. */
+    const predict = (rate: number, r: SimResult): number | null => {
+      if (r.soldOutMinute === null || r.stockReservedMinute === null) return null;
+      const room = target - (r.soldOutMinute - r.stockReservedMinute);
+      return room > 0 && r.stockReservedMinute > 0 ? (rate * r.stockReservedMinute) / room : null;
+    };
+    let estimate: number | null = null;
+
+    const kept = await keptP;
+    const baseRate = base.waitingRoom.admissionPerMinute;
+    const cap = base.waitingRoom.maxActiveSessions;
+    if (baseRate !== null) {
+      // The kept run is the admission scenario at the base rate when the cap on active sessions never bit.
+      if (cap === null || kept.peakActive < cap) {
+        if (meets(kept)) hi = { rate: Math.ceil(baseRate / RATE_STEP) * RATE_STEP, result: baseRate % RATE_STEP === 0 ? { ...kept, params: scenario(baseRate) } : null };
+        else lo = Math.max(lo, Math.floor(baseRate / RATE_STEP) * RATE_STEP);
+      }
+      estimate = predict(baseRate, kept);
+    }
+    if (hi && hi.rate <= lo) hi = null; // a base rate below 50 says nothing the search does not assume
+
     for (;;) {
-      const results = await Promise.all(probes.map((r) => tracked(scenario(r))));
+      const top = hi as { rate: number; result: SimResult | null } | null;
+      if (top && top.rate - lo <= RATE_STEP) {
+        // Found. Its backing run, unless a probe already made it.
+        const result = top.result ?? (await tracked(scenario(top.rate)));
+        return { rate: top.rate, result, feasible: true as const };
+      }
+      if (!top && lo >= ceiling) return { rate: ceiling, result: await tracked(scenario(ceiling)), feasible: false as const };
+      const upper = top ? top.rate : ceiling + RATE_STEP;
+      const inside = (r: number) => r > lo && r < upper;
+      let probes: number[] = [];
+      if (estimate !== null) {
+        // The rate predicted and the one just below it: if the prediction is right, this round ends the search.
+        const c = Math.ceil(estimate / RATE_STEP) * RATE_STEP;
+        probes = [c - RATE_STEP, c].filter(inside);
+        estimate = null;
+      }
+      if (probes.length === 0) {
+        if (top) {
+          const steps = (top.rate - lo) / RATE_STEP;
+          probes = steps === 2 ? [lo + RATE_STEP] : [...new Set([1, 2].map((k) => lo + Math.round((k * steps) / 3) * RATE_STEP))].filter(inside);
+        } else {
+          probes = [...new Set([snap(lo * 1.5), snap(lo * 2.25)].map((r) => Math.min(r, ceiling)))].filter(inside);
+        }
+      }
+      const results = await Promise.all(probes.map((r) => probed(scenario(r))));
       probes.forEach((rate, i) => {
         const result = results[i]!;
         if (meets(result)) {
           if (!hi || rate < hi.rate) hi = { rate, result };
-        } else if (rate > lo && (!hi || rate < hi.rate)) {
-          lo = rate;
-        }
+        } else if (rate > lo) lo = rate;
       });
-      const top = hi as { rate: number; result: SimResult } | null;
-      if (!top) {
-        if (lo >= ceiling) return { rate: lo, result: results.at(-1)!, feasible: false as const };
-        probes = [snap(lo * 1.5), snap(lo * 2.25)].map((r) => Math.min(r, ceiling)).filter((r, i, a) => r > lo && a.indexOf(r) === i);
-        if (probes.length === 0) return { rate: lo, result: results.at(-1)!, feasible: false as const };
-        continue;
-      }
-      const steps = (top.rate - lo) / RATE_STEP;
-      if (steps <= 1) return { rate: top.rate, result: top.result, feasible: true as const };
-      probes = steps === 2 ? [lo + RATE_STEP] : [...new Set(Array.from({ length: PROBES }, (_, k) => lo + Math.round(((k + 1) * steps) / (PROBES + 1)) * RATE_STEP))].filter((r) => r > lo && r < top.rate);
+      // The lowest rate that met predicts the next probes, if the bracket is still open.
+      if (hi && hi.result) estimate = predict(hi.rate, hi.result);
     }
   })();
 

@@ -71,7 +71,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     sessions: new SessionStore(ms, options.sessionPolicy),
     throttle: new SignInThrottle(ms),
     jobs: new JobRegistry(now, log),
-    simulations: options.simWorkerFile ? new WorkerSimRunner(options.simWorkerFile) : new InProcessSimRunner(),
+    simulations: options.simWorkerFile ? warmed(new WorkerSimRunner(options.simWorkerFile)) : new InProcessSimRunner(),
     sync: new SyncService(ledger.db, ledger.sqlite, now, vault),
     vault,
     uploads,
@@ -91,4 +91,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (options.dataDir === ':memory:') rmSync(uploads.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The simulation threads, started and warmed in the background so the first study does not wait for them. */
+function warmed(runner: WorkerSimRunner): WorkerSimRunner {
+  void runner.warmUp();
+  return runner;
 }

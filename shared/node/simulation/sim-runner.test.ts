@@ -74,3 +74,32 @@ describe('worker simulation runner, batches', () => {
     expect(again[0]!.buyers).toBe(results[0]!.buyers);
   });
 });
+
+describe('worker simulation runner, probes and warm threads', () => {
+  it('probes on warm threads (null when the sale misses the minute, else the full run), reuses threads, and a cancelled probe does not break the next run', async () => {
+    const runner = new WorkerSimRunner(workerFile, 2);
+    // Warmed at start-up: both threads started and ready before the first run asks.
+    expect(runner.readyThreads).toBe(0);
+    await runner.warmUp();
+    expect(runner.readyThreads).toBe(2);
+    const params = { ...preset2022(), visitors: 100_000 };
+    const full = simulate(params);
+    expect(full.soldOutMinute).not.toBeNull();
+    expect(await runner.probe(params, full.soldOutMinute! - 1, () => {}, new AbortController().signal)).toBeNull();
+    const met = await runner.probe(params, full.soldOutMinute!, () => {}, new AbortController().signal);
+    expect({ ...met!, elapsedMs: 0 }).toEqual({ ...full, elapsedMs: 0 });
+    // A full run on the same warm threads, with progress.
+    const progress: number[] = [];
+    const again = await runner.run(params, (f) => progress.push(f), new AbortController().signal);
+    expect(again.buyers).toBe(full.buyers);
+    expect(progress.at(-1)).toBe(1);
+    const controller = new AbortController();
+    const long = runner.probe({ ...preset2022(), visitors: 20_000_000 }, 10_000, () => {}, controller.signal);
+    setTimeout(() => controller.abort(), 150);
+    await expect(long).rejects.toBeInstanceOf(SimulationCancelled);
+    const after = await Promise.all([1, 2, 3].map(() => runner.run(params, () => {}, new AbortController().signal)));
+    expect(after.map((r) => r.buyers)).toEqual([full.buyers, full.buyers, full.buyers]);
+    // The cancelled thread was replaced, not leaked: still two, both reused.
+    expect(runner.readyThreads).toBe(2);
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { simulate, SimulationCancelled } from '../../simulation/engine.js';
-import type { SimParams } from '../../simulation/params.js';
+import { simulate, simulateIfSoldOutBy, SimulationCancelled } from '../../simulation/engine.js';
+import { preset2022, type SimParams } from '../../simulation/params.js';
 import type { SimResult } from '../../simulation/result.js';
 
 export interface SimRunner {
@@ -9,6 +9,8 @@ export interface SimRunner {
   quick(params: SimParams, signal: AbortSignal): Promise<SimResult>;
   /** Many short runs (a calibration's evaluations), spread over warm threads; results in the order given. */
   runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]>;
+  /** A run that stops with null once the sale has not sold out by `soldOutByMinute` (engine.simulateIfSoldOutBy). */
+  probe(params: SimParams, soldOutByMinute: number, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult | null>;
 }
 
 /** Lets at most `n` runs go at once; the rest wait their turn. */
@@ -31,9 +33,8 @@ class Gate {
 }
 
 /**
- * Each run in a worker thread of its own (one per replication), at most as
- * many at once as the machine has cores to spare; cancelling terminates the
- * thread mid-run.
+ * Runs on warm worker threads, at most as many at once as the machine has
+ * cores to spare; cancelling terminates the thread mid-run.
  */
 export class WorkerSimRunner implements SimRunner {
   private readonly gate: Gate;
@@ -94,99 +95,103 @@ export class WorkerSimRunner implements SimRunner {
     return task;
   }
 
-  /** Warm threads for batches, one per core to spare; started on first use, dropped when a batch is cancelled. */
-  private pool: Worker[] = [];
+  /** Warm threads shared by runs, probes and batches: at most `concurrency`, reused while healthy. */
+  private idle: Worker[] = [];
 
-  private poolWorkers(): Worker[] {
-    while (this.pool.length < this.concurrency) {
-      const w = new Worker(this.workerFile, { workerData: null });
-      w.unref();
-      this.pool.push(w);
+  /**
+   * One run on a warm thread once the gate lets it in. Cancelling terminates
+   * that thread (the only way to stop a run mid-way); the pool starts a fresh
+   * one for the next run. A warm thread saves each run the thread start and
+   * the JIT warm-up, a quarter of a 700,000-visitor run.
+   */
+  private async exec(params: SimParams, onProgress: ((fraction: number) => void) | null, signal: AbortSignal, soldOutByMinute?: number): Promise<SimResult | null> {
+    await this.gate.enter();
+    let w: Worker | undefined;
+    try {
+      if (signal.aborted) throw new SimulationCancelled();
+      w = this.idle.pop() ?? this.spawnPooled();
+      const worker = w;
+      const id = this.nextId++;
+      return await new Promise<SimResult | null>((resolve, reject) => {
+        type Message = { id: number; type: 'progress'; fraction: number } | { id: number; type: 'done'; result: SimResult | null } | { id: number; type: 'error'; message: string };
+        const onMessage = (m: Message) => {
+          if (m.id !== id) return;
+          if (m.type === 'progress') return onProgress?.(m.fraction);
+          finish();
+          if (m.type === 'done') resolve(m.result);
+          else reject(new Error(`simulation failed: ${m.message}`));
+        };
+        const onExit = () => (finish(), reject(new SimulationCancelled()));
+        const onError = (e: Error) => (finish(), reject(e));
+        const abort = () => {
+          finish();
+          void worker.terminate();
+          reject(new SimulationCancelled());
+        };
+        const finish = () => {
+          worker.off('message', onMessage);
+          worker.off('exit', onExit);
+          worker.off('error', onError);
+          signal.removeEventListener('abort', abort);
+        };
+        worker.on('message', onMessage);
+        worker.on('exit', onExit);
+        worker.on('error', onError);
+        signal.addEventListener('abort', abort, { once: true });
+        worker.postMessage({ id, params, progress: onProgress !== null, soldOutByMinute });
+      }).catch((e: unknown) => {
+        // A thread that failed or was cancelled is not reused.
+        if (w) void w.terminate();
+        w = undefined;
+        throw e;
+      });
+    } finally {
+      if (w) this.idle.push(w);
+      this.gate.leave();
     }
-    return this.pool;
+  }
+
+  /**
+   * Starts the pool's threads and runs a small sale on each, so the first
+   * study after the app starts does not pay for thread start-up and the JIT
+   * warming up (seconds on a loaded machine). A few hundred milliseconds of
+   * work per thread; failures are harmless.
+   */
+  async warmUp(): Promise<void> {
+    // The first 10 minutes of the 2022 sale (the rush: logouts, returns, turned-away visitors), with and
+    // without the cut-off, so the paths a study takes are compiled and the heap has grown to a sale's size.
+    const small = preset2022();
+    const cut = { ...small, waitingRoom: { ...small.waitingRoom, stockCutoff: true } };
+    const signal = new AbortController().signal;
+    // One per thread: the gate hands each thread one of them.
+    await Promise.all(Array.from({ length: this.concurrency }, (_, i) => this.exec(i % 2 ? cut : small, null, signal, 10))).catch(() => undefined);
+  }
+
+  /** Threads started and idle, ready for the next run. */
+  get readyThreads(): number {
+    return this.idle.length;
+  }
+
+  private spawnPooled(): Worker {
+    const w = new Worker(this.workerFile, { workerData: null });
+    w.unref();
+    return w;
   }
 
   async runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]> {
     if (signal.aborted) throw new SimulationCancelled();
-    const workers = this.poolWorkers();
-    const results = new Array<SimResult>(batch.length);
-    let next = 0;
-    // Each thread takes the next run when it finishes one, so a slow run does not hold the others back.
-    const drive = (w: Worker) =>
-      new Promise<void>((resolve, reject) => {
-        const onMessage = (m: { id: number; type: 'done'; result: SimResult } | { id: number; type: 'error'; message: string }) => {
-          if (m.type === 'error') return finish(new Error(`simulation failed: ${m.message}`));
-          results[m.id] = m.result;
-          send();
-        };
-        const onExit = () => finish(new SimulationCancelled());
-        const onError = (e: Error) => finish(e);
-        const finish = (e?: Error) => {
-          w.off('message', onMessage);
-          w.off('exit', onExit);
-          w.off('error', onError);
-          if (e) reject(e);
-          else resolve();
-        };
-        const send = () => {
-          if (next >= batch.length) return finish();
-          const id = next++;
-          w.postMessage({ id, params: batch[id] });
-        };
-        w.on('message', onMessage);
-        w.on('exit', onExit);
-        w.on('error', onError);
-        send();
-      });
-    const abort = () => {
-      const doomed = this.pool;
-      this.pool = [];
-      for (const w of doomed) void w.terminate();
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    try {
-      await Promise.all(workers.map(drive));
-    } catch (e) {
-      // A thread that failed is not reused.
-      abort();
-      throw signal.aborted ? new SimulationCancelled() : e;
-    } finally {
-      signal.removeEventListener('abort', abort);
-    }
-    return results;
+    // The gate queues runs in the order given, so each thread takes the next run when it finishes one.
+    const results = await Promise.all(batch.map((p) => this.exec(p, null, signal)));
+    if (signal.aborted) throw new SimulationCancelled();
+    return results as SimResult[];
   }
 
   async run(params: SimParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult> {
-    await this.gate.enter();
-    try {
-      if (signal.aborted) throw new SimulationCancelled();
-      return await new Promise<SimResult>((resolve, reject) => {
-        const worker = new Worker(this.workerFile, { workerData: params });
-        const abort = () => {
-          void worker.terminate();
-          reject(new SimulationCancelled());
-        };
-        signal.addEventListener('abort', abort, { once: true });
-        const settle = () => signal.removeEventListener('abort', abort);
-        worker.on('message', (m: { type: 'progress'; fraction: number } | { type: 'done'; result: SimResult } | { type: 'error'; message: string }) => {
-          if (m.type === 'progress') onProgress(m.fraction);
-          else if (m.type === 'done') {
-            settle();
-            resolve(m.result);
-            void worker.terminate();
-          } else {
-            settle();
-            reject(new Error(`simulation failed: ${m.message}`));
-          }
-        });
-        worker.on('error', (e) => {
-          settle();
-          reject(e);
-        });
-      });
-    } finally {
-      this.gate.leave();
-    }
+    return (await this.exec(params, onProgress, signal))!;
+  }
+
+  probe(params: SimParams, soldOutByMinute: number, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult | null> {
+    return this.exec(params, onProgress, signal, soldOutByMinute);
   }
 }
 
@@ -201,6 +206,12 @@ export class InProcessSimRunner implements SimRunner {
 
   quick(params: SimParams, signal: AbortSignal): Promise<SimResult> {
     return this.run(params, () => {}, signal);
+  }
+
+  async probe(params: SimParams, soldOutByMinute: number, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<SimResult | null> {
+    await new Promise((r) => setImmediate(r));
+    if (signal.aborted) throw new SimulationCancelled();
+    return simulateIfSoldOutBy(params, soldOutByMinute, { onProgress, shouldStop: () => signal.aborted });
   }
 
   async runMany(batch: readonly SimParams[], signal: AbortSignal): Promise<SimResult[]> {

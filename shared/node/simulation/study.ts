@@ -37,6 +37,7 @@ export async function runStudy(runner: SimRunner, params: SimParams, options: { 
   const { recommendations, backing } = await recommend(params, (p, onProgress) => runner.run(p, onProgress, ctx.signal), {
     targetSellOutMinutes: options.targetSellOutMinutes,
     baseline: mainP,
+    probe: (p, soldOutByMinute, onProgress) => runner.probe(p, soldOutByMinute, onProgress, ctx.signal),
     onProgress: (f) => {
       searchFraction = f;
       report();
