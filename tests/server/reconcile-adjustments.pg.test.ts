@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
 import { sampleLedger, seedLedger } from '../../shared/node/reconcile/fixtures.js';
 import { generateSettlement } from '../../shared/node/reconcile/generate.js';
+import { exceptionDifference } from '../../shared/reconcile/adjustments.js';
 import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
@@ -112,5 +113,39 @@ describe('a console books through the outbox in the author’s name', () => {
       ['kim', '서버 기록됨'],
       ['lee', '서버 거부 (반영 안 됨)'],
     ]);
+  });
+
+  it('reopens a day locked on a booking the server then refuses, in the server’s name', async () => {
+    // The console users and the connection of the test before: kim is an official on both sides, lee only on the console.
+    const [kim, lee] = [await h.signIn('kim'), await h.signIn('lee')];
+    await h.backend.deps.sync.signInsSettled();
+    const day2 = '2026-03-11';
+    const toss = DEFAULT_PROFILES.find((p) => p.id === 'toss-csv')!;
+    const ledger = sampleLedger('toss', ['2026-03-09', DAY, day2], 40);
+    const file = generateSettlement(ledger, toss, day2, { seed: 3, encoding: 'utf-8' }).bytes;
+    const job = await h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss-11.csv', uploadId: (await h.call('reconcile.upload', { bytes: file }, kim)).uploadId, record: true, windowBusinessDays: 1 }, kim);
+    for (let j = job; j.state === 'running'; j = await h.call('jobs.get', { id: job.id }, kim)) await new Promise((r) => setTimeout(r, 10));
+    const { rows: exceptions } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: day2, provider: 'toss' }, kim);
+    const lees = exceptions.find((x) => exceptionDifference(x) !== 0)!;
+    // Every difference booked, one of them by lee: the day balances and locks.
+    for (const x of exceptions) {
+      const d = exceptionDifference(x);
+      await h.call('reconcile.resolve', { id: x.id, reason: 'other', text: '대행사 확인', ...(d !== 0 ? { adjustment: d } : {}) }, x === lees ? lee : kim);
+    }
+    const day = async () => (await h.call('reconcile.days', {}, kim)).find((d) => d.day === day2)!;
+    await h.call('reconcile.lockDay', { day: day2, provider: 'toss' }, kim);
+    expect(await day()).toMatchObject({ lockedBy: 'kim', unexplained: 0 });
+
+    expect(await h.sync(admin)).toMatchObject({ state: 'done' });
+    // lee's booking was refused: the lock counted on money the record does not explain, so the day is open again.
+    expect(await day()).toMatchObject({ lockedBy: null, unexplained: exceptionDifference(lees) });
+    const log = h.backend.ledger.sqlite.prepare('select action, by, reason from reconcile_day_log where day = ? order by id').all(day2) as { action: string; by: string; reason: string | null }[];
+    expect(log.map((l) => [l.action, l.by])).toEqual([
+      ['lock', 'kim'],
+      ['reopen', 'server'],
+    ]);
+    expect(log[1]!.reason).toContain('서버가 조정 기록을 거부했습니다');
+    const audit = h.backend.ledger.sqlite.prepare("select actor_name from audit_log where action = 'reconcile.reopenDay' order by seq desc limit 1").pluck().get();
+    expect(audit).toBe('중앙 서버');
   });
 });

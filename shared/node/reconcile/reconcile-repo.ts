@@ -308,6 +308,17 @@ export async function lockDay(db: Db, day: string, provider: string, actor: Acto
   return dayRow(db, day, provider);
 }
 
+/**
+ * The server refused a booking the day's lock counted on: the day no longer
+ * balances, so it is open again, on the record, in the server's name.
+ */
+export async function reopenForRefusedBooking(db: Db, day: string, provider: string, commandId: string, at: string): Promise<boolean> {
+  const now = await dayRow(db, day, provider);
+  if (!now.lockedBy || now.unexplained === 0) return false;
+  await reopenDay(db, day, provider, `서버가 조정 기록을 거부했습니다 (명령 ${commandId})`, { id: 'server', username: 'server', displayName: '중앙 서버' }, at);
+  return true;
+}
+
 export async function reopenDay(db: Db, day: string, provider: string, reason: string, actor: Actor, at: string): Promise<ReconcileDay> {
   const now = await dayRow(db, day, provider);
   if (!now.lockedBy) throw new AppError('conflict', 'reconcile.dayNotLocked');

@@ -15,6 +15,7 @@ import { SyncClient } from './client.js';
 import { SyncError, toErrorPayload } from './sync-error.js';
 import { visibleOutbox, type OutboxViewer } from './outbox-scope.js';
 import { saveUserToken, userToken } from './user-tokens.js';
+import { reopenForRefusedBooking } from '../reconcile/reconcile-repo.js';
 
 export const PAGE_SIZE = 10_000;
 
@@ -482,6 +483,7 @@ export class SyncService {
       // A lifecycle step or an approval the server refused did not happen: the round goes back to what the server last recorded.
       if (result.status === 'rejected' && command.type === 'round_transition') this.applier.restoreServerStatus(command.roundId, this.now().toISOString());
       if (result.status === 'rejected' && command.type === 'publish_round') this.applier.undoRefusedApproval(command.roundId, command.version, this.now().toISOString());
+      if (result.status === 'rejected' && command.type === 'book_adjustment') await reopenForRefusedBooking(this.db, command.day, command.provider, command.commandId, this.now().toISOString());
     }
     return { pushed: accepted + rejected, accepted, rejected, warning };
   }
