@@ -38,34 +38,9 @@ export async function refuseReimport(db: Db, hash: string): Promise<void> {
 /** An exception's difference in SQL, by the rule of `exceptionDifference` (shared/reconcile/adjustments.ts). */
 const DIFFERENCE_SQL = sql<number>`case class when 'duplicate' then coalesce(file_amount, 0) else coalesce(file_amount, 0) - coalesce(ledger_amount, 0) end`;
 
+/** One day and provider's money and lock (zeros for a day not imported). */
 export async function dayRow(db: Db, day: string, provider: string): Promise<ReconcileDay> {
-  const counts = await db
-    .selectFrom('reconcile_exceptions')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('n'),
-      eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
-      eb.fn.sum<number>(DIFFERENCE_SQL).as('difference'),
-    ])
-    .where('day', '=', day)
-    .where('provider', '=', provider)
-    .executeTakeFirstOrThrow();
-  // A booking the server rejected explains nothing: it stays in the journal and stops counting.
-  const adjusted = await db
-    .selectFrom('reconcile_adjustments as a')
-    .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
-    .select((eb) => eb.fn.sum<number>('a.amount').as('sum'))
-    .where('a.day', '=', day)
-    .where('a.provider', '=', provider)
-    .where((eb) => eb.or([eb('o.state', 'is', null), eb('o.state', '!=', 'rejected')]))
-    .executeTakeFirstOrThrow();
-  const lock = await db.selectFrom('reconcile_days').selectAll().where('day', '=', day).where('provider', '=', provider).executeTakeFirst();
-  const difference = Number(counts.difference ?? 0);
-  const adj = Number(adjusted.sum ?? 0);
-  return {
-    day, provider, exceptions: Number(counts.n), open: Number(counts.open ?? 0),
-    difference, adjusted: adj, unexplained: difference - adj,
-    lockedBy: lock?.locked_by ?? null, lockedAt: lock?.locked_at ?? null,
-  };
+  return (await daySummaries(db, { day, provider }))[0]!;
 }
 
 export interface AdjustmentRow {
@@ -125,14 +100,22 @@ export async function bookAdjustment(
   );
 }
 
-/**
- * Every imported day and provider with its exception counts and lock, in three
- * queries whatever the number of days (a query per day kept the Reconcile page
- * waiting ~0.4 s with months of days, and the grid's first page behind it).
- */
+/** Every imported day and provider, newest first. */
 export async function listDays(db: Db): Promise<ReconcileDay[]> {
+  return daySummaries(db);
+}
+
+/**
+ * Days with their exception counts, differences, adjustments and lock, in four
+ * queries whatever the number of days (a query per day kept the Reconcile page
+ * waiting ~0.4 s with months of days, and the grid's first page behind it);
+ * `only` narrows every query to one day and provider.
+ */
+async function daySummaries(db: Db, only?: { day: string; provider: string }): Promise<ReconcileDay[]> {
   const [days, counts, adjusted, locks] = await Promise.all([
-    db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute(),
+    only
+      ? Promise.resolve([only])
+      : db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute(),
     db
       .selectFrom('reconcile_exceptions')
       .select((eb) => [
@@ -142,17 +125,23 @@ export async function listDays(db: Db): Promise<ReconcileDay[]> {
         eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
         eb.fn.sum<number>(DIFFERENCE_SQL).as('difference'),
       ])
+      .$if(only !== undefined, (q) => q.where('day', '=', only!.day).where('provider', '=', only!.provider))
       .groupBy(['day', 'provider'])
       .execute(),
-    // The same rule as dayRow: a booking the server rejected explains nothing.
+    // A booking the server rejected explains nothing: it stays in the journal and stops counting.
     db
       .selectFrom('reconcile_adjustments as a')
       .leftJoin('outbox as o', 'o.command_id', 'a.command_id')
       .select((eb) => ['a.day as day', 'a.provider as provider', eb.fn.sum<number>('a.amount').as('sum')])
       .where((eb) => eb.or([eb('o.state', 'is', null), eb('o.state', '!=', 'rejected')]))
+      .$if(only !== undefined, (q) => q.where('a.day', '=', only!.day).where('a.provider', '=', only!.provider))
       .groupBy(['a.day', 'a.provider'])
       .execute(),
-    db.selectFrom('reconcile_days').select(['day', 'provider', 'locked_by', 'locked_at']).execute(),
+    db
+      .selectFrom('reconcile_days')
+      .select(['day', 'provider', 'locked_by', 'locked_at'])
+      .$if(only !== undefined, (q) => q.where('day', '=', only!.day).where('provider', '=', only!.provider))
+      .execute(),
   ]);
   const key = (r: { day: string; provider: string }) => `${r.day}\u0000${r.provider}`;
   const countOf = new Map(counts.map((c) => [key(c), c]));
