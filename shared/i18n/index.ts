@@ -1,6 +1,6 @@
 import { josa } from 'es-hangul';
 import i18next, { type i18n as I18n } from 'i18next';
-import { formatWon, formatWonKorean } from '../common/money.js';
+import { formatWon, formatWonReadable } from '../common/money.js';
 import { districtName, findDistrict } from '../common/districts.js';
 import type { Issue, ErrorPayload } from '../common/errors.js';
 import { en } from './en.js';
@@ -31,7 +31,7 @@ function createI18n(): I18n {
   const f = instance.services.formatter;
   f?.add('won', (value: unknown) => (typeof value === 'number' ? formatWon(value) : String(value)));
   f?.add('wonKo', (value: unknown, lng: string | undefined) =>
-    typeof value === 'number' ? (lng === 'ko' ? formatWonKorean(value) : formatWon(value)) : String(value),
+    typeof value === 'number' ? formatWonReadable(value, lng ?? '') : String(value),
   );
   // Korean particles depend on the word before them (총액은, 한도는); English leaves the word alone.
   const particle = (pair: Pair) => (value: unknown, lng: string | undefined) => {
