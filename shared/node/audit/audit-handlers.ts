@@ -1,6 +1,13 @@
-import type { HandlersFor } from '../backend/context.js';
+import type { HandlersFor } from '../kernel/call-context.js';
+import type { KernelDeps } from '../kernel/deps.js';
+import type { AuditService } from './audit-service.js';
 
-export const auditHandlers: HandlersFor<'audit'> = {
+export interface AuditDeps extends KernelDeps {
+  audit: AuditService;
+}
+
+
+export const auditHandlers: HandlersFor<'audit', AuditDeps> = {
   'audit.list': async (input, { deps }) => {
     let q = deps.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(input.limit);
     if (input.beforeSeq !== undefined) q = q.where('seq', '<', input.beforeSeq);
@@ -17,6 +24,6 @@ export const auditHandlers: HandlersFor<'audit'> = {
       hash: a.hash,
     }));
   },
-  'audit.verify': async (_input, { deps }) => deps.sync.verifyAudit(),
-  'audit.status': async (_input, { deps }) => deps.sync.audit.last,
+  'audit.verify': async (_input, { deps }) => deps.audit.verify(),
+  'audit.status': async (_input, { deps }) => deps.audit.last,
 };

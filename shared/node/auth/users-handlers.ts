@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import type { Role } from '../../common/roles.js';
-import { appendAudit } from '../audit/chain.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { appendAudit } from '../kernel/audit-append.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
+import type { AuthDeps } from './auth-deps.js';
 import { hashPassword } from './password.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { SERVER_USER_ID, toUser } from './users-repo.js';
@@ -17,7 +18,7 @@ function checkDistrictBinding(role: Role, districtCode: string | null): void {
   ]);
 }
 
-export const usersHandlers: HandlersFor<'users'> = {
+export const usersHandlers: HandlersFor<'users', AuthDeps> = {
   'users.list': async (_input, { deps }) => {
     const rows = await deps.db.selectFrom('users').selectAll().where('id', '!=', SERVER_USER_ID).orderBy('username').execute();
     return rows.map(toUser);

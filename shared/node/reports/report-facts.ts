@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { LedgerWriteHook } from '../sync/sync-hooks.js';
 
 /**
  * The report summaries (migration 0013), kept per applied sync page by a few
@@ -110,3 +111,6 @@ export function forEachBuyer(list: Uint8Array, fn: (no: number) => void): void {
   const view = new DataView(list.buffer, list.byteOffset, list.byteLength);
   for (let i = 0; i < list.byteLength; i += 4) fn(view.getUint32(i, true));
 }
+
+/** The summaries' place in every sync: caught up with each applied page, rebuilt after a repair, in the same transaction. */
+export const reportFactsHook: LedgerWriteHook = { afterPage: catchUpReportFacts, afterCut: rebuildReportFacts };
