@@ -12,7 +12,7 @@ import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js
 import { SyncService } from '../sync/sync-service.js';
 import { AuditService } from '../audit/audit-service.js';
 import type { BackendDeps } from './deps.js';
-import { syncHooks } from './hooks.js';
+import { afterMigrate, syncHooks } from './hooks.js';
 import { createDispatcher, type DispatchOptions, type Invoke } from './dispatch.js';
 import { handlers } from './handlers.js';
 
@@ -58,6 +58,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   const ledger = openDatabase(file, { vault });
   await migrateToLatest(ledger.db);
+  afterMigrate(ledger.sqlite);
   // A migration may have rewritten a secret: old page images must not stay behind in the WAL.
   if (file !== ':memory:') ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const now = options.now ?? (() => new Date());

@@ -1,7 +1,8 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { reopenOnRefusedBooking } from '../reconcile/refused-booking-hook.js';
-import { reportFactsHook } from '../reports/report-facts.js';
+import { catchUpReportFacts, reportFactsHook } from '../reports/report-facts.js';
 import { emptySyncHooks, type LedgerWriteHook, type SyncHooks } from '../sync/sync-hooks.js';
 
 /** What the capabilities derive from the synced log, in every transaction that writes it; also for tools and tests that apply pages directly. */
@@ -17,4 +18,12 @@ export function syncHooks(db: Kysely<Database>): SyncHooks {
   hooks.ledgerWrites.push(...LEDGER_WRITE_HOOKS);
   hooks.onRefused.push(reopenOnRefusedBooking(db));
   return hooks;
+}
+
+/**
+ * Work after the migrations, which import no capability: the report summaries
+ * catch up with events synced before their tables existed (migration 0013).
+ */
+export function afterMigrate(sqlite: BetterSqlite3.Database): void {
+  sqlite.transaction(() => catchUpReportFacts(sqlite))();
 }

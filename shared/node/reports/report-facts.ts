@@ -30,7 +30,7 @@ const SUMS = 'sum(n), sum(amount), sum(paid), sum(retired)';
  * into each summary. (Four joins to lots per event, one per summary, cost
  * more than the triggers they replace.)
  */
-export const CATCH_UP_STATEMENTS: readonly string[] = [
+const CATCH_UP_STATEMENTS: readonly string[] = [
   `create temp table if not exists report_page (round_id text, hour text, district_code text, payment_method text, face integer, type text,
      n integer, amount integer, paid integer, retired integer, buyer_id text)`,
   'delete from temp.report_page',
@@ -61,26 +61,6 @@ export const CATCH_UP_STATEMENTS: readonly string[] = [
 ];
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
-
-/**
- * SQL functions the buyer lists need: `u32_pack(n)` packs a group's numbers,
- * `u32_cat(a, b)` appends one list to another (SQLite's `||` would turn blobs into text).
- */
-export function registerReportFunctions(sqlite: BetterSqlite3.Database): void {
-  sqlite.aggregate('u32_pack', {
-    start: () => [] as number[],
-    step: (acc: number[], n: unknown) => {
-      acc.push(Number(n));
-      return acc;
-    },
-    result: (acc: number[]) => {
-      const out = Buffer.allocUnsafe(acc.length * 4);
-      acc.forEach((n, i) => out.writeUInt32LE(n, i * 4));
-      return out;
-    },
-  });
-  sqlite.function('u32_cat', { deterministic: true }, (a: unknown, b: unknown) => Buffer.concat([a as Buffer, b as Buffer]));
-}
 
 /** Sums every event after the watermark into the summaries; call inside the transaction that wrote them. */
 export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
