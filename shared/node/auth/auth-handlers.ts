@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import { recordSignIn } from '../audit/sign-in-audit.js';
-import { appendAudit } from '../kernel/audit-append.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { assertPasswordAllowed } from './password-policy.js';
@@ -89,15 +89,12 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      await appendAudit(trx, {
-        at: now().toISOString(),
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, now().toISOString(), {
         action: 'auth.changePassword',
         entityType: 'user',
         entityId: user.id,
         details: {},
-      });
+      }));
     });
     sessions.revokeUser(user.id, ctx.sessionToken);
     return {};

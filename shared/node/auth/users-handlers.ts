@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import type { Role } from '../../common/roles.js';
-import { appendAudit } from '../kernel/audit-append.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashPassword } from './password.js';
@@ -88,15 +88,12 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
       if (next.disabled !== row.disabled) changes.disabled = [row.disabled === 1, disabled];
       if (passwordHash) changes.passwordReset = true;
       await trx.updateTable('users').set(next).where('id', '=', row.id).execute();
-      await appendAudit(trx, {
-        at: now().toISOString(),
-        actorId: admin.id,
-        actorName: admin.displayName,
+      await appendAudit(trx, auditBy(admin, now().toISOString(), {
         action: 'user.update',
         entityType: 'user',
         entityId: row.id,
         details: { username: row.username, changes },
-      });
+      }));
       return { ...row, ...next };
     });
     // A disabled account or a reset password ends that user's open sessions.

@@ -65,3 +65,8 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditInput)
 export async function recordAudit(db: Kysely<Database>, entry: AuditInput): Promise<void> {
   await db.transaction().execute((trx) => appendAudit(trx, entry));
 }
+
+/** An entry for what a person did, in their name (the console's session user, an administrator, whoever asked for a repair). */
+export function auditBy(actor: { id: string; displayName: string }, at: string, what: Pick<AuditInput, 'action' | 'entityType' | 'entityId' | 'details'>): AuditInput {
+  return { at, actorId: actor.id, actorName: actor.displayName, ...what };
+}

@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors.js';
 import { allowedActions, checkEdit, checkTransition, type LifecycleState } from '../../rounds/lifecycle.js';
 import { changedFields, type RoundSpec } from '../../rounds/spec.js';
 import { validateRound } from '../../rounds/validate.js';
-import { appendAudit } from '../kernel/audit-append.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { specDigest } from '../ledger/chain.js';
 import type { SessionUser } from '../kernel/session-user.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
@@ -14,6 +14,7 @@ import { soldByRound } from '../ledger/sales.js';
 import { findRound, selectRoundsWithSpec, toRoundWithSpec, type RoundWithSpec } from './rounds-repo.js';
 import { newCommandId } from '../kernel/command-ids.js';
 import { enqueueCommand } from '../kernel/outbox.js';
+import { toAuditEntry } from '../kernel/audit-entry.js';
 
 /** Clerks see city-wide rounds and their own district's; everyone else sees all. */
 function visibleTo(user: SessionUser, spec: RoundSpec): boolean {
@@ -128,17 +129,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
       })),
       allowedActions: allowedActions(state, user, now()),
       canEdit: manager && round.status !== 'closed' && round.status !== 'settled',
-      audit: audit.map((a) => ({
-        seq: a.seq,
-        at: a.at,
-        actorId: a.actor_id,
-        actorName: a.actor_name,
-        action: a.action,
-        entityType: a.entity_type,
-        entityId: a.entity_id,
-        details: JSON.parse(a.details) as Record<string, unknown>,
-        hash: a.hash,
-      })),
+      audit: audit.map(toAuditEntry),
     };
   },
 
@@ -201,10 +192,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         .set({ current_version: version, status: verdict.value.nextStatus, updated_at: iso })
         .where('id', '=', round.id)
         .execute();
-      await appendAudit(trx, {
-        at: iso,
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, iso, {
         action: 'round.update',
         entityType: 'round',
         entityId: round.id,
@@ -215,7 +203,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           changes: diff(round.spec, input.spec),
           warnings: validation.warnings.map((w) => w.code),
         },
-      });
+      }));
       await enqueueCommand(trx, ctx.deps.now(), { type: 'propose_round', commandId: newCommandId(), roundId: round.id, version, spec: input.spec }, user.id);
       return { version, status: verdict.value.nextStatus };
     });
@@ -252,15 +240,12 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         })
         .where('id', '=', round.id)
         .execute();
-      await appendAudit(trx, {
-        at: iso,
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, iso, {
         action: `round.${input.action}`,
         entityType: 'round',
         entityId: round.id,
         details: { version: round.currentVersion, fromStatus: round.status, toStatus: verdict.value },
-      });
+      }));
       return { status: verdict.value };
     });
   },

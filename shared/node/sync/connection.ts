@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { RoundTotals } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
-import { appendAudit, recordAudit } from '../kernel/audit-append.js';
+import { appendAudit, auditBy, recordAudit } from '../kernel/audit-append.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 import type { Vault } from '../secrets/vault.js';
 import { SyncClient } from './client.js';
@@ -115,15 +115,12 @@ export class SyncConnection {
     const s = await readSyncState(this.db);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
-      await appendAudit(trx, {
-        at: this.now().toISOString(),
-        actorId: actor.id,
-        actorName: actor.displayName,
+      await appendAudit(trx, auditBy(actor, this.now().toISOString(), {
         action: 'server.disconnect',
         entityType: 'server',
         entityId: null,
         details: { serverUrl: s.server_url, username: s.username },
-      });
+      }));
     });
   }
 

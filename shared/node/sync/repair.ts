@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { appendAudit } from '../kernel/audit-append.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import type { ChainPoint, SyncApplier } from './apply.js';
 import type { SyncClient } from './client.js';
 import type { Actor } from './connection.js';
@@ -20,15 +20,12 @@ export async function cutBackFrom(db: Kysely<Database>, applier: SyncApplier, fr
     const ledgerEvents = await count('ledger_events');
     const publications = await count('round_publications');
     const after = applier.truncateFrom(fromSeq);
-    await appendAudit(trx, {
-      at: now().toISOString(),
-      actorId: actor.id,
-      actorName: actor.displayName,
+    await appendAudit(trx, auditBy(actor, now().toISOString(), {
       action: 'server.repair',
       entityType: 'ledger',
       entityId: null,
       details: { fromSeq, ledgerEventsCut: ledgerEvents, publicationsCut: publications, lastSeqBefore: before.seq, lastHashBefore: before.hash, lastSeqAfter: after.seq },
-    });
+    }));
     return after;
   });
 }
