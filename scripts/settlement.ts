@@ -19,7 +19,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerTx } from '../shared/reconcile/match.js';
+import type { LedgerTx } from '../shared/reconcile/ledger-tx.js';
 import { seoulInstant } from '../shared/reconcile/days.js';
 import { DEFAULT_PROFILES } from '../shared/reconcile/profile.js';
 import { generateSettlement, type FileEncoding, type Manifest } from '../shared/node/reconcile/generate.js';

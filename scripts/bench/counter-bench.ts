@@ -15,6 +15,7 @@ import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
 import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
+import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { median, ms, percentile, table } from './stats.js';
 
@@ -40,7 +41,7 @@ try {
 
   // A million events: purchases spread over the 25 districts, and a use on every third lot.
   const spec = spec2022({ name: 'bench', totalAmount: 500_000_000_000, opensAt: '2026-03-01T00:00:00.000Z', closesAt: '2026-03-31T00:00:00.000Z' });
-  const applier = new SyncApplier(backend.ledger.sqlite);
+  const applier = new SyncApplier(backend.ledger.sqlite, LEDGER_WRITE_HOOKS);
   let prev = { seq: 0, hash: LOG_GENESIS };
   let page: PageEntry[] = [];
   const push = (event: SyncEvent) => {

@@ -8,7 +8,8 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { WorkerSimRunner, type SimRunner } from '../../shared/node/simulation/sim-runner.js';
+import type { SimRunner } from '../../shared/node/kernel/sim-runner.js';
+import { WorkerSimRunner } from '../../shared/node/simulation/sim-runner.js';
 import { runStudy } from '../../shared/node/simulation/study.js';
 import { preset2022 } from '../../shared/simulation/params.js';
 

@@ -13,8 +13,11 @@ import { errorPayloadSchema } from './sync-schemas.js';
 export const ANCHOR_STATES = ['matched', 'none', 'mismatch', 'missing', 'unreachable', 'notConnected'] as const;
 export type AnchorState = (typeof ANCHOR_STATES)[number];
 
-/** ok: intact and matched; tampered: the chain is broken or an anchor does not match; unverified: intact as far as could be checked. */
-export const VERDICTS = ['ok', 'tampered', 'unverified'] as const;
+/**
+ * ok: intact and matched; tampered: the chain is broken or an anchor does not match; unverified: intact as far as could be checked;
+ * failed: the check itself broke (a database error, a fault in the console), so nothing is known; `error` says why.
+ */
+export const VERDICTS = ['ok', 'tampered', 'unverified', 'failed'] as const;
 
 export const anchorCheckSchema = z.object({
   state: z.enum(ANCHOR_STATES),
@@ -35,6 +38,8 @@ export const verifyResultSchema = z.object({
   anchor: anchorCheckSchema,
   consoleId: z.string(),
   verifiedAt: z.string(),
+  /** Why the check could not run (verdict failed); null otherwise. */
+  error: errorPayloadSchema.nullable(),
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 export type AnchorCheck = z.infer<typeof anchorCheckSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RESOLUTION_REASONS } from '../reconcile/adjustments.js';
 import { EXCEPTION_CLASSES } from '../reconcile/match.js';
 import { settlementProfileSchema } from '../reconcile/profile.js';
 
@@ -6,8 +7,8 @@ import { settlementProfileSchema } from '../reconcile/profile.js';
 export const RECONCILERS = ['admin', 'official'] as const;
 export const RECONCILE_READERS = ['admin', 'official', 'analyst'] as const;
 
-/** Reasons an exception is resolved for, from a list (plus free text). */
-export const RESOLUTION_REASONS = ['provider_error', 'timing', 'fee_vat', 'ledger_error', 'duplicate_settlement', 'other'] as const;
+/** Part of the contract; defined with the adjustments, below the sync protocol that carries it. */
+export { RESOLUTION_REASONS };
 
 /**
  * A settlement file is uploaded first (a binary request to the web host, an

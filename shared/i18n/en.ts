@@ -285,6 +285,7 @@ export const en: Shape<typeof ko> = {
     missing: 'The audit log was shortened: entry {{seq}}, anchored on the server at {{at}}, is missing here.',
     unreachable: 'The local chain of {{checked}} entries is intact, but the server’s anchors could not be checked ({{message}}).',
     notConnected: 'The local chain of {{checked}} entries is intact, but the server’s anchors could not be checked: this console is not connected to a server.',
+    failed: 'The audit log could not be verified; the previous result no longer stands. Cause: {{message}}',
     none: 'The local chain of {{checked}} entries is intact; the server holds no anchor for this console yet.',
     checkedAt: 'checked {{when}}',
     banner: 'Warning: this console’s audit log does not match what the server holds (entry {{seq}}, anchored {{at}}). Tell an administrator.',

@@ -1,5 +1,8 @@
 import type { ExceptionClass } from './match.js';
 
+/** Reasons an exception is resolved for, from a list (plus free text). */
+export const RESOLUTION_REASONS = ['provider_error', 'timing', 'fee_vat', 'ledger_error', 'duplicate_settlement', 'other'] as const;
+
 /**
  * What an exception leaves unexplained in won: what the provider's file says
  * minus what the record says. A duplicate is money settled twice, so the whole

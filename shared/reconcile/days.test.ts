@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessDays, businessDaysBetween, holidaysKnown, isBusinessDay } from './days.js';
-import { SettlementMatcher, type LedgerTx } from './match.js';
+import type { LedgerTx } from './ledger-tx.js';
+import { SettlementMatcher } from './match.js';
 import type { SettlementRow } from './profile.js';
 
 // Chuseok 2025: 10-03 (Fri, 개천절), weekend, 10-05..07 추석, 10-08 대체공휴일(추석), 10-09 한글날.

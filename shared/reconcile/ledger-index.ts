@@ -1,4 +1,4 @@
-import type { LedgerTx } from './match.js';
+import type { LedgerTx } from './ledger-tx.js';
 
 /**
  * The record's side of a reconciliation, columnar: a large sale puts a million

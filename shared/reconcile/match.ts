@@ -1,18 +1,7 @@
 import { addBusinessDays, businessDaysBetween, seoulDay } from './days.js';
 import { LedgerIndex } from './ledger-index.js';
+import type { LedgerTx } from './ledger-tx.js';
 import type { SettlementRow } from './profile.js';
-
-/** A payment in the record: a purchase (approval) or a cancellation/refund (cancel) with the provider's references. */
-export interface LedgerTx {
-  /** Empty when the loader left it out to save memory; the caller fills it in for exceptions by `ledgerTid`. */
-  eventId: string;
-  kind: 'approval' | 'cancel';
-  tid: string;
-  originalTid: string | null;
-  approvedMs: number;
-  amount: number;
-  districtCode: string;
-}
 
 export const EXCEPTION_CLASSES = ['amount_mismatch', 'only_in_file', 'only_in_ledger', 'duplicate', 'cancel_without_original', 'other_day'] as const;
 export type ExceptionClass = (typeof EXCEPTION_CLASSES)[number];

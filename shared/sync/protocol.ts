@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ledgerEventSchema } from '../ledger/events.js';
 import { roundSpecSchema } from '../rounds/spec.js';
-import { RESOLUTION_REASONS } from '../api/reconcile-schemas.js';
+import { RESOLUTION_REASONS } from '../reconcile/adjustments.js';
 import { EXCEPTION_CLASSES } from '../reconcile/match.js';
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
 import { chainHash } from '../../shared/node/ledger/chain.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
-import { newCommandId } from '../../shared/node/sync/sync-service.js';
+import { newCommandId } from '../../shared/node/kernel/command-ids.js';
 import { userToken } from '../../shared/node/sync/user-tokens.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { auditHash, GENESIS_HASH } from '../../shared/node/audit/chain.js';
+import { auditHash, GENESIS_HASH } from '../../shared/node/kernel/audit-append.js';
 
 type Row = { seq: number; at: string; actor_id: string | null; actor_name: string; action: string; entity_type: string; entity_id: string | null; details: string };
 

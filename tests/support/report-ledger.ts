@@ -7,6 +7,7 @@ import type { RoundSpec } from '../../shared/rounds/spec.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
 import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
+import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { spec2022 } from './specs.js';
 
 const FACES = [10_000, 50_000, 100_000, 200_000, 400_000];
@@ -97,7 +98,7 @@ export class Feeder {
   private prev = { seq: 0, hash: LOG_GENESIS };
   private readonly applier: SyncApplier;
   constructor(sqlite: BetterSqlite3.Database) {
-    this.applier = new SyncApplier(sqlite);
+    this.applier = new SyncApplier(sqlite, LEDGER_WRITE_HOOKS);
     this.prev = this.applier.cursor();
   }
 

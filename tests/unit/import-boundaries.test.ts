@@ -19,7 +19,8 @@ function importsOf(file: string): string[] {
 }
 
 function resolveRelative(from: string, spec: string): string | undefined {
-  const base = resolve(dirname(from), spec);
+  // `#shared/…` is the package's import alias for the shared tree.
+  const base = spec.startsWith('#shared/') ? join(root, 'shared', spec.slice('#shared/'.length)) : resolve(dirname(from), spec);
   for (const candidate of [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
@@ -36,7 +37,7 @@ function graph(entries: string[]): { files: Set<string>; packages: Map<string, s
     if (seen.has(f)) continue;
     seen.add(f);
     for (const spec of importsOf(f)) {
-      if (spec.startsWith('.')) {
+      if (spec.startsWith('.') || spec.startsWith('#shared/')) {
         const target = resolveRelative(f, spec);
         if (target) stack.push(target);
       } else {
@@ -70,5 +71,155 @@ describe('code is separated by where it runs', () => {
     const { files: reached, packages } = graph([join(root, 'electron/preload.ts')]);
     expect([...reached].map((f) => relative(root, f)).sort()).toEqual(['electron/channels.ts', 'electron/preload.ts']);
     expect([...packages.keys()]).toEqual(['electron']);
+  });
+});
+
+/**
+ * The floor tables: a folder may import only folders on a LOWER floor (never
+ * its own floor, never one above). Each table is the declaration; the tests
+ * below hold the code to it and make every existing folder take a place.
+ */
+const TOP_FLOORS: Record<string, number> = {
+  // The domain core and the contract, reused by every process.
+  shared: 0,
+  // The three programs built on it; none of them imports another.
+  renderer: 1,
+  electron: 1,
+  server: 1,
+  // Tools that drive the programs (benchmarks, packaging, the settlement CLI).
+  scripts: 2,
+};
+/** Top-level folders outside the layering: tests and their fixtures may reach anything (and only scripts may reuse them), build holds resources. */
+const TOP_UNLAYERED = ['tests', 'build', 'node_modules', 'dist', 'release', 'coverage'];
+
+const DOMAIN_FLOORS: Record<string, number> = {
+  // Money, time, districts, roles and errors: everything builds on them.
+  common: 0,
+  // Texts need only the common formatters; a round's spec needs only common types.
+  i18n: 1,
+  rounds: 1,
+  // The ledger's events and rules, report parameters and the simulation all read a round's spec.
+  ledger: 2,
+  reports: 2,
+  simulation: 2,
+  // Matching settlement files against the ledger's payments.
+  reconcile: 3,
+  // The protocol carries ledger events, round specs and reconcile adjustments.
+  sync: 4,
+  // The typed contract names the schemas of all of the above.
+  api: 5,
+  // The Node side (its own table below) may use any domain folder.
+  node: 6,
+};
+
+const NODE_FLOORS: Record<string, number> = {
+  // Where the data folder's files live.
+  'paths.ts': 0,
+  // Infrastructure with no knowledge of the database: sealing secrets, upload files, the job registry.
+  secrets: 1,
+  uploads: 1,
+  jobs: 1,
+  // The ledger database: table types, opening, migrations (work after them is the backend registry's hook).
+  db: 2,
+  // The handler kit every capability is written against: call context, session user, deps, command ids, outbox, audit append.
+  kernel: 3,
+  // The ledger is read by everything that follows.
+  ledger: 4,
+  // Rounds and sync both stand on the ledger; sync reaches capabilities above it only through the hooks they register.
+  rounds: 5,
+  sync: 5,
+  // Reports read rounds and keep their summaries through a sync hook; audit anchors through the sync connection.
+  reports: 6,
+  audit: 6,
+  // Capabilities that use reports, rounds, audit or the ledger and that nothing else imports.
+  auth: 7,
+  calibration: 7,
+  reconcile: 7,
+  refunds: 7,
+  simulation: 7,
+  // The registry: assembles the capabilities, their deps and hooks.
+  backend: 8,
+  // The web host runs a backend (through its worker client) and serves it over HTTP; above it, beside Electron.
+  web: 9,
+};
+
+/**
+ * Known back-up imports, each with why it stays; the test fails if one of
+ * them disappears (remove it here) as well as on any other.
+ */
+const ALLOWED_BACK_UP: Record<string, string> = {
+  // A migration rewrites the stored chain with the ledger's hash rule (pure functions, importing nothing of the tree).
+  'shared/node/db/migrations/0006_digest_chain.ts -> shared/node/ledger/chain.ts': 'migration 0006 relinks with the hash rule',
+};
+
+/** The floor unit of a file under each table: its top-level folder, its shared/ domain folder, or its shared/node folder (or root file). */
+function unitIn(table: 'top' | 'domain' | 'node', rel: string): string | undefined {
+  const parts = rel.split('/');
+  if (table === 'top') return parts[0];
+  if (parts[0] !== 'shared' || parts.length < 3) return undefined;
+  if (table === 'domain') return parts[1];
+  return parts[1] === 'node' && parts.length >= 3 ? parts[2] : undefined;
+}
+
+function backUpImports(table: 'top' | 'domain' | 'node', floors: Record<string, number>): string[] {
+  const sources = Object.keys(TOP_FLOORS).flatMap((top) => files(join(root, top === 'renderer' ? 'renderer/src' : top)));
+  const found: string[] = [];
+  for (const f of sources) {
+    const from = relative(root, f);
+    for (const spec of importsOf(f)) {
+      if (!spec.startsWith('.') && !spec.startsWith('#shared/')) continue;
+      const target = resolveRelative(f, spec);
+      if (!target) continue;
+      const to = relative(root, target);
+      const a = unitIn(table, from);
+      const b = unitIn(table, to);
+      if (a === undefined || b === undefined || a === b) continue;
+      if (table === 'node' && !(from.startsWith('shared/node/') && to.startsWith('shared/node/'))) continue;
+      if (table === 'domain' && !(from.startsWith('shared/') && to.startsWith('shared/'))) continue;
+      if (table === 'top' && TOP_UNLAYERED.includes(b)) {
+        // Only the tools reuse test fixtures; the programs never ship test code.
+        if (a !== 'scripts') found.push(`${from} -> ${to} (into ${b}, which is outside the layering)`);
+        continue;
+      }
+      const fa = floors[a];
+      const fb = floors[b];
+      if (fa === undefined || fb === undefined) continue; // an unplaced folder fails its own test below
+      if (fb >= fa) found.push(`${from} -> ${to} (${a} on floor ${fa} imports ${b} on floor ${fb})`);
+    }
+  }
+  return found.sort();
+}
+
+function entries(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(join(root, dir)).filter((name) => keep(name) && !name.startsWith('.'));
+}
+
+describe('layers: every import runs down the floor tables', () => {
+  it('every folder has a floor', () => {
+    // A top-level folder holding source (not build output or test reports) must be placed.
+    const top = entries('.', (n) => n !== 'node_modules' && statSync(join(root, n)).isDirectory() && files(join(root, n)).length > 0);
+    expect(top.filter((n) => !(n in TOP_FLOORS) && !TOP_UNLAYERED.includes(n))).toEqual([]);
+    const domain = entries('shared', (n) => statSync(join(root, 'shared', n)).isDirectory());
+    expect(domain.filter((n) => !(n in DOMAIN_FLOORS))).toEqual([]);
+    const node = entries('shared/node', (n) => statSync(join(root, 'shared/node', n)).isDirectory() || (n.endsWith('.ts') && !n.endsWith('.test.ts')));
+    expect(node.filter((n) => !(n in NODE_FLOORS))).toEqual([]);
+    // And no floor names a folder that is gone.
+    expect(Object.keys(NODE_FLOORS).filter((n) => !node.includes(n))).toEqual([]);
+    expect(Object.keys(DOMAIN_FLOORS).filter((n) => !domain.includes(n))).toEqual([]);
+  });
+
+  it('between the top-level folders', () => {
+    expect(backUpImports('top', TOP_FLOORS)).toEqual([]);
+  });
+
+  it('between the shared/ domain folders', () => {
+    expect(backUpImports('domain', DOMAIN_FLOORS)).toEqual([]);
+  });
+
+  it('between the shared/node folders, but for the few allowed with a reason', () => {
+    const found = backUpImports('node', NODE_FLOORS).map((line) => line.replace(/ \(.*\)$/, ''));
+    const allowed = Object.keys(ALLOWED_BACK_UP);
+    expect(found.filter((line) => !allowed.includes(line))).toEqual([]);
+    expect(allowed.filter((line) => !found.includes(line))).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ export function describeVerify(v: VerifyResult): { tone: 'info' | 'warn' | 'erro
   const { chain, anchor } = v;
   const at = seoul(anchor.anchoredAt, true);
   const checked = num(chain.checked);
+  // The check itself broke: nothing it reports about the chain or the anchors stands.
+  if (v.verdict === 'failed') return { tone: 'warn', text: t('anchor.failed', { message: v.error ? errorText(v.error) : '' }) };
   if (!chain.ok) return { tone: 'error', text: t('admin.verifyBad', { seq: chain.firstBadSeq ?? '?', reason: chain.reason ?? '' }) };
   switch (anchor.state) {
     case 'matched':

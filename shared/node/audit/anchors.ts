@@ -1,15 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { ErrorPayload } from '../../common/errors.js';
 import type { AnchorCheck, VerifyResult } from '../../api/audit-schemas.js';
 import type { Anchor } from '../../sync/audit-anchors.js';
 import type { Database } from '../db/schema.js';
 import type { SyncClient } from '../sync/client.js';
-import { SyncError, toErrorPayload } from '../sync/sync-error.js';
-import { appendAudit, verifyAuditChain, type AuditInput } from './chain.js';
-
-/** Appends one entry in a transaction of its own, for events that change nothing else (a sign-in, a server answer). */
-export async function recordAudit(db: Kysely<Database>, entry: AuditInput): Promise<void> {
-  await db.transaction().execute((trx) => appendAudit(trx, entry));
-}
+import { toErrorPayload } from '../kernel/error-payload.js';
+import { SyncError } from '../sync/sync-error.js';
+import { verifyAuditChain } from './chain.js';
 
 export async function consoleId(db: Kysely<Database>): Promise<string> {
   return (await db.selectFrom('console_identity').select('console_id').where('id', '=', 1).executeTakeFirstOrThrow()).console_id;
@@ -59,6 +56,26 @@ export class AuditAnchors {
    */
   async verify(client: SyncClient | null, options: { full?: boolean } = {}): Promise<VerifyResult> {
     const run = ++this.started;
+    try {
+      return this.keep(run, await this.check(client, options));
+    } catch (e) {
+      // An old "ok" must not stay on screen when the check could not run.
+      this.verifiedTo = null;
+      this.keep(run, couldNotVerify(toErrorPayload(e), this.now()));
+      throw e;
+    }
+  }
+
+  /** A slow check started earlier must not overwrite a newer answer. */
+  private keep(run: number, result: VerifyResult): VerifyResult {
+    if (run > this.stored) {
+      this.stored = run;
+      this.latest = result;
+    }
+    return result;
+  }
+
+  private async check(client: SyncClient | null, options: { full?: boolean }): Promise<VerifyResult> {
     const id = await consoleId(this.db);
     // After a sync only the entries since the last check are hashed again; at start and on request, all of them.
     const chain = await verifyAuditChain(this.db, undefined, options.full === false ? this.verifiedTo : null);
@@ -68,13 +85,7 @@ export class AuditAnchors {
     const anchor = client ? await this.compare(client, id, incremental ? this.matchedTo : null) : notChecked('notConnected', null);
     const tampered = !chain.ok || anchor.state === 'mismatch' || anchor.state === 'missing';
     const verdict = tampered ? 'tampered' : anchor.state === 'matched' ? 'ok' : 'unverified';
-    const result: VerifyResult = { ok: verdict === 'ok', verdict, chain, anchor, consoleId: id, verifiedAt: this.now().toISOString() };
-    // A slow check started earlier must not overwrite a newer answer.
-    if (run > this.stored) {
-      this.stored = run;
-      this.latest = result;
-    }
-    return result;
+    return { ok: verdict === 'ok', verdict, chain, anchor, consoleId: id, verifiedAt: this.now().toISOString(), error: null };
   }
 
   /**
@@ -122,6 +133,12 @@ export class AuditAnchors {
     this.matchedTo = lastMatched;
     return { state: 'matched', checked, seq: lastMatched.seq, anchoredAt: lastMatched.receivedAt, error: null };
   }
+}
+
+/** Nothing was checked: neither the chain nor the anchors count as seen. */
+function couldNotVerify(error: ErrorPayload, at: Date): VerifyResult {
+  const chain = { ok: false, checked: 0, headHash: null, firstBadSeq: null, reason: null };
+  return { ok: false, verdict: 'failed', chain, anchor: notChecked('none', null), consoleId: '', verifiedAt: at.toISOString(), error };
 }
 
 function notChecked(state: 'notConnected' | 'unreachable' | 'none', error: AnchorCheck['error']): AnchorCheck {

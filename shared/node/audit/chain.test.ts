@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
-import { appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from './chain.js';
+import { appendAudit, auditHash, GENESIS_HASH } from '../kernel/audit-append.js';
+import { verifyAuditChain } from './chain.js';
 
 let l: LedgerDb;
 beforeEach(async () => {

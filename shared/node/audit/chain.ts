@@ -1,65 +1,7 @@
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
 import type { ChainCheck } from '../../api/schemas.js';
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditInput {
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  details: Record<string, unknown>;
-}
-
-/**
- * SHA-256 over the previous hash and the canonical (RFC 8785) JSON of the
- * entry, including its sequence number so rows cannot be reordered.
- */
-export function auditHash(prevHash: string, seq: number, entry: AuditInput): string {
-  const body = canonicalize({
-    seq,
-    at: entry.at,
-    actorId: entry.actorId,
-    actorName: entry.actorName,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    details: entry.details,
-  });
-  return createHash('sha256').update(prevHash).update('\n').update(body!).digest('hex');
-}
-
-/**
- * Appends one entry. Must run inside the transaction that makes the change it
- * records, so the log and the data can never disagree.
- */
-export async function appendAudit(trx: Transaction<Database>, entry: AuditInput): Promise<{ seq: number; hash: string }> {
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = auditHash(prevHash, seq, entry);
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq,
-      at: entry.at,
-      actor_id: entry.actorId,
-      actor_name: entry.actorName,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      details: JSON.stringify(entry.details),
-      prev_hash: prevHash,
-      hash,
-    })
-    .execute();
-  return { seq, hash };
-}
+import type { Database } from '../db/schema.js';
+import { auditHash, GENESIS_HASH } from '../kernel/audit-append.js';
 
 /** Walks the whole log and recomputes every hash; reports the first row that does not match. */
 export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5_000, from: { seq: number; hash: string } | null = null): Promise<ChainCheck> {

@@ -1,5 +1,5 @@
-import type { BackendDeps } from '../backend/context.js';
-import { recordAudit } from './anchors.js';
+import { recordAudit } from '../kernel/audit-append.js';
+import type { KernelDeps } from '../kernel/deps.js';
 
 /**
  * Records a sign-in that was evaluated: who succeeded, or which name was
@@ -8,7 +8,7 @@ import { recordAudit } from './anchors.js';
  * cannot flood the log.
  */
 export async function recordSignIn(
-  deps: Pick<BackendDeps, 'db' | 'now'>,
+  deps: Pick<KernelDeps, 'db' | 'now'>,
   usernameTried: string,
   user: { id: string; display_name: string } | null,
   failureKey: string | null,

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import { recordSignIn } from '../audit/sign-in-audit.js';
-import { appendAudit } from '../audit/chain.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { countUsers, toUser } from './users-repo.js';
+import type { AuthDeps } from './auth-deps.js';
 
-export const setupHandlers: HandlersFor<'setup'> = {
+export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
   'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
 
   'setup.createAdmin': async (input, { deps }) => {
@@ -44,7 +45,7 @@ export const setupHandlers: HandlersFor<'setup'> = {
   },
 };
 
-export const authHandlers: HandlersFor<'auth'> = {
+export const authHandlers: HandlersFor<'auth', AuthDeps> = {
   'auth.signIn': async (input, { deps }) => {
     // Reserved before the hash: parallel guesses are counted before any of them is checked.
     const ticket = deps.throttle.reserve(input.username);
@@ -88,15 +89,12 @@ export const authHandlers: HandlersFor<'auth'> = {
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      await appendAudit(trx, {
-        at: now().toISOString(),
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, now().toISOString(), {
         action: 'auth.changePassword',
         entityType: 'user',
         entityId: user.id,
         details: {},
-      });
+      }));
     });
     sessions.revokeUser(user.id, ctx.sessionToken);
     return {};

@@ -1,14 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../../common/roles.js';
 import { FRESH, refund, reserve, settle, waitMs, waitSeconds, type AttemptState, type LockPolicy } from './attempt-limits.js';
-
-export interface SessionUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  districtCode: string | null;
-}
 
 interface Session {
   userId: string;

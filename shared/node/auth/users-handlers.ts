@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import type { Role } from '../../common/roles.js';
-import { appendAudit } from '../audit/chain.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
+import type { AuthDeps } from './auth-deps.js';
 import { hashPassword } from './password.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { SERVER_USER_ID, toUser } from './users-repo.js';
@@ -17,7 +18,7 @@ function checkDistrictBinding(role: Role, districtCode: string | null): void {
   ]);
 }
 
-export const usersHandlers: HandlersFor<'users'> = {
+export const usersHandlers: HandlersFor<'users', AuthDeps> = {
   'users.list': async (_input, { deps }) => {
     const rows = await deps.db.selectFrom('users').selectAll().where('id', '!=', SERVER_USER_ID).orderBy('username').execute();
     return rows.map(toUser);
@@ -87,15 +88,12 @@ export const usersHandlers: HandlersFor<'users'> = {
       if (next.disabled !== row.disabled) changes.disabled = [row.disabled === 1, disabled];
       if (passwordHash) changes.passwordReset = true;
       await trx.updateTable('users').set(next).where('id', '=', row.id).execute();
-      await appendAudit(trx, {
-        at: now().toISOString(),
-        actorId: admin.id,
-        actorName: admin.displayName,
+      await appendAudit(trx, auditBy(admin, now().toISOString(), {
         action: 'user.update',
         entityType: 'user',
         entityId: row.id,
         details: { username: row.username, changes },
-      });
+      }));
       return { ...row, ...next };
     });
     // A disabled account or a reset password ends that user's open sessions.

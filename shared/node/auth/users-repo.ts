@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { User } from '../../api/schemas.js';
 import type { Database, UsersTable } from '../db/schema.js';
-import type { SessionUser } from './sessions.js';
+import type { SessionUser } from '../kernel/session-user.js';
 
 export function toUser(row: Selectable<UsersTable>): User {
   return {

@@ -10,7 +10,9 @@ import { makePrivateDir } from '../paths.js';
 import { KEY_FILE, loadOrCreateKeyFile, randomDataKey, vaultFromKey } from '../secrets/vault.js';
 import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
 import { SyncService } from '../sync/sync-service.js';
-import type { BackendDeps } from './context.js';
+import { AuditService } from '../audit/audit-service.js';
+import type { BackendDeps } from './deps.js';
+import { afterMigrate, syncHooks } from './hooks.js';
 import { createDispatcher, type DispatchOptions, type Invoke } from './dispatch.js';
 import { handlers } from './handlers.js';
 
@@ -56,6 +58,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   const ledger = openDatabase(file, { vault });
   await migrateToLatest(ledger.db);
+  afterMigrate(ledger.sqlite);
   // A migration may have rewritten a secret: old page images must not stay behind in the WAL.
   if (file !== ':memory:') ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const now = options.now ?? (() => new Date());
@@ -64,6 +67,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Uploads a crash or restart left behind are removed: an import names an upload of this run only.
   const uploads = new UploadStore(uploadDir(options.dataDir));
   uploads.clearLeftovers();
+  const hooks = syncHooks(ledger.db);
+  const sync = new SyncService(ledger.db, ledger.sqlite, now, vault, hooks);
+  const audit = new AuditService(ledger.db, now, sync.connection, log);
+  audit.register(hooks);
   const deps: BackendDeps = {
     db: ledger.db,
     sqlite: ledger.sqlite,
@@ -72,13 +79,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     throttle: new SignInThrottle(ms),
     jobs: new JobRegistry(now, log),
     simulations: options.simWorkerFile ? warmed(new WorkerSimRunner(options.simWorkerFile)) : new InProcessSimRunner(),
-    sync: new SyncService(ledger.db, ledger.sqlite, now, vault),
+    sync,
+    audit,
     vault,
     uploads,
     log,
   };
   // Verified at every start, not only on an administrator's click; the banner shows the outcome.
-  void deps.sync.verifyAudit().catch((e: unknown) => log('audit verification failed', e));
+  void audit.verifyInBackground();
   // The first report with distinct buyers should not wait for the buyer lists to be read.
   void warmBuyerLists(ledger.db).catch((e: unknown) => log('reading the report buyer lists failed', e));
   return {

@@ -4,7 +4,8 @@ import type { Envelope, InvokeRequest } from '../../api/envelope.js';
 import { AppError, type ErrorPayload, type Issue } from '../../common/errors.js';
 import { translate } from '../../i18n/index.js';
 import { loadSessionUser } from '../auth/users-repo.js';
-import type { BackendDeps, CallContext, HandlerMap } from './context.js';
+import type { CallContext } from '../kernel/call-context.js';
+import type { BackendDeps, HandlerMap } from './deps.js';
 
 export interface DispatchOptions {
   /** Parse every result against its output schema too (tests turn this on to catch contract drift). */

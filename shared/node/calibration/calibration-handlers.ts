@@ -2,7 +2,7 @@ import { AppError } from '../../common/errors.js';
 import { calibrate, NothingToFit } from '../../simulation/calibrate/calibrate.js';
 import { DEFAULT_OPTIONS, type Observed } from '../../simulation/calibrate/schema.js';
 import { simParamsFromRound } from '../../simulation/params.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { saleCurve } from '../reports/sale-curve.js';
 import { findRound } from '../rounds/rounds-repo.js';
 import { getCalibration, latestCalibration, listPresets, saveCalibration, savePreset } from './calibration-repo.js';

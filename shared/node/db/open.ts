@@ -5,8 +5,8 @@ import { dirname } from 'node:path';
 import { makePrivateDir, makePrivateFile } from '../paths.js';
 import type { Vault } from '../secrets/vault.js';
 import { migrationProvider } from './migrations/index.js';
-import { registerReportFunctions } from '../reports/report-facts.js';
 import type { Database } from './schema.js';
+import { bindBlobFunctions } from './sql-functions.js';
 
 /**
  * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot,
@@ -58,7 +58,7 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
     if (!vault) throw new Error('vault_open: no vault given to openDatabase');
     return vault.open(String(value));
   });
-  registerReportFunctions(sqlite);
+  bindBlobFunctions(sqlite);
   // WAL lets the grid read while a sync or import writes.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

@@ -5,6 +5,7 @@ import type { SyncEvent } from '../../sync/protocol.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { SyncApplier, type PageEntry } from '../sync/apply.js';
+import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from './chain.js';
 
 /** A console holding a synced round: events go in through the same applier a pull uses. */
@@ -21,7 +22,7 @@ function feed(events: SyncEvent[]): void {
     prev = { seq, hash: chainHash(prev.hash, seq, text) };
     return { seq, hash: prev.hash, text, event };
   });
-  new SyncApplier(h.backend.ledger.sqlite).applyPage(entries, prev.seq);
+  new SyncApplier(h.backend.ledger.sqlite, LEDGER_WRITE_HOOKS).applyPage(entries, prev.seq);
 }
 
 function purchase(n: number, district: string, method: 'bank_transfer' | 'debit_card', at: string, face = 100_000): PurchaseEvent {
@@ -120,7 +121,7 @@ describe('round status events from the server', () => {
     const status = (n: number, s: 'scheduled' | 'on_sale' | 'closed') => ({ type: 'round_status' as const, eventId: `st${n}`, roundId: ROUND, status: s, version: 1, by: 'kim', at: '2026-03-10T00:00:00.000Z' });
     feed([status(1, 'scheduled'), status(2, 'on_sale')]);
     expect((await h.call('rounds.get', { id: ROUND }, admin)).status).toBe('on_sale');
-    const applier = new SyncApplier(h.backend.ledger.sqlite);
+    const applier = new SyncApplier(h.backend.ledger.sqlite, LEDGER_WRITE_HOOKS);
     expect(applier.firstLocalBreak()).toBeNull();
     expect(await h.backend.deps.sync.localHashAt(prev.seq)).toBe(prev.hash);
     // A repair cuts them back with the rest and they come again.

@@ -4,11 +4,12 @@ import { AppError } from '../../common/errors.js';
 import { fromSeoulLocalInput } from '../../common/time.js';
 import { quoteRefund } from '../../ledger/rules.js';
 import type { RoundPublished, RoundTotals } from '../../sync/protocol.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import type { SessionUser } from '../kernel/session-user.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
+import type { KernelDeps } from '../kernel/deps.js';
 import type { Database } from '../db/schema.js';
 import { lotFromRow } from './lot-row.js';
-import { toErrorPayload } from '../sync/sync-error.js';
+import { toErrorPayload } from '../kernel/error-payload.js';
 
 /** Clerks see their own district's part of the ledger only. */
 function districtScope(user: SessionUser): string | null {
@@ -56,7 +57,15 @@ export async function pendingRequest(db: Kysely<Database>, lotId: string): Promi
   return row?.command_id ?? null;
 }
 
-export const ledgerHandlers: HandlersFor<'ledger'> = {
+/** The server's side of a totals comparison, asked of the sync capability (which sits above the ledger). */
+export interface LedgerDeps extends KernelDeps {
+  sync: {
+    serverDistrict(): Promise<string | null>;
+    serverTotals(roundId: string, districtCode: string | null): Promise<RoundTotals>;
+  };
+}
+
+export const ledgerHandlers: HandlersFor<'ledger', LedgerDeps> = {
   /** One block of the ledger grid; the grid asks block by block, so nothing holds every row. */
   'ledger.rows': async (q, ctx) => {
     const user = requireUser(ctx);

@@ -1,4 +1,4 @@
-import type { LedgerTx } from '../../reconcile/match.js';
+import type { LedgerTx } from '../../reconcile/ledger-tx.js';
 import { makePaymentRef } from '../../reconcile/payment-refs.js';
 
 /**

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { addBusinessDays, seoulDay } from '../../reconcile/days.js';
-import type { ExceptionClass, LedgerTx } from '../../reconcile/match.js';
+import type { LedgerTx } from '../../reconcile/ledger-tx.js';
+import type { ExceptionClass } from '../../reconcile/match.js';
 import type { SettlementProfile } from '../../reconcile/profile.js';
 import { streams } from '../../simulation/random.js';
 

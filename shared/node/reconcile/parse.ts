@@ -3,7 +3,7 @@ import { parse as csvParseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { AppError } from '../../common/errors.js';
 import { seoulInstant } from '../../reconcile/days.js';
-import { FIELD_LABELS, REQUIRED_FIELDS, type SettlementField, type SettlementProfile, type SettlementRow } from '../../reconcile/profile.js';
+import { FIELD_LABELS, REQUIRED_FIELDS, SETTLEMENT_FIELDS, type SettlementField, type SettlementProfile, type SettlementRow } from '../../reconcile/profile.js';
 
 /** A file that cannot be read as the profile says: the message names the line and the field; nothing is written. */
 export function badFile(key: string, line: number, field?: SettlementField | string): AppError {
@@ -127,17 +127,8 @@ class RowReader {
   private readonly cols = new Map<SettlementField, Column>();
   private readonly needed: number;
   private readonly fixed: boolean;
-  private type = NONE;
-  private tid = NONE;
-  private originalTid = NONE;
-  private approvalNo = NONE;
-  private approvedDate = NONE;
-  private approvedTime = NONE;
-  private amount = NONE;
-  private fee = NONE;
-  private vat = NONE;
-  private net = NONE;
-  private payoutDate = NONE;
+  /** Each field's column, looked up when the profile or the header is bound (the constructor does) rather than per cell. */
+  private col!: Record<SettlementField, Column>;
   /** Whether the line being read holds a character the decoder could not read. */
   private suspect = false;
 
@@ -149,9 +140,7 @@ class RowReader {
   }
 
   private bind(): void {
-    const c = (f: SettlementField) => this.cols.get(f) ?? NONE;
-    [this.type, this.tid, this.originalTid, this.approvalNo, this.approvedDate, this.approvedTime] = [c('type'), c('tid'), c('originalTid'), c('approvalNo'), c('approvedDate'), c('approvedTime')];
-    [this.amount, this.fee, this.vat, this.net, this.payoutDate] = [c('amount'), c('fee'), c('vat'), c('net'), c('payoutDate')];
+    this.col = Object.fromEntries(SETTLEMENT_FIELDS.map((f) => [f, this.cols.get(f) ?? NONE])) as Record<SettlementField, Column>;
   }
 
   /** Named headers: find each column by its name in the header line. */
@@ -253,31 +242,31 @@ class RowReader {
       const missing = this.p.columns.find((c) => c.start! + c.width! > cells.length)!;
       throw badFile('missingField', line, missing.field);
     }
-    const typeText = this.cell(cells, this.type, line, true)!;
+    const typeText = this.cell(cells, this.col.type, line, true)!;
     const type = typeText === this.p.approvalValue ? 'approval' : typeText === this.p.cancelValue ? 'cancel' : null;
     if (!type) throw badFile('badType', line, 'type');
-    const tid = this.cell(cells, this.tid, line, true)!;
-    const date = this.day(this.cell(cells, this.approvedDate, line, true)!, this.approvedDate, line);
-    const offset = RowReader.time(this.cell(cells, this.approvedTime, line, false) ?? '000000');
+    const tid = this.cell(cells, this.col.tid, line, true)!;
+    const date = this.day(this.cell(cells, this.col.approvedDate, line, true)!, this.col.approvedDate, line);
+    const offset = RowReader.time(this.cell(cells, this.col.approvedTime, line, false) ?? '000000');
     if (Number.isNaN(offset)) throw badFile('badTime', line, 'approvedTime');
-    const amount = this.won(cells, this.amount, line)!;
-    const fee = this.won(cells, this.fee, line)!;
-    const vat = this.won(cells, this.vat, line)!;
-    const net = this.won(cells, this.net, line, false) ?? amount - fee - vat;
+    const amount = this.won(cells, this.col.amount, line)!;
+    const fee = this.won(cells, this.col.fee, line)!;
+    const vat = this.won(cells, this.col.vat, line)!;
+    const net = this.won(cells, this.col.net, line, false) ?? amount - fee - vat;
     if (amount < 0 || fee < 0 || vat < 0) throw badFile('negative', line, amount < 0 ? 'amount' : fee < 0 ? 'fee' : 'vat');
     return {
       line,
       type,
       tid,
-      originalTid: this.cell(cells, this.originalTid, line, false),
-      approvalNo: this.cell(cells, this.approvalNo, line, false),
+      originalTid: this.cell(cells, this.col.originalTid, line, false),
+      approvalNo: this.cell(cells, this.col.approvalNo, line, false),
       approvedMs: date.startMs + offset,
       approvedDay: date.iso,
       amount,
       fee,
       vat,
       net,
-      payoutDay: this.day(this.cell(cells, this.payoutDate, line, true)!, this.payoutDate, line).iso,
+      payoutDay: this.day(this.cell(cells, this.col.payoutDate, line, true)!, this.col.payoutDate, line).iso,
     };
   }
 }

@@ -1,11 +1,11 @@
 import { AppError } from '../../common/errors.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { findReportFonts } from '../reports/fonts.js';
 import { analyseSettlement } from './analyse.js';
 import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';
 import { PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../kernel/audit-append.js';
 import { previewProfile } from './preview.js';
 import { RowStager } from './stage-rows.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
@@ -139,7 +139,7 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
         // Resolved once: a second resolution would book the same difference twice.
         if (before.resolvedAt) throw new AppError('conflict', 'reconcile.alreadyResolved');
         if (input.adjustment === 0) return;
-        await bookAdjustment(trx, ctx.deps.sync, before, { amount: input.adjustment, reason: input.reason, text: input.text, user, at });
+        await bookAdjustment(trx, ctx.deps.now(), before, { amount: input.adjustment, reason: input.reason, text: input.text, user, at });
       },
     );
   },
@@ -153,7 +153,7 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
       actorOf(user),
       at,
       'reconcile.adjust',
-      (trx, before) => bookAdjustment(trx, ctx.deps.sync, before, { amount: input.amount, reason: input.reason, text: input.text, user, at }),
+      (trx, before) => bookAdjustment(trx, ctx.deps.now(), before, { amount: input.amount, reason: input.reason, text: input.text, user, at }),
       { amount: input.amount, reason: input.reason, text: input.text },
     );
   },

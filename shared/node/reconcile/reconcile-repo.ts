@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ExceptionRow, ReconcileDay, RESOLUTION_REASONS } from '../../api/reconcile-schemas.js';
-import type { QueuedCommand } from '../../sync/protocol.js';
 import { AppError } from '../../common/errors.js';
 import { formatWon } from '../../common/money.js';
 import type { MatchResult } from '../../reconcile/match.js';
 import { settlementProfileSchema, type SettlementProfile } from '../../reconcile/profile.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RowStager } from './stage-rows.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../kernel/audit-append.js';
+import { enqueueCommand } from '../kernel/outbox.js';
 import type { Database, ReconcileExceptionsTable } from '../db/schema.js';
 
 type Db = Kysely<Database>;
@@ -75,7 +75,7 @@ export async function listAdjustments(db: Db, day: string, provider: string): Pr
  */
 export async function bookAdjustment(
   trx: Db,
-  sync: { enqueue(db: Db, command: QueuedCommand, createdBy: string): Promise<void> },
+  queuedAt: Date,
   before: ExceptionRow,
   a: { amount: number; reason: (typeof RESOLUTION_REASONS)[number]; text: string; user: { id: string; username: string; displayName: string }; at: string },
 ): Promise<void> {
@@ -84,8 +84,9 @@ export async function bookAdjustment(
     .insertInto('reconcile_adjustments')
     .values({ exception_id: before.id, day: before.day, provider: before.provider, amount: a.amount, reason: a.reason, text: a.text, by: a.user.username, by_name: a.user.displayName, at: a.at, command_id: commandId })
     .execute();
-  await sync.enqueue(
+  await enqueueCommand(
     trx,
+    queuedAt,
     {
       type: 'book_adjustment',
       commandId,

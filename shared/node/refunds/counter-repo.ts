@@ -3,7 +3,7 @@ import type { CounterLot, CounterRequestView, WorkingView } from '../../api/refu
 import { seoulDayKey } from '../../common/time.js';
 import type { RefundWorking } from '../../ledger/rules.js';
 import type { RoundPublished } from '../../sync/protocol.js';
-import type { SessionUser } from '../auth/sessions.js';
+import type { SessionUser } from '../kernel/session-user.js';
 import type { Database, LotsTable } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

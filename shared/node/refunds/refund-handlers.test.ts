@@ -11,6 +11,7 @@ import { pdfText } from '../../../tests/support/pdf-text.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type PageEntry } from '../sync/apply.js';
+import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 
 /** A console holding a synced round, fed through the applier a pull uses; the counter works on it. */
 const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card', 'credit_card'], discountBp: 500 });
@@ -30,7 +31,7 @@ function feed(events: SyncEvent[]): void {
     prev = { seq, hash: chainHash(prev.hash, seq, text) };
     return { seq, hash: prev.hash, text, event };
   });
-  new SyncApplier(h.backend.ledger.sqlite).applyPage(entries, prev.seq);
+  new SyncApplier(h.backend.ledger.sqlite, LEDGER_WRITE_HOOKS).applyPage(entries, prev.seq);
 }
 
 const at = '2026-03-10T01:00:00.000Z';

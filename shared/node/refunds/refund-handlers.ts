@@ -2,11 +2,13 @@ import { AppError } from '../../common/errors.js';
 import { seoulDayKey, seoulDayRange } from '../../common/time.js';
 import { REFUND_REASONS } from '../../api/refund-schemas.js';
 import { quoteRefund, refundWorking } from '../../ledger/rules.js';
-import { appendAudit } from '../audit/chain.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { requireUser, type CallContext, type HandlersFor } from '../backend/context.js';
+import { appendAudit } from '../kernel/audit-append.js';
+import type { SessionUser } from '../kernel/session-user.js';
+import { requireUser, type CallContext, type HandlersFor } from '../kernel/call-context.js';
+import type { KernelDeps } from '../kernel/deps.js';
 import { pendingRequest, visibleLot } from '../ledger/ledger-handlers.js';
-import { newCommandId } from '../sync/sync-service.js';
+import { newCommandId } from '../kernel/command-ids.js';
+import { enqueueCommand } from '../kernel/outbox.js';
 import { counterScope, lotView, maskAccount, nextReceiptNo, requestViews, roundNames, workingView } from './counter-repo.js';
 import { assertDayOpen, closingFigures } from './closing.js';
 import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
@@ -34,7 +36,12 @@ async function ownRequest(ctx: CallContext, user: SessionUser, commandId: string
   return req;
 }
 
-export const refundHandlers: HandlersFor<'refunds'> = {
+/** A withdrawal waits for a running sync, which may be sending the very command. */
+export interface RefundDeps extends KernelDeps {
+  sync: { readonly isBusy: boolean };
+}
+
+export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
   /**
    * Finds lots at the counter by buyer, part of a lot number, receipt number or
    * purchase days (Seoul), inside the clerk's district: a lot of another district
@@ -99,7 +106,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
    */
   'refunds.request': async (input, ctx) => {
     const user = requireUser(ctx);
-    const { db, now, sync, vault } = ctx.deps;
+    const { db, now, vault } = ctx.deps;
     const reasonText = input.reasonText.trim();
     if (!(REFUND_REASONS as readonly string[]).includes(input.reasonCode)) bad('refunds.reasonRequired');
     if (input.reasonCode === 'other' && reasonText === '') bad('refunds.reasonTextRequired');
@@ -148,7 +155,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
         .execute();
       // The server quotes again at its own time and records it in this clerk's name; `requestedAt` is for the record only.
       if (!needsSecond) {
-        await sync.enqueue(trx, { type: 'approve_refund', commandId, requestedAt: at, roundId: lot.roundId, lotId: lot.lotId, kind: quote.value.kind, amount: quote.value.amount }, user.id);
+        await enqueueCommand(trx, now(), { type: 'approve_refund', commandId, requestedAt: at, roundId: lot.roundId, lotId: lot.lotId, kind: quote.value.kind, amount: quote.value.amount }, user.id);
       }
       await appendAudit(trx, {
         at,
@@ -172,7 +179,7 @@ export const refundHandlers: HandlersFor<'refunds'> = {
    */
   'refunds.countersign': async (input, ctx) => {
     const user = requireUser(ctx);
-    const { db, now, sync } = ctx.deps;
+    const { db, now } = ctx.deps;
     const req = await ownRequest(ctx, user, input.commandId);
     if (req.status !== 'awaiting_second') throw new AppError('conflict', 'refunds.notAwaiting');
     if (req.clerkId === user.id) throw new AppError('forbidden', 'refunds.selfCountersign');
@@ -193,8 +200,8 @@ export const refundHandlers: HandlersFor<'refunds'> = {
         .executeTakeFirst();
       if (Number(changed.numUpdatedRows) !== 1) throw new AppError('conflict', 'refunds.notAwaiting');
       const base = { roundId: req.roundId, lotId: req.lotId, kind: req.kind, amount: req.amount };
-      await sync.enqueue(trx, { type: 'countersign_refund', commandId: newCommandId(), requestCommandId: req.commandId, requestedBy: requester.username, ...base }, user.id);
-      await sync.enqueue(trx, { type: 'approve_refund', commandId: req.commandId, requestedAt: req.createdAt, ...base }, req.clerkId);
+      await enqueueCommand(trx, now(), { type: 'countersign_refund', commandId: newCommandId(), requestCommandId: req.commandId, requestedBy: requester.username, ...base }, user.id);
+      await enqueueCommand(trx, now(), { type: 'approve_refund', commandId: req.commandId, requestedAt: req.createdAt, ...base }, req.clerkId);
       await appendAudit(trx, {
         at,
         actorId: user.id,
@@ -272,11 +279,11 @@ export const refundHandlers: HandlersFor<'refunds'> = {
   /** Administrators set the two-person amount here and on the server (through the outbox, in their name). */
   'refunds.setThreshold': async (input, ctx) => {
     const user = requireUser(ctx);
-    const { db, now, sync } = ctx.deps;
+    const { db, now } = ctx.deps;
     const at = now().toISOString();
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('counter_settings').set({ countersign_above: input.countersignAbove, updated_by: user.id, updated_at: at }).where('id', '=', 1).execute();
-      await sync.enqueue(trx, { type: 'set_refund_threshold', commandId: newCommandId(), amount: input.countersignAbove }, user.id);
+      await enqueueCommand(trx, now(), { type: 'set_refund_threshold', commandId: newCommandId(), amount: input.countersignAbove }, user.id);
       await appendAudit(trx, { at, actorId: user.id, actorName: user.displayName, action: 'refund.setThreshold', entityType: 'settings', entityId: 'counter', details: { countersignAbove: input.countersignAbove } });
     });
     return { countersignAbove: input.countersignAbove };

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { LedgerWriteHook } from '../sync/sync-hooks.js';
 
 /**
  * The report summaries (migration 0013), kept per applied sync page by a few
@@ -29,7 +30,7 @@ const SUMS = 'sum(n), sum(amount), sum(paid), sum(retired)';
  * into each summary. (Four joins to lots per event, one per summary, cost
  * more than the triggers they replace.)
  */
-export const CATCH_UP_STATEMENTS: readonly string[] = [
+const CATCH_UP_STATEMENTS: readonly string[] = [
   `create temp table if not exists report_page (round_id text, hour text, district_code text, payment_method text, face integer, type text,
      n integer, amount integer, paid integer, retired integer, buyer_id text)`,
   'delete from temp.report_page',
@@ -61,26 +62,6 @@ export const CATCH_UP_STATEMENTS: readonly string[] = [
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
 
-/**
- * SQL functions the buyer lists need: `u32_pack(n)` packs a group's numbers,
- * `u32_cat(a, b)` appends one list to another (SQLite's `||` would turn blobs into text).
- */
-export function registerReportFunctions(sqlite: BetterSqlite3.Database): void {
-  sqlite.aggregate('u32_pack', {
-    start: () => [] as number[],
-    step: (acc: number[], n: unknown) => {
-      acc.push(Number(n));
-      return acc;
-    },
-    result: (acc: number[]) => {
-      const out = Buffer.allocUnsafe(acc.length * 4);
-      acc.forEach((n, i) => out.writeUInt32LE(n, i * 4));
-      return out;
-    },
-  });
-  sqlite.function('u32_cat', { deterministic: true }, (a: unknown, b: unknown) => Buffer.concat([a as Buffer, b as Buffer]));
-}
-
 /** Sums every event after the watermark into the summaries; call inside the transaction that wrote them. */
 export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
   // A ledger not yet migrated to 0013 (tests of older migrations) has no summaries to keep here.
@@ -110,3 +91,6 @@ export function forEachBuyer(list: Uint8Array, fn: (no: number) => void): void {
   const view = new DataView(list.buffer, list.byteOffset, list.byteLength);
   for (let i = 0; i < list.byteLength; i += 4) fn(view.getUint32(i, true));
 }
+
+/** The summaries' place in every sync: caught up with each applied page, rebuilt after a repair, in the same transaction. */
+export const reportFactsHook: LedgerWriteHook = { afterPage: catchUpReportFacts, afterCut: rebuildReportFacts };

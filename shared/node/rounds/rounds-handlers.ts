@@ -5,14 +5,16 @@ import { AppError } from '../../common/errors.js';
 import { allowedActions, checkEdit, checkTransition, type LifecycleState } from '../../rounds/lifecycle.js';
 import { changedFields, type RoundSpec } from '../../rounds/spec.js';
 import { validateRound } from '../../rounds/validate.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { specDigest } from '../ledger/chain.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import type { SessionUser } from '../kernel/session-user.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { Database } from '../db/schema.js';
 import { soldByRound } from '../ledger/sales.js';
 import { findRound, selectRoundsWithSpec, toRoundWithSpec, type RoundWithSpec } from './rounds-repo.js';
-import { newCommandId } from '../sync/sync-service.js';
+import { newCommandId } from '../kernel/command-ids.js';
+import { enqueueCommand } from '../kernel/outbox.js';
+import { toAuditEntry } from '../kernel/audit-entry.js';
 
 /** Clerks see city-wide rounds and their own district's; everyone else sees all. */
 function visibleTo(user: SessionUser, spec: RoundSpec): boolean {
@@ -127,17 +129,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
       })),
       allowedActions: allowedActions(state, user, now()),
       canEdit: manager && round.status !== 'closed' && round.status !== 'settled',
-      audit: audit.map((a) => ({
-        seq: a.seq,
-        at: a.at,
-        actorId: a.actor_id,
-        actorName: a.actor_name,
-        action: a.action,
-        entityType: a.entity_type,
-        entityId: a.entity_id,
-        details: JSON.parse(a.details) as Record<string, unknown>,
-        hash: a.hash,
-      })),
+      audit: audit.map(toAuditEntry),
     };
   },
 
@@ -166,7 +158,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         details: { version: 1, name: input.spec.name, warnings: validation.warnings.map((w) => w.code) },
       });
       // Every version goes to the server as its author's proposal; a second official's approval publishes it there.
-      await ctx.deps.sync.enqueue(trx, { type: 'propose_round', commandId: newCommandId(), roundId: id, version: 1, spec: input.spec }, user.id);
+      await enqueueCommand(trx, ctx.deps.now(), { type: 'propose_round', commandId: newCommandId(), roundId: id, version: 1, spec: input.spec }, user.id);
     });
     return { id, version: 1 };
   },
@@ -200,10 +192,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         .set({ current_version: version, status: verdict.value.nextStatus, updated_at: iso })
         .where('id', '=', round.id)
         .execute();
-      await appendAudit(trx, {
-        at: iso,
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, iso, {
         action: 'round.update',
         entityType: 'round',
         entityId: round.id,
@@ -214,8 +203,8 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           changes: diff(round.spec, input.spec),
           warnings: validation.warnings.map((w) => w.code),
         },
-      });
-      await ctx.deps.sync.enqueue(trx, { type: 'propose_round', commandId: newCommandId(), roundId: round.id, version, spec: input.spec }, user.id);
+      }));
+      await enqueueCommand(trx, ctx.deps.now(), { type: 'propose_round', commandId: newCommandId(), roundId: round.id, version, spec: input.spec }, user.id);
       return { version, status: verdict.value.nextStatus };
     });
   },
@@ -237,10 +226,10 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
           .where('version', '=', round.currentVersion)
           .execute();
         // The approved version becomes the record on the server at the next sync, approved there by the same person.
-        await ctx.deps.sync.enqueue(trx, { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion, specDigest: specDigest(round.spec) }, user.id);
+        await enqueueCommand(trx, ctx.deps.now(), { type: 'publish_round', commandId: newCommandId(), roundId: round.id, version: round.currentVersion, specDigest: specDigest(round.spec) }, user.id);
       } else {
         // The server judges the move again by its own status and clock; its round_status event is what counts.
-        await ctx.deps.sync.enqueue(trx, { type: 'round_transition', commandId: newCommandId(), roundId: round.id, action: input.action }, user.id);
+        await enqueueCommand(trx, ctx.deps.now(), { type: 'round_transition', commandId: newCommandId(), roundId: round.id, action: input.action }, user.id);
       }
       await trx
         .updateTable('rounds')
@@ -251,15 +240,12 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         })
         .where('id', '=', round.id)
         .execute();
-      await appendAudit(trx, {
-        at: iso,
-        actorId: user.id,
-        actorName: user.displayName,
+      await appendAudit(trx, auditBy(user, iso, {
         action: `round.${input.action}`,
         entityType: 'round',
         entityId: round.id,
         details: { version: round.currentVersion, fromStatus: round.status, toStatus: verdict.value },
-      });
+      }));
       return { status: verdict.value };
     });
   },

@@ -1,5 +1,5 @@
 import { AppError } from '../../common/errors.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { findRound } from '../rounds/rounds-repo.js';
 import { getRun, listRuns, saveStudy } from './simulation-repo.js';
 import { runStudy } from './study.js';

@@ -3,7 +3,7 @@ import type { SimParams } from '../../simulation/params.js';
 import { recommend, type BackingRun, type Recommendations } from '../../simulation/recommend.js';
 import type { SimResult } from '../../simulation/result.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import type { SimRunner } from './sim-runner.js';
+import type { SimRunner } from '../kernel/sim-runner.js';
 
 export interface Study {
   main: SimResult;

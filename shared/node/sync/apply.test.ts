@@ -7,6 +7,7 @@ import { spec2022 } from '../../../tests/support/specs.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../ledger/chain.js';
 import { SyncApplier, type PageEntry } from './apply.js';
+import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 
 const AT = '2026-03-10T01:00:00.000Z';
 const ROUNDS = ['r0', 'r1'] as const;
@@ -115,7 +116,7 @@ describe('SyncApplier round_sales', () => {
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }), async (ops, cuts) => {
         await freshConsole();
         const entries = chain(materialise(ops));
-        const applier = new SyncApplier(l.sqlite);
+        const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
         let at = 0;
         for (let i = 0; at < entries.length; i++) {
           const page = entries.slice(at, at + cuts[i % cuts.length]!);
@@ -149,7 +150,7 @@ describe('SyncApplier with redacted events', () => {
   it('keeps the chain through digests, writes no lot for them, and repairs across them', async () => {
     await freshConsole();
     const entries = log();
-    const applier = new SyncApplier(l.sqlite);
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
     applier.applyPage(entries.slice(0, 7), 21);
     applier.applyPage(entries.slice(7), 21);
     expect(applier.cursor()).toEqual({ seq: 21, hash: entries.at(-1)!.hash });
@@ -171,7 +172,7 @@ describe('SyncApplier with redacted events', () => {
   it('finds a digest edited in the local file', async () => {
     await freshConsole();
     const entries = log();
-    const applier = new SyncApplier(l.sqlite);
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
     applier.applyPage(entries, 21);
     l.sqlite.exec(`drop trigger redacted_events_no_update; update redacted_events set digest = '${'0'.repeat(64)}' where seq = 5`);
     expect(applier.firstLocalBreak()).toBe(5);
@@ -181,7 +182,7 @@ describe('SyncApplier with redacted events', () => {
     await freshConsole();
     const entries = log();
     const bad = entries.map((e) => (e.seq === 3 ? { seq: 3, hash: e.hash, digest: '0'.repeat(64) } : e));
-    const applier = new SyncApplier(l.sqlite);
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
     expect(() => applier.applyPage(bad, 21)).toThrow(/sync.hashMismatch|3/);
     expect(applier.cursor().seq).toBe(0);
     expect(l.sqlite.prepare('select count(*) from redacted_events').pluck().get()).toBe(0);
@@ -198,7 +199,7 @@ describe('payment references (event version 2)', () => {
       { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
       { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'STFP2', approvalNo: '33334444', originalTid: 'STFP1' } },
     ];
-    new SyncApplier(l.sqlite).applyPage(chain(events), events.length);
+    new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS).applyPage(chain(events), events.length);
     const rows = l.sqlite.prepare('select event_id, pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount from ledger_events order by seq').all();
     expect(rows).toEqual([
       { event_id: 'p1', pay_provider: 'hecto', pay_tid: 'STFP1', pay_approval_no: '11112222', pay_approved_at: '2026-03-10T00:59:59.000Z', pay_original_tid: null, pay_amount: 9_300 },

@@ -8,8 +8,8 @@ import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
 import { lotFromRow } from '../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
-import { catchUpReportFacts, rebuildReportFacts } from '../reports/report-facts.js';
 import { SyncError } from './sync-error.js';
+import type { LedgerWriteHook } from './sync-hooks.js';
 
 /**
  * The whole local log in order: synced ledger events, round publications,
@@ -74,7 +74,11 @@ export class SyncApplier {
   /** Published spec and running sold face per round, while applying. */
   private readonly rounds = new Map<string, RoundTally>();
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
+  /** `ledgerWrites`: what the capabilities above derive from the log, kept in each page's transaction (the backend registry's LEDGER_WRITE_HOOKS). */
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly ledgerWrites: readonly LedgerWriteHook[],
+  ) {
     const s = (q: string) => sqlite.prepare(q);
     this.st = {
       cursor: s('select last_seq, last_hash from sync_state where id = 1'),
@@ -140,8 +144,8 @@ export class SyncApplier {
         hash = e.hash;
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
-      // The page's events summed into the report tables in a few set-based statements.
-      catchUpReportFacts(this.sqlite);
+      // What is derived from the log (the report summaries) commits with the page.
+      for (const hook of this.ledgerWrites) hook.afterPage(this.sqlite);
       this.st.setCursor.run(seq, hash, headSeq);
       return { seq, hash };
     });
@@ -180,7 +184,7 @@ export class SyncApplier {
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
       this.rounds.clear();
-      rebuildReportFacts(this.sqlite);
+      for (const hook of this.ledgerWrites) hook.afterCut(this.sqlite);
       this.sqlite.prepare("update sync_state set last_seq = ?, last_hash = ?, chain_status = 'unchecked', mismatch_seq = null where id = 1").run(cursor.seq, cursor.hash);
       this.sqlite.prepare('delete from sync_repair').run();
       return cursor;

@@ -2,8 +2,10 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError, type ErrorPayload } from '../../common/errors.js';
 import type { OutboxItem } from '../../api/sync-schemas.js';
 import type { QueuedCommand } from '../../sync/protocol.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { requireUser, type HandlersFor } from '../backend/context.js';
+import type { SessionUser } from '../kernel/session-user.js';
+import { requireUser, type HandlersFor } from '../kernel/call-context.js';
+import type { KernelDeps } from '../kernel/deps.js';
+import type { SyncService } from './sync-service.js';
 import { visibleOutbox } from './outbox-scope.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 
@@ -57,7 +59,11 @@ function outboxQuery(db: Kysely<Database>, user: SessionUser) {
   return db.selectFrom('outbox as o').innerJoin('users as u', 'u.id', 'o.created_by').selectAll('o').select('u.display_name as created_by_name').where(visibleOutbox(user));
 }
 
-export const syncHandlers: HandlersFor<'sync'> = {
+export interface SyncDeps extends KernelDeps {
+  sync: SyncService;
+}
+
+export const syncHandlers: HandlersFor<'sync', SyncDeps> = {
   'sync.status': async (_input, ctx) => ctx.deps.sync.status(ctx.user ?? undefined),
   'sync.connect': async (input, ctx) => ctx.deps.sync.connect(input.serverUrl, input.username, input.password, requireUser(ctx)),
   'sync.disconnect': async (_input, ctx) => ctx.deps.sync.disconnect(requireUser(ctx)),

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Feeder, ledgerEvents, reportSpec } from '../../../../tests/support/report-ledger.js';
 import { forEachBuyer, rebuildReportFacts } from '../../reports/report-facts.js';
+import { afterMigrate } from '../../backend/hooks.js';
 import { migrateTo, migrateToLatest, openDatabase, type LedgerDb } from '../open.js';
 
 let l: LedgerDb;
@@ -41,6 +42,8 @@ describe('migration 0013_report_summaries', () => {
     const feeder = new Feeder(l.sqlite);
     feeder.feed(ledgerEvents(plan), 97);
     await migrateToLatest(l.db);
+    // As the backend does: the summaries catch up with what was synced before them.
+    afterMigrate(l.sqlite);
     const triggers = (await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and name like 'report_facts%'`.execute(l.db)).rows;
     expect(triggers).toEqual([]);
     const events = (await sql<{ n: number; a: number }>`select count(*) as n, sum(amount) as a from ledger_events`.execute(l.db)).rows[0]!;

@@ -1,0 +1,49 @@
+/** A console user's own server identity: their commands go out with this token. Read and written only through sync/user-tokens.ts. */
+export interface ServerTokensTable {
+  user_id: string;
+  token: string;
+  /** JSON of the server's user (id, username, role, district). */
+  server_user: string;
+  obtained_at: string;
+}
+
+export interface SyncRepairTable {
+  id: number;
+}
+
+export interface SyncStateTable {
+  id: number;
+  server_url: string | null;
+  username: string | null;
+  token: string | null;
+  /** JSON of the server's answer to sign-in: who this console acts as. */
+  server_user: string | null;
+  last_seq: number;
+  last_hash: string;
+  head_seq: number;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  /** JSON ErrorPayload of the last failure, cleared by the next success. */
+  last_error: string | null;
+  chain_status: 'unchecked' | 'ok' | 'mismatch';
+  mismatch_seq: number | null;
+}
+
+export interface OutboxTable {
+  command_id: string;
+  type: string;
+  /** The command as sent (JSON). */
+  payload: string;
+  round_id: string | null;
+  lot_id: string | null;
+  created_at: string;
+  created_by: string;
+  state: 'pending' | 'accepted' | 'rejected';
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  reason_key: string | null;
+  reason_params: string | null;
+  server_seq: number | null;
+  resolved_at: string | null;
+}

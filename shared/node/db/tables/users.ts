@@ -1,0 +1,15 @@
+import type { Role } from '../../../common/roles.js';
+import type { Instant } from './instant.js';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$salt$hash`, see auth/password.ts. */
+  password_hash: string;
+  role: Role;
+  district_code: string | null;
+  disabled: number;
+  created_at: Instant;
+  created_by: string | null;
+}

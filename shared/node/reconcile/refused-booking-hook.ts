@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Command } from '../../sync/protocol.js';
+import type { Database } from '../db/schema.js';
+import { reopenForRefusedBooking } from './reconcile-repo.js';
+
+/** Registered on sync's refused commands: a day locked on a booking the server refused is open again. */
+export function reopenOnRefusedBooking(db: Kysely<Database>): (command: Command, at: string) => Promise<void> {
+  return async (command, at) => {
+    if (command.type === 'book_adjustment') await reopenForRefusedBooking(db, command.day, command.provider, command.commandId, at);
+  };
+}

@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import type { ErrorPayload } from '../../common/errors.js';
+import type { RoundTotals } from '../../sync/protocol.js';
+import type { Database } from '../db/schema.js';
+import { appendAudit, auditBy, recordAudit } from '../kernel/audit-append.js';
+import { toErrorPayload } from '../kernel/error-payload.js';
+import type { Vault } from '../secrets/vault.js';
+import { SyncClient } from './client.js';
+import { SyncError } from './sync-error.js';
+import { readSyncState } from './sync-state.js';
+import { saveUserToken } from './user-tokens.js';
+
+/** Who asked for a connection change or a repair, as the audit log names them. */
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/**
+ * The console's link to its server: the connection account that pulls the
+ * log, and each console user's own server identity for the commands they queue.
+ */
+export class SyncConnection {
+  /** Why a user's last server sign-in failed, until one succeeds. In memory: the next console sign-in tries again. */
+  private readonly signInErrors = new Map<string, ErrorPayload>();
+  private readonly signIns = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => Date,
+    private readonly vault: Vault,
+  ) {}
+
+  /** A client with the connection account's token. */
+  async client(signal?: AbortSignal): Promise<SyncClient> {
+    const s = await readSyncState(this.db);
+    if (!s.server_url || !s.token) throw new SyncError('sync.notConfigured');
+    let token: string;
+    try {
+      token = this.vault.open(s.token);
+    } catch {
+      // Sealed under another key (the data folder moved between the desktop app and the web host, or the keychain was reset).
+      throw new SyncError('sync.tokenUnreadable');
+    }
+    return new SyncClient(s.server_url, token, signal);
+  }
+
+  signInError(userId: string): ErrorPayload | null {
+    return this.signInErrors.get(userId) ?? null;
+  }
+
+  /**
+   * Signs a console user in to the server as themselves (same username and
+   * password), in the background, so the commands they queue go out in their
+   * own name. A failure never fails the console sign-in: it is noted for the
+   * status, and their commands wait until they sign in again.
+   */
+  signInUserInBackground(userId: string, username: string, password: string): void {
+    const work = (async () => {
+      const s = await readSyncState(this.db);
+      if (!s.server_url) return;
+      try {
+        const reply = await new SyncClient(s.server_url, null).signIn(username, password);
+        await saveUserToken(this.db, this.vault, userId, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+        this.signInErrors.delete(userId);
+      } catch (e) {
+        this.signInErrors.set(userId, toErrorPayload(e));
+      }
+    })();
+    this.signIns.add(work);
+    void work.finally(() => this.signIns.delete(work));
+  }
+
+  /** Resolves when every background server sign-in started so far has finished (for tests and shutdown). */
+  async signInsSettled(): Promise<void> {
+    await Promise.all([...this.signIns]);
+  }
+
+  /**
+   * Signs in to a server and keeps the token (never the password). A console's ledger belongs to one server.
+   * The connection account pulls the log for the whole console. When the
+   * connecting console user has the same name on the server, it is also their
+   * own identity for the commands they queue.
+   */
+  async connect(serverUrl: string, username: string, password: string, actor: Actor): Promise<void> {
+    const s = await readSyncState(this.db);
+    const url = new URL(serverUrl).toString().replace(/\/$/, '');
+    // The address goes in the details: the audit grid shows only the start of an entity id.
+    const entry = { at: this.now().toISOString(), actorId: actor.id, actorName: actor.displayName, entityType: 'server', entityId: null };
+    let reply: Awaited<ReturnType<SyncClient['signIn']>>;
+    try {
+      if (s.server_url && s.server_url !== url && s.last_seq > 0) throw new SyncError('sync.serverChanged', { current: s.server_url });
+      reply = await new SyncClient(url, null).signIn(username, password);
+    } catch (e) {
+      await recordAudit(this.db, { ...entry, action: 'server.connectFailed', details: { serverUrl: url, username, reasonKey: toErrorPayload(e).key } });
+      throw e;
+    }
+    if (s.server_url && s.server_url !== url) {
+      // Tokens of another server must never be sent to this one: everyone signs in again.
+      for (const u of await this.db.selectFrom('users').select('id').execute()) await saveUserToken(this.db, this.vault, u.id, null);
+      this.signInErrors.clear();
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sync_state').set({ server_url: url, username, token: this.vault.seal(reply.token), server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
+      await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
+    });
+    if (actor.username === reply.user.username) {
+      await saveUserToken(this.db, this.vault, actor.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+      this.signInErrors.delete(actor.id);
+    }
+  }
+
+  async disconnect(actor: Actor): Promise<void> {
+    const s = await readSyncState(this.db);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
+      await appendAudit(trx, auditBy(actor, this.now().toISOString(), {
+        action: 'server.disconnect',
+        entityType: 'server',
+        entityId: null,
+        details: { serverUrl: s.server_url, username: s.username },
+      }));
+    });
+  }
+
+  /** A round's totals on the server, for one district when given. */
+  async serverTotals(roundId: string, districtCode: string | null = null): Promise<RoundTotals> {
+    return (await this.client()).totals(roundId, districtCode);
+  }
+
+  /**
+   * The district the server account this console syncs with is held to (a
+   * clerk's), or null: the console then holds only that district in full.
+   */
+  async serverDistrict(): Promise<string | null> {
+    const s = await readSyncState(this.db);
+    if (!s.server_user) return null;
+    const u = JSON.parse(s.server_user) as { role?: string; districtCode?: string | null };
+    return u.role === 'clerk' ? (u.districtCode ?? null) : null;
+  }
+}

@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { JobContext } from '../jobs/job-registry.js';
+import { LOG_GENESIS } from '../ledger/chain.js';
+import type { ChainPoint, SyncApplier } from './apply.js';
+import type { SyncClient } from './client.js';
+import { SyncError } from './sync-error.js';
+import { writeSyncState } from './sync-state.js';
+
+export const PAGE_SIZE = 10_000;
+
+/**
+ * Pages through the log after the cursor until caught up; each page is
+ * applied with the cursor in one transaction. The next page is already on
+ * its way while one is written, so the network and the disk overlap; a page
+ * fetched ahead of a failed one is dropped unread.
+ */
+export async function pullPages(db: Kysely<Database>, applier: SyncApplier, client: SyncClient, ctx: JobContext): Promise<number> {
+  let pulled = 0;
+  const start = applier.cursor().seq;
+  const fetchPage = (after: number) => {
+    const p = client.page(after, PAGE_SIZE);
+    p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
+    return p;
+  };
+  let next = fetchPage(start);
+  for (;;) {
+    if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
+    const cursor = applier.cursor();
+    const page = await next;
+    if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
+    if (page.entries.length === 0) {
+      await writeSyncState(db, { head_seq: page.head.seq });
+      break;
+    }
+    const last = page.entries[page.entries.length - 1]!.seq;
+    if (last < page.head.seq) next = fetchPage(last);
+    // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
+    const applied = await db.connection().execute(async () => applier.applyPage(page.entries, page.head.seq));
+    pulled += page.entries.length;
+    const total = Math.max(1, page.head.seq - start);
+    ctx.progress(0.02 + 0.97 * ((applied.seq - start) / total), 'sync.phasePull');
+    if (applied.seq >= page.head.seq) break;
+  }
+  return pulled;
+}
+
+/** The local hash at `seq`, from whichever table holds that event. */
+export async function localHashAt(db: Kysely<Database>, seq: number): Promise<string | null> {
+  if (seq === 0) return LOG_GENESIS;
+  const r = await sql<{ hash: string | null }>`
+    select hash from ledger_events where seq = ${seq}
+    union all select hash from round_publications where seq = ${seq}
+    union all select hash from redacted_events where seq = ${seq}
+    union all select hash from round_statuses where seq = ${seq}`.execute(db);
+  return r.rows[0]?.hash ?? null;
+}
+
+/** Compares the chain at the local head with the server's; a mismatch is recorded loudly. */
+export async function checkChain(db: Kysely<Database>, applier: SyncApplier, client: SyncClient): Promise<ChainPoint> {
+  const cursor = applier.cursor();
+  const theirs = await client.chainAt(cursor.seq);
+  const ours = await localHashAt(db, cursor.seq);
+  const ok = theirs.hash === cursor.hash && ours === cursor.hash;
+  await writeSyncState(db, { chain_status: ok ? 'ok' : 'mismatch', mismatch_seq: ok ? null : cursor.seq });
+  if (!ok) throw new SyncError('sync.chainMismatch', { seq: cursor.seq });
+  return cursor;
+}
