@@ -7,7 +7,7 @@ import type { RoundPublished, RoundTotals } from '../../sync/protocol.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { requireUser, type HandlersFor } from '../backend/context.js';
 import type { Database } from '../db/schema.js';
-import { lotFromRow } from './lot-row.js';
+import { lotFromRow } from '../../ledger/lot-row.js';
 import { toErrorPayload } from '../sync/sync-error.js';
 
 /** Clerks see their own district's part of the ledger only. */
