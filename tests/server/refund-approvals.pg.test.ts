@@ -21,14 +21,12 @@ const duringSale = new Date(Date.parse(spec.opensAt) + 3_600_000);
 
 beforeAll(async () => {
   s = await ServerHarness.start();
-  admin = await s.user('admin', 'admin');
-  official = await s.user('kim', 'official');
-  official2 = await s.user('lee', 'official');
+  const staff = await s.staff();
+  ({ admin, official, official2 } = staff);
   mapo = await s.user('mapo', 'clerk', '11440');
   mapo2 = await s.user('mapo2', 'clerk', '11440');
   gangnam = await s.user('gangnam', 'clerk', '11680');
-  await s.openRound(roundId, spec, official, official2, duringSale);
-  expect((await s.post('/api/feed/sale', { roundId, purchases: 800, seed: 11, usesShare: 0 }, admin)).status).toBe(200);
+  await s.openSale(roundId, spec, staff, duringSale, { purchases: 800, seed: 11, usesShare: 0 });
 });
 afterAll(() => s.close());
 
