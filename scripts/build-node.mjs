@@ -2,14 +2,10 @@
 // backend worker, the web host) into dist/, next to the built renderer.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { nodeBundle } from './node-bundle.mjs';
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: 'linked',
-  logLevel: 'warning',
+  ...nodeBundle,
   // better-sqlite3 is native; electron is provided by the runtime; the web host
   // runs from the repository, so its HTTP server stays in node_modules.
   // pdfkit reads its own data files at run time, so it stays in node_modules (a runtime dependency).
@@ -17,8 +13,8 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
-  build({ ...common, entryPoints: { preload: 'electron/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist/electron' }),
+  build({ ...common, entryPoints: { preload: 'electron/preload.ts' }, outdir: 'dist/electron' }),
   build({
     ...common,
     entryPoints: {
@@ -27,7 +23,6 @@ await Promise.all([
       'web-host': 'shared/node/web/main.ts',
     },
     outdir: 'dist/node',
-    outExtension: { '.js': '.cjs' },
   }),
 ]);
 

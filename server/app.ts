@@ -9,7 +9,7 @@ import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, type RoundTotals } from '..
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
-import { CommandIdReused, runCommand } from './commands/commands.js';
+import { CommandIdReused, runCommand } from './commands/run-command.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js';
 import { errorBody, guardJsonDepth, HttpError, parseInput as parse, unavailableAnswer } from './http/errors.js';

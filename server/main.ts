@@ -1,22 +1,25 @@
-/**
- * `npm run server`: the central server. PostgreSQL from DATABASE_URL, or an
- * embedded PGlite database in --data-dir (default ./.server-data, created 0700
- * and locked to this process) so it runs on a machine with no database server.
- *
- *   --port 8787          port (default 8787)
- *   --host 127.0.0.1     address to listen on; use 0.0.0.0 to serve the district offices
- *   --admin USER         create this administrator if the server has no users yet;
- *                        password from ISSUANCE_ADMIN_PASSWORD or asked on the terminal
- *   --feed ROUND:N       play N purchases into a published round of the RUNNING server
- *                        at --url (default http://127.0.0.1:8787), then exit; signs in
- *                        with ISSUANCE_SERVER_USER / ISSUANCE_SERVER_PASSWORD or asks
- */
+/** `npm run server`: the central server. */
 import { argValue } from '../shared/node/paths.js';
 import { buildServer } from './app.js';
 import { createUser } from './auth/server-auth.js';
 import { adminFromArgs } from './cli/admin.js';
 import { feedRunningServer, parseFeedArg } from './cli/feed-client.js';
 import { connectServerDb, migrateServer } from './db/connect.js';
+
+/** Printed for --help: the same text a server host reads, whether it runs from the repository or from dist/server/main.cjs. */
+const USAGE = `Issuance central server. PostgreSQL from DATABASE_URL, or an embedded PGlite
+database in --data-dir (default ./.server-data, created 0700 and locked to this
+process) so it runs on a machine with no database server.
+
+  --port 8787          port (default 8787)
+  --host 127.0.0.1     address to listen on; use 0.0.0.0 to serve the district offices
+  --admin USER         create this administrator if the server has no users yet;
+                       password from ISSUANCE_ADMIN_PASSWORD or asked on the terminal
+  --feed ROUND:N       play N purchases into a published round of the RUNNING server
+                       at --url (default http://127.0.0.1:8787), then exit; signs in
+                       with ISSUANCE_SERVER_USER / ISSUANCE_SERVER_PASSWORD or asks
+  --help               this text
+`;
 
 async function feed(argv: string[], value: string): Promise<void> {
   const { roundId, purchases } = parseFeedArg(value);
@@ -29,6 +32,10 @@ async function feed(argv: string[], value: string): Promise<void> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   // The feed talks to the running server; opening its folder from a second process would corrupt it.
   const feedArg = argValue(argv, 'feed');
   if (feedArg) {

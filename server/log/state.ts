@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { seoulMonthKey } from '../../shared/common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
+import { lotFromRow } from '../../shared/ledger/lot-row.js';
 import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../shared/ledger/rules.js';
 import type { Verdict } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
@@ -42,30 +43,10 @@ export function checkSaleTime(roundId: string, round: ServerRound | undefined, a
   return { ok: true, value: undefined };
 }
 
-function toLot(r: ServerLotsTable): Lot {
-  return {
-    lotId: r.lot_id,
-    roundId: r.round_id,
-    buyerId: r.buyer_id,
-    holderId: r.holder_id,
-    districtCode: r.district_code,
-    paymentMethod: r.payment_method as Lot['paymentMethod'],
-    face: Number(r.face),
-    paid: Number(r.paid),
-    discountBp: r.discount_bp,
-    purchasedAt: r.purchased_at,
-    expiresAt: r.expires_at,
-    used: Number(r.used),
-    refunded: Number(r.refunded),
-    status: r.status,
-    gifted: r.gifted,
-  };
-}
-
 /** A lot, locked for the rest of the transaction. */
 export async function lockLot(trx: Trx, lotId: string): Promise<Lot | undefined> {
   const r = await sql<ServerLotsTable>`select * from lots where lot_id = ${lotId} for update`.execute(trx);
-  return r.rows[0] ? toLot(r.rows[0]) : undefined;
+  return r.rows[0] ? lotFromRow(r.rows[0]) : undefined;
 }
 
 const refuse = (key: string, params?: Record<string, string | number>): Verdict<never> => ({ ok: false, key, ...(params ? { params } : {}) });

@@ -7,7 +7,7 @@ import { createDatabase, queryDb } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, startHost, syncNow as syncPage, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, syncNow as syncPage, type RunningHost } from './support.js';
 
 /**
  * The refund counter as a Mapo district clerk uses it, against `npm run server`
@@ -66,27 +66,6 @@ afterAll(async () => {
 
 const syncNow = () => syncPage(page);
 
-async function signInAs(username: string, password: string): Promise<void> {
-  await page.getByRole('button', { name: '로그아웃' }).click();
-  await page.getByRole('heading', { name: '로그인' }).waitFor();
-  await page.getByLabel('아이디').fill(username);
-  await page.getByLabel('비밀번호').fill(password);
-  await page.getByRole('button', { name: '로그인' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-async function addUser(username: string, name: string, password: string): Promise<void> {
-  await page.getByRole('link', { name: '관리', exact: true }).click();
-  const form = page.getByRole('form', { name: '사용자 추가' });
-  await form.getByLabel('아이디').fill(username);
-  await form.getByLabel('이름').fill(name);
-  await form.getByLabel('비밀번호').fill(password);
-  await form.getByLabel('역할').selectOption('clerk');
-  await form.getByLabel('담당 자치구').selectOption('11440');
-  await form.getByRole('button', { name: '사용자 추가' }).click();
-  await page.getByText(`‘${username}’ 사용자를 추가했습니다`).waitFor();
-}
-
 async function findBuyer(buyerId: string): Promise<void> {
   await page.getByRole('link', { name: '환불·취소', exact: true }).click();
   await page.getByRole('link', { name: '창구', exact: true }).click();
@@ -122,8 +101,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByLabel('서버 비밀번호').fill('admin-password-1');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByTestId('sync-connected').waitFor();
-    await addUser('mapo', '마포담당', 'mapo-password-1');
-    await addUser('mapo2', '마포둘째', 'mapo2-password-1');
+    await addUser(page, { username: 'mapo', name: '마포담당', role: 'clerk', district: '11440' });
+    await addUser(page, { username: 'mapo2', name: '마포둘째', role: 'clerk', district: '11440' });
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     await page.getByLabel('2인 승인 기준 금액').fill(fmt.format(Number(third.paid)));
@@ -135,7 +114,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
   });
 
   it('refuses bad input with a clear message and writes nothing; another district’s lot is not found', async () => {
-    await signInAs('mapo', 'mapo-password-1');
+    await signInAs(page, 'mapo', 'mapo-password-1');
     await expect(page.getByTestId('current-user').locator('..').innerText()).resolves.toContain('마포구');
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
@@ -215,7 +194,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await syncNow();
     expect((await serverLot(big.lot_id)).status).toBe('active');
 
-    await signInAs('mapo2', 'mapo2-password-1');
+    await signInAs(page, 'mapo2', 'mapo2-password-1');
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     const row = page.locator('[data-testid="queue"] tr', { hasText: big.lot_id });
@@ -280,16 +259,9 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
   });
 
   it('shows an analyst no counter and no refund button, on the ledger either', async () => {
-    await signInAs('admin', 'admin-password-1');
-    await page.getByRole('link', { name: '관리', exact: true }).click();
-    const form = page.getByRole('form', { name: '사용자 추가' });
-    await form.getByLabel('아이디').fill('ana');
-    await form.getByLabel('이름').fill('분석');
-    await form.getByLabel('비밀번호').fill('analyst-password-1');
-    await form.getByLabel('역할').selectOption('analyst');
-    await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('‘ana’ 사용자를 추가했습니다').waitFor();
-    await signInAs('ana', 'analyst-password-1');
+    await signInAs(page, 'admin', 'admin-password-1');
+    await addUser(page, { username: 'ana', name: '분석', role: 'analyst', password: 'analyst-password-1' });
+    await signInAs(page, 'ana', 'analyst-password-1');
     await expect(page.getByRole('link', { name: '환불·취소', exact: true }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: '원장', exact: true }).click();
     await page.getByLabel('구매 건 번호').fill(third.lot_id);

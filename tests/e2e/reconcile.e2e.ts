@@ -11,7 +11,7 @@ import { generateSettlement, type Manifest } from '../../shared/node/reconcile/g
 import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
 import { pdfText } from '../support/pdf-text.js';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
 
 const DAY = '2026-03-10';
 let host: RunningHost;
@@ -216,21 +216,8 @@ describe('settlement reconciliation, end to end in Chromium', () => {
   });
 
   it('shows an analyst the day and its exceptions, with no profile editor, picker or booking', async () => {
-    await page.getByRole('link', { name: '관리', exact: true }).click();
-    const form = page.getByRole('form', { name: '사용자 추가' });
-    await form.getByLabel('아이디').fill('ana');
-    await form.getByLabel('이름').fill('분석');
-    await form.getByLabel('비밀번호').fill('analyst-password-1');
-    await form.getByLabel('역할').selectOption('analyst');
-    await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('‘ana’ 사용자를 추가했습니다').waitFor();
-    await page.getByRole('button', { name: '로그아웃' }).click();
-    // The sign-in form is in place before it is filled (the logged-in page may still be leaving).
-    await page.getByRole('heading', { name: '로그인' }).waitFor();
-    await page.getByLabel('아이디').fill('ana');
-    await page.getByLabel('비밀번호').fill('analyst-password-1');
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByTestId('current-user').waitFor();
+    await addUser(page, { username: 'ana', name: '분석', role: 'analyst', password: 'analyst-password-1' });
+    await signInAs(page, 'ana', 'analyst-password-1');
     await page.getByRole('link', { name: '대사', exact: true }).click();
     await page.getByText('분석가는 대사 결과를 볼 수만 있습니다').waitFor();
     await expect(page.getByRole('button', { name: '파일 형식 관리' }).count()).resolves.toBe(0);

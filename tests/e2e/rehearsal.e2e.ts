@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
 
 let host: RunningHost;
 let browser: Browser;
@@ -20,13 +20,6 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function signIn(username: string, password: string): Promise<void> {
-  await page.getByLabel('아이디').fill(username);
-  await page.getByLabel('비밀번호').fill(password);
-  await page.getByRole('button', { name: '로그인' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
 /** Both sizes the console must read well at. */
 async function shots(name: string): Promise<void> {
   await shot(page, `${name}-1440`);
@@ -37,13 +30,7 @@ async function shots(name: string): Promise<void> {
 
 describe('one truth between the round and its rehearsal, end to end in Chromium', () => {
   it('adds a second official', async () => {
-    await page.getByRole('link', { name: '관리' }).click();
-    const form = page.getByRole('form', { name: '사용자 추가' });
-    await form.getByLabel('아이디').fill('lee');
-    await form.getByLabel('이름').fill('이승인');
-    await form.getByLabel('비밀번호').fill('lee-password-1');
-    await form.getByLabel('역할').selectOption('official');
-    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await addUser(page, { username: 'lee', name: '이승인', role: 'official' });
     await page.locator('[data-testid="users-grid"] .ag-row [role="gridcell"][col-id="username"]', { hasText: 'lee' }).waitFor();
   });
 
@@ -113,7 +100,7 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
   it('a second official approves, the dialog repeating no warning', async () => {
     await page.getByRole('button', { name: '로그아웃' }).click();
     await page.getByRole('heading', { name: '로그인' }).waitFor();
-    await signIn('lee', 'lee-password-1');
+    await signInAs(page, 'lee', 'lee-password-1');
     await page.getByRole('link', { name: '발행 회차' }).click();
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
     await page.getByRole('button', { name: '승인', exact: true }).click();

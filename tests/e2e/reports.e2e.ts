@@ -10,7 +10,7 @@ import { createBackend } from '../../shared/node/backend/backend.js';
 import { formatWonKorean } from '../../shared/common/money.js';
 import { preset2022 } from '../../shared/simulation/params.js';
 import { Feeder, ledgerEvents, reportSpec } from '../support/report-ledger.js';
-import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+import { launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
 
 /**
  * An analyst in Chromium on a console whose ledger holds a synced round
@@ -64,10 +64,7 @@ async function download(testId: string): Promise<Buffer> {
 
 describe('reports, end to end in Chromium as an analyst', () => {
   it('builds a report by district and sees its chart and totals', async () => {
-    await page.getByLabel('아이디').fill('analyst');
-    await page.getByLabel('비밀번호').fill('analyst-password-1');
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByTestId('current-user').waitFor();
+    await signInAs(page, 'analyst', 'analyst-password-1');
     await page.getByRole('link', { name: '보고서', exact: true }).click();
     // The daily report opens first, with its chart.
     await page.getByTestId('report-chart').locator('canvas').waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, shot, startHost, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
 
 let host: RunningHost;
 let browser: Browser;
@@ -17,13 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
-
-async function signIn(username: string, password: string): Promise<void> {
-  await page.getByLabel('아이디').fill(username);
-  await page.getByLabel('비밀번호').fill(password);
-  await page.getByRole('button', { name: '로그인' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: '로그아웃' }).click();
@@ -58,7 +51,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('비밀번호').fill('wrong-password');
     await page.getByRole('button', { name: '로그인' }).click();
     await page.getByText('아이디 또는 비밀번호가 올바르지 않습니다').waitFor();
-    await signIn('admin', 'admin-password-1');
+    await signInAs(page, 'admin', 'admin-password-1');
   });
 
   it('creates a round from the 2022-07-14 preset and shows it in the grid', async () => {
@@ -127,15 +120,8 @@ describe('issuance rounds, end to end in Chromium', () => {
   });
 
   it('adds a second official', async () => {
-    await page.getByRole('link', { name: '관리' }).click();
+    await addUser(page, { username: 'lee', name: '이승인', role: 'official' });
     await page.getByRole('heading', { name: '관리' }).waitFor();
-    const form = page.getByRole('form', { name: '사용자 추가' });
-    await form.getByLabel('아이디').fill('lee');
-    await form.getByLabel('이름').fill('이승인');
-    await form.getByLabel('비밀번호').fill('lee-password-1');
-    await form.getByLabel('역할').selectOption('official');
-    await form.getByRole('button', { name: '사용자 추가' }).click();
-    await page.getByText('‘lee’ 사용자를 추가했습니다').waitFor();
     await page.locator('[data-testid="users-grid"] .ag-row [role="gridcell"][col-id="username"]', { hasText: 'lee' }).waitFor();
     await shot(page, '06-admin-users');
   });
@@ -148,7 +134,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await expect(page.getByRole('button', { name: '승인', exact: true }).count()).resolves.toBe(0);
     await page.getByText('승인은 작성자가 아닌 다른 담당자가 해야 합니다.').waitFor();
     await signOut();
-    await signIn('lee', 'lee-password-1');
+    await signInAs(page, 'lee', 'lee-password-1');
     await expect(page.getByTestId('current-user').innerText()).resolves.toBe('이승인');
     await page.getByRole('link', { name: '발행 회차' }).click();
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();

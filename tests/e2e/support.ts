@@ -90,3 +90,42 @@ export async function syncNow(page: Page): Promise<void> {
   await page.getByRole('button', { name: '지금 동기화' }).click();
   await page.getByText('동기화를 마쳤습니다').first().waitFor();
 }
+
+/**
+ * Signs `username` in, first signing out whoever is signed in. Found by the
+ * sign-in form's field ids and either language's button, so it serves a page
+ * in Korean or in English; the fields exist only once the sign-in form is in
+ * place, so a page still leaving is never filled.
+ */
+export async function signInAs(page: Page, username: string, password: string): Promise<void> {
+  const signOut = page.getByRole('button', { name: /^(로그아웃|Sign out)$/ });
+  if (await signOut.count()) await signOut.click();
+  await page.locator('#signin-username').fill(username);
+  await page.locator('#signin-password').fill(password);
+  await page.getByRole('button', { name: /^(로그인|Sign in)$/ }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+export interface NewUser {
+  username: string;
+  name: string;
+  role: 'admin' | 'official' | 'clerk' | 'analyst';
+  /** `<username>-password-1` unless given. */
+  password?: string;
+  /** A clerk's district code. */
+  district?: string;
+}
+
+/** A user added through the administration page's form, as an administrator signed in on a Korean page; waits for the confirmation. */
+export async function addUser(page: Page, user: NewUser): Promise<void> {
+  await page.getByRole('link', { name: '관리', exact: true }).click();
+  const form = page.getByRole('form', { name: '사용자 추가' });
+  await form.getByLabel('아이디').fill(user.username);
+  await form.getByLabel('이름').fill(user.name);
+  await form.getByLabel('비밀번호').fill(user.password ?? `${user.username}-password-1`);
+  await form.getByLabel('역할').selectOption(user.role);
+  if (user.district) await form.getByLabel('담당 자치구').selectOption(user.district);
+  await form.getByRole('button', { name: '사용자 추가' }).click();
+  // A Latin user name is never followed by a guessed particle ("lee.official을(를)").
+  await page.getByText(`‘${user.username}’ 사용자를 추가했습니다`).waitFor();
+}

@@ -7,7 +7,7 @@ import { createDatabase } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
 import { createAdmin } from './flows.js';
-import { launchBrowser, openPage, SHOTS, startHost, syncNow, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, SHOTS, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
 /**
  * The Korean UI's rough edges, seen in Chromium: dates typed in Korean order
@@ -49,29 +49,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signInAs(username: string, password: string): Promise<void> {
-  if (await page.getByRole('button', { name: /^(로그아웃|Sign out)$/ }).count()) {
-    await page.getByRole('button', { name: /^(로그아웃|Sign out)$/ }).click();
-  }
-  await page.locator('#signin-username').fill(username);
-  await page.locator('#signin-password').fill(password);
-  await page.getByRole('button', { name: /^(로그인|Sign in)$/ }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-async function addUser(username: string, name: string, role: string, district?: string): Promise<void> {
-  await page.getByRole('link', { name: '관리', exact: true }).click();
-  const form = page.getByRole('form', { name: '사용자 추가' });
-  await form.getByLabel('아이디').fill(username);
-  await form.getByLabel('이름').fill(name);
-  await form.getByLabel('비밀번호').fill(`${username}-password-1`);
-  await form.getByLabel('역할').selectOption(role);
-  if (district) await form.getByLabel('담당 자치구').selectOption(district);
-  await form.getByRole('button', { name: '사용자 추가' }).click();
-  // A Latin user name is never followed by a guessed particle ("lee.official을(를)").
-  await page.getByText(`‘${username}’ 사용자를 추가했습니다`).waitFor();
-}
-
 /** Browser-side code runs from strings: the tests' TypeScript has no DOM library. */
 const inPage = <T,>(p: Page, code: string) => p.evaluate(code) as Promise<T>;
 
@@ -91,13 +68,13 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await page.getByTestId('sync-connected').waitFor();
     await expect(page.getByTestId('sync-connected').innerText()).resolves.toContain('‘admin’ 계정으로');
     await syncNow(page);
-    await addUser('lee.official', '이공무', 'official');
-    await addUser('mapo', '마포담당', 'clerk', '11440');
-    await addUser('ana', '분석가', 'analyst');
+    await addUser(page, { username: 'lee.official', name: '이공무', role: 'official' });
+    await addUser(page, { username: 'mapo', name: '마포담당', role: 'clerk', district: '11440' });
+    await addUser(page, { username: 'ana', name: '분석가', role: 'analyst' });
   });
 
   it('types dates and times in Korean order, and picks denominations from the programme’s faces', async () => {
-    await signInAs('lee.official', 'lee.official-password-1');
+    await signInAs(page, 'lee.official', 'lee.official-password-1');
     await page.getByRole('link', { name: '발행 회차' }).click();
     await page.getByRole('button', { name: '+ 새 회차' }).click();
     await page.locator('[data-preset="seoul-2022-07-14"]').click();
@@ -278,7 +255,7 @@ async function tour(username: string, password: string, pages: string[]): Promis
     for (const f of found) problems.push(`${name}: ${f}`);
     await page.screenshot({ path: join(TOUR, `${name}.png`), fullPage: true });
   };
-  await signInAs(username, password);
+  await signInAs(page, username, password);
   for (const lang of ['ko', 'en']) {
     await inPage(page, `localStorage.setItem('console.lang', '${lang}')`);
     await page.reload();

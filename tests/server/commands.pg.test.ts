@@ -18,14 +18,11 @@ const duringSale = new Date(Date.parse(spec.opensAt) + 3_600_000);
 
 beforeAll(async () => {
   s = await ServerHarness.start();
-  admin = await s.user('admin', 'admin');
-  official = await s.user('kim', 'official');
-  official2 = await s.user('lee', 'official');
+  const staff = await s.staff();
+  ({ admin, official, official2 } = staff);
   mapoClerk = await s.user('mapo', 'clerk', '11440');
   gangnamClerk = await s.user('gangnam', 'clerk', '11680');
-  await s.openRound(roundId, spec, official, official2, duringSale);
-  const fed = await s.post('/api/feed/sale', { roundId, purchases: 500, seed: 7, usesShare: 0.5 }, admin);
-  expect(fed.status).toBe(200);
+  await s.openSale(roundId, spec, staff, duringSale, { purchases: 500, seed: 7, usesShare: 0.5 });
 });
 afterAll(() => s.close());
 

@@ -14,12 +14,10 @@ const duringSale = new Date(Date.parse(spec.opensAt) + 3_600_000);
 
 beforeAll(async () => {
   s = await ServerHarness.start();
-  admin = await s.user('admin', 'admin');
-  const o1 = await s.user('kim', 'official');
-  const o2 = await s.user('lee', 'official');
+  const staff = await s.staff();
+  admin = staff.admin;
   clerk = await s.user('mapo', 'clerk', '11440');
-  await s.openRound(roundId, spec, o1, o2, duringSale);
-  expect((await s.post('/api/feed/sale', { roundId, purchases: 300, seed: 11, usesShare: 0 }, admin)).status).toBe(200);
+  await s.openSale(roundId, spec, staff, duringSale, { purchases: 300, seed: 11, usesShare: 0 });
 });
 afterAll(() => s.close());
 

@@ -17,14 +17,12 @@ const roundId = 'round-scoped';
 
 beforeAll(async () => {
   s = await ServerHarness.start();
-  admin = await s.user('admin', 'admin');
-  official = await s.user('kim', 'official');
-  const official2 = await s.user('lee', 'official');
+  const staff = await s.staff();
+  ({ admin, official } = staff);
   clerk = await s.user('gangnam', 'clerk', GANGNAM);
   analyst = await s.user('ana', 'analyst');
   const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
-  await s.openRound(roundId, spec, official, official2, new Date(Date.parse(spec.opensAt) + 3_600_000));
-  expect((await s.post('/api/feed/sale', { roundId, purchases: 600, seed: 11, usesShare: 0.5 }, admin)).status).toBe(200);
+  await s.openSale(roundId, spec, staff, new Date(Date.parse(spec.opensAt) + 3_600_000), { purchases: 600, seed: 11, usesShare: 0.5 });
   // A cancellation in another district: a lot event that names no district of its own.
   const lot = await s.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('district_code', '<>', GANGNAM).where('used', '=', '0').executeTakeFirstOrThrow();
   const cancel = { type: 'approve_refund', roundId, lotId: lot.lot_id, kind: 'cancel', amount: Number(lot.paid), requestedAt: s.now().toISOString() };

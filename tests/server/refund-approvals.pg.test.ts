@@ -21,14 +21,12 @@ const duringSale = new Date(Date.parse(spec.opensAt) + 3_600_000);
 
 beforeAll(async () => {
   s = await ServerHarness.start();
-  admin = await s.user('admin', 'admin');
-  official = await s.user('kim', 'official');
-  official2 = await s.user('lee', 'official');
+  const staff = await s.staff();
+  ({ admin, official, official2 } = staff);
   mapo = await s.user('mapo', 'clerk', '11440');
   mapo2 = await s.user('mapo2', 'clerk', '11440');
   gangnam = await s.user('gangnam', 'clerk', '11680');
-  await s.openRound(roundId, spec, official, official2, duringSale);
-  expect((await s.post('/api/feed/sale', { roundId, purchases: 400, seed: 11, usesShare: 0 }, admin)).status).toBe(200);
+  await s.openSale(roundId, spec, staff, duringSale, { purchases: 800, seed: 11, usesShare: 0 });
 });
 afterAll(() => s.close());
 
@@ -39,6 +37,18 @@ async function unusedMapoLots(n: number): Promise<{ lot_id: string; paid: number
   for (const p of picked) taken.add(p.lot_id);
   expect(picked).toHaveLength(n);
   return picked;
+}
+
+/** Two unused lots of the district that cost the buyer the same, so only the lot tells their requests apart. */
+async function twoMapoLotsPayingAlike(): Promise<[{ lot_id: string; paid: number }, { lot_id: string; paid: number }]> {
+  const rows = await s.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('round_id', '=', roundId).where('district_code', '=', '11440').where('status', '=', 'active').where('used', '=', '0').orderBy('lot_id').execute();
+  const free = rows.filter((r) => !taken.has(r.lot_id)).map((r) => ({ lot_id: r.lot_id, paid: Number(r.paid) }));
+  const a = free.find((x) => free.some((y) => y.lot_id !== x.lot_id && y.paid === x.paid));
+  const b = a && free.find((y) => y.lot_id !== a.lot_id && y.paid === a.paid);
+  expect(b).toBeDefined();
+  taken.add(a!.lot_id);
+  taken.add(b!.lot_id);
+  return [a!, b!];
 }
 
 const request = (lot: { lot_id: string; paid: number }, commandId = randomUUID()) => ({
@@ -122,6 +132,26 @@ describe('two-person rule for refunds above the administrator’s amount', () =>
     expect((await s.command(countersign(c!, cc.commandId, 'mapo'), official)).result).toMatchObject({ status: 'accepted' });
     expect((await s.command(cc, mapo2)).result).toMatchObject({ status: 'rejected', reason: { key: 'refunds.needsCountersign' } });
     expect(await status(c!.lot_id)).toBe('active');
+  });
+
+  it('refuses a countersignature for another lot of the same amount, because of the lot alone', async () => {
+    const [a, b] = await twoMapoLotsPayingAlike();
+    expect(a.paid).toBe(b.paid);
+    const cb = request(b);
+    // Same requester, command id, kind and amount: only the lot differs.
+    expect((await s.command(countersign(a, cb.commandId, 'mapo'), mapo2)).result).toMatchObject({ status: 'accepted' });
+    expect((await s.command(cb, mapo)).result).toMatchObject({ status: 'rejected', reason: { key: 'refunds.needsCountersign' } });
+    expect(await status(a.lot_id)).toBe('active');
+    expect(await status(b.lot_id)).toBe('active');
+  });
+
+  it('refuses a countersignature for a refund when a cancellation is asked, because of the kind alone', async () => {
+    const [lot] = await unusedMapoLots(1);
+    const cmd = request(lot!);
+    // Same requester, command id, lot and amount: only refund against cancel differs.
+    expect((await s.command(countersign(lot!, cmd.commandId, 'mapo', { kind: 'refund' }), mapo2)).result).toMatchObject({ status: 'accepted' });
+    expect((await s.command(cmd, mapo)).result).toMatchObject({ status: 'rejected', reason: { key: 'refunds.needsCountersign' } });
+    expect(await status(lot!.lot_id)).toBe('active');
   });
 
   it('needs nobody at or below the amount, and nobody once the administrator clears it', async () => {

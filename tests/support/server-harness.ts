@@ -10,6 +10,13 @@ import type { Role } from '../../shared/common/roles.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import type { CommandResult, RoundTransition } from '../../shared/sync/protocol.js';
 
+/** Session tokens of the standard staff. */
+export interface Staff {
+  admin: string;
+  official: string;
+  official2: string;
+}
+
 /** A central server on its own fresh database in the run's PostgreSQL cluster, listening on loopback. */
 export class ServerHarness {
   /** The server's clock: real time while null, else this instant (tests move it by hand). */
@@ -54,6 +61,17 @@ export class ServerHarness {
   async command(body: Record<string, unknown>, token: string): Promise<{ status: number; body: unknown; result: CommandResult }> {
     const r = await this.post('/api/commands', { commandId: randomUUID(), sentAt: this.now().toISOString(), ...body }, token);
     return { ...r, result: r.body as CommandResult };
+  }
+
+  /** The administrator and two officials (kim proposes, lee approves) most server tests start from, signed in. */
+  async staff(): Promise<Staff> {
+    return { admin: await this.user('admin', 'admin'), official: await this.user('kim', 'official'), official2: await this.user('lee', 'official') };
+  }
+
+  /** A round opened as `openRound` does, then a simulated sale played into it by the administrator. */
+  async openSale(roundId: string, spec: RoundSpec, staff: Staff, at: Date, sale: { purchases: number; seed: number; usesShare: number }): Promise<void> {
+    await this.openRound(roundId, spec, staff.official, staff.official2, at);
+    expect((await this.post('/api/feed/sale', { roundId, ...sale }, staff.admin)).status).toBe(200);
   }
 
   /** A round version proposed by one official and published by another, both accepted. */

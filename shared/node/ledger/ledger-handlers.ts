@@ -8,7 +8,7 @@ import type { SessionUser } from '../kernel/session-user.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { KernelDeps } from '../kernel/deps.js';
 import type { Database } from '../db/schema.js';
-import { lotFromRow } from './lot-row.js';
+import { lotFromRow } from '../../ledger/lot-row.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 
 /** Clerks see their own district's part of the ledger only. */

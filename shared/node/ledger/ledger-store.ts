@@ -7,7 +7,7 @@ import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { Database, LotsTable } from '../db/schema.js';
-import { lotFromRow } from './lot-row.js';
+import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from './pay-columns.js';
 
 function refuse(key: string, ev: LedgerEvent, params?: Record<string, string | number>): never {

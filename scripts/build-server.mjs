@@ -1,0 +1,14 @@
+// Bundles the central server into dist/server/main.cjs, so a server host needs
+// only `npm ci --omit=dev` and Node: no tsx, no TypeScript, no dev packages.
+import { build } from 'esbuild';
+import { nodeBundle } from './node-bundle.mjs';
+
+await build({
+  entryPoints: { main: 'server/main.ts' },
+  ...nodeBundle,
+  outdir: 'dist/server',
+  // PGlite loads its WebAssembly and data files from its own folder at run time,
+  // so it stays in node_modules (a runtime dependency); pg-native is pg's optional
+  // native binding, never installed here.
+  external: ['@electric-sql/pglite', 'pg-native'],
+});

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerEvent } from '../../shared/ledger/events.js';
+import { makePaymentRef } from '../../shared/reconcile/payment-refs.js';
+import { applyLedgerEvent, lockLot } from '../log/state.js';
+import { reject, type CommandHandler } from './command-kit.js';
+import { countersignThreshold } from './countersign-threshold.js';
+
+export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx, user, now }) => {
+  const at = now.toISOString();
+  if (user.role === 'analyst') return reject('sync.roleNotAllowed');
+  const lot = await lockLot(trx, cmd.lotId);
+  if (!lot || lot.roundId !== cmd.roundId) return reject('ledger.unknownLot', { lotId: cmd.lotId });
+  // District clerks act on their own district's lots only, here as in the console.
+  if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
+  // Above the administrator's amount, a second person must already have approved this very request.
+  const threshold = await countersignThreshold(trx);
+  let countersignedBy: string | undefined;
+  if (threshold !== null && cmd.amount > threshold) {
+    const sign = await trx
+      .selectFrom('refund_countersigns as c')
+      .innerJoin('users as u', 'u.id', 'c.countersigned_by')
+      .select(['c.lot_id', 'c.kind', 'c.amount', 'c.countersigned_by', 'u.username'])
+      .where('c.requested_by', '=', user.username)
+      .where('c.request_command_id', '=', cmd.commandId)
+      .executeTakeFirst();
+    if (!sign || sign.lot_id !== cmd.lotId || sign.kind !== cmd.kind || Number(sign.amount) !== cmd.amount || sign.countersigned_by === user.id) {
+      return reject('refunds.needsCountersign', { threshold });
+    }
+    countersignedBy = sign.username;
+  }
+  // Quoted again at the server's time: the console's clock decides neither expiry nor the amount.
+  const event: Extract<LedgerEvent, { type: 'cancel' | 'refund' }> = {
+    type: cmd.kind,
+    eventId: randomUUID(),
+    roundId: cmd.roundId,
+    lotId: cmd.lotId,
+    at,
+    amount: cmd.amount,
+    by: user.username,
+    ...(countersignedBy ? { countersignedBy } : {}),
+  };
+  // The money goes back through the purchase's provider: a reversal with its own key naming the original.
+  const paid = await trx.selectFrom('lots').select(['payment_provider', 'payment_tid']).where('lot_id', '=', cmd.lotId).executeTakeFirst();
+  if (paid?.payment_provider && paid.payment_tid) event.payment = makePaymentRef(paid.payment_provider, event.eventId, at, paid.payment_tid);
+  const verdict = await applyLedgerEvent(trx, event, now);
+  if (!verdict.ok) return reject(verdict.key, verdict.params);
+  return { event };
+};
