@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { SimResult } from '../../../../shared/simulation/result.js';
+import type { SimResult } from '#shared/simulation/result.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285'];
 

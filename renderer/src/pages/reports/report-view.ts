@@ -1,10 +1,10 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { Output } from '../../../../shared/api/contract.js';
-import { formatWon, formatWonShort } from '../../../../shared/common/money.js';
-import type { Lang } from '../../../../shared/i18n/index.js';
-import { formatRate, groupValueLabel } from '../../../../shared/reports/labels.js';
-import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '../../../../shared/reports/params.js';
-import { DISTRICT_POPULATION } from '../../../../shared/reports/populations.js';
+import type { Output } from '#shared/api/contract.js';
+import { formatWon, formatWonShort } from '#shared/common/money.js';
+import type { Lang } from '#shared/i18n/index.js';
+import { formatRate, groupValueLabel } from '#shared/reports/labels.js';
+import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
+import { DISTRICT_POPULATION } from '#shared/reports/populations.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
 
