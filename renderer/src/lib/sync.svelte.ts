@@ -74,3 +74,16 @@ export function autoSync(): () => void {
   }, AUTO_SYNC_MS);
   return () => clearInterval(id);
 }
+
+/**
+ * Runs `work` now, again whenever the state it reads changes, and again after each sync that brings events
+ * (the ledger's last sequence moves, not every poll), so a page's figures never stay behind a sync.
+ * Call it while a component initialises.
+ */
+export function rerunAfterSync(work: () => void): void {
+  const lastSeq = $derived(sync.status?.lastSeq ?? 0);
+  $effect(() => {
+    void lastSeq;
+    work();
+  });
+}
