@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const packageImports: Record<string, string> = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).imports ?? {};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -18,9 +19,10 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
+/** A relative path, or a package.json "imports" alias such as `#shared/*` (the renderer's way to shared/). */
 function resolveRelative(from: string, spec: string): string | undefined {
-  // `#shared/…` is the package's import alias for the shared tree.
-  const base = spec.startsWith('#shared/') ? join(root, 'shared', spec.slice('#shared/'.length)) : resolve(dirname(from), spec);
+  const alias = Object.entries(packageImports).find(([key]) => spec.startsWith(key.replace(/\*$/, '')));
+  const base = alias ? resolve(root, alias[1].replace(/\*$/, '') + spec.slice(alias[0].length - 1)) : resolve(dirname(from), spec);
   for (const candidate of [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
@@ -37,7 +39,7 @@ function graph(entries: string[]): { files: Set<string>; packages: Map<string, s
     if (seen.has(f)) continue;
     seen.add(f);
     for (const spec of importsOf(f)) {
-      if (spec.startsWith('.') || spec.startsWith('#shared/')) {
+      if (spec.startsWith('.') || spec.startsWith('#')) {
         const target = resolveRelative(f, spec);
         if (target) stack.push(target);
       } else {

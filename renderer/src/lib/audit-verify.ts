@@ -1,4 +1,4 @@
-import type { VerifyResult } from '../../../shared/api/audit-schemas.js';
+import type { VerifyResult } from '#shared/api/audit-schemas.js';
 import { errorText, num, seoul, t } from './i18n.svelte.js';
 
 /** One line saying what an audit verification found, in the tone it deserves. */

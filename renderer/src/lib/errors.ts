@@ -1,4 +1,4 @@
-import type { Issue } from '../../../shared/common/errors.js';
+import type { Issue } from '#shared/common/errors.js';
 import { ApiError } from './api/client.js';
 
 /** Splits a failed call into per-field issues and one message for the rest. */

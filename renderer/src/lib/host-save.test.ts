@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InvokeRequest } from '../../../shared/api/envelope.js';
+import type { InvokeRequest } from '#shared/api/envelope.js';
 import { saveThroughHost } from './host-save.js';
 
 describe('saving an export through the Electron host', () => {

@@ -1,5 +1,5 @@
-import type { Envelope, InvokeRequest } from '../../../shared/api/envelope.js';
-import { HOST_SAVE_EXPORT, type HostSaveResult } from '../../../shared/api/host.js';
+import type { Envelope, InvokeRequest } from '#shared/api/envelope.js';
+import { HOST_SAVE_EXPORT, type HostSaveResult } from '#shared/api/host.js';
 
 /** The Electron preload's one function; absent in a browser. */
 export interface HostBridge {

@@ -1,7 +1,7 @@
-import { DEFAULT_LANG, fieldLabel, formatError, formatIssue, isLang, translate, type Lang } from '../../../shared/i18n/index.js';
-import type { ErrorPayload, Issue } from '../../../shared/common/errors.js';
-import { formatBasisPoints, formatWon, formatWonShort } from '../../../shared/common/money.js';
-import { formatSeoul } from '../../../shared/common/time.js';
+import { DEFAULT_LANG, fieldLabel, formatError, formatIssue, isLang, translate, type Lang } from '#shared/i18n/index.js';
+import type { ErrorPayload, Issue } from '#shared/common/errors.js';
+import { formatBasisPoints, formatWon, formatWonShort } from '#shared/common/money.js';
+import { formatSeoul } from '#shared/common/time.js';
 
 const STORAGE_KEY = 'console.lang';
 

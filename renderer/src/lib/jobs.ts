@@ -1,4 +1,4 @@
-import type { Output } from '../../../shared/api/contract.js';
+import type { Output } from '#shared/api/contract.js';
 import { send } from './api/client.js';
 
 export type Job = Output<'jobs.get'>;

@@ -1,5 +1,5 @@
-import { contract, type Method } from '../../../shared/api/contract.js';
-import type { User } from '../../../shared/api/schemas.js';
+import { contract, type Method } from '#shared/api/contract.js';
+import type { User } from '#shared/api/schemas.js';
 
 const KEY = 'console.session';
 

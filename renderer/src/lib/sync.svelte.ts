@@ -1,4 +1,4 @@
-import type { Output } from '../../../shared/api/contract.js';
+import type { Output } from '#shared/api/contract.js';
 import { send } from './api/client.js';
 import { followJob, type Job } from './jobs.js';
 
@@ -73,4 +73,17 @@ export function autoSync(): () => void {
     void runSyncJob(() => send('sync.run', {})).catch(() => undefined);
   }, AUTO_SYNC_MS);
   return () => clearInterval(id);
+}
+
+/**
+ * Runs `work` now, again whenever the state it reads changes, and again after each sync that brings events
+ * (the ledger's last sequence moves, not every poll), so a page's figures never stay behind a sync.
+ * Call it while a component initialises.
+ */
+export function rerunAfterSync(work: () => void): void {
+  const lastSeq = $derived(sync.status?.lastSeq ?? 0);
+  $effect(() => {
+    void lastSeq;
+    work();
+  });
 }

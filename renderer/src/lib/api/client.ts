@@ -1,5 +1,5 @@
-import type { Input, Method, Output } from '../../../../shared/api/contract.js';
-import type { ErrorPayload } from '../../../../shared/common/errors.js';
+import type { Input, Method, Output } from '#shared/api/contract.js';
+import type { ErrorPayload } from '#shared/common/errors.js';
 import { session, signedOut } from '../session.svelte.js';
 import { createTransport } from './transport.js';
 

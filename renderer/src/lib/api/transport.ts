@@ -1,4 +1,4 @@
-import type { Envelope, InvokeRequest } from '../../../../shared/api/envelope.js';
+import type { Envelope, InvokeRequest } from '#shared/api/envelope.js';
 
 interface ConsoleBridge {
   invoke(request: InvokeRequest): Promise<Envelope>;

@@ -1,5 +1,5 @@
-import type { Envelope } from '../../../../shared/api/envelope.js';
-import { MAX_UPLOAD_MB } from '../../../../shared/api/reconcile-schemas.js';
+import type { Envelope } from '#shared/api/envelope.js';
+import { MAX_UPLOAD_MB } from '#shared/api/reconcile-schemas.js';
 import { ApiError, send } from './client.js';
 import { hostToken } from './transport.js';
 

@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { SimResult } from '../../../../shared/simulation/result.js';
+import type { SimResult } from '#shared/simulation/result.js';
+import { BY_MINUTE, CHART_BASE } from './chart-base.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285'];
 
@@ -51,11 +52,8 @@ export function lineChart(minutes: number[], lines: Line[], yTitle?: string, xTi
       })),
     },
     options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+      ...CHART_BASE,
+      interaction: BY_MINUTE,
       scales: {
         x: { type: 'linear', min: minutes[0], max: minutes.at(-1), ticks: { stepSize: minuteStep(minutes), maxTicksLimit: 14 }, title: { display: !!xTitle, text: xTitle ?? '' } },
         y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), title: { display: !!yTitle, text: yTitle ?? '' }, ticks: { maxTicksLimit: 6 } },
@@ -72,10 +70,7 @@ export function barChart(labels: string[], bars: Line[], xTitle?: string): Chart
       datasets: bars.map((b, i) => ({ label: b.label, data: b.values, backgroundColor: b.color ?? COLORS[i % COLORS.length], borderWidth: 0 })),
     },
     options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+      ...CHART_BASE,
       scales: { x: { stacked: true, title: { display: !!xTitle, text: xTitle ?? '' } }, y: { stacked: true, beginAtZero: true, ticks: { maxTicksLimit: 6 } } },
     },
   };

@@ -1,4 +1,4 @@
-import type { Output } from '../../../../shared/api/contract.js';
+import type { Output } from '#shared/api/contract.js';
 import { ApiError, send } from '../../lib/api/client.js';
 import { saveBlob } from '../../lib/download.js';
 import { saveThroughHost } from '../../lib/host-save.js';

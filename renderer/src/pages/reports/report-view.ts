@@ -1,10 +1,11 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { Output } from '../../../../shared/api/contract.js';
-import { formatWon, formatWonShort } from '../../../../shared/common/money.js';
-import type { Lang } from '../../../../shared/i18n/index.js';
-import { formatRate, groupValueLabel } from '../../../../shared/reports/labels.js';
-import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '../../../../shared/reports/params.js';
-import { DISTRICT_POPULATION } from '../../../../shared/reports/populations.js';
+import type { Output } from '#shared/api/contract.js';
+import { formatWon, formatWonShort } from '#shared/common/money.js';
+import type { Lang } from '#shared/i18n/index.js';
+import { formatRate, groupValueLabel } from '#shared/reports/labels.js';
+import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
+import { DISTRICT_POPULATION } from '#shared/reports/populations.js';
+import { BY_MINUTE, CHART_BASE } from '../../lib/charts/chart-base.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
 
@@ -58,17 +59,11 @@ export function districtExtras(result: ReportResult, row: ReportResult['rows'][n
 export function reportChart(result: ReportResult, measure: Measure, lang: Lang, num: (n: number) => string, cumulativeRate = false): ChartConfiguration {
   const [k1, k2] = result.groupBy;
   const tick = (v: string | number) => shortText(measure, Number(v), lang, num);
-  const base = {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false as const,
-    plugins: { legend: { position: 'bottom' as const, labels: { boxWidth: 12 } } },
-  };
   if (!k1) {
     return {
       type: 'bar',
       data: { labels: [''], datasets: [{ label: measure, data: [result.totals[measure] ?? 0], backgroundColor: COLORS[0] }] },
-      options: { ...base, scales: { y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+      options: { ...CHART_BASE, scales: { y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
     };
   }
   const firstKeys = [...new Set(result.rows.map((r) => r.keys[0]!))];
@@ -84,7 +79,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     return {
       type: 'line',
       data: { labels, datasets: [{ label: '%', data: rates, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
-      options: { ...base, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 1, ticks: { callback: (v) => formatRate(Number(v)), maxTicksLimit: 6 } } } },
+      options: { ...CHART_BASE, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 1, ticks: { callback: (v) => formatRate(Number(v)), maxTicksLimit: 6 } } } },
     };
   }
   if (!k2) {
@@ -93,7 +88,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     return {
       type: line ? 'line' : 'bar',
       data: { labels, datasets: [{ label: '', data: values, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
-      options: { ...base, plugins: { legend: { display: false } }, scales: { x: CATEGORY_X, y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+      options: { ...CHART_BASE, plugins: { legend: { display: false } }, scales: { x: CATEGORY_X, y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
     };
   }
   const secondKeys = [...new Set(result.rows.map((r) => r.keys[1]!))];
@@ -109,7 +104,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
         borderWidth: 0,
       })),
     },
-    options: { ...base, scales: { x: { ...CATEGORY_X, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+    options: { ...CHART_BASE, scales: { x: { ...CATEGORY_X, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
   };
 }
 
@@ -136,11 +131,8 @@ export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative
     type: 'bar',
     data: { datasets },
     options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+      ...CHART_BASE,
+      interaction: BY_MINUTE,
       scales: {
         x: { type: 'linear', ticks: { maxTicksLimit: 14 }, title: { display: true, text: labels.minutes } },
         y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative }, ticks: { callback: (v) => formatWonShort(Number(v), lang), maxTicksLimit: 6 } },

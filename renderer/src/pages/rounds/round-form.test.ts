@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spec2022 } from '../../../../tests/support/specs.js';
-import { preset2022, specWithAssumptions } from '../../../../shared/simulation/params.js';
+import { preset2022, specWithAssumptions } from '#shared/simulation/params.js';
 import { denominationChoices, formFromSpec, parseDenominations, specFromForm, toggleDenomination } from './round-form.js';
 
 describe('round form', () => {

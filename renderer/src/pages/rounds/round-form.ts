@@ -1,8 +1,8 @@
-import type { Issue } from '../../../../shared/common/errors.js';
-import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '../../../../shared/common/money.js';
-import { fromSeoulLocalInput, toSeoulLocalInput } from '../../../../shared/common/time.js';
-import { ISSUED_DENOMINATIONS } from '../../../../shared/rounds/validate.js';
-import type { PaymentMethod, QUEUE_ORDERS, RefundFormula, RoundKind, RoundSpec } from '../../../../shared/rounds/spec.js';
+import type { Issue } from '#shared/common/errors.js';
+import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '#shared/common/money.js';
+import { fromSeoulLocalInput, toSeoulLocalInput } from '#shared/common/time.js';
+import { ISSUED_DENOMINATIONS } from '#shared/rounds/validate.js';
+import type { PaymentMethod, QUEUE_ORDERS, RefundFormula, RoundKind, RoundSpec } from '#shared/rounds/spec.js';
 
 /** What the form holds: text as typed, so half-typed values are never lost or coerced. */
 export interface RoundForm {

@@ -1,8 +1,8 @@
-import { districtName } from '../../../../shared/common/districts.js';
-import { formatBasisPoints, formatWon } from '../../../../shared/common/money.js';
-import { formatSeoul } from '../../../../shared/common/time.js';
-import { fieldLabel, translate, type Lang } from '../../../../shared/i18n/index.js';
-import type { RehearsalAssumptions, RoundSpec } from '../../../../shared/rounds/spec.js';
+import { districtName } from '#shared/common/districts.js';
+import { formatBasisPoints, formatWon } from '#shared/common/money.js';
+import { formatSeoul } from '#shared/common/time.js';
+import { fieldLabel, translate, type Lang } from '#shared/i18n/index.js';
+import type { RehearsalAssumptions, RoundSpec } from '#shared/rounds/spec.js';
 
 const MONEY_FIELDS = new Set(['totalAmount', 'perPersonMonthlyLimit', 'holdingLimit', 'giftReceiveCap']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue } from '../../../../shared/i18n/index.js';
+import { formatIssue } from '#shared/i18n/index.js';
 import { emptyFacts, factsFromForm } from './calibration-form.js';
 
 describe('calibration facts form', () => {

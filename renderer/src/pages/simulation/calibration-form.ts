@@ -1,5 +1,5 @@
-import type { Issue } from '../../../../shared/common/errors.js';
-import { observedFactsSchema, type ObservedFacts } from '../../../../shared/simulation/calibrate/schema.js';
+import type { Issue } from '#shared/common/errors.js';
+import { observedFactsSchema, type ObservedFacts } from '#shared/simulation/calibrate/schema.js';
 
 /** The observed facts as typed: text, blank meaning "not known". */
 export type FactsForm = Record<keyof ObservedFacts, string>;

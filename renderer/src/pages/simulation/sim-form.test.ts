@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preset2022 } from '../../../../shared/simulation/params.js';
+import { preset2022 } from '#shared/simulation/params.js';
 import { formFromParams, paramsFromForm } from './sim-form.js';
 
 describe('simulation form', () => {

@@ -1,6 +1,6 @@
-import type { Issue } from '../../../../shared/common/errors.js';
-import { formatWonDigits, parseWon } from '../../../../shared/common/money.js';
-import { simParamsSchema, type SimParams } from '../../../../shared/simulation/params.js';
+import type { Issue } from '#shared/common/errors.js';
+import { formatWonDigits, parseWon } from '#shared/common/money.js';
+import { simParamsSchema, type SimParams } from '#shared/simulation/params.js';
 
 /** The simulation form as typed: numbers are text, percents are percents, blank limits mean none. */
 export interface SimForm {
