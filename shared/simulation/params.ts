@@ -184,18 +184,19 @@ export function specWithAssumptions(spec: RoundSpec, p: SimParams): RoundSpec {
  */
 export function sale2022Uncalibrated(): SimParams {
   const p = defaultSimParams();
+  // The day's own figures are written out even where the defaults agree: the defaults may change, the day may not.
   return {
     ...p,
     seed: 20220714,
     visitors: 700_000,
-    arrival: { curve: 'decay', spikeMinutes: 5, decayMinutes: 15, perMinute: [], preOpenShare: 0.3, preOpenMinutes: 5 },
+    arrival: { ...p.arrival, curve: 'decay', decayMinutes: 15, preOpenShare: 0.3, preOpenMinutes: 5 },
     sale: { windowMinutes: 12 * 60, stock: 25_000_000_000, unit: SALE_UNIT },
     purchase: { limit: 400_000, fullLimitShare: 0.85 },
-    waitingRoom: { admissionPerMinute: 1_600, maxActiveSessions: 20_000, order: 'fifo', slots: [], stockCutoff: false, cutoffMargin: 0.1 },
+    waitingRoom: { ...p.waitingRoom, admissionPerMinute: 1_600, maxActiveSessions: 20_000, order: 'fifo', stockCutoff: false },
     session: { timeoutMinutes: 10, policy: 'expires_while_waiting' },
     returns: { probability: 0.8, delayMinutes: 2 },
     patience: { kind: 'exponential', meanMinutes: 120 },
-    checkout: { meanSeconds: 120, distribution: 'lognormal', failureRate: 0.15, maxRetries: 2 },
+    checkout: { ...p.checkout, meanSeconds: 120, failureRate: 0.15 },
     capacity: { maxConnections: 200_000 },
   };
 }
