@@ -16,7 +16,7 @@ import { GROUP_KEYS, MEASURES, reportParamsSchema, type GroupKey } from '../../s
 import { runReport } from '../../shared/node/reports/report-engine.js';
 import { exportEventsCsv } from '../../shared/node/reports/report-export.js';
 import { buildReportPdf } from '../../shared/node/reports/report-pdf.js';
-import { findReportFonts } from '../../shared/node/reports/fonts.js';
+import { findReportFonts } from '../../shared/node/pdf/fonts.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../tests/support/report-ledger.js';
 import { median, ms, table } from './stats.js';
 

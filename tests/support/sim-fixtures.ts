@@ -1,4 +1,4 @@
-import { defaultSimParams, preset2022, type SimParams } from '../../shared/simulation/params.js';
+import { defaultSimParams, type SimParams } from '../../shared/simulation/params.js';
 
 /**
  * A plain queue for checking the engine against queueing theory: Poisson
@@ -32,20 +32,5 @@ export function plainQueue(o: {
   };
 }
 
-/**
- * The 2022 preset as it stood before it was calibrated to the press reports
- * (issue 12): a crowded sale whose mechanics (logouts, the cut-off, the
- * estimators, the recommendation searches) the engine tests were written
- * against. Those tests need a crowded sale, not the day's fitted figures.
- */
-export function sale2022Uncalibrated(): SimParams {
-  const p = preset2022();
-  return {
-    ...p,
-    arrival: { ...p.arrival, preOpenShare: 0.3 },
-    purchase: { ...p.purchase, fullLimitShare: 0.85 },
-    waitingRoom: { ...p.waitingRoom, admissionPerMinute: 1_600 },
-    patience: { kind: 'exponential', meanMinutes: 120 },
-    checkout: { meanSeconds: 120, distribution: 'lognormal', failureRate: 0.15, maxRetries: 2 },
-  };
-}
+// The 2022 sale before calibration lives with the preset, where the fit script starts from it.
+export { sale2022Uncalibrated } from '../../shared/simulation/params.js';

@@ -1,6 +1,6 @@
 import { AppError } from '../../common/errors.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
-import { findReportFonts } from '../reports/fonts.js';
+import { findReportFonts } from '../pdf/fonts.js';
 import { analyseSettlement } from './analyse.js';
 import { bookAdjustment, dayRow, findProfile, listAssignees, listDays, listExceptions, listProfiles, lockDay, recordImport, refuseReimport, reopenDay, sha256, updateException } from './reconcile-repo.js';
 import { buildReconcilePdf, buildReconcileXlsx, loadReport } from './report.js';

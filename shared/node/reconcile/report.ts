@@ -1,13 +1,15 @@
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
-import PDFDocument from 'pdfkit';
 import type { ExceptionRow } from '../../api/reconcile-schemas.js';
 import { formatWon } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { EXCEPTION_CLASSES, type DayTotal } from '../../reconcile/match.js';
 import type { Database } from '../db/schema.js';
-import type { ReportFonts } from '../reports/fonts.js';
+import { openPdf } from '../pdf/document.js';
+import type { ReportFonts } from '../pdf/fonts.js';
+import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
+import { drawTable, ruledCell } from '../pdf/table.js';
 import { dayRow, listAdjustments, listExceptions, type AdjustmentRow } from './reconcile-repo.js';
 import type { DayMoney } from '../../reconcile/adjustments.js';
 
@@ -85,48 +87,39 @@ function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
 
 export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportFonts, generatedAt: Date, author: string): Promise<Buffer> {
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: `${t('reconcile.title')} ${r.day} ${r.provider}`, Author: author } });
-  doc.registerFont('body', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+  const { doc, done } = openPdf({ size: 'A4', layout: 'landscape', margin: 36, title: `${t('reconcile.title')} ${r.day} ${r.provider}`, author }, fonts);
+  const style = ruledCell([3, 5, 3, 5], '#dfe3ea');
+  pageHeading(doc, {
+    title: `${t('reconcile.title')} — ${r.day} · ${r.provider}`,
+    titleSize: 16,
+    lines: [
+      `${formatSeoul(generatedAt.toISOString(), lang)} KST · ${author}`,
+      ...(r.lockedBy ? [t('reconcile.locked', { by: r.lockedBy, at: formatSeoul(r.lockedAt, lang) })] : []),
+      ...r.files.map((f) => `${t('reconcile.file')}: ${f.fileName} · ${f.rows} · ${f.importedBy} · ${formatSeoul(f.importedAt, lang)}`),
+    ],
+    linesSize: 9,
+    linesColor: '#5f6b7a',
+    after: 0.6,
   });
-  const cell = { padding: [3, 5, 3, 5] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: '#dfe3ea' };
-  doc.font('bold').fontSize(16).text(`${t('reconcile.title')} — ${r.day} · ${r.provider}`);
-  doc.font('body').fontSize(9).fillColor('#5f6b7a');
-  doc.text(`${formatSeoul(generatedAt.toISOString(), lang)} KST · ${author}`);
-  if (r.lockedBy) doc.text(t('reconcile.locked', { by: r.lockedBy, at: formatSeoul(r.lockedAt, lang) }));
-  for (const f of r.files) doc.text(`${t('reconcile.file')}: ${f.fileName} · ${f.rows} · ${f.importedBy} · ${formatSeoul(f.importedAt, lang)}`);
-  doc.fillColor('black').moveDown(0.6);
+  const section = (title: string) => sectionHeading(doc, title, { size: 11, bodySize: 9 });
   const totalsTable = (title: string, rows: DayTotal[]) => {
-    doc.font('bold').fontSize(11).text(title);
-    doc.font('body').fontSize(9);
-    doc.table({
-      defaultStyle: cell,
-      data: [
-        totalsHeader(t, t('reconcile.day')).map((h) => ({ text: h, font: { src: 'bold' } })),
-        ...rows.map((d) => [d.day, String(d.count), formatWon(d.amount), formatWon(d.fee), formatWon(d.vat), formatWon(d.net)]),
-      ],
-    });
+    section(title);
+    drawTable(doc, { style, header: totalsHeader(t, t('reconcile.day')), rows: rows.map((d) => [d.day, String(d.count), formatWon(d.amount), formatWon(d.fee), formatWon(d.vat), formatWon(d.net)]) });
     doc.moveDown(0.6);
   };
   totalsTable(t('reconcile.totalsByApproval'), r.byApprovalDay);
   totalsTable(t('reconcile.totalsByPayout'), r.byPayoutDay);
-  doc.font('bold').fontSize(11).text(t('reconcile.class'));
-  doc.font('body').fontSize(9).text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
+  section(t('reconcile.class'));
+  doc.text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
   doc.text(moneyLine(r, t));
   doc.moveDown(0.6);
-  doc.font('bold').fontSize(11).text(t('reconcile.adjustments'));
-  doc.font('body').fontSize(9);
+  section(t('reconcile.adjustments'));
   if (r.adjustments.length === 0) doc.text(t('reconcile.noAdjustments'));
-  else doc.table({ defaultStyle: cell, data: [adjustmentHeader(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...r.adjustments.map((a) => adjustmentCells(a, r, t, lang))] });
+  else drawTable(doc, { style, header: adjustmentHeader(t), rows: r.adjustments.map((a) => adjustmentCells(a, r, t, lang)) });
   doc.moveDown(0.6);
   if (r.exceptions.length > 0) {
     doc.font('body').fontSize(8);
-    doc.table({ defaultStyle: cell, data: [exceptionHeader(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...r.exceptions.map((e) => exceptionCells(e, t))] });
+    drawTable(doc, { style, header: exceptionHeader(t), rows: r.exceptions.map((e) => exceptionCells(e, t)) });
   }
   doc.end();
   return done;

@@ -1,11 +1,13 @@
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import type { ClosingView, Tally } from '../../api/refund-schemas.js';
 import { districtName } from '../../common/districts.js';
 import { formatWon } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
-import type { ReportFonts } from '../reports/fonts.js';
+import { openPdf } from '../pdf/document.js';
+import type { ReportFonts } from '../pdf/fonts.js';
+import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
+import { drawTable, rightCell, ruledCell } from '../pdf/table.js';
 
 type T = (k: string, p?: Record<string, string | number>) => string;
 
@@ -46,37 +48,31 @@ export async function buildClosingXlsx(c: ClosingView, lang: Lang): Promise<Buff
 /** The closing sheet as an A4 PDF in Korean: figures per clerk and for the district, differences, who closed it. */
 export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, printedBy: string, printedAt: string): Promise<Buffer> {
   const t: T = (k, p) => translate(lang, k, p);
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${t('counter.closingTitle')} ${c.day}`, Author: printedBy } });
-  doc.registerFont('body', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+  const { doc, done } = openPdf({ size: 'A4', margin: 40, title: `${t('counter.closingTitle')} ${c.day}`, author: printedBy }, fonts);
+  pageHeading(doc, {
+    title: `${t('counter.closingTitle')} · ${districtName(c.districtCode, lang)} · ${c.day}`,
+    titleSize: 16,
+    lines: [
+      c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed'),
+      ...c.reopenings.map((r) => t('counter.reopenedBy', { by: r.by, at: formatSeoul(r.at, lang), reason: r.reason })),
+    ],
+    linesSize: 9.5,
+    linesColor: '#475467',
+    after: 0.6,
   });
-  doc.font('bold').fontSize(16).text(`${t('counter.closingTitle')} · ${districtName(c.districtCode, lang)} · ${c.day}`);
-  doc.font('body').fontSize(9.5).fillColor('#475467');
-  doc.text(c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed'));
-  for (const r of c.reopenings) doc.text(t('counter.reopenedBy', { by: r.by, at: formatSeoul(r.at, lang), reason: r.reason }));
-  doc.fillColor('black').moveDown(0.6);
-  const cell = { padding: [3, 5, 3, 5] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: '#d0d5dd' };
+  const style = ruledCell([3, 5, 3, 5], '#d0d5dd');
   const money = (v: string | number, i: number) => (i === 3 || i === 5 ? formatWon(Number(v)) : String(v));
-  doc.fontSize(9).table({
-    defaultStyle: cell,
-    data: [header(t).map((h) => ({ text: h, font: { src: 'bold' } })), ...body(c, t).map((r) => r.map((v, i) => ({ text: money(v, i), ...(i >= 2 ? { align: { x: 'right' as const } } : {}) })))],
-  });
+  doc.fontSize(9);
+  drawTable(doc, { style, header: header(t), rows: body(c, t).map((r) => r.map((v, i) => (i >= 2 ? rightCell(money(v, i)) : { text: money(v, i) }))) });
   doc.moveDown(0.8);
-  doc.font('bold').fontSize(11).text(t('counter.differences'));
-  doc.font('body').fontSize(9).moveDown(0.3);
+  sectionHeading(doc, t('counter.differences'), { size: 11, bodySize: 9 });
+  doc.moveDown(0.3);
   if (c.differences.length === 0) doc.text(t('counter.noDifferences'));
   else {
-    doc.table({
-      defaultStyle: cell,
-      data: [
-        [t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')].map((h) => ({ text: h, font: { src: 'bold' } })),
-        ...c.differences.map((d) => [d.lotId, d.receiptNo ?? '—', d.clerk, d.counterAmount === null ? '—' : formatWon(d.counterAmount), d.serverAmount === null ? '—' : formatWon(d.serverAmount), t(d.note)]),
-      ],
+    drawTable(doc, {
+      style,
+      header: [t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')],
+      rows: c.differences.map((d) => [d.lotId, d.receiptNo ?? '—', d.clerk, d.counterAmount === null ? '—' : formatWon(d.counterAmount), d.serverAmount === null ? '—' : formatWon(d.serverAmount), t(d.note)]),
     });
   }
   doc.moveDown(0.8);

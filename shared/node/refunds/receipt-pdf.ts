@@ -1,10 +1,11 @@
-import PDFDocument from 'pdfkit';
 import type { CounterRequestView } from '../../api/refund-schemas.js';
 import { districtName } from '../../common/districts.js';
 import { formatBasisPoints, formatWon, formatWonKorean } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
-import type { ReportFonts } from '../reports/fonts.js';
+import { openPdf } from '../pdf/document.js';
+import type { ReportFonts } from '../pdf/fonts.js';
+import { pageHeading } from '../pdf/page-frame.js';
 
 export interface ReceiptInput {
   request: CounterRequestView;
@@ -44,22 +45,21 @@ export function buildReceiptPdf(input: ReceiptInput, fonts: ReportFonts): Promis
   const roll = input.width === 'roll80';
   const margin = roll ? 10 : 48;
   const title = input.copy === 'answer' ? t('counter.receiptAnswerTitle') : t('counter.receiptTitle');
-  const doc = new PDFDocument({ size: roll ? [ROLL_WIDTH, ROLL_HEIGHT] : 'A4', margin, info: { Title: `${title} ${r.receiptNo}`, Author: input.printedBy } });
-  doc.registerFont('body', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = openPdf({ size: roll ? [ROLL_WIDTH, ROLL_HEIGHT] : 'A4', margin, title: `${title} ${r.receiptNo}`, author: input.printedBy }, fonts);
   const width = doc.page.width - margin * 2;
   const size = roll ? { title: 12, body: 7.5, label: 7 } : { title: 18, body: 10.5, label: 10 };
 
-  doc.font('bold').fontSize(size.title).text(title, { width, align: roll ? 'center' : 'left' });
-  doc.moveDown(0.2);
-  doc.font('body').fontSize(size.label).fillColor('#475467').text(`${t('counter.receiptNo')} ${r.receiptNo}`, { width, align: roll ? 'center' : 'left' });
-  doc.fillColor('black').moveDown(roll ? 0.5 : 1);
+  pageHeading(doc, {
+    title,
+    titleSize: size.title,
+    titleGap: 0.2,
+    lines: [`${t('counter.receiptNo')} ${r.receiptNo}`],
+    linesSize: size.label,
+    linesColor: '#475467',
+    after: roll ? 0.5 : 1,
+    width,
+    align: roll ? 'center' : 'left',
+  });
 
   const status = t(`counter.status_${r.status}`);
   const w = r.working;

@@ -13,7 +13,7 @@ import { counterScope, lotView, maskAccount, nextReceiptNo, requestViews, roundN
 import { assertDayOpen, closingFigures } from './closing.js';
 import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
 import { buildReceiptPdf } from './receipt-pdf.js';
-import { findReportFonts } from '../reports/fonts.js';
+import { findReportFonts } from '../pdf/fonts.js';
 
 const BUYER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const LOT_PART = /^[A-Za-z0-9_-]{3,64}$/;

@@ -5,7 +5,7 @@ import { reportParamsSchema, type ReportParams } from '../../reports/params.js';
 import type { SessionUser } from '../kernel/session-user.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { exportFiles } from './export-files.js';
-import { findReportFonts } from './fonts.js';
+import { findReportFonts } from '../pdf/fonts.js';
 import { exportEventsCsv, exportEventsXlsx, exportSummaryCsv, exportSummaryXlsx } from './report-export.js';
 import { runReport } from './report-engine.js';
 import { buildReportPdf } from './report-pdf.js';

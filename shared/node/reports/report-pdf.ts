@@ -1,10 +1,11 @@
-import PDFDocument from 'pdfkit';
 import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { formatRate, groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
 import { MONEY_MEASURES, type Measure, type ReportResult } from '../../reports/params.js';
-import type { ReportFonts } from './fonts.js';
+import { openPdf } from '../pdf/document.js';
+import type { ReportFonts } from '../pdf/fonts.js';
+import { pageHeading } from '../pdf/page-frame.js';
 
 const GREY = '#555555';
 const LINE = '#cccccc';
@@ -72,24 +73,19 @@ export function paginate(rows: number, firstRoom: number, nextRoom: number): { p
 export function buildReportPdf(input: ReportPdfInput, fonts: ReportFonts): Promise<Buffer> {
   const { lang, result } = input;
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: input.title, Author: input.author } });
-  doc.registerFont('body', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = openPdf({ size: 'A4', margin: MARGIN, title: input.title, author: input.author }, fonts);
   const width = doc.page.width - 2 * MARGIN;
   const bottom = doc.page.height - MARGIN;
 
-  doc.font('bold').fontSize(18).text(input.title);
-  doc.moveDown(0.3);
-  doc.font('body').fontSize(9.5).fillColor(GREY);
-  doc.text(`${t('reports.generated')}: ${formatSeoul(input.generatedAt.toISOString(), lang)} KST · ${input.author}`);
-  for (const f of input.filters) doc.text(f, { width });
-  doc.fillColor('black').moveDown(0.6);
+  pageHeading(doc, {
+    title: input.title,
+    titleSize: 18,
+    titleGap: 0.3,
+    lines: [`${t('reports.generated')}: ${formatSeoul(input.generatedAt.toISOString(), lang)} KST · ${input.author}`, ...input.filters],
+    linesSize: 9.5,
+    linesColor: GREY,
+    after: 0.6,
+  });
 
   // Totals as cards, in 만/억 where Korean reads them so.
   const cards = result.measures.slice(0, 6);

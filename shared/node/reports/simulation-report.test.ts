@@ -6,7 +6,7 @@ import { simulate } from '../../simulation/engine.js';
 import type { SimParams } from '../../simulation/params.js';
 import { sale2022Uncalibrated } from '../../../tests/support/sim-fixtures.js';
 import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
-import { findReportFonts } from './fonts.js';
+import { findReportFonts } from '../pdf/fonts.js';
 import { buildSimulationPdf } from './simulation-report.js';
 
 function run(id: string, label: string, change: (p: SimParams) => SimParams, withRecommendations: boolean): SimRun {

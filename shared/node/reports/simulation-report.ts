@@ -1,11 +1,13 @@
-import PDFDocument from 'pdfkit';
 import type { SimRun } from '../../api/simulation-schemas.js';
 import { AppError } from '../../common/errors.js';
 import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
-import type { ReportFonts } from './fonts.js';
+import { openPdf } from '../pdf/document.js';
+import type { ReportFonts } from '../pdf/fonts.js';
+import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
+import { boldCell, drawTable, rightCell, ruledCell } from '../pdf/table.js';
 
 export interface ChartImage {
   title: string;
@@ -77,52 +79,41 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
 export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts): Promise<Buffer> {
   const { lang, runs } = report;
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${t('simulation.reportTitle')} — ${report.roundName}`, Author: report.author } });
-  doc.registerFont('body', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = openPdf({ size: 'A4', margin: 40, title: `${t('simulation.reportTitle')} — ${report.roundName}`, author: report.author }, fonts);
 
   const width = doc.page.width - 80;
-  doc.font('bold').fontSize(18).text(t('simulation.reportTitle'));
-  doc.moveDown(0.3);
-  doc.font('body').fontSize(10).fillColor(GREY);
-  doc.text(`${t('simulation.reportRound')}: ${report.roundName}`);
-  doc.text(`${t('simulation.reportGenerated')}: ${formatSeoul(report.generatedAt.toISOString(), lang)} KST · ${report.author}`);
-  doc.fillColor('black').moveDown(0.8);
+  pageHeading(doc, {
+    title: t('simulation.reportTitle'),
+    titleSize: 18,
+    titleGap: 0.3,
+    lines: [`${t('simulation.reportRound')}: ${report.roundName}`, `${t('simulation.reportGenerated')}: ${formatSeoul(report.generatedAt.toISOString(), lang)} KST · ${report.author}`],
+    linesSize: 10,
+    linesColor: GREY,
+    after: 0.8,
+  });
 
   // Compact rows: a run's results, recommendations and parameters fit on the first page, so
   // the parameters no longer spill two rows onto a page of their own.
-  const cell = { padding: [2.5, 6, 2.5, 6] as [number, number, number, number], border: [0, 0, 0.5, 0] as [number, number, number, number], borderColor: LINE };
-  const bold = (text: string) => ({ text, font: { src: 'bold' } });
-  const right = (text: string) => ({ text, align: { x: 'right' as const } });
+  const style = ruledCell([2.5, 6, 2.5, 6], LINE);
   const [baseline, other] = runs;
   const comparing = other !== undefined;
 
   // Results: one column per run; a comparison names its baseline and shows the difference.
-  doc.font('bold').fontSize(12).text(t('simulation.results'));
-  doc.moveDown(0.3);
+  sectionHeading(doc, t('simulation.results'), { size: 12, gap: 0.3, bodySize: 9 });
   const shown = metrics(t, lang);
-  doc.font('body').fontSize(9);
-  doc.table({
-    defaultStyle: cell,
+  drawTable(doc, {
+    style,
     columnStyles: comparing ? [150, '*', '*', '*'] : [200, '*'],
-    data: [
-      [
-        bold(t('simulation.metric')),
-        bold(comparing ? t('simulation.baselineRun', { run: runTitle(t, baseline!) }) : runTitle(t, baseline!)),
-        ...(comparing ? [bold(runTitle(t, other)), bold(t('simulation.differenceFrom', { run: other.label }))] : []),
-      ],
-      ...shown.map((m) => [
-        m.label,
-        ...runs.map((r) => right(m.format(m.value(r.result)))),
-        ...(comparing ? [right(metricDelta(m, baseline!.result, other.result).text)] : []),
-      ]),
+    header: [
+      t('simulation.metric'),
+      comparing ? t('simulation.baselineRun', { run: runTitle(t, baseline!) }) : runTitle(t, baseline!),
+      ...(comparing ? [runTitle(t, other), t('simulation.differenceFrom', { run: other.label })] : []),
     ],
+    rows: shown.map((m) => [
+      m.label,
+      ...runs.map((r) => rightCell(m.format(m.value(r.result)))),
+      ...(comparing ? [rightCell(metricDelta(m, baseline!.result, other.result).text)] : []),
+    ]),
   });
   if (comparing) {
     doc.moveDown(0.2).fontSize(8).fillColor(GREY).text(t('simulation.baselineNote'), { width }).fillColor('black');
@@ -132,35 +123,31 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
   for (const run of runs) {
     const lines = recommendationLines(run, lang);
     if (lines.length === 0) continue;
-    doc.font('bold').fontSize(12).text(`${t('simulation.recommendations')}${comparing ? ` — ${runTitle(t, run)}` : ''}`);
-    doc.moveDown(0.3);
-    doc.font('body').fontSize(9.5);
+    sectionHeading(doc, `${t('simulation.recommendations')}${comparing ? ` — ${runTitle(t, run)}` : ''}`, { size: 12, gap: 0.3, bodySize: 9.5 });
     for (const line of lines) doc.text(`• ${line}`, { width });
     doc.moveDown(0.8);
   }
 
   // Parameters, so the reader can reproduce each run: two label/value pairs a row for one run.
-  doc.font('bold').fontSize(12).text(t('simulation.reportParams'));
-  doc.moveDown(0.3);
-  doc.font('body').fontSize(9);
+  sectionHeading(doc, t('simulation.reportParams'), { size: 12, gap: 0.3, bodySize: 9 });
   const rows = runs.map((r) => parameterRows(r, lang));
   if (comparing) {
-    doc.table({
-      defaultStyle: cell,
+    drawTable(doc, {
+      style,
       columnStyles: [150, '*', '*'],
       // Settings that differ between the runs are in bold: they are what the comparison is about.
-      data: rows[0]!.map(([label], i) => {
+      rows: rows[0]!.map(([label], i) => {
         const differs = rows[1]![i]![1] !== rows[0]![i]![1];
-        return [differs ? bold(label) : label, ...rows.map((r) => (differs ? bold(r[i]![1]) : r[i]![1]))];
+        return [differs ? boldCell(label) : label, ...rows.map((r) => (differs ? boldCell(r[i]![1]) : r[i]![1]))];
       }),
     });
   } else {
     const one = rows[0]!;
     const half = Math.ceil(one.length / 2);
-    doc.table({
-      defaultStyle: cell,
+    drawTable(doc, {
+      style,
       columnStyles: [130, '*', 130, '*'],
-      data: one.slice(0, half).map(([label, value], i) => [label, value, one[half + i]?.[0] ?? '', one[half + i]?.[1] ?? '']),
+      rows: one.slice(0, half).map(([label, value], i) => [label, value, one[half + i]?.[0] ?? '', one[half + i]?.[1] ?? '']),
     });
   }
 

@@ -8,7 +8,7 @@ import { quickScale, rehearsalWarnings, scaledParams } from '../../simulation/re
 
 /** A quick check that takes longer than this is abandoned (its worker terminated). */
 const CHECK_TIMEOUT_MS = 20_000;
-import { findReportFonts } from '../reports/fonts.js';
+import { findReportFonts } from '../pdf/fonts.js';
 import { buildSimulationPdf } from '../reports/simulation-report.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

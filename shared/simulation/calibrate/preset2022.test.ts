@@ -16,7 +16,6 @@ describe('the 2022 preset, calibrated to the day', () => {
     expect(err('lastSaleMinutes')).toBeLessThan(0.1);
     expect(err('buyers')).toBeLessThan(0.03);
     expect(err('peakQueue')).toBeLessThan(0.12);
-    expect(r.peakConnections).toBeLessThanOrEqual(PRESS_2022_FACTS.peakConnections!);
     // The stock sold out: 64,650 × ₩387,000 is the ₩25B issued.
     expect(r.amountSold).toBe(p.sale.stock);
     // Known and documented: the page's 1,036 minutes came from a rate measured while the app was jammed.
