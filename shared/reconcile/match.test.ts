@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explain, SettlementMatcher, type LedgerTx } from './match.js';
+import { explain, SettlementMatcher } from './match.js';
+import type { LedgerTx } from './ledger-tx.js';
 import type { SettlementRow } from './profile.js';
 
 // 2026-03-10 is a Tuesday, an ordinary business day; its contracted payout (one business day) is 03-11.
