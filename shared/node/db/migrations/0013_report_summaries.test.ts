@@ -73,6 +73,10 @@ describe('migration 0013_report_summaries', () => {
             i += size;
             expect(snapshot(d.sqlite)).toEqual(rebuilt(d.sqlite));
           }
+          // The pages drawn may all fall before the first purchase (a page of one event is the round's): the rest
+          // arrives as one last page, so the summaries are compared on a ledger that has sales.
+          feeder.feed(events.slice(i), Math.max(1, events.length - i));
+          expect(snapshot(d.sqlite)).toEqual(rebuilt(d.sqlite));
           expect(snapshot(d.sqlite).report_facts_day!.length).toBeGreaterThan(0);
         } finally {
           await d.close();
