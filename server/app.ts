@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
-import { LOG_GENESIS } from '../shared/node/ledger/chain.js';
+import { LOG_GENESIS } from '../shared/node/chain/log-hash.js';
 import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../shared/node/auth/password-policy.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';

@@ -13,7 +13,7 @@ import { basisPointsOf } from '../../shared/common/money.js';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { spec2022 } from '../../tests/support/specs.js';

@@ -1,4 +1,4 @@
-import { canonicalEvent } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent } from '../../shared/node/chain/log-hash.js';
 import { validateRound } from '../../shared/rounds/validate.js';
 import { serverRound } from '../log/state.js';
 import { ACCEPTED, MANAGERS, reject, type CommandHandler } from './command-kit.js';

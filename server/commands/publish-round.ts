@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { specDigest } from '../../shared/node/ledger/chain.js';
+import { specDigest } from '../../shared/node/chain/log-hash.js';
 import { checkTransition } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { serverRound } from '../log/state.js';

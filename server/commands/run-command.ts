@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { canonicalEvent } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent } from '../../shared/node/chain/log-hash.js';
 import type { Command, CommandResult, SyncEvent } from '../../shared/sync/protocol.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';

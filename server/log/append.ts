@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { canonicalEvent, chainHash } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash } from '../../shared/node/chain/log-hash.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
 import type { ServerDatabase } from '../db/schema.js';
 

@@ -1,5 +1,5 @@
 import { ROUND_MANAGERS } from '../../shared/common/roles.js';
-import { eventDigest } from '../../shared/node/ledger/chain.js';
+import { eventDigest } from '../../shared/node/chain/log-hash.js';
 import type { ServerUser } from '../auth/server-auth.js';
 
 /**

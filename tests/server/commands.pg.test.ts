@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalEvent, chainHash, LOG_GENESIS, specDigest } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS, specDigest } from '../../shared/node/chain/log-hash.js';
 import { translate } from '../../shared/i18n/index.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainHash, linkHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { chainHash, linkHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { parsePage } from '../../shared/node/sync/client.js';
 import type { RoundTotals } from '../../shared/sync/protocol.js';
 import { ServerHarness } from '../support/server-harness.js';

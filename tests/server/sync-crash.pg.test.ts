@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../shared/node/backend/backend.js';
-import { chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { chainHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
-import { chainHash } from '../../shared/node/ledger/chain.js';
+import { chainHash } from '../../shared/node/chain/log-hash.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { newCommandId } from '../../shared/node/kernel/command-ids.js';
 import { userToken } from '../../shared/node/sync/user-tokens.js';

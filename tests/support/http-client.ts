@@ -1,4 +1,4 @@
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import type { ServerDb } from '../../server/db/connect.js';
 import { ROOT_PASSWORD, ROOT_USER } from './server-process.js';
 

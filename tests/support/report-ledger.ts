@@ -5,7 +5,7 @@ import { quoteRefund, newLot } from '../../shared/ledger/rules.js';
 import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { spec2022 } from './specs.js';

@@ -1,4 +1,4 @@
-import { specDigest } from '../../shared/node/ledger/chain.js';
+import { specDigest } from '../../shared/node/chain/log-hash.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect, inject } from 'vitest';

@@ -1,4 +1,4 @@
-import { specDigest } from '../../shared/node/ledger/chain.js';
+import { specDigest } from '../../shared/node/chain/log-hash.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';

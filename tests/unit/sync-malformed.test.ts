@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basisPointsOf } from '../../shared/common/money.js';
 import type { PurchaseEvent } from '../../shared/ledger/events.js';
-import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { parsePage } from '../../shared/node/sync/client.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { Harness } from '../support/backend-harness.js';

@@ -1,7 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { canonicalEvent, chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../../shared/node/ledger/chain.js';
+import { canonicalEvent, chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../../shared/node/chain/log-hash.js';
 import type { SyncEvent } from '../../../shared/sync/protocol.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { createDatabase } from '../../../tests/support/postgres.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../../shared/node/ledger/chain.js';
+import { chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../../shared/node/chain/log-hash.js';
 
 const BATCH = 5_000;
 type Link = (prev: string, seq: number, canonical: string) => string;

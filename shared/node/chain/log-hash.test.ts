@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalEvent, chainHash, chainHashBeforeDigests, eventDigest, linkHash, LOG_GENESIS } from './chain.js';
+import { canonicalEvent, chainHash, chainHashBeforeDigests, eventDigest, linkHash, LOG_GENESIS } from './log-hash.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 

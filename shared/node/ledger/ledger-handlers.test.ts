@@ -6,7 +6,7 @@ import { Harness } from '../../../tests/support/backend-harness.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { SyncApplier, type PageEntry } from '../sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from './chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
 
 /** A console holding a synced round: events go in through the same applier a pull uses. */
 const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });

@@ -9,7 +9,7 @@ import { seoulDayKey } from '../../common/time.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText } from '../../../tests/support/pdf-text.js';
 import { spec2022 } from '../../../tests/support/specs.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../ledger/chain.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { SyncApplier, type PageEntry } from '../sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 

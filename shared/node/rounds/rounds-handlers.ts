@@ -6,7 +6,7 @@ import { allowedActions, checkEdit, checkTransition, type LifecycleState } from 
 import { changedFields, type RoundSpec } from '../../rounds/spec.js';
 import { validateRound } from '../../rounds/validate.js';
 import { appendAudit, auditBy } from '../kernel/audit-append.js';
-import { specDigest } from '../ledger/chain.js';
+import { specDigest } from '../chain/log-hash.js';
 import type { SessionUser } from '../kernel/session-user.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { Database } from '../db/schema.js';

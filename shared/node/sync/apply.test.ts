@@ -5,7 +5,7 @@ import type { LedgerEvent } from '../../ledger/events.js';
 import type { SyncEvent } from '../../sync/protocol.js';
 import { spec2022 } from '../../../tests/support/specs.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
-import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../ledger/chain.js';
+import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../chain/log-hash.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 

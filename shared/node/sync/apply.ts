@@ -5,7 +5,7 @@ import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../..
 import type { RoundSpec } from '../../rounds/spec.js';
 import type { RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
-import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../ledger/chain.js';
+import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
 import { SyncError } from './sync-error.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../sync/protocol.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
 import { spec2022 } from '../../../tests/support/specs.js';
-import { LOG_GENESIS } from '../ledger/chain.js';
+import { LOG_GENESIS } from '../chain/log-hash.js';
 
 /** A server that answers every command, holds an empty log, and can be taken off the network. */
 let down = false;

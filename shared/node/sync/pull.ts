@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { LOG_GENESIS } from '../ledger/chain.js';
+import { LOG_GENESIS } from '../chain/log-hash.js';
 import type { ChainPoint, SyncApplier } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncError } from './sync-error.js';

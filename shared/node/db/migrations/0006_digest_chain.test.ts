@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalEvent, chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../ledger/chain.js';
+import { canonicalEvent, chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../chain/log-hash.js';
 import { migrateTo, openDatabase, type LedgerDb } from '../open.js';
 
 let l: LedgerDb;

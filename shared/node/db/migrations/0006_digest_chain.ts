@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../ledger/chain.js';
+import { chainHash, chainHashBeforeDigests, LOG_GENESIS } from '../../chain/log-hash.js';
 
 const BATCH = 5_000;
 type Link = (prev: string, seq: number, canonical: string) => string;
