@@ -507,7 +507,6 @@ export const en: Shape<typeof ko> = {
     waitBuyersP90: 'Buyers’ 90th-percentile wait',
     waitFailed: 'Others’ wait p50 / p90 / p99',
     displayError: 'Error of the displayed wait (mean)',
-    maxDisplayed: 'Longest displayed wait',
     minutes: '{{m}} min',
     chartQueue: 'Queue and connections',
     chartFlow: 'Admissions, logouts and give-ups per minute',
@@ -1213,5 +1212,10 @@ export const en: Shape<typeof ko> = {
       queueAboveConnections: 'The peak queue cannot exceed the peak concurrent connections',
       notANumber: 'Enter a number',
     },
+  },
+  displayedWait: {
+    longestShown: 'Longest wait the page showed',
+    shownOverHour: 'People shown a wait over an hour',
+    longestAdmitted: 'Longest wait shown to someone admitted',
   },
 };

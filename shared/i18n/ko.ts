@@ -503,7 +503,6 @@ export const ko = {
     waitBuyersP90: '구매자 대기 90%',
     waitFailed: '못 산 사람 대기 p50 / p90 / p99',
     displayError: '안내된 대기시간 오차 (평균)',
-    maxDisplayed: '최대 안내 대기시간',
     minutes: '{{m}}분',
     chartQueue: '대기열과 동시 접속',
     chartFlow: '분당 입장 · 로그아웃 · 포기',
@@ -1209,5 +1208,10 @@ export const ko = {
       queueAboveConnections: '최대 대기 인원이 최대 동시 접속자보다 많을 수 없습니다',
       notANumber: '숫자로 입력하세요',
     },
+  },
+  displayedWait: {
+    longestShown: '대기 화면이 안내한 최대 대기시간',
+    shownOverHour: '1시간 넘는 대기를 안내받은 사람',
+    longestAdmitted: '입장한 사람이 안내받은 최대 대기시간',
   },
 };

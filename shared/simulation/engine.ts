@@ -132,6 +132,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const shown = new Float32Array(N);
   /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
   const honest = new Float32Array(N);
+  /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
+  const shownLong = new Uint8Array(N);
 
   const queue = new TaggedFifo(Math.min(N, 1 << 16));
   // Constant delays: due times are pushed in order, so FIFOs replace a heap.
@@ -200,6 +202,18 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   let dispAbs = 0;
   let dispSigned = 0;
   let dispMax = 0;
+  // What the page showed, whoever it was shown to: judging it only at admission hides the
+  // longest waits, which are shown to the people stranded when the stock runs out.
+  let shownMax = 0;
+  let shownOverHour = 0;
+  const showWait = (id: number, minutes: number): void => {
+    shown[id] = minutes;
+    if (minutes > shownMax) shownMax = minutes;
+    if (minutes > 60 && shownLong[id] === 0) {
+      shownLong[id] = 1;
+      shownOverHour++;
+    }
+  };
   const dispHist = new Uint32Array(24 * 60 + 2);
   let area = 0;
   let stints = 0;
@@ -337,7 +351,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     state[id] = QUEUED;
     mark[id] = t;
     const rate = currentRate();
-    shown[id] = rate === Infinity ? 0 : live / rate;
+    showWait(id, rate === Infinity ? 0 : live / rate);
     // Honest: count only the people ahead expected to reach the front (the rest give up
     // or are logged out, at the share seen so far), and say so when even they need
     // more than the stock left.
@@ -380,7 +394,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
       queue.tags[j] = g;
     }
     const rate = nominalPerMinute;
-    for (let k = queue.head; k < queue.tail; k++) shown[queue.ids[k]!] = rate === Infinity ? 0 : (k - queue.head) / rate;
+    for (let k = queue.head; k < queue.tail; k++) showWait(queue.ids[k]!, rate === Infinity ? 0 : (k - queue.head) / rate);
   };
 
   const snapshot = (m: number): void => {
@@ -454,7 +468,9 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     // Measured as soldOutMinute is, so "sold out by the target" means the same here and in the result.
     if (!soldOut && (next - O) / 60 > soldOutByMinute) return null;
 
-    if ((kind === 7 || kind === 9) && live + active >= maxConn) {
+    // Only while the sale runs: after closing or selling out, those arriving are told so
+    // (arriveOrJoin), even when people still paying hold every connection.
+    if ((kind === 7 || kind === 9) && !closed && !soldOut && live + active >= maxConn) {
       // The servers are full: everyone arriving or coming back is turned away
       // until something else happens. Run through them without re-examining
       // every other kind of event; nothing they do changes those. Returns are
@@ -688,6 +704,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
       meanSignedMinutes: dispN ? dispSigned / dispN : 0,
       p90AbsMinutes: quantileOfMinuteHist(dispHist, dispN, 0.9),
       maxDisplayedMinutes: dispMax,
+      longestShownMinutes: shownMax,
+      shownOverHour,
     },
     estimators: estimatorSummary({
       naive: { samples: dispN, meanAbsMinutes: dispN ? dispAbs / dispN : 0, misledForNothing: naiveMisled },

@@ -32,7 +32,9 @@ export function metrics(t: (k: string, p?: Record<string, string | number>) => s
     { key: 'peakConnections', label: t('simulation.peakConnections'), value: (r) => r.peakConnections, format: n, lowerIsBetter: true },
     { key: 'peakActive', label: t('simulation.peakActive'), value: (r) => r.peakActive, format: n, lowerIsBetter: true },
     { key: 'displayError', label: t('simulation.displayError'), value: (r) => r.displayError.meanAbsMinutes, format: min, lowerIsBetter: true },
-    { key: 'maxDisplayed', label: t('simulation.maxDisplayed'), value: (r) => r.displayError.maxDisplayedMinutes, format: min, lowerIsBetter: true },
+    // Runs saved before these were measured read '—', not "not sold out".
+    { key: 'maxDisplayed', label: t('displayedWait.longestShown'), value: (r) => r.displayError.longestShownMinutes ?? null, format: (v) => (v === null ? '—' : min(v)), lowerIsBetter: true },
+    { key: 'shownOverHour', label: t('displayedWait.shownOverHour'), value: (r) => r.displayError.shownOverHour ?? null, format: n, lowerIsBetter: true },
   ];
 }
 

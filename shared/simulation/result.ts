@@ -116,7 +116,12 @@ export const simResultSchema = z.object({
     meanAbsMinutes: z.number(),
     meanSignedMinutes: z.number(),
     p90AbsMinutes: z.number(),
+    /** The longest wait shown to someone later admitted: those stranded by a sell-out are not in it. */
     maxDisplayedMinutes: z.number(),
+    /** The longest wait the page showed anyone; absent in runs saved before it was measured. */
+    longestShownMinutes: z.number().optional(),
+    /** People the page showed a wait above an hour at least once; absent in older saved runs. */
+    shownOverHour: z.number().optional(),
   }),
   /** Absent in runs saved before the honest estimator existed. */
   estimators: estimatorsSchema.optional(),
