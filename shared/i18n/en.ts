@@ -1214,4 +1214,9 @@ export const en: Shape<typeof ko> = {
       notANumber: 'Enter a number',
     },
   },
+  syncSpeed: {
+    phaseIndexes: 'Rebuilding indexes',
+    left: '{{n}} events left',
+    eta: 'about {{time}} left',
+  },
 };

@@ -1210,4 +1210,9 @@ export const ko = {
       notANumber: '숫자로 입력하세요',
     },
   },
+  syncSpeed: {
+    phaseIndexes: '색인 다시 만드는 중',
+    left: '{{n}}건 남음',
+    eta: '약 {{time}} 남음',
+  },
 };

@@ -24,23 +24,34 @@ export async function pullPages(db: Kysely<Database>, applier: SyncApplier, clie
     return p;
   };
   let next = fetchPage(start);
-  for (;;) {
-    if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
-    const cursor = applier.cursor();
-    const page = await next;
-    if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
-    if (page.entries.length === 0) {
-      await writeSyncState(db, { head_seq: page.head.seq });
-      break;
+  let deferred = false;
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
+      const cursor = applier.cursor();
+      const page = await next;
+      if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
+      if (page.entries.length === 0) {
+        await writeSyncState(db, { head_seq: page.head.seq });
+        break;
+      }
+      const last = page.entries[page.entries.length - 1]!.seq;
+      if (last < page.head.seq) next = fetchPage(last);
+      if (pulled === 0) deferred = (await db.connection().execute(async () => applier.deferIndexesFor(page.head.seq - cursor.seq))) > 0;
+      // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
+      const applied = await db.connection().execute(async () => applier.applyPage(page.entries, page.head.seq));
+      pulled += page.entries.length;
+      const total = Math.max(1, page.head.seq - start);
+      ctx.progress(0.02 + (deferred ? 0.9 : 0.97) * ((applied.seq - start) / total), 'sync.phasePull');
+      if (applied.seq >= page.head.seq) break;
+      // Between pages the worker answers the calls that queued up while one was applied, so pages go on reading.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const last = page.entries[page.entries.length - 1]!.seq;
-    if (last < page.head.seq) next = fetchPage(last);
-    // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
-    const applied = await db.connection().execute(async () => applier.applyPage(page.entries, page.head.seq));
-    pulled += page.entries.length;
-    const total = Math.max(1, page.head.seq - start);
-    ctx.progress(0.02 + 0.97 * ((applied.seq - start) / total), 'sync.phasePull');
-    if (applied.seq >= page.head.seq) break;
+  } finally {
+    if (deferred) {
+      ctx.progress(0.92, 'syncSpeed.phaseIndexes');
+      await db.connection().execute(async () => applier.restoreIndexes());
+    }
   }
   return pulled;
 }

@@ -51,6 +51,8 @@ export class SyncService {
     private readonly hooks: SyncHooks,
   ) {
     this.applier = new SyncApplier(sqlite, hooks.ledgerWrites);
+    // A console stopped in the middle of a large catch-up opens with its indexes built again.
+    this.applier.restoreIndexes();
     this.connection = new SyncConnection(db, now, vault);
   }
 
