@@ -1217,6 +1217,7 @@ export const en: Shape<typeof ko> = {
   syncSpeed: {
     phaseIndexes: 'Rebuilding indexes',
     left: '{{n}} events left',
-    eta: 'about {{time}} left',
+    etaMinutes: 'about {{m}} min {{s}} s left',
+    etaSeconds: 'about {{s}} s left',
   },
 };

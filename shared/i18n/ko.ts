@@ -1213,6 +1213,7 @@ export const ko = {
   syncSpeed: {
     phaseIndexes: '색인 다시 만드는 중',
     left: '{{n}}건 남음',
-    eta: '약 {{time}} 남음',
+    etaMinutes: '약 {{m}}분 {{s}}초 남음',
+    etaSeconds: '약 {{s}}초 남음',
   },
 };
