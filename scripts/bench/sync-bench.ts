@@ -1,25 +1,60 @@
 /**
- * `npm run bench:sync`: a central server on a throw-away PostgreSQL cluster
- * (Debian's binaries) fed with 1,000,000 purchases, then a console with a
- * file-backed SQLite ledger pulling the whole log over loopback, then the
- * ledger grid's first page over the million rows. Prints figures; asserts nothing.
+ * `npm run bench:sync [-- --events N] [-- --against DIR]`: a central server
+ * on a throw-away PostgreSQL cluster (Debian's binaries) fed with N purchases
+ * (default 200,000; the issue's figure is 1,000,000), then a console with a
+ * file-backed SQLite ledger pulling the whole log over loopback while a page
+ * keeps reading, then the ledger grid's first page over the rows.
+ *
+ * With --against DIR (a worktree of another commit, e.g. `git worktree add
+ * /tmp/old505 505fca8`), that commit's own bench:sync runs first on the same
+ * generated input (same N, same seed), so both rates come from one run at one
+ * load. Asserts its goals (exit 1 when one is missed) and prints the ratio to
+ * the stored baseline (baselines/sync.json), with the load average by every figure.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { startPostgres } from '../../tests/support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
-import { median, ms, table } from './stats.js';
+import { median, ms, percentile, table } from './stats.js';
 
-const N = Number(process.env.BENCH_SYNC_EVENTS ?? 1_000_000);
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' } } });
+const N = Number(args.events ?? process.env.BENCH_SYNC_EVENTS ?? 200_000);
+if (!Number.isInteger(N) || N < 1_000) throw new Error(`--events must be a whole number of at least 1,000, not ${args.events}`);
 const rate = (n: number, t: number) => `${Math.round((n / t) * 1000).toLocaleString('en-US')}/s`;
+const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
+const baseline = JSON.parse(readFileSync(new URL('./baselines/sync.json', import.meta.url), 'utf8')) as { commit: string; eventsPerSecond: number; loadAverage: number };
+/** The UI's goal while a sync runs: a page's read answers within this (issue 21). */
+const READ_GOAL_MS = 100;
+
+/** Runs another commit's bench:sync on the same input; returns its pull rate in events/s, read from its printed table. */
+function runOther(dir: string): Promise<{ perSecond: number; line: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('npx', ['tsx', 'scripts/bench/sync-bench.ts'], { cwd: dir, env: { ...process.env, BENCH_SYNC_EVENTS: String(N) }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`bench in ${dir} failed: ${err.message}\n${stderr}`));
+      const line = stdout.split('\n').find((l) => l.includes('console: pull over loopback'));
+      const m = line && / = ([\d,]+)\/s/.exec(line);
+      if (!m) return reject(new Error(`no pull rate in the output of ${dir}:\n${stdout}`));
+      resolve({ perSecond: Number(m[1]!.replaceAll(',', '')), line: line!.trim() });
+    });
+  });
+}
 
 async function main(): Promise<void> {
-  console.log(`Sync benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}), ${N.toLocaleString('en-US')} purchases`);
+  console.log(`Sync benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}, ${load()}), ${N.toLocaleString('en-US')} purchases`);
   const rows: [string, string][] = [];
+  const failures: string[] = [];
+  let other: { perSecond: number; line: string } | undefined;
+  if (args.against) {
+    const t0 = performance.now();
+    other = await runOther(args.against);
+    rows.push([`${args.against}: its own bench, pull`, `${other.perSecond.toLocaleString('en-US')} events/s (${load()}, ran ${((performance.now() - t0) / 1000).toFixed(0)} s)`]);
+  }
   const pg = await startPostgres();
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sync-'));
   let server: ServerProcess | undefined;
@@ -39,7 +74,7 @@ async function main(): Promise<void> {
     let t = performance.now();
     const fed = await post('/api/feed/sale', { roundId: 'bench', purchases: N, seed: 1, usesShare: 0 }, root);
     const feedMs = performance.now() - t;
-    rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)})`]);
+    rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)}, ${load()})`]);
 
     const backend = await createBackend({ dataDir, log: () => {} });
     const call = async (method: string, input: unknown, session?: string): Promise<any> => {
@@ -53,12 +88,38 @@ async function main(): Promise<void> {
 
     const controller = new AbortController();
     t = performance.now();
-    const summary = await backend.deps.sync.run({ signal: controller.signal, progress: () => {} } as never);
+    const pull = backend.deps.sync.run({ signal: controller.signal, progress: () => {} } as never);
+    // A page open meanwhile: the status bar's poll and the ledger grid's first page, one after the other, as the UI does.
+    const reads: number[] = [];
+    let pulling = true;
+    const reader = (async () => {
+      while (pulling) {
+        for (const [method, input] of [['sync.status', {}], ['ledger.rows', { roundId: 'bench', startRow: 0, endRow: 100 }]] as const) {
+          const s0 = performance.now();
+          await call(method, input, token);
+          reads.push(performance.now() - s0);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const summary = await pull.finally(() => (pulling = false));
     const pullMs = performance.now() - t;
+    await reader;
     const size = statSync(join(dataDir, DATABASE_FILE)).size;
-    rows.push(['console: pull over loopback into SQLite', `${summary.pulled.toLocaleString('en-US')} events in ${(pullMs / 1000).toFixed(2)} s = ${rate(summary.pulled, pullMs)} (goal 200,000/s)`]);
+    const perSecond = (summary.pulled / pullMs) * 1000;
+    rows.push(['console: pull over loopback into SQLite', `${summary.pulled.toLocaleString('en-US')} events in ${(pullMs / 1000).toFixed(2)} s = ${rate(summary.pulled, pullMs)} (${load()})`]);
+    rows.push([`  against baseline ${baseline.commit} (${baseline.eventsPerSecond.toLocaleString('en-US')}/s at load ${baseline.loadAverage})`, `× ${(perSecond / baseline.eventsPerSecond).toFixed(2)}`]);
+    if (other) rows.push([`  against ${args.against} in this run`, `× ${(perSecond / other.perSecond).toFixed(2)}`]);
+    const goalRate = other?.perSecond ?? baseline.eventsPerSecond;
+    if (perSecond < goalRate) failures.push(`pull ${Math.round(perSecond)}/s is slower than ${other ? args.against + ' in this run' : 'the baseline'} (${goalRate}/s)`);
+    const p95 = percentile(reads, 95);
+    rows.push(['reads during the pull (status + grid page)', `${reads.length} reads, median ${ms(median(reads))}, p95 ${ms(p95)}, max ${ms(Math.max(...reads))} (goal p95 < ${READ_GOAL_MS} ms)`]);
+    if (!(p95 < READ_GOAL_MS)) failures.push(`reads during the pull: p95 ${p95.toFixed(0)} ms, goal < ${READ_GOAL_MS} ms`);
     rows.push(['console: ledger file after the pull', `${(size / 2 ** 20).toFixed(0)} MiB`]);
-    rows.push(['console: chain check at the head', (await call('sync.status', {}, token)).chainStatus]);
+    const chain = (await call('sync.status', {}, token)).chainStatus;
+    rows.push(['console: chain check at the head', chain]);
+    if (chain !== 'ok') failures.push(`chain at the head: ${chain}`);
+    if (summary.pulled < N) failures.push(`pulled ${summary.pulled} events, fewer than the ${N} purchases fed`);
 
     const timeIt = async (input: Record<string, unknown>, times = 7) => {
       const samples: number[] = [];
@@ -69,18 +130,22 @@ async function main(): Promise<void> {
       }
       return median(samples);
     };
-    rows.push(['ledger grid: first page (100 rows + row count), newest first', ms(await timeIt({}))]);
+    rows.push([`ledger grid: first page (100 rows + row count), newest first (${load()})`, ms(await timeIt({}))]);
     rows.push(['ledger grid: first page, one district', ms(await timeIt({ districtCode: '11680' }))]);
     rows.push(['ledger grid: first page, one payment method', ms(await timeIt({ paymentMethod: 'debit_card' }))]);
     rows.push(['ledger grid: first page sorted by amount', ms(await timeIt({ sort: 'amount' }))]);
     rows.push(['ledger grid: first page sorted by time, oldest first', ms(await timeIt({ sort: 'occurredAt', direction: 'asc' }))]);
-    rows.push(['ledger grid: a block 500,000 rows down', ms(await timeIt({ startRow: 500_000, endRow: 500_100 }))]);
+    rows.push([`ledger grid: a block ${Math.floor(N / 2).toLocaleString('en-US')} rows down`, ms(await timeIt({ startRow: Math.floor(N / 2), endRow: Math.floor(N / 2) + 100 }))]);
     t = performance.now();
     await call('ledger.totals', { roundId: 'bench' }, token);
     rows.push(['ledger totals, local and server', ms(performance.now() - t)]);
 
     console.log(table(rows));
     await backend.close();
+    if (failures.length > 0) {
+      console.log(`\nGoals missed (${load()}):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+      process.exitCode = 1;
+    } else console.log('\nAll goals met.');
   } finally {
     await server?.stop();
     await pg.stop();

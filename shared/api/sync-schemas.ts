@@ -24,6 +24,8 @@ export const syncStatusSchema = z.object({
   pendingOutbox: z.number(),
   rejectedOutbox: z.number(),
   serverIdentity: z.object({ signedIn: z.boolean(), error: errorPayloadSchema.nullable() }).nullable(),
+  /** While a sync runs: events still to apply and the time left at the rate so far (null until a page is in). */
+  running: z.object({ left: z.number(), etaSeconds: z.number().nullable() }).nullable(),
 });
 
 export const outboxItemSchema = z.object({

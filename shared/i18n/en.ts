@@ -1217,5 +1217,10 @@ export const en: Shape<typeof ko> = {
     longestShown: 'Longest wait the page showed',
     shownOverHour: 'People shown a wait over an hour',
     longestAdmitted: 'Longest wait shown to someone admitted',
+  syncSpeed: {
+    phaseIndexes: 'Rebuilding indexes',
+    left: '{{n}} events left',
+    etaMinutes: 'about {{m}} min {{s}} s left',
+    etaSeconds: 'about {{s}} s left',
   },
 };

@@ -1213,5 +1213,10 @@ export const ko = {
     longestShown: '대기 화면이 안내한 최대 대기시간',
     shownOverHour: '1시간 넘는 대기를 안내받은 사람',
     longestAdmitted: '입장한 사람이 안내받은 최대 대기시간',
+  syncSpeed: {
+    phaseIndexes: '색인 다시 만드는 중',
+    left: '{{n}}건 남음',
+    etaMinutes: '약 {{m}}분 {{s}}초 남음',
+    etaSeconds: '약 {{s}}초 남음',
   },
 };

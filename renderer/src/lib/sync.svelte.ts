@@ -13,7 +13,9 @@ export type AuditStatus = Output<'audit.status'>;
 export const sync = $state<{ status: SyncStatus | null; job: Job | null; unreachable: boolean; audit: AuditStatus }>({ status: null, job: null, unreachable: false, audit: null });
 
 const POLL_MS = 5_000;
-let timer: ReturnType<typeof setInterval> | undefined;
+/** While a sync runs, what is left and how long are refreshed more often. */
+const POLL_RUNNING_MS = 1_000;
+let timer: ReturnType<typeof setTimeout> | undefined;
 let watchers = 0;
 
 export async function refreshSync(): Promise<SyncStatus | null> {
@@ -31,12 +33,15 @@ export async function refreshSync(): Promise<SyncStatus | null> {
 export function watchSync(): () => void {
   watchers++;
   if (watchers === 1) {
-    void refreshSync();
-    timer = setInterval(() => void refreshSync(), POLL_MS);
+    const tick = async () => {
+      await refreshSync();
+      if (watchers > 0) timer = setTimeout(() => void tick(), sync.status?.running ? POLL_RUNNING_MS : POLL_MS);
+    };
+    void tick();
   }
   return () => {
     watchers--;
-    if (watchers === 0) clearInterval(timer);
+    if (watchers === 0) clearTimeout(timer);
   };
 }
 
@@ -69,7 +74,8 @@ const AUTO_SYNC_MS = 60_000;
  */
 export function autoSync(): () => void {
   const id = setInterval(() => {
-    if (!sync.status?.configured || sync.job?.state === 'running') return;
+    // A sync another window or the timer of another tab started is under way: nothing to ask for.
+    if (!sync.status?.configured || sync.job?.state === 'running' || sync.status.running) return;
     void runSyncJob(() => send('sync.run', {})).catch(() => undefined);
   }, AUTO_SYNC_MS);
   return () => clearInterval(id);

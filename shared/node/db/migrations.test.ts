@@ -15,7 +15,9 @@ async function schemaOf(l: ReturnType<typeof openDatabase>): Promise<string[]> {
 
 describe('migrations', () => {
   it('are numbered, in order, and recorded in the database', async () => {
-    expect(names.every((n, i) => n.startsWith(String(i + 1).padStart(4, '0') + '_'))).toBe(true);
+    // Numbers are handed out to parallel branches ahead of their merge, so a gap may stand until the others land.
+    const numbers = names.map((n) => Number(/^(\d{4})_/.exec(n)?.[1]));
+    expect(numbers.every((x, i) => Number.isInteger(x) && (i === 0 ? x === 1 : x > numbers[i - 1]!))).toBe(true);
     const l = openDatabase(':memory:');
     await migrateToLatest(l.db);
     const recorded = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(l.db);

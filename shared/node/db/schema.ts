@@ -2,7 +2,7 @@ import type { UsersTable } from './tables/users.js';
 import type { RoundsTable, RoundVersionsTable, RoundSalesTable, RoundPublicationsTable, RoundStatusesTable } from './tables/rounds.js';
 import type { AuditLogTable, ConsoleIdentityTable } from './tables/audit.js';
 import type { LedgerEventsTable, LotsTable, RedactedEventsTable } from './tables/ledger.js';
-import type { ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable } from './tables/sync.js';
+import type { ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
 import type { SettlementProfilesTable, SettlementImportsTable, SettlementRowsTable, ReconcileExceptionsTable, ReconcileAdjustmentsTable, ReconcileDaysTable, ReconcileDayLogTable } from './tables/reconcile.js';
@@ -55,4 +55,5 @@ export interface Database {
   reconcile_adjustments: ReconcileAdjustmentsTable;
   calibrations: CalibrationsTable;
   sim_presets: SimPresetsTable;
+  deferred_indexes: DeferredIndexesTable;
 }

@@ -8,6 +8,7 @@ import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
+import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js';
 import { SyncError } from './sync-error.js';
 import type { LedgerWriteHook } from './sync-hooks.js';
 
@@ -126,6 +127,16 @@ export class SyncApplier {
   cursor(): ChainPoint {
     const r = this.st.cursor.get() as { last_seq: number; last_hash: string };
     return { seq: r.last_seq, hash: r.last_hash };
+  }
+
+  /** Before a catch-up of `remaining` events: sets the bulk tables' indexes aside when that is cheaper (bulk-indexes.ts). */
+  deferIndexesFor(remaining: number): number {
+    return worthDeferring(this.sqlite, remaining) ? deferIndexes(this.sqlite) : 0;
+  }
+
+  /** Builds again the indexes a catch-up set aside; a no-op when none were. */
+  restoreIndexes(): number {
+    return restoreIndexes(this.sqlite);
   }
 
   /** Applies one page atomically; returns the new cursor. Throws SyncError, writing nothing, on any problem. */

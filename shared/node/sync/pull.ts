@@ -8,6 +8,13 @@ import { SyncError } from './sync-error.js';
 import { writeSyncState } from './sync-state.js';
 
 export const PAGE_SIZE = 10_000;
+/**
+ * A page is applied in slices of this many events, each in its own
+ * transaction with the cursor, and the worker answers waiting calls between
+ * them: a whole page at once held every read for as long as it took (a
+ * second and more on a loaded machine).
+ */
+export const APPLY_SLICE = 1_000;
 
 /**
  * Pages through the log after the cursor until caught up; each page is
@@ -15,7 +22,13 @@ export const PAGE_SIZE = 10_000;
  * its way while one is written, so the network and the disk overlap; a page
  * fetched ahead of a failed one is dropped unread.
  */
-export async function pullPages(db: Kysely<Database>, applier: SyncApplier, client: SyncClient, ctx: JobContext): Promise<number> {
+export async function pullPages(
+  db: Kysely<Database>,
+  applier: SyncApplier,
+  client: SyncClient,
+  ctx: JobContext,
+  onApplied: (seq: number, headSeq: number) => void = () => {},
+): Promise<number> {
   let pulled = 0;
   const start = applier.cursor().seq;
   const fetchPage = (after: number) => {
@@ -24,23 +37,40 @@ export async function pullPages(db: Kysely<Database>, applier: SyncApplier, clie
     return p;
   };
   let next = fetchPage(start);
-  for (;;) {
-    if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
-    const cursor = applier.cursor();
-    const page = await next;
-    if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
-    if (page.entries.length === 0) {
-      await writeSyncState(db, { head_seq: page.head.seq });
-      break;
+  let deferred = false;
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
+      const cursor = applier.cursor();
+      const page = await next;
+      if (page.head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: page.head.seq });
+      if (page.entries.length === 0) {
+        await writeSyncState(db, { head_seq: page.head.seq });
+        break;
+      }
+      const last = page.entries[page.entries.length - 1]!.seq;
+      if (last < page.head.seq) next = fetchPage(last);
+      if (pulled === 0) deferred = (await db.connection().execute(async () => applier.deferIndexesFor(page.head.seq - cursor.seq))) > 0;
+      let applied = cursor;
+      for (let i = 0; i < page.entries.length; i += APPLY_SLICE) {
+        if (i > 0 && ctx.signal.aborted) throw new SyncError('sync.cancelled');
+        const slice = page.entries.slice(i, i + APPLY_SLICE);
+        // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
+        applied = await db.connection().execute(async () => applier.applyPage(slice, page.head.seq));
+        pulled += slice.length;
+        onApplied(applied.seq, page.head.seq);
+        const total = Math.max(1, page.head.seq - start);
+        ctx.progress(0.02 + (deferred ? 0.9 : 0.97) * ((applied.seq - start) / total), 'sync.phasePull');
+        // The calls that queued up meanwhile are answered now: pages read the last applied state.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (applied.seq >= page.head.seq) break;
     }
-    const last = page.entries[page.entries.length - 1]!.seq;
-    if (last < page.head.seq) next = fetchPage(last);
-    // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
-    const applied = await db.connection().execute(async () => applier.applyPage(page.entries, page.head.seq));
-    pulled += page.entries.length;
-    const total = Math.max(1, page.head.seq - start);
-    ctx.progress(0.02 + 0.97 * ((applied.seq - start) / total), 'sync.phasePull');
-    if (applied.seq >= page.head.seq) break;
+  } finally {
+    if (deferred) {
+      ctx.progress(0.92, 'syncSpeed.phaseIndexes');
+      await db.connection().execute(async () => applier.restoreIndexes());
+    }
   }
   return pulled;
 }

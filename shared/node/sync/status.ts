@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Vault } from '../secrets/vault.js';
 import type { SyncConnection } from './connection.js';
 import { visibleOutbox, type OutboxViewer } from './outbox-scope.js';
+import type { SyncRunning } from './sync-progress.js';
 import { readSyncState } from './sync-state.js';
 import { userToken } from './user-tokens.js';
 
@@ -22,10 +23,11 @@ export interface SyncStatus {
   rejectedOutbox: number;
   /** The asking user's own server identity: whether their commands can go out, and why not when the last sign-in failed. */
   serverIdentity: { signedIn: boolean; error: ErrorPayload | null } | null;
+  running: SyncRunning | null;
 }
 
 /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
-export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connection: SyncConnection, viewer?: OutboxViewer): Promise<SyncStatus> {
+export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connection: SyncConnection, viewer?: OutboxViewer, running: SyncRunning | null = null): Promise<SyncStatus> {
   const userId = viewer?.id;
   const s = await readSyncState(db);
   const counts = await db
@@ -49,5 +51,6 @@ export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connect
     pendingOutbox: n('pending'),
     rejectedOutbox: n('rejected'),
     serverIdentity: userId ? { signedIn: (await userToken(db, vault, userId)) !== null, error: connection.signInError(userId) } : null,
+    running,
   };
 }

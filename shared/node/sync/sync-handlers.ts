@@ -70,7 +70,8 @@ export const syncHandlers: HandlersFor<'sync', SyncDeps> = {
 
   'sync.run': async (_input, ctx) => {
     const user = requireUser(ctx);
-    if (ctx.deps.sync.isBusy) throw new AppError('conflict', 'sync.busy');
+    // No refusal while a sync runs: the new job follows it (SyncService.run); during a repair it waits its turn.
+    if (ctx.deps.sync.isBusy && !ctx.deps.sync.joinable) throw new AppError('conflict', 'sync.busy');
     return ctx.deps.jobs.start('sync', user.id, async (job) => {
       const r = await ctx.deps.sync.run(job);
       return { ...r };

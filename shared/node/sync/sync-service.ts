@@ -16,6 +16,7 @@ import { followRefundSettings } from './refund-settings.js';
 import { cutBackFrom, firstDivergence } from './repair.js';
 import { readSyncStatus, type SyncStatus } from './status.js';
 import { SyncError } from './sync-error.js';
+import { PullProgress } from './sync-progress.js';
 import type { SyncHooks } from './sync-hooks.js';
 import { readSyncState, writeSyncState } from './sync-state.js';
 
@@ -42,6 +43,11 @@ export class SyncService {
   private readonly applier: SyncApplier;
   readonly connection: SyncConnection;
   private busy = false;
+  /** The sync under way, which a second request joins rather than being refused (the status bar's timer, another window). */
+  private inflight: Promise<SyncSummary> | null = null;
+  /** The progress callbacks of every job following the sync under way. */
+  private readonly followers = new Set<JobContext['progress']>();
+  private readonly pull: PullProgress;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -51,12 +57,15 @@ export class SyncService {
     private readonly hooks: SyncHooks,
   ) {
     this.applier = new SyncApplier(sqlite, hooks.ledgerWrites);
+    // A console stopped in the middle of a large catch-up opens with its indexes built again.
+    this.applier.restoreIndexes();
     this.connection = new SyncConnection(db, now, vault);
+    this.pull = new PullProgress(() => now().getTime());
   }
 
   /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
   status(viewer?: OutboxViewer): Promise<SyncStatus> {
-    return readSyncStatus(this.db, this.vault, this.connection, viewer);
+    return readSyncStatus(this.db, this.vault, this.connection, viewer, this.busy ? this.pull.view() : null);
   }
 
   signInUserInBackground(userId: string, username: string, password: string): void {
@@ -98,6 +107,11 @@ export class SyncService {
     return checkChain(this.db, this.applier, client);
   }
 
+  /** True while a sync (not a repair) runs that another request may follow. */
+  get joinable(): boolean {
+    return this.inflight !== null;
+  }
+
   /** True while a sync or a repair runs. */
   get isBusy(): boolean {
     return this.busy;
@@ -114,9 +128,27 @@ export class SyncService {
     }
   }
 
-  /** Push, then pull, then check the chain. Records the outcome for the status bar either way. */
+  /**
+   * Push, then pull, then check the chain. Records the outcome for the status
+   * bar either way. A sync asked for while one runs follows that one and
+   * ends with its result: both asked for the ledger to catch up, and one pull
+   * does it (only the job that started it cancels it).
+   */
   run(ctx: JobContext): Promise<SyncSummary> {
-    return this.exclusive(() => this.runOnce(ctx).finally(() => this.afterSync()));
+    if (this.inflight) {
+      const running = this.inflight;
+      this.followers.add(ctx.progress);
+      return running.finally(() => this.followers.delete(ctx.progress));
+    }
+    this.followers.add(ctx.progress);
+    const shared: JobContext = { signal: ctx.signal, progress: (f, phase) => this.followers.forEach((p) => p(f, phase)) };
+    const run = this.exclusive(() => this.runOnce(shared).finally(() => this.afterSync()));
+    this.inflight = run.finally(() => {
+      this.inflight = null;
+      this.followers.clear();
+    });
+    this.inflight.catch(() => undefined); // observed through `run`
+    return run;
   }
 
   /** Cuts the local copy back to `fromSeq` and syncs again, with no other sync in between. */
@@ -150,7 +182,8 @@ export class SyncService {
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {
-        pulled = await pullPages(this.db, this.applier, client, ctx);
+        this.pull.start(this.applier.cursor().seq);
+        pulled = await pullPages(this.db, this.applier, client, ctx, (seq, head) => this.pull.page(seq, head));
       } catch (e) {
         // A page that does not chain from our head: either the reply or our copy is wrong. Comparing the
         // head with the server's tells which, so a copy that diverged is flagged rather than left marked "ok".

@@ -47,3 +47,9 @@ export interface OutboxTable {
   server_seq: number | null;
   resolved_at: string | null;
 }
+
+/** An index dropped for a large catch-up, with the statement that recreates it (0020). */
+export interface DeferredIndexesTable {
+  name: string;
+  sql: string;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncEvent } from '../../sync/protocol.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+import { createBackend, DATABASE_FILE } from '../backend/backend.js';
+import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
+import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import { SyncApplier, type PageEntry } from './apply.js';
+import { deferIndexes } from './bulk-indexes.js';
+import type { SyncClient } from './client.js';
+import { pullPages } from './pull.js';
+
+const AT = '2026-03-10T01:00:00.000Z';
+const spec = spec2022({ totalAmount: 100_000_000_000, paymentMethods: ['bank_transfer'] });
+
+/** A round and `n` purchases of 10,000 won, chained as the server would have. */
+function log(n: number): PageEntry[] {
+  const events: SyncEvent[] = [{ type: 'round_published', eventId: 'r-v1', roundId: 'r', version: 1, spec, publishedBy: 'kim', at: AT }];
+  for (let i = 1; i <= n; i++) {
+    events.push({ type: 'purchase', eventId: `e${i}`, roundId: 'r', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' });
+  }
+  let hash = LOG_GENESIS;
+  return events.map((event, i) => {
+    const text = canonicalEvent(event);
+    hash = chainHash(hash, i + 1, text);
+    return { seq: i + 1, hash, text, event };
+  });
+}
+
+/** Serves `entries` in pages as the server's /api/events does; `corrupt` spoils one event's hash. */
+function fakeClient(entries: PageEntry[], corrupt?: number): SyncClient {
+  const head = { seq: entries.length, hash: entries.at(-1)!.hash };
+  return {
+    page: async (after: number, limit: number) => ({
+      head,
+      entries: entries.slice(after, after + limit).map((e) => (e.seq === corrupt ? { ...e, hash: 'f'.repeat(64) } : e)),
+    }),
+  } as unknown as SyncClient;
+}
+
+const INDEX_SQL = "select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('ledger_events', 'lots') order by name";
+
+let l: LedgerDb;
+beforeEach(async () => {
+  l = openDatabase(':memory:');
+  await migrateToLatest(l.db);
+});
+afterEach(() => l.close());
+
+describe('indexes set aside for a large catch-up', () => {
+  it('are dropped during a first sync of 25,000 events and built again, the same, after it', async () => {
+    const before = l.sqlite.prepare(INDEX_SQL).all() as { name: string }[];
+    // The indexes the counter, reports and reconciliation read, named here by hand from the migrations.
+    expect(before.map((r) => r.name)).toEqual(expect.arrayContaining(['lots_buyer', 'lots_district_purchased', 'ledger_events_pay_tid', 'ledger_events_returns']));
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    const seen: string[][] = [];
+    const ctx = { signal: new AbortController().signal, progress: () => seen.push((l.sqlite.prepare(INDEX_SQL).all() as { name: string }[]).map((r) => r.name)) };
+    expect(await pullPages(l.db, applier, fakeClient(log(25_000)), ctx)).toBe(25_001);
+    // While pages were applied only the index the applier reads itself was left.
+    expect(seen[0]).toEqual(['lots_holder']);
+    expect(l.sqlite.prepare(INDEX_SQL).all()).toEqual(before);
+    expect(l.sqlite.prepare('select count(*) from deferred_indexes').pluck().get()).toBe(0);
+    expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(25_000);
+  });
+
+  it('keep their indexes for a small pull, or one smaller than the log already held', async () => {
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    expect(applier.deferIndexesFor(19_999)).toBe(0);
+    const entries = log(25_000);
+    applier.applyPage(entries.slice(0, 10_000), entries.length);
+    // 9,999 purchases held: a catch-up of 9,998 keeps the indexes, one of 20,000 sets them aside.
+    expect(applier.deferIndexesFor(9_998)).toBe(0);
+    expect(applier.deferIndexesFor(20_000)).toBeGreaterThan(5);
+    expect(applier.restoreIndexes()).toBeGreaterThan(5);
+  });
+
+  it('are built again when a page in the middle is refused, with the slices before it kept', async () => {
+    const before = l.sqlite.prepare(INDEX_SQL).all();
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    await expect(pullPages(l.db, applier, fakeClient(log(25_000), 15_000), ctx)).rejects.toThrow(/hash|체인|chain/i);
+    expect(l.sqlite.prepare(INDEX_SQL).all()).toEqual(before);
+    expect(applier.cursor().seq).toBe(14_000); // pages go in slices of 1,000, each with its cursor
+  });
+});
+
+describe('a console stopped in the middle of a catch-up', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ic-bulk-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens with the indexes it had set aside built again', async () => {
+    const first = await createBackend({ dataDir: dir, log: () => {} });
+    const before = first.deps.sqlite.prepare(INDEX_SQL).all();
+    expect(deferIndexes(first.deps.sqlite)).toBeGreaterThan(5);
+    await first.close(); // as if the process stopped before the catch-up ended
+    const stopped = openDatabase(join(dir, DATABASE_FILE));
+    expect(stopped.sqlite.prepare(INDEX_SQL).all()).toEqual([{ name: 'lots_holder', sql: expect.any(String) }]);
+    await stopped.close();
+    const again = await createBackend({ dataDir: dir, log: () => {} });
+    expect(again.deps.sqlite.prepare(INDEX_SQL).all()).toEqual(before);
+    await again.close();
+  });
+});
