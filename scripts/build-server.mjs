@@ -16,3 +16,4 @@ await build({
 
 // The sale gate's Redis Functions library and the buyer page are read at run time, beside the bundle (server/sale/asset.ts).
 copyFileSync('server/sale/redis/sale.lua', 'dist/server/sale.lua');
+copyFileSync('server/sale/redis/buyer-page.html', 'dist/server/buyer-page.html');
