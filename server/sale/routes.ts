@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -107,6 +109,15 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   }
 
   app.get('/sale', async (_req, reply) => reply.type('text/html; charset=utf-8').send(saleAsset('buyer-page.html')));
+  // The console's Korean typeface, when installed: a browser without a Korean font would show boxes. Absent, the page falls back to system fonts.
+  app.get('/sale/font.woff2', async (_req, reply) => {
+    const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+    const font = join('node_modules', 'pretendard', 'dist', 'web', 'static', 'woff2-subset', 'Pretendard-Regular.subset.woff2');
+    // From the repository (cwd) or beside dist/server (two folders up).
+    const file = [join(process.cwd(), font), join(here, '..', '..', font)].find((f) => existsSync(f));
+    if (!file) return reply.code(404).send();
+    return reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(file));
+  });
 
   /** Stand-in for the sale app's identity check: whoever asks is who they say (a real check verifies a mobile ID). */
   app.post('/sale/identity', async (req, reply) => {

@@ -11,6 +11,7 @@ import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import type { PrivateRedis } from '../../server/sale/private-redis.js';
 import { registerSaleRoutes } from '../../server/sale/routes.js';
 import { sign, type Ticket } from '../../server/sale/signing.js';
+import { waitBand } from '../../server/sale/wait-band.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { startTestRedis } from '../support/redis.js';
@@ -242,5 +243,24 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(await crashing.lag('r-redeliver')).toBe(0);
     expect(await lotsOf('r-redeliver')).toHaveLength(20);
     expect((await checkSale(h.sdb.db, gate, 'r-redeliver')).ok).toBe(true);
+  });
+});
+
+describe('buyer page', () => {
+  it('is served in Korean with its typeface', async () => {
+    const page = await fetch(`${saleUrl}/sale`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('대기열 참여');
+    const font = await fetch(`${saleUrl}/sale/font.woff2`);
+    expect([font.status, font.headers.get('content-type')]).toEqual([200, 'font/woff2']);
+  });
+});
+
+describe('wait band', () => {
+  it('reads p25–p75 from the measured admissions, and says nothing it has not measured', () => {
+    // 100 people ahead (position 99); 10 or 20 admitted per 10 s: 50 s at the fast quartile, 100 s at the slow one.
+    expect(waitBand(99, [20, 10, 20, 10])).toEqual({ p25Seconds: 50, p75Seconds: 100 });
+    expect(waitBand(99, [0, 0, 0, 10])).toEqual({ p25Seconds: 100, p75Seconds: null });
+    expect(waitBand(99, [0, 0, 0])).toBeNull();
   });
 });
