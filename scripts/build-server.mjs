@@ -1,5 +1,6 @@
 // Bundles the central server into dist/server/main.cjs, so a server host needs
 // only `npm ci --omit=dev` and Node: no tsx, no TypeScript, no dev packages.
+import { copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { nodeBundle } from './node-bundle.mjs';
 
@@ -12,3 +13,7 @@ await build({
   // native binding, never installed here.
   external: ['@electric-sql/pglite', 'pg-native'],
 });
+
+// The sale gate's Redis Functions library and the buyer page are read at run time, beside the bundle (server/sale/asset.ts).
+copyFileSync('server/sale/redis/sale.lua', 'dist/server/sale.lua');
+copyFileSync('server/sale/redis/buyer-page.html', 'dist/server/buyer-page.html');

@@ -5,6 +5,7 @@ import { createUser } from './auth/server-auth.js';
 import { adminFromArgs } from './cli/admin.js';
 import { feedRunningServer, parseFeedArg } from './cli/feed-client.js';
 import { connectServerDb, migrateServer } from './db/connect.js';
+import { attachSaleService } from './sale/sale-service.js';
 
 /** Printed for --help: the same text a server host reads, whether it runs from the repository or from dist/server/main.cjs. */
 const USAGE = `Issuance central server. PostgreSQL from DATABASE_URL, or an embedded PGlite
@@ -18,6 +19,14 @@ process) so it runs on a machine with no database server.
   --feed ROUND:N       play N purchases into a published round of the RUNNING server
                        at --url (default http://127.0.0.1:8787), then exit; signs in
                        with ISSUANCE_SERVER_USER / ISSUANCE_SERVER_PASSWORD or asks
+  --sale               also serve the sale (buyer page at /sale): the gate on Redis,
+                       purchases copied into the log; a private redis-server is
+                       started unless --redis URL is given
+  --redis URL          the Redis every sale process shares (redis://host:port)
+  --payment-tps N      payment stand-in: approvals per second (default 10000)
+  --payment-latency MS payment stand-in: latency per approval (default 0)
+  --payment-failure P  payment stand-in: share of approvals that fail, 0–1 (default 0)
+                       SALE_SECRET (hex): ticket key shared by all sale processes
   --help               this text
 `;
 
@@ -28,6 +37,15 @@ async function feed(argv: string[], value: string): Promise<void> {
   console.log(`Feeding ${purchases.toLocaleString('en-US')} purchases into round ${roundId} on ${url}…`);
   const r = await feedRunningServer({ url, roundId, purchases });
   console.log(`Played ${r.purchases.toLocaleString('en-US')} purchases and ${r.uses.toLocaleString('en-US')} uses in ${((Date.now() - started) / 1000).toFixed(1)} s; head ${r.head.seq}`);
+}
+
+/** A numeric option within [min, max], or nothing if absent; anything else stops the start with the option named. */
+function numberArg<K extends string>(argv: string[], name: string, key: K, min: number, max: number): Partial<Record<K, number>> {
+  const raw = argValue(argv, name);
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, not '${raw}'`);
+  return { [key]: n } as Partial<Record<K, number>>;
 }
 
 async function main(): Promise<void> {
@@ -66,12 +84,26 @@ async function main(): Promise<void> {
   const port = Number(argValue(argv, 'port') ?? process.env.PORT ?? 8787);
   const host = argValue(argv, 'host') ?? '127.0.0.1';
   const app = await buildServer({ db: sdb.db });
+  const sale = argv.includes('--sale')
+    ? await attachSaleService(app, {
+        db: sdb.db,
+        redisUrl: argValue(argv, 'redis'),
+        secretHex: process.env.SALE_SECRET,
+        payment: {
+          ...numberArg(argv, 'payment-tps', 'tps', 1, 1_000_000),
+          ...numberArg(argv, 'payment-latency', 'latencyMs', 0, 60_000),
+          ...numberArg(argv, 'payment-failure', 'failureRate', 0, 1),
+        },
+      })
+    : null;
   await app.listen({ port, host });
   const bound = app.server.address() as { port: number };
   console.log(`Issuance central server on ${where}`);
   console.log(`Listening at http://${host}:${bound.port}`);
+  if (sale) console.log(`Sale service on Redis ${sale.redisUrl}; buyer page at http://${host}:${bound.port}/sale`);
   const stop = async () => {
     await app.close();
+    await sale?.close();
     await sdb.close();
     process.exit(0);
   };

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { seoulMonthKey } from '../../shared/common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
 import { lotFromRow } from '../../shared/ledger/lot-row.js';
@@ -106,26 +106,24 @@ async function applyPurchase(trx: Trx, ev: PurchaseEvent, now: Date): Promise<Ve
   // Lock the round's sales row so two purchases cannot both take the last stock.
   await sql`insert into round_sales (round_id, sold_face, lot_count) values (${ev.roundId}, 0, 0) on conflict (round_id) do nothing`.execute(trx);
   const sold = await sql<{ sold_face: number }>`select sold_face from round_sales where round_id = ${ev.roundId} for update`.execute(trx);
-  const buyer = await sql<{ month_face: number; holding: number }>`
-    select
-      coalesce(sum(face) filter (where buyer_id = ${ev.buyerId} and scope = ${scope} and month = ${month} and status <> 'cancelled'), 0) as month_face,
-      coalesce(sum(face - used) filter (where holder_id = ${ev.buyerId} and scope = ${scope} and status = 'active'), 0) as holding
-    from lots where buyer_id = ${ev.buyerId} or holder_id = ${ev.buyerId}`.execute(trx);
+  const buyer = await buyerStanding(trx, ev.buyerId, scope, month);
   if (await trx.selectFrom('lots').select('lot_id').where('lot_id', '=', ev.lotId).executeTakeFirst()) return refuse('ledger.duplicateLot', { lotId: ev.lotId });
-  const verdict = checkPurchase(
-    {
-      spec,
-      soldFace: Number(sold.rows[0]?.sold_face ?? 0),
-      buyerMonthFace: Number(buyer.rows[0]?.month_face ?? 0),
-      buyerHolding: Number(buyer.rows[0]?.holding ?? 0),
-    },
-    ev,
-  );
+  const verdict = checkPurchase({ spec, soldFace: Number(sold.rows[0]?.sold_face ?? 0), buyerMonthFace: buyer.monthFace, buyerHolding: buyer.holding }, ev);
   if (!verdict.ok) return verdict;
   const lot = newLot(ev, spec);
   await insertLots(trx, [{ lot, scope, month, payment: ev.payment }]);
   await sql`update round_sales set sold_face = sold_face + ${lot.face}, lot_count = lot_count + 1 where round_id = ${ev.roundId}`.execute(trx);
   return { ok: true, value: undefined };
+}
+
+/** What a buyer bought in `month` and holds now, in a limit scope: the two sums the per-person limits are checked on. */
+export async function buyerStanding(db: Kysely<ServerDatabase>, buyerId: string, scope: string, month: string): Promise<{ monthFace: number; holding: number }> {
+  const r = await sql<{ month_face: number; holding: number }>`
+    select
+      coalesce(sum(face) filter (where buyer_id = ${buyerId} and scope = ${scope} and month = ${month} and status <> 'cancelled'), 0) as month_face,
+      coalesce(sum(face - used) filter (where holder_id = ${buyerId} and scope = ${scope} and status = 'active'), 0) as holding
+    from lots where buyer_id = ${buyerId} or holder_id = ${buyerId}`.execute(db);
+  return { monthFace: Number(r.rows[0]?.month_face ?? 0), holding: Number(r.rows[0]?.holding ?? 0) };
 }
 
 export interface NewLot {

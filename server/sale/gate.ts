@@ -1,0 +1,147 @@
+import { Redis } from 'ioredis';
+import { SALE_UNIT } from '../../shared/common/money.js';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { saleAsset } from './asset.js';
+import { bucketOf, roundKeys } from './keys.js';
+
+/** The approved settings the gate runs a round with, all read from the round version the server published. */
+export interface GateSettings {
+  version: number;
+  /** Won left to sell when the sale starts: the round's amount less what the log already holds. */
+  stock: number;
+  opensAt: number;
+  closesAt: number;
+  /** Every purchase is a whole multiple of this (the denominations' common step, and the ledger's sale unit). */
+  unit: number;
+  monthLimit: number;
+  holdLimit: number;
+  perMinute: number;
+  maxActive: number;
+  timeoutMs: number;
+  order: string;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+export function gateSettings(version: number, spec: RoundSpec, soldFace: number): GateSettings {
+  const step = spec.denominations.reduce(gcd, 0) || SALE_UNIT;
+  return {
+    version,
+    stock: spec.totalAmount - soldFace,
+    opensAt: Date.parse(spec.opensAt),
+    closesAt: Date.parse(spec.closesAt),
+    unit: (step / gcd(step, SALE_UNIT)) * SALE_UNIT,
+    monthLimit: spec.perPersonMonthlyLimit,
+    holdLimit: spec.holdingLimit,
+    perMinute: spec.waitingRoom.admissionPerMinute,
+    maxActive: spec.waitingRoom.maxActiveSessions,
+    timeoutMs: spec.sessionTimeoutMinutes * 60_000,
+    order: spec.waitingRoom.order ?? 'fifo',
+  };
+}
+
+export type PollAnswer = { status: 'waiting'; position: number } | { status: 'admitted'; expiresAt: number } | { status: 'bought' } | { status: 'refused'; key: string };
+
+export type BuyAnswer = { status: 'ok' | 'duplicate'; eventId: string; at: number } | { status: 'refused'; key: string };
+
+export interface PurchaseRequest {
+  buyerId: string;
+  ticketId: string;
+  idempotencyKey: string;
+  face: number;
+  paid: number;
+  eventId: string;
+  lotId: string;
+  districtCode: string;
+  method: string;
+  /** The provider's references as JSON, carried into the purchase event. */
+  payment: string;
+}
+
+/**
+ * The sale's gate on Redis: one Redis Functions library (server/sale/redis/sale.lua)
+ * loaded with FUNCTION LOAD REPLACE and called with FCALL, so each decision
+ * runs atomically in Redis whichever sale process asks.
+ */
+export class SaleGate {
+  private constructor(
+    readonly redis: Redis,
+    /** Stock buckets per round; the layout takes any N, one is enough on a single Redis. */
+    readonly buckets: number,
+  ) {}
+
+  static async connect(url: string, buckets = 1): Promise<SaleGate> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redis.connect();
+    await redis.call('FUNCTION', 'LOAD', 'REPLACE', saleAsset('sale.lua'));
+    return new SaleGate(redis, buckets);
+  }
+
+  private fcall(name: string, roundId: string, args: (string | number)[], readOnly = false): Promise<unknown> {
+    const keys = roundKeys(roundId, this.buckets);
+    return this.redis.call(readOnly ? 'FCALL_RO' : 'FCALL', name, keys.length, ...keys, ...args.map(String));
+  }
+
+  /** Places the round's stock (once) and settings; a later published version changes the settings only. */
+  async setup(roundId: string, s: GateSettings): Promise<string> {
+    return (await this.fcall('sale_setup', roundId, [
+      s.version, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
+    ])) as string;
+  }
+
+  async settingsVersion(roundId: string): Promise<number | null> {
+    const v = await this.redis.hget(roundKeys(roundId, 1)[0]!, 'version');
+    return v === null ? null : Number(v);
+  }
+
+  /** `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log). */
+  async join(roundId: string, buyerId: string, ticketId: string, base: { month: number; holding: number }): Promise<{ status: string; ticketId: string }> {
+    const [status, held] = (await this.fcall('sale_join', roundId, [buyerId, ticketId, Math.random(), base.month, base.holding])) as [string, string];
+    return { status, ticketId: held };
+  }
+
+  async poll(roundId: string, buyerId: string, ticketId: string): Promise<PollAnswer> {
+    const [status, n] = (await this.fcall('sale_poll', roundId, [buyerId, ticketId], true)) as [string, number];
+    if (status === 'waiting') return { status, position: Number(n) };
+    if (status === 'admitted') return { status, expiresAt: Number(n) };
+    if (status === 'bought') return { status };
+    return { status: 'refused', key: status };
+  }
+
+  admit(roundId: string): Promise<number> {
+    return this.fcall('sale_admit', roundId, []) as Promise<number>;
+  }
+
+  async buy(roundId: string, p: PurchaseRequest): Promise<BuyAnswer> {
+    const [status, eventId, at] = (await this.fcall('sale_buy', roundId, [
+      p.buyerId, p.ticketId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, bucketOf(p.buyerId, this.buckets),
+    ])) as [string, string, number];
+    if (status === 'ok' || status === 'duplicate') return { status, eventId, at: Number(at) };
+    return { status: 'refused', key: status };
+  }
+
+  /** The round's counters: sold, purchases, arrivals, admitted, expired, left, stock, waiting, active. */
+  async counters(roundId: string): Promise<Record<string, number>> {
+    const flat = (await this.fcall('sale_counters', roundId, [], true)) as string[];
+    const out: Record<string, number> = {};
+    for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = Number(flat[i + 1]);
+    return out;
+  }
+
+  /** Won bought in this round per buyer, as the gate counted it. */
+  async boughtByBuyer(roundId: string): Promise<Map<string, number>> {
+    const all = await this.redis.hgetall(roundKeys(roundId, 1)[5]!);
+    return new Map(Object.entries(all).map(([k, v]) => [k, Number(v)]));
+  }
+
+  /** Admissions per 10 s over the last `slots` slots, oldest first (the outflow the wait band is read from). */
+  async outflow(roundId: string, slots: number, nowMs: number): Promise<number[]> {
+    const all = await this.redis.hgetall(roundKeys(roundId, 1)[10]!);
+    const last = Math.floor(nowMs / 10_000);
+    return Array.from({ length: slots }, (_, i) => Number(all[String(last - slots + 1 + i)] ?? 0));
+  }
+
+  close(): Promise<unknown> {
+    return this.redis.quit();
+  }
+}

@@ -1,0 +1,239 @@
+#!lua name=sale
+
+-- The sale gate: every decision that moves stock is taken here, inside one
+-- Redis function call, so concurrent buyers on any number of sale processes
+-- cannot both take the last unit. Time is Redis's own clock (TIME), not the
+-- caller's. Every key a call touches is passed in KEYS (see server/sale/keys.ts)
+-- and carries the hash tag {round:ID}, so the layout runs on Redis Cluster.
+--
+-- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 bought, 7 base,
+--       8 idem, 9 stream, 10 state, 11 outflow, 12.. stock buckets
+
+local CFG, QUEUE, TICKETS, ACTIVE, DONE, BOUGHT, BASE, IDEM, STREAM, STATE, OUTFLOW = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+local FIRST_BUCKET = 12
+-- Scores in the queue: shuffled pre-opening arrivals take [0, OPEN_BASE), everyone else OPEN_BASE + arrival number.
+local OPEN_BASE = 1e12
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function config(keys)
+  local flat = redis.call('HGETALL', keys[CFG])
+  if #flat == 0 then return nil end
+  local c = {}
+  for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
+  for _, k in ipairs({ 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs' }) do
+    c[k] = tonumber(c[k])
+  end
+  return c
+end
+
+local function stock_left(keys, c)
+  local left = 0
+  for i = 0, c.buckets - 1 do left = left + tonumber(redis.call('GET', keys[FIRST_BUCKET + i]) or '0') end
+  return left
+end
+
+-- Why the round sells no more, or nil: sold out (less than the smallest purchase left) or past closesAt.
+local function ended(keys, c, now)
+  if redis.call('HGET', keys[STATE], 'soldout') == '1' then return 'sale.soldOut' end
+  if now >= c.closesAt then return 'sale.closed' end
+  return nil
+end
+
+-- setup(version, stock, buckets, opensAt, closesAt, unit, monthLimit, holdLimit, perMinute, maxActive, timeoutMs, order)
+-- The round's approved settings as the server published them. Stock is placed
+-- once; a later version changes the waiting-room settings but never the stock.
+local function setup(keys, args)
+  local fields = { 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs', 'order' }
+  local existing = redis.call('HGET', keys[CFG], 'version')
+  if existing == args[1] then return 'same' end
+  local buckets = tonumber(args[3])
+  if existing == false then
+    local stock = tonumber(args[2])
+    local unit = tonumber(args[6])
+    -- Buckets hold whole units so a bucket never strands a part of one.
+    local units = math.floor(stock / unit)
+    for i = 0, buckets - 1 do
+      local share = math.floor(units / buckets)
+      if i < units % buckets then share = share + 1 end
+      redis.call('SET', keys[FIRST_BUCKET + i], share * unit)
+    end
+    redis.call('HSET', keys[STATE], 'sold', 0, 'purchases', 0, 'seq', 0, 'arrivals', 0, 'admitted', 0, 'expired', 0)
+    if units == 0 then redis.call('HSET', keys[STATE], 'soldout', '1') end
+  else
+    -- The stock and its buckets stay as placed.
+    args[2] = redis.call('HGET', keys[CFG], 'stock')
+    args[3] = redis.call('HGET', keys[CFG], 'buckets')
+  end
+  for i, f in ipairs(fields) do redis.call('HSET', keys[CFG], f, args[i]) end
+  return existing == false and 'placed' or 'updated'
+end
+
+-- join(buyerId, ticketId, shuffle in [0,1), monthBase, holdBase) -> {status, ticketId}
+-- One ticket per person per round: joining again returns the ticket already held.
+local function join(keys, args)
+  local c = config(keys)
+  if not c then return { 'sale.notOnSale', '' } end
+  local now = now_ms()
+  local why = ended(keys, c, now)
+  if why then return { why, '' } end
+  local buyer = args[1]
+  local held = redis.call('HGET', keys[TICKETS], buyer)
+  if held then return { 'existing', held } end
+  local seq = redis.call('HINCRBY', keys[STATE], 'seq', 1)
+  local score = OPEN_BASE + seq
+  if now < c.opensAt and c.order == 'shuffle_preopen' then score = math.floor(tonumber(args[3]) * OPEN_BASE) end
+  redis.call('ZADD', keys[QUEUE], score, buyer)
+  redis.call('HSET', keys[TICKETS], buyer, args[2])
+  redis.call('HSET', keys[BASE], buyer, args[4] .. ':' .. args[5])
+  redis.call('HINCRBY', keys[STATE], 'arrivals', 1)
+  return { 'joined', args[2] }
+end
+
+-- poll(buyerId, ticketId) -> {status, number}: read only, so a poll costs no write.
+local function poll(keys, args)
+  local c = config(keys)
+  if not c then return { 'sale.notOnSale', 0 } end
+  local buyer = args[1]
+  if redis.call('HGET', keys[TICKETS], buyer) ~= args[2] then return { 'sale.ticketReplayed', 0 } end
+  local done = redis.call('HGET', keys[DONE], buyer)
+  if done == 'bought' then return { 'bought', 0 } end
+  local now = now_ms()
+  local why = ended(keys, c, now)
+  if why then return { why, 0 } end
+  if done == 'expired' then return { 'sale.sessionExpired', 0 } end
+  local exp = redis.call('ZSCORE', keys[ACTIVE], buyer)
+  if exp then
+    if tonumber(exp) <= now then return { 'sale.sessionExpired', 0 } end
+    return { 'admitted', tonumber(exp) }
+  end
+  local rank = redis.call('ZRANK', keys[QUEUE], buyer)
+  if rank == false then return { 'sale.sessionExpired', 0 } end
+  return { 'waiting', rank }
+end
+
+-- admit() -> admitted now. Run by every sale process's ticker; the token
+-- bucket lives here, so N processes admit no faster than one would. The
+-- session clock starts at admission: time spent queueing never counts.
+local function admit(keys, args)
+  local c = config(keys)
+  if not c then return 0 end
+  local now = now_ms()
+  if now < c.opensAt or ended(keys, c, now) then return 0 end
+  local gone = redis.call('ZRANGEBYSCORE', keys[ACTIVE], '-inf', now)
+  for _, b in ipairs(gone) do redis.call('HSET', keys[DONE], b, 'expired') end
+  if #gone > 0 then
+    redis.call('ZREMRANGEBYSCORE', keys[ACTIVE], '-inf', now)
+    redis.call('HINCRBY', keys[STATE], 'expired', #gone)
+  end
+  local tokens = tonumber(redis.call('HGET', keys[STATE], 'tokens') or '0')
+  local last = tonumber(redis.call('HGET', keys[STATE], 'refilled') or tostring(c.opensAt))
+  -- At most two seconds' worth may gather, so a paused ticker does not release a burst.
+  local cap = math.max(1, c.perMinute / 30)
+  tokens = math.min(cap, tokens + (now - last) * c.perMinute / 60000)
+  local room = c.maxActive - redis.call('ZCARD', keys[ACTIVE])
+  local n = math.min(math.floor(tokens), room)
+  local admitted = 0
+  if n > 0 then
+    local popped = redis.call('ZPOPMIN', keys[QUEUE], n)
+    for i = 1, #popped, 2 do redis.call('ZADD', keys[ACTIVE], now + c.timeoutMs, popped[i]) end
+    admitted = #popped / 2
+    tokens = tokens - admitted
+  end
+  redis.call('HSET', keys[STATE], 'tokens', tostring(tokens), 'refilled', now)
+  if admitted > 0 then
+    redis.call('HINCRBY', keys[STATE], 'admitted', admitted)
+    -- Outflow per 10 s, the measure the wait band is read from; an hour is kept.
+    local slot = math.floor(now / 10000)
+    redis.call('HINCRBY', keys[OUTFLOW], slot, admitted)
+    redis.call('HDEL', keys[OUTFLOW], slot - 360)
+  end
+  return admitted
+end
+
+-- buy(buyerId, ticketId, idemKey, face, eventId, lotId, district, method, paid, payment, bucket)
+-- -> {status, eventId, atMs}. Checks the live session, the round's window,
+-- the denomination, the buyer's monthly and holding limits and the stock, takes
+-- the stock and adds the purchase to the round's stream, all in one step.
+local function buy(keys, args)
+  local c = config(keys)
+  if not c then return { 'sale.notOnSale', '', 0 } end
+  local buyer = args[1]
+  local idem = buyer .. ':' .. args[3]
+  local prior = redis.call('HGET', keys[IDEM], idem)
+  if prior then
+    local sep = string.find(prior, '|', 1, true)
+    return { 'duplicate', string.sub(prior, 1, sep - 1), tonumber(string.sub(prior, sep + 1)) }
+  end
+  if redis.call('HGET', keys[TICKETS], buyer) ~= args[2] then return { 'sale.ticketReplayed', '', 0 } end
+  local now = now_ms()
+  local why = ended(keys, c, now)
+  if why then return { why, '', 0 } end
+  if now < c.opensAt then return { 'sale.notOpen', '', 0 } end
+  local done = redis.call('HGET', keys[DONE], buyer)
+  if done == 'bought' then return { 'sale.ticketSpent', '', 0 } end
+  if done == 'expired' then return { 'sale.sessionExpired', '', 0 } end
+  local exp = redis.call('ZSCORE', keys[ACTIVE], buyer)
+  if not exp then return { 'sale.notAdmitted', '', 0 } end
+  if tonumber(exp) <= now then return { 'sale.sessionExpired', '', 0 } end
+  local face = tonumber(args[4])
+  if not face or face <= 0 or face % c.unit ~= 0 then return { 'sale.denomination', '', 0 } end
+  local base = redis.call('HGET', keys[BASE], buyer) or '0:0'
+  local sep = string.find(base, ':', 1, true)
+  local monthBase, holdBase = tonumber(string.sub(base, 1, sep - 1)), tonumber(string.sub(base, sep + 1))
+  local bought = tonumber(redis.call('HGET', keys[BOUGHT], buyer) or '0')
+  if monthBase + bought + face > c.monthLimit then return { 'sale.monthlyLimit', '', 0 } end
+  if holdBase + bought + face > c.holdLimit then return { 'sale.holdingLimit', '', 0 } end
+  -- The buyer's own bucket first, then the others: a bucket's leftovers go to whoever needs them.
+  local first = tonumber(args[11]) % c.buckets
+  local taken = -1
+  for k = 0, c.buckets - 1 do
+    local i = (first + k) % c.buckets
+    local left = tonumber(redis.call('GET', keys[FIRST_BUCKET + i]) or '0')
+    if left >= face then
+      redis.call('DECRBY', keys[FIRST_BUCKET + i], face)
+      taken = i
+      break
+    end
+  end
+  if taken < 0 then
+    if stock_left(keys, c) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
+    return { 'sale.soldOut', '', 0 }
+  end
+  redis.call('HINCRBY', keys[BOUGHT], buyer, face)
+  redis.call('HSET', keys[DONE], buyer, 'bought')
+  redis.call('ZREM', keys[ACTIVE], buyer)
+  redis.call('HSET', keys[IDEM], idem, args[5] .. '|' .. now)
+  redis.call('HINCRBY', keys[STATE], 'sold', face)
+  redis.call('HINCRBY', keys[STATE], 'purchases', 1)
+  if stock_left(keys, c) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
+  redis.call('XADD', keys[STREAM], '*', 'eventId', args[5], 'lotId', args[6], 'buyerId', buyer, 'district', args[7],
+    'face', face, 'paid', args[9], 'method', args[8], 'payment', args[10], 'at', now, 'bucket', taken)
+  return { 'ok', args[5], now }
+end
+
+-- counters() -> flat list of the state hash plus stock left: for polls' wait band and the check.
+local function counters(keys, args)
+  local c = config(keys)
+  if not c then return {} end
+  local out = redis.call('HGETALL', keys[STATE])
+  table.insert(out, 'left')
+  table.insert(out, tostring(stock_left(keys, c)))
+  table.insert(out, 'stock')
+  table.insert(out, tostring(c.stock))
+  table.insert(out, 'waiting')
+  table.insert(out, tostring(redis.call('ZCARD', keys[QUEUE])))
+  table.insert(out, 'active')
+  table.insert(out, tostring(redis.call('ZCARD', keys[ACTIVE])))
+  return out
+end
+
+redis.register_function('sale_setup', setup)
+redis.register_function('sale_join', join)
+redis.register_function{ function_name = 'sale_poll', callback = poll, flags = { 'no-writes' } }
+redis.register_function('sale_admit', admit)
+redis.register_function('sale_buy', buy)
+redis.register_function{ function_name = 'sale_counters', callback = counters, flags = { 'no-writes' } }

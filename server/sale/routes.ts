@@ -1,0 +1,207 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { DISTRICT_CODES } from '../../shared/common/districts.js';
+import { basisPointsOf } from '../../shared/common/money.js';
+import { seoulMonthKey } from '../../shared/common/time.js';
+import { translate } from '../../shared/i18n/index.js';
+import { limitScope } from '../../shared/ledger/rules.js';
+import { PAYMENT_METHODS, type RoundSpec } from '../../shared/rounds/spec.js';
+import type { ServerDatabase } from '../db/schema.js';
+import { buyerStanding, serverRound } from '../log/state.js';
+import { saleAsset } from './asset.js';
+import { SALE_LOT_PREFIX } from './check.js';
+import { gateSettings, type SaleGate } from './gate.js';
+import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
+import { sign, verify, type Ticket } from './signing.js';
+import { waitBand } from './wait-band.js';
+
+export interface SaleRoutesOptions {
+  db: Kysely<ServerDatabase>;
+  gate: SaleGate;
+  payment: PaymentStandIn;
+  /** HMAC key shared by every process serving the sale, so a ticket from one is good at another. */
+  secret: Buffer;
+  /** How often each process runs the gate's admission step. */
+  admitEveryMs?: number;
+}
+
+/** Refusals, by key, and the status they answer with. */
+const STATUS: Record<string, number> = {
+  'sale.identityForged': 401, 'sale.identityExpired': 401, 'sale.ticketForged': 401, 'sale.ticketExpired': 401,
+  'sale.ticketReplayed': 409, 'sale.ticketSpent': 409, 'sale.notAdmitted': 403, 'sale.sessionExpired': 403, 'sale.notOpen': 403,
+  'sale.closed': 410, 'sale.soldOut': 410, 'sale.notOnSale': 404,
+  'sale.denomination': 422, 'sale.monthlyLimit': 422, 'sale.holdingLimit': 422, 'sale.methodNotAllowed': 422,
+  'sale.paymentFailed': 402, 'sale.paymentBusy': 503,
+};
+
+/** A refusal the buyer page shows as it is: the message in Korean, the key for programs. */
+function refuse(reply: FastifyReply, key: string, detail?: string) {
+  const params = detail ? { detail } : undefined;
+  return reply.code(STATUS[key] ?? 400).send({ error: { key, message: translate('ko', key, params), ...(params ? { params } : {}) } });
+}
+
+const TICKET_LIFETIME_MS = 12 * 3_600_000;
+const IDENTITY_LIFETIME_MS = 10 * 60_000;
+const ROUND_CACHE_MS = 2_000;
+
+const identitySchema = z.object({ buyerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), districtCode: z.enum(DISTRICT_CODES), birthYear: z.int().min(1900).max(2100) }).strict();
+const joinSchema = z.object({ identity: z.string().min(1).max(2_000) }).strict();
+const buySchema = z
+  .object({ ticket: z.string().min(1).max(2_000), idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), face: z.int().min(1).max(100_000_000), method: z.enum(PAYMENT_METHODS) })
+  .strict();
+const roundIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/**
+ * The sale service's routes (`npm run server -- --sale`): identity stand-in,
+ * join, poll and buy, and a small buyer page. Settings come only from the
+ * round version the server published; requests choose nothing but the amount
+ * and the payment method, both checked against it.
+ */
+export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): { stop(): void } {
+  const { db, gate, payment, secret } = o;
+  const rounds = new Map<string, { at: number; spec: RoundSpec; version: number; onSale: boolean }>();
+  const outflows = new Map<string, { at: number; slots: number[] }>();
+
+  /** The round as published, its settings placed in the gate; re-read every two seconds so a new version takes effect. */
+  async function round(roundId: string) {
+    const cached = rounds.get(roundId);
+    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
+    const r = await serverRound(db as never, roundId);
+    if (!r) return undefined;
+    const onSale = r.status === 'on_sale';
+    if (onSale && (await gate.settingsVersion(roundId)) !== r.version) {
+      const sold = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', roundId).executeTakeFirst();
+      await gate.setup(roundId, gateSettings(r.version, r.spec, Number(sold?.sold_face ?? 0)));
+    }
+    const entry = { at: Date.now(), spec: r.spec, version: r.version, onSale };
+    rounds.set(roundId, entry);
+    return entry;
+  }
+
+  const ticker = setInterval(() => {
+    for (const [roundId, r] of rounds) if (r.onSale) void gate.admit(roundId).catch(() => {});
+  }, o.admitEveryMs ?? 200);
+  ticker.unref();
+
+  async function outflow(roundId: string): Promise<number[]> {
+    const cached = outflows.get(roundId);
+    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached.slots;
+    const slots = await gate.outflow(roundId, 30, Date.now());
+    outflows.set(roundId, { at: Date.now(), slots });
+    return slots;
+  }
+
+  function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
+    const t = verify<Ticket>(secret, token, 'ticket', Date.now());
+    if (!t.ok) {
+      void refuse(reply, t.key);
+      return null;
+    }
+    if (t.value.roundId !== roundId) {
+      void refuse(reply, 'sale.ticketReplayed');
+      return null;
+    }
+    return t.value;
+  }
+
+  app.get('/sale', async (_req, reply) => reply.type('text/html; charset=utf-8').send(saleAsset('buyer-page.html')));
+  // The console's Korean typeface, when installed: a browser without a Korean font would show boxes. Absent, the page falls back to system fonts.
+  app.get('/sale/font.woff2', async (_req, reply) => {
+    const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+    const font = join('node_modules', 'pretendard', 'dist', 'web', 'static', 'woff2-subset', 'Pretendard-Regular.subset.woff2');
+    // From the repository (cwd) or beside dist/server (two folders up).
+    const file = [join(process.cwd(), font), join(here, '..', '..', font)].find((f) => existsSync(f));
+    if (!file) return reply.code(404).send();
+    return reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(file));
+  });
+
+  /** Stand-in for the sale app's identity check: whoever asks is who they say (a real check verifies a mobile ID). */
+  app.post('/sale/identity', async (req, reply) => {
+    const p = identitySchema.safeParse(req.body);
+    if (!p.success) return refuse(reply, 'sale.badRequest', p.error.issues.map((i) => i.path.join('.')).join(', '));
+    return { identity: sign(secret, { kind: 'identity', exp: Date.now() + IDENTITY_LIFETIME_MS, ...p.data }) };
+  });
+
+  app.get('/sale/rounds/:roundId', async (req, reply) => {
+    const roundId = roundIdSchema.safeParse((req.params as { roundId: string }).roundId);
+    const r = roundId.success ? await round(roundId.data) : undefined;
+    if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
+    const s = r.spec;
+    return { roundId: roundId.data, name: s.name, denominations: s.denominations, perPersonLimit: s.perPersonMonthlyLimit, paymentMethods: s.paymentMethods, opensAt: s.opensAt, closesAt: s.closesAt };
+  });
+
+  app.post('/sale/rounds/:roundId/join', async (req, reply) => {
+    const roundId = roundIdSchema.safeParse((req.params as { roundId: string }).roundId);
+    const body = joinSchema.safeParse(req.body);
+    if (!roundId.success || !body.success) return refuse(reply, 'sale.badRequest', 'identity');
+    const id = verify<import('./signing.js').Identity>(secret, body.data.identity, 'identity', Date.now());
+    if (!id.ok) return refuse(reply, id.key);
+    const r = await round(roundId.data);
+    if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
+    const who = id.value;
+    const standing = await buyerStanding(db, who.buyerId, limitScope(r.spec), seoulMonthKey(new Date().toISOString()));
+    const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding });
+    if (joined.status !== 'joined' && joined.status !== 'existing') return refuse(reply, joined.status);
+    const ticket = sign(secret, { kind: 'ticket', exp: Date.now() + TICKET_LIFETIME_MS, roundId: roundId.data, buyerId: who.buyerId, districtCode: who.districtCode, birthYear: who.birthYear, ticketId: joined.ticketId });
+    return { ticket, again: joined.status === 'existing' };
+  });
+
+  /** A poll: one read-only call to the gate, and the wait band from counters cached for two seconds. */
+  app.get('/sale/rounds/:roundId/status', async (req, reply) => {
+    const roundId = (req.params as { roundId: string }).roundId;
+    const token = (req.query as { ticket?: unknown }).ticket;
+    if (typeof token !== 'string' || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', 'ticket');
+    const t = ticketOf(reply, roundId, token);
+    if (!t) return reply;
+    const a = await gate.poll(roundId, t.buyerId, t.ticketId);
+    if (a.status === 'refused') return refuse(reply, a.key);
+    if (a.status === 'waiting') return { status: 'waiting', position: a.position + 1, wait: waitBand(a.position, await outflow(roundId)) };
+    return a;
+  });
+
+  app.post('/sale/rounds/:roundId/buy', async (req, reply) => {
+    const roundId = (req.params as { roundId: string }).roundId;
+    const body = buySchema.safeParse(req.body);
+    if (!body.success || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', body.error?.issues.map((i) => i.path.join('.')).join(', ') ?? 'roundId');
+    const t = ticketOf(reply, roundId, body.data.ticket);
+    if (!t) return reply;
+    const r = await round(roundId);
+    if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
+    const spec = r.spec;
+    if (!spec.paymentMethods.includes(body.data.method)) return refuse(reply, 'sale.methodNotAllowed');
+    // Money moves only for a buyer the gate has admitted; a repeat of a finished purchase goes straight to the gate's answer.
+    const before = await gate.poll(roundId, t.buyerId, t.ticketId);
+    if (before.status === 'waiting') return refuse(reply, 'sale.notAdmitted');
+    if (before.status === 'refused') return refuse(reply, before.key);
+    const eventId = `sale-${randomUUID()}`;
+    const face = body.data.face;
+    let ref = null;
+    if (before.status === 'admitted') {
+      try {
+        ref = await payment.authorize(body.data.method, eventId, Date.now());
+      } catch (e) {
+        if (e instanceof PaymentRefused) return refuse(reply, e.key);
+        throw e;
+      }
+    }
+    const answer = await gate.buy(roundId, {
+      buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
+      eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
+    });
+    if (answer.status === 'refused' || answer.eventId !== eventId) {
+      // The gate took no stock for this authorisation (refused, or an earlier submit already bought): release it.
+      if (ref) payment.void(ref.tid);
+      if (answer.status === 'refused') return refuse(reply, answer.key);
+    }
+    return { status: 'bought', eventId: answer.eventId, at: new Date(answer.at).toISOString(), face, duplicate: answer.status === 'duplicate' };
+  });
+
+  return { stop: () => clearInterval(ticker) };
+}
+
+/** A fresh signing key for one process; several processes serving one sale are given the same one. */
+export const newSaleSecret = () => randomBytes(32);

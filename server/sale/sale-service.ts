@@ -1,0 +1,80 @@
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { userForToken } from '../auth/server-auth.js';
+import type { ServerDatabase } from '../db/schema.js';
+import { checkSale } from './check.js';
+import { SaleGate } from './gate.js';
+import { SaleLedgerWriter } from './ledger-writer.js';
+import { PaymentStandIn, type PaymentSettings } from './payment-stand-in.js';
+import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
+import { newSaleSecret, registerSaleRoutes } from './routes.js';
+
+export interface SaleServiceOptions {
+  db: Kysely<ServerDatabase>;
+  /** A Redis to share with other sale processes; none: a private redis-server for this process. */
+  redisUrl?: string | undefined;
+  /** Hex HMAC key shared by every process serving the sale; none: one for this process only. */
+  secretHex?: string | undefined;
+  buckets?: number;
+  payment?: Partial<PaymentSettings>;
+  log?: (m: string) => void;
+}
+
+/**
+ * Puts the sale on a server (`npm run server -- --sale`): the gate on Redis,
+ * the buyer routes, a ledger writer copying every round's stream into the log,
+ * and two routes for staff: the writer's lag and the Redis-vs-log check.
+ */
+export async function attachSaleService(app: FastifyInstance, o: SaleServiceOptions): Promise<{ redisUrl: string; close(): Promise<void> }> {
+  const log = o.log ?? ((m: string) => console.log(m));
+  let own: PrivateRedis | undefined;
+  const url = o.redisUrl ?? (own = await startPrivateRedis()).url;
+  const gate = await SaleGate.connect(url, o.buckets ?? 1);
+  const writerRedis = gate.redis.duplicate();
+  const writer = new SaleLedgerWriter(o.db, writerRedis, `${hostname()}-${process.pid}`);
+  const payment = new PaymentStandIn({ tps: 10_000, latencyMs: 0, failureRate: 0, ...o.payment });
+  if (!o.secretHex) log('sale: ticket key made for this process only; give every sale process the same SALE_SECRET to serve one sale together');
+  const secret = o.secretHex ? Buffer.from(o.secretHex, 'hex') : newSaleSecret();
+  const routes = registerSaleRoutes(app, { db: o.db, gate, payment, secret });
+
+  const staff = async (authorization: string | undefined) => {
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
+    const user = token ? await userForToken(o.db, token, new Date()) : null;
+    return user && (user.role === 'official' || user.role === 'admin' || user.role === 'analyst') ? user : null;
+  };
+  app.get('/api/sale/:roundId/check', async (req, reply) => {
+    if (!(await staff(req.headers.authorization))) return reply.code(403).send({ error: { key: 'errors.forbidden', message: 'forbidden' } });
+    const roundId = (req.params as { roundId: string }).roundId;
+    return { ...(await checkSale(o.db, gate, roundId)), lag: await writer.lag(roundId) };
+  });
+
+  // Rounds on sale or just closed: a closed round's last purchases still have to reach the log.
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const rounds = await o.db.selectFrom('server_rounds').select('round_id').where('status', 'in', ['on_sale', 'closed']).execute();
+        let read = 0;
+        for (const r of rounds) read += (await writer.step(r.round_id)).read;
+        if (read === 0) await new Promise((res) => setTimeout(res, 200));
+      } catch (e) {
+        // PostgreSQL or Redis away: the stream keeps the purchases; try again shortly.
+        log(`sale: ledger writer waiting (${e instanceof Error ? e.message : String(e)})`);
+        await new Promise((res) => setTimeout(res, 1_000));
+      }
+    }
+  })();
+
+  return {
+    redisUrl: url,
+    close: async () => {
+      running = false;
+      routes.stop();
+      await loop;
+      writerRedis.disconnect();
+      await gate.close();
+      await own?.stop();
+    },
+  };
+}
