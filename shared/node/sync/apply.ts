@@ -72,6 +72,7 @@ export interface ChainPoint {
  */
 export class SyncApplier {
   private readonly st;
+  private insertClosing: BetterSqlite3.Statement | undefined;
   /** Published spec and running sold face per round, while applying. */
   private readonly rounds = new Map<string, RoundTally>();
 
@@ -110,7 +111,6 @@ export class SyncApplier {
       approveVersion: s("update round_versions set approved_by = 'server', approved_at = ? where round_id = ? and version = ? and approved_by is null"),
       insertStatus: s('insert into round_statuses (seq, event_id, round_id, status, version, by, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?)'),
       setStatus: s('update rounds set status = ?, updated_at = ? where id = ?'),
-      insertClosing: s('insert into day_closing_events (seq, event_id, district_code, day, closed, by, at, reason, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       lastServerStatus: s('select status from round_statuses where round_id = ? order by seq desc limit 1').pluck(),
       isPublished: s('select 1 from round_publications where round_id = ? limit 1').pluck(),
       publishedVersion: s('select 1 from round_publications where round_id = ? and version = ?').pluck(),
@@ -323,7 +323,9 @@ export class SyncApplier {
 
   /** A district's day closed or reopened on the server; the counter reads the latest of these before it takes work. */
   private dayClosing(e: FullEntry, ev: DayClosingEvent, record: boolean): void {
-    if (record) this.st.insertClosing.run(e.seq, ev.eventId, ev.districtCode, ev.day, ev.closed ? 1 : 0, ev.by, new Date(ev.at).toISOString(), ev.reason ?? null, e.text, e.hash);
+    // Prepared when first needed: a migration's test runs this applier on a database from before 0016.
+    this.insertClosing ??= this.sqlite.prepare('insert into day_closing_events (seq, event_id, district_code, day, closed, by, at, reason, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    if (record) this.insertClosing.run(e.seq, ev.eventId, ev.districtCode, ev.day, ev.closed ? 1 : 0, ev.by, new Date(ev.at).toISOString(), ev.reason ?? null, e.text, e.hash);
   }
 
   /** The server moved a round through its lifecycle: its word wins over the status this console set. */
