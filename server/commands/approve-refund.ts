@@ -4,6 +4,8 @@ import { makePaymentRef } from '../../shared/reconcile/payment-refs.js';
 import { applyLedgerEvent, lockLot } from '../log/state.js';
 import { reject, type CommandHandler } from './command-kit.js';
 import { countersignThreshold } from './countersign-threshold.js';
+import { dayClosed } from './day-closing.js';
+import { seoulDayKey } from '../../shared/common/time.js';
 
 export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx, user, now }) => {
   const at = now.toISOString();
@@ -12,6 +14,9 @@ export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx
   if (!lot || lot.roundId !== cmd.roundId) return reject('ledger.unknownLot', { lotId: cmd.lotId });
   // District clerks act on their own district's lots only, here as in the console.
   if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
+  // The lot's district closed today's counter (the server's Seoul day, not the console's): nothing more is paid out until an official reopens it.
+  const today = seoulDayKey(at);
+  if (await dayClosed(trx, lot.districtCode, today)) return reject('refunds.dayClosed', { day: today });
   // Above the administrator's amount, a second person must already have approved this very request.
   const threshold = await countersignThreshold(trx);
   let countersignedBy: string | undefined;

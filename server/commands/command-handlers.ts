@@ -2,6 +2,7 @@ import { approveRefund } from './approve-refund.js';
 import { bookAdjustment } from './book-adjustment.js';
 import type { CommandContext, CommandHandler, CommandHandlers, CommandOf, CommandType, Outcome } from './command-kit.js';
 import { countersignRefund } from './countersign-refund.js';
+import { closeDay, reopenDay } from './day-closing.js';
 import { proposeRound } from './propose-round.js';
 import { publishRound } from './publish-round.js';
 import { roundTransition } from './round-transition.js';
@@ -16,6 +17,8 @@ export const commandHandlers: CommandHandlers = {
   countersign_refund: countersignRefund,
   book_adjustment: bookAdjustment,
   set_refund_threshold: setRefundThreshold,
+  close_day: closeDay,
+  reopen_day: reopenDay,
 };
 
 /** Hands a command to its type's handler. */

@@ -50,7 +50,7 @@ export async function runCommand(db: Kysely<ServerDatabase>, cmd: Command, user:
     if ('event' in outcome) {
       const next = await writeEvents(trx, head, [outcome.event], user.username, now);
       seq = next.seq;
-      await recordRoundState(trx, outcome.event, seq, now);
+      await recordRoundState(trx, outcome.event, seq, user, now);
     }
     const reason = 'reason' in outcome ? outcome.reason : null;
     await trx
@@ -71,8 +71,8 @@ export async function runCommand(db: Kysely<ServerDatabase>, cmd: Command, user:
   });
 }
 
-/** Keeps the round tables in step with a round event just appended. */
-async function recordRoundState(trx: Trx, e: SyncEvent, seq: number, now: Date): Promise<void> {
+/** Keeps the round tables and the counter's closed days in step with an event just appended. */
+async function recordRoundState(trx: Trx, e: SyncEvent, seq: number, user: ServerUser, now: Date): Promise<void> {
   if (e.type === 'round_published') {
     await trx.insertInto('published_rounds').values({ round_id: e.roundId, version: e.version, spec: JSON.stringify(e.spec), seq: String(seq) }).execute();
     // A first publication makes the round approved; a later one keeps an on-sale round on sale and sends a scheduled one back to approved.
@@ -82,5 +82,12 @@ async function recordRoundState(trx: Trx, e: SyncEvent, seq: number, now: Date):
         status = case when server_rounds.status = 'on_sale' then 'on_sale' else 'approved' end`.execute(trx);
   } else if (e.type === 'round_status') {
     await trx.updateTable('server_rounds').set({ status: e.status, updated_at: now }).where('round_id', '=', e.roundId).execute();
+  } else if (e.type === 'day_closing') {
+    const row = { closed: e.closed, changed_by: user.id, changed_at: now, seq: String(seq) };
+    await trx
+      .insertInto('day_closings')
+      .values({ district_code: e.districtCode, day: e.day, ...row })
+      .onConflict((oc) => oc.columns(['district_code', 'day']).doUpdateSet(row))
+      .execute();
   }
 }

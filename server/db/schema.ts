@@ -171,6 +171,18 @@ export interface ServerDatabase {
   refund_settings: RefundSettingsTable;
   refund_countersigns: RefundCountersignsTable;
   reconcile_adjustments: ServerAdjustmentsTable;
+  day_closings: DayClosingsTable;
+}
+
+/** A district's Seoul day as the counter left it: closed or reopened, by whom, at which log sequence (migration 0012). */
+export interface DayClosingsTable {
+  district_code: string;
+  /** `YYYY-MM-DD`, a Seoul day. */
+  day: string;
+  closed: boolean;
+  changed_by: string;
+  changed_at: Date;
+  seq: string;
 }
 
 /** One row: refunds above `countersign_above` need a second person (null: never). */

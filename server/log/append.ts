@@ -16,7 +16,7 @@ export async function lockHead(trx: Transaction<ServerDatabase>): Promise<Head> 
 }
 
 function lotOf(e: SyncEvent): string | null {
-  return e.type === 'round_published' || e.type === 'round_status' ? null : e.lotId;
+  return e.type === 'round_published' || e.type === 'round_status' || e.type === 'day_closing' ? null : e.lotId;
 }
 
 /**
@@ -61,10 +61,11 @@ export async function writeEvents(trx: Transaction<ServerDatabase>, head: Head, 
       seqs.push(seq);
       ids.push(e.eventId);
       types.push(e.type);
-      rounds.push(e.roundId);
+      rounds.push(e.type === 'day_closing' ? null : e.roundId);
       const lot = lotOf(e);
       lots.push(lot);
-      districts.push(lot === null ? null : (lotDistrict.get(lot) ?? null));
+      // A day's closing is filed under its district; it names no lot or buyer, so every reader sees it in full.
+      districts.push(e.type === 'day_closing' ? e.districtCode : lot === null ? null : (lotDistrict.get(lot) ?? null));
       payloads.push(payload);
       hashes.push(hash);
     }

@@ -27,6 +27,7 @@ import { reportParamsSchema, reportResultSchema } from '../reports/params.js';
 import {
   closingInputSchema,
   closingSchema,
+  dayStateSchema,
   counterLotSchema,
   counterQuoteSchema,
   counterRequestInputSchema,
@@ -245,6 +246,7 @@ export const contract = {
   }),
   'refunds.receipt': proc({ input: receiptInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: COUNTER }),
   'refunds.closing': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
+  'refunds.dayState': proc({ input: z.object({ districtCode: z.string().max(10).optional() }).strict(), output: dayStateSchema, access: COUNTER }),
   'refunds.closeDay': proc({ input: closingInputSchema, output: closingSchema, access: COUNTER }),
   'refunds.reopenDay': proc({ input: closingInputSchema.extend({ reason: z.string().max(300) }).strict(), output: closingSchema, access: ROUND_MANAGERS }),
   'refunds.closingSheet': proc({

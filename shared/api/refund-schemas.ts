@@ -148,8 +148,14 @@ export const closingSchema = z.object({
     }),
   ),
   closed: z.object({ by: z.string(), at: z.string() }).nullable(),
+  /** The server's last word on this day as pulled (null: none yet): what it judges refunds against. */
+  server: z.object({ closed: z.boolean(), by: z.string(), at: z.string() }).nullable(),
   reopenings: z.array(z.object({ by: z.string(), at: z.string(), reason: z.string(), closedBy: z.string(), closedAt: z.string() })),
 });
 export type ClosingView = z.infer<typeof closingSchema>;
+
+/** Whether the counter takes work on a district's Seoul day, from this console's closings and the server's as synced. */
+export const dayStateSchema = z.object({ day: z.string(), districtCode: z.string(), closed: z.object({ by: z.string(), at: z.string() }).nullable() }).strict();
+export type DayState = z.infer<typeof dayStateSchema>;
 
 export const closingInputSchema = z.object({ day: day, districtCode: z.string().max(10).optional() }).strict();

@@ -641,6 +641,8 @@ export const en: Shape<typeof ko> = {
     type_countersign_refund: 'Countersign refund',
     type_book_adjustment: 'Reconciliation adjustment',
     type_set_refund_threshold: 'Two-person amount',
+    type_close_day: 'Daily closing',
+    type_reopen_day: 'Closing reopened',
     retry: 'Send again',
     statusBar: 'Synced {{when}}',
     statusPending: '{{n}} to send',
@@ -1149,6 +1151,11 @@ export const en: Shape<typeof ko> = {
       csv: 'Line {{line}}: the CSV is malformed',
       empty: 'The file has no records',
     },
+  },
+  closing: {
+    futureDay: '{{day}} has not begun yet and cannot be closed (today on the server: {{today}})',
+    unknownDistrict: 'District code {{district}} is not a Seoul district',
+    bannerClosed: 'Today ({{day}}) the counter is closed — {{by}}, {{at}}. An official must reopen it before refunds and cancellations can be taken.',
   },
   grid: { noRows: 'No rows to show', loading: 'Loading…', scrollRight: 'Show more columns to the right', scrollLeft: 'Show columns to the left' },
   calibration: {

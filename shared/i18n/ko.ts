@@ -637,6 +637,8 @@ export const ko = {
     type_countersign_refund: '환불 2인 승인',
     type_book_adjustment: '대사 조정',
     type_set_refund_threshold: '2인 승인 기준 금액',
+    type_close_day: '일일 마감',
+    type_reopen_day: '마감 해제',
     retry: '다시 보내기',
     statusBar: '동기화 {{when}}',
     statusPending: '보낼 명령 {{n}}건',
@@ -1145,6 +1147,11 @@ export const ko = {
       csv: '{{line}}행: CSV 형식이 올바르지 않습니다',
       empty: '파일에 레코드가 없습니다',
     },
+  },
+  closing: {
+    futureDay: '{{day, topic}} 아직 오지 않은 날이라 마감할 수 없습니다(서버 기준 오늘: {{today}})',
+    unknownDistrict: '서울의 자치구 코드가 아닙니다: {{district}}',
+    bannerClosed: '오늘({{day}}) 창구는 마감되었습니다 — {{by}}, {{at}}. 환불·취소를 받으려면 공무원이 마감을 풀어야 합니다.',
   },
   grid: { noRows: '표시할 행이 없습니다', loading: '불러오는 중…', scrollRight: '오른쪽 열 더 보기', scrollLeft: '왼쪽 열 보기' },
   calibration: {

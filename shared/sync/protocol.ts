@@ -48,10 +48,31 @@ export const roundStatusSchema = z
   })
   .strict();
 
-export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, ...ledgerEventSchema.options]);
+const districtCode = z.string().regex(/^\d{5}$/);
+
+/**
+ * A district's Seoul day closed (`closed` true) or reopened at the counter, by `by` (a server username) at the
+ * server's time. While closed the server refuses that district's refunds and cancellations on that day.
+ */
+export const dayClosingSchema = z
+  .object({
+    type: z.literal('day_closing'),
+    eventId: id,
+    districtCode,
+    day: z.iso.date(),
+    closed: z.boolean(),
+    by: z.string().max(64),
+    /** Why an official reopened the day; absent on a closing. */
+    reason: z.string().max(500).optional(),
+    at: instant,
+  })
+  .strict();
+
+export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
 export type RoundStatusEvent = z.infer<typeof roundStatusSchema>;
+export type DayClosingEvent = z.infer<typeof dayClosingSchema>;
 
 export const chainPointSchema = z.object({ seq: z.int().min(0), hash: sha256Hex }).strict();
 export type ChainPoint = z.infer<typeof chainPointSchema>;
@@ -125,6 +146,10 @@ export const commandSchema = z.discriminatedUnion('type', [
       amount: z.int().min(0),
     })
     .strict(),
+  /** A district clerk closes their district's Seoul day (officials and administrators any district's); never a day after the server's today. */
+  z.object({ type: z.literal('close_day'), commandId: id, sentAt: instant, districtCode, day: z.iso.date() }).strict(),
+  /** Officials and administrators reopen a closed district-day, with a reason. */
+  z.object({ type: z.literal('reopen_day'), commandId: id, sentAt: instant, districtCode, day: z.iso.date(), reason: z.string().trim().min(1).max(500) }).strict(),
   /** Administrators only: refunds above `amount` won need a countersignature (null: none do). */
   z.object({ type: z.literal('set_refund_threshold'), commandId: id, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
   /**

@@ -1,4 +1,5 @@
 import type { Browser, Download, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pdfText } from '../support/pdf-text.js';
@@ -248,12 +249,25 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     // No reopening for a clerk, and no new request on the closed day.
     await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
     await findBuyer(third.buyer_id);
+    // The counter says so before the clerk starts, not only at submit.
+    await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
     await page.getByTestId('working-payout').waitFor();
+    await shot(page, 'counter-day-closed-1280');
     await page.getByTestId('working-confirm').click();
     await page.getByTestId('refund-dialog').locator('select[name="reasonCode"]').selectOption('buyer_request');
     await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
     await page.getByTestId('dialog-problem').getByText('마감된 날입니다', { exact: false }).waitFor();
     await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
+    // The closing reaches the server in the clerk's name; from then on the server itself refuses a hand-made cancellation there.
+    await syncNow();
+    const [closing] = await query<{ closed: boolean; username: string }>(
+      "select c.closed, u.username from day_closings c join users u on u.id = c.changed_by where c.district_code = '11440' and c.day = to_char(now() at time zone 'Asia/Seoul', 'YYYY-MM-DD')",
+    );
+    expect(closing).toEqual({ closed: true, username: 'mapo2' });
+    const clerk = (await api('POST', '/api/auth/sign-in', { username: 'mapo', password: 'mapo-password-1' }, '')).token;
+    const now = new Date().toISOString();
+    const raw = { type: 'approve_refund', commandId: randomUUID(), sentAt: now, requestedAt: now, roundId: ROUND, lotId: third.lot_id, kind: 'cancel', amount: Number(third.paid) };
+    expect(await api('POST', '/api/commands', raw, clerk)).toMatchObject({ status: 'rejected', reason: { key: 'refunds.dayClosed' } });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
   });

@@ -6,7 +6,7 @@ import type { ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, D
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
 import type { SettlementProfilesTable, SettlementImportsTable, SettlementRowsTable, ReconcileExceptionsTable, ReconcileAdjustmentsTable, ReconcileDaysTable, ReconcileDayLogTable } from './tables/reconcile.js';
-import type { CounterRequestsTable, CounterSettingsTable, CounterClosingsTable } from './tables/counter.js';
+import type { CounterRequestsTable, CounterSettingsTable, CounterClosingsTable, DayClosingEventsTable } from './tables/counter.js';
 
 export type * from './tables/users.js';
 export type * from './tables/rounds.js';
@@ -46,6 +46,7 @@ export interface Database {
   counter_requests: CounterRequestsTable;
   counter_settings: CounterSettingsTable;
   counter_closings: CounterClosingsTable;
+  day_closing_events: DayClosingEventsTable;
   settlement_profiles: SettlementProfilesTable;
   settlement_imports: SettlementImportsTable;
   settlement_rows: SettlementRowsTable;

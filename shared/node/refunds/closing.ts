@@ -6,10 +6,41 @@ import type { Database } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The server's last `day_closing` event for the district's day, as pulled. */
+export async function serverDay(db: Db, districtCode: string, day: string): Promise<{ closed: boolean; by: string; at: string; reason: string | null } | null> {
+  const row = await db.selectFrom('day_closing_events').select(['closed', 'by', 'at', 'reason']).where('district_code', '=', districtCode).where('day', '=', day).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row ? { closed: row.closed === 1, by: row.by, at: row.at, reason: row.reason } : null;
+}
+
+/**
+ * Whether the district's day is closed here, and by whom. Two sources: this
+ * console's own closings and reopenings (in effect at once, sent to the server
+ * through the outbox) and the server's events (made on any console, pulled at
+ * each sync). The latest act of either wins, so a day another console closed is
+ * closed here after the next sync, and one this console reopened is open at once.
+ */
+export async function dayClosedBy(db: Db, districtCode: string, day: string): Promise<{ by: string; at: string } | null> {
+  const local = await db
+    .selectFrom('counter_closings as c')
+    .innerJoin('users as u', 'u.id', 'c.closed_by')
+    .select(['u.display_name', 'c.closed_at', 'c.reopened_at'])
+    .where('c.district_code', '=', districtCode)
+    .where('c.day', '=', day)
+    .execute();
+  const acts: { at: string; closed: boolean; by: string }[] = [];
+  for (const c of local) {
+    acts.push({ at: c.closed_at, closed: true, by: c.display_name });
+    if (c.reopened_at) acts.push({ at: c.reopened_at, closed: false, by: '' });
+  }
+  const server = await serverDay(db, districtCode, day);
+  if (server) acts.push({ at: server.at, closed: server.closed, by: server.by });
+  const last = acts.sort((a, b) => a.at.localeCompare(b.at)).at(-1);
+  return last?.closed ? { by: last.by, at: last.at } : null;
+}
+
 /** A closed day takes no new counter work until an official reopens it. */
 export async function assertDayOpen(trx: Db, districtCode: string, day: string): Promise<void> {
-  const closed = await trx.selectFrom('counter_closings').select('id').where('district_code', '=', districtCode).where('day', '=', day).where('reopened_at', 'is', null).executeTakeFirst();
-  if (closed) throw new AppError('conflict', 'refunds.dayClosed', { day });
+  if (await dayClosedBy(trx, districtCode, day)) throw new AppError('conflict', 'refunds.dayClosed', { day });
 }
 
 const empty = (): Tally => ({ cancelCount: 0, cancelSum: 0, refundCount: 0, refundSum: 0 });
@@ -94,16 +125,21 @@ export async function closingFigures(db: Db, districtCode: string, day: string):
     .where('c.day', '=', day)
     .orderBy('c.id')
     .execute();
-  const open = closings.find((c) => c.reopened_at === null);
   return {
     day,
     districtCode,
     rows: [...rows].sort(([a], [b]) => a.localeCompare(b)).map(([clerk, r]) => ({ clerk, ...r })),
     total,
     differences,
-    closed: open ? { by: open.closed_by, at: open.closed_at } : null,
+    closed: await dayClosedBy(db, districtCode, day),
+    server: await serverView(db, districtCode, day),
     reopenings: closings
       .filter((c) => c.reopened_at !== null)
       .map((c) => ({ by: c.reopened_by ?? '', at: c.reopened_at!, reason: c.reopen_reason ?? '', closedBy: c.closed_by, closedAt: c.closed_at })),
   };
+}
+
+async function serverView(db: Db, districtCode: string, day: string): Promise<ClosingView['server']> {
+  const s = await serverDay(db, districtCode, day);
+  return s ? { closed: s.closed, by: s.by, at: s.at } : null;
 }

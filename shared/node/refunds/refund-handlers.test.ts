@@ -216,4 +216,50 @@ describe('the refund counter', () => {
     const cells = wb.worksheets[0]!.getSheetValues().flat().filter((v) => v !== undefined && v !== null);
     expect(cells).toEqual(expect.arrayContaining(['자치구 합계', 142_500, 95_000, 'lot-A-0002']));
   });
+
+  it('sends the closing and the reopening to the server in each user’s name', async () => {
+    const day = seoulDayKey(h.backend.deps.now().toISOString());
+    await h.call('refunds.closeDay', { day }, mapo.session);
+    h.advance(1_000);
+    await h.call('refunds.reopenDay', { day, districtCode: MAPO, reason: '정정' }, admin);
+    const sent = await h.backend.deps.db.selectFrom('outbox').select(['type', 'payload', 'created_by']).orderBy('created_at').execute();
+    expect(sent.map((o) => [o.type, o.created_by, JSON.parse(o.payload) as Record<string, unknown>])).toEqual([
+      ['close_day', mapo.id, expect.objectContaining({ districtCode: MAPO, day })],
+      ['reopen_day', expect.not.stringMatching(mapo.id), expect.objectContaining({ districtCode: MAPO, day, reason: '정정' })],
+    ]);
+  });
+
+  it('shows a day another console closed on the server before the clerk starts, and takes no request until it is reopened', async () => {
+    const now = h.backend.deps.now().toISOString();
+    const day = seoulDayKey(now);
+    expect(await h.call('refunds.dayState', {}, mapo.session)).toEqual({ day, districtCode: MAPO, closed: null });
+    // Pulled from the server: closed by a clerk on another console. Nothing of it was done here.
+    feed([{ type: 'day_closing', eventId: 'close-1', districtCode: MAPO, day, closed: true, by: 'mapo-elsewhere', at: now }]);
+    expect(await h.call('refunds.dayState', {}, mapo.session)).toEqual({ day, districtCode: MAPO, closed: { by: 'mapo-elsewhere', at: now } });
+    // Another district's counter is open.
+    const gangnam = await h.user(admin, 'gangnam', 'clerk', GANGNAM);
+    expect((await h.call('refunds.dayState', {}, gangnam.session)).closed).toBeNull();
+    const before = { outbox: await outboxCount(), requests: await requestCount() };
+    const refused = await h.fail('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    expect(refused).toMatchObject({ key: 'refunds.dayClosed' });
+    // The harness's day ends in 2, read 이: the topic particle is 는.
+    expect(korean(refused)).toBe(`${day}는 마감된 날입니다. 공무원이 마감을 풀어야 바꿀 수 있습니다`);
+    expect({ outbox: await outboxCount(), requests: await requestCount() }).toEqual(before);
+    expect((await h.call('refunds.closing', { day }, mapo.session)).server).toEqual({ closed: true, by: 'mapo-elsewhere', at: now });
+
+    // An official reopens it here: open at once, the server's closing written down with the reopening.
+    h.advance(60_000);
+    const reopened = await h.call('refunds.reopenDay', { day, districtCode: MAPO, reason: '환불 누락' }, admin);
+    expect(reopened).toMatchObject({ closed: null, reopenings: [{ reason: '환불 누락', closedBy: '중앙 서버', closedAt: now }] });
+    expect((await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session)).kind).toBe('cancel');
+
+    // The server's reopening comes back, then a later closing from elsewhere: closed again, and this console may close a later day anew.
+    h.advance(60_000);
+    const later = h.backend.deps.now().toISOString();
+    feed([
+      { type: 'day_closing', eventId: 'reopen-1', districtCode: MAPO, day, closed: false, by: 'admin', reason: '환불 누락', at: later },
+      { type: 'day_closing', eventId: 'close-2', districtCode: MAPO, day, closed: true, by: 'mapo-elsewhere', at: later },
+    ]);
+    expect((await h.call('refunds.dayState', {}, mapo.session)).closed).toEqual({ by: 'mapo-elsewhere', at: later });
+  });
 });

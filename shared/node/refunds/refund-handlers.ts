@@ -10,7 +10,7 @@ import { pendingRequest, visibleLot } from '../ledger/ledger-handlers.js';
 import { newCommandId } from '../kernel/command-ids.js';
 import { enqueueCommand } from '../kernel/outbox.js';
 import { counterScope, lotView, maskAccount, nextReceiptNo, requestViews, roundNames, workingView } from './counter-repo.js';
-import { assertDayOpen, closingFigures } from './closing.js';
+import { assertDayOpen, closingFigures, dayClosedBy, serverDay } from './closing.js';
 import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
 import { buildReceiptPdf } from './receipt-pdf.js';
 import { findReportFonts } from '../pdf/fonts.js';
@@ -295,7 +295,19 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     return closingFigures(ctx.deps.db, closingDistrict(user, input), checkDay(input.day));
   },
 
-  /** Closes the district's day as it stands; nothing of that day changes at the counter until an official reopens it. */
+  /** Whether the counter takes work today (Seoul day) in the user's district: the counter tab's banner, before the clerk starts. */
+  'refunds.dayState': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const district = closingDistrict(user, input);
+    const day = seoulDayKey(ctx.deps.now().toISOString());
+    return { day, districtCode: district, closed: await dayClosedBy(ctx.deps.db, district, day) };
+  },
+
+  /**
+   * Closes the district's day as it stands; nothing of that day changes at the
+   * counter until an official reopens it. The server is told in the user's name
+   * (`close_day`): it refuses that district's refunds on that day from then on.
+   */
   'refunds.closeDay': async (input, ctx) => {
     const user = requireUser(ctx);
     const { db, now } = ctx.deps;
@@ -304,14 +316,21 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     const at = now().toISOString();
     await db.transaction().execute(async (trx) => {
       await assertDayOpen(trx, district, day);
+      await closeReopenedOnServer(trx, district, day);
       const figures = await closingFigures(trx, district, day);
+      await enqueueCommand(trx, now(), { type: 'close_day', commandId: newCommandId(), districtCode: district, day }, user.id);
       await trx.insertInto('counter_closings').values({ district_code: district, day, closed_by: user.id, closed_at: at, figures: JSON.stringify(figures) }).execute();
       await appendAudit(trx, { at, actorId: user.id, actorName: user.displayName, action: 'counter.closeDay', entityType: 'district_day', entityId: `${district}:${day}`, details: { total: figures.total, differences: figures.differences.length } });
     });
     return closingFigures(db, district, day);
   },
 
-  /** Officials only: reopens a closed day, with a reason, kept in the audit log and on the closing sheet. */
+  /**
+   * Officials only: reopens a closed day, with a reason, kept in the audit log
+   * and on the closing sheet, and sent to the server in their name (`reopen_day`).
+   * A day closed on another console has no closing row here: the server's
+   * closing is written down first, so the sheet shows who closed and who reopened.
+   */
   'refunds.reopenDay': async (input, ctx) => {
     const user = requireUser(ctx);
     const { db, now } = ctx.deps;
@@ -321,6 +340,14 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     if (!reason) bad('refunds.reopenReasonRequired');
     const at = now().toISOString();
     await db.transaction().execute(async (trx) => {
+      if (!(await dayClosedBy(trx, district, day))) throw new AppError('conflict', 'refunds.dayNotClosed', { day });
+      const server = await serverDay(trx, district, day);
+      const ownOpen = await trx.selectFrom('counter_closings').select('id').where('district_code', '=', district).where('day', '=', day).where('reopened_at', 'is', null).executeTakeFirst();
+      if (!ownOpen && server?.closed) {
+        const figures = await closingFigures(trx, district, day);
+        await trx.insertInto('counter_closings').values({ district_code: district, day, closed_by: 'server', closed_at: server.at, figures: JSON.stringify(figures) }).execute();
+      }
+      await enqueueCommand(trx, now(), { type: 'reopen_day', commandId: newCommandId(), districtCode: district, day, reason }, user.id);
       const changed = await trx
         .updateTable('counter_closings')
         .set({ reopened_by: user.id, reopened_at: at, reopen_reason: reason })
@@ -344,6 +371,23 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     return { filename: `${name}.pdf`, base64: (await buildClosingPdf(figures, 'ko', findReportFonts(), user.displayName, now().toISOString())).toString('base64') };
   },
 };
+
+/**
+ * This console's closing of a day stays open in its table after the server
+ * reopened the day from another console; before a new closing it is marked
+ * reopened as the server said, so the table keeps one open closing a day.
+ */
+async function closeReopenedOnServer(trx: Parameters<typeof serverDay>[0], district: string, day: string): Promise<void> {
+  const server = await serverDay(trx, district, day);
+  if (!server || server.closed) return;
+  await trx
+    .updateTable('counter_closings')
+    .set({ reopened_by: 'server', reopened_at: server.at, reopen_reason: server.reason ?? '' })
+    .where('district_code', '=', district)
+    .where('day', '=', day)
+    .where('reopened_at', 'is', null)
+    .execute();
+}
 
 function checkDay(day: string): string {
   if (!DAY.test(day) || Number.isNaN(Date.parse(day))) bad('refunds.badDay', { day });

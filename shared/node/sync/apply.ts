@@ -3,7 +3,7 @@ import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
-import type { RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
+import type { DayClosingEvent, RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
@@ -20,6 +20,7 @@ import type { LedgerWriteHook } from './sync-hooks.js';
 const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
   union all select seq, payload, hash, null from round_publications
   union all select seq, payload, hash, null from round_statuses
+  union all select seq, payload, hash, null from day_closing_events
   union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -72,6 +73,7 @@ export interface ChainPoint {
  */
 export class SyncApplier {
   private readonly st;
+  private insertClosing: BetterSqlite3.Statement | undefined;
   /** Published spec and running sold face per round, while applying. */
   private readonly rounds = new Map<string, RoundTally>();
 
@@ -182,6 +184,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from day_closing_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -265,6 +268,7 @@ export class SyncApplier {
       return void this.st.statusAfterPublication.run(ev.version, ev.roundId);
     }
     if (ev.type === 'round_status') return this.setStatus(e, ev, record);
+    if (ev.type === 'day_closing') return this.dayClosing(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -326,6 +330,13 @@ export class SyncApplier {
       const status = (this.st.lastServerStatus.get(roundId) as string | undefined) ?? (this.st.isPublished.get(roundId) ? 'approved' : 'draft');
       this.st.setStatus.run(status, at, roundId);
     })();
+  }
+
+  /** A district's day closed or reopened on the server; the counter reads the latest of these before it takes work. */
+  private dayClosing(e: FullEntry, ev: DayClosingEvent, record: boolean): void {
+    // Prepared when first needed: a migration's test runs this applier on a database from before 0016.
+    this.insertClosing ??= this.sqlite.prepare('insert into day_closing_events (seq, event_id, district_code, day, closed, by, at, reason, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    if (record) this.insertClosing.run(e.seq, ev.eventId, ev.districtCode, ev.day, ev.closed ? 1 : 0, ev.by, new Date(ev.at).toISOString(), ev.reason ?? null, e.text, e.hash);
   }
 
   /** The server moved a round through its lifecycle: its word wins over the status this console set. */

@@ -26,6 +26,10 @@ function summaryOf(command: QueuedCommand): Record<string, string | number> {
       return { amount: command.amount ?? '-' };
     case 'book_adjustment':
       return { amount: command.amount, day: command.day, provider: command.provider };
+    case 'close_day':
+      return { district: command.districtCode, day: command.day };
+    case 'reopen_day':
+      return { district: command.districtCode, day: command.day };
   }
 }
 

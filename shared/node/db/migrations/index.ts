@@ -14,6 +14,7 @@ import * as m0012 from './0012_reconcile_adjustments.js';
 import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
 import * as m0020 from './0020_deferred_indexes.js';
+import * as m0016 from './0016_day_closings.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_report_summaries': m0013,
   '0014_calibration': m0014,
   '0020_deferred_indexes': m0020,
+  '0016_day_closings': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

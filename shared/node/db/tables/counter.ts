@@ -46,3 +46,19 @@ export interface CounterClosingsTable {
   reopened_at: Instant | null;
   reopen_reason: string | null;
 }
+
+/** The server's `day_closing` events as pulled (migration 0016); the latest per district and day is the server's word. */
+export interface DayClosingEventsTable {
+  seq: number;
+  event_id: string;
+  district_code: string;
+  /** Seoul day, YYYY-MM-DD. */
+  day: string;
+  closed: 0 | 1;
+  /** The server username who closed or reopened it. */
+  by: string;
+  at: Instant;
+  reason: string | null;
+  payload: string;
+  hash: string;
+}
