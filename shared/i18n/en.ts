@@ -1214,4 +1214,11 @@ export const en: Shape<typeof ko> = {
       notANumber: 'Enter a number',
     },
   },
+  directory: {
+    clerksOnly: "Only a clerk of the buyer's district may look up a buyer's personal data",
+    reasonNeeded: 'Enter the reason for this lookup (2 to {{max}} characters)',
+    badPhone: "'{{phone}}' is not a mobile number; enter it like 010-1234-5678",
+    badName: 'Enter the name in 2 to 20 Hangul or Latin letters',
+    badBirthDate: "'{{day}}' is not a birth date; enter it like 1985-03-07",
+  },
 };
