@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { HttpError, parseInput } from '../http/errors.js';
-import { isMobileNumber, maskName, maskPhone, nameBirthHash, normalName, phoneDigits, phoneHash, unseal, type DirectoryKeys } from './protect.js';
+import { lookupProblem, maskName, maskPhone, phoneDigits } from '../../shared/common/buyer-identity.js';
+import { directorySearchSchema, type DirectoryMatch } from '../../shared/sync/directory.js';
+import { nameBirthHash, phoneHash, unseal, type DirectoryKeys } from './protect.js';
 
 export interface DirectoryRouteDeps {
   db: Kysely<ServerDatabase>;
@@ -15,31 +17,10 @@ export interface DirectoryRouteDeps {
 
 /** More than this many people on one number or name is not a counter search; the clerk narrows it. */
 export const DIRECTORY_MAX_RESULTS = 20;
-export const REASON_MAX = 200;
 
-// Formats are checked below, not by zod, so each bad field gets its own Korean message.
-const searchBody = z
-  .object({
-    by: z.enum(['phone', 'nameBirth']),
-    phone: z.string().max(40).optional(),
-    name: z.string().max(60).optional(),
-    birthDate: z.string().max(20).optional(),
-    reason: z.string().max(400),
-  })
-  .strict();
+// Formats are checked by lookupProblem, not by zod, so each bad field gets its own Korean message.
 const logQuery = z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isCalendarDay = (d: string) => DAY.test(d) && !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().slice(0, 10) === d;
-
-export interface DirectoryMatch {
-  buyerId: string;
-  districtCode: string;
-  maskedName: string;
-  maskedPhone: string;
-  /** Birth year only ('1985-**-**'): enough to tell two namesakes apart. */
-  maskedBirth: string;
-}
 
 /**
  * Looking up a buyer's personal data. The server decides who may: a clerk,
@@ -54,23 +35,13 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: DirectoryRou
   app.post('/api/directory/search', async (req): Promise<{ buyers: DirectoryMatch[] }> => {
     const user = await deps.authenticate(req);
     if (user.role !== 'clerk' || !user.districtCode) throw new HttpError(403, 'directory.clerksOnly');
-    const body = parseInput(searchBody, req.body);
+    const body = parseInput(directorySearchSchema, req.body);
+    const problem = lookupProblem(body);
+    if (problem) throw new HttpError(400, problem.key, problem.params);
     const reason = body.reason.trim();
-    if (reason.length < 2 || reason.length > REASON_MAX) throw new HttpError(400, 'directory.reasonNeeded', { max: REASON_MAX });
-    let column: 'phone_hash' | 'name_birth_hash';
-    let hash: string;
-    if (body.by === 'phone') {
-      const digits = phoneDigits(body.phone ?? '');
-      if (!isMobileNumber(digits)) throw new HttpError(400, 'directory.badPhone', { phone: body.phone ?? '' });
-      column = 'phone_hash';
-      hash = phoneHash(keys, digits);
-    } else {
-      const name = normalName(body.name ?? '');
-      if (!/^[\p{Script=Hangul}A-Za-z]{2,20}$/u.test(name)) throw new HttpError(400, 'directory.badName', { name: body.name ?? '' });
-      if (!isCalendarDay(body.birthDate ?? '')) throw new HttpError(400, 'directory.badBirthDate', { day: body.birthDate ?? '' });
-      column = 'name_birth_hash';
-      hash = nameBirthHash(keys, name, body.birthDate!);
-    }
+    const byPhone = body.by === 'phone';
+    const column = byPhone ? 'phone_hash' : 'name_birth_hash';
+    const hash = byPhone ? phoneHash(keys, phoneDigits(body.phone!)) : nameBirthHash(keys, body.name!, body.birthDate!);
     const district = user.districtCode;
     return db.transaction().execute(async (trx) => {
       const rows = await trx
@@ -90,7 +61,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: DirectoryRou
           role: user.role,
           district_code: district,
           address: req.ip,
-          action: body.by === 'phone' ? 'search_phone' : 'search_name_birth',
+          action: byPhone ? 'search_phone' : 'search_name_birth',
           reason,
           buyer_ids: rows.map((r) => r.buyer_id),
         })

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { BuyerDirectoryTable } from '../db/schema.js';
-import { nameBirthHash, phoneDigits, phoneHash, seal, type DirectoryKeys } from './protect.js';
+import { phoneDigits } from '../../shared/common/buyer-identity.js';
+import { nameBirthHash, phoneHash, seal, type DirectoryKeys } from './protect.js';
 
 export interface PresentedIdentity {
   name: string;

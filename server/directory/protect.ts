@@ -1,3 +1,4 @@
+import { normalName, phoneDigits } from '../../shared/common/buyer-identity.js';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
@@ -22,21 +23,6 @@ export function directoryKeys(master: Buffer): DirectoryKeys {
   return { search: derive('buyer-directory search v1'), seal: derive('buyer-directory seal v1') };
 }
 
-/** A mobile number as digits only: '010-1234-5678', '010 1234 5678' and '01012345678' are one number. */
-export function phoneDigits(text: string): string {
-  return text.replace(/[\s-]/g, '');
-}
-
-/** Korean mobile numbers: 010 (and the older 011/016–019) then 7 or 8 digits. */
-export function isMobileNumber(digits: string): boolean {
-  return /^01[016789]\d{7,8}$/.test(digits);
-}
-
-/** A name as it is compared: NFC, inner spaces removed ('홍 길동' is '홍길동'). */
-export function normalName(text: string): string {
-  return text.normalize('NFC').replace(/\s+/g, '');
-}
-
 const hmac = (keys: DirectoryKeys, text: string) => createHmac('sha256', keys.search).update(text, 'utf8').digest('hex');
 
 export const phoneHash = (keys: DirectoryKeys, phone: string) => hmac(keys, `phone:${phoneDigits(phone)}`);
@@ -56,18 +42,4 @@ export function unseal(keys: DirectoryKeys, sealed: string): string {
   const d = createDecipheriv('aes-256-gcm', keys.seal, Buffer.from(iv, 'base64url'));
   d.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
-}
-
-/** 010-****-5678: the last four digits only, which is what a clerk reads back to the buyer. */
-export function maskPhone(phone: string): string {
-  const d = phoneDigits(phone);
-  return `${d.slice(0, 3)}-****-${d.slice(-4)}`;
-}
-
-/** 홍*동, 이*, 남궁**: first and (from three letters) last letter shown. */
-export function maskName(name: string): string {
-  const letters = [...normalName(name)];
-  if (letters.length <= 1) return letters.join('');
-  if (letters.length === 2) return `${letters[0]}*`;
-  return `${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`;
 }

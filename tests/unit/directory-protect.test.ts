@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { directoryKeys, isMobileNumber, maskName, maskPhone, nameBirthHash, phoneHash, seal, unseal } from '../../server/directory/protect.js';
+import { isMobileNumber, maskName, maskPhone } from '../../shared/common/buyer-identity.js';
+import { directoryKeys, nameBirthHash, phoneHash, seal, unseal } from '../../server/directory/protect.js';
 
 const keys = directoryKeys(randomBytes(32));
 
