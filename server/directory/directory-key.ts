@@ -23,7 +23,12 @@ export function loadDirectoryKey(dataDir: string, env: NodeJS.ProcessEnv = proce
   const file = join(dataDir, DIRECTORY_KEY_FILE);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(DIRECTORY_KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, randomBytes(DIRECTORY_KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another server on the same folder made it first: use theirs, never overwrite a key data is sealed under.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
   chmodSync(file, 0o600);
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

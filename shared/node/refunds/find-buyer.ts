@@ -15,6 +15,11 @@ const needsServer = (reason: 'notConfigured' | 'notSignedIn' | 'offline'): never
   throw new AppError('conflict', `directory.needsServer_${reason}`);
 };
 
+/** The server sign-in a console sign-in starts in the background may still be running when the clerk first searches. */
+export interface FindBuyerDeps extends KernelDeps {
+  sync: { signInsSettled(): Promise<void> };
+}
+
 /**
  * The counter's search by mobile number or name + birth date. Checked here
  * first (a typo gets its message without a round trip), then asked of the
@@ -23,14 +28,18 @@ const needsServer = (reason: 'notConfigured' | 'notSignedIn' | 'offline'): never
  * lots shown are this console's own, so the working is the ledger's as for
  * any other search.
  */
-export async function findBuyer(input: DirectorySearch, ctx: CallContext<KernelDeps>): Promise<{ buyers: FoundBuyer[] }> {
+export async function findBuyer(input: DirectorySearch, ctx: CallContext<FindBuyerDeps>): Promise<{ buyers: FoundBuyer[] }> {
   const user = requireUser(ctx);
   const { db, vault } = ctx.deps;
   const problem = lookupProblem(input);
   if (problem) throw new AppError('invalid_input', problem.key, problem.params);
   const state = await readSyncState(db);
   if (!state.server_url) needsServer('notConfigured');
-  const token = await userToken(db, vault, user.id);
+  let token = await userToken(db, vault, user.id);
+  if (!token) {
+    await ctx.deps.sync.signInsSettled();
+    token = await userToken(db, vault, user.id);
+  }
   if (!token) needsServer('notSignedIn');
   let matches: DirectoryMatch[];
   try {

@@ -39,7 +39,7 @@ async function ownRequest(ctx: CallContext, user: SessionUser, commandId: string
 
 /** A withdrawal waits for a running sync, which may be sending the very command. */
 export interface RefundDeps extends KernelDeps {
-  sync: { readonly isBusy: boolean };
+  sync: { readonly isBusy: boolean; signInsSettled(): Promise<void> };
 }
 
 export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
