@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -14,6 +15,8 @@ import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js';
 import { errorBody, guardJsonDepth, HttpError, parseInput as parse, unavailableAnswer } from './http/errors.js';
 import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
+import { registerDirectoryRoutes } from './directory/directory-routes.js';
+import { directoryKeys } from './directory/protect.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerUsersRoutes } from './routes/users.js';
@@ -22,6 +25,11 @@ export interface ServerOptions {
   db: Kysely<ServerDatabase>;
   now?: () => Date;
   log?: (message: string, extra?: unknown) => void;
+  /**
+   * The buyer directory's 32-byte master key (server/directory/directory-key.ts). `npm run server` always
+   * passes the persistent one; without it (tests) a key for this process only is made.
+   */
+  directoryKey?: Buffer;
 }
 
 const signInSchema = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict();
@@ -56,6 +64,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 
   const throttle = new SignInThrottle(db);
+  const directory = directoryKeys(options.directoryKey ?? randomBytes(32));
   guardJsonDepth(app);
 
   app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
@@ -212,7 +221,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     require(user, ['admin']);
     const body = parse(feedSchema, req.body);
     try {
-      return await playSale(db, { ...body, recordedBy: `feed:${user.username}`, now });
+      return await playSale(db, { ...body, recordedBy: `feed:${user.username}`, now, directory });
     } catch (e) {
       if (e instanceof RoundNotPublished) throw new HttpError(404, 'sync.roundNotPublished', { roundId: e.roundId });
       if (e instanceof RoundNotOnSale) throw new HttpError(409, e.key, e.params);
@@ -223,6 +232,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerAuditRoutes(app, { db, now, authenticate, parse, fail: (status, key, params) => new HttpError(status, key, params) });
   registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
   registerSettingsRoutes(app, { db, authenticate });
+  registerDirectoryRoutes(app, { db, now, keys: directory, authenticate });
 
   return app;
 }

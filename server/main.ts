@@ -6,6 +6,7 @@ import { adminFromArgs } from './cli/admin.js';
 import { feedRunningServer, parseFeedArg } from './cli/feed-client.js';
 import { connectServerDb, migrateServer } from './db/connect.js';
 import { attachSaleService } from './sale/sale-service.js';
+import { loadDirectoryKey } from './directory/directory-key.js';
 
 /** Printed for --help: the same text a server host reads, whether it runs from the repository or from dist/server/main.cjs. */
 const USAGE = `Issuance central server. PostgreSQL from DATABASE_URL, or an embedded PGlite
@@ -28,6 +29,10 @@ process) so it runs on a machine with no database server.
   --payment-failure P  payment stand-in: share of approvals that fail, 0–1 (default 0)
                        SALE_SECRET (hex): ticket key shared by all sale processes
   --help               this text
+
+The buyer directory's key comes from ISSUANCE_DIRECTORY_KEY (32 bytes, base64)
+or from directory.key in --data-dir, made on first start; back it up apart
+from the database: without it no name or number can be read or found.
 `;
 
 async function feed(argv: string[], value: string): Promise<void> {
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
 
   const port = Number(argValue(argv, 'port') ?? process.env.PORT ?? 8787);
   const host = argValue(argv, 'host') ?? '127.0.0.1';
-  const app = await buildServer({ db: sdb.db });
+  const app = await buildServer({ db: sdb.db, directoryKey: loadDirectoryKey(dataDir) });
   const sale = argv.includes('--sale')
     ? await attachSaleService(app, {
         db: sdb.db,

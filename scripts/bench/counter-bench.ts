@@ -18,9 +18,14 @@ import { SyncApplier, type PageEntry } from '../../shared/node/sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { median, ms, percentile, table } from './stats.js';
+import { demoIdentity } from '../../server/directory/korean-names.js';
+import { DIRECTORY_SEED, directoryServer } from './directory-lookup.js';
 
 const EVENTS = Number(process.env.COUNTER_BENCH_EVENTS ?? 1_000_000);
 const BUYERS = 30;
+/** Buyers in the server's directory (issue 18: 700,000), and the goal for mobile number → working shown. */
+const DIRECTORY = Number(process.env.COUNTER_BENCH_DIRECTORY ?? 700_000);
+const LOOKUP_GOAL_MS = 300;
 const ROUND = 'bench-counter';
 const MAPO = '11440';
 
@@ -103,6 +108,35 @@ try {
   };
   rows.push(['search: part of a lot number ("lot-1234")', await time({ lotPart: 'lot-1234' })]);
   rows.push(['search: one Seoul purchase day', await time({ fromDay: '2026-03-01', toDay: '2026-03-01' })]);
+  // Find the citizen: mobile number → the server's directory (in the clerk's name) → the working of their lot.
+  const districtOf = (n: number) => DISTRICT_CODES[n % DISTRICT_CODES.length]!;
+  const dir = await directoryServer(DIRECTORY, districtOf, [
+    { username: 'admin', password: 'admin-password-1', role: 'admin', districtCode: null },
+    { username: 'mapo', password: 'mapo-password-1', role: 'clerk', districtCode: MAPO },
+  ]);
+  try {
+    rows.push([`directory: ${DIRECTORY.toLocaleString('en-US')} buyers hashed, sealed and stored`, `${(dir.fillMs / 1000).toFixed(1)} s`]);
+    await call('sync.connect', { serverUrl: dir.url, username: 'admin', password: 'admin-password-1' }, admin);
+    const clerkOnline = (await call('auth.signIn', { username: 'mapo', password: 'mapo-password-1' })).token;
+    await backend.deps.sync.signInsSettled();
+    const lookups: number[] = [];
+    const mapoBuyers = Array.from({ length: DIRECTORY }, (_, n) => n).filter((n) => districtOf(n) === MAPO);
+    for (let i = 0; i < BUYERS; i++) {
+      const n = mapoBuyers[Math.floor(((i + 0.5) * mapoBuyers.length) / BUYERS)]!;
+      const phone = demoIdentity(DIRECTORY_SEED, n).phone;
+      const a = performance.now();
+      const found = await call('refunds.findBuyer', { by: 'phone', phone: `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, reason: '환불 문의' }, clerkOnline);
+      const mine = found.buyers.find((b: { buyerId: string }) => b.buyerId === `member-${n}`);
+      if (!mine?.lots.length) throw new Error(`member-${n} not found by mobile number`);
+      await call('refunds.quote', { lotId: mine.lots[0].lotId }, clerkOnline);
+      lookups.push(performance.now() - a);
+    }
+    const p95 = percentile(lookups, 95);
+    rows.push([`mobile number → working shown (${BUYERS} buyers)`, `median ${ms(median(lookups))}, p95 ${ms(p95)}, max ${ms(Math.max(...lookups))}`]);
+    rows.push(['  goal (p95)', `< ${LOOKUP_GOAL_MS} ms: ${(p95 / LOOKUP_GOAL_MS).toFixed(2)}× the goal (${p95 < LOOKUP_GOAL_MS ? 'met' : 'NOT met'})`]);
+  } finally {
+    await dir.close();
+  }
   const t5 = performance.now();
   await call('refunds.closing', { day: '2026-03-02' }, clerk);
   rows.push(['daily closing figures (30 requests)', ms(performance.now() - t5)]);

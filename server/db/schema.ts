@@ -172,6 +172,8 @@ export interface ServerDatabase {
   refund_countersigns: RefundCountersignsTable;
   reconcile_adjustments: ServerAdjustmentsTable;
   day_closings: DayClosingsTable;
+  buyer_directory: BuyerDirectoryTable;
+  directory_access_log: DirectoryAccessLogTable;
 }
 
 /** A district's Seoul day as the counter left it: closed or reopened, by whom, at which log sequence (migration 0012). */
@@ -217,4 +219,33 @@ export interface ServerAdjustmentsTable {
   amount: number;
   reason: string;
   text: string;
+}
+
+/** One buyer's identity as presented when buying (migration 0014): hashes to search by, sealed copies to read. */
+export interface BuyerDirectoryTable {
+  buyer_id: string;
+  district_code: string;
+  /** HMAC-SHA-256 (hex) of the mobile number's digits. */
+  phone_hash: string;
+  /** HMAC-SHA-256 (hex) of the name and birth date together. */
+  name_birth_hash: string;
+  /** AES-256-GCM copies (server/directory/protect.ts). */
+  phone_sealed: string;
+  name_sealed: string;
+  birth_sealed: string;
+  recorded_at: Date;
+}
+
+/** Who looked up whose personal data, when, from where, how and why (migration 0014). Append-only. */
+export interface DirectoryAccessLogTable {
+  id: Generated<number>;
+  at: Date;
+  user_id: string;
+  username: string;
+  role: string;
+  district_code: string | null;
+  address: string;
+  action: 'search_phone' | 'search_name_birth';
+  reason: string;
+  buyer_ids: string[];
 }

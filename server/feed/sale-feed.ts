@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import { basisPointsOf, SALE_UNIT } from '../../shared/common/money.js';
@@ -8,7 +8,10 @@ import type { LedgerEvent, PurchaseEvent } from '../../shared/ledger/events.js';
 import { limitScope, newLot } from '../../shared/ledger/rules.js';
 import { makePaymentRef, PROVIDER_BY_METHOD } from '../../shared/reconcile/payment-refs.js';
 import { streams } from '../../shared/simulation/random.js';
-import type { ServerDatabase } from '../db/schema.js';
+import type { BuyerDirectoryTable, ServerDatabase } from '../db/schema.js';
+import { directoryRow } from '../directory/directory-rows.js';
+import { demoIdentity } from '../directory/korean-names.js';
+import type { DirectoryKeys } from '../directory/protect.js';
 import { lockHead, writeEvents } from '../log/append.js';
 import { checkSaleTime, insertLots, serverRound, type NewLot } from '../log/state.js';
 
@@ -43,6 +46,8 @@ export interface SaleFeedOptions {
   batchSize?: number;
   /** The server's clock: purchases are stamped between the opening and now (or the close, if earlier). */
   now?: () => Date;
+  /** When given, each buyer's identity (a generated Korean name, 010 number and birth date) goes into the buyer directory. */
+  directory?: DirectoryKeys;
 }
 
 export interface SaleFeedResult {
@@ -94,6 +99,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   const nextBatch = () => {
     const events: LedgerEvent[] = [];
     const lots: NewLot[] = [];
+    const people: Insertable<BuyerDirectoryTable>[] = [];
+    const recorded = clock();
     let batchFace = 0;
     for (let k = 0; k < batchSize && made < o.purchases && sold < spec.totalAmount; k++) {
       const want = limitUnits <= 1 || rs.amounts.uniform() < o.fullLimitShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
@@ -116,6 +123,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       // Each sale goes through the provider contracted for its method, with references in that provider's style.
       ev.payment = makePaymentRef(PROVIDER_BY_METHOD[ev.paymentMethod], ev.eventId, at);
       events.push(ev);
+      // The identity the buyer presented: to the directory, never into the event consoles copy.
+      if (o.directory) people.push(directoryRow(o.directory, ev.buyerId, ev.districtCode, demoIdentity(o.seed, n), recorded));
       const lot = newLot(ev, spec);
       if (rs.failures.uniform() < o.usesShare) {
         // Spent in whole thousands of won, between 60% and all of the face.
@@ -128,7 +137,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       sold += face;
       batchFace += face;
     }
-    return { events, lots, batchFace, made };
+    return { events, lots, people, batchFace, made };
   };
 
   const write = async (b: ReturnType<typeof nextBatch>) => {
@@ -142,6 +151,7 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       if (Number(now?.sold_face ?? 0) + b.batchFace > spec.totalAmount) throw new Error('another sale wrote to this round meanwhile; feed stopped before overselling');
       const next = await writeEvents(trx, h, b.events, o.recordedBy, clock());
       await insertLots(trx, b.lots);
+      if (b.people.length) await trx.insertInto('buyer_directory').values(b.people).execute();
       await sql`
         insert into round_sales (round_id, sold_face, lot_count) values (${o.roundId}, ${b.batchFace}, ${b.lots.length})
         on conflict (round_id) do update set sold_face = round_sales.sold_face + excluded.sold_face, lot_count = round_sales.lot_count + excluded.lot_count
@@ -161,5 +171,6 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
   // Fresh statistics after a bulk load, so the planner does not guess from an empty table.
   await sql`analyze events`.execute(db);
   await sql`analyze lots`.execute(db);
+  if (o.directory) await sql`analyze buyer_directory`.execute(db);
   return { purchases: made, uses, faceSold, soldOut: sold >= spec.totalAmount, head };
 }

@@ -33,6 +33,8 @@ import {
   counterRequestInputSchema,
   counterRequestSchema,
   counterSearchSchema,
+  findBuyerInputSchema,
+  foundBuyerSchema,
   queueInputSchema,
   receiptInputSchema,
 } from './refund-schemas.js';
@@ -231,6 +233,8 @@ export const contract = {
   'ledger.totals': proc({ input: z.object({ roundId: idSchema }).strict(), output: ledgerTotalsSchema, access: ALL_ROLES }),
   'ledger.lot': proc({ input: z.object({ lotId: idSchema }).strict(), output: lotDetailSchema, access: ALL_ROLES }),
   'refunds.search': proc({ input: counterSearchSchema, output: z.object({ lots: z.array(counterLotSchema), truncated: z.boolean() }), access: COUNTER }),
+  /** Clerks only: the server's directory answers a clerk of the buyer's district and nobody else. */
+  'refunds.findBuyer': proc({ input: findBuyerInputSchema, output: z.object({ buyers: z.array(foundBuyerSchema) }), access: ['clerk'] }),
   'refunds.quote': proc({ input: z.object({ lotId: idSchema }).strict(), output: counterQuoteSchema, access: COUNTER }),
   'refunds.request': proc({
     input: counterRequestInputSchema,

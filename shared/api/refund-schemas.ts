@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './schemas.js';
+import { directoryMatchSchema, directorySearchSchema } from '../sync/directory.js';
 
 /** Why a clerk returns a lot: a short list the closing sheet counts by, plus free text. */
 export const REFUND_REASONS = ['buyer_request', 'moved_away', 'duplicate_purchase', 'deceased', 'other'] as const;
@@ -40,6 +41,12 @@ export const counterLotSchema = z.object({
   expiresAt: z.string(),
 });
 export type CounterLot = z.infer<typeof counterLotSchema>;
+
+/** Finding a citizen at the counter through the server's buyer directory; the reason goes into the server's access log. */
+export const findBuyerInputSchema = directorySearchSchema;
+/** Each buyer found, masked, with their lots in this console's ledger (empty when the ledger has not caught up). */
+export const foundBuyerSchema = directoryMatchSchema.extend({ lots: z.array(counterLotSchema) });
+export type FoundBuyer = z.infer<typeof foundBuyerSchema>;
 
 export const workingSchema = z.object({
   face: z.number(),

@@ -41,6 +41,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'ledger.totals': { roundId },
   'ledger.lot': { lotId: 'no-such-lot' },
   'refunds.search': { buyerId: 'nobody' },
+  'refunds.findBuyer': { by: 'phone', phone: '010-1234-5678', reason: '창구 방문' },
   'refunds.quote': { lotId: 'no-such-lot' },
   'refunds.request': { lotId: 'no-such-lot', reasonCode: 'buyer_request' },
   'refunds.countersign': { commandId: 'no-such-command' },
@@ -162,6 +163,8 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'ledger.lot': 'aocn',
   // The refund counter: clerks and officials; no analyst ("no action buttons").
   'refunds.search': 'aoc',
+  // The buyer directory (personal data, on the server): a clerk of the buyer's district only.
+  'refunds.findBuyer': 'c',
   'refunds.quote': 'aoc',
   'refunds.request': 'aoc',
   'refunds.countersign': 'aoc',

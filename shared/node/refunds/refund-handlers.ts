@@ -14,6 +14,7 @@ import { assertDayOpen, closingFigures, dayClosedBy, serverDay } from './closing
 import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
 import { buildReceiptPdf } from './receipt-pdf.js';
 import { findReportFonts } from '../pdf/fonts.js';
+import { findBuyer } from './find-buyer.js';
 
 const BUYER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const LOT_PART = /^[A-Za-z0-9_-]{3,64}$/;
@@ -38,7 +39,7 @@ async function ownRequest(ctx: CallContext, user: SessionUser, commandId: string
 
 /** A withdrawal waits for a running sync, which may be sending the very command. */
 export interface RefundDeps extends KernelDeps {
-  sync: { readonly isBusy: boolean };
+  sync: { readonly isBusy: boolean; signInsSettled(): Promise<void> };
 }
 
 export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
@@ -82,6 +83,8 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     const names = await roundNames(db, rows.map((r) => r.round_id));
     return { lots: rows.slice(0, SEARCH_LIMIT).map((r) => lotView(r, names.get(r.round_id)!)), truncated: rows.length > SEARCH_LIMIT };
   },
+
+  'refunds.findBuyer': (input, ctx) => findBuyer(input, ctx),
 
   /** The working for one lot at this moment, with the request open on it. */
   'refunds.quote': async (input, ctx) => {

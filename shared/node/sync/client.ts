@@ -13,6 +13,7 @@ import {
   type RefundSettings,
   type RoundTotals,
 } from '../../sync/protocol.js';
+import { directoryReplySchema, type DirectoryMatch, type DirectorySearch } from '../../sync/directory.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
 import type { PageEntry } from './apply.js';
 import { AppError } from '../../common/errors.js';
@@ -157,6 +158,23 @@ export class SyncClient {
       throw new SyncError('sync.malformedReply', { what: 'anchors', detail: 'anchors out of order or of another console' });
     }
     return page;
+  }
+
+  /**
+   * Buyers of the user's district by mobile number or name + birth date, masked. The server decides the
+   * district and records the lookup; its refusal of a typed value comes back as that value's own message.
+   */
+  async findBuyers(search: DirectorySearch): Promise<DirectoryMatch[]> {
+    const res = await this.request('POST', '/api/directory/search', search);
+    if (res.status === 400) {
+      const text = await res.text();
+      const err = serverErrorOf(text);
+      const key = err.success ? err.data.error.key : undefined;
+      if (!err.success || !key?.startsWith('directory.')) this.failure(res, text);
+      const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+      throw new AppError('invalid_input', key, params);
+    }
+    return (await this.json(res, directoryReplySchema, 'directory')).buyers;
   }
 
   /** Events after `after`, checked line by line; the applier checks the chain. */
