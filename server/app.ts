@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
 import { LOG_GENESIS } from '../shared/node/chain/log-hash.js';
-import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, type RoundTotals } from '../shared/sync/protocol.js';
+import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, SAFE_ID, type RoundTotals } from '../shared/sync/protocol.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { CommandIdReused, runCommand } from './commands/run-command.js';
@@ -40,7 +40,7 @@ const userSchema = z
   .strict();
 const feedSchema = z
   .object({
-    roundId: z.string().min(1).max(64),
+    roundId: z.string().regex(SAFE_ID),
     purchases: z.int().min(1).max(5_000_000),
     seed: z.int().min(0).default(1),
     usesShare: z.number().min(0).max(1).default(0.3),
@@ -181,7 +181,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
    */
   app.get('/api/rounds/:id/totals', async (req): Promise<RoundTotals> => {
     const scope = readScope(await authenticate(req));
-    const roundId = parse(z.string().min(1).max(64), (req.params as Record<string, unknown>).id);
+    const roundId = parse(z.string().regex(SAFE_ID), (req.params as Record<string, unknown>).id);
     const asked = parse(z.enum(DISTRICT_CODES).nullable(), (req.query as Record<string, unknown>).district ?? null);
     const own = totalsDistrict(scope);
     if (own !== null && asked !== null && asked !== own) throw new HttpError(403, 'errors.forbidden');
