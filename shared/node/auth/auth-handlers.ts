@@ -5,7 +5,7 @@ import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { assertPasswordAllowed, passwordMeetsPolicy } from './password-policy.js';
-import { countUsers, toUser } from './users-repo.js';
+import { countUsers, SERVER_USER_ID, toUser } from './users-repo.js';
 import type { AuthDeps } from './auth-deps.js';
 
 export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
@@ -48,10 +48,10 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
 
 export const authHandlers: HandlersFor<'auth', AuthDeps> = {
   'auth.signIn': async (input, { deps }) => {
-    // Reserved before the hash: parallel guesses are counted before any of them is checked.
-    const ticket = deps.throttle.reserve(input.username);
+    // Looked up first, so guesses at other names never lock this account; reserved before the hash: parallel guesses are counted before any of them is checked.
+    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
+    const ticket = deps.throttle.reserve(input.username, row !== undefined);
     if ('retryAfterSeconds' in ticket) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: ticket.retryAfterSeconds });
-    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).executeTakeFirst();
     const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
     if (!row || !valid) {
       await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
