@@ -2,7 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../shared/node/auth/password.js';
 import type { Role } from '../../shared/common/roles.js';
+import { passwordMeetsPolicy, passwordProblem } from '../../shared/node/auth/password-policy.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { HttpError } from '../http/errors.js';
 
 export interface ServerUser {
   id: string;
@@ -10,6 +12,8 @@ export interface ServerUser {
   displayName: string;
   role: Role;
   districtCode: string | null;
+  /** The password failed the policy at sign-in: only a change (or signing out) is allowed until then. */
+  mustChangePassword?: boolean;
 }
 
 /** Console sync tokens last a month; a console signs in again after that. */
@@ -21,6 +25,9 @@ export async function createUser(
   db: Kysely<ServerDatabase>,
   u: { username: string; displayName: string; password: string; role: Role; districtCode: string | null },
 ): Promise<ServerUser> {
+  // Every way an account comes to exist (the route, --admin, tests) passes the same policy.
+  const weak = passwordProblem(u.password, { username: u.username, displayName: u.displayName, districtCode: u.districtCode });
+  if (weak) throw new HttpError(400, weak.key, weak.params);
   const id = randomUUID();
   await db
     .insertInto('users')
@@ -33,12 +40,15 @@ export async function signIn(db: Kysely<ServerDatabase>, username: string, passw
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
   if (!row || !ok || row.disabled) return null;
+  // The plain password is known only here: one that fails today's policy must be changed before anything else.
+  const mustChange = !passwordMeetsPolicy(password, { username: row.username, displayName: row.display_name, districtCode: row.district_code });
+  if (mustChange !== row.must_change_password) await db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
   const token = randomBytes(32).toString('base64url');
   await db
     .insertInto('sessions')
     .values({ token_hash: tokenKey(token), user_id: row.id, created_at: now, expires_at: new Date(now.getTime() + TOKEN_DAYS * 86_400_000) })
     .execute();
-  return { token, user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code } };
+  return { token, user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, mustChangePassword: mustChange } };
 }
 
 /** The user behind a bearer token, read fresh so a disabled account stops at once. */
@@ -46,11 +56,28 @@ export async function userForToken(db: Kysely<ServerDatabase>, token: string, no
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.district_code', 'u.disabled', 's.expires_at'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.district_code', 'u.disabled', 'u.must_change_password', 's.expires_at'])
     .where('s.token_hash', '=', tokenKey(token))
     .executeTakeFirst();
   if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code };
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, mustChangePassword: row.must_change_password };
+}
+
+/**
+ * A signed-in user's new password: the current one proves it is them, the
+ * policy judges the new one, and the flag set at sign-in is cleared. Their
+ * other tokens stop working; the one in hand stays.
+ */
+export async function changePassword(db: Kysely<ServerDatabase>, user: ServerUser, token: string, current: string, next: string): Promise<void> {
+  const row = await db.selectFrom('users').select(['password_hash', 'district_code']).where('id', '=', user.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(current, row.password_hash))) throw new HttpError(400, 'errors.wrongPassword');
+  const weak = passwordProblem(next, { username: user.username, displayName: user.displayName, districtCode: row.district_code });
+  if (weak) throw new HttpError(400, weak.key, weak.params);
+  const hash = await hashPassword(next);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: false }).where('id', '=', user.id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).where('token_hash', '!=', tokenKey(token)).execute();
+  });
 }
 
 /** The token of an `Authorization: Bearer …` header, or '' when there is none. */

@@ -1,5 +1,5 @@
 import { translate } from '../../shared/i18n/index.js';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../shared/node/auth/password-policy.js';
+import { passwordProblem } from '../../shared/node/auth/password-policy.js';
 import { promptSecret } from './prompt.js';
 
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
@@ -20,9 +20,9 @@ export async function adminFromArgs(value: string, env: NodeJS.ProcessEnv = proc
   const username = value.trim().toLowerCase();
   if (!USERNAME.test(username)) throw new Error('--admin needs a username of 3–32 characters: lowercase letters, digits, . _ -');
   const password = env.ISSUANCE_ADMIN_PASSWORD || (await promptSecret(`Password for the new administrator ${username}: `));
-  if (password.length > 200) throw new Error('the administrator password needs 10 to 200 characters');
-  // The same policy as every other account: not built on the username, not a common password, long enough.
-  const weak = passwordProblem(password, username);
-  if (weak) throw new Error(`--admin: ${translate('en', weak, { min: MIN_PASSWORD_LENGTH })}`);
+  if (password.length > 200) throw new Error('the administrator password needs at most 200 characters');
+  // The same policy as every other account: long enough, not built on the name, not common, zxcvbn score 3 or more.
+  const weak = passwordProblem(password, { username, displayName: username });
+  if (weak) throw new Error(`--admin: ${translate('en', weak.key, weak.params)} / ${translate('ko', weak.key, weak.params)}`);
   return { username, password };
 }

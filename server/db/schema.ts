@@ -10,6 +10,8 @@ export interface ServerUsersTable {
   district_code: string | null;
   disabled: boolean;
   created_at: Generated<Date>;
+  /** Set at sign-in when the password fails the policy (migration 0011): nothing but a change until then. */
+  must_change_password: Generated<boolean>;
 }
 
 export interface ServerSessionsTable {

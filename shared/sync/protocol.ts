@@ -11,6 +11,14 @@ import { EXCEPTION_CLASSES } from '../reconcile/match.js';
  */
 
 const id = z.string().min(1).max(64);
+/**
+ * Ids a console sends in a command (round, lot, command and request ids; the
+ * server's usernames are a-z 0-9 . _ - already): letters, digits and . _ : -
+ * after a letter or digit, so none can begin a spreadsheet formula, break a
+ * CSV line or a log line, whatever a modified console sends.
+ */
+export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const safeId = z.string().regex(SAFE_ID, { message: 'expected an id of letters, digits and . _ : - starting with a letter or digit' });
 const instant = z.iso.datetime({ offset: true });
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest' });
 
@@ -103,15 +111,15 @@ export type RoundTransition = (typeof ROUND_TRANSITIONS)[number];
 
 export const commandSchema = z.discriminatedUnion('type', [
   /** A new version of a round, written by the sender: the server keeps it as a proposal until a second official approves it. */
-  z.object({ type: z.literal('propose_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1), spec: roundSpecSchema }).strict(),
+  z.object({ type: z.literal('propose_round'), commandId: safeId, sentAt: instant, roundId: safeId, version: z.int().min(1), spec: roundSpecSchema }).strict(),
   /**
    * Approval of a proposed version by someone other than its proposer: the server publishes the spec it holds,
    * not one sent now, and only if it is the spec the approver saw (`specDigest`, SHA-256 of its canonical JSON):
    * a proposal someone else put in first for the same round and version is not published in the approver's name.
    */
-  z.object({ type: z.literal('publish_round'), commandId: id, sentAt: instant, roundId: id, version: z.int().min(1), specDigest: sha256Hex }).strict(),
+  z.object({ type: z.literal('publish_round'), commandId: safeId, sentAt: instant, roundId: safeId, version: z.int().min(1), specDigest: sha256Hex }).strict(),
   /** schedule / open / close / settle, judged by the server's lifecycle and clock. */
-  z.object({ type: z.literal('round_transition'), commandId: id, sentAt: instant, roundId: id, action: z.enum(ROUND_TRANSITIONS) }).strict(),
+  z.object({ type: z.literal('round_transition'), commandId: safeId, sentAt: instant, roundId: safeId, action: z.enum(ROUND_TRANSITIONS) }).strict(),
   /**
    * A refund or cancellation the console quoted. The server quotes again at its own time and refuses when
    * the kind or amount differ; `requestedAt` (when the clerk asked, console clock) is kept for the record only.
@@ -119,11 +127,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('approve_refund'),
-      commandId: id,
+      commandId: safeId,
       sentAt: instant,
       requestedAt: instant,
-      roundId: id,
-      lotId: id,
+      roundId: safeId,
+      lotId: safeId,
       kind: z.enum(['cancel', 'refund']),
       amount: z.int().min(0),
     })
@@ -136,12 +144,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('countersign_refund'),
-      commandId: id,
+      commandId: safeId,
       sentAt: instant,
-      requestCommandId: id,
+      requestCommandId: safeId,
       requestedBy: z.string().min(1).max(64),
-      roundId: id,
-      lotId: id,
+      roundId: safeId,
+      lotId: safeId,
       kind: z.enum(['cancel', 'refund']),
       amount: z.int().min(0),
     })
@@ -151,7 +159,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Officials and administrators reopen a closed district-day, with a reason. */
   z.object({ type: z.literal('reopen_day'), commandId: id, sentAt: instant, districtCode, day: z.iso.date(), reason: z.string().trim().min(1).max(500) }).strict(),
   /** Administrators only: refunds above `amount` won need a countersignature (null: none do). */
-  z.object({ type: z.literal('set_refund_threshold'), commandId: id, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
+  z.object({ type: z.literal('set_refund_threshold'), commandId: safeId, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
   /**
    * Won booked to close a reconciliation difference, in the author's name: the server decides who (an official
    * or administrator) and when, and keeps it append-only. `exception` is what the console found (the settlement
@@ -160,7 +168,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('book_adjustment'),
-      commandId: id,
+      commandId: safeId,
       sentAt: instant,
       provider: z.string().regex(/^[a-z0-9_-]{1,32}$/),
       day: z.iso.date(),

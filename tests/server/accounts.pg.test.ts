@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const signIn = async (username: string) => s.post('/api/auth/sign-in', { username, password: `${username}-password` });
+const signIn = async (username: string) => s.post('/api/auth/sign-in', { username, password: `${username}-password-1` });
 const tokenOf = async (username: string) => (await signIn(username)).body as { token: string };
 const me = (token: string) => s.get('/api/me', token);
 

@@ -26,7 +26,7 @@ async function syncedConsole(): Promise<{ h: Harness; admin: string }> {
   const admin = await h.admin();
   const account = `hall-${++n}`;
   await server.user(account, 'official');
-  await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password` }, admin);
+  await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
   for (const name of ['kim', 'lee', 'park']) await h.user(admin, name, 'analyst');
   expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
   return { h, admin };

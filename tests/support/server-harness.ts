@@ -49,9 +49,9 @@ export class ServerHarness {
 
   /**
    * A user made directly in the database (as `npm run server -- --admin` does for the first), signed in.
-   * The password defaults to `<username>-password`; give the console's to sign in from a console as the same person.
+   * The password defaults to `<username>-password-1`; give the console's to sign in from a console as the same person.
    */
-  async user(username: string, role: Role, districtCode: string | null = null, password = `${username}-password`): Promise<string> {
+  async user(username: string, role: Role, districtCode: string | null = null, password = `${username}-password-1`): Promise<string> {
     await createUser(this.sdb.db, { username, displayName: username, password, role, districtCode });
     const r = await this.post('/api/auth/sign-in', { username, password });
     return (r.body as { token: string }).token;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Harness } from '../../../tests/support/backend-harness.js';
+import { hashPassword } from './password.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,7 +18,7 @@ describe('first run', () => {
   });
 
   it('refuses weak input with a message naming the field', async () => {
-    const err = await h.fail('setup.createAdmin', { username: 'a', displayName: '', password: 'short' });
+    const err = await h.fail('setup.createAdmin', { username: 'a', displayName: '', password: '' });
     expect(err.code).toBe('invalid_input');
     expect(err.issues?.map((i) => i.path).sort()).toEqual(['displayName', 'password', 'username']);
     expect(await h.call('setup.status', {})).toEqual({ needsAdmin: true });
@@ -32,24 +33,57 @@ describe('first run', () => {
   });
 });
 
+/** Issue 17, finding 3: every one of these was accepted; `Zq3` as the server's --admin. */
+const ISSUE_17_WEAK = ['aaaaaaaaaa', '0000000000', '1111111111', 'abcdefghij', 'admin12345', 'seoul12345', '          x', 'Zq3'];
+
 describe('password policy', () => {
-  it('refuses the username and common passwords on every form that sets one, naming the field, writing nothing', async () => {
-    expect(await h.fail('setup.createAdmin', { username: 'admin', displayName: '관리자', password: 'qwertyuiop' })).toMatchObject({
-      code: 'validation_failed',
-      issues: [{ path: 'password', code: 'errors.passwordTooCommon' }],
-    });
+  it('refuses every weak password of issue 17 on first run, user creation, reset and change, writing nothing', async () => {
+    for (const password of ISSUE_17_WEAK) {
+      expect(await h.fail('setup.createAdmin', { username: 'root', displayName: '관리자', password }), password).toMatchObject({
+        code: 'validation_failed',
+        key: 'passwordPolicy.tooShort',
+        issues: [{ path: 'password', code: 'passwordPolicy.tooShort' }],
+      });
+    }
     expect(await h.call('setup.status', {})).toEqual({ needsAdmin: true });
     const admin = await h.admin();
-    expect(await h.fail('users.create', { username: 'seoul.clerk1', displayName: 'c', password: 'seoul.clerk1', role: 'analyst', districtCode: null }, admin)).toMatchObject({
-      issues: [{ path: 'password', code: 'errors.passwordIsUsername' }],
-    });
-    expect((await h.call('users.list', {}, admin)).map((u) => u.username)).toEqual(['admin']);
-    const u = await h.user(admin, 'park', 'analyst');
-    expect(await h.fail('users.update', { id: u.id, password: 'park123456' }, admin)).toMatchObject({ issues: [{ path: 'password', code: 'errors.passwordContainsUsername' }] });
-    expect(await h.fail('auth.changePassword', { currentPassword: 'admin-password-1', newPassword: 'Password123' }, admin)).toMatchObject({
-      issues: [{ path: 'newPassword', code: 'errors.passwordTooCommon' }],
-    });
+    const park = await h.user(admin, 'park', 'analyst');
+    for (const password of ISSUE_17_WEAK) {
+      expect((await h.fail('users.create', { username: 'seoul.clerk', displayName: 'c', password, role: 'analyst', districtCode: null }, admin)).key, password).toBe('passwordPolicy.tooShort');
+      expect((await h.fail('users.update', { id: park.id, password }, admin)).key, password).toBe('passwordPolicy.tooShort');
+      expect((await h.fail('auth.changePassword', { currentPassword: 'admin-password-1', newPassword: password }, admin)).key, password).toBe('passwordPolicy.tooShort');
+    }
+    expect((await h.call('users.list', {}, admin)).map((u) => u.username)).toEqual(['admin', 'park']);
     expect((await h.raw('auth.signIn', { username: 'park', password: 'park-password-1' })).ok).toBe(true);
+    expect((await h.raw('auth.signIn', { username: 'admin', password: 'admin-password-1' })).ok).toBe(true);
+  });
+
+  it('says why a long but guessable password is refused, with the name, district and product words as inputs', async () => {
+    expect(await h.fail('setup.createAdmin', { username: 'admin', displayName: '관리자', password: 'aaaaaaaaaaaa' })).toMatchObject({
+      issues: [{ path: 'password', code: 'passwordPolicy.guessable.simpleRepeat' }],
+    });
+    const admin = await h.admin();
+    expect((await h.fail('users.create', { username: 'seoul.clerk1', displayName: 'c', password: 'seoul.clerk1', role: 'analyst', districtCode: null }, admin)).key).toBe('passwordPolicy.isUsername');
+    expect((await h.fail('users.create', { username: 'hong', displayName: '홍길동', password: '홍길동홍길동123456', role: 'analyst', districtCode: null }, admin)).key).toBe('passwordPolicy.containsName');
+    expect((await h.fail('users.create', { username: 'mapo1', displayName: 'm', password: '마포구마포구마포구123', role: 'clerk', districtCode: '11440' }, admin)).key).toBe('passwordPolicy.containsName');
+    expect((await h.fail('auth.changePassword', { currentPassword: 'admin-password-1', newPassword: 'seoul1234567' }, admin)).key).toMatch(/^passwordPolicy\.guessable\./);
+  });
+
+  it('makes a user whose stored password fails the policy change it at sign-in before anything else', async () => {
+    const admin = await h.admin();
+    const park = await h.user(admin, 'park', 'analyst');
+    // A password set under the old rule (ten characters): only the hash is stored, so sign-in is the first moment it can be judged.
+    await h.backend.deps.db.updateTable('users').set({ password_hash: await hashPassword('seoul12345') }).where('id', '=', park.id).execute();
+    const signedIn = await h.call('auth.signIn', { username: 'park', password: 'seoul12345' });
+    expect(signedIn.user.mustChangePassword).toBe(true);
+    expect(await h.fail('reports.saved', {}, signedIn.token)).toMatchObject({ code: 'forbidden', key: 'passwordPolicy.changeRequired' });
+    expect((await h.call('auth.me', {}, signedIn.token)).mustChangePassword).toBe(true);
+    expect((await h.fail('auth.changePassword', { currentPassword: 'seoul12345', newPassword: 'seoul1234567' }, signedIn.token)).key).toMatch(/^passwordPolicy\./);
+    await h.call('auth.changePassword', { currentPassword: 'seoul12345', newPassword: 'jeju harbour lantern' }, signedIn.token);
+    expect((await h.call('auth.me', {}, signedIn.token)).mustChangePassword).toBe(false);
+    expect((await h.raw('reports.saved', {}, signedIn.token)).ok).toBe(true);
+    // A strong password at sign-in leaves the flag clear.
+    expect((await h.call('auth.signIn', { username: 'admin', password: 'admin-password-1' })).user.mustChangePassword).toBe(false);
   });
 });
 

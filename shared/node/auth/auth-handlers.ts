@@ -4,15 +4,15 @@ import { recordSignIn } from '../audit/sign-in-audit.js';
 import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
-import { assertPasswordAllowed } from './password-policy.js';
-import { countUsers, toUser } from './users-repo.js';
+import { assertPasswordAllowed, passwordMeetsPolicy } from './password-policy.js';
+import { countUsers, SERVER_USER_ID, toUser } from './users-repo.js';
 import type { AuthDeps } from './auth-deps.js';
 
 export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
   'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
 
   'setup.createAdmin': async (input, { deps }) => {
-    assertPasswordAllowed(input.password, input.username);
+    assertPasswordAllowed(input.password, { username: input.username, displayName: input.displayName });
     const passwordHash = await hashPassword(input.password);
     const at = deps.now().toISOString();
     const id = randomUUID();
@@ -28,6 +28,7 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
         district_code: null,
         disabled: 0,
         created_at: at,
+        must_change_password: 0,
         created_by: null,
       };
       await trx.insertInto('users').values(row).execute();
@@ -47,10 +48,10 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
 
 export const authHandlers: HandlersFor<'auth', AuthDeps> = {
   'auth.signIn': async (input, { deps }) => {
-    // Reserved before the hash: parallel guesses are counted before any of them is checked.
-    const ticket = deps.throttle.reserve(input.username);
+    // Looked up first, so guesses at other names never lock this account; reserved before the hash: parallel guesses are counted before any of them is checked.
+    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
+    const ticket = deps.throttle.reserve(input.username, row !== undefined);
     if ('retryAfterSeconds' in ticket) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: ticket.retryAfterSeconds });
-    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).executeTakeFirst();
     const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
     if (!row || !valid) {
       await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
@@ -62,6 +63,12 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       throw new AppError('forbidden', 'errors.accountDisabled');
     }
     await recordSignIn(deps, input.username, row, null);
+    // Only now is the plain password known: one that fails today's policy must be changed before anything else.
+    const mustChange = passwordMeetsPolicy(input.password, { username: row.username, displayName: row.display_name, districtCode: row.district_code }) ? 0 : 1;
+    if (mustChange !== row.must_change_password) {
+      await deps.db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
+      row.must_change_password = mustChange;
+    }
     // The user's own server identity, so what they queue goes out in their name; never holds up the console sign-in.
     deps.sync.signInUserInBackground(row.id, row.username, input.password);
     return { token: deps.sessions.create(row.id), user: toUser(row) };
@@ -85,10 +92,10 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       // Not 'unauthenticated': the session is fine, and clients sign out on that code.
       throw new AppError('validation_failed', 'errors.wrongPassword', undefined, [{ path: 'currentPassword', code: 'errors.wrongPassword', severity: 'error' }]);
     }
-    assertPasswordAllowed(input.newPassword, row.username, 'newPassword');
+    assertPasswordAllowed(input.newPassword, { username: row.username, displayName: row.display_name, districtCode: row.district_code }, 'newPassword');
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', user.id).execute();
       await appendAudit(trx, auditBy(user, now().toISOString(), {
         action: 'auth.changePassword',
         entityType: 'user',

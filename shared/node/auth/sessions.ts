@@ -65,12 +65,13 @@ export class SessionStore {
 
 /** One desk, so one client: a username locks after 5 failures, 15 s doubling to 5 minutes. */
 export const CONSOLE_USER_LIMIT: LockPolicy = { free: 5, firstLockMs: 15_000, maxLockMs: 5 * 60_000, forgetAfterMs: 60 * 60_000 };
-/** Guesses spread over many usernames (or made-up ones) meet this cap across all of them. */
+/** Guesses at names that are no account meet this cap across all of them; it never holds up a real account. */
 export const CONSOLE_GLOBAL_LIMIT: LockPolicy = { free: 30, firstLockMs: 30_000, maxLockMs: 5 * 60_000, forgetAfterMs: 15 * 60_000 };
 
 export interface SignInTicket {
   username: string;
-  global: { before: AttemptState; after: AttemptState };
+  /** The cross-name cap's count before and after, for an attempt at a name that is no account. */
+  global: { before: AttemptState; after: AttemptState } | null;
 }
 
 /**
@@ -89,22 +90,28 @@ export class SignInThrottle {
   ) {}
 
   /** A ticket to check one password, or how many seconds to wait. */
-  reserve(username: string): SignInTicket | { retryAfterSeconds: number } {
+  /**
+   * A ticket to check one password, or how many seconds to wait. `known`: the
+   * name is an account. Guesses at other names never lock out an account
+   * nobody guessed at (issue 17, finding 6), so the cross-name cap counts and
+   * stops only names that are no account, whose checks are pure cost.
+   */
+  reserve(username: string, known: boolean): SignInTicket | { retryAfterSeconds: number } {
     const t = this.now();
     const user = settle(this.users.get(username), t, this.userLimit);
     const global = settle(this.global, t, this.globalLimit);
-    const wait = Math.max(waitMs(user, t), waitMs(global, t));
+    const wait = Math.max(waitMs(user, t), known ? 0 : waitMs(global, t));
     if (wait > 0) return { retryAfterSeconds: waitSeconds(wait) };
     this.users.set(username, reserve(user, t, this.userLimit));
-    this.global = reserve(global, t, this.globalLimit);
+    if (!known) this.global = reserve(global, t, this.globalLimit);
     if (this.users.size > 10_000) this.forgetQuiet(t);
-    return { username, global: { before: global, after: this.global } };
+    return { username, global: known ? null : { before: global, after: this.global } };
   }
 
   /** The password was right: the user starts again from zero, and the attempt does not count against the cap. */
   succeeded(ticket: SignInTicket): void {
     this.users.delete(ticket.username);
-    this.global = refund(this.global, ticket.global);
+    if (ticket.global) this.global = refund(this.global, ticket.global);
   }
 
   private forgetQuiet(t: number): void {

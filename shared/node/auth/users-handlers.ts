@@ -28,7 +28,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
     const admin = requireUser(ctx);
     const { db, now } = ctx.deps;
     checkDistrictBinding(input.role, input.districtCode);
-    assertPasswordAllowed(input.password, input.username);
+    assertPasswordAllowed(input.password, { username: input.username, displayName: input.displayName, districtCode: input.districtCode });
     const passwordHash = await hashPassword(input.password);
     const at = now().toISOString();
     return db.transaction().execute(async (trx) => {
@@ -43,6 +43,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
         district_code: input.districtCode,
         disabled: 0,
         created_at: at,
+        must_change_password: 0,
         created_by: admin.id,
       };
       await trx.insertInto('users').values(row).execute();
@@ -63,8 +64,11 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
     const admin = requireUser(ctx);
     const { db, now, sessions } = ctx.deps;
     // The username never changes, so the new password can be judged against it before hashing.
-    const target = await db.selectFrom('users').select('username').where('id', '=', input.id).executeTakeFirst();
-    if (input.password && target) assertPasswordAllowed(input.password, target.username);
+    const target = await db.selectFrom('users').select(['username', 'display_name', 'district_code']).where('id', '=', input.id).executeTakeFirst();
+    if (input.password && target) {
+      const districtCode = input.districtCode !== undefined ? input.districtCode : target.district_code;
+      assertPasswordAllowed(input.password, { username: target.username, displayName: input.displayName ?? target.display_name, districtCode });
+    }
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const updated = await db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).where('id', '!=', SERVER_USER_ID).executeTakeFirst();

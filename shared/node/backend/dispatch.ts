@@ -7,6 +7,9 @@ import { loadSessionUser } from '../auth/users-repo.js';
 import type { CallContext } from '../kernel/call-context.js';
 import type { BackendDeps, HandlerMap } from './deps.js';
 
+/** All a user whose password failed the policy at sign-in may do until they change it. */
+const PASSWORD_CHANGE_STEP: ReadonlySet<string> = new Set(['auth.me', 'auth.changePassword', 'auth.signOut']);
+
 export interface DispatchOptions {
   /** Parse every result against its output schema too (tests turn this on to catch contract drift). */
   checkOutputs?: boolean;
@@ -84,6 +87,7 @@ export function createDispatcher(deps: BackendDeps, handlers: HandlerMap, option
         const user = userId ? await loadSessionUser(deps.db, userId) : undefined;
         if (!user) return { ok: false, error: payload('unauthenticated', 'errors.unauthenticated') };
         if (!procedure.access.includes(user.role)) return { ok: false, error: payload('forbidden', 'errors.forbidden') };
+        if (user.mustChangePassword && !PASSWORD_CHANGE_STEP.has(method)) return { ok: false, error: payload('forbidden', 'passwordPolicy.changeRequired') };
         ctx.user = user;
       }
       const handler = handlers[method as Method] as (input: unknown, ctx: CallContext) => Promise<unknown>;

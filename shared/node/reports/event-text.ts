@@ -53,10 +53,6 @@ export function concat(parts: (string | SqlPiece)[]): SqlPiece {
   return { sql, params };
 }
 
-/** SQL that quotes a text column for CSV only when it holds a comma, quote or line break (RFC 4180). */
-export const csvQuoted = (column: string) =>
-  `case when instr(${column}, '"') or instr(${column}, ',') or instr(${column}, char(10)) or instr(${column}, char(13)) then '"' || replace(${column}, '"', '""') || '"' else ${column} end`;
-
 /**
  * SQL for the Seoul wall-clock time (`YYYY-MM-DD HH:MM:SS`) of a UTC instant
  * stored as `toISOString()` text. strftime parses every value in full and was

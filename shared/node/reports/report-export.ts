@@ -5,9 +5,10 @@ import { translate, type Lang } from '../../i18n/index.js';
 import { groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
 import { MONEY_MEASURES, type ReportParams, type ReportResult } from '../../reports/params.js';
 import type { JobContext } from '../jobs/job-registry.js';
-import { concat, csvQuoted, eventLabelCases, eventTextBlocks, seoulWallTimeSql, xmlEscaped, type SqlPiece } from './event-text.js';
+import { concat, eventLabelCases, eventTextBlocks, seoulWallTimeSql, xmlEscaped, type SqlPiece } from './event-text.js';
 import { WON_FORMAT, XLSX_STYLE, xmlText, XlsxStream } from './xlsx-stream.js';
 import { countEvents, type ExportSource } from './report-query.js';
+import { csvCell, csvCellSql } from './csv-cell.js';
 
 /** Excel's sheet limit, the header row included. */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -27,10 +28,8 @@ function checkCancel(signal: AbortSignal): void {
   if (signal.aborted) throw new AppError('conflict', 'reports.exportCancelled');
 }
 
-export function csvField(v: string | number): string {
-  if (typeof v === 'number') return String(v);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+/** Kept as the writers' name for the one CSV cell rule (csv-cell.ts). */
+export const csvField = csvCell;
 
 async function write(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((r) => stream.once('drain', () => r()));
@@ -47,11 +46,11 @@ function eventHeader(lang: Lang): string[] {
   return ['seq', 'occurredAt', 'type', 'round', 'lot', 'district', 'paymentMethod', 'amount'].map((k) => translate(lang, `reports.column.${k}`));
 }
 
-/** One event's CSV line, built by SQLite: Seoul time, labels in words, round and lot quoted when they need it. */
+/** One event's CSV line, built by SQLite: Seoul time, labels in words, round and lot neutralised and quoted by the one cell rule (csv-cell.ts). */
 export function csvLineSql(lang: Lang): SqlPiece {
   const l = eventLabelCases(lang, csvField);
   return concat([
-    'seq', "','", seoulWallTimeSql('occurred_at'), "','", l.type, "','", csvQuoted('round_id'), "','", csvQuoted('lot_id'),
+    'seq', "','", seoulWallTimeSql('occurred_at'), "','", l.type, "','", csvCellSql('round_id'), "','", csvCellSql('lot_id'),
     "','", l.district, "','", l.method, "','", 'amount', "char(13, 10)",
   ]);
 }

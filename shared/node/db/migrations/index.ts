@@ -15,6 +15,7 @@ import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
 import * as m0020 from './0020_deferred_indexes.js';
 import * as m0016 from './0016_day_closings.js';
+import * as m0015 from './0015_password_change_required.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_calibration': m0014,
   '0020_deferred_indexes': m0020,
   '0016_day_closings': m0016,
+  '0015_password_change_required': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

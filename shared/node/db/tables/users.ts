@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { Role } from '../../../common/roles.js';
 import type { Instant } from './instant.js';
 
@@ -12,4 +13,6 @@ export interface UsersTable {
   disabled: number;
   created_at: Instant;
   created_by: string | null;
+  /** 1 when the password failed the policy at the last sign-in (migration 0015): nothing else until it is changed. */
+  must_change_password: Generated<number>;
 }
