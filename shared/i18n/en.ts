@@ -1221,11 +1221,13 @@ export const en: Shape<typeof ko> = {
     longestShown: 'Longest wait the page showed',
     shownOverHour: 'People shown a wait over an hour',
     longestAdmitted: 'Longest wait shown to someone admitted',
+  },
   syncSpeed: {
     phaseIndexes: 'Rebuilding indexes',
     left: '{{n}} events left',
     etaMinutes: 'about {{m}} min {{s}} s left',
     etaSeconds: 'about {{s}} s left',
+  },
   sale: {
     badRequest: 'The request is malformed: {{detail}}',
     identityForged: 'The identity check is not valid. Verify your identity again',
@@ -1246,6 +1248,7 @@ export const en: Shape<typeof ko> = {
     methodNotAllowed: 'This payment method is not offered in this round',
     paymentFailed: 'The payment was not approved. Nothing was bought; try again',
     paymentBusy: 'The payment service is busy. Nothing was bought; try again shortly',
+  },
   directory: {
     title: 'Find a buyer',
     byPhone: 'By mobile number',
@@ -1271,6 +1274,7 @@ export const en: Shape<typeof ko> = {
     badPhone: "'{{phone}}' is not a mobile number; enter it like 010-1234-5678",
     badName: 'Enter the name in 2 to 20 Hangul or Latin letters',
     badBirthDate: "'{{day}}' is not a birth date; enter it like 1985-03-07",
+  },
   passwordPolicy: {
     tooShort: 'The password is too short ({{length}} characters); it needs at least {{min}}',
     isUsername: 'The password cannot be the same as the username',

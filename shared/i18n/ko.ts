@@ -1217,11 +1217,13 @@ export const ko = {
     longestShown: '대기 화면이 안내한 최대 대기시간',
     shownOverHour: '1시간 넘는 대기를 안내받은 사람',
     longestAdmitted: '입장한 사람이 안내받은 최대 대기시간',
+  },
   syncSpeed: {
     phaseIndexes: '색인 다시 만드는 중',
     left: '{{n}}건 남음',
     etaMinutes: '약 {{m}}분 {{s}}초 남음',
     etaSeconds: '약 {{s}}초 남음',
+  },
   sale: {
     badRequest: '요청 형식이 올바르지 않습니다: {{detail}}',
     identityForged: '본인 확인 정보가 올바르지 않습니다. 다시 본인 확인을 하세요',
@@ -1242,6 +1244,7 @@ export const ko = {
     methodNotAllowed: '이 회차에서 쓸 수 없는 결제 수단입니다',
     paymentFailed: '결제가 승인되지 않았습니다. 구매되지 않았으니 다시 시도하세요',
     paymentBusy: '결제 요청이 많아 처리하지 못했습니다. 구매되지 않았으니 잠시 후 다시 시도하세요',
+  },
   directory: {
     title: '구매자 찾기',
     byPhone: '휴대전화 번호로',
@@ -1267,6 +1270,7 @@ export const ko = {
     badPhone: '휴대전화 번호 ‘{{phone}}’ 형식이 아닙니다. 010-1234-5678처럼 입력하세요',
     badName: '이름은 한글 또는 영문 2~20자로 입력하세요',
     badBirthDate: '생년월일 ‘{{day}}’ 날짜가 아닙니다. 1985-03-07처럼 입력하세요',
+  },
   passwordPolicy: {
     tooShort: '비밀번호가 너무 짧습니다({{length}}자). {{min}}자 이상이어야 합니다',
     isUsername: '비밀번호를 아이디와 같게 정할 수 없습니다',

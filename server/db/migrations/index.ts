@@ -7,9 +7,9 @@ import * as m0006 from './0006_audit_anchors.js';
 import * as m0007 from './0007_refund_approvals.js';
 import * as m0008 from './0008_payment_refs.js';
 import * as m0009 from './0009_reconcile_adjustments.js';
+import * as m0011 from './0011_password_change_required.js';
 import * as m0012 from './0012_day_closings.js';
 import * as m0014 from './0014_buyer_directory.js';
-import * as m0011 from './0011_password_change_required.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -21,9 +21,9 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0007_refund_approvals': m0007,
   '0008_payment_refs': m0008,
   '0009_reconcile_adjustments': m0009,
+  '0011_password_change_required': m0011,
   '0012_day_closings': m0012,
   '0014_buyer_directory': m0014,
-  '0011_password_change_required': m0011,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

@@ -13,9 +13,9 @@ import * as m0011 from './0011_reports.js';
 import * as m0012 from './0012_reconcile_adjustments.js';
 import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
-import * as m0020 from './0020_deferred_indexes.js';
-import * as m0016 from './0016_day_closings.js';
 import * as m0015 from './0015_password_change_required.js';
+import * as m0016 from './0016_day_closings.js';
+import * as m0020 from './0020_deferred_indexes.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -36,9 +36,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_reconcile_adjustments': m0012,
   '0013_report_summaries': m0013,
   '0014_calibration': m0014,
-  '0020_deferred_indexes': m0020,
-  '0016_day_closings': m0016,
   '0015_password_change_required': m0015,
+  '0016_day_closings': m0016,
+  '0020_deferred_indexes': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {
