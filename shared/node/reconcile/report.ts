@@ -10,6 +10,7 @@ import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
 import { drawTable, ruledCell } from '../pdf/table.js';
+import { paragraph } from '../pdf/text-fit.js';
 import { dayRow, listAdjustments, listExceptions, type AdjustmentRow } from './reconcile-repo.js';
 import type { DayMoney } from '../../reconcile/adjustments.js';
 
@@ -110,11 +111,11 @@ export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportF
   totalsTable(t('reconcile.totalsByApproval'), r.byApprovalDay);
   totalsTable(t('reconcile.totalsByPayout'), r.byPayoutDay);
   section(t('reconcile.class'));
-  doc.text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
-  doc.text(moneyLine(r, t));
+  paragraph(doc, EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
+  paragraph(doc, moneyLine(r, t));
   doc.moveDown(0.6);
   section(t('reconcile.adjustments'));
-  if (r.adjustments.length === 0) doc.text(t('reconcile.noAdjustments'));
+  if (r.adjustments.length === 0) paragraph(doc, t('reconcile.noAdjustments'));
   else drawTable(doc, { style, header: adjustmentHeader(t), rows: r.adjustments.map((a) => adjustmentCells(a, r, t, lang)) });
   doc.moveDown(0.6);
   if (r.exceptions.length > 0) {

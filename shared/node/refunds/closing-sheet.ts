@@ -8,6 +8,7 @@ import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
 import { drawTable, rightCell, ruledCell } from '../pdf/table.js';
+import { paragraph } from '../pdf/text-fit.js';
 
 type T = (k: string, p?: Record<string, string | number>) => string;
 
@@ -67,7 +68,7 @@ export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, 
   doc.moveDown(0.8);
   sectionHeading(doc, t('counter.differences'), { size: 11, bodySize: 9 });
   doc.moveDown(0.3);
-  if (c.differences.length === 0) doc.text(t('counter.noDifferences'));
+  if (c.differences.length === 0) paragraph(doc, t('counter.noDifferences'));
   else {
     drawTable(doc, {
       style,
@@ -76,7 +77,8 @@ export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, 
     });
   }
   doc.moveDown(0.8);
-  doc.font('body').fontSize(8.5).fillColor('#475467').text(t('counter.printed', { at: `${formatSeoul(printedAt, lang)} KST`, by: printedBy }));
+  doc.font('body').fontSize(8.5).fillColor('#475467');
+  paragraph(doc, t('counter.printed', { at: `${formatSeoul(printedAt, lang)} KST`, by: printedBy }));
   doc.end();
   return done;
 }

@@ -11,7 +11,6 @@ import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../../tests/support/report-ledger.js';
 import { csvLineSql, exportEventsXlsx } from './report-export.js';
-import { paginate } from './report-pdf.js';
 
 let h: Harness;
 let admin: string;
@@ -126,20 +125,6 @@ describe('exports', () => {
     for (const s of ['자치구별 판매', '기간: 전체', '강남구', '종로구', '합계', '판매 액면']) expect(text).toContain(s);
     const korean = (await import('../../common/money.js')).formatWonKorean(report.totals.faceSold!);
     expect(text.replace(/\s+/g, ' ')).toContain(korean.replace(/\s+/g, ' '));
-  });
-
-  it('leaves no near-empty last page', () => {
-    // 50 rows fit a page of 49: tighter rows take the one left over instead of a page of its own.
-    const tight = paginate(50, 20 + 16 * 49, 20 + 16 * 49);
-    expect(tight.perPage).toEqual([50]);
-    expect(tight.rowH).toBeLessThan(16);
-    // Two full pages and two rows: two pages, not three.
-    const spread = paginate(102, 20 + 16 * 50, 20 + 16 * 50);
-    expect(spread.perPage).toEqual([51, 51]);
-    // Where tighter rows cannot help, the page before gives rows to the last.
-    const shared = paginate(3 + 1 + 61, 20 + 16 * 3, 20 + 12.5 * 61);
-    expect(shared.perPage.reduce((a, b) => a + b, 0)).toBe(65);
-    expect(shared.perPage.at(-1)).toBeGreaterThanOrEqual(6);
   });
 
   it('cancels an export: the job says so and leaves no file to download', async () => {
