@@ -1214,4 +1214,9 @@ export const en: Shape<typeof ko> = {
       notANumber: 'Enter a number',
     },
   },
+  exports: {
+    percentHeader: '{{header}} (%)',
+    reconcileFile: 'Reconciliation {{day}} {{provider}}',
+    simulationFile: 'Simulation {{day}} {{name}}',
+  },
 };

@@ -1210,4 +1210,9 @@ export const ko = {
       notANumber: '숫자로 입력하세요',
     },
   },
+  exports: {
+    percentHeader: '{{header}}(%)',
+    reconcileFile: '정산 대사 {{day}} {{provider}}',
+    simulationFile: '시뮬레이션 {{day}} {{name}}',
+  },
 };

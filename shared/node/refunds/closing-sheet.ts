@@ -34,14 +34,20 @@ export async function buildClosingXlsx(c: ClosingView, lang: Lang): Promise<Buff
   ws.addRow([c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed')]);
   ws.addRow([]);
   ws.addRow(header(t)).font = { bold: true };
-  for (const r of body(c, t)) ws.addRow(r);
+  // Per cell, not per column: column 5 holds refund counts above and won amounts in the differences below.
+  const won = '"₩"#,##0';
+  for (const r of body(c, t)) {
+    const row = ws.addRow(r);
+    for (const col of [4, 6]) row.getCell(col).numFmt = won;
+    for (const col of [3, 5]) row.getCell(col).numFmt = '#,##0';
+  }
   ws.addRow([]);
   ws.addRow([t('counter.differences')]).font = { bold: true };
   ws.addRow([t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.kind'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')]).font = { bold: true };
-  for (const d of c.differences) ws.addRow([d.lotId, d.receiptNo ?? '', d.clerk, t(`counter.kind_${d.kind}`), d.counterAmount ?? '', d.serverAmount ?? '', t(d.note)]);
-  for (const col of [4, 6]) ws.getColumn(col).numFmt = '"₩"#,##0';
-  ws.getColumn(5).numFmt = '"₩"#,##0';
-  ws.getColumn(6).numFmt = '"₩"#,##0';
+  for (const d of c.differences) {
+    const row = ws.addRow([d.lotId, d.receiptNo ?? '', d.clerk, t(`counter.kind_${d.kind}`), d.counterAmount ?? '', d.serverAmount ?? '', t(d.note)]);
+    for (const col of [5, 6]) row.getCell(col).numFmt = won;
+  }
   ws.columns.forEach((col) => (col.width = 18));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,7 +1,8 @@
 import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
-import { formatRate, groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
+import { formatRate, measureLabel } from '../../reports/labels.js';
+import { reportTable, type ColumnKind } from '../../reports/report-table.js';
 import { MONEY_MEASURES, type Measure, type ReportResult } from '../../reports/params.js';
 import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
@@ -75,11 +76,14 @@ export function buildReportPdf(input: ReportPdfInput, fonts: ReportFonts): Promi
     doc.y += h + 10;
   }
 
-  const header = [...result.groupBy.map((g) => groupKeyLabel(g, lang)), ...result.measures.map((m) => measureLabel(m, lang))];
-  const body: string[][] = result.rows.map((r) => [...r.keys.map((k, i) => groupValueLabel(result.groupBy[i]!, k, lang)), ...result.measures.map((m) => measureText(m, r.values[m] ?? 0, lang))]);
-  if (result.groupBy.length > 0) body.push([t('reports.total'), ...result.groupBy.slice(1).map(() => ''), ...result.measures.map((m) => measureText(m, result.totals[m] ?? 0, lang))]);
+  // The page's table, 비중 included, each figure as the PDF reads it (money in 만/억).
+  const table = reportTable(result, lang);
+  const header = table.columns.map((c) => c.header);
+  const cellText = (kind: ColumnKind, v: string | number | null) =>
+    v === null ? '' : typeof v === 'string' ? v : kind === 'money' ? money(v, lang) : kind === 'rate' ? formatRate(v) : v.toLocaleString('en-US');
+  const body = [...table.rows, ...(table.total ? [table.total] : [])].map((r) => r.cells.map((v, i) => cellText(table.columns[i]!.kind, v)));
   const keys = result.groupBy.length;
-  const total = keys > 0 ? body.length - 1 : -1;
+  const total = table.total ? body.length - 1 : -1;
   doc.font('body').fontSize(header.length > 7 ? 7 : 8.5).fillColor('black');
   drawTable(doc, {
     style: ruledCell([2.5, 3, 2.5, 3], LINE),
