@@ -92,8 +92,12 @@ export function drawTable(doc: Pdf, t: TableSpec): void {
   const [padT, padR, padB, padL] = t.style.padding;
   // pdfkit keeps the size set by the caller's last fontSize() but does not type it.
   const size = (doc as unknown as { _fontSize: number })._fontSize;
-  const header = t.header?.map((h) => ({ text: h, bold: true }));
   const body = t.rows.map((r) => r.map(spec));
+  // A header sits over its figures: right-aligned where the first row's cell is.
+  const header = t.header?.map((h, i): CellSpec => {
+    const align = t.align?.[i] ?? body[0]?.[i]?.align;
+    return { text: h, bold: true, ...(align ? { align } : {}) };
+  });
   const all = header ? [header, ...body] : body;
   if (all.length === 0) return;
   doc.fontSize(size);
