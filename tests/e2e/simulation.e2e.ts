@@ -114,7 +114,7 @@ describe('demand simulation, end to end in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'PDF로 내보내기' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toMatch(/^simulation \d{4}-\d{2}-\d{2} .*\.pdf$/);
+    expect(file.suggestedFilename()).toMatch(/^(시뮬레이션|Simulation) \d{4}-\d{2}-\d{2} .*\.pdf$/);
     const bytes = readFileSync(await file.path());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBeGreaterThan(20_000);

@@ -149,7 +149,9 @@ describe('reconcile handlers', () => {
     expect(text).toContain('정산 대사');
     expect(text).toContain('원거래 없는 취소');
     expect(text).toContain('toss-0310.csv');
+    expect(pdf.filename).toBe(`정산 대사 ${DAY} 토스페이먼츠.pdf`);
     const xlsx = await h.call('reconcile.report', { day: DAY, provider: 'toss', format: 'xlsx', lang: 'ko' }, analyst);
+    expect(xlsx.filename).toBe(`정산 대사 ${DAY} 토스페이먼츠.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(xlsx.base64, 'base64') as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('대사')!;

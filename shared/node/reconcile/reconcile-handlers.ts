@@ -1,3 +1,5 @@
+import { translate } from '../../i18n/index.js';
+import { providerName } from '../../reconcile/provider-names.js';
 import { AppError } from '../../common/errors.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { findReportFonts } from '../pdf/fonts.js';
@@ -168,7 +170,7 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
       throw new AppError('not_found', 'reconcile.notFound');
     }
     const report = await loadReport(db, input.day, input.provider);
-    const base = `reconcile ${input.day} ${input.provider}`;
+    const base = translate(input.lang, 'exports.reconcileFile', { day: input.day, provider: providerName(input.provider, input.lang) });
     if (input.format === 'xlsx') return { filename: `${base}.xlsx`, base64: (await buildReconcileXlsx(report, input.lang)).toString('base64') };
     return { filename: `${base}.pdf`, base64: (await buildReconcilePdf(report, input.lang, findReportFonts(), now(), user.displayName)).toString('base64') };
   },

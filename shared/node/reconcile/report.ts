@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import type { ExceptionRow } from '../../api/reconcile-schemas.js';
+import { districtName } from '../../common/districts.js';
 import { formatWon } from '../../common/money.js';
+import { providerName } from '../../reconcile/provider-names.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { EXCEPTION_CLASSES, type DayTotal } from '../../reconcile/match.js';
@@ -10,6 +12,7 @@ import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
 import { drawTable, ruledCell } from '../pdf/table.js';
+import { paragraph } from '../pdf/text-fit.js';
 import { dayRow, listAdjustments, listExceptions, type AdjustmentRow } from './reconcile-repo.js';
 import type { DayMoney } from '../../reconcile/adjustments.js';
 
@@ -71,12 +74,12 @@ function adjustmentCells(a: AdjustmentRow, r: ReconcileReport, t: (k: string) =>
   return [String(a.id), e?.line == null ? '' : String(e.line), e?.tid ?? '', formatWon(a.amount), t(`reconcile.reasons.${a.reason}`), a.text, a.by, formatSeoul(a.at, lang), t(`reconcile.serverStates.${a.server}`)];
 }
 
-function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
+function exceptionCells(e: ExceptionRow, t: (k: string) => string, lang: Lang): string[] {
   return [
     t(`reconcile.classes.${e.class}`),
     e.line === null ? '' : String(e.line),
     e.tid ?? '',
-    e.districtCode ?? '',
+    e.districtCode === null ? '' : districtName(e.districtCode, lang),
     e.fileAmount === null ? '' : formatWon(e.fileAmount),
     e.ledgerAmount === null ? '' : formatWon(e.ledgerAmount),
     e.resolution ? `${t(`reconcile.reasons.${e.resolution}`)}${e.resolutionText ? ` — ${e.resolutionText}` : ''}` : '',
@@ -87,10 +90,10 @@ function exceptionCells(e: ExceptionRow, t: (k: string) => string): string[] {
 
 export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportFonts, generatedAt: Date, author: string): Promise<Buffer> {
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
-  const { doc, done } = openPdf({ size: 'A4', layout: 'landscape', margin: 36, title: `${t('reconcile.title')} ${r.day} ${r.provider}`, author }, fonts);
+  const { doc, done } = openPdf({ size: 'A4', layout: 'landscape', margin: 36, title: `${t('reconcile.title')} ${r.day} ${providerName(r.provider, lang)}`, author }, fonts);
   const style = ruledCell([3, 5, 3, 5], '#dfe3ea');
   pageHeading(doc, {
-    title: `${t('reconcile.title')} — ${r.day} · ${r.provider}`,
+    title: `${t('reconcile.title')} — ${r.day} · ${providerName(r.provider, lang)}`,
     titleSize: 16,
     lines: [
       `${formatSeoul(generatedAt.toISOString(), lang)} KST · ${author}`,
@@ -110,16 +113,16 @@ export function buildReconcilePdf(r: ReconcileReport, lang: Lang, fonts: ReportF
   totalsTable(t('reconcile.totalsByApproval'), r.byApprovalDay);
   totalsTable(t('reconcile.totalsByPayout'), r.byPayoutDay);
   section(t('reconcile.class'));
-  doc.text(EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
-  doc.text(moneyLine(r, t));
+  paragraph(doc, EXCEPTION_CLASSES.map((c) => `${t(`reconcile.classes.${c}`)} ${r.counts[c] ?? 0}`).join(' · '));
+  paragraph(doc, moneyLine(r, t));
   doc.moveDown(0.6);
   section(t('reconcile.adjustments'));
-  if (r.adjustments.length === 0) doc.text(t('reconcile.noAdjustments'));
+  if (r.adjustments.length === 0) paragraph(doc, t('reconcile.noAdjustments'));
   else drawTable(doc, { style, header: adjustmentHeader(t), rows: r.adjustments.map((a) => adjustmentCells(a, r, t, lang)) });
   doc.moveDown(0.6);
   if (r.exceptions.length > 0) {
     doc.font('body').fontSize(8);
-    drawTable(doc, { style, header: exceptionHeader(t), rows: r.exceptions.map((e) => exceptionCells(e, t)) });
+    drawTable(doc, { style, header: exceptionHeader(t), rows: r.exceptions.map((e) => exceptionCells(e, t, lang)) });
   }
   doc.end();
   return done;
@@ -141,8 +144,8 @@ export async function buildReconcileXlsx(r: ReconcileReport, lang: Lang): Promis
   const ws = wb.addWorksheet(t('reconcile.nav'));
   ws.addRow(exceptionHeader(t)).font = { bold: true };
   for (const e of r.exceptions) {
-    const c = exceptionCells(e, t);
-    ws.addRow([c[0], e.line, e.tid, e.districtCode, e.fileAmount, e.ledgerAmount, c[6], e.adjustment, c[8]]);
+    const c = exceptionCells(e, t, lang);
+    ws.addRow([c[0], e.line, e.tid, c[3], e.fileAmount, e.ledgerAmount, c[6], e.adjustment, c[8]]);
   }
   for (const c of [5, 6, 8]) ws.getColumn(c).numFmt = won;
   ws.columns.forEach((c) => (c.width = 18));

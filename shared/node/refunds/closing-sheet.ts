@@ -8,6 +8,7 @@ import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
 import { drawTable, rightCell, ruledCell } from '../pdf/table.js';
+import { paragraph } from '../pdf/text-fit.js';
 
 type T = (k: string, p?: Record<string, string | number>) => string;
 
@@ -33,14 +34,20 @@ export async function buildClosingXlsx(c: ClosingView, lang: Lang): Promise<Buff
   ws.addRow([c.closed ? t('counter.closedBy', { by: c.closed.by, at: formatSeoul(c.closed.at, lang) }) : t('counter.notClosed')]);
   ws.addRow([]);
   ws.addRow(header(t)).font = { bold: true };
-  for (const r of body(c, t)) ws.addRow(r);
+  // Per cell, not per column: column 5 holds refund counts above and won amounts in the differences below.
+  const won = '"₩"#,##0';
+  for (const r of body(c, t)) {
+    const row = ws.addRow(r);
+    for (const col of [4, 6]) row.getCell(col).numFmt = won;
+    for (const col of [3, 5]) row.getCell(col).numFmt = '#,##0';
+  }
   ws.addRow([]);
   ws.addRow([t('counter.differences')]).font = { bold: true };
   ws.addRow([t('counter.lot'), t('counter.colReceipt'), t('counter.closingClerk'), t('counter.kind'), t('counter.closingCounter'), t('counter.closingServer'), t('counter.closingNote')]).font = { bold: true };
-  for (const d of c.differences) ws.addRow([d.lotId, d.receiptNo ?? '', d.clerk, t(`counter.kind_${d.kind}`), d.counterAmount ?? '', d.serverAmount ?? '', t(d.note)]);
-  for (const col of [4, 6]) ws.getColumn(col).numFmt = '"₩"#,##0';
-  ws.getColumn(5).numFmt = '"₩"#,##0';
-  ws.getColumn(6).numFmt = '"₩"#,##0';
+  for (const d of c.differences) {
+    const row = ws.addRow([d.lotId, d.receiptNo ?? '', d.clerk, t(`counter.kind_${d.kind}`), d.counterAmount ?? '', d.serverAmount ?? '', t(d.note)]);
+    for (const col of [5, 6]) row.getCell(col).numFmt = won;
+  }
   ws.columns.forEach((col) => (col.width = 18));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -67,7 +74,7 @@ export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, 
   doc.moveDown(0.8);
   sectionHeading(doc, t('counter.differences'), { size: 11, bodySize: 9 });
   doc.moveDown(0.3);
-  if (c.differences.length === 0) doc.text(t('counter.noDifferences'));
+  if (c.differences.length === 0) paragraph(doc, t('counter.noDifferences'));
   else {
     drawTable(doc, {
       style,
@@ -76,7 +83,8 @@ export function buildClosingPdf(c: ClosingView, lang: Lang, fonts: ReportFonts, 
     });
   }
   doc.moveDown(0.8);
-  doc.font('body').fontSize(8.5).fillColor('#475467').text(t('counter.printed', { at: `${formatSeoul(printedAt, lang)} KST`, by: printedBy }));
+  doc.font('body').fontSize(8.5).fillColor('#475467');
+  paragraph(doc, t('counter.printed', { at: `${formatSeoul(printedAt, lang)} KST`, by: printedBy }));
   doc.end();
   return done;
 }

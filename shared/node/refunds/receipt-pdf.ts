@@ -6,6 +6,8 @@ import { translate, type Lang } from '../../i18n/index.js';
 import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading } from '../pdf/page-frame.js';
+import { boldCell, drawTable } from '../pdf/table.js';
+import { paragraph } from '../pdf/text-fit.js';
 
 export interface ReceiptInput {
   request: CounterRequestView;
@@ -18,9 +20,10 @@ export interface ReceiptInput {
   lang: Lang;
 }
 
-/** 80 mm thermal roll: 226.77 pt wide; long enough for every line, the printer cuts after the last. */
+/** 80 mm thermal roll: 226.77 pt wide; the page ends under the last line, where the printer cuts. */
 const ROLL_WIDTH = (80 / 25.4) * 72;
-const ROLL_HEIGHT = 720;
+/** Room for the measuring pass: far more than any receipt takes. */
+const ROLL_PROBE_HEIGHT = 20_000;
 
 /** Money as the receipt reads it: the exact ₩ figure, with 만/억 beside it where that reads easier. */
 function money(amount: number, lang: Lang): string {
@@ -39,22 +42,32 @@ export function ruleText(r: Pick<CounterRequestView, 'kind' | 'working'>, lang: 
  * at which counter and why, with the working, on A4 or an 80 mm roll. The
  * second copy states the server's answer.
  */
-export function buildReceiptPdf(input: ReceiptInput, fonts: ReportFonts): Promise<Buffer> {
+export async function buildReceiptPdf(input: ReceiptInput, fonts: ReportFonts): Promise<Buffer> {
+  if (input.width === 'a4') return drawReceipt(input, fonts, 'A4').done;
+  // Lay the roll out once on a long page to learn where its text ends, then again on a page that long.
+  const probe = drawReceipt(input, fonts, [ROLL_WIDTH, ROLL_PROBE_HEIGHT]);
+  await probe.done;
+  return drawReceipt(input, fonts, [ROLL_WIDTH, Math.ceil(probe.end + ROLL_MARGIN)]).done;
+}
+
+const ROLL_MARGIN = 10;
+
+function drawReceipt(input: ReceiptInput, fonts: ReportFonts, size: PDFKit.PDFDocumentOptions['size']): { done: Promise<Buffer>; end: number } {
   const { request: r, lang } = input;
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
   const roll = input.width === 'roll80';
-  const margin = roll ? 10 : 48;
+  const margin = roll ? ROLL_MARGIN : 48;
   const title = input.copy === 'answer' ? t('counter.receiptAnswerTitle') : t('counter.receiptTitle');
-  const { doc, done } = openPdf({ size: roll ? [ROLL_WIDTH, ROLL_HEIGHT] : 'A4', margin, title: `${title} ${r.receiptNo}`, author: input.printedBy }, fonts);
+  const { doc, done } = openPdf({ size, margin, title: `${title} ${r.receiptNo}`, author: input.printedBy }, fonts);
   const width = doc.page.width - margin * 2;
-  const size = roll ? { title: 12, body: 7.5, label: 7 } : { title: 18, body: 10.5, label: 10 };
+  const fontSize = roll ? { title: 12, body: 7.5, label: 7 } : { title: 18, body: 10.5, label: 10 };
 
   pageHeading(doc, {
     title,
-    titleSize: size.title,
+    titleSize: fontSize.title,
     titleGap: 0.2,
     lines: [`${t('counter.receiptNo')} ${r.receiptNo}`],
-    linesSize: size.label,
+    linesSize: fontSize.label,
     linesColor: '#475467',
     after: roll ? 0.5 : 1,
     width,
@@ -88,19 +101,21 @@ export function buildReceiptPdf(input: ReceiptInput, fonts: ReportFonts): Promis
     if (r.serverReason) rows.push([t('counter.serverReason'), translate(lang, r.serverReason.key, r.serverReason.params)]);
   }
 
-  const labelWidth = roll ? 64 : 130;
-  for (const [label, value] of rows) {
-    const y = doc.y;
-    doc.font('bold').fontSize(size.label).text(label, margin, y, { width: labelWidth - 6 });
-    const afterLabel = doc.y;
-    doc.font('body').fontSize(size.body).text(value, margin + labelWidth, y, { width: width - labelWidth });
-    doc.y = Math.max(doc.y, afterLabel) + (roll ? 2 : 4);
-  }
+  // Labels in bold in a fixed column, values broken between words beside them; no rules, as a receipt reads.
+  doc.fontSize(fontSize.body);
+  drawTable(doc, {
+    style: { padding: roll ? [1, 3, 1, 0] : [2, 6, 2, 0], ruleColor: null },
+    columns: [roll ? 64 : 130, '*'],
+    x: margin,
+    width,
+    rows: rows.map(([label, value]) => [boldCell(label), value]),
+  });
   doc.moveDown(roll ? 0.6 : 1.2);
-  doc.font('body').fontSize(size.label).fillColor('#475467');
-  doc.text(t(input.copy === 'answer' ? 'counter.receiptAnswerNote' : 'counter.receiptNote'), margin, doc.y, { width });
+  doc.font('body').fontSize(fontSize.label).fillColor('#475467');
+  paragraph(doc, t(input.copy === 'answer' ? 'counter.receiptAnswerNote' : 'counter.receiptNote'), { x: margin, width });
   doc.moveDown(0.4);
-  doc.text(t('counter.printed', { at: `${formatSeoul(input.printedAt, lang)} KST`, by: input.printedBy }), { width });
+  paragraph(doc, t('counter.printed', { at: `${formatSeoul(input.printedAt, lang)} KST`, by: input.printedBy }), { x: margin, width });
+  const end = doc.y;
   doc.end();
-  return done;
+  return { done, end };
 }

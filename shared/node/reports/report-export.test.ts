@@ -11,7 +11,8 @@ import { Harness } from '../../../tests/support/backend-harness.js';
 import { pdfText, TINY_PNG } from '../../../tests/support/pdf-text.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../../tests/support/report-ledger.js';
 import { csvLineSql, exportEventsXlsx } from './report-export.js';
-import { paginate } from './report-pdf.js';
+import { reportTable } from '../../reports/report-table.js';
+import { WON_FORMAT } from './xlsx-stream.js';
 
 let h: Harness;
 let admin: string;
@@ -106,8 +107,9 @@ describe('exports', () => {
     const params = { groupBy: ['district' as const], measures: ['faceSold' as const, 'lots' as const] };
     const report = await h.call('reports.run', { params }, analyst);
     const csv = parse((await exportFile({ params, format: 'csv', content: 'summary', lang: 'ko', title: '자치구별' })).bytes.toString('utf8').slice(1)) as string[][];
-    expect(csv[0]).toEqual(['자치구', '판매 액면', '구매 건수']);
-    expect(csv.at(-1)).toEqual(['합계', String(report.totals.faceSold), String(report.totals.lots)]);
+    expect(csv[0]).toEqual(['자치구', '판매 액면', '구매 건수', '비중(%)', '주민 1인당']);
+    // The totals row: the whole is 100% of itself; per resident has no single population to divide by.
+    expect(csv.at(-1)).toEqual(['합계', String(report.totals.faceSold), String(report.totals.lots), '100', '']);
     expect(csv.slice(1, -1).reduce((s, r) => s + Number(r[1]), 0)).toBe(report.totals.faceSold);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await exportFile({ params, format: 'xlsx', content: 'summary', lang: 'ko', title: '자치구별' })).bytes as unknown as ArrayBuffer);
@@ -128,18 +130,64 @@ describe('exports', () => {
     expect(text.replace(/\s+/g, ' ')).toContain(korean.replace(/\s+/g, ' '));
   });
 
-  it('leaves no near-empty last page', () => {
-    // 50 rows fit a page of 49: tighter rows take the one left over instead of a page of its own.
-    const tight = paginate(50, 20 + 16 * 49, 20 + 16 * 49);
-    expect(tight.perPage).toEqual([50]);
-    expect(tight.rowH).toBeLessThan(16);
-    // Two full pages and two rows: two pages, not three.
-    const spread = paginate(102, 20 + 16 * 50, 20 + 16 * 50);
-    expect(spread.perPage).toEqual([51, 51]);
-    // Where tighter rows cannot help, the page before gives rows to the last.
-    const shared = paginate(3 + 1 + 61, 20 + 16 * 3, 20 + 12.5 * 61);
-    expect(shared.perPage.reduce((a, b) => a + b, 0)).toBe(65);
-    expect(shared.perPage.at(-1)).toBeGreaterThanOrEqual(6);
+  it('summary CSV and XLSX hold the screen table: its columns (비중 included), its rows, rates as percentages', async () => {
+    const params = { groupBy: ['district' as const], measures: ['faceSold' as const, 'lots' as const, 'usedAmount' as const, 'useRate' as const] };
+    const result = await h.call('reports.run', { params }, analyst);
+    const screen = reportTable(result, 'ko');
+    // Written down from the page, not from the code: the grid's headers in order.
+    expect(screen.columns.map((c) => c.header)).toEqual(['자치구', '판매 액면', '구매 건수', '사용액', '사용률', '비중', '주민 1인당']);
+    const lines = [...screen.rows, screen.total!];
+    const csv = await exportFile({ params, format: 'csv', content: 'summary', lang: 'ko', title: '자치구별 판매' });
+    const xlsx = await exportFile({ params, format: 'xlsx', content: 'summary', lang: 'ko', title: '자치구별 판매' });
+
+    const rows = parse(csv.bytes.toString('utf8').slice(1)) as string[][];
+    expect(rows[0]).toEqual(['자치구', '판매 액면', '구매 건수', '사용액', '사용률(%)', '비중(%)', '주민 1인당']);
+    expect(rows.length - 1).toBe(lines.length);
+    lines.forEach((line, r) =>
+      line.cells.forEach((v, i) => {
+        const kind = screen.columns[i]!.kind;
+        const got = rows[r + 1]![i]!;
+        if (v === null) expect(got).toBe('');
+        else if (kind === 'text') expect(got).toBe(v);
+        // 0.4567 on screen reads 45.7%; the CSV carries 45.7 under a (%) header.
+        else if (kind === 'rate') expect(Number(got)).toBeCloseTo(Number(v) * 100, 1);
+        else expect(Number(got)).toBe(v);
+      }),
+    );
+    // The shares of the districts add up to the whole.
+    const shareCol = screen.columns.findIndex((c) => c.id === 'share');
+    expect(rows.slice(1, -1).reduce((s, r) => s + Number(r[shareCol]), 0)).toBeCloseTo(100, 0);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(screen.columns.map((c) => c.header));
+    const formats = { money: WON_FORMAT, count: '#,##0', rate: '0.0%' } as const;
+    lines.forEach((line, r) =>
+      line.cells.forEach((v, i) => {
+        const cell = sheet.getRow(r + 2).getCell(i + 1);
+        const kind = screen.columns[i]!.kind;
+        expect(cell.value ?? null).toEqual(v === '' ? null : v);
+        if (kind !== 'text') expect(cell.numFmt, `${screen.columns[i]!.header} format`).toBe(formats[kind]);
+      }),
+    );
+  });
+
+  it('names a file by the Seoul day: 00:30 in Seoul on 2 March is still 1 March in UTC', async () => {
+    const late = await Harness.start(() => new Date('2026-03-01T15:30:00.000Z'));
+    try {
+      const boss = await late.admin();
+      const who = (await late.user(boss, 'analyst', 'analyst')).session;
+      const job = await late.call('reports.export', { params: {}, format: 'csv', content: 'summary', lang: 'ko', title: '판매' }, who);
+      let view = job;
+      for (let i = 0; i < 500 && view.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        view = await late.call('jobs.get', { id: job.id }, who);
+      }
+      expect(view.result?.filename).toBe('판매 2026-03-02.csv');
+    } finally {
+      late.close();
+    }
   });
 
   it('cancels an export: the job says so and leaves no file to download', async () => {

@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { AppError } from '../../common/errors.js';
 import { translate, type Lang } from '../../i18n/index.js';
-import { groupKeyLabel, groupValueLabel, measureLabel } from '../../reports/labels.js';
-import { MONEY_MEASURES, type ReportParams, type ReportResult } from '../../reports/params.js';
+import type { ReportParams, ReportResult } from '../../reports/params.js';
+import { reportTable, type ColumnKind, type ReportTable, type TableColumn, type TableRow } from '../../reports/report-table.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { concat, eventLabelCases, eventTextBlocks, seoulWallTimeSql, xmlEscaped, type SqlPiece } from './event-text.js';
 import { WON_FORMAT, XLSX_STYLE, xmlText, XlsxStream } from './xlsx-stream.js';
@@ -144,32 +144,37 @@ export async function exportEventsXlsx(src: ExportSource, p: ReportParams, distr
   return { rows, sheets };
 }
 
-function summaryHeader(result: ReportResult, lang: Lang): string[] {
-  return [...result.groupBy.map((g) => groupKeyLabel(g, lang)), ...result.measures.map((m) => measureLabel(m, lang))];
+/** CSV has no cell formats: a rate goes out as a percentage number (45.7) under a header that says so. */
+const csvHeader = (c: TableColumn, lang: Lang) => (c.kind === 'rate' ? translate(lang, 'exports.percentHeader', { header: c.header }) : c.header);
+const csvCell = (c: TableColumn, v: string | number | null) => (v === null ? '' : c.kind === 'rate' ? Math.round(Number(v) * 1000) / 10 : v);
+const XLSX_FORMAT: Record<ColumnKind, string | undefined> = { text: undefined, money: WON_FORMAT, count: '#,##0', rate: '0.0%' };
+
+function tableRows(table: ReportTable): TableRow[] {
+  return table.total ? [...table.rows, table.total] : table.rows;
 }
 
-function summaryRows(result: ReportResult, lang: Lang): (string | number)[][] {
-  const rows = result.rows.map((r) => [...r.keys.map((k, i) => groupValueLabel(result.groupBy[i]!, k, lang)), ...result.measures.map((m) => r.values[m] ?? 0)]);
-  const totalLabel = translate(lang, 'reports.total');
-  const totals = [...result.groupBy.map((_, i) => (i === 0 ? totalLabel : '')), ...result.measures.map((m) => result.totals[m] ?? 0)];
-  return [...rows, result.groupBy.length > 0 ? totals : []].filter((r) => r.length > 0);
-}
-
-/** The report's table (its groups, measures and totals) as CSV. */
+/** The report's table as the page shows it (its groups, measures, 비중 and totals) as CSV. */
 export async function exportSummaryCsv(result: ReportResult, target: ExportTarget): Promise<{ rows: number }> {
+  const table = reportTable(result, target.lang);
   const stream = createWriteStream(target.path);
-  const lines = [summaryHeader(result, target.lang), ...summaryRows(result, target.lang)].map((r) => r.map(csvField).join(','));
+  const lines = [table.columns.map((c) => csvHeader(c, target.lang)), ...tableRows(table).map((r) => r.cells.map((v, i) => csvCell(table.columns[i]!, v)))].map((r) => r.map(csvField).join(','));
   await write(stream, '\uFEFF' + lines.join('\r\n') + '\r\n');
   await close(stream);
   return { rows: lines.length - 1 };
 }
 
+/** The same table as XLSX: won and counts as numbers in their formats, rates as fractions Excel shows as %. */
 export async function exportSummaryXlsx(result: ReportResult, target: ExportTarget): Promise<{ rows: number }> {
+  const table = reportTable(result, target.lang);
   const wb = newWorkbook(target.path);
-  const formats = [...result.groupBy.map(() => undefined), ...result.measures.map((m) => (MONEY_MEASURES.has(m) ? WON_FORMAT : m === 'useRate' ? '0.0%' : '#,##0'))];
-  const sheet = addSheet(wb, translate(target.lang, 'reports.sheetReport'), summaryHeader(result, target.lang), formats, formats.map((_, i) => (i < result.groupBy.length ? 16 : 18)));
-  const rows = summaryRows(result, target.lang);
-  for (const r of rows) sheet.addRow(r).commit();
+  const formats = table.columns.map((c) => XLSX_FORMAT[c.kind]);
+  const sheet = addSheet(wb, translate(target.lang, 'reports.sheetReport'), table.columns.map((c) => c.header), formats, table.columns.map((c) => (c.kind === 'text' ? 16 : 18)));
+  const rows = tableRows(table);
+  for (const r of rows) {
+    const row = sheet.addRow(r.cells);
+    if (r.total) row.font = { bold: true };
+    row.commit();
+  }
   sheet.commit();
   await wb.commit();
   return { rows: rows.length };

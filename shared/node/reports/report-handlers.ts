@@ -1,3 +1,4 @@
+import { seoulDayKey } from '../../common/time.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { AppError } from '../../common/errors.js';
@@ -77,7 +78,8 @@ export const reportHandlers: HandlersFor<'reports'> = {
       chart = Buffer.from(input.chart.slice(input.chart.indexOf(',') + 1), 'base64');
       if (!chart.subarray(0, 8).equals(PNG_SIGNATURE)) throw new AppError('invalid_input', 'reports.chartNotPng');
     }
-    const stamp = now().toISOString().slice(0, 10);
+    // The office's day: just after midnight in Seoul is still the day before in UTC.
+    const stamp = seoulDayKey(now().toISOString());
     const filename = `${input.title.replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80)} ${stamp}.${input.format}`;
     const view = jobs.start('report-export', user.id, async (job) => {
       // The job starts running inside jobs.start; wait a turn so `view` holds its id.

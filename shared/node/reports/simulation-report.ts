@@ -8,6 +8,7 @@ import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
 import { boldCell, drawTable, rightCell, ruledCell } from '../pdf/table.js';
+import { drawLines, fitLines, paragraph } from '../pdf/text-fit.js';
 
 export interface ChartImage {
   title: string;
@@ -103,7 +104,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
   const shown = metrics(t, lang);
   drawTable(doc, {
     style,
-    columnStyles: comparing ? [150, '*', '*', '*'] : [200, '*'],
+    columns: comparing ? [150, '*', '*', '*'] : [200, '*'],
     header: [
       t('simulation.metric'),
       comparing ? t('simulation.baselineRun', { run: runTitle(t, baseline!) }) : runTitle(t, baseline!),
@@ -116,7 +117,9 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
     ]),
   });
   if (comparing) {
-    doc.moveDown(0.2).fontSize(8).fillColor(GREY).text(t('simulation.baselineNote'), { width }).fillColor('black');
+    doc.moveDown(0.2).fontSize(8).fillColor(GREY);
+    paragraph(doc, t('simulation.baselineNote'), { width });
+    doc.fillColor('black');
   }
   doc.moveDown(0.8);
 
@@ -124,7 +127,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
     const lines = recommendationLines(run, lang);
     if (lines.length === 0) continue;
     sectionHeading(doc, `${t('simulation.recommendations')}${comparing ? ` — ${runTitle(t, run)}` : ''}`, { size: 12, gap: 0.3, bodySize: 9.5 });
-    for (const line of lines) doc.text(`• ${line}`, { width });
+    for (const line of lines) paragraph(doc, `• ${line}`, { width });
     doc.moveDown(0.8);
   }
 
@@ -134,7 +137,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
   if (comparing) {
     drawTable(doc, {
       style,
-      columnStyles: [150, '*', '*'],
+      columns: [150, '*', '*'],
       // Settings that differ between the runs are in bold: they are what the comparison is about.
       rows: rows[0]!.map(([label], i) => {
         const differs = rows[1]![i]![1] !== rows[0]![i]![1];
@@ -146,7 +149,7 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
     const half = Math.ceil(one.length / 2);
     drawTable(doc, {
       style,
-      columnStyles: [130, '*', 130, '*'],
+      columns: [130, '*', 130, '*'],
       rows: one.slice(0, half).map(([label, value], i) => [label, value, one[half + i]?.[0] ?? '', one[half + i]?.[1] ?? '']),
     });
   }
@@ -169,7 +172,8 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
         doc.addPage();
         y = 40;
       }
-      doc.font('bold').fontSize(9).text(chart.title, x, y, { width: w });
+      doc.font('bold').fontSize(9);
+      drawLines(doc, fitLines(doc, chart.title, w).slice(0, 1), x, y, w);
       try {
         doc.image(chart.png, x, y + 14, { fit: [w, h] });
       } catch {

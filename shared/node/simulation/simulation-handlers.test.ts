@@ -95,7 +95,8 @@ describe('simulation jobs', () => {
       ids.push(String((await finished(job.id, official.session)).result!.runId));
     }
     const one = await h.call('simulations.exportPdf', { ids: [ids[0]!], charts: [{ title: '대기열', png: TINY_PNG }], lang: 'ko' }, official.session);
-    expect(one.filename).toMatch(/^simulation \d{4}-\d{2}-\d{2} 세션 10분\.pdf$/);
+    // Korean file name, dated by the Seoul day of the harness clock (2026-03-02 09:00 KST).
+    expect(one.filename).toBe('시뮬레이션 2026-03-02 세션 10분.pdf');
     const bytes = Buffer.from(one.base64, 'base64');
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     const { pages, text } = await pdfText(new Uint8Array(bytes));

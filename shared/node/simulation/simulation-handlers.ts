@@ -1,3 +1,5 @@
+import { seoulDayKey } from '../../common/time.js';
+import { translate } from '../../i18n/index.js';
 import { AppError } from '../../common/errors.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { findRound } from '../rounds/rounds-repo.js';
@@ -74,9 +76,9 @@ export const simulationHandlers: HandlersFor<'simulations'> = {
       { roundName: round?.spec.name ?? '', runs, charts, lang: input.lang, generatedAt: now(), author: user.displayName },
       findReportFonts(),
     );
-    const stamp = now().toISOString().slice(0, 10);
+    const stamp = seoulDayKey(now().toISOString());
     const name = runs.map((r) => r.label).join(' vs ').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80);
-    return { filename: `simulation ${stamp} ${name}.pdf`, base64: pdf.toString('base64') };
+    return { filename: `${translate(input.lang, 'exports.simulationFile', { day: stamp, name })}.pdf`, base64: pdf.toString('base64') };
   },
 };
 

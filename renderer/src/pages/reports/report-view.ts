@@ -1,10 +1,9 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Output } from '#shared/api/contract.js';
-import { formatWon, formatWonShort } from '#shared/common/money.js';
+import { formatWonShort } from '#shared/common/money.js';
 import type { Lang } from '#shared/i18n/index.js';
 import { formatRate, groupValueLabel } from '#shared/reports/labels.js';
 import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
-import { DISTRICT_POPULATION } from '#shared/reports/populations.js';
 import { BY_MINUTE, CHART_BASE } from '../../lib/charts/chart-base.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
@@ -23,32 +22,11 @@ export const PRESETS: Record<Exclude<PresetId, 'curve'>, ReportParamsInput> = {
   refunds: { groupBy: ['day'], measures: ['cancelCount', 'cancelAmount', 'refundCount', 'refundAmount'], eventTypes: ['cancel', 'refund'] },
 };
 
-/** A measure's value in a cell: full ₩ in grids. */
-export function cellText(m: Measure, v: number, num: (n: number) => string): string {
-  if (MONEY_MEASURES.has(m)) return formatWon(v);
-  if (m === 'useRate') return formatRate(v);
-  return num(v);
-}
-
 /** A measure's value on a card or an axis: 만/억 in Korean. */
 export function shortText(m: Measure, v: number, lang: Lang, num: (n: number) => string): string {
   if (MONEY_MEASURES.has(m)) return formatWonShort(v, lang);
   if (m === 'useRate') return formatRate(v);
   return num(v);
-}
-
-export interface DistrictExtras {
-  share: number;
-  perResident: number | null;
-}
-
-/** A district's share of the face sold and the face sold per registered resident. */
-export function districtExtras(result: ReportResult, row: ReportResult['rows'][number]): DistrictExtras | null {
-  if (result.groupBy[0] !== 'district' || !('faceSold' in row.values)) return null;
-  const total = result.totals.faceSold ?? 0;
-  const face = row.values.faceSold ?? 0;
-  const pop = DISTRICT_POPULATION[row.keys[0]!];
-  return { share: total > 0 ? face / total : 0, perResident: pop ? Math.floor(face / pop) : null };
 }
 
 /**
