@@ -1300,6 +1300,7 @@ export const en: Shape<typeof ko> = {
       userInputs: 'It contains your username, name, district or this office\'s words (Seoul, gift certificate…), which are easy to guess',
       other: 'The password is easy to guess (strength {{score}}/4, needs {{min}}); use several unrelated words',
     },
+  },
   exports: {
     percentHeader: '{{header}} (%)',
     reconcileFile: 'Reconciliation {{day}} {{provider}}',

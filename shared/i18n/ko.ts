@@ -1296,6 +1296,7 @@ export const ko = {
       userInputs: '아이디, 이름, 자치구나 서울·상품권 같은 이 업무의 낱말이 들어 있어 짐작하기 쉽습니다',
       other: '짐작하기 쉬운 비밀번호입니다(강도 {{score}}/4, {{min}} 이상 필요). 서로 관련 없는 단어 여러 개를 이어 쓰세요',
     },
+  },
   exports: {
     percentHeader: '{{header}}(%)',
     reconcileFile: '정산 대사 {{day}} {{provider}}',

@@ -18,7 +18,7 @@ describe('exports read as people read them', () => {
     const c: ClosingView = {
       day: '2026-12-07', districtCode: '11170', rows: [{ clerk: '박창구', counter: tally, server: tally }], total: { counter: tally, server: tally },
       differences: [{ lotId: 'lot-1', receiptNo: 'R-1', clerk: '박창구', kind: 'refund', counterAmount: 45_000, serverAmount: null, note: 'counter.diffNotAccepted' }],
-      closed: null, reopenings: [],
+      closed: null, server: null, reopenings: [],
     };
     const ws = (await workbook(await buildClosingXlsx(c, 'ko'))).worksheets[0]!;
     // Row 5: the first clerk's counter line under the header on row 4.

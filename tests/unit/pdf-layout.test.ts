@@ -171,7 +171,7 @@ describe('every PDF kind: no text printed over text', () => {
       rows: Array.from({ length: 30 }, (_, i) => ({ clerk: `창구 담당 주무관 ${i + 1}번 (민원실 제2창구)`, counter: tally, server: tally })),
       total: { counter: tally, server: tally },
       differences: Array.from({ length: 8 }, (_, i) => ({ lotId: `lot-3f9a2c1e-7b44-4d2a-9e0f-12345678${i}`, receiptNo: `R-20261207-11170-000${i}`, clerk: '박창구', kind: 'refund' as const, counterAmount: 412_345_678, serverAmount: null, note: 'counter.diffNotAccepted' })),
-      closed: { by: '박창구', at: '2026-12-07T09:00:00.000Z' }, reopenings: [],
+      closed: { by: '박창구', at: '2026-12-07T09:00:00.000Z' }, server: null, reopenings: [],
     };
     expectNoOverprint(await layout('closing', await buildClosingPdf(c, 'ko', fonts, '박창구', '2026-12-07T09:05:00.000Z')));
   });

@@ -146,7 +146,7 @@ export async function exportEventsXlsx(src: ExportSource, p: ReportParams, distr
 
 /** CSV has no cell formats: a rate goes out as a percentage number (45.7) under a header that says so. */
 const csvHeader = (c: TableColumn, lang: Lang) => (c.kind === 'rate' ? translate(lang, 'exports.percentHeader', { header: c.header }) : c.header);
-const csvCell = (c: TableColumn, v: string | number | null) => (v === null ? '' : c.kind === 'rate' ? Math.round(Number(v) * 1000) / 10 : v);
+const csvValue = (c: TableColumn, v: string | number | null) => (v === null ? '' : c.kind === 'rate' ? Math.round(Number(v) * 1000) / 10 : v);
 const XLSX_FORMAT: Record<ColumnKind, string | undefined> = { text: undefined, money: WON_FORMAT, count: '#,##0', rate: '0.0%' };
 
 function tableRows(table: ReportTable): TableRow[] {
@@ -157,7 +157,7 @@ function tableRows(table: ReportTable): TableRow[] {
 export async function exportSummaryCsv(result: ReportResult, target: ExportTarget): Promise<{ rows: number }> {
   const table = reportTable(result, target.lang);
   const stream = createWriteStream(target.path);
-  const lines = [table.columns.map((c) => csvHeader(c, target.lang)), ...tableRows(table).map((r) => r.cells.map((v, i) => csvCell(table.columns[i]!, v)))].map((r) => r.map(csvField).join(','));
+  const lines = [table.columns.map((c) => csvHeader(c, target.lang)), ...tableRows(table).map((r) => r.cells.map((v, i) => csvValue(table.columns[i]!, v)))].map((r) => r.map(csvField).join(','));
   await write(stream, '\uFEFF' + lines.join('\r\n') + '\r\n');
   await close(stream);
   return { rows: lines.length - 1 };
