@@ -31,7 +31,7 @@ async function oldLog(link = chainHashBeforeDigests): Promise<string> {
     hash = link(hash, i + 1, payload);
     const lot = 'lotId' in e ? e.lotId : null;
     await sql`insert into events (seq, event_id, type, round_id, lot_id, district_code, payload, hash, recorded_at, recorded_by)
-      values (${i + 1}, ${e.eventId}, ${e.type}, ${e.roundId}, ${lot}, ${e.type === 'purchase' ? e.districtCode : null}, ${payload}, ${hash}, now(), 'test')`.execute(sdb.db);
+      values (${i + 1}, ${e.eventId}, ${e.type}, ${'roundId' in e ? e.roundId : null}, ${lot}, ${e.type === 'purchase' ? e.districtCode : null}, ${payload}, ${hash}, now(), 'test')`.execute(sdb.db);
   }
   for (const [lot, district] of [['lot1', '11680'], ['lot2', '11110']]) {
     await sql`insert into lots (lot_id, round_id, buyer_id, holder_id, scope, district_code, payment_method, face, paid, discount_bp, purchased_at, month, expires_at, used, refunded, status, gifted)

@@ -7,6 +7,7 @@ import * as m0006 from './0006_audit_anchors.js';
 import * as m0007 from './0007_refund_approvals.js';
 import * as m0008 from './0008_payment_refs.js';
 import * as m0009 from './0009_reconcile_adjustments.js';
+import * as m0013 from './0013_settlement_files.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0007_refund_approvals': m0007,
   '0008_payment_refs': m0008,
   '0009_reconcile_adjustments': m0009,
+  '0013_settlement_files': m0013,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

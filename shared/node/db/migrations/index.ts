@@ -13,6 +13,7 @@ import * as m0011 from './0011_reports.js';
 import * as m0012 from './0012_reconcile_adjustments.js';
 import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
+import * as m0017 from './0017_server_reconcile_journal.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_reconcile_adjustments': m0012,
   '0013_report_summaries': m0013,
   '0014_calibration': m0014,
+  '0017_server_reconcile_journal': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {
