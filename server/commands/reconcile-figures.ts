@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
 import type { Trx } from './command-kit.js';
+import { countersignThreshold } from './countersign-threshold.js';
 
 /** Bookings above this (either sign) need a second official; null when the administrator set none. */
-export async function adjustmentThreshold(trx: Trx): Promise<number | null> {
-  const row = await trx.selectFrom('reconcile_settings').select('countersign_above').where('id', '=', 1).executeTakeFirst();
-  return row?.countersign_above == null ? null : Number(row.countersign_above);
-}
+export const adjustmentThreshold = (trx: Trx) => countersignThreshold(trx, 'reconcile_settings');
 
 /** Who locked a day and when, or null while it is open (never locked, or reopened). */
 export async function dayLock(trx: Trx, day: string, provider: string): Promise<{ lockedBy: string; lockedAt: Date } | null> {
