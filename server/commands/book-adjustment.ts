@@ -1,8 +1,47 @@
-import { ACCEPTED, MANAGERS, reject, type CommandHandler } from './command-kit.js';
+import { randomUUID } from 'node:crypto';
+import { MANAGERS, reject, type CommandHandler, type CommandOf, type Outcome, type Trx } from './command-kit.js';
+import { adjustmentThreshold, dayLock, exceptionLeft } from './reconcile-figures.js';
+
+/**
+ * Whether a booking may explain this much of an exception: same direction as
+ * what is left, and no more of it. Null when it may.
+ */
+export function checkAgainstLeft(amount: number, left: number): Outcome | null {
+  if (left === 0 || Math.sign(amount) !== Math.sign(left) || Math.abs(amount) > Math.abs(left)) return reject('settlement.exceedsDifference', { left });
+  return null;
+}
+
+/** The second official's approval held for this very booking, or why there is none. */
+async function countersignOf(trx: Trx, cmd: CommandOf<'book_adjustment'>, requester: { id: string; username: string }): Promise<{ username: string; id: string } | null> {
+  const sign = await trx
+    .selectFrom('adjustment_countersigns as c')
+    .innerJoin('users as u', 'u.id', 'c.countersigned_by')
+    .select(['c.file_digest', 'c.exception_ref', 'c.amount', 'c.countersigned_by', 'u.username'])
+    .where('c.requested_by', '=', requester.username)
+    .where('c.request_command_id', '=', cmd.commandId)
+    .executeTakeFirst();
+  if (!sign || sign.file_digest !== cmd.fileDigest || sign.exception_ref !== cmd.exceptionRef || Number(sign.amount) !== cmd.amount || sign.countersigned_by === requester.id) return null;
+  return { username: sign.username, id: sign.countersigned_by };
+}
 
 export const bookAdjustment: CommandHandler<'book_adjustment'> = async (cmd, { trx, user, now }) => {
   // Officials and administrators reconcile; the author and the time are the server's, never the console's.
   if (!MANAGERS.includes(user.role)) return reject('sync.roleNotAllowed');
+  // Two bookings on one exception are judged one after the other: commands run under the log head's lock.
+  const file = await trx.selectFrom('settlement_files').select(['provider', 'day']).where('file_digest', '=', cmd.fileDigest).executeTakeFirst();
+  if (!file || file.provider !== cmd.provider) return reject('settlement.fileNotRecorded', { day: cmd.day });
+  const x = await exceptionLeft(trx, cmd.fileDigest, cmd.exceptionRef);
+  if (!x) return reject('settlement.unknownException', { ref: cmd.exceptionRef });
+  if (x.day !== cmd.day) return reject('settlement.dayOutsideFile', { day: cmd.day, fileDay: x.day });
+  if (await dayLock(trx, cmd.day, cmd.provider)) return reject('settlement.dayLocked', { day: cmd.day });
+  const tooMuch = checkAgainstLeft(cmd.amount, x.left);
+  if (tooMuch) return tooMuch;
+  const threshold = await adjustmentThreshold(trx);
+  let countersign: { username: string; id: string } | null = null;
+  if (threshold !== null && Math.abs(cmd.amount) > threshold) {
+    countersign = await countersignOf(trx, cmd, user);
+    if (!countersign) return reject('settlement.needsCountersign', { threshold });
+  }
   await trx
     .insertInto('reconcile_adjustments')
     .values({
@@ -15,7 +54,25 @@ export const bookAdjustment: CommandHandler<'book_adjustment'> = async (cmd, { t
       amount: cmd.amount,
       reason: cmd.reason,
       text: cmd.text,
+      file_digest: cmd.fileDigest,
+      exception_ref: cmd.exceptionRef,
+      countersigned_by: countersign?.id ?? null,
     })
     .execute();
-  return ACCEPTED;
+  return {
+    event: {
+      type: 'adjustment_booked',
+      eventId: randomUUID(),
+      day: cmd.day,
+      provider: cmd.provider,
+      fileDigest: cmd.fileDigest,
+      exceptionRef: cmd.exceptionRef,
+      amount: cmd.amount,
+      reason: cmd.reason,
+      text: cmd.text,
+      by: user.username,
+      ...(countersign ? { countersignedBy: countersign.username } : {}),
+      at: now.toISOString(),
+    },
+  };
 };

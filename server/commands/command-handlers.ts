@@ -1,11 +1,15 @@
 import { approveRefund } from './approve-refund.js';
 import { bookAdjustment } from './book-adjustment.js';
 import type { CommandContext, CommandHandler, CommandHandlers, CommandOf, CommandType, Outcome } from './command-kit.js';
+import { countersignAdjustment } from './countersign-adjustment.js';
 import { countersignRefund } from './countersign-refund.js';
 import { closeDay, reopenDay } from './day-closing.js';
 import { proposeRound } from './propose-round.js';
 import { publishRound } from './publish-round.js';
+import { lockReconcileDay, reopenReconcileDay } from './reconcile-day.js';
+import { recordSettlement } from './record-settlement.js';
 import { roundTransition } from './round-transition.js';
+import { setAdjustmentThreshold } from './set-adjustment-threshold.js';
 import { setRefundThreshold } from './set-refund-threshold.js';
 
 /** Every command the protocol names has its handler here: a new command type does not compile until it has one. */
@@ -19,6 +23,11 @@ export const commandHandlers: CommandHandlers = {
   set_refund_threshold: setRefundThreshold,
   close_day: closeDay,
   reopen_day: reopenDay,
+  record_settlement: recordSettlement,
+  countersign_adjustment: countersignAdjustment,
+  set_adjustment_threshold: setAdjustmentThreshold,
+  lock_reconcile_day: lockReconcileDay,
+  reopen_reconcile_day: reopenReconcileDay,
 };
 
 /** Hands a command to its type's handler. */

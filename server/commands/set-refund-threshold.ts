@@ -1,11 +1,3 @@
-import { ACCEPTED, reject, type CommandHandler } from './command-kit.js';
+import { setThreshold } from './countersign-threshold.js';
 
-export const setRefundThreshold: CommandHandler<'set_refund_threshold'> = async (cmd, { trx, user, now }) => {
-  if (user.role !== 'admin') return reject('sync.roleNotAllowed');
-  await trx
-    .updateTable('refund_settings')
-    .set({ countersign_above: cmd.amount === null ? null : String(cmd.amount), updated_by: user.id, updated_at: now })
-    .where('id', '=', 1)
-    .execute();
-  return ACCEPTED;
-};
+export const setRefundThreshold = setThreshold<'set_refund_threshold'>('refund_settings');

@@ -176,6 +176,11 @@ export interface ServerDatabase {
   day_closings: DayClosingsTable;
   buyer_directory: BuyerDirectoryTable;
   directory_access_log: DirectoryAccessLogTable;
+  settlement_files: SettlementFilesTable;
+  settlement_exceptions: SettlementExceptionsTable;
+  reconcile_settings: ReconcileSettingsTable;
+  adjustment_countersigns: AdjustmentCountersignsTable;
+  reconcile_day_locks: ReconcileDayLocksTable;
 }
 
 /** A district's Seoul day as the counter left it: closed or reopened, by whom, at which log sequence (migration 0012). */
@@ -221,6 +226,60 @@ export interface ServerAdjustmentsTable {
   amount: number;
   reason: string;
   text: string;
+  /** The recorded file and exception it explains (migration 0013); null on bookings made before. */
+  file_digest: string | null;
+  exception_ref: string | null;
+  countersigned_by: string | null;
+}
+
+/** A settlement file as a console recorded it (migration 0013). Append-only. */
+export interface SettlementFilesTable {
+  file_digest: string;
+  provider: string;
+  day: string;
+  payout_day: string | null;
+  /** Canonical JSON: [{ day, count, amount }] per approval day, compared as text when the file is sent again. */
+  days: string;
+  command_id: string;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+/** One exception a recorded file holds, with what it leaves unexplained. Append-only. */
+export interface SettlementExceptionsTable {
+  file_digest: string;
+  ref: string;
+  provider: string;
+  day: string;
+  class: string;
+  difference: number;
+}
+
+/** One row: bookings above `countersign_above` won (either sign) need a second official (null: none do). */
+export interface ReconcileSettingsTable {
+  id: number;
+  countersign_above: string | null;
+  updated_by: string | null;
+  updated_at: Date | null;
+}
+
+/** A second official's approval of one booking, held until the booking arrives. Append-only. */
+export interface AdjustmentCountersignsTable {
+  requested_by: string;
+  request_command_id: string;
+  file_digest: string;
+  exception_ref: string;
+  amount: number;
+  countersigned_by: string;
+  countersigned_at: Date;
+}
+
+/** A day's lock as it stands; the log's lock and reopen events are its history. */
+export interface ReconcileDayLocksTable {
+  day: string;
+  provider: string;
+  locked_by: string | null;
+  locked_at: Date | null;
 }
 
 /** One buyer's identity as presented when buying (migration 0014): hashes to search by, sealed copies to read. */

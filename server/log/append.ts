@@ -16,7 +16,7 @@ export async function lockHead(trx: Transaction<ServerDatabase>): Promise<Head> 
 }
 
 function lotOf(e: SyncEvent): string | null {
-  return e.type === 'round_published' || e.type === 'round_status' || e.type === 'day_closing' ? null : e.lotId;
+  return 'lotId' in e ? e.lotId : null;
 }
 
 /**
@@ -61,7 +61,7 @@ export async function writeEvents(trx: Transaction<ServerDatabase>, head: Head, 
       seqs.push(seq);
       ids.push(e.eventId);
       types.push(e.type);
-      rounds.push(e.type === 'day_closing' ? null : e.roundId);
+      rounds.push('roundId' in e ? e.roundId : null);
       const lot = lotOf(e);
       lots.push(lot);
       // A day's closing is filed under its district; it names no lot or buyer, so every reader sees it in full.

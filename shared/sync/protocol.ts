@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ledgerEventSchema } from '../ledger/events.js';
 import { roundSpecSchema } from '../rounds/spec.js';
-import { RESOLUTION_REASONS } from '../reconcile/adjustments.js';
-import { EXCEPTION_CLASSES } from '../reconcile/match.js';
+import { RECONCILE_COMMANDS, RECONCILE_EVENTS } from './reconcile-wire.js';
 
 /**
  * What crosses the wire between a console and the central server. The server
@@ -76,7 +75,7 @@ export const dayClosingSchema = z
   })
   .strict();
 
-export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options]);
+export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options, ...RECONCILE_EVENTS]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
 export type RoundStatusEvent = z.infer<typeof roundStatusSchema>;
@@ -160,32 +159,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reopen_day'), commandId: id, sentAt: instant, districtCode, day: z.iso.date(), reason: z.string().trim().min(1).max(500) }).strict(),
   /** Administrators only: refunds above `amount` won need a countersignature (null: none do). */
   z.object({ type: z.literal('set_refund_threshold'), commandId: safeId, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
-  /**
-   * Won booked to close a reconciliation difference, in the author's name: the server decides who (an official
-   * or administrator) and when, and keeps it append-only. `exception` is what the console found (the settlement
-   * file is imported there), carried so the server's journal reads on its own.
-   */
-  z
-    .object({
-      type: z.literal('book_adjustment'),
-      commandId: safeId,
-      sentAt: instant,
-      provider: z.string().regex(/^[a-z0-9_-]{1,32}$/),
-      day: z.iso.date(),
-      exception: z
-        .object({
-          class: z.enum(EXCEPTION_CLASSES),
-          line: z.int().min(1).nullable(),
-          tid: z.string().min(1).max(64).nullable(),
-          fileAmount: z.int().nullable(),
-          ledgerAmount: z.int().nullable(),
-        })
-        .strict(),
-      amount: z.int().min(-1_000_000_000).max(1_000_000_000).refine((v) => v !== 0),
-      reason: z.enum(RESOLUTION_REASONS),
-      text: z.string().trim().min(1).max(500),
-    })
-    .strict(),
+  ...RECONCILE_COMMANDS,
 ]);
 export type Command = z.infer<typeof commandSchema>;
 

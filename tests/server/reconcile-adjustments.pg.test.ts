@@ -21,10 +21,23 @@ const clock = new Date('2026-03-12T03:00:00.000Z');
 // Two minutes ahead of the console's: inside the allowed skew, and enough to tell whose clock a booking carries.
 const serverClock = new Date('2026-03-12T03:02:00.000Z');
 
+// A file recorded on the server first: a booking names its exception (line 12: 92,000 in the file, 93,000 in the record).
+const FILE = 'f'.repeat(64);
+const recorded = {
+  type: 'record_settlement',
+  fileDigest: FILE,
+  provider: 'toss',
+  day: DAY,
+  payoutDay: null,
+  days: [{ day: DAY, count: 40, amount: 3_720_000 }],
+  exceptions: [{ ref: 'L12', class: 'amount_mismatch', difference: -1_000 }],
+};
 const booking = (over: Record<string, unknown> = {}) => ({
   type: 'book_adjustment',
   provider: 'toss',
   day: DAY,
+  fileDigest: FILE,
+  exceptionRef: 'L12',
   exception: { class: 'amount_mismatch', line: 12, tid: 'tgen_x1', fileAmount: 92_000, ledgerAmount: 93_000 },
   amount: -1_000,
   reason: 'fee_vat',
@@ -52,9 +65,10 @@ describe('book_adjustment on the server, by hand-made request', () => {
       expect((await server.command(booking(), token)).result).toMatchObject({ status: 'rejected', reason: { key: 'sync.roleNotAllowed' } });
     }
     expect(await rows()).toEqual([]);
+    expect((await server.command(recorded, official)).result.status).toBe('accepted');
     // The console's clock (sentAt) is not the booking's time: the token says who, the server says when.
     const sent = { commandId: 'adj-1', sentAt: '2026-03-12T03:00:30.000Z', ...booking() };
-    expect((await server.post('/api/commands', sent, official)).body).toMatchObject({ status: 'accepted', seq: null });
+    expect((await server.post('/api/commands', sent, official)).body).toMatchObject({ status: 'accepted', seq: expect.any(Number) });
     expect((await server.post('/api/commands', sent, official)).body).toMatchObject({ status: 'accepted' });
     expect(await rows()).toEqual([{ username: 'kim-s', booked_at: serverClock, amount: -1000, text: '수수료 차감분', command_id: 'adj-1' }]);
   });
@@ -85,25 +99,27 @@ describe('a console books through the outbox in the author’s name', () => {
 
     const toss = DEFAULT_PROFILES.find((p) => p.id === 'toss-csv')!;
     const ledger = sampleLedger('toss', ['2026-03-09', DAY, '2026-03-11'], 40);
-    seedLedger(h.backend.ledger.sqlite, 'toss', ledger);
+    seedLedger(h.backend.ledger.sqlite, 'toss', ledger, 'round-reconcile', 1_000_000);
     const file = generateSettlement(ledger, toss, DAY, { seed: 2, encoding: 'cp949' }).bytes;
     const job = await h.call('reconcile.analyse', { profileId: 'toss-csv', fileName: 'toss.csv', uploadId: (await h.call('reconcile.upload', { bytes: file }, kim.session)).uploadId, record: true, windowBusinessDays: 1 }, kim.session);
     for (let j = job; j.state === 'running'; j = await h.call('jobs.get', { id: job.id }, kim.session)) await new Promise((r) => setTimeout(r, 10));
     const { rows: exceptions } = await h.call('reconcile.exceptions', { startRow: 0, endRow: 100, day: DAY, provider: 'toss' }, kim.session);
-    const [a, b] = exceptions;
-    await h.call('reconcile.resolve', { id: a!.id, reason: 'fee_vat', text: '수수료 차감분', adjustment: 700 }, kim.session);
-    await h.call('reconcile.resolve', { id: b!.id, reason: 'other', text: '대행사 확인', adjustment: 300 }, lee.session);
-    const outbox = h.backend.ledger.sqlite.prepare("select o.type, u.username from outbox o join users u on u.id = o.created_by where o.type = 'book_adjustment' order by o.created_at, o.rowid").all();
-    expect(outbox).toEqual([{ type: 'book_adjustment', username: 'kim' }, { type: 'book_adjustment', username: 'lee' }]);
+    // Each booking explains its own exception's difference, as the server checks.
+    const [a, b] = exceptions.filter((x) => exceptionDifference(x) !== 0);
+    const [da, db] = [exceptionDifference(a!), exceptionDifference(b!)];
+    await h.call('reconcile.resolve', { id: a!.id, reason: 'fee_vat', text: '수수료 차감분', adjustment: da }, kim.session);
+    await h.call('reconcile.resolve', { id: b!.id, reason: 'other', text: '대행사 확인', adjustment: db }, lee.session);
+    const outbox = h.backend.ledger.sqlite.prepare("select o.type, u.username from outbox o join users u on u.id = o.created_by where o.type in ('record_settlement', 'book_adjustment') order by o.created_at, o.rowid").all();
+    expect(outbox).toEqual([{ type: 'record_settlement', username: 'kim' }, { type: 'book_adjustment', username: 'kim' }, { type: 'book_adjustment', username: 'lee' }]);
     const day = async () => (await h.call('reconcile.days', {}, kim.session)).find((d) => d.day === DAY)!;
-    expect((await day()).adjusted).toBe(1_000);
+    expect((await day()).adjusted).toBe(da + db);
 
     expect(await h.sync(admin)).toMatchObject({ state: 'done' });
     const onServer = await rows();
-    expect(onServer.filter((r) => r.username === 'kim').map((r) => [r.amount, r.text, r.booked_at])).toEqual([[700, '수수료 차감분', serverClock]]);
+    expect(onServer.filter((r) => r.username === 'kim').map((r) => [r.amount, r.text, r.booked_at])).toEqual([[da, '수수료 차감분', serverClock]]);
     expect(onServer.some((r) => r.username === 'lee')).toBe(false);
     // lee's booking was refused by the server: it stays in the local journal, marked, and no longer explains anything.
-    expect((await day()).adjusted).toBe(700);
+    expect((await day()).adjusted).toBe(da);
     // The day report says where each booking stands on the server.
     const report = await h.call('reconcile.report', { day: DAY, provider: 'toss', format: 'xlsx', lang: 'ko' }, kim.session);
     const wb = new ExcelJS.Workbook();

@@ -10,6 +10,7 @@ import * as m0009 from './0009_reconcile_adjustments.js';
 import * as m0011 from './0011_password_change_required.js';
 import * as m0012 from './0012_day_closings.js';
 import * as m0014 from './0014_buyer_directory.js';
+import * as m0013 from './0013_settlement_files.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0011_password_change_required': m0011,
   '0012_day_closings': m0012,
   '0014_buyer_directory': m0014,
+  '0013_settlement_files': m0013,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

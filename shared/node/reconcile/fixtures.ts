@@ -34,17 +34,22 @@ export function sampleLedger(provider: string, days: readonly string[], perDay: 
  * Writes transactions straight into a console's ledger_events, as sync would
  * have stored them (payment columns filled), for tests and the benchmark.
  */
-export function seedLedger(sqlite: import('better-sqlite3').Database, provider: string, txs: readonly LedgerTx[], roundId = 'round-reconcile'): void {
+/**
+ * `firstSeq` numbers the seeded events from there: a test that also syncs with a
+ * server keeps them clear of the sequence numbers the server's log hands out.
+ */
+export function seedLedger(sqlite: import('better-sqlite3').Database, provider: string, txs: readonly LedgerTx[], roundId = 'round-reconcile', firstSeq?: number): void {
+  let seq = firstSeq;
   const st = sqlite.prepare(
-    `insert into ledger_events (event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, hash,
+    `insert into ledger_events (seq, event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, hash,
        pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount)
-     values (?, ?, ?, ?, ?, ?, 'bank_transfer', ?, ?, null, ?, ?, ?, ?, ?, ?)`,
+     values (?, ?, ?, ?, ?, ?, ?, 'bank_transfer', ?, ?, null, ?, ?, ?, ?, ?, ?)`,
   );
   sqlite.transaction(() => {
     for (const t of txs) {
       const at = new Date(t.approvedMs).toISOString();
       const payment = { provider, tid: t.tid, approvalNo: String(t.approvedMs % 100_000_000).padStart(8, '0'), approvedAt: at, ...(t.originalTid ? { originalTid: t.originalTid } : {}) };
-      st.run(t.eventId, t.kind === 'approval' ? 'purchase' : 'cancel', roundId, `lot-${t.originalTid ?? t.tid}`, t.districtCode, t.amount, at, JSON.stringify({ eventId: t.eventId, payment }), provider, t.tid, payment.approvalNo, at, t.originalTid, t.amount);
+      st.run(seq === undefined ? null : seq++, t.eventId, t.kind === 'approval' ? 'purchase' : 'cancel', roundId, `lot-${t.originalTid ?? t.tid}`, t.districtCode, t.amount, at, JSON.stringify({ eventId: t.eventId, payment }), provider, t.tid, payment.approvalNo, at, t.originalTid, t.amount);
     }
   })();
 }

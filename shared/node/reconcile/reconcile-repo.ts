@@ -7,6 +7,8 @@ import type { MatchResult } from '../../reconcile/match.js';
 import { settlementProfileSchema, type SettlementProfile } from '../../reconcile/profile.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RowStager } from './stage-rows.js';
+import { settlementCommand } from './settlement-command.js';
+import { exceptionRef } from '../../sync/reconcile-wire.js';
 import { appendAudit } from '../kernel/audit-append.js';
 import { enqueueCommand } from '../kernel/outbox.js';
 import type { Database, ReconcileExceptionsTable } from '../db/schema.js';
@@ -80,6 +82,13 @@ export async function bookAdjustment(
   a: { amount: number; reason: (typeof RESOLUTION_REASONS)[number]; text: string; user: { id: string; username: string; displayName: string }; at: string },
 ): Promise<void> {
   const commandId = randomUUID();
+  // The server knows the exception by its file's digest and its name in the file.
+  const file = await trx
+    .selectFrom('reconcile_exceptions as x')
+    .innerJoin('settlement_imports as i', 'i.id', 'x.import_id')
+    .select('i.sha256')
+    .where('x.id', '=', before.id)
+    .executeTakeFirstOrThrow();
   await trx
     .insertInto('reconcile_adjustments')
     .values({ exception_id: before.id, day: before.day, provider: before.provider, amount: a.amount, reason: a.reason, text: a.text, by: a.user.username, by_name: a.user.displayName, at: a.at, command_id: commandId })
@@ -92,6 +101,8 @@ export async function bookAdjustment(
       commandId,
       provider: before.provider,
       day: before.day,
+      fileDigest: file.sha256,
+      exceptionRef: exceptionRef(before),
       exception: { class: before.class, line: before.line, tid: before.tid, fileAmount: before.fileAmount, ledgerAmount: before.ledgerAmount },
       amount: a.amount,
       reason: a.reason,
@@ -203,6 +214,8 @@ export async function recordImport(
     for (const e of a.result.exceptions) {
       exc.run(id, a.profile.provider, a.result.day, e.class, e.line, e.tid, e.eventId, e.districtCode, e.fileAmount, e.ledgerAmount, e.explainedBy);
     }
+    // The server records the file too, so bookings on it are checked against figures it holds.
+    await enqueueCommand(trx, new Date(a.at), settlementCommand(a.hash, a.profile.provider, a.result), a.actor.id);
     await appendAudit(trx, {
       at: a.at, actorId: a.actor.id, actorName: a.actor.displayName, action: 'reconcile.import', entityType: 'settlement_import', entityId: id,
       details: { fileName: a.fileName, sha256: a.hash, provider: a.profile.provider, day: a.result.day, rows: copied, matched: a.result.matched, exceptions: a.result.exceptions.length },

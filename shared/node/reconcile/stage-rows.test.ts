@@ -12,7 +12,7 @@ const row = (line: number): SettlementRow => ({
   line, type: 'approval', tid: `T${line}`, originalTid: null, approvalNo: 'A1', approvedMs: Date.parse('2026-03-10T01:00:00Z') + line,
   approvedDay: '2026-03-10', amount: 10_000, fee: 300, vat: 30, net: 9_670, payoutDay: '2026-03-11',
 });
-const result = (rows: number, exceptions: MatchResult['exceptions'] = []) => ({ day: '2026-03-10', rows, matched: rows, exceptions }) as unknown as MatchResult;
+const result = (rows: number, exceptions: MatchResult['exceptions'] = []) => ({ day: '2026-03-10', rows, matched: rows, exceptions, byApprovalDay: [{ day: '2026-03-10', count: rows, amount: 0, fee: 0, vat: 0, net: 0 }], byPayoutDay: [] }) as unknown as MatchResult;
 
 let l: LedgerDb;
 beforeEach(async () => {

@@ -21,6 +21,7 @@ const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
   union all select seq, payload, hash, null from round_publications
   union all select seq, payload, hash, null from round_statuses
   union all select seq, payload, hash, null from day_closing_events
+  union all select seq, payload, hash, null from server_reconcile_journal
   union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -126,6 +127,14 @@ export class SyncApplier {
     };
   }
 
+  private insertJournal: BetterSqlite3.Statement | undefined;
+  /** Prepared when the first journal event arrives: a ledger opened at an older schema (migration tests) has no journal table. */
+  private journalInsert(): BetterSqlite3.Statement {
+    return (this.insertJournal ??= this.sqlite.prepare(
+      'insert into server_reconcile_journal (seq, event_id, type, day, provider, amount, by, at, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ));
+  }
+
   cursor(): ChainPoint {
     const r = this.st.cursor.get() as { last_seq: number; last_hash: string };
     return { seq: r.last_seq, hash: r.last_hash };
@@ -185,6 +194,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from day_closing_events where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from server_reconcile_journal where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -269,6 +279,11 @@ export class SyncApplier {
     }
     if (ev.type === 'round_status') return this.setStatus(e, ev, record);
     if (ev.type === 'day_closing') return this.dayClosing(e, ev, record);
+    if (ev.type === 'adjustment_booked' || ev.type === 'reconcile_day_locked' || ev.type === 'reconcile_day_reopened') {
+      // The server's journal touches no lot or round: it is kept as the server wrote it, for the reconcile page.
+      if (record) this.journalInsert().run(e.seq, ev.eventId, ev.type, ev.day, ev.provider, ev.type === 'adjustment_booked' ? ev.amount : null, ev.by, ev.at, e.text, e.hash);
+      return;
+    }
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;

@@ -30,6 +30,15 @@ function summaryOf(command: QueuedCommand): Record<string, string | number> {
       return { district: command.districtCode, day: command.day };
     case 'reopen_day':
       return { district: command.districtCode, day: command.day };
+    case 'countersign_adjustment':
+      return { amount: command.amount, exception: command.exceptionRef };
+    case 'record_settlement':
+      return { day: command.day, provider: command.provider, exceptions: command.exceptions.length };
+    case 'set_adjustment_threshold':
+      return { amount: command.amount ?? '-' };
+    case 'lock_reconcile_day':
+    case 'reopen_reconcile_day':
+      return { day: command.day, provider: command.provider };
   }
 }
 

@@ -92,3 +92,17 @@ export interface ReconcileDayLogTable {
   reason: string | null;
   at: Instant;
 }
+
+/** The server's reconciliation events as synced (migration 0017): the journal every console shares. Append-only. */
+export interface ServerReconcileJournalTable {
+  seq: number;
+  event_id: string;
+  type: 'adjustment_booked' | 'reconcile_day_locked' | 'reconcile_day_reopened';
+  day: string;
+  provider: string;
+  amount: number | null;
+  by: string;
+  at: string;
+  payload: string;
+  hash: string;
+}
