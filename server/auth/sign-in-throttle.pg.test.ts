@@ -84,10 +84,11 @@ describe('server password policy', () => {
     const token = (await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'root', password: PASSWORD } })).json<{ token: string }>().token;
     const create = (username: string, password: string) =>
       app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${token}` }, payload: { username, displayName: username, password, role: 'analyst', districtCode: null } });
-    expect((await create('analyst.one', 'analyst.one')).json()).toMatchObject({ error: { key: 'errors.passwordIsUsername' } });
-    expect((await create('analyst.one', 'qwertyuiop')).json()).toMatchObject({ error: { key: 'errors.passwordTooCommon' } });
-    expect((await create('analyst.one', 'analyst.one123')).statusCode).toBe(400);
+    // The policy (issue 17) wants 12 characters first, so the username is long enough to be refused for being itself.
+    expect((await create('analyst.one.mapo', 'analyst.one.mapo')).json()).toMatchObject({ error: { key: 'passwordPolicy.isUsername' } });
+    expect((await create('analyst.one.mapo', 'qwertyuiop123')).json()).toMatchObject({ error: { key: 'passwordPolicy.tooCommon' } });
+    expect((await create('analyst.one.mapo', 'analyst.one.mapo123')).statusCode).toBe(400);
     expect((await sdb.db.selectFrom('users').select('username').execute()).map((u) => u.username).sort()).toEqual(['kim', 'root']);
-    expect((await create('analyst.one', 'a quiet river stone')).statusCode).toBe(200);
+    expect((await create('analyst.one.mapo', 'a quiet river stone')).statusCode).toBe(200);
   });
 });

@@ -89,7 +89,17 @@ export const MAX_PAGE = 10_000;
 export const signInReplySchema = z
   .object({
     token: z.string().min(20),
-    user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), districtCode: z.string().nullable() }).strict(),
+    user: z
+      .object({
+        id: z.string(),
+        username: z.string(),
+        displayName: z.string(),
+        role: z.string(),
+        districtCode: z.string().nullable(),
+        // The server's password policy: true when the stored password fails it and must be changed before anything else.
+        mustChangePassword: z.boolean().optional(),
+      })
+      .strict(),
   })
   .strict();
 export type ServerUserInfo = z.infer<typeof signInReplySchema>['user'];

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 function runConsole(dataDir: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/sync-child.ts'), dataDir, server.url, 'office', 'office-password'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/sync-child.ts'), dataDir, server.url, 'office', 'office-password-1'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -77,11 +77,13 @@ describe('every CSV export neutralises a formula in a round', () => {
   it('the report table export of that round: labels as text, figures as bare numbers', async () => {
     // The table's text cells are group labels (districts here), never the round's own text; its figures must stay numbers.
     const rows = await csvRows({ params: { groupBy: ['district'], measures: ['faceSold', 'lots'], roundIds: [EVIL] }, format: 'csv', content: 'summary', lang: 'ko', title: '수식 회차' });
-    expect(rows[0]).toEqual(['자치구', '판매 액면', '구매 건수']);
+    // By district the page also shows each district's share and the figure per resident (issue 18: exports equal the screen).
+    expect(rows[0]).toEqual(['자치구', '판매 액면', '구매 건수', '비중(%)', '주민 1인당']);
     for (const r of rows.slice(1)) {
       expect(r[0]).not.toMatch(/^[=+\-@\t\r']/);
       expect(r[1]).toMatch(/^\d+$/);
       expect(r[2]).toMatch(/^\d+$/);
+      for (const figure of r.slice(3)) expect(figure).toMatch(/^(\d+(\.\d+)?)?$/);
     }
     expect(rows.at(-1)![0]).toBe('합계');
   });
