@@ -84,11 +84,11 @@ describe('the counter finds a citizen by mobile number and by name + birth date'
     // A bad number is named before anything is asked.
     await finder.getByLabel('휴대전화', { exact: true }).fill('02-123-4567');
     await finder.getByLabel('조회 사유').fill('환불·취소 상담');
-    await finder.getByRole('button', { name: '찾기' }).click();
+    await finder.getByRole('button', { name: '구매자 찾기' }).click();
     await page.getByTestId('finder-problem').getByText('휴대전화 번호 ‘02-123-4567’ 형식이 아닙니다', { exact: false }).waitFor();
 
     await finder.getByLabel('휴대전화', { exact: true }).fill(`${buyer.phone.slice(0, 3)}-${buyer.phone.slice(3, 7)}-${buyer.phone.slice(7)}`);
-    await finder.getByRole('button', { name: '찾기' }).click();
+    await finder.getByRole('button', { name: '구매자 찾기' }).click();
     await expectMaskedBuyer();
     await shot(page, 'counter-find-phone-1280');
 
@@ -96,7 +96,7 @@ describe('the counter finds a citizen by mobile number and by name + birth date'
     await finder.getByLabel('이름', { exact: true }).fill(buyer.name);
     await finder.locator('input[name="birthDate"]').fill(buyer.birthDate);
     await finder.getByLabel('조회 사유').fill('구매 내역 확인');
-    await finder.getByRole('button', { name: '찾기' }).click();
+    await finder.getByRole('button', { name: '구매자 찾기' }).click();
     await expectMaskedBuyer();
     await shot(page, 'counter-find-name-1280');
 

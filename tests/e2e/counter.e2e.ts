@@ -72,7 +72,7 @@ async function findBuyer(buyerId: string): Promise<void> {
   await page.getByRole('link', { name: '창구', exact: true }).click();
   await page.getByLabel('구매자 번호').fill(buyerId);
   await page.getByLabel('구매 건 번호 (일부)').fill('');
-  await page.getByRole('button', { name: '찾기' }).click();
+  await page.getByRole('button', { name: '찾기', exact: true }).click();
 }
 
 async function takeRequest(reason: string, text: string): Promise<void> {
@@ -120,20 +120,20 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
     await page.getByLabel('구매자 번호').fill('member-does-not-exist');
-    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByRole('button', { name: '찾기', exact: true }).click();
     await page.getByTestId('counter-problem').getByText('이 자치구에는 구매자 번호 member-does-not-exist의 구매 건이 없습니다').waitFor();
     await page.getByLabel('구매자 번호').fill('');
     await page.getByLabel('구매 건 번호 (일부)').fill("l'");
-    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByRole('button', { name: '찾기', exact: true }).click();
     await page.getByTestId('counter-problem').getByText('구매 건 번호는 영문, 숫자, 밑줄, 하이픈으로 3자 이상 입력하세요').waitFor();
     // Part of a lot number matches other lots too (lot-…-12 in lot-…-120); Gangnam's own is never among them.
     await page.getByLabel('구매 건 번호 (일부)').fill(gangnam.lot_id);
-    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByRole('button', { name: '찾기', exact: true }).click();
     await page.locator('[data-testid="counter-count"], [data-testid="counter-nomatch"]').first().waitFor();
     await expect(page.locator(`[data-lot="${gangnam.lot_id}"]`).count()).resolves.toBe(0);
     await page.getByLabel('구매자 번호').fill(gangnam.buyer_id);
     await page.getByLabel('구매 건 번호 (일부)').fill('');
-    await page.getByRole('button', { name: '찾기' }).click();
+    await page.getByRole('button', { name: '찾기', exact: true }).click();
     await page.getByTestId('counter-problem').getByText(`구매자 번호 ${gangnam.buyer_id}의 구매 건이 없습니다`, { exact: false }).waitFor();
 
     // An empty reason: the dialog says so and nothing is queued.
