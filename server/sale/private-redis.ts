@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../net/free-port.js';
 
 /** Debian's redis-server (`apt-get install redis-server`, as .ci/run does), or REDIS_SERVER. */
 const REDIS_BIN = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -16,16 +16,6 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /**
  * A redis-server of our own in a temp folder on a free loopback port, for

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../server/net/free-port.js';
 
 /** Debian's PostgreSQL binaries (`apt-get install postgresql`), newest version first, or PG_BIN. */
 function binDir(): string {
@@ -17,16 +17,6 @@ function binDir(): string {
   throw new Error('PostgreSQL not found: install Debian package postgresql (as .ci/run does) or set PG_BIN');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** PostgreSQL refuses to run as root; as root, run its programs as the `postgres` system user. */
 function asDbUser(cmd: string, args: string[]): [string, string[]] {
