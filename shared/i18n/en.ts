@@ -1343,4 +1343,7 @@ export const en: Shape<typeof ko> = {
     leaveStay: 'Stay',
     leaveGo: 'Leave',
   },
+  officialForms: {
+    fillDifference: 'Adjust by the whole difference ({{amount}})',
+  },
 };

@@ -1339,4 +1339,7 @@ export const ko = {
     leaveStay: '머무르기',
     leaveGo: '떠나기',
   },
+  officialForms: {
+    fillDifference: '차액 전체({{amount}})로 조정',
+  },
 };

@@ -162,8 +162,13 @@ describe('settlement reconciliation, end to end in Chromium', () => {
         await panel.getByLabel('설명', { exact: true }).fill('대행사 정정 예정');
         await shot(page, '41-reconcile-exception-1440');
       } else {
-        // The adjustment comes filled with the exception's difference.
-        expect(wonOf(await panel.getByLabel('조정 금액').inputValue())).toBe(wonOf(await panel.getByTestId('exception-difference').innerText()));
+        // The adjustment starts empty; the whole difference is one deliberate click away.
+        expect(await panel.getByLabel('조정 금액').inputValue()).toBe('');
+        const difference = wonOf(await panel.getByTestId('exception-difference').innerText());
+        if (difference !== 0) {
+          await panel.getByTestId('fill-difference').click();
+          expect(wonOf(await panel.getByLabel('조정 금액').inputValue())).toBe(difference);
+        }
         await panel.getByLabel('설명', { exact: true }).fill('정산 대행사 확인');
       }
       await panel.getByLabel('사유').selectOption('timing');
