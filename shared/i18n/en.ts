@@ -1346,4 +1346,7 @@ export const en: Shape<typeof ko> = {
   officialForms: {
     fillDifference: 'Adjust by the whole difference ({{amount}})',
   },
+  confirmations: {
+    withdrawNotYours: 'This request was taken by ‘{{name}}’. Only the person who took a request can withdraw it',
+  },
 };

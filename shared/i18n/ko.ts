@@ -1342,4 +1342,7 @@ export const ko = {
   officialForms: {
     fillDifference: '차액 전체({{amount}})로 조정',
   },
+  confirmations: {
+    withdrawNotYours: '‘{{name}}’ 담당자가 접수한 요청입니다. 요청은 접수한 사람만 철회할 수 있습니다',
+  },
 };

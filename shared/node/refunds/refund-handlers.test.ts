@@ -153,6 +153,20 @@ describe('the refund counter', () => {
     expect(await h.fail('refunds.countersign', { commandId: r.commandId }, mapo2.session)).toMatchObject({ key: 'refunds.notAwaiting' });
   });
 
+  it('lets only the clerk who took a request withdraw it; a colleague is refused and nothing changes', async () => {
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    const official = await h.user(admin, 'kim', 'official');
+    for (const other of [mapo2, official]) {
+      const refused = await h.fail('refunds.withdraw', { commandId: r.commandId }, other.session);
+      expect(refused).toMatchObject({ code: 'forbidden', key: 'confirmations.withdrawNotYours' });
+      expect(korean(refused)).toBe('‘mapo’ 담당자가 접수한 요청입니다. 요청은 접수한 사람만 철회할 수 있습니다');
+    }
+    const queue = await h.call('refunds.queue', {}, mapo.session);
+    expect(queue.requests.map((q) => q.status)).toEqual(['pending']);
+    expect((await h.call('sync.outbox', {}, admin)).filter((o) => o.lotId === 'lot-A-0001')).toHaveLength(1);
+    expect((await h.call('refunds.withdraw', { commandId: r.commandId }, mapo.session)).status).toBe('withdrawn');
+  });
+
   it('withdraws a request the server does not have yet, and nothing goes out', async () => {
     const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
     const w = await h.call('refunds.withdraw', { commandId: r.commandId }, mapo.session);

@@ -227,6 +227,9 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     const user = requireUser(ctx);
     const { db, now, sync } = ctx.deps;
     const req = await ownRequest(ctx, user, input.commandId);
+    // Only the clerk who took the request may take it back: a colleague (or an official) withdrawing it would
+    // undo another person's act at the counter, and a countersigner must never be able to cancel instead.
+    if (req.clerkId !== user.id) throw new AppError('forbidden', 'confirmations.withdrawNotYours', { name: req.clerkName });
     if (req.status !== 'awaiting_second' && req.status !== 'pending') throw new AppError('conflict', 'refunds.cannotWithdraw');
     if (sync.isBusy) throw new AppError('conflict', 'refunds.syncRunning');
     const at = now().toISOString();
