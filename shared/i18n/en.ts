@@ -1347,6 +1347,11 @@ export const en: Shape<typeof ko> = {
     fillDifference: 'Adjust by the whole difference ({{amount}})',
   },
   confirmations: {
+    chooseBank: 'Choose the bank',
+    accountAgain: 'Account number again (to confirm)',
+    bankUnknown: 'Not a bank on the list: {{bank}}. Pick one from the list',
+    accountConfirmRequired: 'Type the account number a second time (so a mistyped number never receives the refund)',
+    accountMismatch: 'The two account numbers differ. Read them again from the customer\'s bankbook or card',
     withdrawNotYours: 'This request was taken by ‘{{name}}’. Only the person who took a request can withdraw it',
   },
 };

@@ -1343,6 +1343,11 @@ export const ko = {
     fillDifference: '차액 전체({{amount}})로 조정',
   },
   confirmations: {
+    chooseBank: '은행을 고르세요',
+    accountAgain: '계좌번호 확인 (한 번 더 입력)',
+    bankUnknown: '목록에 없는 은행입니다: {{bank}}. 은행 목록에서 고르세요',
+    accountConfirmRequired: '계좌번호를 한 번 더 입력하세요 (잘못 입력한 번호로 환불금이 나가지 않도록 두 번 입력합니다)',
+    accountMismatch: '두 번 입력한 계좌번호가 다릅니다. 고객의 통장이나 카드를 보고 다시 입력하세요',
     withdrawNotYours: '‘{{name}}’ 담당자가 접수한 요청입니다. 요청은 접수한 사람만 철회할 수 있습니다',
   },
 };
