@@ -1347,6 +1347,9 @@ export const en: Shape<typeof ko> = {
     fillDifference: 'Adjust by the whole difference ({{amount}})',
   },
   confirmations: {
+    lockTitle: 'Lock reconciliation for {{provider}} on {{day}}?',
+    lockBody: 'Once locked, the day\'s exceptions and adjustments can no longer change and the reconciliation report is final with these figures. Reopening needs a written reason, and is recorded.',
+    lockFigures: '{{exceptions}} exceptions · difference {{difference}} · adjusted {{adjusted}} · unexplained ₩0',
     chooseBank: 'Choose the bank',
     accountAgain: 'Account number again (to confirm)',
     bankUnknown: 'Not a bank on the list: {{bank}}. Pick one from the list',

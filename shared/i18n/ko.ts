@@ -1343,6 +1343,9 @@ export const ko = {
     fillDifference: '차액 전체({{amount}})로 조정',
   },
   confirmations: {
+    lockTitle: '{{day}} {{provider}} 정산 대사를 마감할까요?',
+    lockBody: '마감하면 이날 예외의 처리와 조정을 더 바꿀 수 없고, 대사 보고서가 이 수치로 확정됩니다. 다시 열려면 사유를 적어야 하며 그 기록이 남습니다.',
+    lockFigures: '예외 {{exceptions}}건 · 차액 {{difference}} · 조정 {{adjusted}} · 미설명 ₩0',
     chooseBank: '은행을 고르세요',
     accountAgain: '계좌번호 확인 (한 번 더 입력)',
     bankUnknown: '목록에 없는 은행입니다: {{bank}}. 은행 목록에서 고르세요',

@@ -195,6 +195,17 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await expect.poll(async () => wonOf(await panel.getByTestId('exception-booked').innerText())).toBe(firstDifference);
     await shot(page, '45-reconcile-further-adjustment-1440');
     await row.getByRole('button', { name: '그날 마감' }).click();
+    // Locking is for good: a dialog names the day, the provider and what locking does; cancelling locks nothing.
+    const confirm = page.getByRole('dialog');
+    await expect(confirm.innerText()).resolves.toContain(`${DAY} `);
+    await expect(confirm.innerText()).resolves.toContain('더 바꿀 수 없고');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '46-reconcile-lock-confirm-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await confirm.getByRole('button', { name: '취소' }).click();
+    await expect(row.getByTestId('day-status').innerText()).resolves.not.toContain('마감됨');
+    await row.getByRole('button', { name: '그날 마감' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '그날 마감' }).click();
     await expect.poll(() => row.getByTestId('day-status').innerText()).toContain('마감됨');
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, '42-reconcile-locked-1280');
