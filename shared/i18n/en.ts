@@ -1347,6 +1347,12 @@ export const en: Shape<typeof ko> = {
     fillDifference: 'Adjust by the whole difference ({{amount}})',
   },
   confirmations: {
+    closeTitle: 'Close the {{district}} counter for {{day}}?',
+    closeBody: 'Once closed, the district takes no more refunds, cancellations or withdrawals for the day, and the server refuses the day\'s refunds too. Only an official reopening it with a written reason lets the counter take them again.',
+    closeFigures: 'Counter record: {{cancels}} full cancellations {{cancelSum}} · {{refunds}} partial refunds {{refundSum}}',
+    closeDifferences: '{{n}} items differ between the counter and the server. Closing without checking them keeps the differences on the closing record',
+    reviewTitle: 'Second approval: request {{receiptNo}}',
+    reviewBody: 'Taken by {{clerk}}. Check the working below before approving; approving sends it to the server in both names.',
     lockTitle: 'Lock reconciliation for {{provider}} on {{day}}?',
     lockBody: 'Once locked, the day\'s exceptions and adjustments can no longer change and the reconciliation report is final with these figures. Reopening needs a written reason, and is recorded.',
     lockFigures: '{{exceptions}} exceptions · difference {{difference}} · adjusted {{adjusted}} · unexplained ₩0',

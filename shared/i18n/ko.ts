@@ -1343,6 +1343,12 @@ export const ko = {
     fillDifference: '차액 전체({{amount}})로 조정',
   },
   confirmations: {
+    closeTitle: '{{district}} {{day}} 창구를 마감할까요?',
+    closeBody: '마감하면 이날 이 자치구의 환불·취소 접수와 철회를 더 받지 않고, 서버도 이날의 환불·취소를 거절합니다. 공무원이 사유를 적어 다시 열어야만 다시 받을 수 있습니다.',
+    closeFigures: '창구 기록: 전액 취소 {{cancels}}건 {{cancelSum}} · 부분 환불 {{refunds}}건 {{refundSum}}',
+    closeDifferences: '창구와 서버가 다른 건이 {{n}}건 있습니다. 확인하지 않고 마감하면 이 차이가 마감 기록에 남습니다',
+    reviewTitle: '2인 승인: 접수 {{receiptNo}}',
+    reviewBody: '{{clerk}} 담당자가 접수한 요청입니다. 아래 계산을 확인한 뒤 승인하세요. 승인하면 두 사람 이름으로 서버에 보냅니다.',
     lockTitle: '{{day}} {{provider}} 정산 대사를 마감할까요?',
     lockBody: '마감하면 이날 예외의 처리와 조정을 더 바꿀 수 없고, 대사 보고서가 이 수치로 확정됩니다. 다시 열려면 사유를 적어야 하며 그 기록이 남습니다.',
     lockFigures: '예외 {{exceptions}}건 · 차액 {{difference}} · 조정 {{adjusted}} · 미설명 ₩0',

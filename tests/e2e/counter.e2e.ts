@@ -117,7 +117,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
   it('refuses bad input with a clear message and writes nothing; another district’s lot is not found', async () => {
     await signInAs(page, 'mapo', 'mapo-password-1');
     await expect(page.getByTestId('current-user').locator('..').innerText()).resolves.toContain('마포구');
-    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    // A clerk's home is the counter: the console's start address opens it, not 발행 회차.
+    await page.evaluate('window.location.hash = "#/"');
     await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
     await page.getByLabel('구매자 번호').fill('member-does-not-exist');
     await page.getByRole('button', { name: '찾기', exact: true }).click();
@@ -200,8 +201,21 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     const row = page.locator('[data-testid="queue"] tr', { hasText: big.lot_id });
     await row.getByText('2인 승인 대기').waitFor();
+    // Only the clerk who took it may withdraw it: a colleague is not offered 철회.
+    await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
     await shot(page, 'counter-queue-awaiting');
+    // 2인 승인 from the list first shows the working; the approval is given there.
     await row.getByRole('button', { name: '2인 승인' }).click();
+    const review = page.getByTestId('countersign-review');
+    await review.getByTestId('working-payout').getByText(won(big.paid)).waitFor();
+    await expect(review.innerText()).resolves.toContain('마포담당 담당자가 접수한 요청입니다');
+    await shot(page, 'counter-countersign-review-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-countersign-review-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await review.getByRole('button', { name: '2인 승인' }).click();
+    await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
+    await review.getByRole('button', { name: '닫기' }).click();
     await row.getByText('전송 대기').waitFor();
     // mapo2's server sign-in runs in the background after the console sign-in; until it lands the pair waits in the outbox.
     for (let i = 0; i < 5 && (await serverLot(big.lot_id)).status === 'active'; i++) await syncNow();
@@ -245,11 +259,21 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     const sheet = await pdfText(await download(() => page.getByRole('button', { name: '마감표 PDF' }).click()));
     expect(sheet.text).toContain(won(onServer!.sum));
     await page.getByRole('button', { name: '마감하기' }).click();
+    // Closing is asked first, naming the district and day, what the counter recorded and what closing stops.
+    const confirm = page.getByRole('dialog');
+    await expect(confirm.innerText()).resolves.toContain('마포구');
+    await expect(confirm.innerText()).resolves.toContain(`전액 취소 ${fmt.format(Number(onServer!.n))}건 ${won(onServer!.sum)}`);
+    await expect(confirm.innerText()).resolves.toContain('서버도 이날의 환불·취소를 거절합니다');
+    await shot(page, 'counter-close-confirm-1280');
+    await confirm.getByRole('button', { name: '마감하기' }).click();
     await page.getByTestId('closing-state').getByText('마포둘째 님이', { exact: false }).waitFor();
     // No reopening for a clerk, and no new request on the closed day.
     await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
+    // The counter says so before the clerk types anything, not only at submit.
+    await page.getByRole('link', { name: '창구', exact: true }).click();
+    await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
+    await expect(page.getByLabel('구매자 번호').inputValue()).resolves.toBe('');
     await findBuyer(third.buyer_id);
-    // The counter says so before the clerk starts, not only at submit.
     await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
     await page.getByTestId('working-payout').waitFor();
     await shot(page, 'counter-day-closed-1280');
