@@ -239,6 +239,61 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     expect(errors).toEqual([]);
   });
 
+  it('takes a partial refund only with the bank picked from the list and the account number typed twice the same', async () => {
+    const [partly] = await query<LotRow>(
+      "select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11440' and status = 'active' and payment_method = 'bank_transfer' and used * 100 >= face * 60 and used < paid order by lot_id limit 1",
+      [ROUND],
+    );
+    await findBuyer(partly!.buyer_id);
+    await page.locator(`[data-lot="${partly!.lot_id}"]`).click();
+    await page.getByTestId('working-payout').getByText('부분 사용 환불', { exact: false }).waitFor();
+    await page.getByTestId('working-confirm').click();
+    const dialog = page.getByTestId('refund-dialog');
+    await dialog.locator('select[name="reasonCode"]').selectOption('buyer_request');
+    const banks = await dialog.locator('select[name="bank"] option').allInnerTexts();
+    expect(banks).toContain('KB국민은행 (004)');
+    expect(banks).toContain('신한은행 (088)');
+    await dialog.locator('select[name="bank"]').selectOption('088');
+    await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456780');
+    await dialog.locator('input[name="accountNumberAgain"]').blur();
+    await dialog.getByTestId('account-mismatch').getByText('두 번 입력한 계좌번호가 다릅니다').waitFor();
+    await expect(dialog.getByRole('button', { name: '접수', exact: true }).isDisabled()).resolves.toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-account-twice-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, 'counter-account-twice-1440');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110 123 456789');
+    await dialog.getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('working-open').waitFor();
+    const [held] = await query<{ n: string }>("select count(*) as n from events where lot_id = $1 and type = 'refund'", [partly!.lot_id]);
+    expect(Number(held!.n)).toBe(0);
+    // Taken back by the clerk who took it, so the day's closing below counts cancellations only.
+    await page.getByTestId('working-panel').getByRole('button', { name: '철회' }).click();
+    await page.getByTestId('working-confirm').waitFor();
+    // The same dialog in English.
+    await page.getByLabel('언어').selectOption('en');
+    const [other] = await query<LotRow>(
+      "select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11440' and status = 'active' and payment_method = 'bank_transfer' and used * 100 >= face * 60 and used < paid and lot_id <> $2 order by lot_id limit 1",
+      [ROUND, partly!.lot_id],
+    );
+    await page.locator('input[name="buyerId"]').fill(other!.buyer_id);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.locator(`[data-lot="${other!.lot_id}"]`).click();
+    await page.getByTestId('working-confirm').click();
+    await dialog.locator('select[name="bank"]').selectOption('004');
+    await dialog.locator('input[name="accountNumber"]').fill('123456789012');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('123456789013');
+    await dialog.locator('input[name="accountNumberAgain"]').blur();
+    await dialog.getByTestId('account-mismatch').getByText('The two account numbers differ').waitFor();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-account-twice-en-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByLabel('Language').selectOption('ko');
+    expect(errors).toEqual([]);
+  });
+
   it('closes the day with the counter matching the server, and the closed day takes no new request', async () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from './flows.js';
 import { addUser, launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
 
 // The officials' round editor: its rules said in Korean where the official types, and the way out of an approved round whose opening passed.
@@ -33,13 +34,7 @@ afterAll(async () => {
 
 describe("officials' round editor", () => {
   it('sets up an administrator and a second official', async () => {
-    await page.getByRole('heading', { name: '처음 사용 설정' }).waitFor();
-    await page.getByLabel('아이디').fill('admin');
-    await page.getByLabel('이름').fill('김관리');
-    await page.getByLabel('비밀번호', { exact: true }).fill('admin-password-1');
-    await page.getByLabel('비밀번호 확인').fill('admin-password-1');
-    await page.getByRole('button', { name: '관리자 계정 만들기' }).click();
-    await page.getByRole('heading', { name: '발행 회차' }).waitFor();
+    await createAdmin(page);
     await addUser(page, { username: 'lee', name: '이승인', role: 'official' });
   });
 
