@@ -1004,7 +1004,7 @@ export const en: Shape<typeof ko> = {
       refundAmount: 'Refunded amount',
       remaining: 'Remaining balance',
     },
-    column: { seq: 'Seq', occurredAt: 'Time (Seoul)', type: 'Type', round: 'Round', lot: 'Lot', district: 'District', paymentMethod: 'Payment method', amount: 'Amount (KRW)' },
+    column: { seq: 'Seq', occurredAt: 'Time (Seoul)', type: 'Type', round: 'Round', roundName: 'Round name', lot: 'Lot', district: 'District', paymentMethod: 'Payment method', amount: 'Amount (KRW)' },
   },
   reconcile: {
     nav: 'Reconcile',

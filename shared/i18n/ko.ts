@@ -1000,7 +1000,7 @@ export const ko = {
       refundAmount: '환불 금액',
       remaining: '남은 잔액',
     },
-    column: { seq: '기록 번호', occurredAt: '일시(서울)', type: '종류', round: '회차', lot: '구매 건', district: '자치구', paymentMethod: '결제 수단', amount: '금액(원)' },
+    column: { seq: '기록 번호', occurredAt: '일시(서울)', type: '종류', round: '회차', roundName: '회차명', lot: '구매 건', district: '자치구', paymentMethod: '결제 수단', amount: '금액(원)' },
   },
   reconcile: {
     nav: '대사',
