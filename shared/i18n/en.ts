@@ -1325,4 +1325,8 @@ export const en: Shape<typeof ko> = {
     reconcileFile: 'Reconciliation {{day}} {{provider}}',
     simulationFile: 'Simulation {{day}} {{name}}',
   },
+  demoData: {
+    banner: 'Demo data',
+    bannerNote: 'A practice record: no real issuance, refunds or settlement (scale {{scale}}).',
+  },
 };

@@ -1321,4 +1321,8 @@ export const ko = {
     reconcileFile: '정산 대사 {{day}} {{provider}}',
     simulationFile: '시뮬레이션 {{day}} {{name}}',
   },
+  demoData: {
+    banner: '데모 데이터',
+    bannerNote: '연습용 기록입니다. 실제 발행·환불·정산이 아닙니다 (규모 {{scale}}).',
+  },
 };
