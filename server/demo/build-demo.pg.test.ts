@@ -107,6 +107,10 @@ describe('the demo data set', () => {
       if (Number(e.amount) > 300_000) expect(e.countersigned).toBe(e.by === 'demo-clerk' ? 'demo-clerk2' : 'demo-clerk');
       else expect(e.countersigned).toBeNull();
     }
+    // A returned voucher is spent no more: no use is recorded after its lot's cancellation or refund.
+    const [late] = await rows(sql<{ n: number }>`
+      select count(*)::int as n from events u join events c on c.lot_id = u.lot_id and c.type in ('cancel', 'refund') where u.type = 'use' and u.seq > c.seq`);
+    expect(late!.n).toBe(0);
     const lots = await rows(sql<{ status: string; n: number }>`select status, count(*)::int as n from lots where status <> 'active' group by status order by status`);
     expect(lots).toEqual([
       { status: 'cancelled', n: cancels },

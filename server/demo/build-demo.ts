@@ -140,11 +140,15 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
   };
 
   const rounds = demoRounds(scale);
+  const specs = new Map(rounds.map((r) => [r.roundId, r.spec]));
+  /** Each (UTC) day's uses across rounds, written by one step at the day's end. */
+  const usesByDay = new Map<number, UseEvent[]>();
   const facts = new Map<string, DemoRoundFacts>();
   const rs = streams(seed);
   // Steps run in time order across rounds, so the log reads as the year happened.
-  const steps: { at: number; order: number; run: () => Promise<void> }[] = [];
-  const step = (at: number, run: () => Promise<void>) => steps.push({ at, order: steps.length, run });
+  const steps: { at: number; order: number; kind: string; run: () => Promise<void> }[] = [];
+  const step = (at: number, run: () => Promise<void>, kind = 'lifecycle') => steps.push({ at, order: steps.length, kind, run });
+  const spent = new Map<string, number>();
   const firstProposal = Date.parse(rounds[0]!.spec.opensAt) - 15 * DAY_MS;
   step(firstProposal - DAY_MS, async () => {
     await run('demo-admin', firstProposal - DAY_MS, { type: 'set_refund_threshold', amount: DEMO_COUNTERSIGN_ABOVE });
@@ -175,10 +179,10 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
     step(opens - 13 * DAY_MS, () => run('demo-official2', opens - 13 * DAY_MS, { type: 'publish_round', roundId: r.roundId, version: 1, specDigest: specDigest(r.spec) }).then(() => {}));
     step(opens - 2 * DAY_MS, () => run('demo-official', opens - 2 * DAY_MS, { type: 'round_transition', roundId: r.roundId, action: 'schedule' }).then(() => {}));
     step(opens, () => run('demo-official', opens, { type: 'round_transition', roundId: r.roundId, action: 'open' }).then(() => {}));
-    step(closes - 1, () => playRoundSale(r, i, closes - 1));
+    step(closes - 1, () => playRoundSale(r, i, closes - 1), 'sales');
     step(closes, () => run('demo-official', closes, { type: 'round_transition', roundId: r.roundId, action: 'close' }).then(() => {}));
     // The weeks after: uses and counter returns, planned once the sale's lots exist.
-    step(closes + 1, () => planAfterSale(r, closes, closes + AFTER_SALE_MS));
+    step(closes + 1, () => planAfterSale(r, closes, closes + AFTER_SALE_MS), 'planning');
   });
 
   async function playRoundSale(r: DemoRound, i: number, at: number): Promise<void> {
@@ -227,17 +231,24 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
       // Mapo's counter: some buyers return an unused lot, some bring back one spent past the threshold.
       if (lot.districtCode === MAPO && rs.order.uniform() < 0.25) {
         const at = counterTime(closes + DAY_MS + rs.order.uniform() * (until - closes - 2 * DAY_MS), rs.order);
-        if (at < until) step(at, () => counterReturn(r, lot.lotId, at));
+        if (at < until) step(at, () => counterReturn(r, lot.lotId, at), 'counter');
       }
     }
     for (const [day, list] of byDay) {
-      list.sort((a, b) => a.at.localeCompare(b.at));
-      step(day + DAY_MS - 1, () => writeUses(r, list, day + DAY_MS - 1));
+      // One write a day for every round's uses: a day's step planned by an earlier round takes this round's too.
+      const planned = usesByDay.get(day);
+      if (planned) planned.push(...list);
+      else {
+        usesByDay.set(day, list);
+        step(day + DAY_MS - 1, () => writeUses(day, day + DAY_MS - 1), 'uses');
+      }
     }
     steps.sort((a, b) => a.at - b.at || a.order - b.order);
   }
 
-  async function writeUses(r: DemoRound, list: UseEvent[], at: number): Promise<void> {
+  async function writeUses(day: number, at: number): Promise<void> {
+    const list = usesByDay.get(day)!.sort((a, b) => a.at.localeCompare(b.at));
+    usesByDay.delete(day);
     const kept: UseEvent[] = [];
     await db.transaction().execute(async (trx) => {
       const head = await lockHead(trx);
@@ -247,7 +258,7 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
       // The server's own rule for each use, in memory over the day's lots (one read and one write a day, not three
       // statements a use): a lot returned at the counter meanwhile takes no more uses, as a merchant's would be refused.
       for (const ev of list) {
-        const verdict = applyToLot(lots.get(ev.lotId)!, ev, r.spec);
+        const verdict = applyToLot(lots.get(ev.lotId)!, ev, specs.get(ev.roundId)!);
         if (!verdict.ok) continue;
         lots.set(ev.lotId, verdict.value);
         kept.push(ev);
@@ -257,9 +268,11 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
       await sql`update lots set used = x.used from unnest(${changed}::text[], ${changed.map((id) => lots.get(id)!.used)}::bigint[]) as x(id, used) where lots.lot_id = x.id`.execute(trx);
       await writeEvents(trx, head, kept, 'demo:merchants', new Date(at));
     });
-    const f = facts.get(r.roundId)!;
-    f.uses += kept.length;
-    for (const ev of kept) f.usedAmount += ev.amount;
+    for (const ev of kept) {
+      const f = facts.get(ev.roundId)!;
+      f.uses++;
+      f.usedAmount += ev.amount;
+    }
   }
 
   let clerkTurn = 0;
@@ -293,8 +306,11 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
   for (let k = 0; k < steps.length; k++) {
     if (steps[k]!.at < last) throw new Error('demo steps out of time order');
     last = steps[k]!.at;
+    const t = Date.now();
     await steps[k]!.run();
+    spent.set(steps[k]!.kind, (spent.get(steps[k]!.kind) ?? 0) + Date.now() - t);
   }
+  log(`  time by step: ${[...spent].map(([kind, t]) => `${kind} ${(t / 1000).toFixed(1)} s`).join(', ')}`);
   await sql`analyze`.execute(db);
 
   const settlement = o.settlementDir ? await writeDemoSettlement(db, o.settlementDir) : [];
