@@ -58,7 +58,7 @@ async function fillDemo(db: Parameters<typeof buildDemo>[0], argv: string[], dat
   const out = resolve(argValue(argv, 'demo-out') ?? 'demo-settlement');
   const started = Date.now();
   console.log(`Filling the demo data set (scale ${scale}); this is done once, on a fresh server…`);
-  const { manifest, accounts } = await buildDemo(db, { scale, directory: directoryKeys(loadDirectoryKey(dataDir)), settlementDir: out, log: (l) => console.log(l) });
+  const { manifest, accounts, sampleBuyer } = await buildDemo(db, { scale, directory: directoryKeys(loadDirectoryKey(dataDir)), settlementDir: out, log: (l) => console.log(l) });
   const sum = (k: 'purchases' | 'uses' | 'cancels' | 'refunds') => manifest.rounds.reduce((a, r) => a + r[k], 0).toLocaleString('en-US');
   console.log(
     `Demo data: ${manifest.rounds.length} rounds, ${sum('purchases')} purchases, ${sum('uses')} uses, ${sum('cancels')} cancellations, ${sum('refunds')} refunds, ` +
@@ -67,6 +67,10 @@ async function fillDemo(db: Parameters<typeof buildDemo>[0], argv: string[], dat
   console.log(`Settlement files (${manifest.settlement.length}) in ${out}`);
   console.log('Demo accounts — the passwords are shown only now; note them:');
   for (const a of accounts) console.log(`  ${a.role.padEnd(8)} ${a.username.padEnd(15)} ${a.password}   ${a.displayName}`);
+  if (sampleBuyer) {
+    const p = sampleBuyer.phone;
+    console.log(`A Mapo buyer to find at demo-clerk's counter (generated, not a person): ${sampleBuyer.name}, born ${sampleBuyer.birthDate}, ${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)} (lot ${sampleBuyer.lotId}, refundable)`);
+  }
 }
 
 /** A numeric option within [min, max], or nothing if absent; anything else stops the start with the option named. */

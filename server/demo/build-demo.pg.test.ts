@@ -8,7 +8,7 @@ import { createDatabase } from '../../tests/support/postgres.js';
 import { buildServer } from '../app.js';
 import { connectServerDb, migrateServer, type ServerDb } from '../db/connect.js';
 import { directoryKeys } from '../directory/protect.js';
-import { buildDemo, DemoRefused, type DemoAccount, type DemoManifest } from './build-demo.js';
+import { buildDemo, DemoRefused, type DemoAccount, type DemoManifest, type SampleBuyer } from './build-demo.js';
 
 /** The real rounds (/work/shared/README.md), written out by hand: round, stock in won, discount in bp, monthly limit, holding limit. */
 const REAL: [string, number, number, number, number][] = [
@@ -24,13 +24,14 @@ let sdb: ServerDb;
 let out: string;
 let manifest: DemoManifest;
 let accounts: DemoAccount[];
+let sample: SampleBuyer | null;
 const key = randomBytes(32);
 
 beforeAll(async () => {
   sdb = await connectServerDb({ url: await createDatabase(inject('pgUrl')) });
   await migrateServer(sdb.db);
   out = mkdtempSync(join(tmpdir(), 'demo-settlement-'));
-  ({ manifest, accounts } = await buildDemo(sdb.db, { scale: String(SCALE), directory: directoryKeys(key), settlementDir: out }));
+  ({ manifest, accounts, sampleBuyer: sample } = await buildDemo(sdb.db, { scale: String(SCALE), directory: directoryKeys(key), settlementDir: out }));
 }, 240_000);
 afterAll(async () => {
   await sdb.close();
@@ -123,6 +124,20 @@ describe('the demo data set', () => {
       select count(*)::int as n, (select count(*)::int from lots l where not exists (select 1 from buyer_directory b where b.buyer_id = l.buyer_id)) as missing from buyer_directory`);
     expect(d!.n).toBe(manifest.rounds.reduce((a, r) => a + r.purchases, 0));
     expect(d!.missing).toBe(0);
+  });
+
+  it('names a Mapo buyer a newcomer can find by mobile number at the counter (POST /api/directory/search as demo-clerk)', async () => {
+    const app = await buildServer({ db: sdb.db, directoryKey: key, log: () => {} });
+    try {
+      const clerk = accounts.find((a) => a.username === 'demo-clerk')!;
+      const token = (await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: clerk.username, password: clerk.password } })).json().token;
+      const found = await app.inject({ method: 'POST', url: '/api/directory/search', headers: { authorization: `Bearer ${token}` }, payload: { by: 'phone', phone: sample!.phone, reason: '환불 문의' } });
+      expect(found.statusCode).toBe(200);
+      const [lot] = await rows(sql<{ buyer_id: string }>`select buyer_id from lots where lot_id = ${sample!.lotId}`);
+      expect(JSON.stringify(found.json())).toContain(lot!.buyer_id);
+    } finally {
+      await app.close();
+    }
   });
 
   it('writes settlement files whose totals are that day’s sales and returns', async () => {

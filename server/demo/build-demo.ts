@@ -14,6 +14,7 @@ import { createUser, type ServerUser } from '../auth/server-auth.js';
 import { runCommand } from '../commands/run-command.js';
 import type { ServerDatabase, ServerLotsTable } from '../db/schema.js';
 import type { DirectoryKeys } from '../directory/protect.js';
+import { demoIdentity, type DemoIdentity } from '../directory/korean-names.js';
 import { playSale } from '../feed/sale-feed.js';
 import { lockHead, writeEvents } from '../log/append.js';
 import { streams, type Stream } from '../../shared/simulation/random.js';
@@ -117,7 +118,7 @@ const counterTime = (ms: number, rng: Stream) => {
  * server's clock is set to the step's time, so the lifecycle and refund rules judge it as they would have
  * then. Refuses a server that holds anything.
  */
-export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Promise<{ manifest: DemoManifest; accounts: DemoAccount[] }> {
+export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Promise<{ manifest: DemoManifest; accounts: DemoAccount[]; sampleBuyer: SampleBuyer | null }> {
   const scale = parseDemoScale(o.scale);
   const seed = o.seed ?? 20220714;
   const log = o.log ?? (() => {});
@@ -327,5 +328,29 @@ export async function buildDemo(db: Kysely<ServerDatabase>, o: DemoOptions): Pro
     accounts: ACCOUNTS,
   };
   await db.insertInto('demo_marker').values({ id: 1, scale: o.scale, seed, created_at: new Date(), manifest: JSON.stringify(manifest) }).execute();
-  return { manifest, accounts };
+  return { manifest, accounts, sampleBuyer: await sampleMapoBuyer(db, seed) };
+}
+
+/** A Mapo buyer of the first round with a refundable lot, for a newcomer to look up at the counter. */
+export interface SampleBuyer extends DemoIdentity {
+  lotId: string;
+}
+
+/**
+ * The demo's buyers are generated (korean-names.ts), so one may be printed in full: the feed gave buyer n of the
+ * round with index i the identity demoIdentity(seed + i + 1, n), and its buyer id ends in n.
+ */
+async function sampleMapoBuyer(db: Kysely<ServerDatabase>, seed: number): Promise<SampleBuyer | null> {
+  const row = await db
+    .selectFrom('lots')
+    .select(['buyer_id', 'lot_id'])
+    .where('round_id', '=', 'demo-2022-07-14')
+    .where('district_code', '=', MAPO)
+    .where('status', '=', 'active')
+    .where('payment_method', '=', 'bank_transfer')
+    .where(sql<boolean>`used * 100 >= face * 60 and used < face`)
+    .orderBy('lot_id')
+    .executeTakeFirst();
+  if (!row) return null;
+  return { ...demoIdentity(seed + 1, Number(row.buyer_id.split('-').at(-1))), lotId: row.lot_id };
 }
