@@ -181,6 +181,7 @@ export interface ServerDatabase {
   reconcile_settings: ReconcileSettingsTable;
   adjustment_countersigns: AdjustmentCountersignsTable;
   reconcile_day_locks: ReconcileDayLocksTable;
+  demo_marker: DemoMarkerTable;
 }
 
 /** A district's Seoul day as the counter left it: closed or reopened, by whom, at which log sequence (migration 0012). */
@@ -309,4 +310,13 @@ export interface DirectoryAccessLogTable {
   action: 'search_phone' | 'search_name_birth';
   reason: string;
   buyer_ids: string[];
+}
+
+/** Present (one row) when the record is the demo data set: see migration 0020. */
+export interface DemoMarkerTable {
+  id: number;
+  scale: string;
+  seed: number;
+  created_at: Date;
+  manifest: string;
 }

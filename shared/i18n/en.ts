@@ -1363,4 +1363,8 @@ export const en: Shape<typeof ko> = {
     accountMismatch: 'The two account numbers differ. Read them again from the customer\'s bankbook or card',
     withdrawNotYours: 'This request was taken by ‘{{name}}’. Only the person who took a request can withdraw it',
   },
+  demoData: {
+    banner: 'Demo data',
+    bannerNote: 'A practice record: no real issuance, refunds or settlement (scale {{scale}}).',
+  },
 };

@@ -1359,4 +1359,8 @@ export const ko = {
     accountMismatch: '두 번 입력한 계좌번호가 다릅니다. 고객의 통장이나 카드를 보고 다시 입력하세요',
     withdrawNotYours: '‘{{name}}’ 담당자가 접수한 요청입니다. 요청은 접수한 사람만 철회할 수 있습니다',
   },
+  demoData: {
+    banner: '데모 데이터',
+    bannerNote: '연습용 기록입니다. 실제 발행·환불·정산이 아닙니다 (규모 {{scale}}).',
+  },
 };

@@ -209,3 +209,7 @@ export type RoundTotals = z.infer<typeof roundTotalsSchema>;
 
 /** An error body from the server. */
 export const serverErrorSchema = z.object({ error: z.object({ key: z.string().optional(), message: z.string().min(1), params: z.record(z.string(), z.unknown()).optional() }) });
+
+/** GET /api/status: a server whose record is the demo data set says so, and every console shows it. */
+export const serverStatusSchema = z.object({ demo: z.object({ scale: z.string(), createdAt: z.string() }).nullable() });
+export type ServerStatus = z.infer<typeof serverStatusSchema>;

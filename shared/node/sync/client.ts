@@ -4,6 +4,8 @@ import {
   commandResultSchema,
   roundTotalsSchema,
   refundSettingsSchema,
+  serverStatusSchema,
+  type ServerStatus,
   serverErrorSchema,
   signInReplySchema,
   syncEventSchema,
@@ -121,6 +123,16 @@ export class SyncClient {
     const totals = await this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals${q}`), roundTotalsSchema, 'totals');
     if (districtCode !== null && totals.districtCode !== districtCode) throw new SyncError('sync.malformedReply', { what: 'totals', detail: `totals for ${totals.districtCode ?? 'the whole round'}, not district ${districtCode}` });
     return totals;
+  }
+
+  /** Whether the server's record is the demo data set; a server from before the route (404) is not. */
+  async serverStatus(): Promise<ServerStatus> {
+    const res = await this.request('GET', '/api/status');
+    if (res.status === 404) {
+      await res.text();
+      return { demo: null };
+    }
+    return this.json(res, serverStatusSchema, 'status');
   }
 
   async refundSettings(): Promise<RefundSettings> {

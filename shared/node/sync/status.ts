@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { Database } from '../db/schema.js';
 import type { Vault } from '../secrets/vault.js';
+import type { ServerStatus } from '../../sync/protocol.js';
 import type { SyncConnection } from './connection.js';
 import { visibleOutbox, type OutboxViewer } from './outbox-scope.js';
 import type { SyncRunning } from './sync-progress.js';
@@ -24,10 +25,12 @@ export interface SyncStatus {
   /** The asking user's own server identity: whether their commands can go out, and why not when the last sign-in failed. */
   serverIdentity: { signedIn: boolean; error: ErrorPayload | null } | null;
   running: SyncRunning | null;
+  /** Set while connected to a server whose record is the demo data set: every page says so. */
+  demo: ServerStatus['demo'];
 }
 
 /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
-export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connection: SyncConnection, viewer?: OutboxViewer, running: SyncRunning | null = null): Promise<SyncStatus> {
+export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connection: SyncConnection, viewer?: OutboxViewer, running: SyncRunning | null = null, demo: ServerStatus['demo'] = null): Promise<SyncStatus> {
   const userId = viewer?.id;
   const s = await readSyncState(db);
   const counts = await db
@@ -52,5 +55,7 @@ export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connect
     rejectedOutbox: n('rejected'),
     serverIdentity: userId ? { signedIn: (await userToken(db, vault, userId)) !== null, error: connection.signInError(userId) } : null,
     running,
+    // A console disconnected from the demo server is no longer showing its record as current.
+    demo: s.server_url && s.token ? demo : null,
   };
 }

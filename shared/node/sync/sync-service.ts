@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { QueuedCommand, RoundTotals } from '../../sync/protocol.js';
+import type { QueuedCommand, RoundTotals, ServerStatus } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
@@ -48,6 +48,8 @@ export class SyncService {
   /** The progress callbacks of every job following the sync under way. */
   private readonly followers = new Set<JobContext['progress']>();
   private readonly pull: PullProgress;
+  /** What the connected server said of itself at the last sync (its record is the demo data set, or not). */
+  private serverDemo: ServerStatus['demo'] = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,7 +67,7 @@ export class SyncService {
 
   /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
   status(viewer?: OutboxViewer): Promise<SyncStatus> {
-    return readSyncStatus(this.db, this.vault, this.connection, viewer, this.busy ? this.pull.view() : null);
+    return readSyncStatus(this.db, this.vault, this.connection, viewer, this.busy ? this.pull.view() : null, this.serverDemo);
   }
 
   signInUserInBackground(userId: string, username: string, password: string): void {
@@ -179,6 +181,7 @@ export class SyncService {
       const { warning, ...pushed } = await pushDue({ db: this.db, vault: this.vault, now: this.now, applier: this.applier, hooks: this.hooks }, client, ctx.signal);
       for (const hook of this.hooks.afterPush) await hook(client);
       await followRefundSettings(this.db, client, this.now);
+      this.serverDemo = (await client.serverStatus()).demo;
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {
