@@ -25,8 +25,8 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0009_reconcile_adjustments': m0009,
   '0011_password_change_required': m0011,
   '0012_day_closings': m0012,
-  '0014_buyer_directory': m0014,
   '0013_settlement_files': m0013,
+  '0014_buyer_directory': m0014,
   '0020_demo_marker': m0020,
 };
 

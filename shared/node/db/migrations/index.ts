@@ -39,8 +39,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_calibration': m0014,
   '0015_password_change_required': m0015,
   '0016_day_closings': m0016,
-  '0020_deferred_indexes': m0020,
   '0017_server_reconcile_journal': m0017,
+  '0020_deferred_indexes': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {
