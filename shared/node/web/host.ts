@@ -4,6 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { HTTP_STATUS, type Envelope, type InvokeRequest } from '../../api/envelope.js';
 import { translate } from '../../i18n/index.js';
 import { AppError } from '../../common/errors.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/json-depth.js';
 import { MAX_UPLOAD_BYTES, type UploadStore } from '../uploads/upload-store.js';
 import { MAX_UPLOAD_MB } from '../../api/reconcile-schemas.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
@@ -70,6 +71,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   });
 
+  // Depth is checked before parsing: a 100k-deep body is refused with its reason instead of failing deeper in.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) return done(new AppError('invalid_input', 'errors.bodyTooDeep', { max: MAX_JSON_DEPTH }), undefined);
+    parseJson(req, body as string, done);
+  });
+
   app.post('/api/invoke', async (req, reply) => {
     if (!sameToken(req.headers[HOST_TOKEN_HEADER], tokenBytes)) {
       return reply.code(401).send(refusal('unauthenticated', 'missing or wrong console token'));
@@ -128,6 +137,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   app.setErrorHandler(async (error: { statusCode?: number; message: string }, _req, reply) => {
+    if (error instanceof AppError) {
+      const params = error.params ?? {};
+      return reply.code(HTTP_STATUS[error.code]).send({ ok: false, error: { code: error.code, key: error.key, params, message: translate('ko', error.key, params) } } satisfies Envelope);
+    }
     // Malformed JSON and oversized bodies arrive here from Fastify's parser.
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     return reply.code(status).send(refusal('invalid_input', error.message));
