@@ -24,11 +24,17 @@ export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx
     const sign = await trx
       .selectFrom('refund_countersigns as c')
       .innerJoin('users as u', 'u.id', 'c.countersigned_by')
-      .select(['c.lot_id', 'c.kind', 'c.amount', 'c.countersigned_by', 'u.username'])
+      .select(['u.username'])
       .where('c.requested_by', '=', user.username)
       .where('c.request_command_id', '=', cmd.commandId)
+      // Among any countersignatures of this request, one for exactly this lot, kind and amount, by someone else.
+      .where('c.lot_id', '=', cmd.lotId)
+      .where('c.kind', '=', cmd.kind)
+      .where('c.amount', '=', String(cmd.amount))
+      .where('c.countersigned_by', '!=', user.id)
+      .orderBy('c.countersigned_at')
       .executeTakeFirst();
-    if (!sign || sign.lot_id !== cmd.lotId || sign.kind !== cmd.kind || Number(sign.amount) !== cmd.amount || sign.countersigned_by === user.id) {
+    if (!sign) {
       return reject('refunds.needsCountersign', { threshold });
     }
     countersignedBy = sign.username;
