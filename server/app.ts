@@ -243,7 +243,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
   registerSettingsRoutes(app, { db, authenticate });
   registerDirectoryRoutes(app, { db, now, keys: directory, authenticate });
-  registerPasswordRoutes(app, { db, authenticate });
+  registerPasswordRoutes(app, { db, now, authenticate });
 
   return app;
 }

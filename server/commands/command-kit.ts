@@ -47,15 +47,19 @@ export async function heldCountersign<T extends CountersignTable>(
 ): Promise<{ id: string; username: string } | null> {
   // Both tables carry the request's key, the amount and the countersigner under the same names, so one
   // query serves either; typed as the refunds' table for Kysely, the caller's `same` sees its own.
-  const sign = await trx
+  // A request may hold several countersignatures (one per colleague, since a wrong one must not block the
+  // right one); any by someone else for exactly this amount and content will do.
+  const signs = await trx
     .selectFrom(`${table as 'refund_countersigns'} as c`)
     .innerJoin('users as u', 'u.id', 'c.countersigned_by')
     .selectAll('c')
     .select('u.username')
     .where('c.requested_by', '=', requester.username)
     .where('c.request_command_id', '=', commandId)
-    .executeTakeFirst();
-  if (!sign || Number(sign.amount) !== amount || sign.countersigned_by === requester.id) return null;
-  if (!same(sign as unknown as Selectable<ServerDatabase[T]>)) return null;
+    .where('c.countersigned_by', '!=', requester.id)
+    .orderBy('c.countersigned_at')
+    .execute();
+  const sign = signs.find((c) => Number(c.amount) === amount && same(c as unknown as Selectable<ServerDatabase[T]>));
+  if (!sign) return null;
   return { id: sign.countersigned_by, username: sign.username };
 }

@@ -338,6 +338,9 @@ export const en: Shape<typeof ko> = {
     maxActive: 'Maximum active sessions must be at least 1',
     visitorsNegative: 'Expected visitors cannot be negative',
   },
+  uploads: {
+    quotaFull: 'Your uploads have reached the per-user limit ({{quota}} MB). Import them, or upload again in {{hours}} hour(s)',
+  },
   errors: {
     invalid_input: 'Invalid input: {{detail}}',
     invalid_fields: 'Check the input: {{detail}}',

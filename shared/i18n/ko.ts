@@ -334,6 +334,9 @@ export const ko = {
     maxActive: '최대 동시 접속은 1 이상이어야 합니다',
     visitorsNegative: '예상 방문자 수는 0 이상이어야 합니다',
   },
+  uploads: {
+    quotaFull: '올린 파일이 사용자당 한도({{quota}} MB)에 찼습니다. 올린 파일을 가져오거나 {{hours}}시간 뒤에 다시 올리세요',
+  },
   errors: {
     invalid_input: '입력 형식이 올바르지 않습니다: {{detail}}',
     invalid_fields: '입력을 확인하세요: {{detail}}',

@@ -12,6 +12,8 @@ import * as m0012 from './0012_day_closings.js';
 import * as m0014 from './0014_buyer_directory.js';
 import * as m0013 from './0013_settlement_files.js';
 import * as m0020 from './0020_demo_marker.js';
+import * as m0015 from './0015_short_tokens.js';
+import * as m0016 from './0016_countersigns_each.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +29,8 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0012_day_closings': m0012,
   '0013_settlement_files': m0013,
   '0014_buyer_directory': m0014,
+  '0015_short_tokens': m0015,
+  '0016_countersigns_each': m0016,
   '0020_demo_marker': m0020,
 };
 

@@ -5,5 +5,8 @@ import type { SessionStore, SignInThrottle } from './sessions.js';
 export interface AuthDeps extends KernelDeps {
   sessions: SessionStore;
   throttle: SignInThrottle;
-  sync: { signInUserInBackground(userId: string, username: string, password: string): void };
+  sync: {
+    signInUserInBackground(userId: string, username: string, password: string): void;
+    rekey(userId: string, key: Buffer): Promise<void>;
+  };
 }

@@ -4,6 +4,7 @@ import { recordSignIn } from '../audit/sign-in-audit.js';
 import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { tokenKeyFor } from './token-key.js';
 import { assertPasswordAllowed, passwordMeetsPolicy } from './password-policy.js';
 import { countUsers, SERVER_USER_ID, toUser } from './users-repo.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -29,6 +30,7 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
         disabled: 0,
         created_at: at,
         must_change_password: 0,
+        token_salt: null,
         created_by: null,
       };
       await trx.insertInto('users').values(row).execute();
@@ -69,13 +71,19 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       await deps.db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
       row.must_change_password = mustChange;
     }
+    // Their server tokens open only with this key, held while they are signed in.
+    // Already signed in elsewhere: the key in hand is the same, and a second scrypt would only slow sign-in.
+    if (!deps.userKeys.vaultFor(row.id)) deps.userKeys.hold(row.id, await tokenKeyFor(deps.db, row, input.password));
+    const token = deps.sessions.create(row.id);
     // The user's own server identity, so what they queue goes out in their name; never holds up the console sign-in.
     deps.sync.signInUserInBackground(row.id, row.username, input.password);
-    return { token: deps.sessions.create(row.id), user: toUser(row) };
+    return { token, user: toUser(row) };
   },
 
   'auth.signOut': async (_input, ctx) => {
     if (ctx.sessionToken) ctx.deps.sessions.revoke(ctx.sessionToken);
+    // Signed out everywhere: their tokens stay sealed, and their queued commands wait for their next sign-in.
+    if (ctx.user && !ctx.deps.sessions.hasLive(ctx.user.id)) ctx.deps.userKeys.forget(ctx.user.id);
     return {};
   },
 
@@ -104,6 +112,8 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       }));
     });
     sessions.revokeUser(user.id, ctx.sessionToken);
+    // The server token and connection wrap follow the password: sealed again under the new one's key.
+    await ctx.deps.sync.rekey(user.id, await tokenKeyFor(db, row, input.newPassword, true));
     return {};
   },
 };

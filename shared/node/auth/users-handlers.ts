@@ -44,6 +44,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
         disabled: 0,
         created_at: at,
         must_change_password: 0,
+        token_salt: null,
         created_by: admin.id,
       };
       await trx.insertInto('users').values(row).execute();

@@ -23,6 +23,7 @@ import { SyncError } from './sync-error.js';
 
 const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
 const HEX = /^[0-9a-f]{64}$/;
+const renewReplySchema = z.object({ expiresAt: z.iso.datetime() }).strict();
 
 /** The server's error body in a reply text, checked against the protocol; not a success when it is something else (a proxy page, say). */
 function serverErrorOf(text: string) {
@@ -108,6 +109,11 @@ export class SyncClient {
     // The server throttles guessing; the user is told how long to wait, as at the console's own sign-in.
     if (res.status === 429) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: Math.max(1, Number(res.headers.get('retry-after')) || 60) });
     return this.json(res, signInReplySchema, 'sign-in');
+  }
+
+  /** Extends this token's life on the server (it lasts hours and is renewed while the console is in use). */
+  async renew(): Promise<void> {
+    await this.json(await this.request('POST', '/api/auth/renew', {}), renewReplySchema, 'renew');
   }
 
   async head(): Promise<ChainPoint> {

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 import { enqueueCommand } from '../kernel/outbox.js';
-import type { Vault } from '../secrets/vault.js';
+import type { UserKeys } from '../secrets/user-keys.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncConnection, type Actor } from './connection.js';
@@ -55,23 +55,27 @@ export class SyncService {
     private readonly db: Kysely<Database>,
     sqlite: BetterSqlite3.Database,
     private readonly now: () => Date,
-    private readonly vault: Vault,
+    private readonly keys: UserKeys,
     private readonly hooks: SyncHooks,
   ) {
     this.applier = new SyncApplier(sqlite, hooks.ledgerWrites);
     // A console stopped in the middle of a large catch-up opens with its indexes built again.
     this.applier.restoreIndexes();
-    this.connection = new SyncConnection(db, now, vault);
+    this.connection = new SyncConnection(db, now, keys);
     this.pull = new PullProgress(() => now().getTime());
   }
 
   /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
   status(viewer?: OutboxViewer): Promise<SyncStatus> {
-    return readSyncStatus(this.db, this.vault, this.connection, viewer, this.busy ? this.pull.view() : null, this.serverDemo);
+    return readSyncStatus(this.db, this.keys, this.connection, viewer, this.busy ? this.pull.view() : null, this.serverDemo);
   }
 
   signInUserInBackground(userId: string, username: string, password: string): void {
     this.connection.signInUserInBackground(userId, username, password);
+  }
+
+  rekey(userId: string, key: Buffer): Promise<void> {
+    return this.connection.rekey(userId, key);
   }
 
   signInsSettled(): Promise<void> {
@@ -178,7 +182,7 @@ export class SyncService {
     try {
       const client = await this.connection.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
-      const { warning, ...pushed } = await pushDue({ db: this.db, vault: this.vault, now: this.now, applier: this.applier, hooks: this.hooks }, client, ctx.signal);
+      const { warning, ...pushed } = await pushDue({ db: this.db, keys: this.keys, now: this.now, applier: this.applier, hooks: this.hooks }, client, ctx.signal);
       for (const hook of this.hooks.afterPush) await hook(client);
       await followRefundSettings(this.db, client, this.now);
       this.serverDemo = (await client.serverStatus()).demo;

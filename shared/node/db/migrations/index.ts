@@ -15,6 +15,7 @@ import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
 import * as m0015 from './0015_password_change_required.js';
 import * as m0016 from './0016_day_closings.js';
+import * as m0021 from './0021_token_keys.js';
 import * as m0020 from './0020_deferred_indexes.js';
 import * as m0017 from './0017_server_reconcile_journal.js';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_day_closings': m0016,
   '0017_server_reconcile_journal': m0017,
   '0020_deferred_indexes': m0020,
+  '0021_token_keys': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {
