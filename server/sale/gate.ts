@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
 import { SALE_UNIT } from '../../shared/common/money.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { effectiveSettings, noSteering, type SaleControls } from '../../shared/rounds/steering.js';
 import { saleAsset } from './asset.js';
 import { bucketOf, roundKeys } from './keys.js';
 
-/** The approved settings the gate runs a round with, all read from the round version the server published. */
+/** The approved settings the gate runs a round with, read from the round version the server published and the officials' steering on it. */
 export interface GateSettings {
-  version: number;
-  /** Won left to sell when the sale starts: the round's amount less what the log already holds. */
+  /** "version.revision": the published version and the steering revision these settings come from. */
+  stamp: string;
+  /** Won left to sell when the sale starts: the round's amount and any stock added, less what the log already holds. */
   stock: number;
   opensAt: number;
   closesAt: number;
@@ -19,24 +21,32 @@ export interface GateSettings {
   maxActive: number;
   timeoutMs: number;
   order: string;
+  paused: boolean;
+  stopped: boolean;
+  /** Won added to the stock during the sale, in total: the gate adds what it has not added yet. */
+  added: number;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-export function gateSettings(version: number, spec: RoundSpec, soldFace: number): GateSettings {
+export function gateSettings(version: number, spec: RoundSpec, soldFace: number, controls: SaleControls = noSteering(version)): GateSettings {
   const step = spec.denominations.reduce(gcd, 0) || SALE_UNIT;
+  const room = effectiveSettings(spec, version, controls);
   return {
-    version,
-    stock: spec.totalAmount - soldFace,
+    stamp: `${version}.${controls.revision}`,
+    stock: spec.totalAmount + controls.addedStock - soldFace,
     opensAt: Date.parse(spec.opensAt),
     closesAt: Date.parse(spec.closesAt),
     unit: (step / gcd(step, SALE_UNIT)) * SALE_UNIT,
     monthLimit: spec.perPersonMonthlyLimit,
     holdLimit: spec.holdingLimit,
-    perMinute: spec.waitingRoom.admissionPerMinute,
-    maxActive: spec.waitingRoom.maxActiveSessions,
-    timeoutMs: spec.sessionTimeoutMinutes * 60_000,
+    perMinute: room.admissionPerMinute,
+    maxActive: room.maxActiveSessions,
+    timeoutMs: room.sessionTimeoutMinutes * 60_000,
     order: spec.waitingRoom.order ?? 'fifo',
+    paused: controls.paused,
+    stopped: controls.stopped,
+    added: controls.addedStock,
   };
 }
 
@@ -85,13 +95,19 @@ export class SaleGate {
   /** Places the round's stock (once) and settings; a later published version changes the settings only. */
   async setup(roundId: string, s: GateSettings): Promise<string> {
     return (await this.fcall('sale_setup', roundId, [
-      s.version, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
+      s.stamp, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
+      s.paused ? 1 : 0, s.stopped ? 1 : 0, s.added,
     ])) as string;
   }
 
-  async settingsVersion(roundId: string): Promise<number | null> {
-    const v = await this.redis.hget(roundKeys(roundId, 1)[0]!, 'version');
-    return v === null ? null : Number(v);
+  /** The stamp ("version.revision") of the settings the gate holds for the round; null before the first setup. */
+  settingsStamp(roundId: string): Promise<string | null> {
+    return this.redis.hget(roundKeys(roundId, 1)[0]!, 'version');
+  }
+
+  /** The settings the gate holds now, as numbers where they are numbers (for the monitor and tests). */
+  async settings(roundId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(roundKeys(roundId, 1)[0]!);
   }
 
   /** `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log). */

@@ -11,6 +11,7 @@ import { translate } from '../../shared/i18n/index.js';
 import { limitScope } from '../../shared/ledger/rules.js';
 import { PAYMENT_METHODS, type RoundSpec } from '../../shared/rounds/spec.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { saleControls } from '../log/sale-controls.js';
 import { buyerStanding, serverRound } from '../log/state.js';
 import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
@@ -27,13 +28,15 @@ export interface SaleRoutesOptions {
   secret: Buffer;
   /** How often each process runs the gate's admission step. */
   admitEveryMs?: number;
+  /** How often each process re-reads the published round and its steering (a change is in effect within this). */
+  refreshEveryMs?: number;
 }
 
 /** Refusals, by key, and the status they answer with. */
 const STATUS: Record<string, number> = {
   'sale.identityForged': 401, 'sale.identityExpired': 401, 'sale.ticketForged': 401, 'sale.ticketExpired': 401,
   'sale.ticketReplayed': 409, 'sale.ticketSpent': 409, 'sale.notAdmitted': 403, 'sale.sessionExpired': 403, 'sale.notOpen': 403,
-  'sale.closed': 410, 'sale.soldOut': 410, 'sale.notOnSale': 404,
+  'sale.closed': 410, 'sale.soldOut': 410, 'sale.stopped': 410, 'sale.notOnSale': 404,
   'sale.denomination': 422, 'sale.monthlyLimit': 422, 'sale.holdingLimit': 422, 'sale.methodNotAllowed': 422,
   'sale.paymentFailed': 402, 'sale.paymentBusy': 503,
 };
@@ -46,7 +49,7 @@ function refuse(reply: FastifyReply, key: string, detail?: string) {
 
 const TICKET_LIFETIME_MS = 12 * 3_600_000;
 const IDENTITY_LIFETIME_MS = 10 * 60_000;
-const ROUND_CACHE_MS = 2_000;
+const ROUND_CACHE_MS = 1_000;
 
 const identitySchema = z.object({ buyerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), districtCode: z.enum(DISTRICT_CODES), birthYear: z.int().min(1900).max(2100) }).strict();
 const joinSchema = z.object({ identity: z.string().min(1).max(2_000) }).strict();
@@ -66,26 +69,41 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   const rounds = new Map<string, { at: number; spec: RoundSpec; version: number; onSale: boolean }>();
   const outflows = new Map<string, { at: number; slots: number[] }>();
 
-  /** The round as published, its settings placed in the gate; re-read every two seconds so a new version takes effect. */
-  async function round(roundId: string) {
-    const cached = rounds.get(roundId);
-    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
+  /**
+   * The round as published, its settings and the officials' steering placed in
+   * the gate. Every process re-reads the rounds it serves each second (below),
+   * so a change reaches the gate, which every process shares, within about a second.
+   */
+  async function refresh(roundId: string) {
     const r = await serverRound(db as never, roundId);
     if (!r) return undefined;
     const onSale = r.status === 'on_sale';
-    if (onSale && (await gate.settingsVersion(roundId)) !== r.version) {
-      const sold = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', roundId).executeTakeFirst();
-      await gate.setup(roundId, gateSettings(r.version, r.spec, Number(sold?.sold_face ?? 0)));
+    if (onSale) {
+      const controls = await saleControls(db, roundId, r.version);
+      if ((await gate.settingsStamp(roundId)) !== `${r.version}.${controls.revision}`) {
+        const sold = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', roundId).executeTakeFirst();
+        await gate.setup(roundId, gateSettings(r.version, r.spec, Number(sold?.sold_face ?? 0), controls));
+      }
     }
     const entry = { at: Date.now(), spec: r.spec, version: r.version, onSale };
     rounds.set(roundId, entry);
     return entry;
   }
 
+  async function round(roundId: string) {
+    const cached = rounds.get(roundId);
+    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
+    return refresh(roundId);
+  }
+
   const ticker = setInterval(() => {
     for (const [roundId, r] of rounds) if (r.onSale) void gate.admit(roundId).catch(() => {});
   }, o.admitEveryMs ?? 200);
   ticker.unref();
+  const refresher = setInterval(() => {
+    for (const roundId of rounds.keys()) void refresh(roundId).catch(() => {});
+  }, o.refreshEveryMs ?? ROUND_CACHE_MS);
+  refresher.unref();
 
   async function outflow(roundId: string): Promise<number[]> {
     const cached = outflows.get(roundId);
@@ -200,7 +218,12 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return { status: 'bought', eventId: answer.eventId, at: new Date(answer.at).toISOString(), face, duplicate: answer.status === 'duplicate' };
   });
 
-  return { stop: () => clearInterval(ticker) };
+  return {
+    stop: () => {
+      clearInterval(ticker);
+      clearInterval(refresher);
+    },
+  };
 }
 
 /** A fresh signing key for one process; several processes serving one sale are given the same one. */

@@ -15,6 +15,7 @@ import { waitBand } from '../../server/sale/wait-band.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { startTestRedis } from '../support/redis.js';
+import { SaleBuyer } from '../support/sale-buyer.js';
 import { spec2022 } from '../support/specs.js';
 
 const secret = Buffer.alloc(32, 7);
@@ -57,32 +58,11 @@ async function openSale(roundId: string, patch: Partial<RoundSpec> = {}): Promis
   return spec;
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { error?: { key: string; message: string } } }> {
-  const res = await fetch(`${saleUrl}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: (await res.json()) as never };
-}
-
-async function join(roundId: string, buyerId: string): Promise<string> {
-  const id = await call('POST', '/sale/identity', { buyerId, districtCode: '11110', birthYear: 1980 });
-  expect(id.status).toBe(200);
-  const j = await call('POST', `/sale/rounds/${roundId}/join`, { identity: id.body.identity });
-  expect(j.status, JSON.stringify(j.body)).toBe(200);
-  return j.body.ticket as string;
-}
-
-const status = (roundId: string, ticket: string) => call('GET', `/sale/rounds/${roundId}/status?ticket=${encodeURIComponent(ticket)}`);
-
-async function admitted(roundId: string, ticket: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const s = await status(roundId, ticket);
-    if (s.body.status === 'admitted') return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('never admitted');
-}
-
-const buy = (roundId: string, ticket: string, face: number, idempotencyKey = `key-${Math.random().toString(36).slice(2, 12)}`) =>
-  call('POST', `/sale/rounds/${roundId}/buy`, { ticket, idempotencyKey, face, method: 'bank_transfer' });
+let buyer: SaleBuyer;
+const join = (roundId: string, buyerId: string) => buyer.join(roundId, buyerId);
+const status = (roundId: string, ticket: string) => buyer.status(roundId, ticket);
+const admitted = (roundId: string, ticket: string) => buyer.admitted(roundId, ticket);
+const buy = (roundId: string, ticket: string, face: number, idempotencyKey?: string) => buyer.buy(roundId, ticket, face, idempotencyKey);
 
 /** Every purchase the gate took, copied into PostgreSQL. */
 async function drain(roundId: string): Promise<void> {
@@ -104,6 +84,7 @@ beforeAll(async () => {
   stopTicker = registerSaleRoutes(sale, { db: h.sdb.db, gate, payment: new PaymentStandIn(), secret, admitEveryMs: 20 }).stop;
   await sale.listen({ port: 0, host: '127.0.0.1' });
   saleUrl = `http://127.0.0.1:${(sale.server.address() as { port: number }).port}`;
+  buyer = new SaleBuyer(saleUrl);
 });
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import * as m0015 from './0015_password_change_required.js';
 import * as m0016 from './0016_day_closings.js';
 import * as m0020 from './0020_deferred_indexes.js';
 import * as m0017 from './0017_server_reconcile_journal.js';
+import * as m0027 from './0027_sale_steering_events.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_day_closings': m0016,
   '0020_deferred_indexes': m0020,
   '0017_server_reconcile_journal': m0017,
+  '0027_sale_steering_events': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {
