@@ -80,8 +80,14 @@ export class SaleGate {
     readonly buckets: number,
   ) {}
 
-  static async connect(url: string, buckets = 1): Promise<SaleGate> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  /**
+   * `commandTimeoutMs`: how long a call may take before the caller stops
+   * waiting for it. A purchase whose call timed out may still have been taken
+   * (Redis paused, the answer lost): the buy route treats it as unknown and
+   * resolves it (purchaseOutcome), never as failed.
+   */
+  static async connect(url: string, buckets = 1, o: { commandTimeoutMs?: number } = {}): Promise<SaleGate> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, commandTimeout: o.commandTimeoutMs ?? 2_000 });
     await redis.connect();
     await redis.call('FUNCTION', 'LOAD', 'REPLACE', saleAsset('sale.lua'));
     return new SaleGate(redis, buckets);
@@ -134,6 +140,19 @@ export class SaleGate {
     ])) as [string, string, number];
     if (status === 'ok' || status === 'duplicate') return { status, eventId, at: Number(at) };
     return { status: 'refused', key: status };
+  }
+
+  /**
+   * What became of a purchase attempt (buyer, idempotency key): the event id
+   * and time the gate recorded when it took the stock, or null when it took
+   * none. Asked on the connection the purchase went out on, so Redis answers
+   * it only after it has run that purchase, if the purchase ever reached it.
+   */
+  async purchaseOutcome(roundId: string, buyerId: string, idempotencyKey: string): Promise<{ eventId: string; at: number } | null> {
+    const prior = await this.redis.hget(roundKeys(roundId, 1)[7]!, `${buyerId}:${idempotencyKey}`);
+    if (prior === null) return null;
+    const [eventId, at] = prior.split('|') as [string, string];
+    return { eventId, at: Number(at) };
   }
 
   /** The round's counters: sold, purchases, arrivals, admitted, expired, left, stock, waiting, active. */

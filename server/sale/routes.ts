@@ -15,7 +15,7 @@ import { saleControls } from '../log/sale-controls.js';
 import { buyerStanding, serverRound } from '../log/state.js';
 import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
-import { gateSettings, type SaleGate } from './gate.js';
+import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
 import { sign, verify, type Ticket } from './signing.js';
 import { waitBand } from './wait-band.js';
@@ -38,7 +38,7 @@ const STATUS: Record<string, number> = {
   'sale.ticketReplayed': 409, 'sale.ticketSpent': 409, 'sale.notAdmitted': 403, 'sale.sessionExpired': 403, 'sale.notOpen': 403,
   'sale.closed': 410, 'sale.soldOut': 410, 'sale.stopped': 410, 'sale.notOnSale': 404,
   'sale.denomination': 422, 'sale.monthlyLimit': 422, 'sale.holdingLimit': 422, 'sale.methodNotAllowed': 422,
-  'sale.paymentFailed': 402, 'sale.paymentBusy': 503,
+  'sale.paymentFailed': 402, 'sale.paymentBusy': 503, 'sale.notTaken': 503,
 };
 
 /** A refusal the buyer page shows as it is: the message in Korean, the key for programs. */
@@ -126,6 +126,26 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return t.value;
   }
 
+  /** Purchases whose outcome this process could not learn in time, by buyer and idempotency key: their authorisations. */
+  const unresolved = new Map<string, { eventId: string; tid: string }>();
+
+  /**
+   * A purchase call that did not answer in time: first the gate, asked on the
+   * same connection (it answers only once it has run the purchase), then the
+   * log the ledger writer fills. 'unknown' when neither can say yet.
+   */
+  async function resolvePurchase(roundId: string, buyerId: string, key: string, eventId: string): Promise<BuyAnswer | 'unknown'> {
+    try {
+      const taken = await gate.purchaseOutcome(roundId, buyerId, key);
+      if (taken) return { status: taken.eventId === eventId ? 'ok' : 'duplicate', ...taken };
+      return { status: 'refused', key: 'sale.notTaken' };
+    } catch {
+      const logged = await db.selectFrom('events').select('payload').where('event_id', '=', eventId).executeTakeFirst().catch(() => undefined);
+      if (logged) return { status: 'ok', eventId, at: Date.parse((JSON.parse(logged.payload) as { at: string }).at) };
+      return 'unknown';
+    }
+  }
+
   app.get('/sale', async (_req, reply) => reply.type('text/html; charset=utf-8').send(saleAsset('buyer-page.html')));
   // The console's Korean typeface, when installed: a browser without a Korean font would show boxes. Absent, the page falls back to system fonts.
   app.get('/sale/font.woff2', async (_req, reply) => {
@@ -206,10 +226,27 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
         throw e;
       }
     }
-    const answer = await gate.buy(roundId, {
-      buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
-      eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
-    });
+    const attempt = `${t.buyerId}:${body.data.idempotencyKey}`;
+    let answer: BuyAnswer | 'unknown';
+    try {
+      answer = await gate.buy(roundId, {
+        buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
+        eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
+      });
+    } catch {
+      // No answer in time: the stock may have been taken and the money moved. Resolved from the gate or the log, never told failed.
+      answer = await resolvePurchase(roundId, t.buyerId, body.data.idempotencyKey, eventId);
+    }
+    if (answer === 'unknown') {
+      // The authorisation stays: a retry with the same key resolves it (voided then if the stock was never taken).
+      if (ref) unresolved.set(attempt, { eventId, tid: ref.tid });
+      return reply.code(202).send({ status: 'unknown', eventId, message: translate('ko', 'sale.outcomeUnknown') });
+    }
+    const stale = unresolved.get(attempt);
+    if (stale) {
+      unresolved.delete(attempt);
+      if (answer.status === 'refused' || answer.eventId !== stale.eventId) payment.void(stale.tid);
+    }
     if (answer.status === 'refused' || answer.eventId !== eventId) {
       // The gate took no stock for this authorisation (refused, or an earlier submit already bought): release it.
       if (ref) payment.void(ref.tid);

@@ -1270,6 +1270,8 @@ export const en: Shape<typeof ko> = {
     paymentFailed: 'The payment was not approved. Nothing was bought; try again',
     paymentBusy: 'The payment service is busy. Nothing was bought; try again shortly',
     stopped: 'The sale has been stopped',
+    outcomeUnknown: 'Checking the outcome of your purchase. You will not be charged twice; send the same purchase again shortly',
+    notTaken: 'Nothing was bought. Try again',
   },
   saleSteer: {
     notOnSale: 'Round {{roundId}} is not on sale now',

@@ -1266,6 +1266,8 @@ export const ko = {
     paymentFailed: '결제가 승인되지 않았습니다. 구매되지 않았으니 다시 시도하세요',
     paymentBusy: '결제 요청이 많아 처리하지 못했습니다. 구매되지 않았으니 잠시 후 다시 시도하세요',
     stopped: '판매가 중지되었습니다',
+    outcomeUnknown: '구매 결과를 확인하고 있습니다. 결제가 두 번 되지 않으니 잠시 후 같은 구매를 다시 요청하세요',
+    notTaken: '구매되지 않았습니다. 다시 시도하세요',
   },
   saleSteer: {
     notOnSale: '회차 {{roundId, topic}} 지금 판매 중이 아닙니다',
