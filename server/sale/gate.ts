@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { SALE_UNIT } from '../../shared/common/money.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { meanPurchaseUnits } from '../../shared/rounds/sale-queue.js';
 import { effectiveSettings, noSteering, type SaleControls } from '../../shared/rounds/steering.js';
+import { simParamsFromRound } from '../../shared/simulation/params.js';
 import { saleAsset } from './asset.js';
 import { bucketOf, roundKeys } from './keys.js';
 
@@ -25,6 +27,11 @@ export interface GateSettings {
   stopped: boolean;
   /** Won added to the stock during the sale, in total: the gate adds what it has not added yet. */
   added: number;
+  /** The round's stock cut-off: those waiting beyond what the stock can serve are told so (the simulator's rule, sale.lua cut_limit). */
+  cutoff: boolean;
+  /** Units an average purchase takes, and the margin the cut-off leaves, both as the round's rehearsal assumes. */
+  meanUnits: number;
+  cutMargin: number;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -32,12 +39,14 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 export function gateSettings(version: number, spec: RoundSpec, soldFace: number, controls: SaleControls = noSteering(version)): GateSettings {
   const step = spec.denominations.reduce(gcd, 0) || SALE_UNIT;
   const room = effectiveSettings(spec, version, controls);
+  const unit = (step / gcd(step, SALE_UNIT)) * SALE_UNIT;
+  const assumed = simParamsFromRound(spec);
   return {
     stamp: `${version}.${controls.revision}`,
     stock: spec.totalAmount + controls.addedStock - soldFace,
     opensAt: Date.parse(spec.opensAt),
     closesAt: Date.parse(spec.closesAt),
-    unit: (step / gcd(step, SALE_UNIT)) * SALE_UNIT,
+    unit,
     monthLimit: spec.perPersonMonthlyLimit,
     holdLimit: spec.holdingLimit,
     perMinute: room.admissionPerMinute,
@@ -47,6 +56,9 @@ export function gateSettings(version: number, spec: RoundSpec, soldFace: number,
     paused: controls.paused,
     stopped: controls.stopped,
     added: controls.addedStock,
+    cutoff: spec.waitingRoom.stockCutoff ?? false,
+    meanUnits: meanPurchaseUnits(Math.floor(spec.perPersonMonthlyLimit / unit), assumed.purchase.fullLimitShare),
+    cutMargin: assumed.waitingRoom.cutoffMargin,
   };
 }
 
@@ -102,7 +114,7 @@ export class SaleGate {
   async setup(roundId: string, s: GateSettings): Promise<string> {
     return (await this.fcall('sale_setup', roundId, [
       s.stamp, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
-      s.paused ? 1 : 0, s.stopped ? 1 : 0, s.added,
+      s.paused ? 1 : 0, s.stopped ? 1 : 0, s.added, s.cutoff ? 1 : 0, s.meanUnits, s.cutMargin,
     ])) as string;
   }
 
@@ -116,9 +128,12 @@ export class SaleGate {
     return this.redis.hgetall(roundKeys(roundId, 1)[0]!);
   }
 
-  /** `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log). */
-  async join(roundId: string, buyerId: string, ticketId: string, base: { month: number; holding: number }): Promise<{ status: string; ticketId: string }> {
-    const [status, held] = (await this.fcall('sale_join', roundId, [buyerId, ticketId, Math.random(), base.month, base.holding])) as [string, string];
+  /**
+   * `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log).
+   * `windowOpensAt`: when the buyer's birth-year window opens (shared/rounds/sale-queue.ts), judged on Redis's clock.
+   */
+  async join(roundId: string, buyerId: string, ticketId: string, base: { month: number; holding: number }, windowOpensAt = 0): Promise<{ status: string; ticketId: string }> {
+    const [status, held] = (await this.fcall('sale_join', roundId, [buyerId, ticketId, Math.random(), base.month, base.holding, windowOpensAt])) as [string, string];
     return { status, ticketId: held };
   }
 

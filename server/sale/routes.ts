@@ -6,9 +6,10 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import { basisPointsOf } from '../../shared/common/money.js';
-import { seoulMonthKey } from '../../shared/common/time.js';
+import { formatSeoul, seoulMonthKey } from '../../shared/common/time.js';
 import { translate } from '../../shared/i18n/index.js';
 import { limitScope } from '../../shared/ledger/rules.js';
+import { birthYearWindow } from '../../shared/rounds/sale-queue.js';
 import { PAYMENT_METHODS, type RoundSpec } from '../../shared/rounds/spec.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { saleControls } from '../log/sale-controls.js';
@@ -36,7 +37,7 @@ export interface SaleRoutesOptions {
 const STATUS: Record<string, number> = {
   'sale.identityForged': 401, 'sale.identityExpired': 401, 'sale.ticketForged': 401, 'sale.ticketExpired': 401,
   'sale.ticketReplayed': 409, 'sale.ticketSpent': 409, 'sale.notAdmitted': 403, 'sale.sessionExpired': 403, 'sale.notOpen': 403,
-  'sale.closed': 410, 'sale.soldOut': 410, 'sale.stopped': 410, 'sale.notOnSale': 404,
+  'sale.closed': 410, 'sale.soldOut': 410, 'sale.stopped': 410, 'sale.cutOff': 410, 'sale.birthYearWindow': 403, 'sale.notOnSale': 404,
   'sale.denomination': 422, 'sale.monthlyLimit': 422, 'sale.holdingLimit': 422, 'sale.methodNotAllowed': 422,
   'sale.paymentFailed': 402, 'sale.paymentBusy': 503, 'sale.notTaken': 503,
 };
@@ -182,7 +183,9 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
     const who = id.value;
     const standing = await buyerStanding(db, who.buyerId, limitScope(r.spec), seoulMonthKey(new Date().toISOString()));
-    const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding });
+    const window = birthYearWindow(r.spec, who.birthYear).opensAtMs;
+    const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding }, window);
+    if (joined.status === 'sale.birthYearWindow') return refuse(reply, joined.status, formatSeoul(new Date(window).toISOString(), 'ko'));
     if (joined.status !== 'joined' && joined.status !== 'existing') return refuse(reply, joined.status);
     const ticket = sign(secret, { kind: 'ticket', exp: Date.now() + TICKET_LIFETIME_MS, roundId: roundId.data, buyerId: who.buyerId, districtCode: who.districtCode, birthYear: who.birthYear, ticketId: joined.ticketId });
     return { ticket, again: joined.status === 'existing' };

@@ -1270,6 +1270,8 @@ export const en: Shape<typeof ko> = {
     paymentFailed: 'The payment was not approved. Nothing was bought; try again',
     paymentBusy: 'The payment service is busy. Nothing was bought; try again shortly',
     stopped: 'The sale has been stopped',
+    cutOff: 'The certificates left will all go to those ahead of you in the queue; you cannot buy in this round',
+    birthYearWindow: 'Your birth year’s time to join has not come. You can join from {{detail}}',
     outcomeUnknown: 'Checking the outcome of your purchase. You will not be charged twice; send the same purchase again shortly',
     notTaken: 'Nothing was bought. Try again',
   },

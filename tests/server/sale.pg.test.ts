@@ -17,6 +17,7 @@ import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { startTestRedis } from '../support/redis.js';
 import { SaleBuyer } from '../support/sale-buyer.js';
 import { spec2022 } from '../support/specs.js';
+import { formatSeoul } from '../../shared/common/time.js';
 
 const secret = Buffer.alloc(32, 7);
 let redis: PrivateRedis;
@@ -224,6 +225,46 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(await crashing.lag('r-redeliver')).toBe(0);
     expect(await lotsOf('r-redeliver')).toHaveLength(20);
     expect((await checkSale(h.sdb.db, gate, 'r-redeliver')).ok).toBe(true);
+  });
+});
+
+describe('queue orders the round names', () => {
+  it('stock cut-off: at opening, everyone beyond what the stock can serve is told at once; later arrivals too', async () => {
+    // 10 units of 10,000 won, a 5-unit limit; the simulator's default assumption that 80% buy the limit and the rest half of it
+    // makes an average purchase 0.8 × 5 + 0.2 × 2.5 = 4.5 units. Margin 0, one session active: ceil(10 / 4.5 − 1) = 2 places to wait in.
+    const opensAt = Date.now() + 1_500;
+    const spec = saleSpec({
+      totalAmount: 100_000, perPersonMonthlyLimit: 50_000, opensAt: new Date(opensAt).toISOString(),
+      waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 1, order: 'fifo', stockCutoff: true, cutoffMargin: 0 },
+    });
+    await h.openRound('r-cut', spec, staff.official, staff.official2, new Date(opensAt + 1));
+    h.clock = null;
+    const tickets: string[] = [];
+    for (let i = 0; i < 5; i++) tickets.push(await join('r-cut', `cut-${i}`));
+    await admitted('r-cut', tickets[0]!);
+    expect((await status('r-cut', tickets[1]!)).body).toMatchObject({ status: 'waiting', position: 1 });
+    expect((await status('r-cut', tickets[2]!)).body).toMatchObject({ status: 'waiting', position: 2 });
+    for (const t of tickets.slice(3)) {
+      const s = await status('r-cut', t);
+      expect(s.status).toBe(410);
+      expect(s.body.error).toEqual({ key: 'sale.cutOff', message: '남은 상품권이 앞에서 기다리는 분들 몫으로 모두 돌아가 이번 회차에서는 구매할 수 없습니다' });
+    }
+    const id = await buyer.call('POST', '/sale/identity', { buyerId: 'cut-late', districtCode: '11110', birthYear: 1990 });
+    const late = await buyer.call('POST', '/sale/rounds/r-cut/join', { identity: id.body.identity });
+    expect([late.status, late.body.error?.key]).toEqual([410, 'sale.cutOff']);
+    expect((await gate.counters('r-cut')).cut).toBe(3);
+  });
+
+  it('birth-year windows: a buyer whose slot has not opened is refused with the time it opens (Seoul)', async () => {
+    const spec = await openSale('r-birth', { waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 100, order: 'birth_year', slots: [{ share: 0.5, startMinute: 0 }, { share: 0.5, startMinute: 60 }] } });
+    // Digits 0–4 open at the opening, 5–9 an hour later.
+    const early = await buyer.join('r-birth', 'born-1980', 1980);
+    await admitted('r-birth', early);
+    const id = await buyer.call('POST', '/sale/identity', { buyerId: 'born-1985', districtCode: '11110', birthYear: 1985 });
+    const refused = await buyer.call('POST', '/sale/rounds/r-birth/join', { identity: id.body.identity });
+    expect(refused.status).toBe(403);
+    const opens = formatSeoul(new Date(Date.parse(spec.opensAt) + 3_600_000).toISOString(), 'ko');
+    expect(refused.body.error).toEqual({ key: 'sale.birthYearWindow', message: `출생 연도에 따른 참여 시간이 아닙니다. ${opens}부터 참여할 수 있습니다`, params: { detail: opens } });
   });
 });
 
