@@ -11,9 +11,8 @@ import type { RoundSpec } from '../../shared/rounds/spec.js';
 import type { SaleChange } from '../../shared/rounds/steering.js';
 import { startTestRedis } from '../support/redis.js';
 import { Harness } from '../support/backend-harness.js';
-import { SaleBuyer } from '../support/sale-buyer.js';
+import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
-import { spec2022 } from '../support/specs.js';
 
 /**
  * Steering a live sale (issue 19, item 4): commands sent as hand-made HTTP
@@ -42,18 +41,7 @@ async function saleProcess() {
 }
 
 async function openSale(roundId: string, patch: Partial<RoundSpec> = {}): Promise<void> {
-  const now = Date.now();
-  const spec = spec2022({
-    name: 'steering test',
-    totalAmount: 1_000_000,
-    denominations: [10_000, 50_000],
-    opensAt: new Date(now - 60_000).toISOString(),
-    closesAt: new Date(now + 30 * 60_000).toISOString(),
-    sessionTimeoutMinutes: 10,
-    waitingRoom: { admissionPerMinute: 60_000, maxActiveSessions: 100, order: 'fifo' },
-    expectedVisitors: 1_000,
-    ...patch,
-  });
+  const spec = liveSaleSpec({ waitingRoom: { admissionPerMinute: 60_000, maxActiveSessions: 100, order: 'fifo' }, ...patch });
   await h.openRound(roundId, spec, staff.official, staff.official2, new Date());
   h.clock = null;
   // Both processes serve the round from now on (and so re-read it every second).

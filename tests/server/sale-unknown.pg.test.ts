@@ -9,9 +9,8 @@ import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import type { PrivateRedis } from '../../server/sale/private-redis.js';
 import { registerSaleRoutes } from '../../server/sale/routes.js';
 import { startTestRedis } from '../support/redis.js';
-import { SaleBuyer } from '../support/sale-buyer.js';
+import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
-import { spec2022 } from '../support/specs.js';
 
 /**
  * A purchase whose Redis call times out (Redis paused with CLIENT PAUSE while
@@ -52,11 +51,7 @@ afterAll(async () => {
 
 describe('a purchase Redis does not answer in time', () => {
   it('is unknown, not failed; sent again with its key it is bought once, paid once, and the log agrees', async () => {
-    const now = Date.now();
-    const spec = spec2022({
-      totalAmount: 1_000_000, denominations: [10_000, 50_000], opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 30 * 60_000).toISOString(),
-      sessionTimeoutMinutes: 10, waitingRoom: { admissionPerMinute: 60_000, maxActiveSessions: 100, order: 'fifo' }, expectedVisitors: 1_000,
-    });
+    const spec = liveSaleSpec({ waitingRoom: { admissionPerMinute: 60_000, maxActiveSessions: 100, order: 'fifo' } });
     await h.openRound('r-unknown', spec, staff.official, staff.official2, new Date());
     h.clock = null;
     const ticket = await buyer.join('r-unknown', 'slow-1');

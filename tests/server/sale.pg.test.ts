@@ -15,8 +15,7 @@ import { waitBand } from '../../server/sale/wait-band.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { startTestRedis } from '../support/redis.js';
-import { SaleBuyer } from '../support/sale-buyer.js';
-import { spec2022 } from '../support/specs.js';
+import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
 import { formatSeoul } from '../../shared/common/time.js';
 
 const secret = Buffer.alloc(32, 7);
@@ -36,21 +35,7 @@ const connection = () => {
   return c;
 };
 
-/** A round on sale now on the server's real clock: 10,000 won certificates, stock and settings as given. */
-function saleSpec(patch: Partial<RoundSpec>): RoundSpec {
-  const now = Date.now();
-  return spec2022({
-    name: 'sale test',
-    totalAmount: 1_000_000,
-    denominations: [10_000, 50_000],
-    opensAt: new Date(now - 60_000).toISOString(),
-    closesAt: new Date(now + 30 * 60_000).toISOString(),
-    sessionTimeoutMinutes: 10,
-    waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 5_000, order: 'fifo' },
-    expectedVisitors: 1_000,
-    ...patch,
-  });
-}
+const saleSpec = liveSaleSpec;
 
 async function openSale(roundId: string, patch: Partial<RoundSpec> = {}): Promise<RoundSpec> {
   const spec = saleSpec(patch);

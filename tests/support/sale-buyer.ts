@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { spec2022 } from './specs.js';
 
 export type SaleReply = { status: number; body: Record<string, unknown> & { error?: { key: string; message: string } } };
 
@@ -37,4 +39,20 @@ export class SaleBuyer {
   buy(roundId: string, ticket: string, face: number, idempotencyKey = `key-${Math.random().toString(36).slice(2, 12)}`): Promise<SaleReply> {
     return this.call('POST', `/sale/rounds/${roundId}/buy`, { ticket, idempotencyKey, face, method: 'bank_transfer' });
   }
+}
+
+/** A round on sale now on the server's real clock: 10,000 won certificates, stock and settings as given. */
+export function liveSaleSpec(patch: Partial<RoundSpec>): RoundSpec {
+  const now = Date.now();
+  return spec2022({
+    name: 'sale test',
+    totalAmount: 1_000_000,
+    denominations: [10_000, 50_000],
+    opensAt: new Date(now - 60_000).toISOString(),
+    closesAt: new Date(now + 30 * 60_000).toISOString(),
+    sessionTimeoutMinutes: 10,
+    waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 5_000, order: 'fifo' },
+    expectedVisitors: 1_000,
+    ...patch,
+  });
 }
