@@ -262,7 +262,11 @@ export class SyncApplier {
 
   /** Stock added during the round's live sale by the steering events before `seq` (prepared when first needed, as the closings are). */
   private addedStock(roundId: string, seq: number): number {
-    this.addedStockBefore ??= this.sqlite.prepare('select added_stock from sale_steering_events where round_id = ? and seq < ? order by seq desc limit 1');
+    // A migration's test runs this applier on a database from before 0027, which has no steering and no such table.
+    if (this.addedStockBefore === undefined) {
+      if (!this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'sale_steering_events'").get()) return 0;
+      this.addedStockBefore = this.sqlite.prepare('select added_stock from sale_steering_events where round_id = ? and seq < ? order by seq desc limit 1');
+    }
     return (this.addedStockBefore.get(roundId, seq) as { added_stock: number } | undefined)?.added_stock ?? 0;
   }
 
