@@ -14,6 +14,7 @@ import * as m0013 from './0013_settlement_files.js';
 import * as m0020 from './0020_demo_marker.js';
 import * as m0015 from './0015_short_tokens.js';
 import * as m0016 from './0016_countersigns_each.js';
+import * as m0021 from './0021_sale_steering.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0015_short_tokens': m0015,
   '0016_countersigns_each': m0016,
   '0020_demo_marker': m0020,
+  '0021_sale_steering': m0021,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

@@ -5,6 +5,7 @@ import type { LedgerEventsTable, LotsTable, RedactedEventsTable } from './tables
 import type { ConnectionWrapsTable, ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
+import type { SaleSteeringEventsTable } from './tables/sale.js';
 import type { SettlementProfilesTable, SettlementImportsTable, SettlementRowsTable, ReconcileExceptionsTable, ReconcileAdjustmentsTable, ReconcileDaysTable, ReconcileDayLogTable, ServerReconcileJournalTable } from './tables/reconcile.js';
 import type { CounterRequestsTable, CounterSettingsTable, CounterClosingsTable, DayClosingEventsTable } from './tables/counter.js';
 
@@ -55,6 +56,7 @@ export interface Database {
   reconcile_days: ReconcileDaysTable;
   reconcile_day_log: ReconcileDayLogTable;
   server_reconcile_journal: ServerReconcileJournalTable;
+  sale_steering_events: SaleSteeringEventsTable;
   reconcile_adjustments: ReconcileAdjustmentsTable;
   calibrations: CalibrationsTable;
   sim_presets: SimPresetsTable;
