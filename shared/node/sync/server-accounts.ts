@@ -29,12 +29,19 @@ export class ServerAccounts {
     return (await readSyncState(this.db)).server_url;
   }
 
-  /** A client in the console user's own server name; their background sign-in is waited for first. */
-  private async clientOf(userId: string, url: string): Promise<SyncClient> {
+  /**
+   * A client for an administrator's change: in their own server name (their background sign-in waited for), or,
+   * when they have none, the console's connection account when the server made that an administrator. Either
+   * way the server checks the role of the token it gets.
+   */
+  private async adminClient(adminId: string, url: string): Promise<SyncClient> {
     await this.connection.signInsSettled();
-    const held = await userToken(this.db, this.vault, userId);
-    if (!held) throw new AppError('rule_violation', 'serverUsers.notSignedIn');
-    return new SyncClient(url, held.token);
+    const held = await userToken(this.db, this.vault, adminId);
+    if (held) return new SyncClient(url, held.token);
+    const s = await readSyncState(this.db);
+    const connectionRole = s.server_user ? (JSON.parse(s.server_user) as { role?: string }).role : undefined;
+    if (s.token && connectionRole === 'admin') return this.connection.client();
+    throw new AppError('rule_violation', 'serverUsers.notSignedIn');
   }
 
   /** Unreachable is said as what it means here: the console wrote nothing either. */
@@ -56,7 +63,7 @@ export class ServerAccounts {
   async create(adminId: string, account: NewServerAccount): Promise<void> {
     const url = await this.serverUrl();
     if (!url) return;
-    const admin = await this.clientOf(adminId, url);
+    const admin = await this.adminClient(adminId, url);
     try {
       await ServerAccounts.orOffline(() => admin.createUser(account));
     } catch (e) {
@@ -74,7 +81,7 @@ export class ServerAccounts {
   async change(adminId: string, target: { id: string; username: string }, change: ServerAccountChange): Promise<void> {
     const url = await this.serverUrl();
     if (!url) return;
-    const admin = await this.clientOf(adminId, url);
+    const admin = await this.adminClient(adminId, url);
     const changed = await ServerAccounts.orOffline(() => admin.changeAccount(target.username, change));
     // The server ended their sessions; a token kept here would only be refused.
     if (changed.disabled || changed.passwordReset) await saveUserToken(this.db, this.vault, target.id, null);
