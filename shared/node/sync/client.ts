@@ -189,7 +189,7 @@ export class SyncClient {
       const key = (err.success ? err.data.error.key : undefined) ?? '';
       if (!err.success || !/^(passwordPolicy\.|errors\.)/.test(key) || key === 'errors.invalid_input') this.failure(res, text);
       const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
-      const field = key.startsWith('passwordPolicy.') || key === 'errors.wrongPassword' ? 'password' : key === 'errors.usernameTaken' ? 'username' : key.startsWith('errors.clerk') || key.startsWith('errors.district') ? 'districtCode' : null;
+      const field = key.startsWith('passwordPolicy.') || key === 'errors.wrongPassword' ? 'password' : key === 'errors.usernameTaken' ? 'username' : key === 'errors.clerkNeedsDistrict' || key === 'errors.districtOnlyForClerk' ? 'districtCode' : null;
       const code = res.status === 404 ? 'not_found' : res.status === 409 ? (key === 'errors.cannotDemoteSelf' ? 'rule_violation' : 'conflict') : 'validation_failed';
       throw new AppError(code, key, params, field ? [{ path: field, code: key, severity: 'error', params }] : undefined);
     }
