@@ -45,7 +45,8 @@ export async function signIn(db: Kysely<ServerDatabase>, username: string, passw
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
   if (!row || !ok || row.disabled) return null;
   // The plain password is known only here: one that fails today's policy must be changed before anything else.
-  const mustChange = !passwordMeetsPolicy(password, { username: row.username, displayName: row.display_name, districtCode: row.district_code });
+  // A password an administrator reset stays to be changed whatever its strength: only its owner's change clears it.
+  const mustChange = row.must_change_password || !passwordMeetsPolicy(password, { username: row.username, displayName: row.display_name, districtCode: row.district_code });
   if (mustChange !== row.must_change_password) await db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
   const token = randomBytes(32).toString('base64url');
   await db

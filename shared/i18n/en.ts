@@ -259,6 +259,7 @@ export const en: Shape<typeof ko> = {
     'setup.createAdmin': 'Administrator created',
     'user.create': 'User added',
     'user.update': 'User changed',
+    'user.fromServer': 'User taken from the server account',
     'auth.changePassword': 'Password changed',
     'round.create': 'Round created',
     'round.update': 'New version saved',
@@ -1385,5 +1386,11 @@ export const en: Shape<typeof ko> = {
   demoData: {
     banner: 'Demo data',
     bannerNote: 'A practice record: no real issuance, refunds or settlement (scale {{scale}}).',
+  },
+  serverUsers: {
+    offline: 'The server cannot be reached ({{detail}}). Changes reach this console only once the server accepts them, so nothing was changed. Try again once connected',
+    notSignedIn: 'This console’s administrator is not signed in to the server, so the server account cannot be changed. Sign out and in again. Nothing was changed',
+    takenOnServer: 'The username ‘{{username}}’ already belongs to another account on the server (different password, role or district). Choose another username',
+    unknownOffline: 'There is no user ‘{{username}}’ on this console, and the server cannot be reached to check for a server account. Sign in again once the server is reachable',
   },
 };

@@ -255,6 +255,7 @@ export const ko = {
     'setup.createAdmin': '관리자 계정 생성',
     'user.create': '사용자 추가',
     'user.update': '사용자 변경',
+    'user.fromServer': '서버 계정으로 사용자 반영',
     'auth.changePassword': '비밀번호 변경',
     'round.create': '회차 생성',
     'round.update': '새 버전 저장',
@@ -1381,5 +1382,11 @@ export const ko = {
   demoData: {
     banner: '데모 데이터',
     bannerNote: '연습용 기록입니다. 실제 발행·환불·정산이 아닙니다 (규모 {{scale}}).',
+  },
+  serverUsers: {
+    offline: '서버에 연결할 수 없습니다({{detail}}). 서버가 받아들인 뒤에만 이 콘솔에도 반영하므로 아무것도 바꾸지 않았습니다. 연결된 뒤 다시 하세요',
+    notSignedIn: '이 콘솔의 관리자가 서버에 로그인되어 있지 않아 서버 계정을 바꿀 수 없습니다. 로그아웃 후 다시 로그인하세요. 아무것도 바꾸지 않았습니다',
+    takenOnServer: '‘{{username}}’ 아이디는 서버에 이미 다른 계정으로 있습니다(비밀번호·역할·자치구가 다릅니다). 다른 아이디를 정하세요',
+    unknownOffline: '이 콘솔에 ‘{{username}}’ 사용자가 없고, 서버에 연결할 수 없어 서버 계정인지 확인하지 못했습니다. 서버에 연결된 뒤 다시 로그인하세요',
   },
 };

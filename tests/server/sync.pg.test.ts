@@ -55,6 +55,12 @@ async function consoleWith(account = 'admin', role: Role = 'admin', district: st
   const admin = await h.admin();
   await serverUser(account, role, district);
   await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
+  if (account !== 'admin') {
+    // Users are made on the server first, by the console administrator's own server account.
+    await serverUser('admin', 'admin');
+    await h.signIn('admin');
+    await h.backend.deps.sync.signInsSettled();
+  }
   return { h, admin };
 }
 
@@ -245,10 +251,12 @@ describe('console sync with the central server', () => {
 
   it('holds a command whose author has no server identity, naming them, until they sign in again', async () => {
     // A clerk who signed in while the server was unreachable: no server identity.
+    // (Made while the server was reachable: a user the server has not accepted is never made.)
+    await serverUser('mapo2', 'clerk', '11440');
+    await consoleA.call('users.create', { username: 'mapo2', displayName: 'mapo2', password: 'mapo2-password-1', role: 'clerk', districtCode: '11440' }, adminA);
     const url = (await consoleA.backend.deps.db.selectFrom('sync_state').select('server_url').executeTakeFirstOrThrow()).server_url!;
     await consoleA.backend.deps.db.updateTable('sync_state').set({ server_url: 'http://127.0.0.1:9' }).execute();
-    await serverUser('mapo2', 'clerk', '11440');
-    const mapo2 = await consoleA.user(adminA, 'mapo2', 'clerk', '11440');
+    const mapo2 = { session: await consoleA.signIn('mapo2') };
     await consoleA.backend.deps.sync.signInsSettled();
     await consoleA.backend.deps.db.updateTable('sync_state').set({ server_url: url }).execute();
     expect(await consoleA.call('sync.status', {}, mapo2.session)).toMatchObject({ serverIdentity: { signedIn: false, error: { key: 'sync.offline' } } });

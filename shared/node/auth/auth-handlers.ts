@@ -8,6 +8,7 @@ import { tokenKeyFor } from './token-key.js';
 import { assertPasswordAllowed, passwordMeetsPolicy } from './password-policy.js';
 import { countUsers, SERVER_USER_ID, toUser } from './users-repo.js';
 import type { AuthDeps } from './auth-deps.js';
+import { userFromServer } from './server-sign-in.js';
 
 export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
   'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
@@ -51,10 +52,18 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
 export const authHandlers: HandlersFor<'auth', AuthDeps> = {
   'auth.signIn': async (input, { deps }) => {
     // Looked up first, so guesses at other names never lock this account; reserved before the hash: parallel guesses are counted before any of them is checked.
-    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
+    let row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
     const ticket = deps.throttle.reserve(input.username, row !== undefined);
     if ('retryAfterSeconds' in ticket) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: ticket.retryAfterSeconds });
-    const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+    let valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+    if (!row || !valid) {
+      // The server is the record of accounts: a user made on another console, or whose password was changed there, is who the server says.
+      const fromServer = await userFromServer(deps, input.username, input.password, row ?? null);
+      if (fromServer) {
+        row = fromServer;
+        valid = true;
+      }
+    }
     if (!row || !valid) {
       await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
       throw new AppError('unauthenticated', 'errors.badCredentials');
@@ -66,7 +75,8 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
     }
     await recordSignIn(deps, input.username, row, null);
     // Only now is the plain password known: one that fails today's policy must be changed before anything else.
-    const mustChange = passwordMeetsPolicy(input.password, { username: row.username, displayName: row.display_name, districtCode: row.district_code }) ? 0 : 1;
+    // A password an administrator reset stays to be changed whatever its strength: only its owner's change clears it.
+    const mustChange = row.must_change_password === 1 || !passwordMeetsPolicy(input.password, { username: row.username, displayName: row.display_name, districtCode: row.district_code }) ? 1 : 0;
     if (mustChange !== row.must_change_password) {
       await deps.db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
       row.must_change_password = mustChange;
@@ -101,6 +111,8 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       throw new AppError('validation_failed', 'errors.wrongPassword', undefined, [{ path: 'currentPassword', code: 'errors.wrongPassword', severity: 'error' }]);
     }
     assertPasswordAllowed(input.newPassword, { username: row.username, displayName: row.display_name, districtCode: row.district_code }, 'newPassword');
+    // Their server account first: a password changed here only would leave the server signing them in with the old one.
+    await ctx.deps.sync.accounts.changeOwnPassword(user.id, input.currentPassword, input.newPassword);
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', user.id).execute();

@@ -17,6 +17,7 @@ import {
 } from '../../sync/protocol.js';
 import { directoryReplySchema, type DirectoryMatch, type DirectorySearch } from '../../sync/directory.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
+import { accountChangedSchema, serverAccountSchema, type NewServerAccount, type ServerAccountChange } from '../../sync/accounts-wire.js';
 import type { PageEntry } from './apply.js';
 import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
@@ -193,6 +194,43 @@ export class SyncClient {
       throw new AppError('invalid_input', key, params);
     }
     return (await this.json(res, directoryReplySchema, 'directory')).buyers;
+  }
+
+  /**
+   * A refusal of an account change the console can name: the server's own key (the password policy's reason, a
+   * name already taken, a clerk without a district) as the console's error, so the form shows it where it belongs.
+   */
+  private async accountReply<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+    if (res.status === 400 || res.status === 404 || res.status === 409) {
+      const text = await res.text();
+      const err = serverErrorOf(text);
+      const key = (err.success ? err.data.error.key : undefined) ?? '';
+      if (!err.success || !/^(passwordPolicy\.|errors\.)/.test(key) || key === 'errors.invalid_input') this.failure(res, text);
+      const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+      const field = key.startsWith('passwordPolicy.') || key === 'errors.wrongPassword' ? 'password' : key === 'errors.usernameTaken' ? 'username' : key === 'errors.clerkNeedsDistrict' || key === 'errors.districtOnlyForClerk' ? 'districtCode' : null;
+      const code = res.status === 404 ? 'not_found' : res.status === 409 ? (key === 'errors.cannotDemoteSelf' ? 'rule_violation' : 'conflict') : 'validation_failed';
+      throw new AppError(code, key, params, field ? [{ path: field, code: key, severity: 'error', params }] : undefined);
+    }
+    return this.json(res, schema, what);
+  }
+
+  /** A new account on the server, by an administrator's token. */
+  async createUser(account: NewServerAccount): Promise<z.infer<typeof serverAccountSchema>> {
+    const created = await this.accountReply(await this.request('POST', '/api/users', account), serverAccountSchema, 'user');
+    if (created.username !== account.username) throw new SyncError('sync.malformedReply', { what: 'user', detail: 'answer for another user' });
+    return created;
+  }
+
+  /** An administrator's change to an account (name, role, district, disabled, password reset), whole or not at all. */
+  async changeAccount(username: string, change: ServerAccountChange): Promise<z.infer<typeof accountChangedSchema>> {
+    const changed = await this.accountReply(await this.request('POST', `/api/users/${encodeURIComponent(username)}/account`, change), accountChangedSchema, 'user');
+    if (changed.username !== username) throw new SyncError('sync.malformedReply', { what: 'user', detail: 'answer for another user' });
+    return changed;
+  }
+
+  /** The token's own account takes a new password; its other tokens stop working. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.accountReply(await this.request('POST', '/api/auth/change-password', { currentPassword, newPassword }), z.object({ changed: z.literal(true) }).strict(), 'password');
   }
 
   /** Events after `after`, checked line by line; the applier checks the chain. */

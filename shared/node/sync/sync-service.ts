@@ -9,6 +9,7 @@ import type { UserKeys } from '../secrets/user-keys.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncConnection, type Actor } from './connection.js';
+import { ServerAccounts } from './server-accounts.js';
 import type { OutboxViewer } from './outbox-scope.js';
 import { checkChain, localHashAt, pullPages } from './pull.js';
 import { pushDue, waitingCommands } from './push.js';
@@ -42,6 +43,8 @@ export interface SyncSummary {
 export class SyncService {
   private readonly applier: SyncApplier;
   readonly connection: SyncConnection;
+  /** The console's users kept in step with the server's accounts. */
+  readonly accounts: ServerAccounts;
   private busy = false;
   /** The sync under way, which a second request joins rather than being refused (the status bar's timer, another window). */
   private inflight: Promise<SyncSummary> | null = null;
@@ -62,6 +65,7 @@ export class SyncService {
     // A console stopped in the middle of a large catch-up opens with its indexes built again.
     this.applier.restoreIndexes();
     this.connection = new SyncConnection(db, now, keys);
+    this.accounts = new ServerAccounts(db, keys, this.connection);
     this.pull = new PullProgress(() => now().getTime());
   }
 
