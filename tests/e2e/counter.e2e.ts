@@ -217,7 +217,13 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
     await review.getByRole('button', { name: '닫기' }).click();
     await row.getByText('전송 대기').waitFor();
-    // mapo2's server sign-in runs in the background after the console sign-in; until it lands the pair waits in the outbox.
+    // The approval is mapo's command, sealed under mapo's password-derived key: it waits in the outbox until mapo
+    // signs in again (a copied data folder must not be able to send it), then goes out with the countersignature.
+    await page.getByRole('link', { name: '동기화', exact: true }).click();
+    await page.getByRole('button', { name: '지금 동기화' }).click();
+    await page.getByText('마포담당 님의 서버 로그인이 없습니다', { exact: false }).first().waitFor();
+    expect((await serverLot(big.lot_id)).status).toBe('active');
+    await signInAs(page, 'mapo', 'mapo-password-1');
     for (let i = 0; i < 5 && (await serverLot(big.lot_id)).status === 'active'; i++) await syncNow();
     expect((await serverLot(big.lot_id)).status).toBe('cancelled');
     const [ev] = await query<{ payload: string; recorded_by: string }>("select payload, recorded_by from events where lot_id = $1 and type = 'cancel'", [big.lot_id]);
@@ -321,7 +327,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await expect(confirm.innerText()).resolves.toContain('서버도 이날의 환불·취소를 거절합니다');
     await shot(page, 'counter-close-confirm-1280');
     await confirm.getByRole('button', { name: '마감하기' }).click();
-    await page.getByTestId('closing-state').getByText('마포둘째 님이', { exact: false }).waitFor();
+    await page.getByTestId('closing-state').getByText('마포담당 님이', { exact: false }).waitFor();
     // No reopening for a clerk, and no new request on the closed day.
     await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
     // The counter says so before the clerk types anything, not only at submit.
@@ -342,7 +348,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     const [closing] = await query<{ closed: boolean; username: string }>(
       "select c.closed, u.username from day_closings c join users u on u.id = c.changed_by where c.district_code = '11440' and c.day = to_char(now() at time zone 'Asia/Seoul', 'YYYY-MM-DD')",
     );
-    expect(closing).toEqual({ closed: true, username: 'mapo2' });
+    expect(closing).toEqual({ closed: true, username: 'mapo' });
     const clerk = (await api('POST', '/api/auth/sign-in', { username: 'mapo', password: 'mapo-password-1' }, '')).token;
     const now = new Date().toISOString();
     const raw = { type: 'approve_refund', commandId: randomUUID(), sentAt: now, requestedAt: now, roundId: ROUND, lotId: third.lot_id, kind: 'cancel', amount: Number(third.paid) };

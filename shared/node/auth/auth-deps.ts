@@ -9,6 +9,7 @@ export interface AuthDeps extends KernelDeps {
   sync: {
     signInUserInBackground(userId: string, username: string, password: string): void;
     rekey(userId: string, key: Buffer): Promise<void>;
+    grantConnection(userId: string, key: Buffer): Promise<void>;
     /** Creating, changing and resetting users on the server first, when this console has one. */
     accounts: Pick<ServerAccounts, 'create' | 'change' | 'changeOwnPassword' | 'identify' | 'remember'>;
   };

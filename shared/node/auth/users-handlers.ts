@@ -4,6 +4,7 @@ import type { Role } from '../../common/roles.js';
 import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { AuthDeps } from './auth-deps.js';
+import { tokenKeyFor } from './token-key.js';
 import { hashPassword } from './password.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { SERVER_USER_ID, toUser } from './users-repo.js';
@@ -36,7 +37,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
     await ctx.deps.sync.accounts.create(admin.id, input);
     const passwordHash = await hashPassword(input.password);
     const at = now().toISOString();
-    return db.transaction().execute(async (trx) => {
+    const created = await db.transaction().execute(async (trx) => {
       const taken = await trx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
       if (taken) throw new AppError('conflict', 'errors.usernameTaken', { username: input.username });
       const row = {
@@ -62,8 +63,10 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
         entityId: row.id,
         details: { username: row.username, role: row.role, districtCode: row.district_code },
       });
-      return toUser(row);
+      return row;
     });
+    await ctx.deps.sync.grantConnection(created.id, await tokenKeyFor(db, created, input.password, true));
+    return toUser(created);
   },
 
   'users.update': async (input, ctx) => {
@@ -117,6 +120,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
     });
     // A disabled account or a reset password ends that user's open sessions.
     if (updated.disabled === 1 || input.password) sessions.revokeUser(updated.id);
+    if (input.password && updated.disabled === 0) await ctx.deps.sync.grantConnection(updated.id, await tokenKeyFor(db, updated, input.password, true));
     return toUser(updated);
   },
 };

@@ -54,6 +54,12 @@ export class UserKeys {
     return { seal: (plain) => this.outer.seal(inner.seal(plain)), open: (sealed) => inner.open(this.outer.open(sealed)) };
   }
 
+  /** Seals under a key that is not held: an administrator giving a new or reset user their wrap of the connection. */
+  vaultOfKey(key: Buffer): Vault {
+    const inner = vaultFromKey(key);
+    return { seal: (plain) => this.outer.seal(inner.seal(plain)), open: (sealed) => inner.open(this.outer.open(sealed)) };
+  }
+
   /** The users whose keys are held now (signed in). */
   held(): string[] {
     return [...this.keys.keys()].filter((id) => this.vaultFor(id) !== null);

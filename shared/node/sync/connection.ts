@@ -99,6 +99,22 @@ export class SyncConnection {
     if (connection !== null) await wrapConnectionToken(this.db, this.keys, connection, false);
   }
 
+  /**
+   * Gives a user the administrator has just created or reset (knowing the
+   * password they set) a wrap of the connection token, while the administrator
+   * holds it open: without one, a clerk signing in alone at a shared console
+   * could not pull until someone with a wrap signed in beside them.
+   */
+  async grantConnection(userId: string, key: Buffer): Promise<void> {
+    const connection = await openConnectionToken(this.db, this.keys);
+    if (connection === null) return;
+    const sealed = this.keys.vaultOfKey(key).seal(connection);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('connection_wraps').where('user_id', '=', userId).execute();
+      await trx.insertInto('connection_wraps').values({ user_id: userId, token: sealed }).execute();
+    });
+  }
+
   /** Resolves when every background server sign-in started so far has finished (for tests and shutdown). */
   async signInsSettled(): Promise<void> {
     await Promise.all([...this.signIns]);

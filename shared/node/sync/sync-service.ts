@@ -82,6 +82,10 @@ export class SyncService {
     return this.connection.rekey(userId, key);
   }
 
+  grantConnection(userId: string, key: Buffer): Promise<void> {
+    return this.connection.grantConnection(userId, key);
+  }
+
   signInsSettled(): Promise<void> {
     return this.connection.signInsSettled();
   }
