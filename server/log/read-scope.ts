@@ -1,25 +1,8 @@
-import { ROUND_MANAGERS } from '../../shared/common/roles.js';
 import { eventDigest } from '../../shared/node/chain/log-hash.js';
-import type { ServerUser } from '../auth/server-auth.js';
+import type { ReadScope } from '../../shared/common/read-scope.js';
 
-/**
- * Whose ledger events a user may read in full: officials and administrators
- * everyone's, a district clerk their district's, an analyst nobody's (they
- * read rounds and totals, never a buyer or a lot). Round events are public to
- * every signed-in user.
- */
-export type ReadScope = { kind: 'all' } | { kind: 'district'; districtCode: string } | { kind: 'none' };
-
-export function readScope(user: ServerUser): ReadScope {
-  if (ROUND_MANAGERS.includes(user.role)) return { kind: 'all' };
-  if (user.role === 'clerk' && user.districtCode) return { kind: 'district', districtCode: user.districtCode };
-  return { kind: 'none' };
-}
-
-/** The district a clerk's totals are limited to, or null for the whole round. */
-export function totalsDistrict(scope: ReadScope): string | null {
-  return scope.kind === 'district' ? scope.districtCode : null;
-}
+/** The rule is shared with the console's reads (shared/common/read-scope.ts). */
+export { readScope, totalsDistrict, type ReadScope } from '../../shared/common/read-scope.js';
 
 export interface StoredEvent {
   seq: number;

@@ -73,6 +73,8 @@ const ADMIN: readonly Role[] = ['admin'];
 const SIMULATION_VIEWERS: readonly Role[] = ['admin', 'official', 'analyst'];
 /** Who works the refund counter: district clerks, and officials and administrators city-wide. Never analysts. */
 export const COUNTER: readonly Role[] = ['admin', 'official', 'clerk'];
+/** Who reads lot events (the server's read scope): everyone but analysts, who read rounds and totals only. */
+export const LOT_READERS: readonly Role[] = ['admin', 'official', 'clerk'];
 
 /**
  * The one API of the console. Electron IPC and the local web host both bind
@@ -229,9 +231,9 @@ export const contract = {
   'sync.findDivergence': proc({ input: empty, output: z.object({ seq: z.number().nullable() }), access: ADMIN }),
   'sync.repair': proc({ input: z.object({ fromSeq: z.int().min(1) }).strict(), output: jobViewSchema, access: ADMIN }),
 
-  'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: ALL_ROLES }),
+  'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: LOT_READERS }),
   'ledger.totals': proc({ input: z.object({ roundId: idSchema }).strict(), output: ledgerTotalsSchema, access: ALL_ROLES }),
-  'ledger.lot': proc({ input: z.object({ lotId: idSchema }).strict(), output: lotDetailSchema, access: ALL_ROLES }),
+  'ledger.lot': proc({ input: z.object({ lotId: idSchema }).strict(), output: lotDetailSchema, access: LOT_READERS }),
   'refunds.search': proc({ input: counterSearchSchema, output: z.object({ lots: z.array(counterLotSchema), truncated: z.boolean() }), access: COUNTER }),
   /** Clerks only: the server's directory answers a clerk of the buyer's district and nobody else. */
   'refunds.findBuyer': proc({ input: findBuyerInputSchema, output: z.object({ buyers: z.array(foundBuyerSchema) }), access: ['clerk'] }),

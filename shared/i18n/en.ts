@@ -1393,4 +1393,7 @@ export const en: Shape<typeof ko> = {
     takenOnServer: 'The username ‘{{username}}’ already belongs to another account on the server (different password, role or district). Choose another username',
     unknownOffline: 'There is no user ‘{{username}}’ on this console, and the server cannot be reached to check for a server account. Sign in again once the server is reachable',
   },
+  consoleScope: {
+    noLotEvents: 'Analysts are not shown single purchases, uses, cancellations or refunds; the server does not send them either. The round’s and the filtered totals are above',
+  },
 };

@@ -22,7 +22,7 @@ let host: RunningHost;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
-const expected = { events: 0, amount: 0, faceSold: 0, byDistrict: 0, cancellableLot: '' };
+const expected = { events: 0, amount: 0, faceSold: 0, byDistrict: 0 };
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-e2e-reports-'));
@@ -44,8 +44,7 @@ beforeAll(async () => {
   const e = (await sql<{ n: number; a: number }>`select count(*) as n, sum(amount) as a from ledger_events`.execute(backend.deps.db)).rows[0]!;
   const f = (await sql<{ f: number }>`select sum(face) as f from lots`.execute(backend.deps.db)).rows[0]!;
   const g = (await sql<{ f: number }>`select sum(face) as f from lots where district_code = '11680'`.execute(backend.deps.db)).rows[0]!;
-  const lot = (await sql<{ id: string }>`select lot_id as id from lots where district_code = '11680' and status = 'active' and used = 0 and gifted = 0 limit 1`.execute(backend.deps.db)).rows[0]!;
-  Object.assign(expected, { events: e.n, amount: e.a, faceSold: f.f, byDistrict: g.f, cancellableLot: lot.id });
+  Object.assign(expected, { events: e.n, amount: e.a, faceSold: f.f, byDistrict: g.f });
   await backend.close();
   host = await startHost(dataDir);
   browser = await launchBrowser();
@@ -121,21 +120,19 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.locator('input[name="toDay"]').fill('');
   });
 
-  it('shows an analyst no button they may not use, and ledger totals that follow the filters', async () => {
+  it('shows an analyst no button they may not use, ledger totals that follow the filters and no lot event', async () => {
     await page.getByRole('link', { name: '원장', exact: true }).click();
     await page.getByTestId('ledger-totals').waitFor();
     await expect(page.getByTestId('filtered-purchases').count()).resolves.toBe(0);
     await page.locator('select[name="district"]').selectOption('11680');
     await page.getByTestId('filtered-faceSold').waitFor();
     await expect(page.getByTestId('filtered-faceSold').innerText()).resolves.toBe(`₩${expected.byDistrict.toLocaleString('en-US')}`);
-    // A lot the rules let a clerk cancel: the analyst sees the quote, not the button.
-    await page.locator('input[name="lotId"]').fill(expected.cancellableLot);
-    await page.getByTestId('ledger-count').getByText('1건').waitFor();
-    await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
-    await page.getByText('규정에 따른 취소 금액').waitFor();
+    // The server's read scope: totals, but no lot event, no lot search and no lot to open (so no refund button either).
+    await page.getByTestId('ledger-no-lots').waitFor();
+    await expect(page.getByTestId('ledger-grid').count()).resolves.toBe(0);
+    await expect(page.locator('input[name="lotId"]').count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: /취소 요청|환불 요청/ }).count()).resolves.toBe(0);
     await shot(page, 'ledger-analyst-filtered');
-    await page.locator('input[name="lotId"]').fill('');
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByRole('heading', { name: '동기화' }).first().waitFor();
     await expect(page.getByRole('button', { name: '연결', exact: true }).count()).resolves.toBe(0);

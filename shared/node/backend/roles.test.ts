@@ -94,7 +94,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
  * a = admin ("everything an official can, plus users and the audit log"),
  * o = official (rounds, their approval and lifecycle, simulation, calibration, reconciliation),
  * c = clerk ("the refund counter for their own district …; see their district's ledger and reports"),
- * n = analyst ("read rounds, the ledger, reports and reconciliation; export reports; no action buttons"),
+ * n = analyst ("read rounds, the ledger's totals (no lot events), reports and reconciliation; export reports; no action buttons"),
  * public = before anyone has signed in.
  */
 const WHO_MAY: Record<string, 'public' | string> = {
@@ -157,10 +157,10 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'sync.retry': 'aocn',
   'sync.findDivergence': 'a',
   'sync.repair': 'a',
-  // The ledger: every role reads it (a clerk their district's).
-  'ledger.rows': 'aocn',
+  // The ledger: every role reads the totals; lot events everyone but the analyst (the server's read scope), a clerk their district's.
+  'ledger.rows': 'aoc',
   'ledger.totals': 'aocn',
-  'ledger.lot': 'aocn',
+  'ledger.lot': 'aoc',
   // The refund counter: clerks and officials; no analyst ("no action buttons").
   'refunds.search': 'aoc',
   // The buyer directory (personal data, on the server): a clerk of the buyer's district only.

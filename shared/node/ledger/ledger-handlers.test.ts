@@ -7,6 +7,7 @@ import { spec2022 } from '../../../tests/support/specs.js';
 import { SyncApplier, type PageEntry } from '../sync/apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
+import { ledgerHandlers } from './ledger-handlers.js';
 
 /** A console holding a synced round: events go in through the same applier a pull uses. */
 const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
@@ -173,5 +174,68 @@ describe('refunds.request', () => {
     const analyst = await h.user(admin, 'ana', 'analyst');
     expect(await h.fail('refunds.request', { lotId: 'lot2', reasonCode: 'buyer_request' }, analyst.session)).toMatchObject({ code: 'forbidden' });
     expect(await h.call('sync.outbox', {}, admin)).toEqual([]);
+  });
+});
+
+/**
+ * A shared console (synced as an official, so it holds every district in
+ * full) read by four users. Each may see what the server's read scope
+ * (server/log/read-scope.ts) would send them, nothing more. Expected counts by
+ * hand from the feed above: even lots are Jongno's (11110), odd Gangnam's
+ * (11680); 15 purchases each, and lots 0, 6, 12, 18, 24 (Jongno) and 3, 9, 15,
+ * 21, 27 (Gangnam) were part spent, so each district has 20 events of 40.
+ */
+describe("the server's read scope on a shared console", () => {
+  type Who = 'official' | 'jongno' | 'gangnam' | 'analyst';
+  const SEES: Record<Who, { rows: number | 'forbidden'; lot2: 'ok' | 'not_found' | 'forbidden'; outbox: string[] }> = {
+    official: { rows: 40, lot2: 'ok', outbox: ['gangnamLot', 'jongnoLot', 'jongnoOwn', 'analystOwn'] },
+    jongno: { rows: 20, lot2: 'ok', outbox: ['jongnoLot', 'jongnoOwn'] },
+    gangnam: { rows: 20, lot2: 'not_found', outbox: ['gangnamLot'] },
+    analyst: { rows: 'forbidden', lot2: 'forbidden', outbox: ['analystOwn'] },
+  };
+
+  it('gives each user the lot events and outbox items of their scope, the analyst none but their own command', async () => {
+    const users: Record<Who, { id: string; session: string }> = {
+      official: await h.user(admin, 'kim', 'official'),
+      jongno: await h.user(admin, 'jongno', 'clerk', '11110'),
+      gangnam: await h.user(admin, 'gangnam', 'clerk', '11680'),
+      analyst: await h.user(admin, 'ana', 'analyst'),
+    };
+    const commands: Record<string, string> = {
+      gangnamLot: (await h.call('refunds.request', { lotId: 'lot1', reasonCode: 'buyer_request' }, users.official.session)).commandId,
+      jongnoLot: (await h.call('refunds.request', { lotId: 'lot2', reasonCode: 'buyer_request' }, users.official.session)).commandId,
+      jongnoOwn: (await h.call('refunds.request', { lotId: 'lot4', reasonCode: 'buyer_request' }, users.jongno.session)).commandId,
+      analystOwn: 'cmd-analyst-own',
+    };
+    // An analyst queues no command today; one in their name with no lot stands in for whatever they may queue later.
+    await h.backend.deps.db
+      .insertInto('outbox')
+      .values({ command_id: 'cmd-analyst-own', type: 'set_refund_threshold', payload: JSON.stringify({ type: 'set_refund_threshold', commandId: 'cmd-analyst-own', amount: null }), round_id: null, lot_id: null, created_at: h.clock.toISOString(), created_by: users.analyst.id, state: 'pending', attempts: 0, next_attempt_at: h.clock.toISOString(), last_error: null, reason_key: null, reason_params: null, server_seq: null, resolved_at: null })
+      .execute();
+    const name = Object.fromEntries(Object.entries(commands).map(([k, v]) => [v, k]));
+
+    for (const who of Object.keys(SEES) as Who[]) {
+      const want = SEES[who];
+      const session = users[who].session;
+      if (want.rows === 'forbidden') expect(await h.fail('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100 }, session), who).toMatchObject({ code: 'forbidden' });
+      else expect((await page({}, session)).lastRow, who).toBe(want.rows);
+      if (want.lot2 === 'ok') expect((await h.call('ledger.lot', { lotId: 'lot2' }, session)).districtCode, who).toBe('11110');
+      else expect(await h.fail('ledger.lot', { lotId: 'lot2' }, session), who).toMatchObject({ code: want.lot2 });
+      const seen = (await h.call('sync.outbox', {}, session)).map((o) => name[o.commandId]);
+      expect(seen.sort(), who).toEqual([...want.outbox].sort());
+      expect((await h.call('sync.status', {}, session)).pendingOutbox, who).toBe(want.outbox.length);
+    }
+    expect(await h.fail('sync.retry', { commandId: commands.jongnoLot! }, users.analyst.session)).toMatchObject({ key: 'sync.commandNotFound' });
+    // Totals stay open to the analyst: the server sends them the round's.
+    expect((await h.call('ledger.totals', { roundId: ROUND }, users.analyst.session)).local).toMatchObject({ purchases: 30 });
+  });
+
+  it('finds no lot event for an analyst even if the contract ever lets them call the handler', async () => {
+    const analyst = await h.user(admin, 'ana', 'analyst');
+    const user = { id: analyst.id, username: 'ana', displayName: 'ana', role: 'analyst' as const, districtCode: null };
+    const ctx = { deps: h.backend.deps, user, sessionToken: analyst.session };
+    const out = await ledgerHandlers['ledger.rows']({ roundId: ROUND, startRow: 0, endRow: 100, sort: 'seq', direction: 'desc' }, ctx);
+    expect(out).toEqual({ rows: [], lastRow: 0 });
+    await expect(ledgerHandlers['ledger.lot']({ lotId: 'lot2' }, ctx)).rejects.toMatchObject({ key: 'ledger.unknownLot' });
   });
 });

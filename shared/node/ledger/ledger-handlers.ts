@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { LedgerRow } from '../../api/sync-schemas.js';
 import { AppError } from '../../common/errors.js';
+import { readScope, totalsDistrict } from '../../common/read-scope.js';
 import { fromSeoulLocalInput } from '../../common/time.js';
 import { quoteRefund } from '../../ledger/rules.js';
 import type { RoundPublished, RoundTotals } from '../../sync/protocol.js';
@@ -11,9 +12,14 @@ import type { Database } from '../db/schema.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 
-/** Clerks see their own district's part of the ledger only. */
-function districtScope(user: SessionUser): string | null {
-  return user.role === 'clerk' ? user.districtCode : null;
+/**
+ * The server's read scope, applied to the console's own copy: a clerk sees
+ * their district's lots, an analyst none (the contract already refuses them the
+ * lot procedures; this holds if it is ever widened), everyone else all.
+ */
+function lotScope(user: SessionUser): { all: true } | { all: false; districtCode: string | null } {
+  const scope = readScope(user);
+  return scope.kind === 'all' ? { all: true } : { all: false, districtCode: scope.kind === 'district' ? scope.districtCode : null };
 }
 
 const SORT_COLUMNS = { seq: 'seq', occurredAt: 'occurred_at', amount: 'amount' } as const;
@@ -44,8 +50,8 @@ export async function localTotals(db: Kysely<Database>, roundId: string, distric
 /** A lot the user may see, with the round spec the server judges it by. */
 export async function visibleLot(db: Kysely<Database>, user: SessionUser, lotId: string) {
   const row = await db.selectFrom('lots').selectAll().where('lot_id', '=', lotId).executeTakeFirst();
-  const scope = districtScope(user);
-  if (!row || (scope !== null && row.district_code !== scope)) throw new AppError('not_found', 'ledger.unknownLot', { lotId });
+  const scope = lotScope(user);
+  if (!row || (!scope.all && row.district_code !== scope.districtCode)) throw new AppError('not_found', 'ledger.unknownLot', { lotId });
   const publication = await db.selectFrom('round_publications').select('payload').where('round_id', '=', row.round_id).orderBy('version', 'desc').limit(1).executeTakeFirst();
   if (!publication) throw new AppError('not_found', 'ledger.roundNotApproved', { roundId: row.round_id });
   return { row, lot: lotFromRow(row), spec: (JSON.parse(publication.payload) as RoundPublished).spec };
@@ -71,8 +77,9 @@ export const ledgerHandlers: HandlersFor<'ledger', LedgerDeps> = {
     const user = requireUser(ctx);
     const { db } = ctx.deps;
     let query = db.selectFrom('ledger_events').where('round_id', '=', q.roundId);
-    const scope = districtScope(user);
-    if (scope !== null) query = query.where('district_code', '=', scope);
+    const scope = lotScope(user);
+    // Every ledger event is a lot event: with no district in scope, nothing matches.
+    if (!scope.all) query = scope.districtCode === null ? query.where((eb) => eb.lit(false)) : query.where('district_code', '=', scope.districtCode);
     else if (q.districtCode) query = query.where('district_code', '=', q.districtCode);
     if (q.paymentMethod) query = query.where('payment_method', '=', q.paymentMethod);
     if (q.lotId) query = query.where('lot_id', '=', q.lotId);
@@ -117,7 +124,7 @@ export const ledgerHandlers: HandlersFor<'ledger', LedgerDeps> = {
   'ledger.totals': async (input, ctx) => {
     const user = requireUser(ctx);
     const { db, sync } = ctx.deps;
-    const district = districtScope(user) ?? (await sync.serverDistrict());
+    const district = totalsDistrict(readScope(user)) ?? (await sync.serverDistrict());
     const local = await localTotals(db, input.roundId, district);
     try {
       const server = await sync.serverTotals(input.roundId, district);
