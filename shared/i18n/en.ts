@@ -1393,4 +1393,15 @@ export const en: Shape<typeof ko> = {
     takenOnServer: 'The username ‘{{username}}’ already belongs to another account on the server (different password, role or district). Choose another username',
     unknownOffline: 'There is no user ‘{{username}}’ on this console, and the server cannot be reached to check for a server account. Sign in again once the server is reachable',
   },
+  reconcileServer: {
+    column: 'Server',
+    lockedOnServer: 'Locked on the server ({{by}}, {{at}})',
+    notLockedOnServer: 'Server: not locked',
+    pendingLock: 'Sending the lock to the server',
+    pendingReopen: 'Sending the reopening to the server',
+    refusedLock: 'The server refused the lock: {{reason}}',
+    refusedReopen: 'The server refused the reopening: {{reason}}',
+    lockRefusedReason: 'The server refused the lock: {{reason}}',
+    refusedNoReason: 'The server gave no reason',
+  },
 };

@@ -1389,4 +1389,15 @@ export const ko = {
     takenOnServer: '‘{{username}}’ 아이디는 서버에 이미 다른 계정으로 있습니다(비밀번호·역할·자치구가 다릅니다). 다른 아이디를 정하세요',
     unknownOffline: '이 콘솔에 ‘{{username}}’ 사용자가 없고, 서버에 연결할 수 없어 서버 계정인지 확인하지 못했습니다. 서버에 연결된 뒤 다시 로그인하세요',
   },
+  reconcileServer: {
+    column: '서버 판정',
+    lockedOnServer: '서버 마감 ({{by}}, {{at}})',
+    notLockedOnServer: '서버: 마감 안 됨',
+    pendingLock: '마감 요청을 서버로 보내는 중',
+    pendingReopen: '다시 열기 요청을 서버로 보내는 중',
+    refusedLock: '서버가 마감을 거부했습니다: {{reason}}',
+    refusedReopen: '서버가 다시 열기를 거부했습니다: {{reason}}',
+    lockRefusedReason: '서버가 마감을 거부했습니다: {{reason}}',
+    refusedNoReason: '서버가 이유를 알리지 않았습니다',
+  },
 };
