@@ -10,7 +10,7 @@ import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
 import { callOk } from '../support/http-client.js';
 import { createDatabase, queryDb } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { createAdmin } from './flows.js';
+import { connectToServer, createAdmin } from './flows.js';
 import { launchBrowser, openPage, shot, startHost, syncNow, type RunningHost } from './support.js';
 
 /**
@@ -57,12 +57,7 @@ beforeAll(async () => {
   page = await openPage(browser, host.url, errors);
   await page.setViewportSize({ width: 1280, height: 720 });
   await createAdmin(page);
-  await page.getByRole('link', { name: '동기화', exact: true }).click();
-  await page.getByLabel('서버 주소').fill(server.url);
-  await page.getByLabel('서버 아이디').fill('admin');
-  await page.getByLabel('서버 비밀번호').fill('admin-password-1');
-  await page.getByRole('button', { name: '연결', exact: true }).click();
-  await page.getByTestId('sync-connected').waitFor();
+  await connectToServer(page, server.url);
 }, 180_000);
 
 afterAll(async () => {
