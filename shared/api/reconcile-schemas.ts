@@ -134,6 +134,17 @@ export const reconcileDaySchema = z.object({
   unexplained: z.int(),
   lockedBy: z.string().nullable(),
   lockedAt: z.string().nullable(),
+  /**
+   * The server's verdict, which is the one that counts: its lock from the synced
+   * journal (who, when), whether this console's last lock or reopening is still
+   * waiting to be sent, and the server's reason when it refused it.
+   */
+  server: z.object({
+    lockedBy: z.string().nullable(),
+    lockedAt: z.string().nullable(),
+    pending: z.enum(['lock', 'reopen']).nullable(),
+    refused: z.object({ action: z.enum(['lock', 'reopen']), key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).nullable(),
+  }),
 });
 export type ReconcileDay = z.infer<typeof reconcileDaySchema>;
 

@@ -1396,4 +1396,15 @@ export const en: Shape<typeof ko> = {
   consoleScope: {
     noLotEvents: 'Analysts are not shown single purchases, uses, cancellations or refunds; the server does not send them either. The round’s and the filtered totals are above',
   },
+  reconcileServer: {
+    column: 'Server',
+    lockedOnServer: 'Locked on the server ({{by}}, {{at}})',
+    notLockedOnServer: 'Server: not locked',
+    pendingLock: 'Sending the lock to the server',
+    pendingReopen: 'Sending the reopening to the server',
+    refusedLock: 'The server refused the lock: {{reason}}',
+    refusedReopen: 'The server refused the reopening: {{reason}}',
+    lockRefusedReason: 'The server refused the lock: {{reason}}',
+    refusedNoReason: 'The server gave no reason',
+  },
 };

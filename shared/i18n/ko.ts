@@ -1392,4 +1392,15 @@ export const ko = {
   consoleScope: {
     noLotEvents: '분석 담당자에게는 구매 건별 기록(구매·사용·취소·환불)을 보여 주지 않습니다. 서버도 보내지 않는 정보입니다. 회차와 조건별 합계는 위에 있습니다',
   },
+  reconcileServer: {
+    column: '서버 판정',
+    lockedOnServer: '서버 마감 ({{by}}, {{at}})',
+    notLockedOnServer: '서버: 마감 안 됨',
+    pendingLock: '마감 요청을 서버로 보내는 중',
+    pendingReopen: '다시 열기 요청을 서버로 보내는 중',
+    refusedLock: '서버가 마감을 거부했습니다: {{reason}}',
+    refusedReopen: '서버가 다시 열기를 거부했습니다: {{reason}}',
+    lockRefusedReason: '서버가 마감을 거부했습니다: {{reason}}',
+    refusedNoReason: '서버가 이유를 알리지 않았습니다',
+  },
 };

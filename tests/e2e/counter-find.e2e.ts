@@ -5,7 +5,7 @@ import { callOk } from '../support/http-client.js';
 import { createDatabase, queryDb } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
-import { createAdmin } from './flows.js';
+import { connectToServer, createAdmin } from './flows.js';
 import { addUser, launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
 /**
@@ -66,12 +66,7 @@ async function expectMaskedBuyer(): Promise<void> {
 describe('the counter finds a citizen by mobile number and by name + birth date', () => {
   it('sets up: the administrator connects, adds the Mapo clerk and syncs', async () => {
     await createAdmin(page);
-    await page.getByRole('link', { name: '동기화', exact: true }).click();
-    await page.getByLabel('서버 주소').fill(server.url);
-    await page.getByLabel('서버 아이디').fill('admin');
-    await page.getByLabel('서버 비밀번호').fill('admin-password-1');
-    await page.getByRole('button', { name: '연결', exact: true }).click();
-    await page.getByTestId('sync-connected').waitFor();
+    await connectToServer(page, server.url);
     await addUser(page, { username: 'mapo', name: '마포담당', role: 'clerk', district: '11440' });
     await syncNow(page);
   });

@@ -4,7 +4,7 @@ import { callOk } from '../support/http-client.js';
 import { createDatabase, queryDb } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
-import { createAdmin } from './flows.js';
+import { connectToServer, createAdmin } from './flows.js';
 import { addUser, launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
 /**
@@ -23,12 +23,7 @@ const errors: string[] = [];
 const ROUND = 'round-users-e2e';
 
 async function connect(page: Page): Promise<void> {
-  await page.getByRole('link', { name: '동기화', exact: true }).click();
-  await page.getByLabel('서버 주소').fill(server.url);
-  await page.getByLabel('서버 아이디').fill('admin');
-  await page.getByLabel('서버 비밀번호').fill('admin-password-1');
-  await page.getByRole('button', { name: '연결', exact: true }).click();
-  await page.getByTestId('sync-connected').waitFor();
+  await connectToServer(page, server.url);
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ExceptionRow, ReconcileDay, RESOLUTION_REASONS } from '../../api/reconcile-schemas.js';
 import { AppError } from '../../common/errors.js';
 import { formatWon } from '../../common/money.js';
+import { translate } from '../../i18n/index.js';
 import type { MatchResult } from '../../reconcile/match.js';
 import { settlementProfileSchema, type SettlementProfile } from '../../reconcile/profile.js';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -124,7 +125,7 @@ export async function listDays(db: Db): Promise<ReconcileDay[]> {
  * `only` narrows every query to one day and provider.
  */
 async function daySummaries(db: Db, only?: { day: string; provider: string }): Promise<ReconcileDay[]> {
-  const [days, counts, adjusted, locks] = await Promise.all([
+  const [days, counts, adjusted, locks, verdicts] = await Promise.all([
     only
       ? Promise.resolve([only])
       : db.selectFrom('settlement_imports').select(['day', 'provider']).distinct().orderBy('day', 'desc').orderBy('provider').execute(),
@@ -154,6 +155,7 @@ async function daySummaries(db: Db, only?: { day: string; provider: string }): P
       .select(['day', 'provider', 'locked_by', 'locked_at'])
       .$if(only !== undefined, (q) => q.where('day', '=', only!.day).where('provider', '=', only!.provider))
       .execute(),
+    serverVerdicts(db, only),
   ]);
   const key = (r: { day: string; provider: string }) => `${r.day}\u0000${r.provider}`;
   const countOf = new Map(counts.map((c) => [key(c), c]));
@@ -168,8 +170,46 @@ async function daySummaries(db: Db, only?: { day: string; provider: string }): P
       day: d.day, provider: d.provider, exceptions: Number(c?.n ?? 0), open: Number(c?.open ?? 0),
       difference, adjusted: adj, unexplained: difference - adj,
       lockedBy: l?.locked_by ?? null, lockedAt: l?.locked_at ?? null,
+      server: verdicts.get(key(d)) ?? { lockedBy: null, lockedAt: null, pending: null, refused: null },
     };
   });
+}
+
+type Verdict = ReconcileDay['server'];
+
+/**
+ * Each day's standing on the server: the last lock or reopening in the synced
+ * journal (the server's, the same on every console), and this console's last
+ * request for the day with the outbox's answer to it when not yet accepted.
+ */
+async function serverVerdicts(db: Db, only?: { day: string; provider: string }): Promise<Map<string, Verdict>> {
+  const where = only ? sql`and day = ${only.day} and provider = ${only.provider}` : sql``;
+  // SQLite takes a bare column from the row that gives max(): the latest event or request per day.
+  const [journal, asked] = await Promise.all([
+    sql<{ day: string; provider: string; type: string; by: string; at: string; seq: number }>`
+      select day, provider, type, by, at, max(seq) as seq from server_reconcile_journal
+      where type in ('reconcile_day_locked', 'reconcile_day_reopened') ${where} group by day, provider`.execute(db),
+    sql<{ day: string; provider: string; action: 'lock' | 'reopen'; state: string | null; reason_key: string | null; reason_params: string | null; id: number }>`
+      select l.day, l.provider, l.action, o.state, o.reason_key, o.reason_params, max(l.id) as id from reconcile_day_log l
+      left join outbox o on o.command_id = l.command_id
+      where l.command_id is not null ${only ? sql`and l.day = ${only.day} and l.provider = ${only.provider}` : sql``} group by l.day, l.provider`.execute(db),
+  ]);
+  const out = new Map<string, Verdict>();
+  const get = (d: string, p: string) => {
+    const k = `${d}\u0000${p}`;
+    if (!out.has(k)) out.set(k, { lockedBy: null, lockedAt: null, pending: null, refused: null });
+    return out.get(k)!;
+  };
+  for (const j of journal.rows) {
+    if (j.type === 'reconcile_day_locked') Object.assign(get(j.day, j.provider), { lockedBy: j.by, lockedAt: j.at });
+  }
+  for (const a of asked.rows) {
+    if (a.state === 'pending') get(a.day, a.provider).pending = a.action;
+    if (a.state === 'rejected') {
+      get(a.day, a.provider).refused = { action: a.action, key: a.reason_key ?? 'reconcileServer.refusedNoReason', params: a.reason_params ? (JSON.parse(a.reason_params) as Record<string, string | number>) : {} };
+    }
+  }
+  return out;
 }
 
 async function assertOpenDay(db: Db, day: string, provider: string): Promise<void> {
@@ -305,7 +345,10 @@ export async function lockDay(db: Db, day: string, provider: string, actor: Acto
       .values({ day, provider, locked_by: actor.username, locked_at: at })
       .onConflict((oc) => oc.columns(['day', 'provider']).doUpdateSet({ locked_by: actor.username, locked_at: at }))
       .execute();
-    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'lock', by: actor.username, reason: null, at }).execute();
+    // The console's lock is a quote; the server locks only on its own figures, and its answer comes back by sync.
+    const commandId = randomUUID();
+    await enqueueCommand(trx, new Date(at), { type: 'lock_reconcile_day', commandId, day, provider }, actor.id);
+    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'lock', by: actor.username, reason: null, at, command_id: commandId }).execute();
     await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action: 'reconcile.lockDay', entityType: 'reconcile_day', entityId: `${day}/${provider}`, details: { day, provider } });
   });
   return dayRow(db, day, provider);
@@ -318,16 +361,37 @@ export async function lockDay(db: Db, day: string, provider: string, actor: Acto
 export async function reopenForRefusedBooking(db: Db, day: string, provider: string, commandId: string, at: string): Promise<boolean> {
   const now = await dayRow(db, day, provider);
   if (!now.lockedBy || now.unexplained === 0) return false;
-  await reopenDay(db, day, provider, `서버가 조정 기록을 거부했습니다 (명령 ${commandId})`, { id: 'server', username: 'server', displayName: '중앙 서버' }, at);
+  await reopenDay(db, day, provider, `서버가 조정 기록을 거부했습니다 (명령 ${commandId})`, SERVER, at, false);
   return true;
 }
 
-export async function reopenDay(db: Db, day: string, provider: string, reason: string, actor: Actor, at: string): Promise<ReconcileDay> {
+const SERVER: Actor = { id: 'server', username: 'server', displayName: '중앙 서버' };
+
+/**
+ * The server refused to lock a day this console locked: the console's lock
+ * goes, on the record, in the server's name and with its reason in Korean.
+ */
+export async function reopenForRefusedLock(db: Db, day: string, provider: string, commandId: string, at: string): Promise<boolean> {
+  const now = await dayRow(db, day, provider);
+  if (!now.lockedBy) return false;
+  const answer = await db.selectFrom('outbox').select(['reason_key', 'reason_params']).where('command_id', '=', commandId).executeTakeFirst();
+  const why = translate('ko', answer?.reason_key ?? 'reconcileServer.refusedNoReason', answer?.reason_params ? JSON.parse(answer.reason_params) : {});
+  await reopenDay(db, day, provider, translate('ko', 'reconcileServer.lockRefusedReason', { reason: why }), SERVER, at, false);
+  return true;
+}
+
+export async function reopenDay(db: Db, day: string, provider: string, reason: string, actor: Actor, at: string, send = true): Promise<ReconcileDay> {
   const now = await dayRow(db, day, provider);
   if (!now.lockedBy) throw new AppError('conflict', 'reconcile.dayNotLocked');
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('reconcile_days').set({ locked_by: null, locked_at: null }).where('day', '=', day).where('provider', '=', provider).execute();
-    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'reopen', by: actor.username, reason, at }).execute();
+    // A reopening in the server's name (its refusal came back) sends nothing: the server's day was never locked by it.
+    let commandId: string | null = null;
+    if (send) {
+      commandId = randomUUID();
+      await enqueueCommand(trx, new Date(at), { type: 'reopen_reconcile_day', commandId, day, provider, reason }, actor.id);
+    }
+    await trx.insertInto('reconcile_day_log').values({ day, provider, action: 'reopen', by: actor.username, reason, at, command_id: commandId }).execute();
     await appendAudit(trx, { at, actorId: actor.id, actorName: actor.displayName, action: 'reconcile.reopenDay', entityType: 'reconcile_day', entityId: `${day}/${provider}`, details: { day, provider, reason } });
   });
   return dayRow(db, day, provider);

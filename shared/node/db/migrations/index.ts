@@ -19,6 +19,7 @@ import * as m0021 from './0021_token_keys.js';
 import * as m0020 from './0020_deferred_indexes.js';
 import * as m0017 from './0017_server_reconcile_journal.js';
 import * as m0027 from './0027_sale_steering_events.js';
+import * as m0031 from './0031_reconcile_day_log_command.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -45,6 +46,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_deferred_indexes': m0020,
   '0021_token_keys': m0021,
   '0027_sale_steering_events': m0027,
+  '0031_reconcile_day_log_command': m0031,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -91,6 +91,8 @@ export interface ReconcileDayLogTable {
   by: string;
   reason: string | null;
   at: Instant;
+  /** The `lock_reconcile_day` / `reopen_reconcile_day` command this asked of the server (0031); null when none was sent. */
+  command_id: string | null;
 }
 
 /** The server's reconciliation events as synced (migration 0017): the journal every console shares. Append-only. */
