@@ -160,6 +160,14 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.getByTestId('preset-useRate').click();
     await page.getByTestId('report-chart').getByText('사용률 추이').waitFor();
     await shot(page, 'reports-use-rate');
+    await page.getByLabel('언어').selectOption('en');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('preset-district').click();
+    const sold = page.getByTestId('total-faceSold');
+    await expect(sold.getAttribute('title')).resolves.toBe(formatWon(expected.faceSold));
+    await expect(sold.innerText()).resolves.toBe(formatWonHeadline(expected.faceSold, 'en'));
+    await shot(page, 'reports-english-1280');
+    await page.getByLabel('Language').selectOption('ko');
     expect(errors).toEqual([]);
   });
 });

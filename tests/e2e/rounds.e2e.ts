@@ -169,6 +169,10 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'Round details' }).waitFor();
     await expect(page.getByTestId('round-version').innerText()).resolves.toBe('Version 2');
+    // The total amount card reads as English budgets are written; the exact amount is its title.
+    await page.locator('.kpi .value[title="₩25,000,000,000"]', { hasText: '₩25 billion' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '09-round-detail-english');
     await page.getByRole('link', { name: 'Issuance rounds' }).click();
     await page.getByRole('columnheader', { name: 'Total amount' }).waitFor();
     await shot(page, '09-rounds-english');
