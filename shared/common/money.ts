@@ -81,6 +81,31 @@ export function formatWonShort(amount: Won, lang: string): string {
   return `${amount < 0 ? '-' : ''}₩${englishCompact.format(Math.abs(amount))}`;
 }
 
+const englishHeadline = new Intl.NumberFormat('en-US', { notation: 'compact', compactDisplay: 'long', maximumSignificantDigits: 3 });
+/** Below this, English headlines keep every digit (`₩400,000`); above, `₩1.2 billion`. */
+const ENGLISH_COMPACT_FROM = 1_000_000;
+
+/**
+ * A large amount as a headline (a card, a tile, a chart axis), where the
+ * reader wants its size at a glance: `4,000억 원`, `1억 2,000만 원`, `9,500원`;
+ * `₩400 billion`, `₩1.2 billion`, `₩400,000`. Korean keeps the two largest
+ * units and rounds the rest to the nearer of the second (half up), so
+ * `1억 2,345만 6,789원` reads `1억 2,346만 원`; English keeps three significant
+ * digits from a million on. It may round: whoever shows it puts the exact
+ * amount in a title beside it. Grids, exports and inputs stay exact.
+ */
+export function formatWonHeadline(amount: Won, lang: string): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  if (lang !== 'ko') return abs < ENGLISH_COMPACT_FROM ? formatWon(amount) : `${sign}₩${englishHeadline.format(abs)}`;
+  const value = BigInt(abs);
+  const top = KOREAN_UNITS.findIndex(([unit]) => value >= unit);
+  // The second unit down from the largest one present; below 만 everything is kept.
+  const keep = top < 0 || top + 1 >= KOREAN_UNITS.length ? 1n : KOREAN_UNITS[top + 1]![0];
+  const rounded = ((value + keep / 2n) / keep) * keep;
+  return `${sign}${formatWonKorean(Number(rounded))}`;
+}
+
 const UNIT_VALUE: Record<string, bigint> = { 조: 1_000_000_000_000n, 억: 100_000_000n, 만: 10_000n, 천: 1_000n };
 
 /**

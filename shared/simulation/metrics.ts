@@ -1,11 +1,13 @@
 import type { SimResult } from './result.js';
-import { formatWonReadable } from '../common/money.js';
+import { formatWonHeadline, formatWonReadable } from '../common/money.js';
 
 export interface Metric {
   key: string;
   label: string;
   value: (r: SimResult) => number | null;
   format: (v: number | null) => string;
+  /** A tile's shorter reading where `format` is long (money in 억/만); `format` stays exact for tables and the PDF. */
+  headline?: (v: number | null) => string;
   /** Whether a smaller value is better (for colouring differences). */
   lowerIsBetter: boolean;
 }
@@ -21,7 +23,7 @@ export function metrics(t: (k: string, p?: Record<string, string | number>) => s
     { key: 'stockReserved', label: t('simulation.stockReserved'), value: (r) => r.stockReservedMinute ?? null, format: min, lowerIsBetter: true },
     { key: 'soldOut', label: t('simulation.soldOut'), value: (r) => r.soldOutMinute, format: min, lowerIsBetter: true },
     { key: 'buyers', label: t('simulation.buyers'), value: (r) => r.buyers, format: n, lowerIsBetter: false },
-    { key: 'amountSold', label: t('simulation.amountSold'), value: (r) => r.amountSold, format: won, lowerIsBetter: false },
+    { key: 'amountSold', label: t('simulation.amountSold'), value: (r) => r.amountSold, format: won, headline: (v) => (v === null ? '—' : formatWonHeadline(v, lang)), lowerIsBetter: false },
     { key: 'logouts', label: t('simulation.logouts'), value: (r) => r.logouts, format: n, lowerIsBetter: true },
     { key: 'requeues', label: t('simulation.requeues'), value: (r) => r.requeues, format: n, lowerIsBetter: true },
     { key: 'refused', label: t('simulation.refused'), value: (r) => r.refusedConnections, format: n, lowerIsBetter: true },

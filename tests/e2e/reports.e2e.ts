@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../shared/node/backend/backend.js';
-import { formatWonKorean } from '../../shared/common/money.js';
+import { formatWon, formatWonHeadline } from '../../shared/common/money.js';
 import { preset2022 } from '../../shared/simulation/params.js';
 import { Feeder, ledgerEvents, reportSpec } from '../support/report-ledger.js';
 import { launchBrowser, openPage, shot, signInAs, startHost, type RunningHost } from './support.js';
@@ -67,7 +67,9 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.getByRole('link', { name: '보고서', exact: true }).click();
     // The daily report opens first, with its chart.
     await page.getByTestId('report-chart').locator('canvas').waitFor();
-    await page.getByTestId('total-faceSold').getByText(formatWonKorean(expected.faceSold)).waitFor();
+    // The card reads in 억/만 (rounded to its two largest units); its title has the exact amount.
+    await page.getByTestId('total-faceSold').getByText(formatWonHeadline(expected.faceSold, 'ko')).waitFor();
+    await expect(page.getByTestId('total-faceSold').getAttribute('title')).resolves.toBe(formatWon(expected.faceSold));
 
     await page.locator('select[name="group1"]').selectOption('district');
     await page.locator('select[name="group2"]').selectOption('');
@@ -155,6 +157,14 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.getByTestId('preset-useRate').click();
     await page.getByTestId('report-chart').getByText('사용률 추이').waitFor();
     await shot(page, 'reports-use-rate');
+    await page.getByLabel('언어').selectOption('en');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('preset-district').click();
+    const sold = page.getByTestId('total-faceSold');
+    await expect(sold.getAttribute('title')).resolves.toBe(formatWon(expected.faceSold));
+    await expect(sold.innerText()).resolves.toBe(formatWonHeadline(expected.faceSold, 'en'));
+    await shot(page, 'reports-english-1280');
+    await page.getByLabel('Language').selectOption('ko');
     expect(errors).toEqual([]);
   });
 });

@@ -59,15 +59,17 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.locator('[data-preset="seoul-2022-07-14"]').click();
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
     await expect(page.getByLabel('발행 총액').inputValue()).resolves.toBe('25,000,000,000');
-    // Derived figures as they type.
-    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩1,750,000,000');
-    await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('₩23,250,000,000');
+    // Derived figures as they type: in 억/만 as budgets are written, the exact amount in the title.
+    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('17억 5,000만 원');
+    await expect(page.getByTestId('fig-subsidy').getAttribute('title')).resolves.toBe('₩1,750,000,000');
+    await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('232억 5,000만 원');
+    await expect(page.getByTestId('fig-received').getAttribute('title')).resolves.toBe('₩23,250,000,000');
     await expect(page.getByTestId('fig-buyers').innerText()).resolves.toContain('62,500');
     // The 10-minute session is a warning from simulating the round (scaled down), not an error.
     await page.locator('.field .msg.warning', { hasText: '시뮬레이션에서 세션 유지 시간 10분 동안 기다리다' }).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('sim-basis').innerText()).resolves.toContain('방문자 60,000명');
     await page.getByLabel('할인율 (%)').fill('10');
-    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('₩2,500,000,000');
+    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('25억 원');
     await page.getByLabel('할인율 (%)').fill('7');
     await shot(page, '02-round-form-preset');
     await page.getByRole('button', { name: '저장', exact: true }).click();
@@ -167,6 +169,10 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'Round details' }).waitFor();
     await expect(page.getByTestId('round-version').innerText()).resolves.toBe('Version 2');
+    // The total amount card reads as English budgets are written; the exact amount is its title.
+    await page.locator('.kpi .value[title="₩25,000,000,000"]', { hasText: '₩25 billion' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '09-round-detail-english');
     await page.getByRole('link', { name: 'Issuance rounds' }).click();
     await page.getByRole('columnheader', { name: 'Total amount' }).waitFor();
     await shot(page, '09-rounds-english');

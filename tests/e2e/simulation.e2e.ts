@@ -64,6 +64,16 @@ describe('demand simulation, end to end in Chromium', () => {
     await shot(page, '11-simulation-2022');
   });
 
+  it('reads the amount sold in 억/만, and as ₩… billion in English', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect(metric('amountSold')).resolves.toMatch(/^[\d,]+억( [\d,]+만)? 원$/);
+    await shot(page, '11-simulation-2022-1280');
+    await page.getByLabel('언어').selectOption('en');
+    await expect(metric('amountSold')).resolves.toMatch(/^₩[\d.]+ (billion|million)$/);
+    await shot(page, '13-simulation-english');
+    await page.getByLabel('Language').selectOption('ko');
+  });
+
   it('shows the run behind a recommendation', async () => {
     await page.locator('[data-rec="session"]').getByRole('button', { name: '근거 보기' }).click();
     await page.getByTestId('run-label').filter({ hasText: /^2022-07-14 재현 · 근거: 세션 \d+분$/ }).waitFor();

@@ -1,6 +1,6 @@
 import { DEFAULT_LANG, fieldLabel, formatError, formatIssue, isLang, translate, type Lang } from '#shared/i18n/index.js';
 import type { ErrorPayload, Issue } from '#shared/common/errors.js';
-import { formatBasisPoints, formatWon, formatWonShort } from '#shared/common/money.js';
+import { formatBasisPoints, formatWon, formatWonHeadline } from '#shared/common/money.js';
 import { formatSeoul, formatSeoulDay } from '#shared/common/time.js';
 
 const STORAGE_KEY = 'console.lang';
@@ -28,7 +28,8 @@ export const field = (path: string): string => fieldLabel(i18n.lang, path);
 export const issueText = (issue: Issue): string => formatIssue(i18n.lang, issue);
 export const errorText = (error: ErrorPayload): string => formatError(i18n.lang, error);
 export const won = (amount: number): string => formatWon(amount);
-export const wonShort = (amount: number): string => formatWonShort(amount, i18n.lang);
+/** A headline amount (card, tile, chart axis): `4,000억 원` / `₩400 billion`; may round, so pair it with `won` in a title. */
+export const wonShort = (amount: number): string => formatWonHeadline(amount, i18n.lang);
 export const pct = (bp: number): string => formatBasisPoints(bp);
 export const seoul = (iso: string | null | undefined, seconds = false): string => formatSeoul(iso, i18n.lang, seconds);
 /** An instant's Seoul day alone, e.g. a lot's expiry: `2026. 12. 07.` / `7 Dec 2026`. */

@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Output } from '#shared/api/contract.js';
-import { formatWonShort } from '#shared/common/money.js';
+import { formatWonHeadline } from '#shared/common/money.js';
 import type { Lang } from '#shared/i18n/index.js';
 import { formatRate, groupValueLabel } from '#shared/reports/labels.js';
 import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
@@ -22,9 +22,9 @@ export const PRESETS: Record<Exclude<PresetId, 'curve'>, ReportParamsInput> = {
   refunds: { groupBy: ['day'], measures: ['cancelCount', 'cancelAmount', 'refundCount', 'refundAmount'], eventTypes: ['cancel', 'refund'] },
 };
 
-/** A measure's value on a card or an axis: 만/억 in Korean. */
+/** A measure's value on a card or an axis: 만/억 in Korean, `₩1.2 billion` in English (rounded; cards title the exact amount). */
 export function shortText(m: Measure, v: number, lang: Lang, num: (n: number) => string): string {
-  if (MONEY_MEASURES.has(m)) return formatWonShort(v, lang);
+  if (MONEY_MEASURES.has(m)) return formatWonHeadline(v, lang);
   if (m === 'useRate') return formatRate(v);
   return num(v);
 }
@@ -113,7 +113,7 @@ export function curveChart(c: SaleCurve, labels: { perMinute: string; cumulative
       interaction: BY_MINUTE,
       scales: {
         x: { type: 'linear', ticks: { maxTicksLimit: 14 }, title: { display: true, text: labels.minutes } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative }, ticks: { callback: (v) => formatWonShort(Number(v), lang), maxTicksLimit: 6 } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: labels.cumulative }, ticks: { callback: (v) => formatWonHeadline(Number(v), lang), maxTicksLimit: 6 } },
         y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: labels.perMinute } },
       },
     },
