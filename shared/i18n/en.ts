@@ -1241,6 +1241,13 @@ export const en: Shape<typeof ko> = {
     shownOverHour: 'People shown a wait over an hour',
     longestAdmitted: 'Longest wait shown to someone admitted',
   },
+  seedCheck: {
+    session: 'Nobody logged out on {{held}} of {{seeds}} random seeds · longest single wait min {{min}} · median {{median}} · max {{max}}',
+    admission: 'Sold out within {{target}} min (last payment) on {{held}} of {{seeds}} random seeds · sell-out min {{min}} · median {{median}} · max {{max}}',
+    margin: 'Each recommendation was searched on the same {{seeds}} random seeds and holds on all of them, with a margin (mean + {{k}}×standard deviation) so that it holds on at least {{share}}% of days it never saw ({{confidence}}% confidence).',
+    never: 'not sold out',
+    minutes: '{{m}} min',
+  },
   syncSpeed: {
     phaseIndexes: 'Rebuilding indexes',
     left: '{{n}} events left',

@@ -1237,6 +1237,13 @@ export const ko = {
     shownOverHour: '1시간 넘는 대기를 안내받은 사람',
     longestAdmitted: '입장한 사람이 안내받은 최대 대기시간',
   },
+  seedCheck: {
+    session: '난수 시드 {{seeds}}개 중 {{held}}개에서 로그아웃 없음 · 한 번에 가장 오래 기다린 시간 최소 {{min}} · 중앙값 {{median}} · 최대 {{max}}',
+    admission: '난수 시드 {{seeds}}개 중 {{held}}개에서 {{target}}분 안에 매진(마지막 결제 기준) · 매진 시각 최소 {{min}} · 중앙값 {{median}} · 최대 {{max}}',
+    margin: '권고마다 같은 난수 시드 {{seeds}}개로 찾아 모두에서 맞는 값을 골랐고, 처음 보는 날의 {{share}}% 이상에서도 맞도록(신뢰도 {{confidence}}%) 평균 + {{k}}×표준편차만큼 여유를 두었습니다.',
+    never: '매진 안 됨',
+    minutes: '{{m}}분',
+  },
   syncSpeed: {
     phaseIndexes: '색인 다시 만드는 중',
     left: '{{n}}건 남음',

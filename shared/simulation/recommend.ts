@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SimParams } from './params.js';
 import type { SimResult } from './result.js';
+import { RECOMMEND_SEEDS, searchSeeds, seedCheck, seedCheckSchema, upperBound } from './seed-spread.js';
 
 /** Runs one simulation; the console passes a worker pool, tests pass the engine itself. */
 export type RunSimulation = (params: SimParams, onProgress: (fraction: number) => void) => Promise<SimResult>;
@@ -28,9 +29,19 @@ export const recommendationsSchema = z.object({
     minutes: z.number(),
     baselineLogouts: z.number(),
     backing: z.string(),
+    /** The longest wait on each seed searched, and on how many the timeout logs nobody out; absent in older runs. */
+    check: seedCheckSchema.optional(),
   }),
   admission: z.discriminatedUnion('feasible', [
-    z.object({ feasible: z.literal(true), perMinute: z.number(), sellOutMinute: z.number(), peakActive: z.number(), backing: z.string() }),
+    z.object({
+      feasible: z.literal(true),
+      perMinute: z.number(),
+      sellOutMinute: z.number(),
+      peakActive: z.number(),
+      backing: z.string(),
+      /** The sell-out minute (last payment) on each seed searched, and on how many it met the target; absent in older runs. */
+      check: seedCheckSchema.optional(),
+    }),
     z.object({
       feasible: z.literal(false),
       reason: z.enum(['capacity', 'stock']),
@@ -38,6 +49,7 @@ export const recommendationsSchema = z.object({
       sellOutMinute: z.number().nullable(),
       peakActive: z.number(),
       backing: z.string(),
+      check: seedCheckSchema.optional(),
     }),
   ]),
   cutoff: z.object({
@@ -61,6 +73,11 @@ export interface RecommendOptions {
   onProgress?: (fraction: number) => void;
   /** Admission probes that stop early when they miss the target; without it, probes are full runs. */
   probe?: ProbeSimulation;
+  /**
+   * How many seeds every recommendation is searched and checked on (the base
+   * seed and the ones after it); 1 is the single-run search of before.
+   */
+  seeds?: number;
 }
 
 /** Admission rates are recommended in steps people configure: 50 a minute. */
@@ -82,32 +99,43 @@ export const admissionScenario = (base: SimParams, perMinute: number): SimParams
 });
 
 /**
- * The three recommendations the console makes for a sale, each backed by a
- * simulation of it. All searches run on the base scenario's seed, so runs
- * differ only in the setting searched (common random numbers), and they
- * recommend what plain bisection over every run did (tests/support/recommend-reference.ts),
+ * The three recommendations the console makes for a sale, each backed by
+ * simulations of it. A recommendation that held on one run may fail on the
+ * next day like it (issue 20: the timeout searched on one seed logged 114,530
+ * people out on another), so the session and admission searches run on
+ * `seeds` seeds at once (the base seed first, common random numbers: every
+ * setting tried sees the same seeds) and a setting is recommended only when
+ * it holds on all of them with the margin of seed-spread.ts's upperBound, so
+ * that it holds on ≥ 95% of seeds it never saw. With one seed they recommend
+ * what plain bisection over every run did (tests/support/recommend-reference.ts),
  * from far fewer runs:
  *
  * - Session timeout: the longest wait of the run where the room keeps places
- *   IS the answer. The run with that timeout is not run again: when every
- *   stint is shorter than the timeout no expiry fires and no random number is
- *   drawn differently, so it is the kept run event for event (proved by
- *   recommend.test.ts); only its settings differ.
- * - Admission rate: the same kept run is the admission scenario at the base
- *   rate whenever active sessions never reached their cap, so it brackets the
- *   answer for free, and its stock-out time predicts the rate the target
- *   needs (admissions to sell out ÷ minutes left before the last checkouts).
- *   The two rates around the prediction are probed at once; a probe stops as
- *   soon as the target minute passes with stock unsold. Sell-out by the target
- *   is monotone in the rate under common random numbers, so this finds the
- *   same smallest rate (in steps of 50) as bisection; a bad prediction only
- *   costs further rounds (bracket cut in three, two probes at a time).
- * - Cut-off: the base sale with the cut-off switched, alongside.
+ *   IS the answer for that seed. The run with that timeout is not run again:
+ *   when every stint is shorter than the timeout no expiry fires and no
+ *   random number is drawn differently, so it is the kept run event for
+ *   event (proved by recommend.test.ts); only its settings differ.
+ * - Admission rate: the same kept runs are the admission scenario at the
+ *   base rate whenever active sessions never reached their cap, so they
+ *   bracket the answer for free, and their stock-out times predict the rate
+ *   the target needs (admissions to sell out ÷ minutes left before the last
+ *   checkouts, per seed). The two rates around the prediction are probed at
+ *   once on every seed; a probe stops as soon as the target minute passes
+ *   with stock unsold. Sell-out by the target is monotone in the rate under
+ *   common random numbers, so this finds the same smallest rate (in steps of
+ *   50) as bisection; a bad prediction only costs further rounds (bracket cut
+ *   in three, two probes at a time).
+ * - Cut-off: the base sale with the cut-off switched, alongside (one seed:
+ *   it compares two settings, it sets no threshold).
  */
 export async function recommend(base: SimParams, run: RunSimulation, options: RecommendOptions): Promise<{ recommendations: Recommendations; backing: BackingRun[] }> {
   const backing: BackingRun[] = [];
-  // Progress: finished runs plus the running ones' share, over a rough budget; never goes back.
-  const expectedRuns = options.baseline ? 5 : 6;
+  const seeds = searchSeeds(base.seed, Math.max(1, options.seeds ?? RECOMMEND_SEEDS));
+  const n = seeds.length;
+  const onSeeds = (params: SimParams): SimParams[] => seeds.map((seed) => ({ ...params, seed }));
+  // Progress: finished runs plus the running ones' share, over a rough budget (the kept runs, one
+  // round of two probes on every seed, the baseline and the cut-off); never goes back.
+  const expectedRuns = 3 * n + (options.baseline ? 1 : 2);
   const inFlight = new Map<number, number>();
   let done = 0;
   let shown = 0;
@@ -137,24 +165,27 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
 
   const capacity = base.waitingRoom.maxActiveSessions ?? base.capacity.maxConnections;
 
-  // Started together: the baseline, the run the session and admission searches share, and the cut-off comparison.
+  // Started together: the baseline, the runs the session and admission searches share, and the cut-off comparison.
   const baselineP = options.baseline !== undefined ? Promise.resolve(options.baseline) : tracked(base);
-  const keptP = tracked(keptScenario(base));
+  const keptP = Promise.all(onSeeds(keptScenario(base)).map(tracked));
   const otherCutP = tracked({ ...base, waitingRoom: { ...base.waitingRoom, stockCutoff: !base.waitingRoom.stockCutoff } });
 
-  // 1. Session timeout: the smallest whole minute longer than every wait of the kept run.
+  // 1. Session timeout: the smallest whole minute longer than every seed's longest wait, and than their tolerance bound.
   const sessionP = (async () => {
     const kept = await keptP;
-    const longest = kept.maxSessionMinutes;
+    const longest = kept.map((k) => k.maxSessionMinutes);
     // A wait of exactly the timeout is logged out (expiry goes before admission at the same instant): one minute more.
-    const minutes = Math.max(1, Math.ceil(longest) === longest ? longest + 1 : Math.ceil(longest));
-    return { minutes, confirm: { ...kept, params: sessionScenario(base, minutes) } };
+    const minutes = Math.max(1, Math.floor(upperBound(longest)) + 1);
+    const check = seedCheck(longest, (l) => l !== null && l < minutes);
+    return { minutes, check, confirm: { ...kept[0]!, params: sessionScenario(base, minutes) } };
   })();
 
-  // 3. Admission rate: the smallest rate (in steps of 50/min) that sells out within the target.
+  // 3. Admission rate: the smallest rate (in steps of 50/min) that sells out within the target on every seed, with the margin.
   const admissionP = (async () => {
     const scenario = (perMinute: number) => admissionScenario(base, perMinute);
-    const meets = (r: SimResult | null): r is SimResult => r !== null && r.soldOutMinute !== null && r.soldOutMinute <= target;
+    /** Every seed sold out (a probe that missed is null) and the tolerance bound of their sell-out minutes is within the target. */
+    const meets = (rs: readonly (SimResult | null)[]): rs is SimResult[] =>
+      rs.every((r) => r !== null && r.soldOutMinute !== null && r.soldOutMinute <= target) && upperBound(rs.map((r) => r!.soldOutMinute!)) <= target;
     const snap = (r: number) => Math.max(RATE_STEP, Math.round(r / RATE_STEP) * RATE_STEP);
     const limitUnits = Math.max(1, Math.floor(base.purchase.limit / base.sale.unit));
     const meanUnits = base.purchase.fullLimitShare * limitUnits + (1 - base.purchase.fullLimitShare) * Math.max(1, limitUnits / 2);
@@ -164,12 +195,17 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     const ceiling = 8 * first;
 
     let lo = RATE_STEP; // as bisection assumed: 50 a minute is too slow
-    let hi: { rate: number; result: SimResult | null } | null = null;
-    /** The rate a run predicts for the target: its admissions until stock ran out, over the minutes left before the last checkouts. */
-    const predict = (rate: number, r: SimResult): number | null => {
-      if (r.soldOutMinute === null || r.stockReservedMinute === null) return null;
-      const room = target - (r.soldOutMinute - r.stockReservedMinute);
-      return room > 0 && r.stockReservedMinute > 0 ? (rate * r.stockReservedMinute) / room : null;
+    let hi: { rate: number; results: SimResult[] | null } | null = null;
+    /**
+     * The smallest rate in steps of 50 at which runs at `rate` predict the target met on every seed
+     * with the margin: each seed's admissions until its stock ran out, spread over the minutes before
+     * its last checkouts. Null when a run did not sell out or leaves no room before the target.
+     */
+    const predict = (rate: number, rs: readonly SimResult[]): number | null => {
+      if (rs.some((r) => r.soldOutMinute === null || r.stockReservedMinute === null || r.stockReservedMinute <= 0 || r.soldOutMinute - r.stockReservedMinute >= target)) return null;
+      const at = (candidate: number) => upperBound(rs.map((r) => (rate * r.stockReservedMinute!) / candidate + (r.soldOutMinute! - r.stockReservedMinute!))) <= target;
+      for (let c = RATE_STEP; c <= ceiling + RATE_STEP; c += RATE_STEP) if (at(c)) return c;
+      return null;
     };
     let estimate: number | null = null;
 
@@ -177,9 +213,9 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     const baseRate = base.waitingRoom.admissionPerMinute;
     const cap = base.waitingRoom.maxActiveSessions;
     if (baseRate !== null) {
-      // The kept run is the admission scenario at the base rate when the cap on active sessions never bit.
-      if (cap === null || kept.peakActive < cap) {
-        if (meets(kept)) hi = { rate: Math.ceil(baseRate / RATE_STEP) * RATE_STEP, result: baseRate % RATE_STEP === 0 ? { ...kept, params: scenario(baseRate) } : null };
+      // The kept runs are the admission scenario at the base rate when the cap on active sessions never bit.
+      if (cap === null || kept.every((k) => k.peakActive < cap)) {
+        if (meets(kept)) hi = { rate: Math.ceil(baseRate / RATE_STEP) * RATE_STEP, results: baseRate % RATE_STEP === 0 ? kept.map((k) => ({ ...k, params: { ...scenario(baseRate), seed: k.params.seed } })) : null };
         else lo = Math.max(lo, Math.floor(baseRate / RATE_STEP) * RATE_STEP);
       }
       estimate = predict(baseRate, kept);
@@ -187,20 +223,19 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     if (hi && hi.rate <= lo) hi = null; // a base rate below 50 says nothing the search does not assume
 
     for (;;) {
-      const top = hi as { rate: number; result: SimResult | null } | null;
+      const top = hi as { rate: number; results: SimResult[] | null } | null;
       if (top && top.rate - lo <= RATE_STEP) {
-        // Found. Its backing run, unless a probe already made it.
-        const result = top.result ?? (await tracked(scenario(top.rate)));
-        return { rate: top.rate, result, feasible: true as const };
+        // Found. Its backing runs, unless a probe already made them.
+        const results = top.results ?? (await Promise.all(onSeeds(scenario(top.rate)).map(tracked)));
+        return { rate: top.rate, results, feasible: true as const };
       }
-      if (!top && lo >= ceiling) return { rate: ceiling, result: await tracked(scenario(ceiling)), feasible: false as const };
+      if (!top && lo >= ceiling) return { rate: ceiling, results: await Promise.all(onSeeds(scenario(ceiling)).map(tracked)), feasible: false as const };
       const upper = top ? top.rate : ceiling + RATE_STEP;
       const inside = (r: number) => r > lo && r < upper;
       let probes: number[] = [];
       if (estimate !== null) {
         // The rate predicted and the one just below it: if the prediction is right, this round ends the search.
-        const c = Math.ceil(estimate / RATE_STEP) * RATE_STEP;
-        probes = [c - RATE_STEP, c].filter(inside);
+        probes = [estimate - RATE_STEP, estimate].filter(inside);
         estimate = null;
       }
       if (probes.length === 0) {
@@ -211,15 +246,15 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
           probes = [...new Set([snap(lo * 1.5), snap(lo * 2.25)].map((r) => Math.min(r, ceiling)))].filter(inside);
         }
       }
-      const results = await Promise.all(probes.map((r) => probed(scenario(r))));
+      const results = await Promise.all(probes.map((r) => Promise.all(onSeeds(scenario(r)).map(probed))));
       probes.forEach((rate, i) => {
-        const result = results[i]!;
-        if (meets(result)) {
-          if (!hi || rate < hi.rate) hi = { rate, result };
+        const rs = results[i]!;
+        if (meets(rs)) {
+          if (!hi || rate < hi.rate) hi = { rate, results: rs };
         } else if (rate > lo) lo = rate;
       });
       // The lowest rate that met predicts the next probes, if the bracket is still open.
-      if (hi && hi.result) estimate = predict(hi.rate, hi.result);
+      if (hi && hi.results) estimate = predict(hi.rate, hi.results);
     }
   })();
 
@@ -230,23 +265,30 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
   backing.push({ key: 'cutoff-on', result: withCut });
   backing.push({ key: 'cutoff-off', result: withoutCut });
 
+  // The base seed's run is the one shown; the seeds' spread says how far other days may fall from it.
+  const shownRun = found.results[0]!;
+  const peakActive = Math.max(...found.results.map((r) => r.peakActive));
+  const check = seedCheck(
+    found.results.map((r) => r.soldOutMinute),
+    (m) => m !== null && m <= target,
+  );
   let admission: Recommendations['admission'];
   if (!found.feasible) {
-    admission = { feasible: false, reason: 'stock', perMinute: found.rate, sellOutMinute: found.result.soldOutMinute, peakActive: found.result.peakActive, backing: 'admission' };
+    admission = { feasible: false, reason: 'stock', perMinute: found.rate, sellOutMinute: shownRun.soldOutMinute, peakActive, backing: 'admission', check };
   } else {
-    const within = capacity === null || found.result.peakActive <= capacity;
+    const within = capacity === null || peakActive <= capacity;
     admission = within
-      ? { feasible: true, perMinute: found.rate, sellOutMinute: found.result.soldOutMinute!, peakActive: found.result.peakActive, backing: 'admission' }
-      : { feasible: false, reason: 'capacity', perMinute: found.rate, sellOutMinute: found.result.soldOutMinute, peakActive: found.result.peakActive, backing: 'admission' };
+      ? { feasible: true, perMinute: found.rate, sellOutMinute: shownRun.soldOutMinute!, peakActive, backing: 'admission', check }
+      : { feasible: false, reason: 'capacity', perMinute: found.rate, sellOutMinute: shownRun.soldOutMinute, peakActive, backing: 'admission', check };
   }
-  backing.push({ key: 'admission', result: found.result });
+  backing.push({ key: 'admission', result: shownRun });
   options.onProgress?.(1);
 
   return {
     recommendations: {
       targetSellOutMinutes: target,
       capacity,
-      session: { minutes: session.minutes, baselineLogouts: baseline.logouts, backing: 'session' },
+      session: { minutes: session.minutes, baselineLogouts: baseline.logouts, backing: 'session', check: session.check },
       admission,
       cutoff: {
         hoursWithout: withoutCut.personHoursLost,

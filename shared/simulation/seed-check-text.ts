@@ -1,0 +1,25 @@
+import type { Recommendations } from './recommend.js';
+import { HOLD_CONFIDENCE, HOLD_SHARE, type SeedCheck, toleranceFactor } from './seed-spread.js';
+
+type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/**
+ * The seeds' evidence under each recommendation, in the reader's language:
+ * the console's card and the PDF print the same sentences. Runs saved before
+ * recommendations were checked over seeds have none.
+ */
+export function seedCheckText(r: Recommendations, t: Translate, num: (v: number) => string): { session: string | null; admission: string | null; margin: string | null } {
+  const m = (v: number | null) => (v === null ? t('seedCheck.never') : t('seedCheck.minutes', { m: num(Math.round(v * 10) / 10) }));
+  const spread = (c: SeedCheck) => ({ seeds: c.seeds, held: c.held, min: m(c.min), median: m(c.median), max: m(c.max) });
+  const s = r.session.check;
+  const a = r.admission.check;
+  const seeds = s?.seeds ?? a?.seeds ?? 1;
+  return {
+    session: s ? t('seedCheck.session', spread(s)) : null,
+    admission: a ? t('seedCheck.admission', { ...spread(a), target: r.targetSellOutMinutes }) : null,
+    margin:
+      seeds >= 3
+        ? t('seedCheck.margin', { seeds, share: Math.round(HOLD_SHARE * 100), confidence: Math.round(HOLD_CONFIDENCE * 100), k: num(Math.round(toleranceFactor(seeds) * 100) / 100) })
+        : null,
+  };
+}
