@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SALE_UNIT } from '../common/money.js';
 import { PRESET_2022_FITTED } from './preset-2022.fitted.js';
-import { ARRIVAL_CURVES, CHECKOUT_DISTRIBUTIONS, PATIENCE_KINDS, QUEUE_ORDERS, SESSION_POLICIES, type RehearsalAssumptions, type RoundSpec } from '../rounds/spec.js';
+import { ARRIVAL_CURVES, CHECKOUT_DISTRIBUTIONS, PATIENCE_KINDS, paymentSystemShape, QUEUE_ORDERS, SESSION_POLICIES, type RehearsalAssumptions, type RoundSpec } from '../rounds/spec.js';
 
 // The enums live with the round spec, which carries them as settings and assumptions.
 // Session policies: expires_while_waiting: the login session runs out while people
@@ -87,6 +87,7 @@ export const simParamsSchema = z
         distribution: z.enum(CHECKOUT_DISTRIBUTIONS),
         failureRate: z.number().min(0).max(0.99),
         maxRetries: z.int().min(0).max(10),
+        ...paymentSystemShape,
       })
       .strict(),
     capacity: z
