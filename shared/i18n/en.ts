@@ -1248,6 +1248,17 @@ export const en: Shape<typeof ko> = {
     never: 'not sold out',
     minutes: '{{m}} min',
   },
+  paymentCapacity: {
+    tps: 'Payment system capacity (transactions/s)',
+    latencyMs: 'Time per payment (ms)',
+    timeoutMs: 'Payment queue time-out (ms)',
+    blankInstant: 'Blank: instant',
+    blankNoTimeout: 'Blank: no time-out',
+    rec: 'To sell out within {{target}} min at {{rate}} admitted a minute, the payment system must complete at least {{tps}} transactions a second ({{latency}} ms each, time-out {{timeout}}; no time-outs).',
+    recInfeasible: 'Even a payment system of {{tps}} transactions a second does not sell out within {{target}} min at {{rate}} admitted a minute.',
+    noTimeout: 'none',
+    seconds: '{{s}} s',
+  },
   syncSpeed: {
     phaseIndexes: 'Rebuilding indexes',
     left: '{{n}} events left',

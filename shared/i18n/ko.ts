@@ -1244,6 +1244,17 @@ export const ko = {
     never: '매진 안 됨',
     minutes: '{{m}}분',
   },
+  paymentCapacity: {
+    tps: '결제 시스템 처리량 (건/초)',
+    latencyMs: '결제 1건 처리 시간 (ms)',
+    timeoutMs: '결제 대기 제한 (ms)',
+    blankInstant: '비우면 즉시 처리',
+    blankNoTimeout: '비우면 제한 없음',
+    rec: '분당 {{rate}}명 입장으로 {{target}}분 안에 매진하려면 결제 시스템이 초당 {{tps}}건 이상 처리해야 합니다 (1건 {{latency}}ms, 대기 제한 {{timeout}} 기준, 제한 초과 없음).',
+    recInfeasible: '결제 시스템을 초당 {{tps}}건까지 늘려도 분당 {{rate}}명 입장으로는 {{target}}분 안에 매진되지 않습니다.',
+    noTimeout: '없음',
+    seconds: '{{s}}초',
+  },
   syncSpeed: {
     phaseIndexes: '색인 다시 만드는 중',
     left: '{{n}}건 남음',

@@ -3,6 +3,8 @@ import { mmcMeanWait } from '../../tests/support/queueing.js';
 import { plainQueue } from '../../tests/support/sim-fixtures.js';
 import { simulate } from './engine.js';
 import { preset2022, sale2022Uncalibrated, type SimParams } from './params.js';
+import { paymentScenario, recommend } from './recommend.js';
+import { searchSeeds, upperBound } from './seed-spread.js';
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -67,4 +69,30 @@ describe('the payment system', () => {
       expect(before.payment).toEqual({ servers: null, attempts: 0, timeouts: 0, meanQueueSeconds: 0, peakQueue: 0 });
     }
   });
+
+  it('recommends the fewest transactions a second (steps of 5) at which the recommended admission rate meets the target on every seed, without time-outs', async () => {
+    // The 2022 sale at a sixth of its size (as recommend.test.ts), four seeds.
+    const scenario: SimParams = {
+      ...sale2022Uncalibrated(),
+      visitors: 120_000,
+      sale: { windowMinutes: 360, stock: 4_000_000_000, unit: 10_000 },
+      waitingRoom: { ...sale2022Uncalibrated().waitingRoom, admissionPerMinute: 250, maxActiveSessions: 4_000 },
+      capacity: { maxConnections: 40_000 },
+    };
+    const target = 60;
+    const { recommendations: r } = await recommend(scenario, async (p) => simulate(p), { targetSellOutMinutes: target, seeds: 4 });
+    const pay = r.payment!;
+    expect(pay.feasible).toBe(true);
+    expect(pay.admissionPerMinute).toBe(r.admission.perMinute);
+    // Theory: a stable queue needs capacity above the load, rate ÷ 60 payments a second at least.
+    expect(pay.tps).toBeGreaterThan(pay.admissionPerMinute / 60);
+    const on = (tps: number) => searchSeeds(scenario.seed, 4).map((seed) => simulate({ ...paymentScenario(scenario, pay.admissionPerMinute, tps), seed }));
+    const at = on(pay.tps);
+    expect(at.every((x) => x.soldOutMinute !== null && x.soldOutMinute <= target && x.payment!.timeouts === 0)).toBe(true);
+    // Five a second fewer fails on some seed (late, or with payments timing out), or leaves no margin over the seeds.
+    const below = on(pay.tps - 5);
+    const failsBelow = below.some((x) => x.soldOutMinute === null || x.soldOutMinute > target || x.payment!.timeouts > 0) || upperBound(below.map((x) => x.soldOutMinute!)) > target;
+    expect(failsBelow, JSON.stringify({ tps: pay.tps, below: below.map((x) => [x.soldOutMinute, x.payment!.timeouts]) })).toBe(true);
+    expect(pay.check).toMatchObject({ seeds: 4, held: 4 });
+  }, 300_000);
 });

@@ -52,6 +52,19 @@ export const recommendationsSchema = z.object({
       check: seedCheckSchema.optional(),
     }),
   ]),
+  /** The payment capacity the admission rate needs to meet the target; absent in older runs and when no rate meets it. */
+  payment: z
+    .object({
+      tps: z.number(),
+      /** The latency and time-out it was searched under: the sale's own, or the stated assumption. */
+      latencyMs: z.number(),
+      timeoutMs: z.number().nullable(),
+      admissionPerMinute: z.number(),
+      feasible: z.boolean(),
+      /** The sell-out minute (last payment) on each seed searched at that capacity. */
+      check: seedCheckSchema,
+    })
+    .optional(),
   cutoff: z.object({
     hoursWithout: z.number(),
     hoursWith: z.number(),
@@ -78,10 +91,19 @@ export interface RecommendOptions {
    * seed and the ones after it); 1 is the single-run search of before.
    */
   seeds?: number;
+  /** Search the payment capacity the admission rate needs (default); off, the searches are those of before. */
+  paymentSearch?: boolean;
 }
 
 /** Admission rates are recommended in steps people configure: 50 a minute. */
 const RATE_STEP = 50;
+/** Payment capacity is recommended in steps of 5 transactions a second. */
+const TPS_STEP = 5;
+/** Searched up to this; a need beyond it says the sale is not limited by what a payment system can buy. */
+const TPS_CEILING = 100_000;
+/** Where the sale sets no payment latency or time-out, the capacity is searched under these, and says so. */
+export const ASSUMED_PAYMENT_LATENCY_MS = 1_000;
+export const ASSUMED_PAYMENT_TIMEOUT_MS = 30_000;
 
 /** The settings of a session-timeout run: the room lets sessions expire after `minutes`. */
 export const sessionScenario = (base: SimParams, minutes: number): SimParams => ({ ...base, session: { policy: 'expires_while_waiting', timeoutMinutes: minutes } });
@@ -97,6 +119,20 @@ export const admissionScenario = (base: SimParams, perMinute: number): SimParams
   session: { policy: 'room_keeps_place', timeoutMinutes: null },
   waitingRoom: { ...base.waitingRoom, admissionPerMinute: perMinute, maxActiveSessions: null },
 });
+
+/** The admission scenario at `perMinute` with a payment system of `tps` (the sale's latency and time-out, or the assumed ones). */
+export const paymentScenario = (base: SimParams, perMinute: number, tps: number): SimParams => {
+  const p = admissionScenario(base, perMinute);
+  return {
+    ...p,
+    checkout: {
+      ...p.checkout,
+      paymentCapacityTps: tps,
+      paymentLatencyMs: base.checkout.paymentLatencyMs || ASSUMED_PAYMENT_LATENCY_MS,
+      paymentTimeoutMs: base.checkout.paymentTimeoutMs ?? ASSUMED_PAYMENT_TIMEOUT_MS,
+    },
+  };
+};
 
 /**
  * The three recommendations the console makes for a sale, each backed by
@@ -258,7 +294,43 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     }
   })();
 
-  const [baseline, otherCut, session, found] = await Promise.all([baselineP, otherCutP, sessionP, admissionP]);
+  /**
+   * 4. Payment capacity: the fewest transactions a second (in steps of 5) at which the recommended
+   * admission rate still meets the target on every seed with the margin, and no payment times out.
+   * The admitted send about rate ÷ 60 payments a second (more with retries); the search starts at
+   * that load over 80% utilisation and doubles or halves the bracket, two probes on every seed a round.
+   */
+  const paymentP = (async () => {
+    const found = await admissionP;
+    if (!found.feasible || options.paymentSearch === false) return undefined;
+    const rate = found.rate;
+    const meets = (rs: readonly (SimResult | null)[]): rs is SimResult[] =>
+      rs.every((r) => r !== null && r.soldOutMinute !== null && r.soldOutMinute <= target && (r.payment?.timeouts ?? 0) === 0) && upperBound(rs.map((r) => r!.soldOutMinute!)) <= target;
+    const snap = (v: number) => Math.max(TPS_STEP, Math.ceil(v / TPS_STEP) * TPS_STEP);
+    let lo = 0; // no capacity sells nothing
+    let hi: { tps: number; results: SimResult[] } | null = null;
+    let probes = [...new Set([snap(rate / 60 / 0.8 / 2), snap(rate / 60 / 0.8)])];
+    for (;;) {
+      const results = await Promise.all(probes.map((tps) => Promise.all(onSeeds(paymentScenario(base, rate, tps)).map(probed))));
+      probes.forEach((tps, i) => {
+        const rs = results[i]!;
+        if (meets(rs)) {
+          if (!hi || tps < hi.tps) hi = { tps, results: rs };
+        } else if (tps > lo) lo = tps;
+      });
+      const top = hi as { tps: number; results: SimResult[] } | null;
+      if (top && top.tps - lo <= TPS_STEP) return { tps: top.tps, results: top.results, feasible: true };
+      if (!top) {
+        if (lo >= TPS_CEILING) return { tps: lo, results: results.at(-1)!.filter((r): r is SimResult => r !== null), feasible: false };
+        probes = [Math.min(TPS_CEILING, snap(lo * 2)), Math.min(TPS_CEILING, snap(lo * 4))].filter((v, i, a) => a.indexOf(v) === i);
+      } else {
+        const steps = (top.tps - lo) / TPS_STEP;
+        probes = steps === 2 ? [lo + TPS_STEP] : [...new Set([1, 2].map((k) => lo + Math.round((k * steps) / 3) * TPS_STEP))].filter((v) => v > lo && v < top.tps);
+      }
+    }
+  })();
+
+  const [baseline, otherCut, session, found, paymentFound] = await Promise.all([baselineP, otherCutP, sessionP, admissionP, paymentP]);
   const withCut = base.waitingRoom.stockCutoff ? baseline : otherCut;
   const withoutCut = base.waitingRoom.stockCutoff ? otherCut : baseline;
   backing.push({ key: 'session', result: session.confirm });
@@ -290,6 +362,21 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
       capacity,
       session: { minutes: session.minutes, baselineLogouts: baseline.logouts, backing: 'session', check: session.check },
       admission,
+      ...(paymentFound
+        ? {
+            payment: {
+              tps: paymentFound.tps,
+              latencyMs: base.checkout.paymentLatencyMs || ASSUMED_PAYMENT_LATENCY_MS,
+              timeoutMs: base.checkout.paymentTimeoutMs ?? ASSUMED_PAYMENT_TIMEOUT_MS,
+              admissionPerMinute: found.rate,
+              feasible: paymentFound.feasible,
+              check: seedCheck(
+                seeds.map((_, i) => paymentFound.results[i]?.soldOutMinute ?? null),
+                (m) => m !== null && m <= target,
+              ),
+            },
+          }
+        : {}),
       cutoff: {
         hoursWithout: withoutCut.personHoursLost,
         hoursWith: withCut.personHoursLost,

@@ -23,3 +23,22 @@ export function seedCheckText(r: Recommendations, t: Translate, num: (v: number)
         : null,
   };
 }
+
+/** The payment capacity recommendation in words, with its seeds; null for runs saved before it was searched. */
+export function paymentCapacityText(r: Recommendations, t: Translate, num: (v: number) => string): { line: string; check: string } | null {
+  const pay = r.payment;
+  if (!pay) return null;
+  const params = {
+    target: r.targetSellOutMinutes,
+    rate: num(pay.admissionPerMinute),
+    tps: num(pay.tps),
+    latency: num(pay.latencyMs),
+    timeout: pay.timeoutMs === null ? t('paymentCapacity.noTimeout') : t('paymentCapacity.seconds', { s: num(pay.timeoutMs / 1000) }),
+  };
+  const m = (v: number | null) => (v === null ? t('seedCheck.never') : t('seedCheck.minutes', { m: num(Math.round(v * 10) / 10) }));
+  const c = pay.check;
+  return {
+    line: t(pay.feasible ? 'paymentCapacity.rec' : 'paymentCapacity.recInfeasible', params),
+    check: t('seedCheck.admission', { seeds: c.seeds, held: c.held, target: r.targetSellOutMinutes, min: m(c.min), median: m(c.median), max: m(c.max) }),
+  };
+}

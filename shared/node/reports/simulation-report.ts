@@ -4,7 +4,7 @@ import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
-import { seedCheckText } from '../../simulation/seed-check-text.js';
+import { paymentCapacityText, seedCheckText } from '../../simulation/seed-check-text.js';
 import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
@@ -64,6 +64,7 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
   const m = (v: number | null) => (v === null ? '—' : String(Math.round(v * 10) / 10));
   const a = r.admission;
   const checks = seedCheckText(r, t, n);
+  const payment = paymentCapacityText(r, t, n);
   const withCheck = (line: string, check: string | null) => (check ? `${line} ${check}.` : line);
   return [
     withCheck(t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) }), checks.session),
@@ -75,6 +76,7 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
         : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
       checks.admission,
     ),
+    ...(payment ? [withCheck(payment.line, payment.check)] : []),
     t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWonReadable(r.cutoff.amountSoldWith, lang) }),
     ...(checks.margin ? [checks.margin] : []),
   ];
