@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mmcMeanWait } from '../../tests/support/queueing.js';
-import { plainQueue } from '../../tests/support/sim-fixtures.js';
+import { plainQueue, smallCrowdedSale } from '../../tests/support/sim-fixtures.js';
 import { simulate } from './engine.js';
 import { preset2022, sale2022Uncalibrated, type SimParams } from './params.js';
 import { paymentScenario, recommend } from './recommend.js';
@@ -72,13 +72,7 @@ describe('the payment system', () => {
 
   it('recommends the fewest transactions a second (steps of 5) at which the recommended admission rate meets the target on every seed, without time-outs', async () => {
     // The 2022 sale at a sixth of its size (as recommend.test.ts), four seeds.
-    const scenario: SimParams = {
-      ...sale2022Uncalibrated(),
-      visitors: 120_000,
-      sale: { windowMinutes: 360, stock: 4_000_000_000, unit: 10_000 },
-      waitingRoom: { ...sale2022Uncalibrated().waitingRoom, admissionPerMinute: 250, maxActiveSessions: 4_000 },
-      capacity: { maxConnections: 40_000 },
-    };
+    const scenario = smallCrowdedSale();
     const target = 60;
     const { recommendations: r } = await recommend(scenario, async (p) => simulate(p), { targetSellOutMinutes: target, seeds: 4 });
     const pay = r.payment!;

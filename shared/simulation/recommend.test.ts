@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, simulateIfSoldOutBy } from './engine.js';
 import type { SimParams } from './params.js';
-// The crowded 2022 sale these searches were written against, not the day's calibrated figures.
-import { sale2022Uncalibrated as preset2022 } from '../../tests/support/sim-fixtures.js';
+// The crowded 2022 sale these searches were written against (not the day's calibrated figures), at a sixth of its size.
+import { smallCrowdedSale } from '../../tests/support/sim-fixtures.js';
 import { recommend, type ProbeSimulation, type Recommendations, type RunSimulation } from './recommend.js';
 import type { SimResult } from './result.js';
 import { recommendSequential } from '../../tests/support/recommend-reference.js';
 
-/** The 2022 sale at a sixth of its size, so a search of a dozen runs stays quick. */
-const scenario: SimParams = {
-  ...preset2022(),
-  visitors: 120_000,
-  sale: { windowMinutes: 360, stock: 4_000_000_000, unit: 10_000 },
-  waitingRoom: { ...preset2022().waitingRoom, admissionPerMinute: 250, maxActiveSessions: 4_000 },
-  capacity: { maxConnections: 40_000 },
-};
+const scenario: SimParams = smallCrowdedSale();
 const run: RunSimulation = async (params, onProgress) => simulate(params, { onProgress });
 /** The single-seed search of before; the seeds' checks are in recommend-seeds.test.ts. */
 const ONE_SEED = 1;
