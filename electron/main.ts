@@ -13,6 +13,7 @@ import { saveExportToFile } from '../shared/node/reports/save-export.js';
 import { dataDirOverride } from '../shared/node/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/node/web/csp.js';
 import { INVOKE_CHANNEL } from './channels.js';
+import { confirmUnsavedClose } from './unsaved-close.js';
 import { loadDataKey } from './data-key.js';
 import {
   APP_ENTRY,
@@ -53,6 +54,7 @@ function createWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
   });
   win.once('ready-to-show', () => win.show());
+  confirmUnsavedClose(win.webContents, (options) => dialog.showMessageBoxSync(win, options));
   void win.loadURL(APP_ENTRY);
   return win;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DISTRICT_CODES } from '../shared/common/districts.js';
 import { ROLES } from '../shared/common/roles.js';
 import { LOG_GENESIS } from '../shared/node/chain/log-hash.js';
-import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, SAFE_ID, type RoundTotals } from '../shared/sync/protocol.js';
+import { commandSchema, MAX_CLOCK_SKEW_MS, MAX_PAGE, SAFE_ID, type RoundTotals, type ServerStatus } from '../shared/sync/protocol.js';
 import { createUser, signIn, userForToken, type ServerUser } from './auth/server-auth.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { CommandIdReused, runCommand } from './commands/run-command.js';
@@ -119,6 +119,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/api/me', async (req) => authenticate(req));
+
+  /** What every console shows about this server: whether its record is the demo data set (migration 0020). */
+  app.get('/api/status', async (req): Promise<ServerStatus> => {
+    await authenticate(req);
+    const demo = await db.selectFrom('demo_marker').select(['scale', 'created_at']).where('id', '=', 1).executeTakeFirst();
+    return { demo: demo ? { scale: demo.scale, createdAt: new Date(demo.created_at).toISOString() } : null };
+  });
 
   app.post('/api/users', async (req) => {
     require(await authenticate(req), ['admin']);
@@ -236,7 +243,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
   registerSettingsRoutes(app, { db, authenticate });
   registerDirectoryRoutes(app, { db, now, keys: directory, authenticate });
-  registerPasswordRoutes(app, { db, authenticate });
+  registerPasswordRoutes(app, { db, now, authenticate });
 
   return app;
 }

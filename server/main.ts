@@ -7,6 +7,9 @@ import { feedRunningServer, parseFeedArg } from './cli/feed-client.js';
 import { connectServerDb, migrateServer } from './db/connect.js';
 import { attachSaleService } from './sale/sale-service.js';
 import { loadDirectoryKey } from './directory/directory-key.js';
+import { directoryKeys } from './directory/protect.js';
+import { buildDemo } from './demo/build-demo.js';
+import { resolve } from 'node:path';
 
 /** Printed for --help: the same text a server host reads, whether it runs from the repository or from dist/server/main.cjs. */
 const USAGE = `Issuance central server. PostgreSQL from DATABASE_URL, or an embedded PGlite
@@ -28,6 +31,12 @@ process) so it runs on a machine with no database server.
   --payment-latency MS payment stand-in: latency per approval (default 0)
   --payment-failure P  payment stand-in: share of approvals that fail, 0–1 (default 0)
                        SALE_SECRET (hex): ticket key shared by all sale processes
+  --demo               fill a FRESH server with the demo data set first (a year of
+                       real rounds, sales, uses, refunds; demo accounts printed
+                       once) and mark it as demo data; refuses a server with data
+  --scale S            demo size: small (default, about a minute), full (~1M
+                       events) or a share of the real stock, e.g. 0.05
+  --demo-out DIR       where the demo's settlement files go (default ./demo-settlement)
   --help               this text
 
 The buyer directory's key comes from ISSUANCE_DIRECTORY_KEY (32 bytes, base64)
@@ -42,6 +51,26 @@ async function feed(argv: string[], value: string): Promise<void> {
   console.log(`Feeding ${purchases.toLocaleString('en-US')} purchases into round ${roundId} on ${url}…`);
   const r = await feedRunningServer({ url, roundId, purchases });
   console.log(`Played ${r.purchases.toLocaleString('en-US')} purchases and ${r.uses.toLocaleString('en-US')} uses in ${((Date.now() - started) / 1000).toFixed(1)} s; head ${r.head.seq}`);
+}
+
+async function fillDemo(db: Parameters<typeof buildDemo>[0], argv: string[], dataDir: string): Promise<void> {
+  const scale = argValue(argv, 'scale') ?? 'small';
+  const out = resolve(argValue(argv, 'demo-out') ?? 'demo-settlement');
+  const started = Date.now();
+  console.log(`Filling the demo data set (scale ${scale}); this is done once, on a fresh server…`);
+  const { manifest, accounts, sampleBuyer } = await buildDemo(db, { scale, directory: directoryKeys(loadDirectoryKey(dataDir)), settlementDir: out, log: (l) => console.log(l) });
+  const sum = (k: 'purchases' | 'uses' | 'cancels' | 'refunds') => manifest.rounds.reduce((a, r) => a + r[k], 0).toLocaleString('en-US');
+  console.log(
+    `Demo data: ${manifest.rounds.length} rounds, ${sum('purchases')} purchases, ${sum('uses')} uses, ${sum('cancels')} cancellations, ${sum('refunds')} refunds, ` +
+      `${manifest.buyers.toLocaleString('en-US')} buyers in the directory, ${manifest.events.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  console.log(`Settlement files (${manifest.settlement.length}) in ${out}`);
+  console.log('Demo accounts — the passwords are shown only now; note them:');
+  for (const a of accounts) console.log(`  ${a.role.padEnd(8)} ${a.username.padEnd(15)} ${a.password}   ${a.displayName}`);
+  if (sampleBuyer) {
+    const p = sampleBuyer.phone;
+    console.log(`A Mapo buyer to find at demo-clerk's counter (generated, not a person): ${sampleBuyer.name}, born ${sampleBuyer.birthDate}, ${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)} (lot ${sampleBuyer.lotId}, refundable)`);
+  }
 }
 
 /** A numeric option within [min, max], or nothing if absent; anything else stops the start with the option named. */
@@ -77,6 +106,8 @@ async function main(): Promise<void> {
   const sdb = await connectServerDb({ url, dataDir });
   await migrateServer(sdb.db);
   const where = sdb.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${dataDir}`;
+
+  if (argv.includes('--demo')) await fillDemo(sdb.db, argv, dataDir);
 
   if (admin) {
     const count = await sdb.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -16,8 +16,12 @@ export interface ServerUser {
   mustChangePassword?: boolean;
 }
 
-/** Console sync tokens last a month; a console signs in again after that. */
-const TOKEN_DAYS = 30;
+/**
+ * A token lasts 12 hours (a working day) and is renewed while in use, never
+ * past 30 days from sign-in: one copied from a console's folder dies soon.
+ */
+export const TOKEN_LIFE_MS = 12 * 3_600_000;
+export const TOKEN_MAX_AGE_MS = 30 * 86_400_000;
 
 const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -41,12 +45,13 @@ export async function signIn(db: Kysely<ServerDatabase>, username: string, passw
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
   if (!row || !ok || row.disabled) return null;
   // The plain password is known only here: one that fails today's policy must be changed before anything else.
-  const mustChange = !passwordMeetsPolicy(password, { username: row.username, displayName: row.display_name, districtCode: row.district_code });
+  // A password an administrator reset stays to be changed whatever its strength: only its owner's change clears it.
+  const mustChange = row.must_change_password || !passwordMeetsPolicy(password, { username: row.username, displayName: row.display_name, districtCode: row.district_code });
   if (mustChange !== row.must_change_password) await db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
   const token = randomBytes(32).toString('base64url');
   await db
     .insertInto('sessions')
-    .values({ token_hash: tokenKey(token), user_id: row.id, created_at: now, expires_at: new Date(now.getTime() + TOKEN_DAYS * 86_400_000) })
+    .values({ token_hash: tokenKey(token), user_id: row.id, created_at: now, expires_at: new Date(now.getTime() + TOKEN_LIFE_MS) })
     .execute();
   return { token, user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, mustChangePassword: mustChange } };
 }
@@ -88,4 +93,15 @@ export function bearerToken(header: string | undefined): string {
 /** Signing out: the token stops working at once. */
 export async function revokeToken(db: Kysely<ServerDatabase>, token: string): Promise<void> {
   if (token) await db.deleteFrom('sessions').where('token_hash', '=', tokenKey(token)).execute();
+}
+
+/** A live token's life extended to 12 hours from now (server time), up to 30 days after its sign-in. */
+export async function renewToken(db: Kysely<ServerDatabase>, token: string, now: Date): Promise<Date> {
+  const row = await db.selectFrom('sessions').select(['created_at', 'expires_at']).where('token_hash', '=', tokenKey(token)).executeTakeFirstOrThrow();
+  const expiresAt = new Date(Math.min(now.getTime() + TOKEN_LIFE_MS, new Date(row.created_at).getTime() + TOKEN_MAX_AGE_MS));
+  if (expiresAt.getTime() > new Date(row.expires_at).getTime()) {
+    await db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenKey(token)).execute();
+    return expiresAt;
+  }
+  return new Date(row.expires_at);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LedgerEvent } from '../../shared/ledger/events.js';
 import { makePaymentRef } from '../../shared/reconcile/payment-refs.js';
 import { applyLedgerEvent, lockLot } from '../log/state.js';
-import { reject, type CommandHandler } from './command-kit.js';
+import { heldCountersign, reject, type CommandHandler } from './command-kit.js';
 import { countersignThreshold } from './countersign-threshold.js';
 import { dayClosed } from './day-closing.js';
 import { seoulDayKey } from '../../shared/common/time.js';
@@ -21,16 +21,8 @@ export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx
   const threshold = await countersignThreshold(trx);
   let countersignedBy: string | undefined;
   if (threshold !== null && cmd.amount > threshold) {
-    const sign = await trx
-      .selectFrom('refund_countersigns as c')
-      .innerJoin('users as u', 'u.id', 'c.countersigned_by')
-      .select(['c.lot_id', 'c.kind', 'c.amount', 'c.countersigned_by', 'u.username'])
-      .where('c.requested_by', '=', user.username)
-      .where('c.request_command_id', '=', cmd.commandId)
-      .executeTakeFirst();
-    if (!sign || sign.lot_id !== cmd.lotId || sign.kind !== cmd.kind || Number(sign.amount) !== cmd.amount || sign.countersigned_by === user.id) {
-      return reject('refunds.needsCountersign', { threshold });
-    }
+    const sign = await heldCountersign(trx, 'refund_countersigns', user, cmd.commandId, cmd.amount, (c) => c.lot_id === cmd.lotId && c.kind === cmd.kind);
+    if (!sign) return reject('refunds.needsCountersign', { threshold });
     countersignedBy = sign.username;
   }
   // Quoted again at the server's time: the console's clock decides neither expiry nor the amount.

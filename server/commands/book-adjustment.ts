@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MANAGERS, reject, type CommandHandler, type CommandOf, type Outcome, type Trx } from './command-kit.js';
+import { heldCountersign, MANAGERS, reject, type CommandHandler, type Outcome } from './command-kit.js';
 import { adjustmentThreshold, dayLock, exceptionLeft } from './reconcile-figures.js';
 
 /**
@@ -9,19 +9,6 @@ import { adjustmentThreshold, dayLock, exceptionLeft } from './reconcile-figures
 export function checkAgainstLeft(amount: number, left: number): Outcome | null {
   if (left === 0 || Math.sign(amount) !== Math.sign(left) || Math.abs(amount) > Math.abs(left)) return reject('settlement.exceedsDifference', { left });
   return null;
-}
-
-/** The second official's approval held for this very booking, or why there is none. */
-async function countersignOf(trx: Trx, cmd: CommandOf<'book_adjustment'>, requester: { id: string; username: string }): Promise<{ username: string; id: string } | null> {
-  const sign = await trx
-    .selectFrom('adjustment_countersigns as c')
-    .innerJoin('users as u', 'u.id', 'c.countersigned_by')
-    .select(['c.file_digest', 'c.exception_ref', 'c.amount', 'c.countersigned_by', 'u.username'])
-    .where('c.requested_by', '=', requester.username)
-    .where('c.request_command_id', '=', cmd.commandId)
-    .executeTakeFirst();
-  if (!sign || sign.file_digest !== cmd.fileDigest || sign.exception_ref !== cmd.exceptionRef || Number(sign.amount) !== cmd.amount || sign.countersigned_by === requester.id) return null;
-  return { username: sign.username, id: sign.countersigned_by };
 }
 
 export const bookAdjustment: CommandHandler<'book_adjustment'> = async (cmd, { trx, user, now }) => {
@@ -39,7 +26,7 @@ export const bookAdjustment: CommandHandler<'book_adjustment'> = async (cmd, { t
   const threshold = await adjustmentThreshold(trx);
   let countersign: { username: string; id: string } | null = null;
   if (threshold !== null && Math.abs(cmd.amount) > threshold) {
-    countersign = await countersignOf(trx, cmd, user);
+    countersign = await heldCountersign(trx, 'adjustment_countersigns', user, cmd.commandId, cmd.amount, (c) => c.file_digest === cmd.fileDigest && c.exception_ref === cmd.exceptionRef);
     if (!countersign) return reject('settlement.needsCountersign', { threshold });
   }
   await trx

@@ -1,4 +1,5 @@
 import { approveRefund } from './approve-refund.js';
+import { approveSaleChange } from './approve-sale-change.js';
 import { bookAdjustment } from './book-adjustment.js';
 import type { CommandContext, CommandHandler, CommandHandlers, CommandOf, CommandType, Outcome } from './command-kit.js';
 import { countersignAdjustment } from './countersign-adjustment.js';
@@ -11,6 +12,7 @@ import { recordSettlement } from './record-settlement.js';
 import { roundTransition } from './round-transition.js';
 import { setAdjustmentThreshold } from './set-adjustment-threshold.js';
 import { setRefundThreshold } from './set-refund-threshold.js';
+import { steerSale } from './steer-sale.js';
 
 /** Every command the protocol names has its handler here: a new command type does not compile until it has one. */
 export const commandHandlers: CommandHandlers = {
@@ -28,6 +30,8 @@ export const commandHandlers: CommandHandlers = {
   set_adjustment_threshold: setAdjustmentThreshold,
   lock_reconcile_day: lockReconcileDay,
   reopen_reconcile_day: reopenReconcileDay,
+  steer_sale: steerSale,
+  approve_sale_change: approveSaleChange,
 };
 
 /** Hands a command to its type's handler. */

@@ -10,16 +10,8 @@ export const countersignRefund: CommandHandler<'countersign_refund'> = async (cm
   if (user.role === 'clerk' && lot.districtCode !== user.districtCode) return reject('sync.otherDistrict', { district: lot.districtCode });
   const requester = await trx.selectFrom('users').select(['role', 'district_code']).where('username', '=', cmd.requestedBy).executeTakeFirst();
   if (!requester) return reject('refunds.unknownRequester', { name: cmd.requestedBy });
-  const held = await trx
-    .selectFrom('refund_countersigns')
-    .select(['lot_id', 'kind', 'amount', 'countersigned_by'])
-    .where('requested_by', '=', cmd.requestedBy)
-    .where('request_command_id', '=', cmd.requestCommandId)
-    .executeTakeFirst();
-  if (held) {
-    const same = held.lot_id === cmd.lotId && held.kind === cmd.kind && Number(held.amount) === cmd.amount && held.countersigned_by === user.id;
-    return same ? ACCEPTED : reject('refunds.countersignConflict');
-  }
+  // One row per colleague and content: a wrong countersignature sent first never takes the right one's place
+  // (approve-refund.ts looks for one that matches the request); the same one sent again is already there.
   await trx
     .insertInto('refund_countersigns')
     .values({
@@ -31,6 +23,7 @@ export const countersignRefund: CommandHandler<'countersign_refund'> = async (cm
       countersigned_by: user.id,
       countersigned_at: now,
     })
+    .onConflict((oc) => oc.constraint('refund_countersigns_pk').doNothing())
     .execute();
   return ACCEPTED;
 };

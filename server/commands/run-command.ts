@@ -82,6 +82,15 @@ async function recordRoundState(trx: Trx, e: SyncEvent, seq: number, user: Serve
         status = case when server_rounds.status = 'on_sale' then 'on_sale' else 'approved' end`.execute(trx);
   } else if (e.type === 'round_status') {
     await trx.updateTable('server_rounds').set({ status: e.status, updated_at: now }).where('round_id', '=', e.roundId).execute();
+  } else if (e.type === 'sale_steered') {
+    // What every sale process reads each second; the event in the log is the history.
+    const row = { revision: e.controls.revision, controls: JSON.stringify(e.controls), changed_by: user.id, changed_at: now, seq: String(seq) };
+    await trx
+      .insertInto('sale_controls')
+      .values({ round_id: e.roundId, ...row })
+      .onConflict((oc) => oc.column('round_id').doUpdateSet(row))
+      .execute();
+    if (e.proposalId) await trx.updateTable('sale_change_proposals').set({ decided_seq: String(seq) }).where('round_id', '=', e.roundId).where('proposal_id', '=', e.proposalId).execute();
   } else if (e.type === 'day_closing') {
     const row = { closed: e.closed, changed_by: user.id, changed_at: now, seq: String(seq) };
     await trx

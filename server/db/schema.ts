@@ -181,6 +181,29 @@ export interface ServerDatabase {
   reconcile_settings: ReconcileSettingsTable;
   adjustment_countersigns: AdjustmentCountersignsTable;
   reconcile_day_locks: ReconcileDayLocksTable;
+  demo_marker: DemoMarkerTable;
+  sale_controls: SaleControlsTable;
+  sale_change_proposals: SaleChangeProposalsTable;
+}
+
+/** A round's live-sale steering after its last change (migration 0021): `controls` is shared/rounds/steering.ts SaleControls as JSON. */
+export interface SaleControlsTable {
+  round_id: string;
+  revision: number;
+  controls: string;
+  changed_by: string;
+  changed_at: Date;
+  seq: string;
+}
+
+/** A steering change waiting for a second official (migration 0021): `change` is a SaleChange as JSON. */
+export interface SaleChangeProposalsTable {
+  round_id: string;
+  proposal_id: string;
+  change: string;
+  proposed_by: string;
+  proposed_at: Date;
+  decided_seq: string | null;
 }
 
 /** A district's Seoul day as the counter left it: closed or reopened, by whom, at which log sequence (migration 0012). */
@@ -309,4 +332,13 @@ export interface DirectoryAccessLogTable {
   action: 'search_phone' | 'search_name_birth';
   reason: string;
   buyer_ids: string[];
+}
+
+/** Present (one row) when the record is the demo data set: see migration 0020. */
+export interface DemoMarkerTable {
+  id: number;
+  scale: string;
+  seed: number;
+  created_at: Date;
+  manifest: string;
 }

@@ -1,3 +1,5 @@
+import { seededStream } from '../../shared/simulation/random.js';
+
 /**
  * Korean names, 010 numbers and birth dates for development and demo buyers,
  * deterministic from (seed, buyer number) so a replayed feed names the same
@@ -22,27 +24,20 @@ export interface DemoIdentity {
   birthDate: string;
 }
 
-/** A small seeded generator (mulberry32): the feed's own streams are left untouched, so its sales draw as before. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const TOTAL_WEIGHT = SURNAME_WEIGHTS.reduce((a, b) => a + b, 0);
+const DAY = 86_400_000;
+const FIRST_BIRTH = Date.UTC(1945, 0, 1);
+const LAST_BIRTH = Date.UTC(2006, 11, 31);
 
 export function demoIdentity(seed: number, n: number): DemoIdentity {
-  const r = mulberry32(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca77));
-  let pick = r() * TOTAL_WEIGHT;
+  // A stream of this buyer's own, its seed mixing the feed's seed and the buyer's number: the feed's streams are
+  // left untouched (its sales draw as before), and a buyer is named the same whatever else the feed draws.
+  const r = seededStream(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca77));
+  let pick = r.uniform() * TOTAL_WEIGHT;
   let s = 0;
   while (pick >= SURNAME_WEIGHTS[s]! && s < SURNAMES.length - 1) pick -= SURNAME_WEIGHTS[s++]!;
-  const name = SURNAMES[s]! + GIVEN[Math.floor(r() * GIVEN.length)]!;
-  const phone = `010${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
-  const born = Date.UTC(1945, 0, 1) + Math.floor(r() * (Date.UTC(2006, 11, 31) - Date.UTC(1945, 0, 1)) / 86_400_000) * 86_400_000;
+  const name = SURNAMES[s]! + GIVEN[r.below(GIVEN.length)]!;
+  const phone = `010${String(r.below(1e8)).padStart(8, '0')}`;
+  const born = FIRST_BIRTH + r.below((LAST_BIRTH - FIRST_BIRTH) / DAY) * DAY;
   return { name, phone, birthDate: new Date(born).toISOString().slice(0, 10) };
 }

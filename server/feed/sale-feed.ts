@@ -48,6 +48,11 @@ export interface SaleFeedOptions {
   now?: () => Date;
   /** When given, each buyer's identity (a generated Korean name, 010 number and birth date) goes into the buyer directory. */
   directory?: DirectoryKeys;
+  /**
+   * When given, a purchase's time is the curve at the share of the stock sold once it is in (0–1], so the
+   * sale follows a drawn curve (the demo data set draws it from the simulator) instead of even gaps.
+   */
+  curve?: (share: number) => number;
 }
 
 export interface SaleFeedResult {
@@ -105,8 +110,8 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
     for (let k = 0; k < batchSize && made < o.purchases && sold < spec.totalAmount; k++) {
       const want = limitUnits <= 1 || rs.amounts.uniform() < o.fullLimitShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
       const face = Math.min(want * SALE_UNIT, spec.totalAmount - sold);
-      t += rs.arrivals.exponential(gap);
-      const at = new Date(Math.min(t, end - 1)).toISOString();
+      if (!o.curve) t += rs.arrivals.exponential(gap);
+      const at = new Date(o.curve ? Math.min(Math.max(o.curve((sold + face) / spec.totalAmount), opens), end - 1) : Math.min(t, end - 1)).toISOString();
       const n = made++;
       const ev: PurchaseEvent = {
         type: 'purchase',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { translate } from '../../shared/i18n/index.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../shared/common/json-depth.js';
 import { unavailableReason } from '../db/unavailable.js';
 
 /** A refusal with a message key; the error handler turns it into `{ error: { key, message, params } }`. */
@@ -25,26 +26,6 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** Seconds a client is told to wait while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
-
-/** Deeper than any request we accept; JSON.parse recurses, and 100k levels overflow its stack. */
-export const MAX_JSON_DEPTH = 64;
-
-/** Nesting depth of a JSON text, counted without parsing it (brackets inside strings do not count). */
-export function jsonDepthExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > max) return true;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-  }
-  return false;
-}
 
 /**
  * JSON bodies are checked for depth before they are parsed, so a hand-made

@@ -5,6 +5,8 @@ import { lotFromRow } from '../../shared/ledger/lot-row.js';
 import { applyToLot, checkPurchase, limitScope, newLot, type Lot } from '../../shared/ledger/rules.js';
 import type { Verdict } from '../../shared/rounds/lifecycle.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { withAddedStock } from '../../shared/rounds/steering.js';
+import { saleControls } from './sale-controls.js';
 import type { ServerDatabase, ServerLotsTable, ServerRoundStatusColumn } from '../db/schema.js';
 
 type Trx = Transaction<ServerDatabase>;
@@ -108,7 +110,9 @@ async function applyPurchase(trx: Trx, ev: PurchaseEvent, now: Date): Promise<Ve
   const sold = await sql<{ sold_face: number }>`select sold_face from round_sales where round_id = ${ev.roundId} for update`.execute(trx);
   const buyer = await buyerStanding(trx, ev.buyerId, scope, month);
   if (await trx.selectFrom('lots').select('lot_id').where('lot_id', '=', ev.lotId).executeTakeFirst()) return refuse('ledger.duplicateLot', { lotId: ev.lotId });
-  const verdict = checkPurchase({ spec, soldFace: Number(sold.rows[0]?.sold_face ?? 0), buyerMonthFace: buyer.monthFace, buyerHolding: buyer.holding }, ev);
+  // Stock officials added during a live sale counts as the round's (sale-controls.ts).
+  const added = (await saleControls(trx, ev.roundId, round!.version)).addedStock;
+  const verdict = checkPurchase({ spec: withAddedStock(spec, added), soldFace: Number(sold.rows[0]?.sold_face ?? 0), buyerMonthFace: buyer.monthFace, buyerHolding: buyer.holding }, ev);
   if (!verdict.ok) return verdict;
   const lot = newLot(ev, spec);
   await insertLots(trx, [{ lot, scope, month, payment: ev.payment }]);

@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Role } from '../../shared/common/roles.js';
+import { DISTRICT_CODES } from '../../shared/common/districts.js';
+import { ROLES, type Role } from '../../shared/common/roles.js';
+import { passwordProblem } from '../../shared/node/auth/password-policy.js';
+import { hashPassword } from '../../shared/node/auth/password.js';
 import { bearerToken, revokeToken, type ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { HttpError, parseInput } from '../http/errors.js';
@@ -15,6 +18,17 @@ export interface UsersRouteDeps {
 
 const usernameParam = z.object({ username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,32}$/) }).strict();
 const disabledBody = z.object({ disabled: z.boolean() }).strict();
+/** What an administrator changes on a console's user screen, sent as one request so the server never holds half of it. */
+const accountBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(60).optional(),
+    role: z.enum(ROLES).optional(),
+    districtCode: z.enum(DISTRICT_CODES).nullable().optional(),
+    disabled: z.boolean().optional(),
+    // A reset: length and strength are the policy's, judged below with a reason.
+    password: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 /**
  * Server accounts after creation: signing out, revoking a user's tokens,
@@ -33,7 +47,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersRouteDeps):
 
   const target = async (req: FastifyRequest) => {
     const { username } = parseInput(usernameParam, req.params);
-    const row = await db.selectFrom('users').select(['id', 'username', 'role', 'disabled']).where('username', '=', username).executeTakeFirst();
+    const row = await db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'district_code', 'disabled']).where('username', '=', username).executeTakeFirst();
     if (!row) throw new HttpError(404, 'errors.userNotFound');
     return row;
   };
@@ -95,6 +109,40 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersRouteDeps):
       await trx.updateTable('users').set({ disabled }).where('id', '=', user.id).execute();
       const revoked = disabled ? Number((await trx.deleteFrom('sessions').where('user_id', '=', user.id).executeTakeFirst()).numDeletedRows) : 0;
       return { username: user.username, disabled, revoked };
+    });
+  });
+
+  /**
+   * An administrator's change to an account: name, role and district,
+   * enabled or not, and a password reset. A reset password must be changed
+   * by its owner at their next sign-in (the administrator knows it); a reset
+   * or a disabling ends every token of the user. Checked like a new account:
+   * a clerk has exactly one district, nobody else has one, and an
+   * administrator cannot demote or disable themself.
+   */
+  app.post('/api/users/:username/account', async (req) => {
+    const me = await admin(req);
+    const user = await target(req);
+    const body = parseInput(accountBody, req.body);
+    const role = body.role ?? user.role;
+    const districtCode = body.districtCode !== undefined ? body.districtCode : role === 'clerk' ? user.district_code : null;
+    const disabled = body.disabled ?? user.disabled;
+    const displayName = body.displayName ?? user.display_name;
+    if (user.id === me.id && (role !== 'admin' || disabled)) throw new HttpError(409, 'errors.cannotDemoteSelf');
+    if ((role === 'clerk') !== (districtCode !== null)) throw new HttpError(400, role === 'clerk' ? 'errors.clerkNeedsDistrict' : 'errors.districtOnlyForClerk');
+    if (body.password !== undefined) {
+      const weak = passwordProblem(body.password, { username: user.username, displayName, districtCode });
+      if (weak) throw new HttpError(400, weak.key, weak.params);
+    }
+    const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+    return db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ display_name: displayName, role, district_code: districtCode, disabled, ...(passwordHash ? { password_hash: passwordHash, must_change_password: true } : {}) })
+        .where('id', '=', user.id)
+        .execute();
+      const revoked = disabled || passwordHash ? Number((await trx.deleteFrom('sessions').where('user_id', '=', user.id).executeTakeFirst()).numDeletedRows) : 0;
+      return { username: user.username, displayName, role, districtCode, disabled, passwordReset: passwordHash !== undefined, revoked };
     });
   });
 }

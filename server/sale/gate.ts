@@ -1,13 +1,17 @@
 import { Redis } from 'ioredis';
 import { SALE_UNIT } from '../../shared/common/money.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import { meanPurchaseUnits } from '../../shared/rounds/sale-queue.js';
+import { effectiveSettings, noSteering, type SaleControls } from '../../shared/rounds/steering.js';
+import { simParamsFromRound } from '../../shared/simulation/params.js';
 import { saleAsset } from './asset.js';
 import { bucketOf, roundKeys } from './keys.js';
 
-/** The approved settings the gate runs a round with, all read from the round version the server published. */
+/** The approved settings the gate runs a round with, read from the round version the server published and the officials' steering on it. */
 export interface GateSettings {
-  version: number;
-  /** Won left to sell when the sale starts: the round's amount less what the log already holds. */
+  /** "version.revision": the published version and the steering revision these settings come from. */
+  stamp: string;
+  /** Won left to sell when the sale starts: the round's amount and any stock added, less what the log already holds. */
   stock: number;
   opensAt: number;
   closesAt: number;
@@ -19,24 +23,42 @@ export interface GateSettings {
   maxActive: number;
   timeoutMs: number;
   order: string;
+  paused: boolean;
+  stopped: boolean;
+  /** Won added to the stock during the sale, in total: the gate adds what it has not added yet. */
+  added: number;
+  /** The round's stock cut-off: those waiting beyond what the stock can serve are told so (the simulator's rule, sale.lua cut_limit). */
+  cutoff: boolean;
+  /** Units an average purchase takes, and the margin the cut-off leaves, both as the round's rehearsal assumes. */
+  meanUnits: number;
+  cutMargin: number;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-export function gateSettings(version: number, spec: RoundSpec, soldFace: number): GateSettings {
+export function gateSettings(version: number, spec: RoundSpec, soldFace: number, controls: SaleControls = noSteering(version)): GateSettings {
   const step = spec.denominations.reduce(gcd, 0) || SALE_UNIT;
+  const room = effectiveSettings(spec, version, controls);
+  const unit = (step / gcd(step, SALE_UNIT)) * SALE_UNIT;
+  const assumed = simParamsFromRound(spec);
   return {
-    version,
-    stock: spec.totalAmount - soldFace,
+    stamp: `${version}.${controls.revision}`,
+    stock: spec.totalAmount + controls.addedStock - soldFace,
     opensAt: Date.parse(spec.opensAt),
     closesAt: Date.parse(spec.closesAt),
-    unit: (step / gcd(step, SALE_UNIT)) * SALE_UNIT,
+    unit,
     monthLimit: spec.perPersonMonthlyLimit,
     holdLimit: spec.holdingLimit,
-    perMinute: spec.waitingRoom.admissionPerMinute,
-    maxActive: spec.waitingRoom.maxActiveSessions,
-    timeoutMs: spec.sessionTimeoutMinutes * 60_000,
+    perMinute: room.admissionPerMinute,
+    maxActive: room.maxActiveSessions,
+    timeoutMs: room.sessionTimeoutMinutes * 60_000,
     order: spec.waitingRoom.order ?? 'fifo',
+    paused: controls.paused,
+    stopped: controls.stopped,
+    added: controls.addedStock,
+    cutoff: spec.waitingRoom.stockCutoff ?? false,
+    meanUnits: meanPurchaseUnits(Math.floor(spec.perPersonMonthlyLimit / unit), assumed.purchase.fullLimitShare),
+    cutMargin: assumed.waitingRoom.cutoffMargin,
   };
 }
 
@@ -70,8 +92,14 @@ export class SaleGate {
     readonly buckets: number,
   ) {}
 
-  static async connect(url: string, buckets = 1): Promise<SaleGate> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  /**
+   * `commandTimeoutMs`: how long a call may take before the caller stops
+   * waiting for it. A purchase whose call timed out may still have been taken
+   * (Redis paused, the answer lost): the buy route treats it as unknown and
+   * resolves it (purchaseOutcome), never as failed.
+   */
+  static async connect(url: string, buckets = 1, o: { commandTimeoutMs?: number } = {}): Promise<SaleGate> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, commandTimeout: o.commandTimeoutMs ?? 2_000 });
     await redis.connect();
     await redis.call('FUNCTION', 'LOAD', 'REPLACE', saleAsset('sale.lua'));
     return new SaleGate(redis, buckets);
@@ -85,18 +113,27 @@ export class SaleGate {
   /** Places the round's stock (once) and settings; a later published version changes the settings only. */
   async setup(roundId: string, s: GateSettings): Promise<string> {
     return (await this.fcall('sale_setup', roundId, [
-      s.version, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
+      s.stamp, s.stock, this.buckets, s.opensAt, s.closesAt, s.unit, s.monthLimit, s.holdLimit, s.perMinute, s.maxActive, s.timeoutMs, s.order,
+      s.paused ? 1 : 0, s.stopped ? 1 : 0, s.added, s.cutoff ? 1 : 0, s.meanUnits, s.cutMargin,
     ])) as string;
   }
 
-  async settingsVersion(roundId: string): Promise<number | null> {
-    const v = await this.redis.hget(roundKeys(roundId, 1)[0]!, 'version');
-    return v === null ? null : Number(v);
+  /** The stamp ("version.revision") of the settings the gate holds for the round; null before the first setup. */
+  settingsStamp(roundId: string): Promise<string | null> {
+    return this.redis.hget(roundKeys(roundId, 1)[0]!, 'version');
   }
 
-  /** `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log). */
-  async join(roundId: string, buyerId: string, ticketId: string, base: { month: number; holding: number }): Promise<{ status: string; ticketId: string }> {
-    const [status, held] = (await this.fcall('sale_join', roundId, [buyerId, ticketId, Math.random(), base.month, base.holding])) as [string, string];
+  /** The settings the gate holds now, as numbers where they are numbers (for the monitor and tests). */
+  async settings(roundId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(roundKeys(roundId, 1)[0]!);
+  }
+
+  /**
+   * `base`: what the buyer already bought this month and holds, in the round's scope, before this round (from the log).
+   * `windowOpensAt`: when the buyer's birth-year window opens (shared/rounds/sale-queue.ts), judged on Redis's clock.
+   */
+  async join(roundId: string, buyerId: string, ticketId: string, base: { month: number; holding: number }, windowOpensAt = 0): Promise<{ status: string; ticketId: string }> {
+    const [status, held] = (await this.fcall('sale_join', roundId, [buyerId, ticketId, Math.random(), base.month, base.holding, windowOpensAt])) as [string, string];
     return { status, ticketId: held };
   }
 
@@ -118,6 +155,19 @@ export class SaleGate {
     ])) as [string, string, number];
     if (status === 'ok' || status === 'duplicate') return { status, eventId, at: Number(at) };
     return { status: 'refused', key: status };
+  }
+
+  /**
+   * What became of a purchase attempt (buyer, idempotency key): the event id
+   * and time the gate recorded when it took the stock, or null when it took
+   * none. Asked on the connection the purchase went out on, so Redis answers
+   * it only after it has run that purchase, if the purchase ever reached it.
+   */
+  async purchaseOutcome(roundId: string, buyerId: string, idempotencyKey: string): Promise<{ eventId: string; at: number } | null> {
+    const prior = await this.redis.hget(roundKeys(roundId, 1)[7]!, `${buyerId}:${idempotencyKey}`);
+    if (prior === null) return null;
+    const [eventId, at] = prior.split('|') as [string, string];
+    return { eventId, at: Number(at) };
   }
 
   /** The round's counters: sold, purchases, arrivals, admitted, expired, left, stock, waiting, active. */

@@ -7,6 +7,7 @@ import { limitScope, newLot } from '../../shared/ledger/rules.js';
 import type { PaymentMethod } from '../../shared/rounds/spec.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
+import { saleControls } from '../log/sale-controls.js';
 import { insertLots, publishedSpec, type NewLot } from '../log/state.js';
 import { streamKey } from './keys.js';
 
@@ -94,7 +95,9 @@ export class SaleLedgerWriter {
       // The log's own check: the gate must never have sold more than the round holds.
       await sql`insert into round_sales (round_id, sold_face, lot_count) values (${roundId}, 0, 0) on conflict (round_id) do nothing`.execute(trx);
       const sold = await sql<{ sold_face: string }>`select sold_face from round_sales where round_id = ${roundId} for update`.execute(trx);
-      if (Number(sold.rows[0]!.sold_face) + face > spec.totalAmount) throw new Error(`round ${roundId}: the stream holds more than the round's stock; nothing written`);
+      // Stock officials added during the sale (two of them, server/commands/steer-sale.ts) counts as the round's.
+      const added = (await saleControls(trx, roundId, published.version)).addedStock;
+      if (Number(sold.rows[0]!.sold_face) + face > spec.totalAmount + added) throw new Error(`round ${roundId}: the stream holds more than the round's stock; nothing written`);
       await writeEvents(trx, head, fresh, 'sale', new Date());
       const scope = limitScope(spec);
       const lots: NewLot[] = fresh.map((p) => ({ lot: newLot(p, spec), scope, month: seoulMonthKey(p.at), payment: p.payment }));

@@ -6,15 +6,17 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import { basisPointsOf } from '../../shared/common/money.js';
-import { seoulMonthKey } from '../../shared/common/time.js';
+import { formatSeoul, seoulMonthKey } from '../../shared/common/time.js';
 import { translate } from '../../shared/i18n/index.js';
 import { limitScope } from '../../shared/ledger/rules.js';
+import { birthYearWindow } from '../../shared/rounds/sale-queue.js';
 import { PAYMENT_METHODS, type RoundSpec } from '../../shared/rounds/spec.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { saleControls } from '../log/sale-controls.js';
 import { buyerStanding, serverRound } from '../log/state.js';
 import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
-import { gateSettings, type SaleGate } from './gate.js';
+import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
 import { sign, verify, type Ticket } from './signing.js';
 import { waitBand } from './wait-band.js';
@@ -27,15 +29,17 @@ export interface SaleRoutesOptions {
   secret: Buffer;
   /** How often each process runs the gate's admission step. */
   admitEveryMs?: number;
+  /** How often each process re-reads the published round and its steering (a change is in effect within this). */
+  refreshEveryMs?: number;
 }
 
 /** Refusals, by key, and the status they answer with. */
 const STATUS: Record<string, number> = {
   'sale.identityForged': 401, 'sale.identityExpired': 401, 'sale.ticketForged': 401, 'sale.ticketExpired': 401,
   'sale.ticketReplayed': 409, 'sale.ticketSpent': 409, 'sale.notAdmitted': 403, 'sale.sessionExpired': 403, 'sale.notOpen': 403,
-  'sale.closed': 410, 'sale.soldOut': 410, 'sale.notOnSale': 404,
+  'sale.closed': 410, 'sale.soldOut': 410, 'sale.stopped': 410, 'sale.cutOff': 410, 'sale.birthYearWindow': 403, 'sale.notOnSale': 404,
   'sale.denomination': 422, 'sale.monthlyLimit': 422, 'sale.holdingLimit': 422, 'sale.methodNotAllowed': 422,
-  'sale.paymentFailed': 402, 'sale.paymentBusy': 503,
+  'sale.paymentFailed': 402, 'sale.paymentBusy': 503, 'sale.notTaken': 503,
 };
 
 /** A refusal the buyer page shows as it is: the message in Korean, the key for programs. */
@@ -46,7 +50,7 @@ function refuse(reply: FastifyReply, key: string, detail?: string) {
 
 const TICKET_LIFETIME_MS = 12 * 3_600_000;
 const IDENTITY_LIFETIME_MS = 10 * 60_000;
-const ROUND_CACHE_MS = 2_000;
+const ROUND_CACHE_MS = 1_000;
 
 const identitySchema = z.object({ buyerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), districtCode: z.enum(DISTRICT_CODES), birthYear: z.int().min(1900).max(2100) }).strict();
 const joinSchema = z.object({ identity: z.string().min(1).max(2_000) }).strict();
@@ -66,26 +70,41 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   const rounds = new Map<string, { at: number; spec: RoundSpec; version: number; onSale: boolean }>();
   const outflows = new Map<string, { at: number; slots: number[] }>();
 
-  /** The round as published, its settings placed in the gate; re-read every two seconds so a new version takes effect. */
-  async function round(roundId: string) {
-    const cached = rounds.get(roundId);
-    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
+  /**
+   * The round as published, its settings and the officials' steering placed in
+   * the gate. Every process re-reads the rounds it serves each second (below),
+   * so a change reaches the gate, which every process shares, within about a second.
+   */
+  async function refresh(roundId: string) {
     const r = await serverRound(db as never, roundId);
     if (!r) return undefined;
     const onSale = r.status === 'on_sale';
-    if (onSale && (await gate.settingsVersion(roundId)) !== r.version) {
-      const sold = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', roundId).executeTakeFirst();
-      await gate.setup(roundId, gateSettings(r.version, r.spec, Number(sold?.sold_face ?? 0)));
+    if (onSale) {
+      const controls = await saleControls(db, roundId, r.version);
+      if ((await gate.settingsStamp(roundId)) !== `${r.version}.${controls.revision}`) {
+        const sold = await db.selectFrom('round_sales').select('sold_face').where('round_id', '=', roundId).executeTakeFirst();
+        await gate.setup(roundId, gateSettings(r.version, r.spec, Number(sold?.sold_face ?? 0), controls));
+      }
     }
     const entry = { at: Date.now(), spec: r.spec, version: r.version, onSale };
     rounds.set(roundId, entry);
     return entry;
   }
 
+  async function round(roundId: string) {
+    const cached = rounds.get(roundId);
+    if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
+    return refresh(roundId);
+  }
+
   const ticker = setInterval(() => {
     for (const [roundId, r] of rounds) if (r.onSale) void gate.admit(roundId).catch(() => {});
   }, o.admitEveryMs ?? 200);
   ticker.unref();
+  const refresher = setInterval(() => {
+    for (const roundId of rounds.keys()) void refresh(roundId).catch(() => {});
+  }, o.refreshEveryMs ?? ROUND_CACHE_MS);
+  refresher.unref();
 
   async function outflow(roundId: string): Promise<number[]> {
     const cached = outflows.get(roundId);
@@ -106,6 +125,26 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
       return null;
     }
     return t.value;
+  }
+
+  /** Purchases whose outcome this process could not learn in time, by buyer and idempotency key: their authorisations. */
+  const unresolved = new Map<string, { eventId: string; tid: string }>();
+
+  /**
+   * A purchase call that did not answer in time: first the gate, asked on the
+   * same connection (it answers only once it has run the purchase), then the
+   * log the ledger writer fills. 'unknown' when neither can say yet.
+   */
+  async function resolvePurchase(roundId: string, buyerId: string, key: string, eventId: string): Promise<BuyAnswer | 'unknown'> {
+    try {
+      const taken = await gate.purchaseOutcome(roundId, buyerId, key);
+      if (taken) return { status: taken.eventId === eventId ? 'ok' : 'duplicate', ...taken };
+      return { status: 'refused', key: 'sale.notTaken' };
+    } catch {
+      const logged = await db.selectFrom('events').select('payload').where('event_id', '=', eventId).executeTakeFirst().catch(() => undefined);
+      if (logged) return { status: 'ok', eventId, at: Date.parse((JSON.parse(logged.payload) as { at: string }).at) };
+      return 'unknown';
+    }
   }
 
   app.get('/sale', async (_req, reply) => reply.type('text/html; charset=utf-8').send(saleAsset('buyer-page.html')));
@@ -144,7 +183,9 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
     const who = id.value;
     const standing = await buyerStanding(db, who.buyerId, limitScope(r.spec), seoulMonthKey(new Date().toISOString()));
-    const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding });
+    const window = birthYearWindow(r.spec, who.birthYear).opensAtMs;
+    const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding }, window);
+    if (joined.status === 'sale.birthYearWindow') return refuse(reply, joined.status, formatSeoul(new Date(window).toISOString(), 'ko'));
     if (joined.status !== 'joined' && joined.status !== 'existing') return refuse(reply, joined.status);
     const ticket = sign(secret, { kind: 'ticket', exp: Date.now() + TICKET_LIFETIME_MS, roundId: roundId.data, buyerId: who.buyerId, districtCode: who.districtCode, birthYear: who.birthYear, ticketId: joined.ticketId });
     return { ticket, again: joined.status === 'existing' };
@@ -188,10 +229,27 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
         throw e;
       }
     }
-    const answer = await gate.buy(roundId, {
-      buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
-      eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
-    });
+    const attempt = `${t.buyerId}:${body.data.idempotencyKey}`;
+    let answer: BuyAnswer | 'unknown';
+    try {
+      answer = await gate.buy(roundId, {
+        buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
+        eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
+      });
+    } catch {
+      // No answer in time: the stock may have been taken and the money moved. Resolved from the gate or the log, never told failed.
+      answer = await resolvePurchase(roundId, t.buyerId, body.data.idempotencyKey, eventId);
+    }
+    if (answer === 'unknown') {
+      // The authorisation stays: a retry with the same key resolves it (voided then if the stock was never taken).
+      if (ref) unresolved.set(attempt, { eventId, tid: ref.tid });
+      return reply.code(202).send({ status: 'unknown', eventId, message: translate('ko', 'sale.outcomeUnknown') });
+    }
+    const stale = unresolved.get(attempt);
+    if (stale) {
+      unresolved.delete(attempt);
+      if (answer.status === 'refused' || answer.eventId !== stale.eventId) payment.void(stale.tid);
+    }
     if (answer.status === 'refused' || answer.eventId !== eventId) {
       // The gate took no stock for this authorisation (refused, or an earlier submit already bought): release it.
       if (ref) payment.void(ref.tid);
@@ -200,7 +258,12 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return { status: 'bought', eventId: answer.eventId, at: new Date(answer.at).toISOString(), face, duplicate: answer.status === 'duplicate' };
   });
 
-  return { stop: () => clearInterval(ticker) };
+  return {
+    stop: () => {
+      clearInterval(ticker);
+      clearInterval(refresher);
+    },
+  };
 }
 
 /** A fresh signing key for one process; several processes serving one sale are given the same one. */

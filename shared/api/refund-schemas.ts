@@ -109,7 +109,8 @@ export const counterRequestInputSchema = z
     reasonCode: z.string().max(40),
     reasonText: z.string().max(300).default(''),
     /** The payout account for a partial refund (a cancellation goes back to the original payment). */
-    account: z.object({ bank: z.string().max(40), number: z.string().max(40) }).strict().optional(),
+    /** bank: a code of shared/common/banks.ts (or its Korean name); numberConfirm: the number typed a second time. */
+    account: z.object({ bank: z.string().max(40), number: z.string().max(40), numberConfirm: z.string().max(40).optional() }).strict().optional(),
   })
   .strict();
 

@@ -26,6 +26,8 @@ export const syncStatusSchema = z.object({
   serverIdentity: z.object({ signedIn: z.boolean(), error: errorPayloadSchema.nullable() }).nullable(),
   /** While a sync runs: events still to apply and the time left at the rate so far (null until a page is in). */
   running: z.object({ left: z.number(), etaSeconds: z.number().nullable() }).nullable(),
+  /** The connected server's record is the demo data set (GET /api/status). */
+  demo: z.object({ scale: z.string(), createdAt: z.string() }).nullable(),
 });
 
 export const outboxItemSchema = z.object({

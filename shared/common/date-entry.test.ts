@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDayEntry, parseDayEntry, parseTimeEntry } from './date-entry.js';
+import { formatDayEntry, parseDayEntry, parseTimeEntry, timeEntryProblem } from './date-entry.js';
 
 const today = '2026-11-26';
 
@@ -49,5 +49,24 @@ describe('typed dates', () => {
       '23:59',
     ]);
     for (const bad of ['24:00', '12:60', '2pm', '', '12345']) expect(parseTimeEntry(bad), bad).toBeNull();
+  });
+});
+
+describe('why a typed time is not one', () => {
+  it('names the part out of range, so the message can give the valid range', () => {
+    const table: [string, string | null][] = [
+      ['14:00', null],
+      ['1400', null],
+      ['2500', 'hourRange'],
+      ['24:00', 'hourRange'],
+      ['24', 'hourRange'],
+      ['1460', 'minuteRange'],
+      ['12:60', 'minuteRange'],
+      ['', 'missing'],
+      ['  ', 'missing'],
+      ['2pm', 'unreadable'],
+      ['12345', 'unreadable'],
+    ];
+    for (const [text, problem] of table) expect(timeEntryProblem(text), text).toBe(problem);
   });
 });

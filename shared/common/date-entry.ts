@@ -78,3 +78,19 @@ export function parseTimeEntry(text: string): string | null {
   if (h > 23 || mi > 59) return null;
   return `${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}`;
 }
+
+export type TimeEntryProblem = 'missing' | 'hourRange' | 'minuteRange' | 'unreadable';
+
+/**
+ * Why a typed time is not one, so the message can name the valid range: `2500`
+ * has the shape of a time but hour 25 (0–23), `1460` minute 60 (0–59).
+ * null when parseTimeEntry reads it.
+ */
+export function timeEntryProblem(text: string): TimeEntryProblem | null {
+  const s = text.trim();
+  if (s === '') return 'missing';
+  if (parseTimeEntry(s) !== null) return null;
+  const m = /^(\d{1,2})\s*[:시.]\s*(\d{1,2})\s*분?$/.exec(s) ?? /^(\d{1,2})(\d{2})$/.exec(s) ?? /^(\d{1,2})()\s*시?$/.exec(s);
+  if (!m) return 'unreadable';
+  return Number(m[1]) > 23 ? 'hourRange' : 'minuteRange';
+}

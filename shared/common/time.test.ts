@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addYearsSeoul, formatSeoul, fromSeoulLocalInput, isIsoInstant, seoulMonthKey, toSeoulLocalInput } from './time.js';
+import { addYearsSeoul, formatSeoul, formatSeoulDay, fromSeoulLocalInput, isIsoInstant, seoulMonthKey, toSeoulLocalInput } from './time.js';
 
 describe('Seoul time', () => {
   it('reads wall-clock input as KST and stores UTC', () => {
@@ -33,8 +33,39 @@ describe('Seoul time', () => {
 
   it('formats for display in Seoul time in both languages', () => {
     expect(formatSeoul('2022-07-14T01:00:00.000Z', 'ko')).toContain('10:00');
-    expect(formatSeoul('2022-07-14T01:00:00.000Z', 'en')).toBe('14/07/2022, 10:00');
+    expect(formatSeoul('2022-07-14T01:00:00.000Z', 'en')).toBe('14 Jul 2022, 10:00');
     expect(formatSeoul(null, 'ko')).toBe('');
+  });
+
+  // Hand-written: instant → what a Seoul clerk's wall clock and calendar say, in each language.
+  const TABLE: [string, { ko: string; en: string; koDay: string; enDay: string; enSeconds: string }][] = [
+    ['2026-12-07T00:00:00.000Z', { ko: '2026. 12. 07. 09:00', en: '7 Dec 2026, 09:00', koDay: '2026. 12. 07.', enDay: '7 Dec 2026', enSeconds: '7 Dec 2026, 09:00:00' }],
+    // 15:00 UTC is midnight in Seoul: the next day.
+    ['2026-12-06T15:00:00.000Z', { ko: '2026. 12. 07. 00:00', en: '7 Dec 2026, 00:00', koDay: '2026. 12. 07.', enDay: '7 Dec 2026', enSeconds: '7 Dec 2026, 00:00:00' }],
+    ['2026-12-06T14:59:59.999Z', { ko: '2026. 12. 06. 23:59', en: '6 Dec 2026, 23:59', koDay: '2026. 12. 06.', enDay: '6 Dec 2026', enSeconds: '6 Dec 2026, 23:59:59' }],
+    // New Year in Seoul while it is still the old year in UTC.
+    ['2025-12-31T15:30:05.000Z', { ko: '2026. 01. 01. 00:30', en: '1 Jan 2026, 00:30', koDay: '2026. 01. 01.', enDay: '1 Jan 2026', enSeconds: '1 Jan 2026, 00:30:05' }],
+    ['2022-09-05T04:07:09.000+09:00', { ko: '2022. 09. 05. 04:07', en: '5 Sep 2022, 04:07', koDay: '2022. 09. 05.', enDay: '5 Sep 2022', enSeconds: '5 Sep 2022, 04:07:09' }],
+    ['2024-02-29T12:00:00.000Z', { ko: '2024. 02. 29. 21:00', en: '29 Feb 2024, 21:00', koDay: '2024. 02. 29.', enDay: '29 Feb 2024', enSeconds: '29 Feb 2024, 21:00:00' }],
+  ];
+  it.each(TABLE)('writes %s the one way per language', (iso, want) => {
+    expect(formatSeoul(iso, 'ko')).toBe(want.ko);
+    expect(formatSeoul(iso, 'en')).toBe(want.en);
+    expect(formatSeoulDay(iso, 'ko')).toBe(want.koDay);
+    expect(formatSeoulDay(iso, 'en')).toBe(want.enDay);
+    expect(formatSeoul(iso, 'en', true)).toBe(want.enSeconds);
+  });
+
+  it('writes Korean exactly as ICU’s ko-KR does (what the screens showed before), and nothing for nothing', () => {
+    const icu = new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    for (let ms = Date.UTC(2020, 0, 1); ms < Date.UTC(2030, 0, 1); ms += 7_777_777_777 / 97) {
+      const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+      expect(formatSeoul(iso, 'ko', true)).toBe(icu.format(Date.parse(iso)));
+    }
+    for (const nothing of [null, undefined, '', 'not a time']) {
+      expect(formatSeoul(nothing, 'en')).toBe('');
+      expect(formatSeoulDay(nothing, 'ko')).toBe('');
+    }
   });
 
   it('recognises ISO instants only with an offset', () => {

@@ -56,32 +56,41 @@ export function seoulMonthKey(iso: string): string {
   return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 7);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: string, withSeconds: boolean): Intl.DateTimeFormat {
-  const key = `${lang}:${withSeconds}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', {
-      timeZone: SEOUL_TIME_ZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(withSeconds ? { second: '2-digit' } : {}),
-      hourCycle: 'h23',
-    });
-    formatters.set(key, f);
-  }
-  return f;
+/*
+ * One way to write a Seoul date and time per language, used by every screen, PDF and sheet:
+ * Korean `2026. 12. 07. 09:00` (year first, as Korean forms write it), English `7 Dec 2026, 09:00`
+ * (the month in words, so 07/12 cannot be read as July 12). Written from the wall-clock parts rather
+ * than Intl's en-GB, whose ICU versions disagree on the month ("Sep" or "Sept") and on the separators;
+ * Seoul's fixed offset makes the parts exact.
+ */
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The Seoul wall clock of an instant, or null for nothing or an unreadable value. */
+function seoulWallClock(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms + SEOUL_OFFSET_MS);
 }
 
-/** An instant as Seoul time for display, e.g. `2022. 07. 14. 10:00`. */
+function dayText(w: Date, lang: string): string {
+  return lang === 'ko'
+    ? `${w.getUTCFullYear()}. ${pad2(w.getUTCMonth() + 1)}. ${pad2(w.getUTCDate())}.`
+    : `${w.getUTCDate()} ${MONTHS_EN[w.getUTCMonth()]!} ${w.getUTCFullYear()}`;
+}
+
+/** An instant's Seoul day for display: `2026. 12. 07.` / `7 Dec 2026`; '' for nothing. */
+export function formatSeoulDay(iso: string | null | undefined, lang: string): string {
+  const w = seoulWallClock(iso);
+  return w ? dayText(w, lang) : '';
+}
+
+/** An instant as Seoul time for display: `2022. 07. 14. 10:00` / `14 Jul 2022, 10:00`; '' for nothing. */
 export function formatSeoul(iso: string | null | undefined, lang: string, withSeconds = false): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return '';
-  return formatter(lang, withSeconds).format(ms);
+  const w = seoulWallClock(iso);
+  if (!w) return '';
+  const time = `${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}${withSeconds ? `:${pad2(w.getUTCSeconds())}` : ''}`;
+  return `${dayText(w, lang)}${lang === 'ko' ? ' ' : ', '}${time}`;
 }
 
 /** Adds whole calendar years in Seoul time (validity runs `n` years from purchase). */

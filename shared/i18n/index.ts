@@ -2,6 +2,7 @@ import { josa } from 'es-hangul';
 import i18next, { type i18n as I18n } from 'i18next';
 import { formatWon, formatWonReadable } from '../common/money.js';
 import { districtName, findDistrict } from '../common/districts.js';
+import { formatSeoul } from '../common/time.js';
 import type { Issue, ErrorPayload } from '../common/errors.js';
 import { en } from './en.js';
 import { ko } from './ko.js';
@@ -44,6 +45,8 @@ function createI18n(): I18n {
   f?.add('subject', particle('이/가'));
   f?.add('object', particle('을/를'));
   f?.add('with', particle('와/과'));
+  // An instant travels as ISO UTC and reads as Seoul wall-clock time in the reader's format.
+  f?.add('seoul', (value: unknown, lng: string | undefined) => (typeof value === 'string' ? formatSeoul(value, lng ?? 'ko') : String(value)));
   f?.add('num', (value: unknown, lng: string | undefined) =>
     typeof value === 'number' ? new Intl.NumberFormat(lng === 'ko' ? 'ko-KR' : 'en-US').format(value) : String(value),
   );

@@ -5,7 +5,15 @@ import type { RoundSpec } from './spec.js';
 
 /** The decree lets ordinances set the partial-use refund threshold between 60% and 80%. */
 export const REFUND_THRESHOLD_RANGE = { min: 60, max: 80 } as const;
-export const DISCOUNT_MAX_BP = 5_000;
+/**
+ * The ministry's guidance (행정안전부 지역사랑상품권 발행지원사업 종합지침) keeps
+ * discounts within 10% as a rule and lets them rise only for holidays or
+ * disasters — at most 15% nationally and 20% in special disaster areas in the
+ * 2025 supplementary budget. Above 10% the editor warns; above 20% no round
+ * has ever gone, so it is refused (a typo like 25 for 2.5 is the likely cause).
+ */
+export const DISCOUNT_USUAL_MAX_BP = 1_000;
+export const DISCOUNT_MAX_BP = 2_000;
 export const VALIDITY_YEARS_RANGE = { min: 1, max: 10 } as const;
 export const SESSION_TIMEOUT_RANGE = { min: 1, max: 1_440 } as const;
 /** Card purchases have been capped at 1,000,000 won since 2024. */
@@ -61,6 +69,8 @@ export function validateRound(spec: RoundSpec): RoundValidation {
 
   if (spec.discountBp < 0 || spec.discountBp > DISCOUNT_MAX_BP) {
     err('discountBp', 'issues.discountRange', { value: spec.discountBp / 100, max: DISCOUNT_MAX_BP / 100 });
+  } else if (spec.discountBp > DISCOUNT_USUAL_MAX_BP) {
+    warn('discountBp', 'roundForm.discountUnusual', { value: spec.discountBp / 100, usual: DISCOUNT_USUAL_MAX_BP / 100 });
   }
 
   const limitOk = wonField('perPersonMonthlyLimit', spec.perPersonMonthlyLimit);
@@ -68,6 +78,8 @@ export function validateRound(spec: RoundSpec): RoundValidation {
   wonField('giftReceiveCap', spec.giftReceiveCap, { allowZero: true });
   if (limitOk && holdingOk && spec.perPersonMonthlyLimit > spec.holdingLimit) {
     err('perPersonMonthlyLimit', 'issues.purchaseAboveHolding', { limit: spec.perPersonMonthlyLimit, holding: spec.holdingLimit });
+    // The same rule seen from the field an official usually types second: said there too, so it shows where the eye is.
+    err('holdingLimit', 'roundForm.holdingBelowPurchase', { limit: spec.perPersonMonthlyLimit, holding: spec.holdingLimit });
   }
   if (limitOk && totalOk && spec.perPersonMonthlyLimit > spec.totalAmount) {
     err('perPersonMonthlyLimit', 'issues.purchaseAboveTotal', { limit: spec.perPersonMonthlyLimit, total: spec.totalAmount });

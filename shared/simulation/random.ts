@@ -51,3 +51,13 @@ export function streams(seed: number): Record<StreamName, Stream> {
   }
   return out;
 }
+
+/**
+ * One stream from a seed alone, a jump away from the seeded state as in `streams` (nearby seeds' first
+ * outputs are nearly equal): for a small draw of its own, such as one demo buyer's identity.
+ */
+export function seededStream(seed: number): Stream {
+  const g = xoroshiro128plus(seed | 0);
+  g.jump();
+  return new Stream(g);
+}

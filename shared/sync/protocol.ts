@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ledgerEventSchema } from '../ledger/events.js';
 import { roundSpecSchema } from '../rounds/spec.js';
 import { RECONCILE_COMMANDS, RECONCILE_EVENTS } from './reconcile-wire.js';
+import { SALE_COMMANDS, SALE_EVENTS } from './sale-wire.js';
 
 /**
  * What crosses the wire between a console and the central server. The server
@@ -75,7 +76,7 @@ export const dayClosingSchema = z
   })
   .strict();
 
-export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options, ...RECONCILE_EVENTS]);
+export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options, ...RECONCILE_EVENTS, ...SALE_EVENTS]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
 export type RoundStatusEvent = z.infer<typeof roundStatusSchema>;
@@ -170,6 +171,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Administrators only: refunds above `amount` won need a countersignature (null: none do). */
   z.object({ type: z.literal('set_refund_threshold'), commandId: safeId, sentAt: instant, amount: z.int().min(0).nullable() }).strict(),
   ...RECONCILE_COMMANDS,
+  ...SALE_COMMANDS,
 ]);
 export type Command = z.infer<typeof commandSchema>;
 
@@ -209,3 +211,7 @@ export type RoundTotals = z.infer<typeof roundTotalsSchema>;
 
 /** An error body from the server. */
 export const serverErrorSchema = z.object({ error: z.object({ key: z.string().optional(), message: z.string().min(1), params: z.record(z.string(), z.unknown()).optional() }) });
+
+/** GET /api/status: a server whose record is the demo data set says so, and every console shows it. */
+export const serverStatusSchema = z.object({ demo: z.object({ scale: z.string(), createdAt: z.string() }).nullable() });
+export type ServerStatus = z.infer<typeof serverStatusSchema>;

@@ -117,7 +117,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
   it('refuses bad input with a clear message and writes nothing; another district’s lot is not found', async () => {
     await signInAs(page, 'mapo', 'mapo-password-1');
     await expect(page.getByTestId('current-user').locator('..').innerText()).resolves.toContain('마포구');
-    await page.getByRole('link', { name: '환불·취소', exact: true }).click();
+    // A clerk's home is the counter: the console's start address opens it, not 발행 회차.
+    await page.evaluate('window.location.hash = "#/"');
     await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
     await page.getByLabel('구매자 번호').fill('member-does-not-exist');
     await page.getByRole('button', { name: '찾기', exact: true }).click();
@@ -200,8 +201,21 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     const row = page.locator('[data-testid="queue"] tr', { hasText: big.lot_id });
     await row.getByText('2인 승인 대기').waitFor();
+    // Only the clerk who took it may withdraw it: a colleague is not offered 철회.
+    await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
     await shot(page, 'counter-queue-awaiting');
+    // 2인 승인 from the list first shows the working; the approval is given there.
     await row.getByRole('button', { name: '2인 승인' }).click();
+    const review = page.getByTestId('countersign-review');
+    await review.getByTestId('working-payout').getByText(won(big.paid)).waitFor();
+    await expect(review.innerText()).resolves.toContain('마포담당 담당자가 접수한 요청입니다');
+    await shot(page, 'counter-countersign-review-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-countersign-review-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await review.getByRole('button', { name: '2인 승인' }).click();
+    await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
+    await review.getByRole('button', { name: '닫기' }).click();
     await row.getByText('전송 대기').waitFor();
     // mapo2's server sign-in runs in the background after the console sign-in; until it lands the pair waits in the outbox.
     for (let i = 0; i < 5 && (await serverLot(big.lot_id)).status === 'active'; i++) await syncNow();
@@ -225,6 +239,61 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     expect(errors).toEqual([]);
   });
 
+  it('takes a partial refund only with the bank picked from the list and the account number typed twice the same', async () => {
+    const [partly] = await query<LotRow>(
+      "select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11440' and status = 'active' and payment_method = 'bank_transfer' and used * 100 >= face * 60 and used < paid order by lot_id limit 1",
+      [ROUND],
+    );
+    await findBuyer(partly!.buyer_id);
+    await page.locator(`[data-lot="${partly!.lot_id}"]`).click();
+    await page.getByTestId('working-payout').getByText('부분 사용 환불', { exact: false }).waitFor();
+    await page.getByTestId('working-confirm').click();
+    const dialog = page.getByTestId('refund-dialog');
+    await dialog.locator('select[name="reasonCode"]').selectOption('buyer_request');
+    const banks = await dialog.locator('select[name="bank"] option').allInnerTexts();
+    expect(banks).toContain('KB국민은행 (004)');
+    expect(banks).toContain('신한은행 (088)');
+    await dialog.locator('select[name="bank"]').selectOption('088');
+    await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456780');
+    await dialog.locator('input[name="accountNumberAgain"]').blur();
+    await dialog.getByTestId('account-mismatch').getByText('두 번 입력한 계좌번호가 다릅니다').waitFor();
+    await expect(dialog.getByRole('button', { name: '접수', exact: true }).isDisabled()).resolves.toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-account-twice-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, 'counter-account-twice-1440');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110 123 456789');
+    await dialog.getByRole('button', { name: '접수', exact: true }).click();
+    await page.getByTestId('working-open').waitFor();
+    const [held] = await query<{ n: string }>("select count(*) as n from events where lot_id = $1 and type = 'refund'", [partly!.lot_id]);
+    expect(Number(held!.n)).toBe(0);
+    // Taken back by the clerk who took it, so the day's closing below counts cancellations only.
+    await page.getByTestId('working-panel').getByRole('button', { name: '철회' }).click();
+    await page.getByTestId('working-confirm').waitFor();
+    // The same dialog in English.
+    await page.getByLabel('언어').selectOption('en');
+    const [other] = await query<LotRow>(
+      "select lot_id, buyer_id, paid, district_code from lots where round_id = $1 and district_code = '11440' and status = 'active' and payment_method = 'bank_transfer' and used * 100 >= face * 60 and used < paid and lot_id <> $2 order by lot_id limit 1",
+      [ROUND, partly!.lot_id],
+    );
+    await page.locator('input[name="buyerId"]').fill(other!.buyer_id);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.locator(`[data-lot="${other!.lot_id}"]`).click();
+    await page.getByTestId('working-confirm').click();
+    await dialog.locator('select[name="bank"]').selectOption('004');
+    await dialog.locator('input[name="accountNumber"]').fill('123456789012');
+    await dialog.locator('input[name="accountNumberAgain"]').fill('123456789013');
+    await dialog.locator('input[name="accountNumberAgain"]').blur();
+    await dialog.getByTestId('account-mismatch').getByText('The two account numbers differ').waitFor();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-account-twice-en-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByLabel('Language').selectOption('ko');
+    expect(errors).toEqual([]);
+  });
+
   it('closes the day with the counter matching the server, and the closed day takes no new request', async () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
@@ -245,11 +314,21 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     const sheet = await pdfText(await download(() => page.getByRole('button', { name: '마감표 PDF' }).click()));
     expect(sheet.text).toContain(won(onServer!.sum));
     await page.getByRole('button', { name: '마감하기' }).click();
+    // Closing is asked first, naming the district and day, what the counter recorded and what closing stops.
+    const confirm = page.getByRole('dialog');
+    await expect(confirm.innerText()).resolves.toContain('마포구');
+    await expect(confirm.innerText()).resolves.toContain(`전액 취소 ${fmt.format(Number(onServer!.n))}건 ${won(onServer!.sum)}`);
+    await expect(confirm.innerText()).resolves.toContain('서버도 이날의 환불·취소를 거절합니다');
+    await shot(page, 'counter-close-confirm-1280');
+    await confirm.getByRole('button', { name: '마감하기' }).click();
     await page.getByTestId('closing-state').getByText('마포둘째 님이', { exact: false }).waitFor();
     // No reopening for a clerk, and no new request on the closed day.
     await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
+    // The counter says so before the clerk types anything, not only at submit.
+    await page.getByRole('link', { name: '창구', exact: true }).click();
+    await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
+    await expect(page.getByLabel('구매자 번호').inputValue()).resolves.toBe('');
     await findBuyer(third.buyer_id);
-    // The counter says so before the clerk starts, not only at submit.
     await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
     await page.getByTestId('working-payout').waitFor();
     await shot(page, 'counter-day-closed-1280');

@@ -52,6 +52,15 @@ describe('the exceptions grid over a large exception set, in Chromium', () => {
     const firstRow = page.locator('[data-testid="exceptions-grid"] .ag-row[aria-rowindex="2"]');
     const top = (await firstRow.boundingBox())!.y;
     expect(top).toBeLessThan(900);
+    // Providers by the names their statements carry, never the profile's code; a provider not listed (nice) as its code.
+    const names: Record<string, string> = { toss: '토스페이먼츠', hecto: '헥토파이낸셜', kicc: '한국정보통신(KICC)', nice: 'nice' };
+    for (const [code, name] of Object.entries(names)) {
+      await expect(page.locator(`[data-testid="reconcile-days"] tr[data-provider="${code}"] td`).nth(1).innerText()).resolves.toBe(name);
+      await expect(page.locator(`select[name="provider"] option[value="${code}"]`).innerText()).resolves.toBe(name);
+    }
+    const gridProviders = await page.locator('[data-testid="exceptions-grid"] .ag-row [col-id="provider"]').allInnerTexts();
+    expect(gridProviders.length).toBeGreaterThan(0);
+    for (const p of gridProviders) expect(Object.values(names)).toContain(p);
     // A day far down the list is still reachable (scrolled into view inside the box).
     await page.locator('[data-testid="reconcile-days"] tr[data-day="2026-02-01"][data-provider="toss"]').getByRole('button', { name: 'PDF 보고서' }).scrollIntoViewIfNeeded();
     await page.setViewportSize({ width: 1280, height: 720 });

@@ -162,8 +162,13 @@ describe('settlement reconciliation, end to end in Chromium', () => {
         await panel.getByLabel('설명', { exact: true }).fill('대행사 정정 예정');
         await shot(page, '41-reconcile-exception-1440');
       } else {
-        // The adjustment comes filled with the exception's difference.
-        expect(wonOf(await panel.getByLabel('조정 금액').inputValue())).toBe(wonOf(await panel.getByTestId('exception-difference').innerText()));
+        // The adjustment starts empty; the whole difference is one deliberate click away.
+        expect(await panel.getByLabel('조정 금액').inputValue()).toBe('');
+        const difference = wonOf(await panel.getByTestId('exception-difference').innerText());
+        if (difference !== 0) {
+          await panel.getByTestId('fill-difference').click();
+          expect(wonOf(await panel.getByLabel('조정 금액').inputValue())).toBe(difference);
+        }
         await panel.getByLabel('설명', { exact: true }).fill('정산 대행사 확인');
       }
       await panel.getByLabel('사유').selectOption('timing');
@@ -190,6 +195,17 @@ describe('settlement reconciliation, end to end in Chromium', () => {
     await expect.poll(async () => wonOf(await panel.getByTestId('exception-booked').innerText())).toBe(firstDifference);
     await shot(page, '45-reconcile-further-adjustment-1440');
     await row.getByRole('button', { name: '그날 마감' }).click();
+    // Locking is for good: a dialog names the day, the provider and what locking does; cancelling locks nothing.
+    const confirm = page.getByRole('dialog');
+    await expect(confirm.innerText()).resolves.toContain(`${DAY} `);
+    await expect(confirm.innerText()).resolves.toContain('더 바꿀 수 없고');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, '46-reconcile-lock-confirm-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await confirm.getByRole('button', { name: '취소' }).click();
+    await expect(row.getByTestId('day-status').innerText()).resolves.not.toContain('마감됨');
+    await row.getByRole('button', { name: '그날 마감' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '그날 마감' }).click();
     await expect.poll(() => row.getByTestId('day-status').innerText()).toContain('마감됨');
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, '42-reconcile-locked-1280');

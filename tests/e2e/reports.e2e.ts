@@ -92,7 +92,9 @@ describe('reports, end to end in Chromium as an analyst', () => {
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = (parse(csv.toString('utf8').slice(1)) as string[][]).slice(1);
     expect(rows.length).toBe(expected.events);
-    expect(rows.reduce((s, r) => s + Number(r[7]), 0)).toBe(expected.amount);
+    expect(rows.reduce((s, r) => s + Number(r[8]), 0)).toBe(expected.amount);
+    // The round by its name beside its id, as the report page names it.
+    expect(new Set(rows.map((r) => `${r[3]} · ${r[4]}`))).toEqual(new Set([`r-e2e · 2026 봄 서울사랑상품권`]));
 
     const xlsx = await download('export-xlsx');
     const wb = new ExcelJS.Workbook();
@@ -102,7 +104,8 @@ describe('reports, end to end in Chromium as an analyst', () => {
     wb.worksheets[0]!.eachRow((row, i) => {
       if (i === 1) return;
       n++;
-      total += row.getCell(8).value as number;
+      total += row.getCell(9).value as number;
+      if (i === 2) expect(row.getCell(5).value).toBe('2026 봄 서울사랑상품권');
     });
     expect(n).toBe(expected.events);
     expect(total).toBe(expected.amount);

@@ -27,6 +27,8 @@ async function syncedConsole(): Promise<{ h: Harness; admin: string }> {
   const account = `hall-${++n}`;
   await server.user(account, 'official');
   await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
+  // Users are made on the server first, by the console administrator's own server account.
+  await serverIdentity(h, 'admin', 'admin');
   for (const name of ['kim', 'lee', 'park']) await h.user(admin, name, 'analyst');
   expect(await syncNow(h, admin)).toMatchObject({ state: 'done' });
   return { h, admin };
@@ -35,7 +37,9 @@ async function syncedConsole(): Promise<{ h: Harness; admin: string }> {
 /** Gives a console user the same account on the server and signs them in again, so their commands go out as themselves. */
 const onServer = new Set<string>();
 async function serverIdentity(h: Harness, username: string, role: 'admin' | 'official'): Promise<void> {
-  if (!onServer.has(username)) await server.user(username, role, null, `${username}-password-1`);
+  // A user the console made is on the server already (made there first).
+  const made = await server.sdb.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  if (!onServer.has(username) && !made) await server.user(username, role, null, `${username}-password-1`);
   onServer.add(username);
   await h.signIn(username);
   await h.backend.deps.sync.signInsSettled();

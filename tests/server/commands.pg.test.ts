@@ -175,7 +175,7 @@ describe('two people and the on-sale lock, on the server', () => {
     expect(none).toMatchObject({ status: 'rejected', reason: { key: 'sync.noSuchProposal' } });
     expect(await eventCount()).toBe(before);
     // Not the spec this approver saw (another proposal got there first): refused, nothing published in their name.
-    const other = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest({ ...spec, discountBp: 3_000 }) }, official2)).result;
+    const other = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest({ ...spec, discountBp: 1_500 }) }, official2)).result;
     expect(other).toMatchObject({ status: 'rejected', reason: { key: 'sync.versionConflict' } });
     expect(await eventCount()).toBe(before);
     const published = (await s.command({ type: 'publish_round', roundId: id, version: 1, specDigest: specDigest(spec) }, official2)).result;
@@ -197,6 +197,14 @@ describe('two people and the on-sale lock, on the server', () => {
     expect(stale).toMatchObject({ status: 'rejected', reason: { key: 'sync.staleVersion' } });
     const invalid = (await s.command({ type: 'propose_round', roundId: id, version: 9, spec: { ...spec, totalAmount: 123 } }, official)).result;
     expect(invalid).toMatchObject({ status: 'rejected', reason: { key: 'sync.invalidRoundBecause', params: { issue: 'issues.amountUnit', issueField: 'totalAmount' } } });
+  });
+
+  it('refuses a proposed round above the 20% discount any round has had, and takes 15% (a warning, not a refusal)', async () => {
+    const id = `r-discount-${randomUUID().slice(0, 8)}`;
+    const high = (await s.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...spec, discountBp: 2_500 } }, official)).result;
+    expect(high).toMatchObject({ status: 'rejected', reason: { key: 'sync.invalidRoundBecause', params: { issue: 'issues.discountRange', issueField: 'discountBp', max: 20, value: 25 } } });
+    const usual = (await s.command({ type: 'propose_round', roundId: id, version: 1, spec: { ...spec, discountBp: 1_500 } }, official)).result;
+    expect(usual).toMatchObject({ status: 'accepted' });
   });
 
   it('refuses a proposed round whose denominations the programme does not issue, saying why in Korean', async () => {
@@ -226,7 +234,7 @@ describe('two people and the on-sale lock, on the server', () => {
   });
 
   it('while on sale, refuses raising the discount 7% → 30% and the limits ×10, and takes operational changes', async () => {
-    const raised = { ...spec, discountBp: 3_000, perPersonMonthlyLimit: spec.perPersonMonthlyLimit * 10, holdingLimit: spec.holdingLimit * 10 };
+    const raised = { ...spec, discountBp: 1_500, perPersonMonthlyLimit: spec.perPersonMonthlyLimit * 10, holdingLimit: spec.holdingLimit * 10 };
     const r = (await s.command({ type: 'propose_round', roundId, version: 2, spec: raised }, official)).result;
     expect(r).toMatchObject({ status: 'rejected', reason: { key: 'lifecycle.onSaleLocked' } });
     expect(String(r.reason!.params!.fields)).toMatch(/discountBp/);
@@ -245,10 +253,10 @@ describe('two people and the on-sale lock, on the server', () => {
     await s.publish(id, 1, s2, official, official2);
     expect(await s.transition(id, 'schedule', official)).toMatchObject({ status: 'accepted' });
     // Proposed while scheduled (allowed then), approved only once the sale has opened.
-    expect((await s.command({ type: 'propose_round', roundId: id, version: 2, spec: { ...s2, discountBp: 3_000 } }, official)).result).toMatchObject({ status: 'accepted' });
+    expect((await s.command({ type: 'propose_round', roundId: id, version: 2, spec: { ...s2, discountBp: 1_500 } }, official)).result).toMatchObject({ status: 'accepted' });
     s.clock = new Date(Date.parse(s2.opensAt) + 60_000);
     expect(await s.transition(id, 'open', official)).toMatchObject({ status: 'accepted' });
-    const late = (await s.command({ type: 'publish_round', roundId: id, version: 2, specDigest: specDigest({ ...s2, discountBp: 3_000 }) }, official2)).result;
+    const late = (await s.command({ type: 'publish_round', roundId: id, version: 2, specDigest: specDigest({ ...s2, discountBp: 1_500 }) }, official2)).result;
     expect(late).toMatchObject({ status: 'rejected', reason: { key: 'lifecycle.onSaleLocked', params: { fields: 'discountBp' } } });
     s.clock = duringSale;
   });

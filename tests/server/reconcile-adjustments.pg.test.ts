@@ -85,10 +85,11 @@ describe('book_adjustment on the server, by hand-made request', () => {
 
 describe('a console books through the outbox in the author’s name', () => {
   it('sends each booking at sync; one the server rejects stops counting toward the day', async () => {
+    // Made on this console, hence on the server; then changed on the server alone (by another console, say).
     const made = async (username: string, consoleRole: Role, serverRole: Role) => {
-      await server.user(username, serverRole, null, `${username}-password-1`);
       const u = await h.user(admin, username, consoleRole);
       await h.backend.deps.sync.signInsSettled();
+      await server.sdb.db.updateTable('users').set({ role: serverRole }).where('username', '=', username).execute();
       return u;
     };
     await server.user('admin', 'admin', null, 'admin-password-1');

@@ -116,6 +116,20 @@ describe('two-person rule for refunds above the administrator’s amount', () =>
     expect(await status(b!.lot_id)).toBe('cancelled');
   });
 
+  it('does not let a wrong countersignature sent first block the right colleague’s (finding 6)', async () => {
+    const [lot] = await unusedMapoLots(1);
+    const cmd = request(lot!);
+    // A countersignature for less than will be asked, sent first by one colleague: recorded, but not for this request.
+    expect((await s.command(countersign(lot!, cmd.commandId, 'mapo', { amount: lot!.paid - 10 }), mapo2)).result).toMatchObject({ status: 'accepted' });
+    expect((await s.command(countersign(lot!, cmd.commandId, 'mapo'), official)).result).toMatchObject({ status: 'accepted' });
+    const r = (await s.command(cmd, mapo)).result;
+    expect(r).toMatchObject({ status: 'accepted' });
+    const ev = await s.sdb.db.selectFrom('events').select('payload').where('seq', '=', String(r.seq)).executeTakeFirstOrThrow();
+    expect(JSON.parse(ev.payload)).toMatchObject({ type: 'cancel', by: 'mapo', countersignedBy: 'kim', amount: lot!.paid });
+    // The same countersignature sent twice is one (its answer was lost), not a conflict.
+    expect((await s.command(countersign(lot!, cmd.commandId, 'mapo'), official)).result).toMatchObject({ status: 'accepted' });
+  });
+
   it('refuses a request whose countersignature names another amount, lot or requester', async () => {
     const [a, b] = await unusedMapoLots(2);
     const ca = request(a!);

@@ -15,7 +15,8 @@ import { waitBand } from '../../server/sale/wait-band.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { startTestRedis } from '../support/redis.js';
-import { spec2022 } from '../support/specs.js';
+import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
+import { formatSeoul } from '../../shared/common/time.js';
 
 const secret = Buffer.alloc(32, 7);
 let redis: PrivateRedis;
@@ -34,21 +35,7 @@ const connection = () => {
   return c;
 };
 
-/** A round on sale now on the server's real clock: 10,000 won certificates, stock and settings as given. */
-function saleSpec(patch: Partial<RoundSpec>): RoundSpec {
-  const now = Date.now();
-  return spec2022({
-    name: 'sale test',
-    totalAmount: 1_000_000,
-    denominations: [10_000, 50_000],
-    opensAt: new Date(now - 60_000).toISOString(),
-    closesAt: new Date(now + 30 * 60_000).toISOString(),
-    sessionTimeoutMinutes: 10,
-    waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 5_000, order: 'fifo' },
-    expectedVisitors: 1_000,
-    ...patch,
-  });
-}
+const saleSpec = liveSaleSpec;
 
 async function openSale(roundId: string, patch: Partial<RoundSpec> = {}): Promise<RoundSpec> {
   const spec = saleSpec(patch);
@@ -57,32 +44,11 @@ async function openSale(roundId: string, patch: Partial<RoundSpec> = {}): Promis
   return spec;
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { error?: { key: string; message: string } } }> {
-  const res = await fetch(`${saleUrl}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: (await res.json()) as never };
-}
-
-async function join(roundId: string, buyerId: string): Promise<string> {
-  const id = await call('POST', '/sale/identity', { buyerId, districtCode: '11110', birthYear: 1980 });
-  expect(id.status).toBe(200);
-  const j = await call('POST', `/sale/rounds/${roundId}/join`, { identity: id.body.identity });
-  expect(j.status, JSON.stringify(j.body)).toBe(200);
-  return j.body.ticket as string;
-}
-
-const status = (roundId: string, ticket: string) => call('GET', `/sale/rounds/${roundId}/status?ticket=${encodeURIComponent(ticket)}`);
-
-async function admitted(roundId: string, ticket: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const s = await status(roundId, ticket);
-    if (s.body.status === 'admitted') return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('never admitted');
-}
-
-const buy = (roundId: string, ticket: string, face: number, idempotencyKey = `key-${Math.random().toString(36).slice(2, 12)}`) =>
-  call('POST', `/sale/rounds/${roundId}/buy`, { ticket, idempotencyKey, face, method: 'bank_transfer' });
+let buyer: SaleBuyer;
+const join = (roundId: string, buyerId: string) => buyer.join(roundId, buyerId);
+const status = (roundId: string, ticket: string) => buyer.status(roundId, ticket);
+const admitted = (roundId: string, ticket: string) => buyer.admitted(roundId, ticket);
+const buy = (roundId: string, ticket: string, face: number, idempotencyKey?: string) => buyer.buy(roundId, ticket, face, idempotencyKey);
 
 /** Every purchase the gate took, copied into PostgreSQL. */
 async function drain(roundId: string): Promise<void> {
@@ -104,6 +70,7 @@ beforeAll(async () => {
   stopTicker = registerSaleRoutes(sale, { db: h.sdb.db, gate, payment: new PaymentStandIn(), secret, admitEveryMs: 20 }).stop;
   await sale.listen({ port: 0, host: '127.0.0.1' });
   saleUrl = `http://127.0.0.1:${(sale.server.address() as { port: number }).port}`;
+  buyer = new SaleBuyer(saleUrl);
 });
 
 afterAll(async () => {
@@ -243,6 +210,46 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(await crashing.lag('r-redeliver')).toBe(0);
     expect(await lotsOf('r-redeliver')).toHaveLength(20);
     expect((await checkSale(h.sdb.db, gate, 'r-redeliver')).ok).toBe(true);
+  });
+});
+
+describe('queue orders the round names', () => {
+  it('stock cut-off: at opening, everyone beyond what the stock can serve is told at once; later arrivals too', async () => {
+    // 10 units of 10,000 won, a 5-unit limit; the simulator's default assumption that 80% buy the limit and the rest half of it
+    // makes an average purchase 0.8 × 5 + 0.2 × 2.5 = 4.5 units. Margin 0, one session active: ceil(10 / 4.5 − 1) = 2 places to wait in.
+    const opensAt = Date.now() + 1_500;
+    const spec = saleSpec({
+      totalAmount: 100_000, perPersonMonthlyLimit: 50_000, opensAt: new Date(opensAt).toISOString(),
+      waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 1, order: 'fifo', stockCutoff: true, cutoffMargin: 0 },
+    });
+    await h.openRound('r-cut', spec, staff.official, staff.official2, new Date(opensAt + 1));
+    h.clock = null;
+    const tickets: string[] = [];
+    for (let i = 0; i < 5; i++) tickets.push(await join('r-cut', `cut-${i}`));
+    await admitted('r-cut', tickets[0]!);
+    expect((await status('r-cut', tickets[1]!)).body).toMatchObject({ status: 'waiting', position: 1 });
+    expect((await status('r-cut', tickets[2]!)).body).toMatchObject({ status: 'waiting', position: 2 });
+    for (const t of tickets.slice(3)) {
+      const s = await status('r-cut', t);
+      expect(s.status).toBe(410);
+      expect(s.body.error).toEqual({ key: 'sale.cutOff', message: '남은 상품권이 앞에서 기다리는 분들 몫으로 모두 돌아가 이번 회차에서는 구매할 수 없습니다' });
+    }
+    const id = await buyer.call('POST', '/sale/identity', { buyerId: 'cut-late', districtCode: '11110', birthYear: 1990 });
+    const late = await buyer.call('POST', '/sale/rounds/r-cut/join', { identity: id.body.identity });
+    expect([late.status, late.body.error?.key]).toEqual([410, 'sale.cutOff']);
+    expect((await gate.counters('r-cut')).cut).toBe(3);
+  });
+
+  it('birth-year windows: a buyer whose slot has not opened is refused with the time it opens (Seoul)', async () => {
+    const spec = await openSale('r-birth', { waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 100, order: 'birth_year', slots: [{ share: 0.5, startMinute: 0 }, { share: 0.5, startMinute: 60 }] } });
+    // Digits 0–4 open at the opening, 5–9 an hour later.
+    const early = await buyer.join('r-birth', 'born-1980', 1980);
+    await admitted('r-birth', early);
+    const id = await buyer.call('POST', '/sale/identity', { buyerId: 'born-1985', districtCode: '11110', birthYear: 1985 });
+    const refused = await buyer.call('POST', '/sale/rounds/r-birth/join', { identity: id.body.identity });
+    expect(refused.status).toBe(403);
+    const opens = formatSeoul(new Date(Date.parse(spec.opensAt) + 3_600_000).toISOString(), 'ko');
+    expect(refused.body.error).toEqual({ key: 'sale.birthYearWindow', message: `출생 연도에 따른 참여 시간이 아닙니다. ${opens}부터 참여할 수 있습니다`, params: { detail: opens } });
   });
 });
 

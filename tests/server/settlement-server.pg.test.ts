@@ -136,6 +136,10 @@ describe('finding 1: adjustments and the day lock, decided by the server', () =>
   });
 
   it('books with a second official’s countersign, then locks at 0 unexplained', async () => {
+    // A countersign held for another exception of the very same amount does not cover this one: the exception alone differs.
+    expect((await server.command(countersign('swap-1', booking(F, 'L3', -150_000_000)), lee)).result.status).toBe('accepted');
+    const swapped = await server.post('/api/commands', { commandId: 'swap-1', sentAt: clock.toISOString(), ...booking(F, 'L7', -150_000_000) }, kim);
+    expect(swapped.body).toMatchObject(refused('settlement.needsCountersign'));
     for (const [id, b] of [['big-3', booking(F, 'L3', -250_000_000)], ['big-7', booking(F, 'L7', -150_000_000)]] as const) {
       expect((await server.command(countersign(id, b), lee)).result.status).toBe('accepted');
       // A countersign for another amount does not cover this one.

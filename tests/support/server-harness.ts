@@ -30,9 +30,10 @@ export class ServerHarness {
   ) {}
 
   /** `now` overrides the clock altogether (a console harness's clock, say). */
-  static async start(options: { now?: () => Date } = {}): Promise<ServerHarness> {
-    const dbUrl = await createDatabase(inject('pgUrl'));
-    const sdb = await connectServerDb({ url: dbUrl });
+  static async start(options: { now?: () => Date; pgliteDir?: string } = {}): Promise<ServerHarness> {
+    // `pgliteDir`: the embedded database `npm run server` uses without DATABASE_URL, instead of the test PostgreSQL.
+    const dbUrl = options.pgliteDir ? '' : await createDatabase(inject('pgUrl'));
+    const sdb = await connectServerDb(options.pgliteDir ? { dataDir: options.pgliteDir, log: () => {} } : { url: dbUrl });
     await migrateServer(sdb.db);
     let h: ServerHarness | undefined = undefined;
     const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()) });

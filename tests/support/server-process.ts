@@ -32,17 +32,18 @@ export function runServerCommand(args: string[], env: NodeJS.ProcessEnv = {}): P
  * loopback port, with `root` / `root-password-1` as its first administrator
  * (the password passed in the environment, never on the command line).
  */
-export async function startServerProcess(db: string | { dataDir: string }, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function startServerProcess(db: string | { dataDir: string }, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<ServerProcess> {
   const where = typeof db === 'string' ? { DATABASE_URL: db } : { DATABASE_URL: '' };
   const dirArgs = typeof db === 'string' ? [] : ['--data-dir', db.dataDir];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--admin', ROOT_USER, ...dirArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--admin', ROOT_USER, ...dirArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...where, ISSUANCE_ADMIN_PASSWORD: ROOT_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    // A server filling the demo data set first takes longer to listen.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), args.includes('--demo') ? 240_000 : 60_000);
     const onData = (b: Buffer) => {
       out += b.toString();
       const m = /Listening at (http:\/\/\S+)/.exec(out);

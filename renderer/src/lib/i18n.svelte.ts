@@ -1,7 +1,7 @@
 import { DEFAULT_LANG, fieldLabel, formatError, formatIssue, isLang, translate, type Lang } from '#shared/i18n/index.js';
 import type { ErrorPayload, Issue } from '#shared/common/errors.js';
 import { formatBasisPoints, formatWon, formatWonShort } from '#shared/common/money.js';
-import { formatSeoul } from '#shared/common/time.js';
+import { formatSeoul, formatSeoulDay } from '#shared/common/time.js';
 
 const STORAGE_KEY = 'console.lang';
 
@@ -31,4 +31,6 @@ export const won = (amount: number): string => formatWon(amount);
 export const wonShort = (amount: number): string => formatWonShort(amount, i18n.lang);
 export const pct = (bp: number): string => formatBasisPoints(bp);
 export const seoul = (iso: string | null | undefined, seconds = false): string => formatSeoul(iso, i18n.lang, seconds);
+/** An instant's Seoul day alone, e.g. a lot's expiry: `2026. 12. 07.` / `7 Dec 2026`. */
+export const seoulDay = (iso: string | null | undefined): string => formatSeoulDay(iso, i18n.lang);
 export const num = (n: number): string => new Intl.NumberFormat(i18n.lang === 'ko' ? 'ko-KR' : 'en-US').format(n);

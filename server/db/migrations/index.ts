@@ -11,6 +11,10 @@ import * as m0011 from './0011_password_change_required.js';
 import * as m0012 from './0012_day_closings.js';
 import * as m0014 from './0014_buyer_directory.js';
 import * as m0013 from './0013_settlement_files.js';
+import * as m0020 from './0020_demo_marker.js';
+import * as m0015 from './0015_short_tokens.js';
+import * as m0016 from './0016_countersigns_each.js';
+import * as m0021 from './0021_sale_steering.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -24,8 +28,12 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0009_reconcile_adjustments': m0009,
   '0011_password_change_required': m0011,
   '0012_day_closings': m0012,
-  '0014_buyer_directory': m0014,
   '0013_settlement_files': m0013,
+  '0014_buyer_directory': m0014,
+  '0015_short_tokens': m0015,
+  '0016_countersigns_each': m0016,
+  '0020_demo_marker': m0020,
+  '0021_sale_steering': m0021,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

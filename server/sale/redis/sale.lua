@@ -24,7 +24,7 @@ local function config(keys)
   if #flat == 0 then return nil end
   local c = {}
   for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
-  for _, k in ipairs({ 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs' }) do
+  for _, k in ipairs({ 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs', 'paused', 'stopped', 'added', 'cutoff', 'meanUnits', 'cutMargin' }) do
     c[k] = tonumber(c[k])
   end
   return c
@@ -38,22 +38,27 @@ end
 
 -- Why the round sells no more, or nil: sold out (less than the smallest purchase left) or past closesAt.
 local function ended(keys, c, now)
+  if c.stopped == 1 then return 'sale.stopped' end
   if redis.call('HGET', keys[STATE], 'soldout') == '1' then return 'sale.soldOut' end
   if now >= c.closesAt then return 'sale.closed' end
   return nil
 end
 
--- setup(version, stock, buckets, opensAt, closesAt, unit, monthLimit, holdLimit, perMinute, maxActive, timeoutMs, order)
--- The round's approved settings as the server published them. Stock is placed
--- once; a later version changes the waiting-room settings but never the stock.
+-- setup(stamp, stock, buckets, opensAt, closesAt, unit, monthLimit, holdLimit, perMinute, maxActive, timeoutMs, order, paused, stopped, added,
+--       cutoff, meanUnits, cutMargin)
+-- The round's approved settings as the server published them, with the
+-- officials' steering on top; `stamp` is "version.revision", so each published
+-- version and each steering change is applied once. Stock is placed once; a
+-- later stamp changes the waiting room, pause and stop, and adds only stock
+-- added since the last stamp (`added` is the total added during the sale).
 local function setup(keys, args)
-  local fields = { 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs', 'order' }
+  local fields = { 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs', 'order', 'paused', 'stopped', 'added', 'cutoff', 'meanUnits', 'cutMargin' }
   local existing = redis.call('HGET', keys[CFG], 'version')
   if existing == args[1] then return 'same' end
   local buckets = tonumber(args[3])
+  local unit = tonumber(args[6])
   if existing == false then
     local stock = tonumber(args[2])
-    local unit = tonumber(args[6])
     -- Buckets hold whole units so a bucket never strands a part of one.
     local units = math.floor(stock / unit)
     for i = 0, buckets - 1 do
@@ -64,16 +69,41 @@ local function setup(keys, args)
     redis.call('HSET', keys[STATE], 'sold', 0, 'purchases', 0, 'seq', 0, 'arrivals', 0, 'admitted', 0, 'expired', 0)
     if units == 0 then redis.call('HSET', keys[STATE], 'soldout', '1') end
   else
-    -- The stock and its buckets stay as placed.
-    args[2] = redis.call('HGET', keys[CFG], 'stock')
-    args[3] = redis.call('HGET', keys[CFG], 'buckets')
+    -- The stock and its buckets stay as placed; stock added since is spread over the buckets in whole units.
+    local placed = tonumber(redis.call('HGET', keys[CFG], 'stock'))
+    buckets = tonumber(redis.call('HGET', keys[CFG], 'buckets'))
+    local more = tonumber(args[15]) - tonumber(redis.call('HGET', keys[CFG], 'added') or '0')
+    if more > 0 then
+      local units = math.floor(more / unit)
+      for i = 0, buckets - 1 do
+        local share = math.floor(units / buckets)
+        if i < units % buckets then share = share + 1 end
+        if share > 0 then redis.call('INCRBY', keys[FIRST_BUCKET + i], share * unit) end
+      end
+      placed = placed + units * unit
+      redis.call('HDEL', keys[STATE], 'soldout')
+    else
+      args[15] = redis.call('HGET', keys[CFG], 'added') or '0'
+    end
+    args[2] = tostring(placed)
+    args[3] = tostring(buckets)
   end
   for i, f in ipairs(fields) do redis.call('HSET', keys[CFG], f, args[i]) end
   return existing == false and 'placed' or 'updated'
 end
 
--- join(buyerId, ticketId, shuffle in [0,1), monthBase, holdBase) -> {status, ticketId}
+-- The stock cut-off (the round's waitingRoom.stockCutoff): how many may wait with
+-- a chance of buying. The stock left, less what the active sessions will take,
+-- in average purchases, widened by the round's margin: the simulator's rule.
+local function cut_limit(keys, c)
+  local left = stock_left(keys, c) / c.unit
+  local places = (left / c.meanUnits - redis.call('ZCARD', keys[ACTIVE])) * (1 + c.cutMargin)
+  return math.max(0, math.ceil(places))
+end
+
+-- join(buyerId, ticketId, shuffle in [0,1), monthBase, holdBase, windowOpensAt) -> {status, ticketId}
 -- One ticket per person per round: joining again returns the ticket already held.
+-- windowOpensAt: when the buyer's birth-year window opens (the opening for other orders).
 local function join(keys, args)
   local c = config(keys)
   if not c then return { 'sale.notOnSale', '' } end
@@ -83,6 +113,12 @@ local function join(keys, args)
   local buyer = args[1]
   local held = redis.call('HGET', keys[TICKETS], buyer)
   if held then return { 'existing', held } end
+  if c.order == 'birth_year' and now < tonumber(args[6]) then return { 'sale.birthYearWindow', '' } end
+  -- Beyond the stock already: told now, not after a wait for nothing.
+  if c.cutoff == 1 and now >= c.opensAt and redis.call('ZCARD', keys[QUEUE]) >= cut_limit(keys, c) then
+    redis.call('HINCRBY', keys[STATE], 'cut', 1)
+    return { 'sale.cutOff', '' }
+  end
   local seq = redis.call('HINCRBY', keys[STATE], 'seq', 1)
   local score = OPEN_BASE + seq
   if now < c.opensAt and c.order == 'shuffle_preopen' then score = math.floor(tonumber(args[3]) * OPEN_BASE) end
@@ -105,6 +141,7 @@ local function poll(keys, args)
   local why = ended(keys, c, now)
   if why then return { why, 0 } end
   if done == 'expired' then return { 'sale.sessionExpired', 0 } end
+  if done == 'cutoff' then return { 'sale.cutOff', 0 } end
   local exp = redis.call('ZSCORE', keys[ACTIVE], buyer)
   if exp then
     if tonumber(exp) <= now then return { 'sale.sessionExpired', 0 } end
@@ -129,6 +166,12 @@ local function admit(keys, args)
     redis.call('ZREMRANGEBYSCORE', keys[ACTIVE], '-inf', now)
     redis.call('HINCRBY', keys[STATE], 'expired', #gone)
   end
+  -- Paused: sessions still expire, nobody is admitted, the queue keeps its order,
+  -- and no tokens gather, so resuming starts at the set rate rather than with a burst.
+  if c.paused == 1 then
+    redis.call('HSET', keys[STATE], 'tokens', '0', 'refilled', now)
+    return 0
+  end
   local tokens = tonumber(redis.call('HGET', keys[STATE], 'tokens') or '0')
   local last = tonumber(redis.call('HGET', keys[STATE], 'refilled') or tostring(c.opensAt))
   -- At most two seconds' worth may gather, so a paused ticker does not release a burst.
@@ -144,6 +187,16 @@ local function admit(keys, args)
     tokens = tokens - admitted
   end
   redis.call('HSET', keys[STATE], 'tokens', tostring(tokens), 'refilled', now)
+  -- Everyone waiting beyond what the stock can serve is told at once, and leaves the queue.
+  if c.cutoff == 1 then
+    local limit = cut_limit(keys, c)
+    local beyond = redis.call('ZRANGE', keys[QUEUE], limit, -1)
+    if #beyond > 0 then
+      for _, b in ipairs(beyond) do redis.call('HSET', keys[DONE], b, 'cutoff') end
+      redis.call('ZREMRANGEBYRANK', keys[QUEUE], limit, -1)
+      redis.call('HINCRBY', keys[STATE], 'cut', #beyond)
+    end
+  end
   if admitted > 0 then
     redis.call('HINCRBY', keys[STATE], 'admitted', admitted)
     -- Outflow per 10 s, the measure the wait band is read from; an hour is kept.

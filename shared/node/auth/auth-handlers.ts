@@ -4,9 +4,11 @@ import { recordSignIn } from '../audit/sign-in-audit.js';
 import { appendAudit, auditBy } from '../kernel/audit-append.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { tokenKeyFor } from './token-key.js';
 import { assertPasswordAllowed, passwordMeetsPolicy } from './password-policy.js';
 import { countUsers, SERVER_USER_ID, toUser } from './users-repo.js';
 import type { AuthDeps } from './auth-deps.js';
+import { userFromServer } from './server-sign-in.js';
 
 export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
   'setup.status': async (_input, { deps }) => ({ needsAdmin: (await countUsers(deps.db)) === 0 }),
@@ -29,6 +31,7 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
         disabled: 0,
         created_at: at,
         must_change_password: 0,
+        token_salt: null,
         created_by: null,
       };
       await trx.insertInto('users').values(row).execute();
@@ -49,10 +52,18 @@ export const setupHandlers: HandlersFor<'setup', AuthDeps> = {
 export const authHandlers: HandlersFor<'auth', AuthDeps> = {
   'auth.signIn': async (input, { deps }) => {
     // Looked up first, so guesses at other names never lock this account; reserved before the hash: parallel guesses are counted before any of them is checked.
-    const row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
+    let row = await deps.db.selectFrom('users').selectAll().where('username', '=', input.username).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
     const ticket = deps.throttle.reserve(input.username, row !== undefined);
     if ('retryAfterSeconds' in ticket) throw new AppError('rate_limited', 'errors.rate_limited', { seconds: ticket.retryAfterSeconds });
-    const valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+    let valid = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+    if (!row || !valid) {
+      // The server is the record of accounts: a user made on another console, or whose password was changed there, is who the server says.
+      const fromServer = await userFromServer(deps, input.username, input.password, row ?? null);
+      if (fromServer) {
+        row = fromServer;
+        valid = true;
+      }
+    }
     if (!row || !valid) {
       await recordSignIn(deps, input.username, row ?? null, 'errors.badCredentials');
       throw new AppError('unauthenticated', 'errors.badCredentials');
@@ -64,18 +75,25 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
     }
     await recordSignIn(deps, input.username, row, null);
     // Only now is the plain password known: one that fails today's policy must be changed before anything else.
-    const mustChange = passwordMeetsPolicy(input.password, { username: row.username, displayName: row.display_name, districtCode: row.district_code }) ? 0 : 1;
+    // A password an administrator reset stays to be changed whatever its strength: only its owner's change clears it.
+    const mustChange = row.must_change_password === 1 || !passwordMeetsPolicy(input.password, { username: row.username, displayName: row.display_name, districtCode: row.district_code }) ? 1 : 0;
     if (mustChange !== row.must_change_password) {
       await deps.db.updateTable('users').set({ must_change_password: mustChange }).where('id', '=', row.id).execute();
       row.must_change_password = mustChange;
     }
+    // Their server tokens open only with this key, held while they are signed in.
+    // Already signed in elsewhere: the key in hand is the same, and a second scrypt would only slow sign-in.
+    if (!deps.userKeys.vaultFor(row.id)) deps.userKeys.hold(row.id, await tokenKeyFor(deps.db, row, input.password));
+    const token = deps.sessions.create(row.id);
     // The user's own server identity, so what they queue goes out in their name; never holds up the console sign-in.
     deps.sync.signInUserInBackground(row.id, row.username, input.password);
-    return { token: deps.sessions.create(row.id), user: toUser(row) };
+    return { token, user: toUser(row) };
   },
 
   'auth.signOut': async (_input, ctx) => {
     if (ctx.sessionToken) ctx.deps.sessions.revoke(ctx.sessionToken);
+    // Signed out everywhere: their tokens stay sealed, and their queued commands wait for their next sign-in.
+    if (ctx.user && !ctx.deps.sessions.hasLive(ctx.user.id)) ctx.deps.userKeys.forget(ctx.user.id);
     return {};
   },
 
@@ -93,6 +111,8 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       throw new AppError('validation_failed', 'errors.wrongPassword', undefined, [{ path: 'currentPassword', code: 'errors.wrongPassword', severity: 'error' }]);
     }
     assertPasswordAllowed(input.newPassword, { username: row.username, displayName: row.display_name, districtCode: row.district_code }, 'newPassword');
+    // Their server account first: a password changed here only would leave the server signing them in with the old one.
+    await ctx.deps.sync.accounts.changeOwnPassword(user.id, input.currentPassword, input.newPassword);
     const passwordHash = await hashPassword(input.newPassword);
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', user.id).execute();
@@ -104,6 +124,8 @@ export const authHandlers: HandlersFor<'auth', AuthDeps> = {
       }));
     });
     sessions.revokeUser(user.id, ctx.sessionToken);
+    // The server token and connection wrap follow the password: sealed again under the new one's key.
+    await ctx.deps.sync.rekey(user.id, await tokenKeyFor(db, row, input.newPassword, true));
     return {};
   },
 };

@@ -53,6 +53,17 @@ export class SessionStore {
     return s.userId;
   }
 
+  /** Whether the user has a session still live now; expired ones are dropped on the way. */
+  hasLive(userId: string): boolean {
+    const t = this.now();
+    let live = false;
+    for (const [key, s] of this.sessions) {
+      if (t - s.lastSeen > this.policy.idleMs || t - s.createdAt > this.policy.absoluteMs) this.sessions.delete(key);
+      else if (s.userId === userId) live = true;
+    }
+    return live;
+  }
+
   revoke(token: string): void {
     this.sessions.delete(SessionStore.key(token));
   }

@@ -29,6 +29,11 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
     const { db, now } = ctx.deps;
     checkDistrictBinding(input.role, input.districtCode);
     assertPasswordAllowed(input.password, { username: input.username, displayName: input.displayName, districtCode: input.districtCode });
+    if (await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) {
+      throw new AppError('conflict', 'errors.usernameTaken', { username: input.username });
+    }
+    // The server first: a user it has not accepted could never sync, so none is written here (offline included).
+    await ctx.deps.sync.accounts.create(admin.id, input);
     const passwordHash = await hashPassword(input.password);
     const at = now().toISOString();
     return db.transaction().execute(async (trx) => {
@@ -44,6 +49,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
         disabled: 0,
         created_at: at,
         must_change_password: 0,
+        token_salt: null,
         created_by: admin.id,
       };
       await trx.insertInto('users').values(row).execute();
@@ -63,34 +69,43 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
   'users.update': async (input, ctx) => {
     const admin = requireUser(ctx);
     const { db, now, sessions } = ctx.deps;
+    const row = await db.selectFrom('users').selectAll().where('id', '=', input.id).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'errors.userNotFound');
+    const role = input.role ?? row.role;
+    const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'clerk' ? row.district_code : null;
+    const disabled = input.disabled ?? row.disabled === 1;
+    const displayName = input.displayName ?? row.display_name;
+    if (row.id === admin.id && (role !== 'admin' || disabled)) throw new AppError('rule_violation', 'errors.cannotDemoteSelf');
+    checkDistrictBinding(role, districtCode);
     // The username never changes, so the new password can be judged against it before hashing.
-    const target = await db.selectFrom('users').select(['username', 'display_name', 'district_code']).where('id', '=', input.id).executeTakeFirst();
-    if (input.password && target) {
-      const districtCode = input.districtCode !== undefined ? input.districtCode : target.district_code;
-      assertPasswordAllowed(input.password, { username: target.username, displayName: input.displayName ?? target.display_name, districtCode });
+    if (input.password) assertPasswordAllowed(input.password, { username: row.username, displayName, districtCode });
+    const next = {
+      display_name: displayName,
+      role,
+      district_code: districtCode,
+      disabled: disabled ? 1 : 0,
+      ...(input.password ? { password_hash: await hashPassword(input.password), must_change_password: 1 } : {}),
+    };
+    const changes: Record<string, unknown> = {};
+    if (next.display_name !== row.display_name) changes.displayName = [row.display_name, next.display_name];
+    if (next.role !== row.role) changes.role = [row.role, next.role];
+    if (next.district_code !== row.district_code) changes.districtCode = [row.district_code, next.district_code];
+    if (next.disabled !== row.disabled) changes.disabled = [row.disabled === 1, disabled];
+    if (input.password) changes.passwordReset = true;
+    if (Object.keys(changes).length > 0) {
+      // The server first, as one change; a user the server never had (made here before connecting) is changed here only.
+      try {
+        await ctx.deps.sync.accounts.change(admin.id, row, {
+          ...(changes.displayName ? { displayName } : {}),
+          ...(changes.role || changes.districtCode ? { role, districtCode } : {}),
+          ...(changes.disabled ? { disabled } : {}),
+          ...(input.password ? { password: input.password } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof AppError && e.key === 'errors.userNotFound')) throw e;
+      }
     }
-    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const updated = await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('users').selectAll().where('id', '=', input.id).where('id', '!=', SERVER_USER_ID).executeTakeFirst();
-      if (!row) throw new AppError('not_found', 'errors.userNotFound');
-      const role = input.role ?? row.role;
-      const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'clerk' ? row.district_code : null;
-      const disabled = input.disabled ?? row.disabled === 1;
-      if (row.id === admin.id && (role !== 'admin' || disabled)) throw new AppError('rule_violation', 'errors.cannotDemoteSelf');
-      checkDistrictBinding(role, districtCode);
-      const next = {
-        display_name: input.displayName ?? row.display_name,
-        role,
-        district_code: districtCode,
-        disabled: disabled ? 1 : 0,
-        ...(passwordHash ? { password_hash: passwordHash } : {}),
-      };
-      const changes: Record<string, unknown> = {};
-      if (next.display_name !== row.display_name) changes.displayName = [row.display_name, next.display_name];
-      if (next.role !== row.role) changes.role = [row.role, next.role];
-      if (next.district_code !== row.district_code) changes.districtCode = [row.district_code, next.district_code];
-      if (next.disabled !== row.disabled) changes.disabled = [row.disabled === 1, disabled];
-      if (passwordHash) changes.passwordReset = true;
       await trx.updateTable('users').set(next).where('id', '=', row.id).execute();
       await appendAudit(trx, auditBy(admin, now().toISOString(), {
         action: 'user.update',
@@ -101,7 +116,7 @@ export const usersHandlers: HandlersFor<'users', AuthDeps> = {
       return { ...row, ...next };
     });
     // A disabled account or a reset password ends that user's open sessions.
-    if (updated.disabled === 1 || passwordHash) sessions.revokeUser(updated.id);
+    if (updated.disabled === 1 || input.password) sessions.revokeUser(updated.id);
     return toUser(updated);
   },
 };

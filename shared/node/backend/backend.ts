@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { warmBuyerLists } from '../reports/buyer-lists.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { makePrivateDir } from '../paths.js';
+import { UserKeys } from '../secrets/user-keys.js';
 import { KEY_FILE, loadOrCreateKeyFile, randomDataKey, vaultFromKey } from '../secrets/vault.js';
 import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
 import { SyncService } from '../sync/sync-service.js';
@@ -68,20 +69,25 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const uploads = new UploadStore(uploadDir(options.dataDir));
   uploads.clearLeftovers();
   const hooks = syncHooks(ledger.db);
-  const sync = new SyncService(ledger.db, ledger.sqlite, now, vault, hooks);
+  const userKeys = new UserKeys(vault);
+  const sessions = new SessionStore(ms, options.sessionPolicy);
+  // A user's key lives as long as one of their sessions does.
+  userKeys.bindLiveness((userId) => sessions.hasLive(userId));
+  const sync = new SyncService(ledger.db, ledger.sqlite, now, userKeys, hooks);
   const audit = new AuditService(ledger.db, now, sync.connection, log);
   audit.register(hooks);
   const deps: BackendDeps = {
     db: ledger.db,
     sqlite: ledger.sqlite,
     now,
-    sessions: new SessionStore(ms, options.sessionPolicy),
+    sessions,
     throttle: new SignInThrottle(ms),
     jobs: new JobRegistry(now, log),
     simulations: options.simWorkerFile ? warmed(new WorkerSimRunner(options.simWorkerFile)) : new InProcessSimRunner(),
     sync,
     audit,
     vault,
+    userKeys,
     uploads,
     log,
   };

@@ -2,9 +2,10 @@ import type { UsersTable } from './tables/users.js';
 import type { RoundsTable, RoundVersionsTable, RoundSalesTable, RoundPublicationsTable, RoundStatusesTable } from './tables/rounds.js';
 import type { AuditLogTable, ConsoleIdentityTable } from './tables/audit.js';
 import type { LedgerEventsTable, LotsTable, RedactedEventsTable } from './tables/ledger.js';
-import type { ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
+import type { ConnectionWrapsTable, ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
+import type { SaleSteeringEventsTable } from './tables/sale.js';
 import type { SettlementProfilesTable, SettlementImportsTable, SettlementRowsTable, ReconcileExceptionsTable, ReconcileAdjustmentsTable, ReconcileDaysTable, ReconcileDayLogTable, ServerReconcileJournalTable } from './tables/reconcile.js';
 import type { CounterRequestsTable, CounterSettingsTable, CounterClosingsTable, DayClosingEventsTable } from './tables/counter.js';
 
@@ -38,6 +39,7 @@ export interface Database {
   outbox: OutboxTable;
   console_identity: ConsoleIdentityTable;
   server_tokens: ServerTokensTable;
+  connection_wraps: ConnectionWrapsTable;
   round_statuses: RoundStatusesTable;
   saved_reports: SavedReportsTable;
   report_facts_day: ReportFactsDayTable;
@@ -54,6 +56,7 @@ export interface Database {
   reconcile_days: ReconcileDaysTable;
   reconcile_day_log: ReconcileDayLogTable;
   server_reconcile_journal: ServerReconcileJournalTable;
+  sale_steering_events: SaleSteeringEventsTable;
   reconcile_adjustments: ReconcileAdjustmentsTable;
   calibrations: CalibrationsTable;
   sim_presets: SimPresetsTable;

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
+import type { UserKeys } from '../secrets/user-keys.js';
 import type { Vault } from '../secrets/vault.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import type { SimRunner } from './sim-runner.js';
@@ -21,6 +22,8 @@ export interface KernelDeps {
   simulations: SimRunner;
   /** Seals secrets kept at rest (server tokens): seal before writing, open after reading. */
   vault: Vault;
+  /** Keys from signed-in users' passwords, which their server tokens are sealed under (in memory only). */
+  userKeys: UserKeys;
   /** Files uploaded for an import (the data folder's uploads/), read by upload id. */
   uploads: UploadStore;
   log: (message: string, extra?: unknown) => void;

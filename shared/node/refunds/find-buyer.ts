@@ -30,15 +30,15 @@ export interface FindBuyerDeps extends KernelDeps {
  */
 export async function findBuyer(input: DirectorySearch, ctx: CallContext<FindBuyerDeps>): Promise<{ buyers: FoundBuyer[] }> {
   const user = requireUser(ctx);
-  const { db, vault } = ctx.deps;
+  const { db, userKeys } = ctx.deps;
   const problem = lookupProblem(input);
   if (problem) throw new AppError('invalid_input', problem.key, problem.params);
   const state = await readSyncState(db);
   if (!state.server_url) needsServer('notConfigured');
-  let token = await userToken(db, vault, user.id);
+  let token = await userToken(db, userKeys, user.id);
   if (!token) {
     await ctx.deps.sync.signInsSettled();
-    token = await userToken(db, vault, user.id);
+    token = await userToken(db, userKeys, user.id);
   }
   if (!token) needsServer('notSignedIn');
   let matches: DirectoryMatch[];

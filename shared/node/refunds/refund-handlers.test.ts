@@ -95,7 +95,7 @@ describe('the refund counter', () => {
     expect(korean(await h.fail('refunds.request', { lotId: 'lot-A-0001', reasonCode: '' }, mapo.session))).toBe('환불·취소 사유를 고르세요');
     expect(await h.fail('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'other', reasonText: '   ' }, mapo.session)).toMatchObject({ key: 'refunds.reasonTextRequired' });
     expect(await h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'refunds.accountRequired' });
-    expect(await h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한', number: '12-34' } }, mapo.session)).toMatchObject({ key: 'refunds.badAccount' });
+    expect(await h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '12-34', numberConfirm: '12-34' } }, mapo.session)).toMatchObject({ key: 'refunds.badAccount' });
     expect(await h.fail('refunds.request', { lotId: 'lot-A-0003', reasonCode: 'buyer_request' }, mapo.session)).toMatchObject({ key: 'ledger.cashOnly' });
     expect({ outbox: await outboxCount(), requests: await requestCount() }).toEqual(before);
   });
@@ -121,12 +121,23 @@ describe('the refund counter', () => {
   it('takes a partial refund with the account sealed and masked', async () => {
     const q = await h.call('refunds.quote', { lotId: 'lot-A-0002' }, mapo.session);
     expect(q.working).toMatchObject({ used: 60_000, usedBp: 6_000, remaining: 40_000, thresholdPct: 60, subsidyDeducted: 5_000, outcome: { ok: true, kind: 'refund', amount: 35_000 } });
-    const r = await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '110-123-456789' } }, mapo.session);
+    // The account is typed twice and the bank picked from the list: a mismatch, a missing second entry or an unlisted bank writes nothing.
+    const before = { outbox: await outboxCount(), requests: await requestCount() };
+    const attempt = (account: Record<string, string>) => h.fail('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account }, mapo.session);
+    const mismatch = await attempt({ bank: '088', number: '110-123-456789', numberConfirm: '110-123-456780' });
+    expect(mismatch).toMatchObject({ code: 'invalid_input', key: 'confirmations.accountMismatch' });
+    expect(korean(mismatch)).toBe('두 번 입력한 계좌번호가 다릅니다. 고객의 통장이나 카드를 보고 다시 입력하세요');
+    expect(await attempt({ bank: '088', number: '110-123-456789' })).toMatchObject({ key: 'confirmations.accountConfirmRequired' });
+    expect(await attempt({ bank: '088', number: '110-123-456789', numberConfirm: ' ' })).toMatchObject({ key: 'confirmations.accountConfirmRequired' });
+    expect(korean(await attempt({ bank: '신한', number: '110-123-456789', numberConfirm: '110123456789' }))).toBe('목록에 없는 은행입니다: 신한. 은행 목록에서 고르세요');
+    expect({ outbox: await outboxCount(), requests: await requestCount() }).toEqual(before);
+    // Dashes and spaces are how people read numbers out: the same digits match.
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '088', number: '110-123-456789', numberConfirm: '110 123 456789' } }, mapo.session);
     expect(r).toMatchObject({ kind: 'refund', amount: 35_000 });
     const row = await h.backend.deps.db.selectFrom('counter_requests').select(['account_sealed', 'account_masked']).where('command_id', '=', r.commandId).executeTakeFirstOrThrow();
     expect(row.account_masked).toBe('신한은행 ********6789');
     expect(row.account_sealed).not.toContain('456789');
-    expect(JSON.parse(h.backend.deps.vault.open(row.account_sealed!))).toEqual({ bank: '신한은행', number: '110123456789' });
+    expect(JSON.parse(h.backend.deps.vault.open(row.account_sealed!))).toEqual({ bank: '신한은행', bankCode: '088', number: '110123456789' });
     const { text } = await pdfText(bytes((await h.call('refunds.receipt', { commandId: r.commandId, width: 'a4' }, mapo.session)).base64));
     expect(text).toContain('신한은행 ********6789');
     expect(text).not.toContain('456789');
@@ -151,6 +162,20 @@ describe('the refund counter', () => {
     ]);
     expect(queued[0]!.summary).toMatchObject({ requestedBy: 'mapo', amount: 95_000 });
     expect(await h.fail('refunds.countersign', { commandId: r.commandId }, mapo2.session)).toMatchObject({ key: 'refunds.notAwaiting' });
+  });
+
+  it('lets only the clerk who took a request withdraw it; a colleague is refused and nothing changes', async () => {
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    const official = await h.user(admin, 'kim', 'official');
+    for (const other of [mapo2, official]) {
+      const refused = await h.fail('refunds.withdraw', { commandId: r.commandId }, other.session);
+      expect(refused).toMatchObject({ code: 'forbidden', key: 'confirmations.withdrawNotYours' });
+      expect(korean(refused)).toBe('‘mapo’ 담당자가 접수한 요청입니다. 요청은 접수한 사람만 철회할 수 있습니다');
+    }
+    const queue = await h.call('refunds.queue', {}, mapo.session);
+    expect(queue.requests.map((q) => q.status)).toEqual(['pending']);
+    expect((await h.call('sync.outbox', {}, admin)).filter((o) => o.lotId === 'lot-A-0001')).toHaveLength(1);
+    expect((await h.call('refunds.withdraw', { commandId: r.commandId }, mapo.session)).status).toBe('withdrawn');
   });
 
   it('withdraws a request the server does not have yet, and nothing goes out', async () => {
@@ -178,7 +203,7 @@ describe('the refund counter', () => {
 
   it('closes the day: counter against server per clerk, differences listed, closed until an official reopens it', async () => {
     const a = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
-    await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '신한은행', number: '110123456789' } }, mapo2.session);
+    await h.call('refunds.request', { lotId: 'lot-A-0002', reasonCode: 'buyer_request', account: { bank: '088', number: '110123456789', numberConfirm: '110123456789' } }, mapo2.session);
     // The server accepted mapo's cancellation today, and a refund nobody took at this counter.
     const now = h.backend.deps.now().toISOString();
     feed([

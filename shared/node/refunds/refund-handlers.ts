@@ -1,4 +1,5 @@
 import { AppError } from '../../common/errors.js';
+import { findBank } from '../../common/banks.js';
 import { seoulDayKey, seoulDayRange } from '../../common/time.js';
 import { REFUND_REASONS } from '../../api/refund-schemas.js';
 import { quoteRefund, refundWorking } from '../../ledger/rules.js';
@@ -120,11 +121,17 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     if (!quote.ok) throw new AppError('rule_violation', quote.key, quote.params);
     let account: { sealed: string; masked: string } | null = null;
     if (quote.value.kind === 'refund') {
-      const bank = input.account?.bank.trim() ?? '';
+      const bankText = input.account?.bank.trim() ?? '';
       const digits = (input.account?.number ?? '').replace(/[\s-]/g, '');
-      if (!bank || !digits) bad('refunds.accountRequired');
+      if (!bankText || !digits) bad('refunds.accountRequired');
+      const bank = findBank(bankText);
+      if (!bank) bad('confirmations.bankUnknown', { bank: bankText });
       if (!/^\d{10,16}$/.test(digits)) bad('refunds.badAccount');
-      account = { sealed: vault.seal(JSON.stringify({ bank, number: digits })), masked: maskAccount(bank, digits) };
+      // Typed twice, compared as digits: one slip in a number nobody reads back sends public money to a stranger.
+      const confirm = input.account?.numberConfirm;
+      if (confirm === undefined || confirm.trim() === '') bad('confirmations.accountConfirmRequired');
+      if (confirm!.replace(/[\s-]/g, '') !== digits) bad('confirmations.accountMismatch');
+      account = { sealed: vault.seal(JSON.stringify({ bank: bank!.ko, bankCode: bank!.code, number: digits })), masked: maskAccount(bank!.ko, digits) };
     }
     const threshold = await countersignAbove(ctx);
     const needsSecond = threshold !== null && quote.value.amount > threshold;
@@ -227,6 +234,9 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
     const user = requireUser(ctx);
     const { db, now, sync } = ctx.deps;
     const req = await ownRequest(ctx, user, input.commandId);
+    // Only the clerk who took the request may take it back: a colleague (or an official) withdrawing it would
+    // undo another person's act at the counter, and a countersigner must never be able to cancel instead.
+    if (req.clerkId !== user.id) throw new AppError('forbidden', 'confirmations.withdrawNotYours', { name: req.clerkName });
     if (req.status !== 'awaiting_second' && req.status !== 'pending') throw new AppError('conflict', 'refunds.cannotWithdraw');
     if (sync.isBusy) throw new AppError('conflict', 'refunds.syncRunning');
     const at = now().toISOString();

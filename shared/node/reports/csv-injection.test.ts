@@ -68,9 +68,11 @@ describe('every CSV export neutralises a formula in a round', () => {
     expect(rows.length).toBeGreaterThan(60);
     for (const r of rows) {
       expect(r[3]).toBe(`'${EVIL}`);
+      // The round's name (here the same formula) beside its id, neutralised alike.
+      expect(r[4]).toBe(`'${EVIL}`);
       for (const cell of r) expect(cell).not.toMatch(/^[=+@\t\r]/);
       // The amount stays a bare number, refunds and uses negative where they are.
-      expect(r[7]).toMatch(/^-?\d+$/);
+      expect(r[8]).toMatch(/^-?\d+$/);
     }
   });
 

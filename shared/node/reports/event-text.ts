@@ -19,21 +19,29 @@ export interface SqlPiece {
   params: unknown[];
 }
 
-/** `case <column> when ? then ? … else <column> end`: a code shown as its label. */
-export function labelCase(column: string, labels: ReadonlyMap<string, string>): SqlPiece {
+/** `case <column> when ? then ? … else <otherwise> end`: a code shown as its label (a code not listed, as itself unless told). */
+export function labelCase(column: string, labels: ReadonlyMap<string, string>, otherwise = column): SqlPiece {
   const params: unknown[] = [];
   let sql = `case ${column}`;
   for (const [code, label] of labels) {
     sql += ' when ? then ?';
     params.push(code, label);
   }
-  return { sql: `${sql} else ${column} end`, params };
+  return { sql: `${sql} else ${otherwise} end`, params };
 }
 
-/** The labels of the event's coded columns, each passed through `encode` (CSV quoting, XML escaping). */
-export function eventLabelCases(lang: Lang, encode: (s: string) => string): { type: SqlPiece; district: SqlPiece; method: SqlPiece } {
+/**
+ * The labels of the event's coded columns, each passed through `encode` (CSV quoting, XML escaping), and the
+ * round's name beside its id (empty for a round this console does not hold).
+ */
+export function eventLabelCases(
+  lang: Lang,
+  encode: (s: string) => string,
+  roundNames: ReadonlyMap<string, string>,
+): { type: SqlPiece; district: SqlPiece; method: SqlPiece; roundName: SqlPiece } {
   const map = (codes: readonly string[], label: (c: string) => string) => new Map(codes.map((c) => [c, encode(label(c))]));
   return {
+    roundName: labelCase('round_id', map([...roundNames.keys()], (id) => roundNames.get(id)!), "''"),
     type: labelCase('type', map(REPORT_EVENT_TYPES, (t) => translate(lang, `ledgerPage.type_${t}`))),
     district: labelCase('district_code', map(DISTRICT_CODES, (d) => districtName(d, lang))),
     method: labelCase('payment_method', map(PAYMENT_METHODS, (m) => translate(lang, `payment.${m}`))),

@@ -22,7 +22,7 @@ beforeAll(async () => {
   h = await Harness.start();
   admin = await h.admin();
   analyst = (await h.user(admin, 'analyst', 'analyst')).session;
-  new Feeder(h.backend.ledger.sqlite).feed(ledgerEvents({ roundId: 'r1', spec: reportSpec(), purchases: 1_200, start: '2026-03-09T20:00:00.000Z', days: 2, seed: 11 }));
+  new Feeder(h.backend.ledger.sqlite).feed(ledgerEvents({ roundId: 'r1', spec: reportSpec('2026 봄 서울사랑상품권'), purchases: 1_200, start: '2026-03-09T20:00:00.000Z', days: 2, seed: 11 }));
 });
 afterAll(() => h.close());
 
@@ -57,12 +57,14 @@ describe('exports', () => {
     expect(file.filename).toMatch(/^전체 거래 \d{4}-\d{2}-\d{2}\.csv$/);
     expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(file.bytes.toString('utf8').slice(1)) as string[][];
-    expect(rows[0]).toEqual(['기록 번호', '일시(서울)', '종류', '회차', '구매 건', '자치구', '결제 수단', '금액(원)']);
+    expect(rows[0]).toEqual(['기록 번호', '일시(서울)', '종류', '회차', '회차명', '구매 건', '자치구', '결제 수단', '금액(원)']);
     const body = rows.slice(1);
     const sums = await ledgerSums();
     expect(body.length).toBe(sums.n);
-    expect(body.reduce((s, r) => s + Number(r[7]), 0)).toBe(sums.amount);
+    expect(body.reduce((s, r) => s + Number(r[8]), 0)).toBe(sums.amount);
     expect(body[0]![2]).toBe('구매');
+    // The round by its name beside its id, on every line.
+    expect(new Set(body.map((r) => `${r[3]} ${r[4]}`))).toEqual(new Set(['r1 2026 봄 서울사랑상품권']));
     expect(body[0]![1]).toMatch(/^2026-03-10 05:00:0\d$/);
   });
 
@@ -72,19 +74,21 @@ describe('exports', () => {
     await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.getRow(1).getCell(8).value).toBe('금액(원)');
+    expect(sheet.getRow(1).getCell(5).value).toBe('회차명');
+    expect(sheet.getRow(1).getCell(9).value).toBe('금액(원)');
     let n = 0;
     let total = 0;
     sheet.eachRow((row, i) => {
       if (i === 1) return;
       n++;
-      const amount = row.getCell(8);
+      const amount = row.getCell(9);
       expect(typeof amount.value).toBe('number');
       total += amount.value as number;
       if (i === 2) {
         expect(amount.numFmt).toContain('₩');
         expect(row.getCell(2).value).toBeInstanceOf(Date);
-        expect(row.getCell(6).value).toBe('강남구');
+        expect(row.getCell(7).value).toBe('강남구');
+        expect(row.getCell(5).value).toBe('2026 봄 서울사랑상품권');
       }
     });
     const sums = await ledgerSums("district_code = '11680' and type in ('purchase', 'use')");
@@ -214,7 +218,7 @@ describe('exports', () => {
     const chunk = await h.call('reports.download', { jobId: job.id }, clerk.session);
     const rows = (parse(Buffer.from(chunk.base64, 'base64').toString('utf8').slice(1)) as string[][]).slice(1);
     expect(rows.length).toBe((await ledgerSums("district_code = '11680'")).n);
-    expect(new Set(rows.map((r) => r[5]))).toEqual(new Set(['Gangnam-gu']));
+    expect(new Set(rows.map((r) => r[6]))).toEqual(new Set(['Gangnam-gu']));
   });
 
   it('CSV quotes commas, quotes and line breaks, keeps Korean, and reads back cell for cell', async () => {
@@ -226,11 +230,12 @@ describe('exports', () => {
     const want = (await sql<{ seq: number; lot_id: string; amount: number }>`select seq, lot_id, amount from ledger_events where round_id = ${odd} order by seq`.execute(h.backend.deps.db)).rows;
     expect(rows.length).toBe(want.length);
     rows.forEach((r, i) => {
-      expect(r).toHaveLength(8);
+      expect(r).toHaveLength(9);
       expect(r[0]).toBe(String(want[i]!.seq));
       expect(r[3]).toBe(odd);
-      expect(r[4]).toBe(want[i]!.lot_id);
-      expect(r[7]).toBe(String(want[i]!.amount));
+      expect(r[4]).toBe('따옴표 회차');
+      expect(r[5]).toBe(want[i]!.lot_id);
+      expect(r[8]).toBe(String(want[i]!.amount));
     });
     expect(rows[0]![2]).toBe('구매');
     // The same events as XLSX: the text survives XML, times are the Seoul wall clock to the second.
@@ -242,16 +247,16 @@ describe('exports', () => {
     const cellTime = sheet.getRow(2).getCell(2).value as Date;
     expect(Math.abs(cellTime.getTime() - (Date.parse(first.occurred_at) + 9 * 3_600_000))).toBeLessThan(1);
     expect(sheet.getRow(2).getCell(4).value).toBe(odd);
-    expect(sheet.getRow(2).getCell(5).value).toBe(want[0]!.lot_id);
+    expect(sheet.getRow(2).getCell(6).value).toBe(want[0]!.lot_id);
     expect(sheet.getRow(2).getCell(3).value).toBe('구매');
     // The line SQLite builds: every field that needs it quoted, the rest bare; Seoul time.
-    const line = csvLineSql('ko');
+    const line = csvLineSql('ko', new Map([['a,b', '봄, "특별" 회차']]));
     const row = { seq: 7, occurred_at: '2026-03-10T14:59:59.000Z', type: 'use', round_id: 'a,b', lot_id: 'x"y\n2', district_code: '11680', payment_method: 'debit_card', amount: 12_000 };
     const text = h.backend.ledger.sqlite
       .prepare(`select ${line.sql} from (select cast(? as integer) as seq, ? as occurred_at, ? as type, ? as round_id, ? as lot_id, ? as district_code, ? as payment_method, cast(? as integer) as amount)`)
       .pluck()
       .get(...line.params, ...Object.values(row));
-    expect(text).toBe('7,2026-03-10 23:59:59,사용,"a,b","x""y\n2",강남구,체크카드,12000\r\n');
+    expect(text).toBe('7,2026-03-10 23:59:59,사용,"a,b","봄, ""특별"" 회차","x""y\n2",강남구,체크카드,12000\r\n');
   });
 });
 

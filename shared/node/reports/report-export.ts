@@ -9,6 +9,7 @@ import { concat, eventLabelCases, eventTextBlocks, seoulWallTimeSql, xmlEscaped,
 import { WON_FORMAT, XLSX_STYLE, xmlText, XlsxStream } from './xlsx-stream.js';
 import { countEvents, type ExportSource } from './report-query.js';
 import { csvCell, csvCellSql } from './csv-cell.js';
+import { selectRoundsWithSpec, toRoundWithSpec } from '../rounds/rounds-repo.js';
 
 /** Excel's sheet limit, the header row included. */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -43,14 +44,20 @@ async function close(stream: WriteStream): Promise<void> {
 }
 
 function eventHeader(lang: Lang): string[] {
-  return ['seq', 'occurredAt', 'type', 'round', 'lot', 'district', 'paymentMethod', 'amount'].map((k) => translate(lang, `reports.column.${k}`));
+  return ['seq', 'occurredAt', 'type', 'round', 'roundName', 'lot', 'district', 'paymentMethod', 'amount'].map((k) => translate(lang, `reports.column.${k}`));
+}
+
+/** Each round's name (its current version's) by id: the exports show it beside the id, as the screens do. */
+export async function roundNames(db: ExportSource['db']): Promise<Map<string, string>> {
+  const rows = await selectRoundsWithSpec(db).execute();
+  return new Map(rows.map((r) => [r.id, toRoundWithSpec(r).spec.name]));
 }
 
 /** One event's CSV line, built by SQLite: Seoul time, labels in words, round and lot neutralised and quoted by the one cell rule (csv-cell.ts). */
-export function csvLineSql(lang: Lang): SqlPiece {
-  const l = eventLabelCases(lang, csvField);
+export function csvLineSql(lang: Lang, names: ReadonlyMap<string, string> = new Map()): SqlPiece {
+  const l = eventLabelCases(lang, csvField, names);
   return concat([
-    'seq', "','", seoulWallTimeSql('occurred_at'), "','", l.type, "','", csvCellSql('round_id'), "','", csvCellSql('lot_id'),
+    'seq', "','", seoulWallTimeSql('occurred_at'), "','", l.type, "','", csvCellSql('round_id'), "','", l.roundName, "','", csvCellSql('lot_id'),
     "','", l.district, "','", l.method, "','", 'amount', "char(13, 10)",
   ]);
 }
@@ -63,7 +70,8 @@ export async function exportEventsCsv(src: ExportSource, p: ReportParams, distri
   let rows = 0;
   try {
     await write(stream, '\uFEFF' + eventHeader(target.lang).map(csvField).join(',') + '\r\n');
-    for (const block of eventTextBlocks(src, p, districts, csvLineSql(target.lang), () => ({ size: 50_000, rowBase: 0 }))) {
+    const line = csvLineSql(target.lang, await roundNames(src.db));
+    for (const block of eventTextBlocks(src, p, districts, line, () => ({ size: 50_000, rowBase: 0 }))) {
       checkCancel(target.job.signal);
       await write(stream, block.text);
       rows += block.rows;
@@ -90,8 +98,8 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, header: 
 }
 
 /** One event's XLSX row, built by SQLite: seq, the Seoul time as an Excel date, labels as text, won as a number in ₩. */
-export function xlsxRowSql(lang: Lang): SqlPiece {
-  const l = eventLabelCases(lang, xmlText);
+export function xlsxRowSql(lang: Lang, names: ReadonlyMap<string, string> = new Map()): SqlPiece {
+  const l = eventLabelCases(lang, xmlText, names);
   const cell = (col: string, attrs: string, value: string | SqlPiece): (string | SqlPiece)[] => [`'<c r="${col}' || rn || '"${attrs}><v>'`, value, "'</v></c>'"];
   return concat([
     `'<row r="' || rn || '">'`,
@@ -100,10 +108,11 @@ export function xlsxRowSql(lang: Lang): SqlPiece {
     ...cell('B', ` s="${XLSX_STYLE.date}"`, "julianday(occurred_at, '+9 hours') - 2415018.5"),
     ...cell('C', ' t="str"', l.type),
     ...cell('D', ' t="str"', xmlEscaped('round_id')),
-    ...cell('E', ' t="str"', xmlEscaped('lot_id')),
-    ...cell('F', ' t="str"', l.district),
-    ...cell('G', ' t="str"', l.method),
-    ...cell('H', ` s="${XLSX_STYLE.won}"`, 'amount'),
+    ...cell('E', ' t="str"', l.roundName),
+    ...cell('F', ' t="str"', xmlEscaped('lot_id')),
+    ...cell('G', ' t="str"', l.district),
+    ...cell('H', ' t="str"', l.method),
+    ...cell('I', ` s="${XLSX_STYLE.won}"`, 'amount'),
     "'</row>'",
   ]);
 }
@@ -113,7 +122,7 @@ export async function exportEventsXlsx(src: ExportSource, p: ReportParams, distr
   const total = await countEvents(src.db, p, districts);
   const perSheet = (target.maxRowsPerSheet ?? EXCEL_MAX_ROWS) - 1;
   const book = new XlsxStream(target.path);
-  const sheetSpec = (n: number) => ({ name: `${translate(target.lang, 'reports.sheetEvents')} ${n}`, header: eventHeader(target.lang), widths: [10, 20, 10, 16, 22, 12, 12, 16] });
+  const sheetSpec = (n: number) => ({ name: `${translate(target.lang, 'reports.sheetEvents')} ${n}`, header: eventHeader(target.lang), widths: [10, 20, 10, 16, 24, 22, 12, 12, 16] });
   let sheets = 1;
   let inSheet = 0;
   let rows = 0;
@@ -122,7 +131,8 @@ export async function exportEventsXlsx(src: ExportSource, p: ReportParams, distr
     // Small blocks: each is a multi-megabyte string until zlib has it; at 20,000 rows a million-row export peaked
     // at ~405 MiB, at 5,000 ~300 MiB for about a second more.
     const next = () => ({ size: Math.min(5_000, perSheet - inSheet), rowBase: inSheet + 1 });
-    for (const block of eventTextBlocks(src, p, districts, xlsxRowSql(target.lang), next)) {
+    const row = xlsxRowSql(target.lang, await roundNames(src.db));
+    for (const block of eventTextBlocks(src, p, districts, row, next)) {
       checkCancel(target.job.signal);
       await book.rows(block.text);
       inSheet += block.rows;

@@ -4,6 +4,7 @@ import { formatWonReadable } from '../../common/money.js';
 import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
+import { recommendationEffects } from '../../simulation/recommendation-effect.js';
 import { paymentCapacityText, seedCheckText } from '../../simulation/seed-check-text.js';
 import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
@@ -65,19 +66,20 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
   const a = r.admission;
   const checks = seedCheckText(r, t, n);
   const payment = paymentCapacityText(r, t, n);
+  const acts = recommendationEffects(r);
   const withCheck = (line: string, check: string | null) => (check ? `${line} ${check}.` : line);
   return [
-    withCheck(t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) }), checks.session),
+    ...(acts.session ? [withCheck(t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) }), checks.session)] : []),
     withCheck(
       a.feasible
-      ? t('simulation.recAdmission', { target: r.targetSellOutMinutes, rate: n(a.perMinute), soldOut: m(a.sellOutMinute), peak: n(a.peakActive), capacity: cap })
-      : a.reason === 'capacity'
-        ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
-        : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
+        ? t('simulation.recAdmission', { target: r.targetSellOutMinutes, rate: n(a.perMinute), soldOut: m(a.sellOutMinute), peak: n(a.peakActive), capacity: cap })
+        : a.reason === 'capacity'
+          ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
+          : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
       checks.admission,
     ),
     ...(payment ? [withCheck(payment.line, payment.check)] : []),
-    t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWonReadable(r.cutoff.amountSoldWith, lang) }),
+    ...(acts.cutoff ? [t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWonReadable(r.cutoff.amountSoldWith, lang) })] : []),
     ...(checks.margin ? [checks.margin] : []),
   ];
 }

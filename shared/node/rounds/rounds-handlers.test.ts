@@ -36,7 +36,7 @@ describe('rounds', () => {
     const before = await counts();
     const err = await h.fail('rounds.create', { spec: spec2022({ perPersonMonthlyLimit: 2_000_000, totalAmount: 25_000_001_000 }) }, kim.session);
     expect(err.code).toBe('validation_failed');
-    expect(err.issues?.filter((i) => i.severity === 'error').map((i) => i.code).sort()).toEqual(['issues.amountUnit', 'issues.purchaseAboveHolding']);
+    expect(err.issues?.filter((i) => i.severity === 'error').map((i) => i.code).sort()).toEqual(['issues.amountUnit', 'issues.purchaseAboveHolding', 'roundForm.holdingBelowPurchase']);
     expect(await counts()).toEqual(before);
   });
 

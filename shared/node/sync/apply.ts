@@ -3,7 +3,9 @@ import { seoulMonthKey } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
+import { withAddedStock } from '../../rounds/steering.js';
 import type { DayClosingEvent, RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
+import type { SaleSteeredEvent } from '../../sync/sale-wire.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
@@ -22,6 +24,7 @@ const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
   union all select seq, payload, hash, null from round_statuses
   union all select seq, payload, hash, null from day_closing_events
   union all select seq, payload, hash, null from server_reconcile_journal
+  union all select seq, payload, hash, null from sale_steering_events
   union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -56,6 +59,8 @@ interface RoundTally {
   /** Lots in the round not cancelled, likewise. */
   lots: number;
   touched: boolean;
+  /** Won added to the stock during a live sale (the last `sale_steered` event's), on top of the spec's amount. */
+  added: number;
 }
 
 export interface ChainPoint {
@@ -75,6 +80,8 @@ export interface ChainPoint {
 export class SyncApplier {
   private readonly st;
   private insertClosing: BetterSqlite3.Statement | undefined;
+  private insertSteering: BetterSqlite3.Statement | undefined;
+  private addedStockBefore: BetterSqlite3.Statement | undefined;
   /** Published spec and running sold face per round, while applying. */
   private readonly rounds = new Map<string, RoundTally>();
 
@@ -195,6 +202,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from day_closing_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from server_reconcile_journal where seq >= ?').run(fromSeq);
+      this.sqlite.prepare('delete from sale_steering_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -246,10 +254,20 @@ export class SyncApplier {
       const payload = this.st.latestPublication.get(roundId) as string | undefined;
       if (payload === undefined) throw new SyncError('sync.ruleBroken', { seq, detail: `round ${roundId} was never published` });
       const sales = this.st.sold.get(roundId) as { sold_face: number; lot_count: number } | undefined;
-      r = { spec: (JSON.parse(payload) as RoundPublished).spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false };
+      r = { spec: (JSON.parse(payload) as RoundPublished).spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false, added: this.addedStock(roundId, seq) };
       this.rounds.set(roundId, r);
     }
     return r;
+  }
+
+  /** Stock added during the round's live sale by the steering events before `seq` (prepared when first needed, as the closings are). */
+  private addedStock(roundId: string, seq: number): number {
+    // A migration's test runs this applier on a database from before 0027, which has no steering and no such table.
+    if (this.addedStockBefore === undefined) {
+      if (!this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'sale_steering_events'").get()) return 0;
+      this.addedStockBefore = this.sqlite.prepare('select added_stock from sale_steering_events where round_id = ? and seq < ? order by seq desc limit 1');
+    }
+    return (this.addedStockBefore.get(roundId, seq) as { added_stock: number } | undefined)?.added_stock ?? 0;
   }
 
   /**
@@ -259,21 +277,21 @@ export class SyncApplier {
    * event rather than the table, so a repair replaying the log judges each
    * sale by the version in effect at its place in the log.
    */
-  private takeSpec(ev: RoundPublished): void {
+  private takeSpec(ev: RoundPublished, seq: number): void {
     const r = this.rounds.get(ev.roundId);
     if (r) {
       r.spec = ev.spec;
       return;
     }
     const sales = this.st.sold.get(ev.roundId) as { sold_face: number; lot_count: number } | undefined;
-    this.rounds.set(ev.roundId, { spec: ev.spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false });
+    this.rounds.set(ev.roundId, { spec: ev.spec, sold: sales?.sold_face ?? 0, lots: sales?.lot_count ?? 0, touched: false, added: this.addedStock(ev.roundId, seq) });
   }
 
   /** `record` false replays an event already in the local log (a repair rebuilding derived state). */
   private applyEvent(e: FullEntry, record = true): void {
     const ev = e.event;
     if (ev.type === 'round_published') {
-      this.takeSpec(ev);
+      this.takeSpec(ev, e.seq);
       if (record) return this.publish(e, ev);
       return void this.st.statusAfterPublication.run(ev.version, ev.roundId);
     }
@@ -284,6 +302,7 @@ export class SyncApplier {
       if (record) this.journalInsert().run(e.seq, ev.eventId, ev.type, ev.day, ev.provider, ev.type === 'adjustment_booked' ? ev.amount : null, ev.by, ev.at, e.text, e.hash);
       return;
     }
+    if (ev.type === 'sale_steered') return this.saleSteered(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -309,7 +328,7 @@ export class SyncApplier {
 
   private purchase(e: FullEntry, ev: PurchaseEvent, r: RoundTally, record: boolean): void {
     const spec = r.spec;
-    const verdict = checkPurchaseAgainstRound(spec, r.sold, ev);
+    const verdict = checkPurchaseAgainstRound(withAddedStock(spec, r.added), r.sold, ev);
     if (!verdict.ok) throw new SyncError('sync.ruleBroken', { seq: e.seq, detail: verdict.key });
     const lot = newLot(ev, spec);
     this.st.insertLot.run(lot.lotId, lot.roundId, lot.buyerId, lot.holderId, limitScope(spec), lot.districtCode, lot.paymentMethod, lot.face, lot.paid, lot.discountBp, lot.purchasedAt, seoulMonthKey(ev.at), lot.expiresAt);
@@ -348,6 +367,15 @@ export class SyncApplier {
   }
 
   /** A district's day closed or reopened on the server; the counter reads the latest of these before it takes work. */
+  /** A live sale steered on the server: kept as written; stock added during the sale counts when later purchases are checked. */
+  private saleSteered(e: FullEntry, ev: SaleSteeredEvent, record: boolean): void {
+    this.insertSteering ??= this.sqlite.prepare(
+      'insert into sale_steering_events (seq, event_id, round_id, kind, added_stock, by, proposed_by, at, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    if (record) this.insertSteering.run(e.seq, ev.eventId, ev.roundId, ev.change.kind, ev.controls.addedStock, ev.by, ev.proposedBy ?? null, new Date(ev.at).toISOString(), e.text, e.hash);
+    this.round(ev.roundId, e.seq).added = ev.controls.addedStock;
+  }
+
   private dayClosing(e: FullEntry, ev: DayClosingEvent, record: boolean): void {
     // Prepared when first needed: a migration's test runs this applier on a database from before 0016.
     this.insertClosing ??= this.sqlite.prepare('insert into day_closing_events (seq, event_id, district_code, day, closed, by, at, reason, payload, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');

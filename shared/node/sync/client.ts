@@ -4,6 +4,8 @@ import {
   commandResultSchema,
   roundTotalsSchema,
   refundSettingsSchema,
+  serverStatusSchema,
+  type ServerStatus,
   serverErrorSchema,
   signInReplySchema,
   syncEventSchema,
@@ -15,12 +17,14 @@ import {
 } from '../../sync/protocol.js';
 import { directoryReplySchema, type DirectoryMatch, type DirectorySearch } from '../../sync/directory.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
+import { accountChangedSchema, serverAccountSchema, type NewServerAccount, type ServerAccountChange } from '../../sync/accounts-wire.js';
 import type { PageEntry } from './apply.js';
 import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
 
 const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
 const HEX = /^[0-9a-f]{64}$/;
+const renewReplySchema = z.object({ expiresAt: z.iso.datetime() }).strict();
 
 /** The server's error body in a reply text, checked against the protocol; not a success when it is something else (a proxy page, say). */
 function serverErrorOf(text: string) {
@@ -108,6 +112,11 @@ export class SyncClient {
     return this.json(res, signInReplySchema, 'sign-in');
   }
 
+  /** Extends this token's life on the server (it lasts hours and is renewed while the console is in use). */
+  async renew(): Promise<void> {
+    await this.json(await this.request('POST', '/api/auth/renew', {}), renewReplySchema, 'renew');
+  }
+
   async head(): Promise<ChainPoint> {
     return this.json(await this.request('GET', '/api/head'), chainPointSchema, 'head');
   }
@@ -121,6 +130,16 @@ export class SyncClient {
     const totals = await this.json(await this.request('GET', `/api/rounds/${encodeURIComponent(roundId)}/totals${q}`), roundTotalsSchema, 'totals');
     if (districtCode !== null && totals.districtCode !== districtCode) throw new SyncError('sync.malformedReply', { what: 'totals', detail: `totals for ${totals.districtCode ?? 'the whole round'}, not district ${districtCode}` });
     return totals;
+  }
+
+  /** Whether the server's record is the demo data set; a server from before the route (404) is not. */
+  async serverStatus(): Promise<ServerStatus> {
+    const res = await this.request('GET', '/api/status');
+    if (res.status === 404) {
+      await res.text();
+      return { demo: null };
+    }
+    return this.json(res, serverStatusSchema, 'status');
   }
 
   async refundSettings(): Promise<RefundSettings> {
@@ -175,6 +194,43 @@ export class SyncClient {
       throw new AppError('invalid_input', key, params);
     }
     return (await this.json(res, directoryReplySchema, 'directory')).buyers;
+  }
+
+  /**
+   * A refusal of an account change the console can name: the server's own key (the password policy's reason, a
+   * name already taken, a clerk without a district) as the console's error, so the form shows it where it belongs.
+   */
+  private async accountReply<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+    if (res.status === 400 || res.status === 404 || res.status === 409) {
+      const text = await res.text();
+      const err = serverErrorOf(text);
+      const key = (err.success ? err.data.error.key : undefined) ?? '';
+      if (!err.success || !/^(passwordPolicy\.|errors\.)/.test(key) || key === 'errors.invalid_input') this.failure(res, text);
+      const params = Object.fromEntries(Object.entries(err.data.error.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+      const field = key.startsWith('passwordPolicy.') || key === 'errors.wrongPassword' ? 'password' : key === 'errors.usernameTaken' ? 'username' : key === 'errors.clerkNeedsDistrict' || key === 'errors.districtOnlyForClerk' ? 'districtCode' : null;
+      const code = res.status === 404 ? 'not_found' : res.status === 409 ? (key === 'errors.cannotDemoteSelf' ? 'rule_violation' : 'conflict') : 'validation_failed';
+      throw new AppError(code, key, params, field ? [{ path: field, code: key, severity: 'error', params }] : undefined);
+    }
+    return this.json(res, schema, what);
+  }
+
+  /** A new account on the server, by an administrator's token. */
+  async createUser(account: NewServerAccount): Promise<z.infer<typeof serverAccountSchema>> {
+    const created = await this.accountReply(await this.request('POST', '/api/users', account), serverAccountSchema, 'user');
+    if (created.username !== account.username) throw new SyncError('sync.malformedReply', { what: 'user', detail: 'answer for another user' });
+    return created;
+  }
+
+  /** An administrator's change to an account (name, role, district, disabled, password reset), whole or not at all. */
+  async changeAccount(username: string, change: ServerAccountChange): Promise<z.infer<typeof accountChangedSchema>> {
+    const changed = await this.accountReply(await this.request('POST', `/api/users/${encodeURIComponent(username)}/account`, change), accountChangedSchema, 'user');
+    if (changed.username !== username) throw new SyncError('sync.malformedReply', { what: 'user', detail: 'answer for another user' });
+    return changed;
+  }
+
+  /** The token's own account takes a new password; its other tokens stop working. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.accountReply(await this.request('POST', '/api/auth/change-password', { currentPassword, newPassword }), z.object({ changed: z.literal(true) }).strict(), 'password');
   }
 
   /** Events after `after`, checked line by line; the applier checks the chain. */

@@ -4,11 +4,12 @@ import type { RoundTotals } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import { appendAudit, auditBy, recordAudit } from '../kernel/audit-append.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
-import type { Vault } from '../secrets/vault.js';
+import type { UserKeys } from '../secrets/user-keys.js';
 import { SyncClient } from './client.js';
 import { SyncError } from './sync-error.js';
 import { readSyncState } from './sync-state.js';
-import { saveUserToken } from './user-tokens.js';
+import { forgetConnectionToken, hasConnectionToken, openConnectionToken, wrapConnectionToken } from './connection-token.js';
+import { saveUserToken, userToken } from './user-tokens.js';
 
 /** Who asked for a connection change or a repair, as the audit log names them. */
 export interface Actor {
@@ -29,20 +30,16 @@ export class SyncConnection {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => Date,
-    private readonly vault: Vault,
+    private readonly keys: UserKeys,
   ) {}
 
-  /** A client with the connection account's token. */
+  /** A client with the connection account's token, opened with the key of a user signed in now. */
   async client(signal?: AbortSignal): Promise<SyncClient> {
     const s = await readSyncState(this.db);
-    if (!s.server_url || !s.token) throw new SyncError('sync.notConfigured');
-    let token: string;
-    try {
-      token = this.vault.open(s.token);
-    } catch {
-      // Sealed under another key (the data folder moved between the desktop app and the web host, or the keychain was reset).
-      throw new SyncError('sync.tokenUnreadable');
-    }
+    if (!s.server_url || !(await hasConnectionToken(this.db))) throw new SyncError('sync.notConfigured');
+    const token = await openConnectionToken(this.db, this.keys);
+    // Sealed for users none of whom is signed in now (or whose passwords were reset since).
+    if (token === null) throw new SyncError('sync.tokenUnreadable');
     return new SyncClient(s.server_url, token, signal);
   }
 
@@ -62,14 +59,44 @@ export class SyncConnection {
       if (!s.server_url) return;
       try {
         const reply = await new SyncClient(s.server_url, null).signIn(username, password);
-        await saveUserToken(this.db, this.vault, userId, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+        await saveUserToken(this.db, this.keys, userId, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
         this.signInErrors.delete(userId);
+        if (s.username === reply.user.username) {
+          // The connection account's own person: their fresh token is the connection's from now on.
+          await wrapConnectionToken(this.db, this.keys, reply.token, true);
+        } else {
+          // Signed in while the connection opens: this user gets a wrap of it, and its life is renewed on the server.
+          await this.renewConnection().catch(() => undefined);
+        }
       } catch (e) {
         this.signInErrors.set(userId, toErrorPayload(e));
       }
     })();
     this.signIns.add(work);
     void work.finally(() => this.signIns.delete(work));
+  }
+
+  /**
+   * Renews the connection token's life on the server (server tokens last
+   * hours, not a month). A token the server no longer takes is left for the
+   * next sync to report; no connection, or none open now: nothing to do.
+   */
+  private async renewConnection(): Promise<void> {
+    const s = await readSyncState(this.db);
+    if (!s.server_url) return;
+    const token = await openConnectionToken(this.db, this.keys);
+    if (token === null) return;
+    await new SyncClient(s.server_url, token).renew();
+  }
+
+  /** The user's password changed: their token and connection wrap are sealed again under the new password's key. */
+  async rekey(userId: string, key: Buffer): Promise<void> {
+    const token = await userToken(this.db, this.keys, userId);
+    const connection = await openConnectionToken(this.db, this.keys);
+    this.keys.hold(userId, key);
+    if (token) await saveUserToken(this.db, this.keys, userId, token);
+    await this.db.deleteFrom('connection_wraps').where('user_id', '=', userId).execute();
+    if (connection !== null) await wrapConnectionToken(this.db, this.keys, connection, false);
   }
 
   /** Resolves when every background server sign-in started so far has finished (for tests and shutdown). */
@@ -98,15 +125,16 @@ export class SyncConnection {
     }
     if (s.server_url && s.server_url !== url) {
       // Tokens of another server must never be sent to this one: everyone signs in again.
-      for (const u of await this.db.selectFrom('users').select('id').execute()) await saveUserToken(this.db, this.vault, u.id, null);
+      for (const u of await this.db.selectFrom('users').select('id').execute()) await saveUserToken(this.db, this.keys, u.id, null);
       this.signInErrors.clear();
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('sync_state').set({ server_url: url, username, token: this.vault.seal(reply.token), server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
+      await trx.updateTable('sync_state').set({ server_url: url, username, token: null, server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
       await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
     });
+    await wrapConnectionToken(this.db, this.keys, reply.token, true);
     if (actor.username === reply.user.username) {
-      await saveUserToken(this.db, this.vault, actor.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
+      await saveUserToken(this.db, this.keys, actor.id, { token: reply.token, user: reply.user, obtainedAt: this.now().toISOString() });
       this.signInErrors.delete(actor.id);
     }
   }
@@ -115,6 +143,7 @@ export class SyncConnection {
     const s = await readSyncState(this.db);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('sync_state').set({ token: null }).where('id', '=', 1).execute();
+      await forgetConnectionToken(trx);
       await appendAudit(trx, auditBy(actor, this.now().toISOString(), {
         action: 'server.disconnect',
         entityType: 'server',

@@ -4,7 +4,7 @@ import type { Command, CommandResult, QueuedCommand } from '../../sync/protocol.
 import type { Database } from '../db/schema.js';
 import { appendAudit } from '../kernel/audit-append.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
-import type { Vault } from '../secrets/vault.js';
+import type { UserKeys } from '../secrets/user-keys.js';
 import type { SyncApplier } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncError } from './sync-error.js';
@@ -35,7 +35,7 @@ const SERVER_ACTOR = { actorId: 'server', actorName: '중앙 서버' } as const;
 
 export interface PushEnv {
   db: Kysely<Database>;
-  vault: Vault;
+  keys: UserKeys;
   now: () => Date;
   applier: SyncApplier;
   hooks: SyncHooks;
@@ -62,7 +62,7 @@ export interface PushOutcome {
  * fail the same way.
  */
 export async function pushDue(env: PushEnv, connection: SyncClient, signal?: AbortSignal): Promise<PushOutcome> {
-  const { db, vault, now } = env;
+  const { db, keys, now } = env;
   const started = now();
   const due = await db
     .selectFrom('outbox as o')
@@ -84,7 +84,7 @@ export async function pushDue(env: PushEnv, connection: SyncClient, signal?: Abo
   const clients = new Map<string, SyncClient | null>();
   const clientFor = async (userId: string) => {
     if (!clients.has(userId)) {
-      const t = await userToken(db, vault, userId);
+      const t = await userToken(db, keys, userId);
       clients.set(userId, t ? connection.as(t.token, signal) : null);
     }
     return clients.get(userId)!;
@@ -113,7 +113,7 @@ export async function pushDue(env: PushEnv, connection: SyncClient, signal?: Abo
     } catch (e) {
       if (e instanceof SyncError && e.key === 'sync.unauthorized') {
         // The server no longer takes this user's token (expired, revoked): forget it; they sign in again.
-        await saveUserToken(db, vault, item.created_by, null);
+        await saveUserToken(db, keys, item.created_by, null);
         clients.set(item.created_by, null);
         await hold(item, needsSignIn);
         continue;

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { ErrorPayload } from '../../common/errors.js';
 import type { Database } from '../db/schema.js';
-import type { Vault } from '../secrets/vault.js';
+import type { ServerStatus } from '../../sync/protocol.js';
+import type { UserKeys } from '../secrets/user-keys.js';
+import { hasConnectionToken } from './connection-token.js';
 import type { SyncConnection } from './connection.js';
 import { visibleOutbox, type OutboxViewer } from './outbox-scope.js';
 import type { SyncRunning } from './sync-progress.js';
@@ -24,10 +26,12 @@ export interface SyncStatus {
   /** The asking user's own server identity: whether their commands can go out, and why not when the last sign-in failed. */
   serverIdentity: { signedIn: boolean; error: ErrorPayload | null } | null;
   running: SyncRunning | null;
+  /** Set while connected to a server whose record is the demo data set: every page says so. */
+  demo: ServerStatus['demo'];
 }
 
 /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
-export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connection: SyncConnection, viewer?: OutboxViewer, running: SyncRunning | null = null): Promise<SyncStatus> {
+export async function readSyncStatus(db: Kysely<Database>, keys: UserKeys, connection: SyncConnection, viewer?: OutboxViewer, running: SyncRunning | null = null, demo: ServerStatus['demo'] = null): Promise<SyncStatus> {
   const userId = viewer?.id;
   const s = await readSyncState(db);
   const counts = await db
@@ -38,7 +42,7 @@ export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connect
     .execute();
   const n = (state: string) => Number(counts.find((c) => c.state === state)?.n ?? 0);
   return {
-    configured: !!(s.server_url && s.token),
+    configured: !!s.server_url && (await hasConnectionToken(db)),
     serverUrl: s.server_url,
     username: s.username,
     lastSeq: s.last_seq,
@@ -50,7 +54,9 @@ export async function readSyncStatus(db: Kysely<Database>, vault: Vault, connect
     mismatchSeq: s.mismatch_seq,
     pendingOutbox: n('pending'),
     rejectedOutbox: n('rejected'),
-    serverIdentity: userId ? { signedIn: (await userToken(db, vault, userId)) !== null, error: connection.signInError(userId) } : null,
+    serverIdentity: userId ? { signedIn: (await userToken(db, keys, userId)) !== null, error: connection.signInError(userId) } : null,
     running,
+    // A console disconnected from the demo server is no longer showing its record as current.
+    demo: s.server_url && s.token ? demo : null,
   };
 }

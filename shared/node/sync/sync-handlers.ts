@@ -39,6 +39,10 @@ function summaryOf(command: QueuedCommand): Record<string, string | number> {
     case 'lock_reconcile_day':
     case 'reopen_reconcile_day':
       return { day: command.day, provider: command.provider };
+    case 'steer_sale':
+      return { roundId: command.roundId, change: command.change.kind };
+    case 'approve_sale_change':
+      return { roundId: command.roundId, proposalId: command.proposalId };
   }
 }
 

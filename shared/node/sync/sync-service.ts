@@ -1,14 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { QueuedCommand, RoundTotals } from '../../sync/protocol.js';
+import type { QueuedCommand, RoundTotals, ServerStatus } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 import { enqueueCommand } from '../kernel/outbox.js';
-import type { Vault } from '../secrets/vault.js';
+import type { UserKeys } from '../secrets/user-keys.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncConnection, type Actor } from './connection.js';
+import { ServerAccounts } from './server-accounts.js';
 import type { OutboxViewer } from './outbox-scope.js';
 import { checkChain, localHashAt, pullPages } from './pull.js';
 import { pushDue, waitingCommands } from './push.js';
@@ -42,34 +43,43 @@ export interface SyncSummary {
 export class SyncService {
   private readonly applier: SyncApplier;
   readonly connection: SyncConnection;
+  /** The console's users kept in step with the server's accounts. */
+  readonly accounts: ServerAccounts;
   private busy = false;
   /** The sync under way, which a second request joins rather than being refused (the status bar's timer, another window). */
   private inflight: Promise<SyncSummary> | null = null;
   /** The progress callbacks of every job following the sync under way. */
   private readonly followers = new Set<JobContext['progress']>();
   private readonly pull: PullProgress;
+  /** What the connected server said of itself at the last sync (its record is the demo data set, or not). */
+  private serverDemo: ServerStatus['demo'] = null;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: BetterSqlite3.Database,
     private readonly now: () => Date,
-    private readonly vault: Vault,
+    private readonly keys: UserKeys,
     private readonly hooks: SyncHooks,
   ) {
     this.applier = new SyncApplier(sqlite, hooks.ledgerWrites);
     // A console stopped in the middle of a large catch-up opens with its indexes built again.
     this.applier.restoreIndexes();
-    this.connection = new SyncConnection(db, now, vault);
+    this.connection = new SyncConnection(db, now, keys);
+    this.accounts = new ServerAccounts(db, keys, this.connection);
     this.pull = new PullProgress(() => now().getTime());
   }
 
   /** The sync state as `viewer` may see it: a clerk's pending and rejected counts are of their outbox only. */
   status(viewer?: OutboxViewer): Promise<SyncStatus> {
-    return readSyncStatus(this.db, this.vault, this.connection, viewer, this.busy ? this.pull.view() : null);
+    return readSyncStatus(this.db, this.keys, this.connection, viewer, this.busy ? this.pull.view() : null, this.serverDemo);
   }
 
   signInUserInBackground(userId: string, username: string, password: string): void {
     this.connection.signInUserInBackground(userId, username, password);
+  }
+
+  rekey(userId: string, key: Buffer): Promise<void> {
+    return this.connection.rekey(userId, key);
   }
 
   signInsSettled(): Promise<void> {
@@ -176,9 +186,10 @@ export class SyncService {
     try {
       const client = await this.connection.client(ctx.signal);
       ctx.progress(0, 'sync.phasePush');
-      const { warning, ...pushed } = await pushDue({ db: this.db, vault: this.vault, now: this.now, applier: this.applier, hooks: this.hooks }, client, ctx.signal);
+      const { warning, ...pushed } = await pushDue({ db: this.db, keys: this.keys, now: this.now, applier: this.applier, hooks: this.hooks }, client, ctx.signal);
       for (const hook of this.hooks.afterPush) await hook(client);
       await followRefundSettings(this.db, client, this.now);
+      this.serverDemo = (await client.serverStatus()).demo;
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {

@@ -117,4 +117,55 @@ export class UploadStore {
   remove(id: string): void {
     rmSync(this.file(id), { force: true });
   }
+
+  /** Removes uploads (and parts) last written before `before`: an upload waits an hour for its import, not until restart. */
+  removeOlderThan(before: number): number {
+    let n = 0;
+    for (const f of readdirSync(this.dir)) {
+      const path = join(this.dir, f);
+      try {
+        if (statSync(path).mtimeMs < before) {
+          rmSync(path, { force: true });
+          n++;
+        }
+      } catch {
+        /* removed meanwhile by its import */
+      }
+    }
+    return n;
+  }
+}
+
+/** What one signed-in user may keep waiting in uploads/ at once, and for how long. */
+export const UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024;
+export const UPLOAD_LIFE_MS = 60 * 60_000;
+
+/**
+ * Whose upload is whose (web host memory), so each user's waiting uploads are
+ * counted against their quota; an upload its import removed counts no more.
+ */
+export class UploadQuota {
+  private readonly owners = new Map<string, string>();
+
+  constructor(
+    private readonly store: UploadStore,
+    readonly quota = UPLOAD_QUOTA_BYTES,
+  ) {}
+
+  used(userId: string): number {
+    let bytes = 0;
+    for (const [id, owner] of this.owners) {
+      if (owner !== userId) continue;
+      try {
+        bytes += this.store.size(id);
+      } catch {
+        this.owners.delete(id);
+      }
+    }
+    return bytes;
+  }
+
+  record(uploadId: string, userId: string): void {
+    this.owners.set(uploadId, userId);
+  }
 }

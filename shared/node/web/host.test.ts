@@ -83,3 +83,26 @@ describe('web host', () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+/** Finding 6: a 100k-deep JSON body gave HTTP 500 on the web host; it is a clear 400 now, as on the server. */
+describe('web host: deep JSON', () => {
+  it('answers 400 naming the depth limit for 100k-deep nesting, in the body and in the input', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const body of [deep, `{"method":"setup.status","input":${deep}}`]) {
+      const res = await api(body);
+      expect(res.status).toBe(400);
+      const env = (await res.json()) as { ok: boolean; error: { key: string; message: string } };
+      expect(env.ok).toBe(false);
+      expect(env.error.key).toBe('errors.bodyTooDeep');
+      expect(env.error.message).toBe('요청의 중첩이 너무 깊습니다(64단계 초과)');
+    }
+  });
+
+  it('still takes a body nested as deep as the limit allows', async () => {
+    const input = '{"a":'.repeat(60) + '1' + '}'.repeat(60);
+    const res = await api(`{"method":"setup.status","input":${input}}`);
+    // Past the depth check: the procedure's own schema judges it (setup.status takes an empty object).
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { key: string } }).error.key).toBe('errors.invalid_input');
+  });
+});

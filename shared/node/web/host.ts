@@ -4,7 +4,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { HTTP_STATUS, type Envelope, type InvokeRequest } from '../../api/envelope.js';
 import { translate } from '../../i18n/index.js';
 import { AppError } from '../../common/errors.js';
-import { MAX_UPLOAD_BYTES, type UploadStore } from '../uploads/upload-store.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/json-depth.js';
+import { MAX_UPLOAD_BYTES, UPLOAD_LIFE_MS, UploadQuota, type UploadStore } from '../uploads/upload-store.js';
+import { RECONCILERS } from '../../api/reconcile-schemas.js';
 import { MAX_UPLOAD_MB } from '../../api/reconcile-schemas.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 
@@ -20,6 +22,9 @@ export interface WebHostOptions {
   token?: string;
   /** Where POST /api/upload streams files (the backend reads them by upload id); without it the route is absent. */
   uploads?: UploadStore;
+  /** Bytes one user may keep waiting in uploads/, and how long an upload waits for its import (tests lower them). */
+  uploadQuotaBytes?: number;
+  uploadLifeMs?: number;
   /** Largest upload in bytes (tests lower it). */
   maxUploadBytes?: number;
 }
@@ -70,6 +75,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   });
 
+  // Depth is checked before parsing: a 100k-deep body is refused with its reason instead of failing deeper in.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) return done(new AppError('invalid_input', 'errors.bodyTooDeep', { max: MAX_JSON_DEPTH }), undefined);
+    parseJson(req, body as string, done);
+  });
+
   app.post('/api/invoke', async (req, reply) => {
     if (!sameToken(req.headers[HOST_TOKEN_HEADER], tokenBytes)) {
       return reply.code(401).send(refusal('unauthenticated', 'missing or wrong console token'));
@@ -88,8 +101,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const uploads = options.uploads;
+  let sweep: NodeJS.Timeout | undefined;
   if (uploads) {
     const max = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+    const quota = new UploadQuota(uploads, options.uploadQuotaBytes);
+    const life = options.uploadLifeMs ?? UPLOAD_LIFE_MS;
+    // Uploads no import took within their life are removed: now (a restart), and every minute.
+    uploads.removeOlderThan(Date.now() - life);
+    sweep = setInterval(() => uploads.removeOlderThan(Date.now() - life), Math.min(60_000, life));
+    sweep.unref();
     // The body is left as a stream (no parser buffers it); the route writes it to a private file as it arrives.
     app.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
     /**
@@ -106,14 +126,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const params = { max: Math.round(max / (1024 * 1024)) || MAX_UPLOAD_MB };
         return { ok: false, error: { code: 'invalid_input', key: 'reconcile.tooLarge', params, message: translate('ko', 'reconcile.tooLarge', params) } };
       };
+      // Only a signed-in reconciler may put files on this disk: the host token alone is not enough.
+      const session = req.headers[SESSION_HEADER];
+      const me = typeof session === 'string' && session !== '' ? await options.invoke({ method: 'auth.me', input: {}, session }) : null;
+      if (!me?.ok) {
+        reply.header('connection', 'close');
+        return reply.code(401).send(refusal('unauthenticated', 'sign in to upload'));
+      }
+      const user = me.result as { id: string; role: string };
+      if (!(RECONCILERS as readonly string[]).includes(user.role)) {
+        reply.header('connection', 'close');
+        return reply.code(403).send({ ok: false, error: { code: 'forbidden', key: 'errors.forbidden', params: {}, message: translate('ko', 'errors.forbidden') } } satisfies Envelope);
+      }
+      const room = quota.quota - quota.used(user.id);
       const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > room || room <= 0) {
+        reply.header('connection', 'close');
+        const params = { quota: Math.ceil(quota.quota / (1024 * 1024)), hours: Math.max(1, Math.round(life / 3_600_000)) };
+        return reply.code(413).send({ ok: false, error: { code: 'invalid_input', key: 'uploads.quotaFull', params, message: translate('ko', 'uploads.quotaFull', params) } } satisfies Envelope);
+      }
       if (declared > max) {
         // Refused before a byte is written; the connection closes so the rest is not read.
         reply.header('connection', 'close');
         return reply.code(413).send(tooLarge());
       }
       try {
-        const result = await uploads.receive(req.raw, max);
+        const result = await uploads.receive(req.raw, Math.min(max, room));
+        quota.record(result.uploadId, user.id);
         return reply.code(200).send({ ok: true, result } satisfies Envelope);
       } catch (e) {
         if (e instanceof AppError) {
@@ -128,6 +167,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   app.setErrorHandler(async (error: { statusCode?: number; message: string }, _req, reply) => {
+    if (error instanceof AppError) {
+      const params = error.params ?? {};
+      return reply.code(HTTP_STATUS[error.code]).send({ ok: false, error: { code: error.code, key: error.key, params, message: translate('ko', error.key, params) } } satisfies Envelope);
+    }
     // Malformed JSON and oversized bodies arrive here from Fastify's parser.
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     return reply.code(status).send(refusal('invalid_input', error.message));
@@ -144,6 +187,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     port,
     app,
-    close: () => app.close(),
+    close: () => {
+      if (sweep) clearInterval(sweep);
+      return app.close();
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { Envelope } from '#shared/api/envelope.js';
 import { MAX_UPLOAD_MB } from '#shared/api/reconcile-schemas.js';
 import { ApiError, send } from './client.js';
 import { hostToken } from './transport.js';
+import { session } from '../session.svelte.js';
 
 const failure = (key: string, message: string, params: Record<string, string | number> = {}) =>
   new ApiError({ code: 'invalid_input', key, message, params });
@@ -28,6 +29,9 @@ export async function uploadFile(file: File, onProgress: (fraction: number) => v
     xhr.open('POST', './api/upload');
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.setRequestHeader('x-console-token', hostToken());
+    // Only a signed-in reconciler may upload: the host token alone is refused.
+    const token = session.current?.token;
+    if (token) xhr.setRequestHeader('x-console-session', token);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / Math.max(1, e.total));
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spec2022 } from '../../../../tests/support/specs.js';
 import { preset2022, specWithAssumptions } from '#shared/simulation/params.js';
+import { translate } from '#shared/i18n/index.js';
 import { denominationChoices, formFromSpec, parseDenominations, specFromForm, toggleDenomination } from './round-form.js';
 
 describe('round form', () => {
@@ -36,7 +37,7 @@ describe('round form', () => {
     const form = { ...formFromSpec(spec2022()), totalAmount: 'lots', sessionTimeoutMinutes: '10.5', opensAt: '', discountPct: 'seven' };
     expect(specFromForm(form).parseIssues.map((i) => `${i.path}:${i.code}`).sort()).toEqual([
       'discountBp:rounds.notANumber',
-      'opensAt:rounds.notAnInstant',
+      'opensAt:roundForm.dayMissing',
       'sessionTimeoutMinutes:rounds.notANumber',
       'totalAmount:rounds.notANumber',
     ]);
@@ -56,5 +57,22 @@ describe('denomination toggles', () => {
     expect(toggleDenomination('10,000', 10_000, false)).toBe('');
     expect(parseDenominations('5,000; 1만')).toEqual([5_000, 10_000]);
     expect(parseDenominations('5,000, abc')).toBeNull();
+  });
+
+  it('says which half of a date and time is wrong, naming the field and the valid range', () => {
+    const form = formFromSpec(spec2022());
+    const issueOf = (opensAt: string) => specFromForm({ ...form, opensAt }).parseIssues.find((i) => i.path === 'opensAt');
+    const ko = (opensAt: string) => {
+      const i = issueOf(opensAt)!;
+      return translate('ko', i.code, i.params);
+    };
+    expect(issueOf('2026-07-14T10:00')).toBeUndefined();
+    expect(ko('2026-07-14T2500')).toBe('시각의 시는 0–23 사이여야 합니다 (판매 시작: ‘2500’). 14:00이나 1400처럼 24시간제로 입력하세요');
+    expect(ko('20260714T10:75')).toBe('시각의 분은 0–59 사이여야 합니다 (판매 시작: ‘10:75’). 14:30이나 1430처럼 입력하세요');
+    expect(ko('14 Jul 2026T')).toMatch(/^시각을 입력하세요 \(판매 시작\)/);
+    expect(ko('2026-13-40T10:00')).toBe('날짜를 읽을 수 없습니다 (판매 시작: ‘2026-13-40’). 2026-11-26이나 20261126처럼 입력하세요');
+    expect(ko('T10:00')).toMatch(/^날짜를 입력하세요 \(판매 시작\)/);
+    const en = issueOf('2026-07-14T2500')!;
+    expect(translate('en', en.code, en.params)).toMatch(/^The hour must be 0–23 \(.+: ‘2500’\)/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseDayEntry, timeEntryProblem } from '#shared/common/date-entry.js';
 import type { Issue } from '#shared/common/errors.js';
 import { formatWonDigits, parsePercentToBasisPoints, parseWon } from '#shared/common/money.js';
 import { fromSeoulLocalInput, toSeoulLocalInput } from '#shared/common/time.js';
@@ -77,7 +78,7 @@ export interface ParsedForm {
 /** Reads the form into a spec, reporting fields whose text is not a number, amount or time. */
 export function specFromForm(form: RoundForm): ParsedForm {
   const parseIssues: Issue[] = [];
-  const bad = (path: string, code = 'rounds.notANumber') => parseIssues.push({ path, code, severity: 'error' });
+  const bad = (path: string, code = 'rounds.notANumber', params?: Issue['params']) => parseIssues.push({ path, code, severity: 'error', ...(params ? { params } : {}) });
 
   const money = (path: string, text: string): number => {
     const v = parseWon(text);
@@ -94,7 +95,10 @@ export function specFromForm(form: RoundForm): ParsedForm {
   };
   const instant = (path: string, text: string): string => {
     const v = fromSeoulLocalInput(text);
-    if (v === null) bad(path, 'rounds.notAnInstant');
+    if (v === null) {
+      const problem = instantProblem(text);
+      bad(path, problem.code, { field: path, value: problem.value });
+    }
     return v ?? new Date(0).toISOString();
   };
 
@@ -165,4 +169,20 @@ export function toggleDenomination(text: string, value: number, on: boolean): st
   const held = (parseDenominations(text) ?? []).filter((d) => d !== value);
   if (on) held.push(value);
   return [...new Set(held)].sort((a, b) => a - b).map(formatWonDigits).join(', ');
+}
+
+/**
+ * Which half of an unreadable date + time pair is wrong, and why: DateTimeInput
+ * hands over `day text` + `T` + `time text` when either half does not read, so
+ * "2500" is reported as an hour outside 0–23, not as "enter a date and time".
+ */
+export function instantProblem(text: string): { code: string; value: string } {
+  const cut = text.lastIndexOf('T');
+  const day = cut < 0 ? text : text.slice(0, cut);
+  const time = cut < 0 ? '' : text.slice(cut + 1);
+  // The day as typed in either language (the form does not know which one the field was read in).
+  const dayReads = ['ko', 'en'].some((lang) => parseDayEntry(day, lang, '2000-01-01'));
+  if (!dayReads) return { code: day.trim() === '' ? 'roundForm.dayMissing' : 'roundForm.dayUnreadable', value: day };
+  const problem = timeEntryProblem(time) ?? 'unreadable';
+  return { code: `roundForm.time_${problem}`, value: time };
 }

@@ -15,8 +15,10 @@ import * as m0013 from './0013_report_summaries.js';
 import * as m0014 from './0014_calibration.js';
 import * as m0015 from './0015_password_change_required.js';
 import * as m0016 from './0016_day_closings.js';
+import * as m0021 from './0021_token_keys.js';
 import * as m0020 from './0020_deferred_indexes.js';
 import * as m0017 from './0017_server_reconcile_journal.js';
+import * as m0027 from './0027_sale_steering_events.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -39,8 +41,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_calibration': m0014,
   '0015_password_change_required': m0015,
   '0016_day_closings': m0016,
-  '0020_deferred_indexes': m0020,
   '0017_server_reconcile_journal': m0017,
+  '0020_deferred_indexes': m0020,
+  '0021_token_keys': m0021,
+  '0027_sale_steering_events': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {

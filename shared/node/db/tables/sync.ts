@@ -15,6 +15,7 @@ export interface SyncStateTable {
   id: number;
   server_url: string | null;
   username: string | null;
+  /** Retired by 0021 (always null): the connection token lives in `connection_wraps`. */
   token: string | null;
   /** JSON of the server's answer to sign-in: who this console acts as. */
   server_user: string | null;
@@ -52,4 +53,10 @@ export interface OutboxTable {
 export interface DeferredIndexesTable {
   name: string;
   sql: string;
+}
+
+/** The connection account's token, sealed for one console user under their password-derived key (0021). Only through sync/connection-token.ts. */
+export interface ConnectionWrapsTable {
+  user_id: string;
+  token: string;
 }

@@ -15,4 +15,6 @@ export interface UsersTable {
   created_by: string | null;
   /** 1 when the password failed the policy at the last sign-in (migration 0015): nothing else until it is changed. */
   must_change_password: Generated<number>;
+  /** The scrypt salt of the key the user's server tokens are sealed under (0021), made at their first sign-in. */
+  token_salt: string | null;
 }

@@ -1,0 +1,91 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { callOk } from '../support/http-client.js';
+import { createDatabase, queryDb } from '../support/postgres.js';
+import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { spec2022 } from '../support/specs.js';
+import { createAdmin } from './flows.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
+
+/**
+ * Issue 17, finding 8, in Chromium against `npm run server` and two `npm run web` consoles: a clerk the
+ * administrator adds on one console exists on the server, signs in on a second console that has never
+ * seen them (as the server knows them: role and district) and syncs there.
+ */
+let server: ServerProcess;
+let dbUrl: string;
+let hostA: RunningHost;
+let hostB: RunningHost;
+let browser: Browser;
+let a: Page;
+let b: Page;
+const errors: string[] = [];
+const ROUND = 'round-users-e2e';
+
+async function connect(page: Page): Promise<void> {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await page.getByLabel('서버 주소').fill(server.url);
+  await page.getByLabel('서버 아이디').fill('admin');
+  await page.getByLabel('서버 비밀번호').fill('admin-password-1');
+  await page.getByRole('button', { name: '연결', exact: true }).click();
+  await page.getByTestId('sync-connected').waitFor();
+}
+
+beforeAll(async () => {
+  dbUrl = await createDatabase(inject('pgUrl'));
+  server = await startServerProcess(dbUrl);
+  const api = (path: string, body: unknown, token = '') => callOk(server.url, 'POST', path, body, token);
+  const root = (await api('/api/auth/sign-in', { username: 'root', password: 'root-password-1' })).token;
+  // The first accounts: `--admin root` (the server process), then root makes the console administrator's.
+  await api('/api/users', { username: 'admin', displayName: '김관리', password: 'admin-password-1', role: 'admin', districtCode: null }, root);
+  await openSaleRound(server.url, root, ROUND, spec2022({ name: '2022 서울사랑상품권 재현' }));
+  await api('/api/feed/sale', { roundId: ROUND, purchases: 200, seed: 5, usesShare: 0.3 }, root);
+  [hostA, hostB] = await Promise.all([startHost(), startHost()]);
+  browser = await launchBrowser();
+  a = await openPage(browser, hostA.url, errors);
+  b = await openPage(browser, hostB.url, errors);
+  await a.setViewportSize({ width: 1280, height: 720 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hostA?.stop();
+  await hostB?.stop();
+  await server?.stop();
+});
+
+describe('users made in the console exist on the server', () => {
+  it('the administrator adds a Jongno clerk on console A: the server has the account with its role and district', async () => {
+    await createAdmin(a);
+    await connect(a);
+    await addUser(a, { username: 'jongno', name: '종로담당', role: 'clerk', district: '11110' });
+    const rows = await queryDb<{ role: string; district_code: string; disabled: boolean }>(dbUrl, 'select role, district_code, disabled from users where username = $1', ['jongno']);
+    expect(rows).toEqual([{ role: 'clerk', district_code: '11110', disabled: false }]);
+    await a.getByTestId('users-grid').getByText('jongno').waitFor();
+    await shot(a, 'users-server-created');
+  });
+
+  it('a name the server already holds for another account is refused in Korean, and not added here', async () => {
+    const form = a.getByRole('form', { name: '사용자 추가' });
+    await form.getByLabel('아이디').fill('root');
+    await form.getByLabel('이름').fill('다른사람');
+    await form.getByLabel('비밀번호').fill('another-root-password-7');
+    await form.getByLabel('역할').selectOption('official');
+    await form.getByRole('button', { name: '사용자 추가' }).click();
+    await a.getByText('‘root’ 아이디는 서버에 이미 다른 계정으로 있습니다').waitFor();
+    await shot(a, 'users-server-taken');
+    await expect(a.getByTestId('users-grid').getByText('root', { exact: true }).count()).resolves.toBe(0);
+  });
+
+  it('the clerk signs in on console B, which never saw them, and syncs their district', async () => {
+    await createAdmin(b);
+    await connect(b);
+    await signInAs(b, 'jongno', 'jongno-password-1');
+    await expect(b.getByTestId('current-user').innerText()).resolves.toContain('종로담당');
+    await syncNow(b);
+    await b.getByTestId('sync-status-bar').waitFor();
+    const status = await b.getByTestId('sync-status-bar').innerText();
+    expect(status).not.toContain('서버 연결 안 됨');
+    expect(errors).toEqual([]);
+  });
+});
