@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SimParams } from './params.js';
 import type { SimResult } from './result.js';
+import { paymentTpsFor } from './payment-sizing.js';
 import { RECOMMEND_SEEDS, searchSeeds, seedCheck, seedCheckSchema, upperBound } from './seed-spread.js';
 
 /** Runs one simulation; the console passes a worker pool, tests pass the engine itself. */
@@ -155,12 +156,15 @@ export const paymentScenario = (base: SimParams, perMinute: number, tps: number)
  *   base rate whenever active sessions never reached their cap, so they
  *   bracket the answer for free, and their stock-out times predict the rate
  *   the target needs (admissions to sell out ÷ minutes left before the last
- *   checkouts, per seed). The two rates around the prediction are probed at
- *   once on every seed; a probe stops as soon as the target minute passes
- *   with stock unsold. Sell-out by the target is monotone in the rate under
- *   common random numbers, so this finds the same smallest rate (in steps of
- *   50) as bisection; a bad prediction only costs further rounds (bracket cut
- *   in three, two probes at a time).
+ *   checkouts, per seed). The base seed alone is searched so: the two rates
+ *   around the prediction probed at once, a probe stopping as soon as the
+ *   target minute passes with stock unsold (sell-out by the target is
+ *   monotone in the rate under common random numbers, so this is bisection's
+ *   answer for that seed). That rate is then verified on every seed at once;
+ *   if the seeds miss the margin, their own runs predict the rate that meets
+ *   it, which is verified in turn. The rate recommended holds on every seed
+ *   with the margin; it may sit a step or two above the fewest that would.
+ * - Payment capacity: M/M/c sizing (payment-sizing.ts) verified on every seed.
  * - Cut-off: the base sale with the cut-off switched, alongside (one seed:
  *   it compares two settings, it sets no threshold).
  */
@@ -203,7 +207,8 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
 
   // Started together: the baseline, the runs the session and admission searches share, and the cut-off comparison.
   const baselineP = options.baseline !== undefined ? Promise.resolve(options.baseline) : tracked(base);
-  const keptP = Promise.all(onSeeds(keptScenario(base)).map(tracked));
+  const keptRuns = onSeeds(keptScenario(base)).map(tracked);
+  const keptP = Promise.all(keptRuns);
   const otherCutP = tracked({ ...base, waitingRoom: { ...base.waitingRoom, stockCutoff: !base.waitingRoom.stockCutoff } });
 
   // 1. Session timeout: the smallest whole minute longer than every seed's longest wait, and than their tolerance bound.
@@ -216,7 +221,8 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     return { minutes, check, confirm: { ...kept[0]!, params: sessionScenario(base, minutes) } };
   })();
 
-  // 3. Admission rate: the smallest rate (in steps of 50/min) that sells out within the target on every seed, with the margin.
+  // 3. Admission rate: searched on the base seed alone (cheap: two probes a round, each on one seed), then
+  // verified on every seed at once; a rate that fails the margin there is stepped up and verified again.
   const admissionP = (async () => {
     const scenario = (perMinute: number) => admissionScenario(base, perMinute);
     /** Every seed sold out (a probe that missed is null) and the tolerance bound of their sell-out minutes is within the target. */
@@ -229,9 +235,6 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     // The rate that admits every possible buyer twice over within the target; as before, up to 8 times it.
     const first = Math.max(RATE_STEP, Math.ceil((2 * buyersNeeded) / target / RATE_STEP) * RATE_STEP);
     const ceiling = 8 * first;
-
-    let lo = RATE_STEP; // as bisection assumed: 50 a minute is too slow
-    let hi: { rate: number; results: SimResult[] | null } | null = null;
     /**
      * The smallest rate in steps of 50 at which runs at `rate` predict the target met on every seed
      * with the margin: each seed's admissions until its stock ran out, spread over the minutes before
@@ -243,62 +246,79 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
       for (let c = RATE_STEP; c <= ceiling + RATE_STEP; c += RATE_STEP) if (at(c)) return c;
       return null;
     };
-    let estimate: number | null = null;
 
-    const kept = await keptP;
-    const baseRate = base.waitingRoom.admissionPerMinute;
-    const cap = base.waitingRoom.maxActiveSessions;
-    if (baseRate !== null) {
-      // The kept runs are the admission scenario at the base rate when the cap on active sessions never bit.
-      if (cap === null || kept.every((k) => k.peakActive < cap)) {
-        if (meets(kept)) hi = { rate: Math.ceil(baseRate / RATE_STEP) * RATE_STEP, results: baseRate % RATE_STEP === 0 ? kept.map((k) => ({ ...k, params: { ...scenario(baseRate), seed: k.params.seed } })) : null };
-        else lo = Math.max(lo, Math.floor(baseRate / RATE_STEP) * RATE_STEP);
-      }
-      estimate = predict(baseRate, kept);
-    }
-    if (hi && hi.rate <= lo) hi = null; // a base rate below 50 says nothing the search does not assume
-
-    for (;;) {
-      const top = hi as { rate: number; results: SimResult[] | null } | null;
-      if (top && top.rate - lo <= RATE_STEP) {
-        // Found. Its backing runs, unless a probe already made them.
-        const results = top.results ?? (await Promise.all(onSeeds(scenario(top.rate)).map(tracked)));
-        return { rate: top.rate, results, feasible: true as const };
-      }
-      if (!top && lo >= ceiling) return { rate: ceiling, results: await Promise.all(onSeeds(scenario(ceiling)).map(tracked)), feasible: false as const };
-      const upper = top ? top.rate : ceiling + RATE_STEP;
-      const inside = (r: number) => r > lo && r < upper;
-      let probes: number[] = [];
-      if (estimate !== null) {
-        // The rate predicted and the one just below it: if the prediction is right, this round ends the search.
-        probes = [estimate - RATE_STEP, estimate].filter(inside);
-        estimate = null;
-      }
-      if (probes.length === 0) {
-        if (top) {
-          const steps = (top.rate - lo) / RATE_STEP;
-          probes = steps === 2 ? [lo + RATE_STEP] : [...new Set([1, 2].map((k) => lo + Math.round((k * steps) / 3) * RATE_STEP))].filter(inside);
-        } else {
-          probes = [...new Set([snap(lo * 1.5), snap(lo * 2.25)].map((r) => Math.min(r, ceiling)))].filter(inside);
+    /** The smallest rate meeting the target with the margin on `on` (whose kept runs are `kept`), by bracketing. */
+    const search = async (on: readonly number[], kept: readonly SimResult[]): Promise<{ rate: number; results: SimResult[] | null; feasible: boolean }> => {
+      const onThese = (params: SimParams): SimParams[] => on.map((seed) => ({ ...params, seed }));
+      let lo = RATE_STEP; // as bisection assumed: 50 a minute is too slow
+      let hi: { rate: number; results: SimResult[] | null } | null = null;
+      let estimate: number | null = null;
+      const baseRate = base.waitingRoom.admissionPerMinute;
+      const cap = base.waitingRoom.maxActiveSessions;
+      if (baseRate !== null) {
+        // The kept runs are the admission scenario at the base rate when the cap on active sessions never bit.
+        if (cap === null || kept.every((k) => k.peakActive < cap)) {
+          if (meets(kept)) hi = { rate: Math.ceil(baseRate / RATE_STEP) * RATE_STEP, results: baseRate % RATE_STEP === 0 ? kept.map((k) => ({ ...k, params: { ...scenario(baseRate), seed: k.params.seed } })) : null };
+          else lo = Math.max(lo, Math.floor(baseRate / RATE_STEP) * RATE_STEP);
         }
+        estimate = predict(baseRate, kept);
       }
-      const results = await Promise.all(probes.map((r) => Promise.all(onSeeds(scenario(r)).map(probed))));
-      probes.forEach((rate, i) => {
-        const rs = results[i]!;
-        if (meets(rs)) {
-          if (!hi || rate < hi.rate) hi = { rate, results: rs };
-        } else if (rate > lo) lo = rate;
-      });
-      // The lowest rate that met predicts the next probes, if the bracket is still open.
-      if (hi && hi.results) estimate = predict(hi.rate, hi.results);
+      if (hi && hi.rate <= lo) hi = null; // a base rate below 50 says nothing the search does not assume
+
+      for (;;) {
+        const top = hi as { rate: number; results: SimResult[] | null } | null;
+        if (top && top.rate - lo <= RATE_STEP) return { rate: top.rate, results: top.results, feasible: true };
+        if (!top && lo >= ceiling) return { rate: ceiling, results: null, feasible: false };
+        const upper = top ? top.rate : ceiling + RATE_STEP;
+        const inside = (r: number) => r > lo && r < upper;
+        let probes: number[] = [];
+        if (estimate !== null) {
+          // The rate predicted and the one just below it: if the prediction is right, this round ends the search.
+          probes = [estimate - RATE_STEP, estimate].filter(inside);
+          estimate = null;
+        }
+        if (probes.length === 0) {
+          if (top) {
+            const steps = (top.rate - lo) / RATE_STEP;
+            probes = steps === 2 ? [lo + RATE_STEP] : [...new Set([1, 2].map((k) => lo + Math.round((k * steps) / 3) * RATE_STEP))].filter(inside);
+          } else {
+            probes = [...new Set([snap(lo * 1.5), snap(lo * 2.25)].map((r) => Math.min(r, ceiling)))].filter(inside);
+          }
+        }
+        const results = await Promise.all(probes.map((r) => Promise.all(onThese(scenario(r)).map(probed))));
+        probes.forEach((rate, i) => {
+          const rs = results[i]!;
+          if (meets(rs)) {
+            if (!hi || rate < hi.rate) hi = { rate, results: rs };
+          } else if (rate > lo) lo = rate;
+        });
+        // The lowest rate that met predicts the next probes, if the bracket is still open.
+        if (hi && hi.results) estimate = predict(hi.rate, hi.results);
+      }
+    };
+
+    if (n === 1) {
+      const one = await search(seeds, [await keptRuns[0]!]);
+      return { rate: one.rate, results: one.results ?? (await Promise.all(onSeeds(scenario(one.rate)).map(tracked))), feasible: one.feasible };
+    }
+    // The base seed's search, then every seed at that rate; on a miss the seeds' own runs predict the rate
+    // that meets the margin (or, when some did not sell out, a quarter more), and that is verified in turn.
+    const one = await search(seeds.slice(0, 1), [await keptRuns[0]!]);
+    let rate = one.rate;
+    for (;;) {
+      if (rate > ceiling) return { rate: ceiling, results: await Promise.all(onSeeds(scenario(ceiling)).map(tracked)), feasible: false as const };
+      const rs = await Promise.all(onSeeds(scenario(rate)).map(probed));
+      if (meets(rs)) return { rate, results: rs, feasible: true as const };
+      const sold = rs.every((r) => r !== null) ? predict(rate, rs as SimResult[]) : null;
+      rate = Math.max(rate + RATE_STEP, sold ?? Math.ceil((rate * 1.25) / RATE_STEP) * RATE_STEP);
     }
   })();
 
   /**
-   * 4. Payment capacity: the fewest transactions a second (in steps of 5) at which the recommended
-   * admission rate still meets the target on every seed with the margin, and no payment times out.
-   * The admitted send about rate ÷ 60 payments a second (more with retries); the search starts at
-   * that load over 80% utilisation and doubles or halves the bracket, two probes on every seed a round.
+   * 4. Payment capacity: at the recommended admission rate, the capacity (in steps of 5 a second) at
+   * which M/M/c expects no payment to time out (payment-sizing.ts), verified on every seed: each must
+   * sell out within the target with the margin and no time-out. A miss steps up by a tenth (at least
+   * 5) and verifies again; the first capacity all seeds meet is recommended.
    */
   const paymentP = (async () => {
     const found = await admissionP;
@@ -306,27 +326,16 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     const rate = found.rate;
     const meets = (rs: readonly (SimResult | null)[]): rs is SimResult[] =>
       rs.every((r) => r !== null && r.soldOutMinute !== null && r.soldOutMinute <= target && (r.payment?.timeouts ?? 0) === 0) && upperBound(rs.map((r) => r!.soldOutMinute!)) <= target;
-    const snap = (v: number) => Math.max(TPS_STEP, Math.ceil(v / TPS_STEP) * TPS_STEP);
-    let lo = 0; // no capacity sells nothing
-    let hi: { tps: number; results: SimResult[] } | null = null;
-    let probes = [...new Set([snap(rate / 60 / 0.8 / 2), snap(rate / 60 / 0.8)])];
+    const latencyS = (base.checkout.paymentLatencyMs || ASSUMED_PAYMENT_LATENCY_MS) / 1000;
+    const timeoutS = (base.checkout.paymentTimeoutMs ?? ASSUMED_PAYMENT_TIMEOUT_MS) / 1000;
+    // Every admitted person pays at most once a try: the admission rate bounds the payments a second.
+    const buyers = found.results.reduce((most, r) => Math.max(most, r.outcomes.bought), 0);
+    let tps = Math.min(TPS_CEILING, paymentTpsFor(rate / 60, latencyS, timeoutS, Math.max(1, buyers), TPS_STEP));
     for (;;) {
-      const results = await Promise.all(probes.map((tps) => Promise.all(onSeeds(paymentScenario(base, rate, tps)).map(probed))));
-      probes.forEach((tps, i) => {
-        const rs = results[i]!;
-        if (meets(rs)) {
-          if (!hi || tps < hi.tps) hi = { tps, results: rs };
-        } else if (tps > lo) lo = tps;
-      });
-      const top = hi as { tps: number; results: SimResult[] } | null;
-      if (top && top.tps - lo <= TPS_STEP) return { tps: top.tps, results: top.results, feasible: true };
-      if (!top) {
-        if (lo >= TPS_CEILING) return { tps: lo, results: results.at(-1)!.filter((r): r is SimResult => r !== null), feasible: false };
-        probes = [Math.min(TPS_CEILING, snap(lo * 2)), Math.min(TPS_CEILING, snap(lo * 4))].filter((v, i, a) => a.indexOf(v) === i);
-      } else {
-        const steps = (top.tps - lo) / TPS_STEP;
-        probes = steps === 2 ? [lo + TPS_STEP] : [...new Set([1, 2].map((k) => lo + Math.round((k * steps) / 3) * TPS_STEP))].filter((v) => v > lo && v < top.tps);
-      }
+      const rs = await Promise.all(onSeeds(paymentScenario(base, rate, tps)).map(probed));
+      if (meets(rs)) return { tps, results: rs, feasible: true };
+      if (tps >= TPS_CEILING) return { tps, results: rs.filter((r): r is SimResult => r !== null), feasible: false };
+      tps = Math.min(TPS_CEILING, tps + Math.max(TPS_STEP, Math.ceil(tps / 10 / TPS_STEP) * TPS_STEP));
     }
   })();
 
