@@ -304,7 +304,13 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     // The base seed's search, then every seed at that rate; on a miss the seeds' own runs predict the rate
     // that meets the margin (or, when some did not sell out, a quarter more), and that is verified in turn.
     const one = await search(seeds.slice(0, 1), [await keptRuns[0]!]);
-    let rate = one.rate;
+    // The kept runs of every seed predict, with the margin, the rate they need: verifying the larger of
+    // that and the base seed's answer first spares a round that one seed's answer alone would fail.
+    const kept = await keptP;
+    const baseRate = base.waitingRoom.admissionPerMinute;
+    const cap = base.waitingRoom.maxActiveSessions;
+    const fromKept = baseRate !== null && (cap === null || kept.every((k) => k.peakActive < cap)) ? predict(baseRate, kept) : null;
+    let rate = Math.max(one.rate, fromKept ?? 0);
     for (;;) {
       if (rate > ceiling) return { rate: ceiling, results: await Promise.all(onSeeds(scenario(ceiling)).map(tracked)), feasible: false as const };
       const rs = await Promise.all(onSeeds(scenario(rate)).map(probed));
