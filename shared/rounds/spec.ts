@@ -37,6 +37,25 @@ const minutesValue = z.number().min(0).max(7 * 24 * 60);
  * Kept with the round version so a re-run starts from the same assumptions.
  * Optional so specs stored and published before it existed still parse.
  */
+/**
+ * The payment system behind checkout (issue 20 item 3), named as the live
+ * sale's payment stand-in names its settings so a rehearsal maps one to one.
+ * Transactions are served by TPS × latency parallel slots, each taking an
+ * exponentially distributed time of mean `paymentLatencyMs` (at full load it
+ * passes exactly `paymentCapacityTps` a second); beyond that they queue, and
+ * one queued longer than `paymentTimeoutMs` fails (and is retried like any
+ * failed payment). All optional: absent, the payment is instant and
+ * unlimited, as every round saved before had it, so old results stand.
+ */
+export const paymentSystemShape = {
+  /** Transactions a second the payment system completes at most; null or absent: unlimited. */
+  paymentCapacityTps: z.number().positive().max(1_000_000).nullable().optional(),
+  /** Mean time one transaction takes once served, in milliseconds; absent: 0. */
+  paymentLatencyMs: z.number().min(0).max(60_000).optional(),
+  /** A transaction queued this long fails; null or absent: it waits as long as it takes. */
+  paymentTimeoutMs: z.number().positive().max(600_000).nullable().optional(),
+};
+
 export const rehearsalSchema = z
   .object({
     seed: z.int().min(0).max(0xffff_ffff),
@@ -62,6 +81,7 @@ export const rehearsalSchema = z
         distribution: z.enum(CHECKOUT_DISTRIBUTIONS),
         failureRate: z.number().min(0).max(0.99),
         maxRetries: z.int().min(0).max(10),
+        ...paymentSystemShape,
       })
       .strict(),
   })

@@ -10,6 +10,11 @@ const ACTIVE = 2;
 const AWAY = 3;
 const DONE = 4;
 
+// Where an active person's payment is (engine's `paying`).
+const FILLING = 0;
+const PAY_QUEUED = 1;
+const PAY_SERVED = 2;
+
 // Outcome codes: indexes into OUTCOMES.
 const BOUGHT = 0;
 const ABANDONED = 1;
@@ -98,6 +103,15 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const lnMu = Math.log(coMean) - (LN_SIGMA * LN_SIGMA) / 2;
   const failRate = p.checkout.failureRate;
   const maxRetries = p.checkout.maxRetries;
+  // The payment system (rounds/spec.ts paymentSystemShape): TPS × latency slots, each serving one transaction for an
+  // exponential time of mean latency (the TPS exactly when all are busy; one slot of 1/TPS when latency is 0).
+  // Absent, a payment is instant and unlimited and none of this draws a random number: old runs stand.
+  const payTps = p.checkout.paymentCapacityTps ?? null;
+  const payLatency = (p.checkout.paymentLatencyMs ?? 0) / 1000;
+  const payModel = payTps !== null || payLatency > 0;
+  const payServers = payTps === null ? Infinity : Math.max(1, Math.round(payTps * payLatency));
+  const payServiceMean = payTps === null ? payLatency : payServers / payTps;
+  const payTimeout = p.checkout.paymentTimeoutMs != null ? p.checkout.paymentTimeoutMs / 1000 : Infinity;
   const cutoff = p.waitingRoom.stockCutoff;
   const cutMargin = 1 + p.waitingRoom.cutoffMargin;
   // What the waiting page assumes before it has measured anything: the configured pace.
@@ -134,6 +148,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const honest = new Float32Array(N);
   /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
   const shownLong = new Uint8Array(N);
+  /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
+  const paying = new Uint8Array(payModel ? N : 0);
 
   const queue = new TaggedFifo(Math.min(N, 1 << 16));
   // Constant delays: due times are pushed in order, so FIFOs replace a heap.
@@ -142,6 +158,17 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
   const returnsFifo = new TaggedFifo(1 << 12, true);
   const heap = new EventHeap(1 << 12);
+  /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
+  const payQueue = new TaggedFifo(1 << 10);
+  /** Their time-outs: a constant delay, so in order too. */
+  const payTimeouts = new TaggedFifo(1 << 10, true);
+  let payBusy = 0;
+  let payWaiting = 0;
+  let payPeakQueue = 0;
+  let payAttempts = 0;
+  let payTimedOut = 0;
+  let payServed = 0;
+  let payWaitSum = 0;
 
   let live = 0;
   let active = 0;
@@ -397,6 +424,52 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     for (let k = queue.head; k < queue.tail; k++) showWait(queue.ids[k]!, rate === Infinity ? 0 : (k - queue.head) / rate);
   };
 
+  /** The payment system takes the next transaction; mark[] (unused once admitted) holds when it was sent. */
+  const servePayment = (id: number): void => {
+    paying[id] = PAY_SERVED;
+    payBusy++;
+    payServed++;
+    payWaitSum += t - mark[id]!;
+    heap.push(t + (payServiceMean > 0 ? rs.payment.exponential(payServiceMean) : 0), id, tag[id]!);
+  };
+  const sendPayment = (id: number): void => {
+    payAttempts++;
+    mark[id] = t;
+    if (payBusy < payServers) return servePayment(id);
+    paying[id] = PAY_QUEUED;
+    payQueue.push(id, retries[id]!);
+    if (payTimeout !== Infinity) payTimeouts.push(id, retries[id]!, t + payTimeout);
+    if (++payWaiting > payPeakQueue) payPeakQueue = payWaiting;
+  };
+  const queuedPayment = (id: number, attempt: number): boolean => state[id] === ACTIVE && paying[id] === PAY_QUEUED && retries[id] === attempt;
+  /** A slot came free: the longest-waiting transaction still queued goes next. */
+  const nextPayment = (): void => {
+    while (payBusy < payServers && payQueue.size > 0) {
+      const id = payQueue.ids[payQueue.head]!;
+      const attempt = payQueue.tags[payQueue.head]!;
+      payQueue.head++;
+      if (!queuedPayment(id, attempt)) continue;
+      payWaiting--;
+      servePayment(id);
+    }
+  };
+  /** A payment failed (declined, or timed out): another go at the form while retries last, else the person leaves without. */
+  const paymentFailed = (id: number, g: number): void => {
+    paymentFailures++;
+    if (retries[id]! < maxRetries) {
+      retries[id]!++;
+      if (payModel) paying[id] = FILLING;
+      heap.push(t + checkoutTime(), id, g);
+      return;
+    }
+    reservedUnits -= reserved[id]!;
+    active--;
+    spent[id]! += t - shown[id]!;
+    serviceN++;
+    serviceSum += t - shown[id]!;
+    finish(id, PAYMENT_FAILED);
+  };
+
   const snapshot = (m: number): void => {
     sQueue[m] = live;
     sActive[m] = active;
@@ -435,6 +508,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
       if (state[id] === QUEUED && tag[id] === patienceFifo.tags[patienceFifo.head]) break;
       patienceFifo.head++;
     }
+    while (payTimeouts.size > 0 && !queuedPayment(payTimeouts.ids[payTimeouts.head]!, payTimeouts.tags[payTimeouts.head]!)) payTimeouts.head++;
     if (patKind === 'exponential' && abandonDirty) {
       const from = t > O ? t : O;
       tAbandon = live > 0 ? from + rs.patience.exponential(1 / (theta * live)) : Infinity;
@@ -452,6 +526,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     const tAdmit = canAdmit ? (nextAdm > t ? nextAdm : t) : Infinity;
     const tArrival = arrivals.next;
     const tAb = patKind === 'exponential' ? tAbandon : Infinity;
+    const tPayTimeout = payTimeouts.size > 0 ? payTimeouts.times[payTimeouts.head]! : Infinity;
 
     let next = tMinute;
     let kind = 0;
@@ -464,6 +539,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     if (tReturn < next) { next = tReturn; kind = 7; }
     if (tAdmit < next) { next = tAdmit; kind = 8; }
     if (tArrival < next) { next = tArrival; kind = 9; }
+    if (tPayTimeout < next) { next = tPayTimeout; kind = 10; }
     if (next === Infinity) break;
     // Measured as soldOutMinute is, so "sold out by the target" means the same here and in the result.
     if (!soldOut && (next - O) / 60 > soldOutByMinute) return null;
@@ -475,7 +551,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
       // until something else happens. Run through them without re-examining
       // every other kind of event; nothing they do changes those. Returns are
       // read from their FIFO alone, so this loop touches no scattered state.
-      const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit);
+      const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit, tPayTimeout);
       area += live * (next - t);
       t = next;
       for (;;) {
@@ -527,19 +603,17 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         const g = heap.topTag;
         heap.pop();
         if (state[id] !== ACTIVE || tag[id] !== g) break;
-        if (failRate > 0 && rs.failures.uniform() < failRate) {
-          paymentFailures++;
-          if (retries[id]! < maxRetries) {
-            retries[id]!++;
-            heap.push(t + checkoutTime(), id, g);
+        if (payModel) {
+          // The form is filled: the transaction goes to the payment system. Or it was served: the slot is free.
+          if (paying[id] === FILLING) {
+            sendPayment(id);
             break;
           }
-          reservedUnits -= reserved[id]!;
-          active--;
-          spent[id]! += t - shown[id]!;
-          serviceN++;
-          serviceSum += t - shown[id]!;
-          finish(id, PAYMENT_FAILED);
+          payBusy--;
+          nextPayment();
+        }
+        if (failRate > 0 && rs.failures.uniform() < failRate) {
+          paymentFailed(id, g);
           break;
         }
         reservedUnits -= reserved[id]!;
@@ -636,6 +710,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         if (reservedOutAt < 0 && soldUnits + reservedUnits === stockUnits) reservedOutAt = t;
         state[id] = ACTIVE;
         retries[id] = 0;
+        if (payModel) paying[id] = FILLING;
         shown[id] = t;
         active++;
         if (active > peakActive) peakActive = active;
@@ -648,6 +723,16 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         const id = arrived++;
         arrivals.advance();
         arriveOrJoin(id, 0);
+        break;
+      }
+      case 10: {
+        // Queued at the payment system past the time-out: the transaction fails.
+        const id = payTimeouts.ids[payTimeouts.head]!;
+        payTimeouts.head++;
+        payWaiting--;
+        payTimedOut++;
+        paying[id] = FILLING;
+        paymentFailed(id, tag[id]!);
         break;
       }
     }
@@ -693,6 +778,13 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     requeues,
     refusedConnections: refused,
     paymentFailures,
+    payment: {
+      servers: payServers === Infinity ? null : payServers,
+      attempts: payAttempts,
+      timeouts: payTimedOut,
+      meanQueueSeconds: payServed ? payWaitSum / payServed : 0,
+      peakQueue: payPeakQueue,
+    },
     waitBuyers,
     waitFailed,
     waitHistogram: { binMinutes, buyers: rebin(histBuy, binMinutes), failed: rebin(histFail, binMinutes) },

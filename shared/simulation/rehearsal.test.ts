@@ -74,7 +74,8 @@ describe('editor warnings from the simulation', () => {
   it('applying the recommendations writes their settings into the round, and the simulation then backs it without a session warning', async () => {
     const spec = smallRound();
     const runParams = dayAssumptions(spec);
-    const { recommendations } = await recommend(runParams, async (p) => simulate(p), { targetSellOutMinutes: 40 });
+    // Four seeds and no capacity search keep it quick: what is applied is what matters here, not the search.
+    const { recommendations } = await recommend(runParams, async (p) => simulate(p), { targetSellOutMinutes: 40, seeds: 4, paymentSearch: false });
     const session = applyRecommendation(spec, runParams, recommendations, 'session');
     if (!session.ok) throw new Error(session.reason);
     expect(session.changed).toEqual(['sessionTimeoutMinutes', 'rehearsal']);
@@ -104,7 +105,7 @@ describe('editor warnings from the simulation', () => {
   it('refuses to apply advice from a run of another sale, saying why', async () => {
     const spec = smallRound();
     const runParams = { ...dayAssumptions(spec), sale: { ...dayAssumptions(spec).sale, stock: 5_000_000_000 } };
-    const recs = (await recommend(dayAssumptions(spec), async (p) => simulate(p), { targetSellOutMinutes: 60 })).recommendations;
+    const recs = (await recommend(dayAssumptions(spec), async (p) => simulate(p), { targetSellOutMinutes: 60, seeds: 4, paymentSearch: false })).recommendations;
     expect(applyRecommendation(spec, runParams, recs, 'session')).toEqual({ ok: false, reason: 'stock' });
   });
 });

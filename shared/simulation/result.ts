@@ -123,6 +123,19 @@ export const simResultSchema = z.object({
     /** People the page showed a wait above an hour at least once; absent in older saved runs. */
     shownOverHour: z.number().optional(),
   }),
+  /** The payment system (params.checkout.payment*): absent in runs saved before it was modelled. */
+  payment: z
+    .object({
+      /** Parallel transactions it serves; null: unlimited. */
+      servers: z.number().nullable(),
+      attempts: z.number(),
+      /** Transactions that waited past paymentTimeoutMs and failed. */
+      timeouts: z.number(),
+      /** Mean wait before a transaction was served, over those served (seconds). */
+      meanQueueSeconds: z.number(),
+      peakQueue: z.number(),
+    })
+    .optional(),
   /** Absent in runs saved before the honest estimator existed. */
   estimators: estimatorsSchema.optional(),
   peakConnections: z.number(),

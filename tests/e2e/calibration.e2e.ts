@@ -52,13 +52,13 @@ describe('calibration, end to end in Chromium', () => {
     await page.getByTestId('calibration-start').click();
     await page.getByText('숫자로 입력하세요').waitFor();
     await page.getByLabel('최대 대기 인원').fill('');
-    await page.getByLabel('매진까지 걸린 시간').fill('34');
+    await page.getByLabel('재고 소진까지 걸린 시간').fill('34');
     await page.getByTestId('calibration-start').click();
     await page.getByTestId('calibration-progress').waitFor();
     await page.getByTestId('calibration-result').waitFor({ timeout: 110_000 });
     await page.getByText('보정이 끝났습니다').first().waitFor();
     const rows = await page.getByTestId('calibration-table').locator('tbody tr').allInnerTexts();
-    expect(rows.some((r) => r.startsWith('매진까지(분)'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('재고 소진까지(결제 중 포함, 분)'))).toBe(true);
     expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
     await expect(page.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
     await page.getByTestId('calibration').scrollIntoViewIfNeeded();

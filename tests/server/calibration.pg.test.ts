@@ -73,7 +73,7 @@ describe('calibrating a sale fed on the server', () => {
   it('refuses, in Korean, a hand-made request with a fact out of bounds, and one for a round the console does not have', async () => {
     const bad = await h.raw('calibrations.start', { roundId, facts: { ...NO_FACTS, sellOutMinutes: 0 } }, admin);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(formatError('ko', bad.error)).toContain('매진까지 걸린 시간');
+    if (!bad.ok) expect(formatError('ko', bad.error)).toContain('재고 소진까지 걸린 시간');
     const missing = await h.raw('calibrations.start', { roundId: 'no-such-round', facts: NO_FACTS }, admin);
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(formatError('ko', missing.error)).toBe('회차를 찾을 수 없습니다');

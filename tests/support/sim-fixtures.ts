@@ -34,3 +34,16 @@ export function plainQueue(o: {
 
 // The 2022 sale before calibration lives with the preset, where the fit script starts from it.
 export { sale2022Uncalibrated } from '../../shared/simulation/params.js';
+import { sale2022Uncalibrated as crowded } from '../../shared/simulation/params.js';
+
+/** The crowded 2022 sale at a sixth of its size, so a recommendation search of dozens of runs stays quick. */
+export function smallCrowdedSale(): SimParams {
+  const p = crowded();
+  return {
+    ...p,
+    visitors: 120_000,
+    sale: { windowMinutes: 360, stock: 4_000_000_000, unit: 10_000 },
+    waitingRoom: { ...p.waitingRoom, admissionPerMinute: 250, maxActiveSessions: 4_000 },
+    capacity: { maxConnections: 40_000 },
+  };
+}

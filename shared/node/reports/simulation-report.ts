@@ -5,6 +5,7 @@ import { formatSeoul } from '../../common/time.js';
 import { translate, type Lang } from '../../i18n/index.js';
 import { metricDelta, metrics, runTitle } from '../../simulation/metrics.js';
 import { recommendationEffects } from '../../simulation/recommendation-effect.js';
+import { paymentCapacityText, seedCheckText } from '../../simulation/seed-check-text.js';
 import { openPdf } from '../pdf/document.js';
 import type { ReportFonts } from '../pdf/fonts.js';
 import { pageHeading, sectionHeading } from '../pdf/page-frame.js';
@@ -63,15 +64,23 @@ function recommendationLines(run: SimRun, lang: Lang): string[] {
   const cap = r.capacity === null ? t('simulation.unlimited') : n(r.capacity);
   const m = (v: number | null) => (v === null ? '—' : String(Math.round(v * 10) / 10));
   const a = r.admission;
+  const checks = seedCheckText(r, t, n);
+  const payment = paymentCapacityText(r, t, n);
   const acts = recommendationEffects(r);
+  const withCheck = (line: string, check: string | null) => (check ? `${line} ${check}.` : line);
   return [
-    ...(acts.session ? [t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) })] : []),
-    a.feasible
-      ? t('simulation.recAdmission', { target: r.targetSellOutMinutes, rate: n(a.perMinute), soldOut: m(a.sellOutMinute), peak: n(a.peakActive), capacity: cap })
-      : a.reason === 'capacity'
-        ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
-        : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
+    ...(acts.session ? [withCheck(t('simulation.recSession', { minutes: r.session.minutes, logouts: n(r.session.baselineLogouts) }), checks.session)] : []),
+    withCheck(
+      a.feasible
+        ? t('simulation.recAdmission', { target: r.targetSellOutMinutes, rate: n(a.perMinute), soldOut: m(a.sellOutMinute), peak: n(a.peakActive), capacity: cap })
+        : a.reason === 'capacity'
+          ? t('simulation.recAdmissionCapacity', { target: r.targetSellOutMinutes, rate: n(a.perMinute), peak: n(a.peakActive), capacity: cap })
+          : t('simulation.recAdmissionStock', { target: r.targetSellOutMinutes, rate: n(a.perMinute) }),
+      checks.admission,
+    ),
+    ...(payment ? [withCheck(payment.line, payment.check)] : []),
     ...(acts.cutoff ? [t('simulation.recCutoff', { saved: n(Math.round(r.cutoff.savedHours)), people: n(r.cutoff.cutPeople), sold: formatWonReadable(r.cutoff.amountSoldWith, lang) })] : []),
+    ...(checks.margin ? [checks.margin] : []),
   ];
 }
 

@@ -15,7 +15,7 @@ export interface Study {
 const MAIN_SHARE = 0.3;
 
 /** A simulation and, if asked, the recommendation searches that follow from it. */
-export async function runStudy(runner: SimRunner, params: SimParams, options: { recommend: boolean; targetSellOutMinutes: number }, ctx: JobContext): Promise<Study> {
+export async function runStudy(runner: SimRunner, params: SimParams, options: { recommend: boolean; targetSellOutMinutes: number; /** Seeds each recommendation is searched on; the default is recommend.ts's. */ seeds?: number }, ctx: JobContext): Promise<Study> {
   if (!options.recommend) {
     ctx.progress(0, 'simulation.phaseMain');
     const main = await runner.run(params, (f) => ctx.progress(f), ctx.signal);
@@ -36,6 +36,7 @@ export async function runStudy(runner: SimRunner, params: SimParams, options: { 
   );
   const { recommendations, backing } = await recommend(params, (p, onProgress) => runner.run(p, onProgress, ctx.signal), {
     targetSellOutMinutes: options.targetSellOutMinutes,
+    seeds: options.seeds,
     baseline: mainP,
     probe: (p, soldOutByMinute, onProgress) => runner.probe(p, soldOutByMinute, onProgress, ctx.signal),
     onProgress: (f) => {

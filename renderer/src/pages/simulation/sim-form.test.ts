@@ -27,6 +27,15 @@ describe('simulation form', () => {
     expect(range.issues.every((i) => i.code === 'simulation.outOfRange')).toBe(true);
   });
 
+  it('reads the payment system in transactions a second and milliseconds; names a value out of range', () => {
+    const { params } = paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '1,000', paymentLatencyMs: '500', paymentTimeoutMs: '30000' });
+    expect(params?.checkout).toMatchObject({ paymentCapacityTps: 1_000, paymentLatencyMs: 500, paymentTimeoutMs: 30_000 });
+    expect(formFromParams(params!)).toMatchObject({ paymentTps: '1,000', paymentLatencyMs: '500', paymentTimeoutMs: '30,000' });
+    const bad = paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '0', paymentLatencyMs: 'fast' });
+    expect(bad.issues.map((i) => i.path)).toEqual(['checkout.paymentLatencyMs']);
+    expect(paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '0' }).issues.map((i) => [i.path, i.code])).toEqual([['checkout.paymentCapacityTps', 'simulation.outOfRange']]);
+  });
+
   it('reads birth-year slots as share@minute', () => {
     const { params } = paramsFromForm({ ...formFromParams(preset2022()), order: 'birth_year', slots: '50@0, 50%@240' });
     expect(params?.waitingRoom.slots).toEqual([{ share: 0.5, startMinute: 0 }, { share: 0.5, startMinute: 240 }]);

@@ -32,6 +32,10 @@ export interface SimForm {
   checkoutDistribution: SimParams['checkout']['distribution'];
   failurePct: string;
   maxRetries: string;
+  /** The payment system; blank: instant and unlimited, as before it was modelled. */
+  paymentTps: string;
+  paymentLatencyMs: string;
+  paymentTimeoutMs: string;
   maxConnections: string;
 }
 
@@ -69,6 +73,9 @@ export function formFromParams(p: SimParams): SimForm {
     checkoutDistribution: p.checkout.distribution,
     failurePct: pct(p.checkout.failureRate),
     maxRetries: String(p.checkout.maxRetries),
+    paymentTps: optional(p.checkout.paymentCapacityTps ?? null),
+    paymentLatencyMs: optional(p.checkout.paymentLatencyMs ?? null),
+    paymentTimeoutMs: optional(p.checkout.paymentTimeoutMs ?? null),
     maxConnections: optional(p.capacity.maxConnections),
   };
 }
@@ -136,6 +143,10 @@ export function paramsFromForm(f: SimForm): ParsedSimForm {
       distribution: f.checkoutDistribution,
       failureRate: share('checkout.failureRate', f.failurePct),
       maxRetries: num('checkout.maxRetries', f.maxRetries),
+      // Blank leaves the setting out (unlimited, instant, no time-out), as a round saved before it existed has it.
+      paymentCapacityTps: orNull('checkout.paymentCapacityTps', f.paymentTps) ?? undefined,
+      paymentLatencyMs: orNull('checkout.paymentLatencyMs', f.paymentLatencyMs) ?? undefined,
+      paymentTimeoutMs: orNull('checkout.paymentTimeoutMs', f.paymentTimeoutMs) ?? undefined,
     },
     capacity: { maxConnections: orNull('capacity.maxConnections', f.maxConnections) },
   };
