@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -55,10 +56,25 @@ describe.skipIf(process.platform === 'win32')('data folder at rest', () => {
     const { url, server } = await fakeServer();
     try {
       const b = await createBackend({ dataDir: dir, log: () => {} });
+      // The connecting administrator is signed in: their password-derived key is held (here a random one).
+      await b.deps.db.insertInto('users').values({ id: 'test', username: 'test', display_name: 'test', password_hash: 'x', role: 'admin', district_code: null, disabled: 0, created_at: new Date().toISOString(), must_change_password: 0, token_salt: null, created_by: null }).execute();
+      b.deps.userKeys.bindLiveness(() => true); // as if 'test' had a live console session
+      b.deps.userKeys.hold('test', randomBytes(32));
       await b.deps.sync.connect(url, 'root', 'root-password-1', { id: 'test', username: 'test', displayName: 'test' });
       const stored = await b.deps.db.selectFrom('sync_state').select('token').executeTakeFirstOrThrow();
-      expect(stored.token).toMatch(/^sealed:v1:/);
-      expect(b.deps.vault.open(stored.token!)).toBe(TOKEN);
+      expect(stored.token).toBeNull();
+      const wrap = await b.deps.db.selectFrom('connection_wraps').selectAll().executeTakeFirstOrThrow();
+      expect(wrap.token).toMatch(/^sealed:v1:/);
+      // The folder's vault alone does not open it: the user's key is needed too.
+      const byFolderKeyAlone = (() => {
+        try {
+          return b.deps.vault.open(wrap.token);
+        } catch {
+          return null;
+        }
+      })();
+      expect(byFolderKeyAlone).not.toBe(TOKEN);
+      expect(b.deps.userKeys.vaultFor('test')!.open(wrap.token)).toBe(TOKEN);
       b.ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       await b.close();
       for (const f of ['console.sqlite', 'console.sqlite-wal']) {

@@ -8,6 +8,7 @@ import { SyncClient } from './client.js';
 import type { SyncConnection } from './connection.js';
 import { SyncError } from './sync-error.js';
 import { readSyncState } from './sync-state.js';
+import { hasConnectionToken } from './connection-token.js';
 import { saveUserToken, userToken } from './user-tokens.js';
 
 /**
@@ -40,7 +41,7 @@ export class ServerAccounts {
     if (held) return new SyncClient(url, held.token);
     const s = await readSyncState(this.db);
     const connectionRole = s.server_user ? (JSON.parse(s.server_user) as { role?: string }).role : undefined;
-    if (s.token && connectionRole === 'admin') return this.connection.client();
+    if (connectionRole === 'admin' && (await hasConnectionToken(this.db))) return this.connection.client();
     throw new AppError('rule_violation', 'serverUsers.notSignedIn');
   }
 

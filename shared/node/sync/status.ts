@@ -57,6 +57,6 @@ export async function readSyncStatus(db: Kysely<Database>, keys: UserKeys, conne
     serverIdentity: userId ? { signedIn: (await userToken(db, keys, userId)) !== null, error: connection.signInError(userId) } : null,
     running,
     // A console disconnected from the demo server is no longer showing its record as current.
-    demo: s.server_url && s.token ? demo : null,
+    demo: s.server_url && (await hasConnectionToken(db)) ? demo : null,
   };
 }
