@@ -50,8 +50,7 @@ export class UserKeys {
       this.forget(userId);
       return null;
     }
-    const inner = vaultFromKey(key);
-    return { seal: (plain) => this.outer.seal(inner.seal(plain)), open: (sealed) => inner.open(this.outer.open(sealed)) };
+    return this.vaultOfKey(key);
   }
 
   /** Seals under a key that is not held: an administrator giving a new or reset user their wrap of the connection. */
