@@ -221,7 +221,9 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const eventId = `sale-${randomUUID()}`;
     const face = body.data.face;
     let ref = null;
-    if (before.status === 'admitted') {
+    // A purchase sent again after an unknown outcome may have been taken meanwhile: then no new payment.
+    const taken = before.status === 'admitted' ? await gate.purchaseOutcome(roundId, t.buyerId, body.data.idempotencyKey) : null;
+    if (before.status === 'admitted' && !taken) {
       try {
         ref = await payment.authorize(body.data.method, eventId, Date.now());
       } catch (e) {

@@ -74,7 +74,7 @@ describe('a purchase Redis does not answer in time', () => {
     // The retry found the purchase made and asked for no payment; the first authorisation is the purchase's and stands.
     expect(payment.voided).toBe(0);
 
-    const writer = new SaleLedgerWriter(h.sdb.db, gate.redis.duplicate(), 'unknown-writer', 100);
+    const writer = new SaleLedgerWriter(h.sdb.db, gate.duplicate(), 'unknown-writer', 100);
     while ((await writer.step('r-unknown')).read > 0);
     writer['redis'].disconnect();
     const lots = await sql<{ buyer_id: string; face: number }>`select buyer_id, face from lots where round_id = 'r-unknown'`.execute(h.sdb.db);
