@@ -71,13 +71,14 @@ local function buy(keys, args)
   if not face or face <= 0 or face % unit ~= 0 then return { 'sale.denomination', '', 0 } end
   local sep = string.find(base, ':', 1, true)
   local monthBase, holdBase = tonumber(string.sub(base, 1, sep - 1)), tonumber(string.sub(base, sep + 1))
-  if monthBase + face > tonumber(redis.call('HGET', keys[CFG], 'monthLimit')) then return { 'sale.monthlyLimit', '', 0 } end
-  if holdBase + face > tonumber(redis.call('HGET', keys[CFG], 'holdLimit')) then return { 'sale.holdingLimit', '', 0 } end
+  local bought = tonumber(redis.call('HGET', keys[BOUGHT], buyer) or '0')
+  if monthBase + bought + face > tonumber(redis.call('HGET', keys[CFG], 'monthLimit')) then return { 'sale.monthlyLimit', '', 0 } end
+  if holdBase + bought + face > tonumber(redis.call('HGET', keys[CFG], 'holdLimit')) then return { 'sale.holdingLimit', '', 0 } end
   local have = left(keys)
   if have < face then return { 'short', '', have } end
   local now = now_ms()
   redis.call('DECRBY', keys[STOCK], face)
-  redis.call('HSET', keys[BOUGHT], buyer, face)
+  redis.call('HINCRBY', keys[BOUGHT], buyer, face)
   redis.call('HSET', keys[IDEM], idem, args[4] .. '|' .. now .. '|' .. face)
   redis.call('HINCRBY', keys[STATE], 'sold', face)
   redis.call('HINCRBY', keys[STATE], 'purchases', 1)
