@@ -116,4 +116,21 @@ describe('the sale on a 3-primary Redis Cluster', () => {
     expect(new Set(lots.rows.map((l) => l.buyer_id))).toEqual(new Set(perBuyer.keys()));
     expect(await checkSale(h.sdb.db, gate, 'r-cluster')).toMatchObject({ ok: true, stock: 200_000, soldRedis: 200_000, left: 0, soldLog: 200_000 });
   });
+
+  it('a move cut short between its two halves is finished once: stock in transit is neither lost nor counted twice', async () => {
+    // 6 units of 10,000 won: one per bucket. A process takes bucket 3's unit for bucket 0 and stops before adding it there.
+    await h.openRound('r-moves', liveSaleSpec({ totalAmount: 60_000, perPersonMonthlyLimit: 50_000 }), staff.official, staff.official2, new Date());
+    h.clock = null;
+    expect((await buyer.call('GET', '/sale/rounds/r-moves')).status).toBe(200);
+    const keys = bucketKeys('r-moves', 3);
+    expect(await gate.redis.call('FCALL', 'bucket_give', keys.length, ...keys, 'move-1', '0', '10000')).toBe(10_000);
+    const stock = async () => Promise.all(Array.from({ length: BUCKETS }, (_, i) => gate.redis.get(bucketKey('r-moves', i, 'stock')).then(Number)));
+    expect(await stock()).toEqual([10_000, 10_000, 10_000, 0, 10_000, 10_000]);
+    // In transit, it still counts as left.
+    expect(await gate.counters('r-moves')).toMatchObject({ left: 60_000, sold: 0 });
+    expect(await gate.settleMoves('r-moves')).toBe(1);
+    expect(await gate.settleMoves('r-moves')).toBe(0);
+    expect(await stock()).toEqual([20_000, 10_000, 10_000, 0, 10_000, 10_000]);
+    expect(await gate.counters('r-moves')).toMatchObject({ left: 60_000, sold: 0 });
+  });
 });
