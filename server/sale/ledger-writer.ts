@@ -48,6 +48,12 @@ export class SaleLedgerWriter {
     private readonly redis: Redis | Cluster,
     private readonly consumer: string,
     private readonly batch = 1_000,
+    /**
+     * Entries another consumer was given and has not acknowledged for this
+     * long are taken over (XAUTOCLAIM): that writer's process died (kill -9)
+     * between reading and committing, and nobody else would ever write them.
+     */
+    private readonly claimIdleMs = 5_000,
   ) {}
 
   /** The round's bucket streams: as many as the gate placed its stock in (none before the sale's setup). */
@@ -66,7 +72,8 @@ export class SaleLedgerWriter {
 
   /**
    * One batch from each bucket's stream: first what this consumer was given
-   * and never acknowledged (a crash between commit and XACK), then new
+   * and never acknowledged (a crash between commit and XACK), then what a dead
+   * consumer was given and never acknowledged, then new
    * entries; all written in one transaction, then acknowledged. Returns how
    * many entries it read and how many purchases it wrote to the log.
    */
@@ -75,6 +82,7 @@ export class SaleLedgerWriter {
     const batches: [string, Entry[]][] = [];
     for (const key of keys) {
       let entries = await this.read(key, '0', 0);
+      if (entries.length === 0) entries = await this.claim(key);
       if (entries.length === 0) entries = await this.read(key, '>', keys.length === 1 ? blockMs : 0);
       if (entries.length > 0) batches.push([key, entries]);
     }
@@ -83,6 +91,12 @@ export class SaleLedgerWriter {
     const written = await this.write(roundId, all.map(([, f]) => purchaseOf(roundId, f)));
     for (const [key, entries] of batches) await this.redis.xack(key, GROUP, ...entries.map(([id]) => id));
     return { read: all.length, written };
+  }
+
+  private async claim(key: string): Promise<Entry[]> {
+    const [, entries] = (await this.redis.call('XAUTOCLAIM', key, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batch)) as [string, (Entry | null)[]];
+    // Entries trimmed from the stream meanwhile come back as null.
+    return entries.filter((e): e is Entry => e !== null);
   }
 
   private async read(key: string, from: '0' | '>', blockMs: number): Promise<Entry[]> {

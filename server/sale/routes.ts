@@ -94,7 +94,13 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   async function round(roundId: string) {
     const cached = rounds.get(roundId);
     if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
-    return refresh(roundId);
+    try {
+      return await refresh(roundId);
+    } catch (e) {
+      // PostgreSQL away: the round as last read stands (the gate holds its settings), so purchases go on into the stream.
+      if (cached) return cached;
+      throw e;
+    }
   }
 
   const ticker = setInterval(() => {
