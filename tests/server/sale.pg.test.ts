@@ -217,6 +217,24 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(await lotsOf('r-redeliver')).toHaveLength(20);
     expect((await checkSale(h.sdb.db, gate, 'r-redeliver')).ok).toBe(true);
   });
+
+  it('a writer killed between reading a batch and committing it: another writer takes the batch over once it has idled', async () => {
+    await openSale('r-claim');
+    const tickets = await Promise.all(Array.from({ length: 5 }, (_, i) => join('r-claim', `claim-${i}`)));
+    for (const t of tickets) await admitted('r-claim', t);
+    for (const t of tickets) expect((await buy('r-claim', t, 10_000)).status).toBe(200);
+    const dead = new SaleLedgerWriter(h.sdb.db, connection(), 'dead', 100);
+    dead['write'] = (() => Promise.reject(new Error('killed before commit'))) as never;
+    await expect(dead.step('r-claim')).rejects.toThrow('before commit');
+    const alive = new SaleLedgerWriter(h.sdb.db, connection(), 'alive', 100, 300);
+    // Not yet idle long enough: the other writer may still be committing it.
+    expect(await alive.step('r-claim')).toEqual({ read: 0, written: 0 });
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await alive.step('r-claim')).toEqual({ read: 5, written: 5 });
+    expect(await alive.lag('r-claim')).toBe(0);
+    expect(await lotsOf('r-claim')).toHaveLength(5);
+    expect((await checkSale(h.sdb.db, gate, 'r-claim')).ok).toBe(true);
+  });
 });
 
 describe('queue orders the round names', () => {
