@@ -1,4 +1,3 @@
-import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,10 +5,8 @@ import { checkSale } from '../../server/sale/check.js';
 import { SaleGate } from '../../server/sale/gate.js';
 import { bucketKey, bucketKeys, bucketOf, roundKeys } from '../../server/sale/keys.js';
 import { SaleLedgerWriter } from '../../server/sale/ledger-writer.js';
-import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import { startPrivateCluster, type PrivateCluster } from '../../server/sale/private-cluster.js';
-import { registerSaleRoutes } from '../../server/sale/routes.js';
-import { liveSaleSpec, SaleBuyer, type SaleReply } from '../support/sale-buyer.js';
+import { liveSaleSpec, SaleBuyer, serveSale, type SaleReply } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 
 /**
@@ -24,8 +21,7 @@ let cluster: PrivateCluster;
 let h: ServerHarness;
 let staff: Staff;
 let gate: SaleGate;
-let app: FastifyInstance;
-let stop: () => void;
+let sale: Awaited<ReturnType<typeof serveSale>>;
 let buyer: SaleBuyer;
 let writer: SaleLedgerWriter;
 
@@ -34,16 +30,13 @@ beforeAll(async () => {
   h = await ServerHarness.start();
   staff = await h.staff();
   gate = await SaleGate.connect(cluster.url, BUCKETS, { cluster: true });
-  app = Fastify({ logger: false });
-  ({ stop } = registerSaleRoutes(app, { db: h.sdb.db, gate, payment: new PaymentStandIn(), secret: Buffer.alloc(32, 9), admitEveryMs: 20 }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  buyer = new SaleBuyer(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
+  sale = await serveSale(h.sdb.db, gate, { secret: Buffer.alloc(32, 9) });
+  buyer = sale.buyer;
   writer = new SaleLedgerWriter(h.sdb.db, gate.duplicate(), 'cluster-writer', 100);
 }, 60_000);
 
 afterAll(async () => {
-  stop?.();
-  await app?.close();
+  await sale?.close();
   writer?.['redis'].disconnect();
   await gate?.close();
   await h?.close();
