@@ -16,4 +16,5 @@ await build({
 
 // The sale gate's Redis Functions library and the buyer page are read at run time, beside the bundle (server/sale/asset.ts).
 copyFileSync('server/sale/redis/sale.lua', 'dist/server/sale.lua');
+copyFileSync('server/sale/redis/bucket.lua', 'dist/server/bucket.lua');
 copyFileSync('server/sale/redis/buyer-page.html', 'dist/server/buyer-page.html');

@@ -27,6 +27,9 @@ process) so it runs on a machine with no database server.
                        purchases copied into the log; a private redis-server is
                        started unless --redis URL is given
   --redis URL          the Redis every sale process shares (redis://host:port)
+  --redis-cluster      --redis names one node of a Redis Cluster (ioredis finds the rest)
+  --buckets N          stock buckets per round (default 1; on a cluster a few per primary);
+                       every sale process of one sale must be given the same N
   --payment-tps N      payment stand-in: approvals per second (default 10000)
   --payment-latency MS payment stand-in: latency per approval (default 0)
   --payment-failure P  payment stand-in: share of approvals that fail, 0–1 (default 0)
@@ -124,6 +127,8 @@ async function main(): Promise<void> {
     ? await attachSaleService(app, {
         db: sdb.db,
         redisUrl: argValue(argv, 'redis'),
+        redisCluster: argv.includes('--redis-cluster'),
+        ...numberArg(argv, 'buckets', 'buckets', 1, 256),
         secretHex: process.env.SALE_SECRET,
         payment: {
           ...numberArg(argv, 'payment-tps', 'tps', 1, 1_000_000),

@@ -21,6 +21,8 @@ export interface SaleCheck {
  * exactly what the gate sold; each buyer's sum in the log is the gate's.
  */
 export async function checkSale(db: Kysely<ServerDatabase>, gate: SaleGate, roundId: string): Promise<SaleCheck> {
+  // A leftover move a stopped process left half done is finished first (it counted as left meanwhile).
+  await gate.settleMoves(roundId);
   const c = await gate.counters(roundId);
   const problems: string[] = [];
   const stock = c.stock ?? 0;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { seoulMonthKey } from '../../shared/common/time.js';
@@ -9,7 +9,7 @@ import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from '../log/append.js';
 import { saleControls } from '../log/sale-controls.js';
 import { insertLots, publishedSpec, type NewLot } from '../log/state.js';
-import { streamKey } from './keys.js';
+import { roundKey, streamKey } from './keys.js';
 
 const GROUP = 'ledger';
 
@@ -35,8 +35,9 @@ function purchaseOf(roundId: string, fields: string[]): PurchaseEvent {
 }
 
 /**
- * Copies a round's purchases from its Redis stream into the PostgreSQL event
- * log consoles sync, through a consumer group: a batch is written in one
+ * Copies a round's purchases from its Redis streams (one per stock bucket,
+ * server/sale/keys.ts) into the PostgreSQL event log consoles sync, through a
+ * consumer group on each: a batch is written in one
  * transaction and acknowledged (XACK) only after it commits, so a crash
  * re-delivers it; purchases already in the log (by event id) are skipped, so a
  * re-delivered batch writes nothing twice.
@@ -44,33 +45,58 @@ function purchaseOf(roundId: string, fields: string[]): PurchaseEvent {
 export class SaleLedgerWriter {
   constructor(
     private readonly db: Kysely<ServerDatabase>,
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly consumer: string,
     private readonly batch = 1_000,
+    /**
+     * Entries another consumer was given and has not acknowledged for this
+     * long are taken over (XAUTOCLAIM): that writer's process died (kill -9)
+     * between reading and committing, and nobody else would ever write them.
+     */
+    private readonly claimIdleMs = 5_000,
   ) {}
 
-  async ensureGroup(roundId: string): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', streamKey(roundId), GROUP, '0', 'MKSTREAM');
-    } catch (e) {
-      if (!String(e).includes('BUSYGROUP')) throw e;
+  /** The round's bucket streams: as many as the gate placed its stock in (none before the sale's setup). */
+  private async streams(roundId: string): Promise<string[]> {
+    const buckets = Number((await this.redis.hget(roundKey(roundId, 'cfg'), 'buckets')) ?? 0);
+    const keys = Array.from({ length: buckets }, (_, i) => streamKey(roundId, i));
+    for (const key of keys) {
+      try {
+        await this.redis.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
+      } catch (e) {
+        if (!String(e).includes('BUSYGROUP')) throw e;
+      }
     }
+    return keys;
   }
 
   /**
-   * One batch: first what this consumer was given and never acknowledged
-   * (a crash between commit and XACK), then new entries. Returns how many
-   * purchases it wrote to the log.
+   * One batch from each bucket's stream: first what this consumer was given
+   * and never acknowledged (a crash between commit and XACK), then what a dead
+   * consumer was given and never acknowledged, then new
+   * entries; all written in one transaction, then acknowledged. Returns how
+   * many entries it read and how many purchases it wrote to the log.
    */
   async step(roundId: string, blockMs = 0): Promise<{ read: number; written: number }> {
-    await this.ensureGroup(roundId);
-    const key = streamKey(roundId);
-    let entries = await this.read(key, '0', 0);
-    if (entries.length === 0) entries = await this.read(key, '>', blockMs);
-    if (entries.length === 0) return { read: 0, written: 0 };
-    const written = await this.write(roundId, entries.map(([, f]) => purchaseOf(roundId, f)));
-    await this.redis.xack(key, GROUP, ...entries.map(([id]) => id));
-    return { read: entries.length, written };
+    const keys = await this.streams(roundId);
+    const batches: [string, Entry[]][] = [];
+    for (const key of keys) {
+      let entries = await this.read(key, '0', 0);
+      if (entries.length === 0) entries = await this.claim(key);
+      if (entries.length === 0) entries = await this.read(key, '>', keys.length === 1 ? blockMs : 0);
+      if (entries.length > 0) batches.push([key, entries]);
+    }
+    const all = batches.flatMap(([, entries]) => entries);
+    if (all.length === 0) return { read: 0, written: 0 };
+    const written = await this.write(roundId, all.map(([, f]) => purchaseOf(roundId, f)));
+    for (const [key, entries] of batches) await this.redis.xack(key, GROUP, ...entries.map(([id]) => id));
+    return { read: all.length, written };
+  }
+
+  private async claim(key: string): Promise<Entry[]> {
+    const [, entries] = (await this.redis.call('XAUTOCLAIM', key, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batch)) as [string, (Entry | null)[]];
+    // Entries trimmed from the stream meanwhile come back as null.
+    return entries.filter((e): e is Entry => e !== null);
   }
 
   private async read(key: string, from: '0' | '>', blockMs: number): Promise<Entry[]> {
@@ -107,15 +133,17 @@ export class SaleLedgerWriter {
     });
   }
 
-  /** Stream entries not yet written and acknowledged: the writer's lag. */
+  /** Stream entries not yet written and acknowledged, over the round's bucket streams: the writer's lag. */
   async lag(roundId: string): Promise<number> {
-    await this.ensureGroup(roundId);
-    const groups = (await this.redis.call('XINFO', 'GROUPS', streamKey(roundId))) as unknown[][];
-    for (const g of groups) {
-      const m = new Map<string, unknown>();
-      for (let i = 0; i < g.length; i += 2) m.set(String(g[i]), g[i + 1]);
-      if (m.get('name') === GROUP) return Number(m.get('lag') ?? 0) + Number(m.get('pending') ?? 0);
+    let lag = 0;
+    for (const key of await this.streams(roundId)) {
+      const groups = (await this.redis.call('XINFO', 'GROUPS', key)) as unknown[][];
+      for (const g of groups) {
+        const m = new Map<string, unknown>();
+        for (let i = 0; i < g.length; i += 2) m.set(String(g[i]), g[i + 1]);
+        if (m.get('name') === GROUP) lag += Number(m.get('lag') ?? 0) + Number(m.get('pending') ?? 0);
+      }
     }
-    return 0;
+    return lag;
   }
 }

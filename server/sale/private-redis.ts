@@ -32,14 +32,14 @@ export interface PrivateRedis {
  * against the log. A process crash (not power) loses nothing: the AOF is in
  * the page cache.
  */
-export async function startPrivateRedis(options: { dir?: string } = {}): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: { dir?: string; port?: number; extraArgs?: string[] } = {}): Promise<PrivateRedis> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ic-redis-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
   const launch = async () => {
     const started = spawn(
       REDIS_BIN,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'yes', '--daemonize', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'yes', '--daemonize', 'no', ...(options.extraArgs ?? [])],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -94,7 +94,13 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   async function round(roundId: string) {
     const cached = rounds.get(roundId);
     if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached;
-    return refresh(roundId);
+    try {
+      return await refresh(roundId);
+    } catch (e) {
+      // PostgreSQL away: the round as last read stands (the gate holds its settings), so purchases go on into the stream.
+      if (cached) return cached;
+      throw e;
+    }
   }
 
   const ticker = setInterval(() => {
@@ -221,7 +227,9 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const eventId = `sale-${randomUUID()}`;
     const face = body.data.face;
     let ref = null;
-    if (before.status === 'admitted') {
+    // A purchase sent again after an unknown outcome may have been taken meanwhile: then no new payment.
+    const taken = before.status === 'admitted' ? await gate.purchaseOutcome(roundId, t.buyerId, body.data.idempotencyKey) : null;
+    if (before.status === 'admitted' && !taken) {
       try {
         ref = await payment.authorize(body.data.method, eventId, Date.now());
       } catch (e) {

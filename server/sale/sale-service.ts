@@ -14,6 +14,8 @@ export interface SaleServiceOptions {
   db: Kysely<ServerDatabase>;
   /** A Redis to share with other sale processes; none: a private redis-server for this process. */
   redisUrl?: string | undefined;
+  /** `redisUrl` names one node of a Redis Cluster. */
+  redisCluster?: boolean;
   /** Hex HMAC key shared by every process serving the sale; none: one for this process only. */
   secretHex?: string | undefined;
   buckets?: number;
@@ -30,8 +32,8 @@ export async function attachSaleService(app: FastifyInstance, o: SaleServiceOpti
   const log = o.log ?? ((m: string) => console.log(m));
   let own: PrivateRedis | undefined;
   const url = o.redisUrl ?? (own = await startPrivateRedis()).url;
-  const gate = await SaleGate.connect(url, o.buckets ?? 1);
-  const writerRedis = gate.redis.duplicate();
+  const gate = await SaleGate.connect(url, o.buckets ?? 1, { cluster: o.redisCluster && !own });
+  const writerRedis = gate.duplicate();
   const writer = new SaleLedgerWriter(o.db, writerRedis, `${hostname()}-${process.pid}`);
   const payment = new PaymentStandIn({ tps: 10_000, latencyMs: 0, failureRate: 0, ...o.payment });
   if (!o.secretHex) log('sale: ticket key made for this process only; give every sale process the same SALE_SECRET to serve one sale together');

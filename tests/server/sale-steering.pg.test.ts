@@ -81,7 +81,7 @@ beforeAll(async () => {
   analyst = await h.user('choi', 'analyst');
   await saleProcess();
   await saleProcess();
-  writer = new SaleLedgerWriter(h.sdb.db, processes[0]!.gate.redis.duplicate(), 'steering-writer', 100);
+  writer = new SaleLedgerWriter(h.sdb.db, processes[0]!.gate.duplicate(), 'steering-writer', 100);
 });
 
 afterAll(async () => {

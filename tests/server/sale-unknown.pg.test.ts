@@ -1,4 +1,3 @@
-import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +6,8 @@ import { SaleGate } from '../../server/sale/gate.js';
 import { SaleLedgerWriter } from '../../server/sale/ledger-writer.js';
 import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import type { PrivateRedis } from '../../server/sale/private-redis.js';
-import { registerSaleRoutes } from '../../server/sale/routes.js';
 import { startTestRedis } from '../support/redis.js';
-import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
+import { liveSaleSpec, SaleBuyer, serveSale } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 
 /**
@@ -22,8 +20,7 @@ let redis: PrivateRedis;
 let h: ServerHarness;
 let staff: Staff;
 let gate: SaleGate;
-let app: FastifyInstance;
-let stop: () => void;
+let sale: Awaited<ReturnType<typeof serveSale>>;
 let buyer: SaleBuyer;
 let pauser: Redis;
 const payment = new PaymentStandIn({ tps: 10_000, latencyMs: 300, failureRate: 0 });
@@ -33,16 +30,13 @@ beforeAll(async () => {
   h = await ServerHarness.start();
   staff = await h.staff();
   gate = await SaleGate.connect(redis.url, 1, { commandTimeoutMs: 300 });
-  app = Fastify({ logger: false });
-  ({ stop } = registerSaleRoutes(app, { db: h.sdb.db, gate, payment, secret: Buffer.alloc(32, 3), admitEveryMs: 20 }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  buyer = new SaleBuyer(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
+  sale = await serveSale(h.sdb.db, gate, { secret: Buffer.alloc(32, 3), payment });
+  buyer = sale.buyer;
   pauser = new Redis(redis.url);
 });
 
 afterAll(async () => {
-  stop?.();
-  await app?.close();
+  await sale?.close();
   pauser?.disconnect();
   await gate?.close();
   await h?.close();
@@ -74,7 +68,7 @@ describe('a purchase Redis does not answer in time', () => {
     // The retry found the purchase made and asked for no payment; the first authorisation is the purchase's and stands.
     expect(payment.voided).toBe(0);
 
-    const writer = new SaleLedgerWriter(h.sdb.db, gate.redis.duplicate(), 'unknown-writer', 100);
+    const writer = new SaleLedgerWriter(h.sdb.db, gate.duplicate(), 'unknown-writer', 100);
     while ((await writer.step('r-unknown')).read > 0);
     writer['redis'].disconnect();
     const lots = await sql<{ buyer_id: string; face: number }>`select buyer_id, face from lots where round_id = 'r-unknown'`.execute(h.sdb.db);

@@ -28,9 +28,9 @@ let sale: FastifyInstance;
 let saleUrl: string;
 let stopTicker: () => void;
 /** Connections the writers opened, closed before Redis stops. */
-const extra: Redis[] = [];
+const extra: { disconnect(): void }[] = [];
 const connection = () => {
-  const c = gate.redis.duplicate();
+  const c = gate.duplicate();
   extra.push(c);
   return c;
 };
@@ -54,6 +54,12 @@ const buy = (roundId: string, ticket: string, face: number, idempotencyKey?: str
 async function drain(roundId: string): Promise<void> {
   while ((await writer.step(roundId)).read > 0);
   expect(await writer.lag(roundId)).toBe(0);
+}
+
+/** Purchases in the round's bucket streams. */
+async function streamLength(roundId: string): Promise<number> {
+  const lengths = await Promise.all(Array.from({ length: gate.buckets }, (_, i) => gate.redis.xlen(streamKey(roundId, i))));
+  return lengths.reduce((s, n) => s + n, 0);
 }
 
 async function lotsOf(roundId: string): Promise<{ buyer_id: string; face: number }[]> {
@@ -161,7 +167,7 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(odd.status).toBe(422);
     expect(odd.body.error).toMatchObject({ key: 'sale.denomination', message: '구매 금액이 권종 단위에 맞지 않습니다' });
 
-    expect(await gate.redis.xlen(streamKey('r-bad'))).toBe(0);
+    expect(await streamLength('r-bad')).toBe(0);
     await drain('r-bad');
     expect(await lotsOf('r-bad')).toHaveLength(0);
   });
@@ -191,7 +197,7 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(late.status).toBe(410);
     expect(late.body.error).toMatchObject({ key: 'sale.closed', message: '판매가 끝났습니다' });
     expect((await status('r-close', t)).body.error!.key).toBe('sale.closed');
-    expect(await gate.redis.xlen(streamKey('r-close'))).toBe(0);
+    expect(await streamLength('r-close')).toBe(0);
   });
 
   it('a batch redelivered after a crash between commit and XACK writes nothing twice', async () => {
@@ -210,6 +216,24 @@ describe('sale service on Redis + PostgreSQL', () => {
     expect(await crashing.lag('r-redeliver')).toBe(0);
     expect(await lotsOf('r-redeliver')).toHaveLength(20);
     expect((await checkSale(h.sdb.db, gate, 'r-redeliver')).ok).toBe(true);
+  });
+
+  it('a writer killed between reading a batch and committing it: another writer takes the batch over once it has idled', async () => {
+    await openSale('r-claim');
+    const tickets = await Promise.all(Array.from({ length: 5 }, (_, i) => join('r-claim', `claim-${i}`)));
+    for (const t of tickets) await admitted('r-claim', t);
+    for (const t of tickets) expect((await buy('r-claim', t, 10_000)).status).toBe(200);
+    const dead = new SaleLedgerWriter(h.sdb.db, connection(), 'dead', 100);
+    dead['write'] = (() => Promise.reject(new Error('killed before commit'))) as never;
+    await expect(dead.step('r-claim')).rejects.toThrow('before commit');
+    const alive = new SaleLedgerWriter(h.sdb.db, connection(), 'alive', 100, 300);
+    // Not yet idle long enough: the other writer may still be committing it.
+    expect(await alive.step('r-claim')).toEqual({ read: 0, written: 0 });
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await alive.step('r-claim')).toEqual({ read: 5, written: 5 });
+    expect(await alive.lag('r-claim')).toBe(0);
+    expect(await lotsOf('r-claim')).toHaveLength(5);
+    expect((await checkSale(h.sdb.db, gate, 'r-claim')).ok).toBe(true);
   });
 });
 

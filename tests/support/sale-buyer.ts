@@ -1,4 +1,10 @@
+import Fastify from 'fastify';
+import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
+import type { ServerDatabase } from '../../server/db/schema.js';
+import type { SaleGate } from '../../server/sale/gate.js';
+import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
+import { registerSaleRoutes } from '../../server/sale/routes.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { spec2022 } from './specs.js';
 
@@ -55,4 +61,22 @@ export function liveSaleSpec(patch: Partial<RoundSpec>): RoundSpec {
     expectedVisitors: 1_000,
     ...patch,
   });
+}
+
+/**
+ * One sale process in the test's own process: the buyer routes on a Fastify
+ * app on loopback over `gate` and the harness's database, the admission step
+ * every 20 ms; `buyer` speaks to it.
+ */
+export async function serveSale(db: Kysely<ServerDatabase>, gate: SaleGate, o: { secret: Buffer; payment?: PaymentStandIn }): Promise<{ buyer: SaleBuyer; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  const { stop } = registerSaleRoutes(app, { db, gate, payment: o.payment ?? new PaymentStandIn(), secret: o.secret, admitEveryMs: 20 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    buyer: new SaleBuyer(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`),
+    close: async () => {
+      stop();
+      await app.close();
+    },
+  };
 }

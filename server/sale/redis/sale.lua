@@ -5,12 +5,14 @@
 -- cannot both take the last unit. Time is Redis's own clock (TIME), not the
 -- caller's. Every key a call touches is passed in KEYS (see server/sale/keys.ts)
 -- and carries the hash tag {round:ID}, so the layout runs on Redis Cluster.
+-- This library holds the round's waiting room (one slot); the stock, the
+-- buyers' limits and the purchase stream live in the round's buckets, each on
+-- its own slot (bucket.lua). `left` in the state hash follows the buckets
+-- (placed here, lowered by sale_bought) for the sold-out notice and the cut-off.
 --
--- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 bought, 7 base,
---       8 idem, 9 stream, 10 state, 11 outflow, 12.. stock buckets
+-- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 state, 7 outflow
 
-local CFG, QUEUE, TICKETS, ACTIVE, DONE, BOUGHT, BASE, IDEM, STREAM, STATE, OUTFLOW = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-local FIRST_BUCKET = 12
+local CFG, QUEUE, TICKETS, ACTIVE, DONE, STATE, OUTFLOW = 1, 2, 3, 4, 5, 6, 7
 -- Scores in the queue: shuffled pre-opening arrivals take [0, OPEN_BASE), everyone else OPEN_BASE + arrival number.
 local OPEN_BASE = 1e12
 
@@ -30,10 +32,8 @@ local function config(keys)
   return c
 end
 
-local function stock_left(keys, c)
-  local left = 0
-  for i = 0, c.buckets - 1 do left = left + tonumber(redis.call('GET', keys[FIRST_BUCKET + i]) or '0') end
-  return left
+local function stock_left(keys)
+  return tonumber(redis.call('HGET', keys[STATE], 'left') or '0')
 end
 
 -- Why the round sells no more, or nil: sold out (less than the smallest purchase left) or past closesAt.
@@ -51,36 +51,27 @@ end
 -- version and each steering change is applied once. Stock is placed once; a
 -- later stamp changes the waiting room, pause and stop, and adds only stock
 -- added since the last stamp (`added` is the total added during the sale).
+-- The buckets are given their shares of the placed stock by the gate
+-- afterwards (bucket_setup), from `stock` and `buckets` as stored here.
 local function setup(keys, args)
   local fields = { 'version', 'stock', 'buckets', 'opensAt', 'closesAt', 'unit', 'monthLimit', 'holdLimit', 'perMinute', 'maxActive', 'timeoutMs', 'order', 'paused', 'stopped', 'added', 'cutoff', 'meanUnits', 'cutMargin' }
   local existing = redis.call('HGET', keys[CFG], 'version')
   if existing == args[1] then return 'same' end
-  local buckets = tonumber(args[3])
   local unit = tonumber(args[6])
   if existing == false then
-    local stock = tonumber(args[2])
     -- Buckets hold whole units so a bucket never strands a part of one.
-    local units = math.floor(stock / unit)
-    for i = 0, buckets - 1 do
-      local share = math.floor(units / buckets)
-      if i < units % buckets then share = share + 1 end
-      redis.call('SET', keys[FIRST_BUCKET + i], share * unit)
-    end
-    redis.call('HSET', keys[STATE], 'sold', 0, 'purchases', 0, 'seq', 0, 'arrivals', 0, 'admitted', 0, 'expired', 0)
+    local units = math.floor(tonumber(args[2]) / unit)
+    redis.call('HSET', keys[STATE], 'sold', 0, 'purchases', 0, 'seq', 0, 'arrivals', 0, 'admitted', 0, 'expired', 0, 'left', units * unit)
     if units == 0 then redis.call('HSET', keys[STATE], 'soldout', '1') end
   else
-    -- The stock and its buckets stay as placed; stock added since is spread over the buckets in whole units.
+    -- The stock and its bucket count stay as placed; stock added since is added in whole units.
     local placed = tonumber(redis.call('HGET', keys[CFG], 'stock'))
-    buckets = tonumber(redis.call('HGET', keys[CFG], 'buckets'))
+    local buckets = tonumber(redis.call('HGET', keys[CFG], 'buckets'))
     local more = tonumber(args[15]) - tonumber(redis.call('HGET', keys[CFG], 'added') or '0')
     if more > 0 then
       local units = math.floor(more / unit)
-      for i = 0, buckets - 1 do
-        local share = math.floor(units / buckets)
-        if i < units % buckets then share = share + 1 end
-        if share > 0 then redis.call('INCRBY', keys[FIRST_BUCKET + i], share * unit) end
-      end
       placed = placed + units * unit
+      redis.call('HINCRBY', keys[STATE], 'left', units * unit)
       redis.call('HDEL', keys[STATE], 'soldout')
     else
       args[15] = redis.call('HGET', keys[CFG], 'added') or '0'
@@ -96,13 +87,15 @@ end
 -- a chance of buying. The stock left, less what the active sessions will take,
 -- in average purchases, widened by the round's margin: the simulator's rule.
 local function cut_limit(keys, c)
-  local left = stock_left(keys, c) / c.unit
+  local left = stock_left(keys) / c.unit
   local places = (left / c.meanUnits - redis.call('ZCARD', keys[ACTIVE])) * (1 + c.cutMargin)
   return math.max(0, math.ceil(places))
 end
 
 -- join(buyerId, ticketId, shuffle in [0,1), monthBase, holdBase, windowOpensAt) -> {status, ticketId}
 -- One ticket per person per round: joining again returns the ticket already held.
+-- The bases (what the buyer bought this month and holds) go to the buyer's
+-- bucket (bucket_enroll), where the purchase checks them.
 -- windowOpensAt: when the buyer's birth-year window opens (the opening for other orders).
 local function join(keys, args)
   local c = config(keys)
@@ -124,7 +117,6 @@ local function join(keys, args)
   if now < c.opensAt and c.order == 'shuffle_preopen' then score = math.floor(tonumber(args[3]) * OPEN_BASE) end
   redis.call('ZADD', keys[QUEUE], score, buyer)
   redis.call('HSET', keys[TICKETS], buyer, args[2])
-  redis.call('HSET', keys[BASE], buyer, args[4] .. ':' .. args[5])
   redis.call('HINCRBY', keys[STATE], 'arrivals', 1)
   return { 'joined', args[2] }
 end
@@ -207,65 +199,44 @@ local function admit(keys, args)
   return admitted
 end
 
--- buy(buyerId, ticketId, idemKey, face, eventId, lotId, district, method, paid, payment, bucket)
--- -> {status, eventId, atMs}. Checks the live session, the round's window,
--- the denomination, the buyer's monthly and holding limits and the stock, takes
--- the stock and adds the purchase to the round's stream, all in one step.
-local function buy(keys, args)
+-- session(buyerId, ticketId) -> 'ok' or why not: the first half of a
+-- purchase, on the round's slot. A live session (counted from admission),
+-- the round's window, a ticket not yet spent. The purchase itself (limits,
+-- stock, stream) is then one call on the buyer's bucket (bucket_buy).
+local function session(keys, args)
   local c = config(keys)
-  if not c then return { 'sale.notOnSale', '', 0 } end
+  if not c then return 'sale.notOnSale' end
   local buyer = args[1]
-  local idem = buyer .. ':' .. args[3]
-  local prior = redis.call('HGET', keys[IDEM], idem)
-  if prior then
-    local sep = string.find(prior, '|', 1, true)
-    return { 'duplicate', string.sub(prior, 1, sep - 1), tonumber(string.sub(prior, sep + 1)) }
-  end
-  if redis.call('HGET', keys[TICKETS], buyer) ~= args[2] then return { 'sale.ticketReplayed', '', 0 } end
+  if redis.call('HGET', keys[TICKETS], buyer) ~= args[2] then return 'sale.ticketReplayed' end
   local now = now_ms()
   local why = ended(keys, c, now)
-  if why then return { why, '', 0 } end
-  if now < c.opensAt then return { 'sale.notOpen', '', 0 } end
+  if why then return why end
+  if now < c.opensAt then return 'sale.notOpen' end
   local done = redis.call('HGET', keys[DONE], buyer)
-  if done == 'bought' then return { 'sale.ticketSpent', '', 0 } end
-  if done == 'expired' then return { 'sale.sessionExpired', '', 0 } end
+  if done == 'bought' then return 'sale.ticketSpent' end
+  if done == 'expired' then return 'sale.sessionExpired' end
   local exp = redis.call('ZSCORE', keys[ACTIVE], buyer)
-  if not exp then return { 'sale.notAdmitted', '', 0 } end
-  if tonumber(exp) <= now then return { 'sale.sessionExpired', '', 0 } end
-  local face = tonumber(args[4])
-  if not face or face <= 0 or face % c.unit ~= 0 then return { 'sale.denomination', '', 0 } end
-  local base = redis.call('HGET', keys[BASE], buyer) or '0:0'
-  local sep = string.find(base, ':', 1, true)
-  local monthBase, holdBase = tonumber(string.sub(base, 1, sep - 1)), tonumber(string.sub(base, sep + 1))
-  local bought = tonumber(redis.call('HGET', keys[BOUGHT], buyer) or '0')
-  if monthBase + bought + face > c.monthLimit then return { 'sale.monthlyLimit', '', 0 } end
-  if holdBase + bought + face > c.holdLimit then return { 'sale.holdingLimit', '', 0 } end
-  -- The buyer's own bucket first, then the others: a bucket's leftovers go to whoever needs them.
-  local first = tonumber(args[11]) % c.buckets
-  local taken = -1
-  for k = 0, c.buckets - 1 do
-    local i = (first + k) % c.buckets
-    local left = tonumber(redis.call('GET', keys[FIRST_BUCKET + i]) or '0')
-    if left >= face then
-      redis.call('DECRBY', keys[FIRST_BUCKET + i], face)
-      taken = i
-      break
-    end
-  end
-  if taken < 0 then
-    if stock_left(keys, c) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
-    return { 'sale.soldOut', '', 0 }
-  end
-  redis.call('HINCRBY', keys[BOUGHT], buyer, face)
+  if not exp then return 'sale.notAdmitted' end
+  if tonumber(exp) <= now then return 'sale.sessionExpired' end
+  return 'ok'
+end
+
+-- bought(buyerId, face) -> 1 when recorded now, 0 when recorded before: the
+-- last half of a purchase the buyer's bucket took. Ends the session, counts
+-- the sale, lowers `left` and says sold out when less than a unit is left.
+-- Repeated for a purchase already recorded, it changes nothing.
+local function bought(keys, args)
+  local c = config(keys)
+  if not c then return 0 end
+  local buyer = args[1]
+  if redis.call('HGET', keys[DONE], buyer) == 'bought' then return 0 end
+  local face = tonumber(args[2])
   redis.call('HSET', keys[DONE], buyer, 'bought')
   redis.call('ZREM', keys[ACTIVE], buyer)
-  redis.call('HSET', keys[IDEM], idem, args[5] .. '|' .. now)
   redis.call('HINCRBY', keys[STATE], 'sold', face)
   redis.call('HINCRBY', keys[STATE], 'purchases', 1)
-  if stock_left(keys, c) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
-  redis.call('XADD', keys[STREAM], '*', 'eventId', args[5], 'lotId', args[6], 'buyerId', buyer, 'district', args[7],
-    'face', face, 'paid', args[9], 'method', args[8], 'payment', args[10], 'at', now, 'bucket', taken)
-  return { 'ok', args[5], now }
+  if redis.call('HINCRBY', keys[STATE], 'left', -face) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
+  return 1
 end
 
 -- counters() -> flat list of the state hash plus stock left: for polls' wait band and the check.
@@ -274,7 +245,7 @@ local function counters(keys, args)
   if not c then return {} end
   local out = redis.call('HGETALL', keys[STATE])
   table.insert(out, 'left')
-  table.insert(out, tostring(stock_left(keys, c)))
+  table.insert(out, tostring(stock_left(keys)))
   table.insert(out, 'stock')
   table.insert(out, tostring(c.stock))
   table.insert(out, 'waiting')
@@ -288,5 +259,6 @@ redis.register_function('sale_setup', setup)
 redis.register_function('sale_join', join)
 redis.register_function{ function_name = 'sale_poll', callback = poll, flags = { 'no-writes' } }
 redis.register_function('sale_admit', admit)
-redis.register_function('sale_buy', buy)
+redis.register_function{ function_name = 'sale_session', callback = session, flags = { 'no-writes' } }
+redis.register_function('sale_bought', bought)
 redis.register_function{ function_name = 'sale_counters', callback = counters, flags = { 'no-writes' } }
