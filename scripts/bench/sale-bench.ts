@@ -43,7 +43,7 @@ function bounded(name: string, fallback: number, min: number, max: number): numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
     env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
@@ -59,7 +59,8 @@ async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: stri
     child.stderr!.on('data', on);
     child.once('exit', (code) => reject(new Error(`sale process exited (${code}): ${out.slice(-800)}`)));
   });
-  return { child, url: `http://127.0.0.1:${port}` };
+  // Kept for a wrong result: what the process said (the ledger writer waiting, errors).
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out.slice(-3_000) };
 }
 
 async function main(): Promise<void> {
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   const pg = await startPostgres();
   const redis = await startPrivateRedis();
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sale-'));
-  const sales: { child: ChildProcess; url: string }[] = [];
+  const sales: Awaited<ReturnType<typeof startSaleProcess>>[] = [];
   let server: RehearsalServer | undefined;
   let wrong = false;
   try {
@@ -167,10 +168,12 @@ async function main(): Promise<void> {
     const loadSeconds = (Date.now() - t0) / 1000;
     const purchasesInWindow = told.length;
     const pollsInWindow = stats.status.count;
-    const cpu = meter.stop();
-    const machineAfter = machineCpu();
     // Every purchase answered first (an unanswered one would count as lost), then the writer's lag back to 0 from the last answer.
     for (let i = 0; i < 400 && (inFlight > 0 || pollsInFlight > 0); i++) await sleep(50);
+    // CPU from the load's start to its last answer, against every request answered in that time: the cost per request.
+    const servedSeconds = (Date.now() - t0) / 1000;
+    const cpu = meter.stop();
+    const machineAfter = machineCpu();
     const lagFrom = Date.now();
     let check = await checkOverHttp(sales[0]!.url, roundId, server.official);
     while (check.lag > 0 && Date.now() - lagFrom < 10_000) {
@@ -199,10 +202,17 @@ async function main(): Promise<void> {
     console.log(`ledger writer lag 0 after ${f1(lagSeconds)} s; check: stock ${check.stock}, sold ${check.soldRedis}, left ${check.left}, in the log ${check.soldLog}, told to buyers ${told.reduce((s, x) => s + x.face, 0)}`);
     const busy = machineAfter.busy - machineBefore.busy;
     const wall = (machineAfter.total - machineBefore.total);
-    console.log(`CPU during the load (seconds of CPU over ${f1(loadSeconds)} s; the machine: ${f1(busy)} busy of ${f1(wall)}, others' work included):`);
+    const answered = Object.values(stats).reduce((n, x) => n + x.count, 0);
+    console.log(`served: ${stats.buy.count} purchases and ${answered} requests answered in ${f1(servedSeconds)} s from the load's start to its last answer (${f1(stats.buy.count / servedSeconds)} purchases/s)`);
+    console.log(`CPU over those ${f1(servedSeconds)} s (the machine: ${f1(busy)} busy of ${f1(wall)} CPU-seconds, others' work included):`);
     const ours = Object.values(cpu).reduce((s, v) => s + v, 0);
-    for (const [name, sec] of Object.entries(cpu)) console.log(`  ${name.padEnd(16)} ${f1(sec).padStart(6)} s  ${((sec / loadSeconds) * 100).toFixed(0).padStart(4)}% of a core  ${((sec / Math.max(ours, 1e-9)) * 100).toFixed(0).padStart(3)}% of ours`);
+    for (const [name, sec] of Object.entries(cpu)) console.log(`  ${name.padEnd(16)} ${f1(sec).padStart(6)} s  ${((sec / servedSeconds) * 100).toFixed(0).padStart(4)}% of a core  ${((sec / Math.max(ours, 1e-9)) * 100).toFixed(0).padStart(3)}% of ours`);
+
     console.log(`  everything else ${f1(Math.max(0, busy - ours)).padStart(6)} s (the other engineers' work on this machine)`);
+    const saleCpu = Object.entries(cpu).filter(([k]) => k.startsWith('sale process')).reduce((n, [, v]) => n + v, 0);
+    // Redis functions: every join, poll and purchase (with the poll before it), and each process's admission ticks (5 a second).
+    const fcalls = stats.join.count + stats.status.count + 2 * stats.buy.count + 5 * processes * servedSeconds;
+    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server`);
 
     const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {
       const met = better === 'more' ? value >= goal : value <= goal;
@@ -234,6 +244,9 @@ async function main(): Promise<void> {
     if (problems.length > 0) {
       wrong = true;
       console.log(`WRONG RESULT:\n  ${problems.join('\n  ')}`);
+      const info = execSync(`redis-cli -p ${redis.port} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
+      console.log(`redis-server ${info ?? '(no answer)'}; the sale processes said:`);
+      for (const [i, p] of sales.entries()) console.log(`--- sale process ${i + 1}\n${p.output()}`);
     } else console.log('checks: no oversell, no limit exceeded, nothing lost or doubled (Redis = PostgreSQL = what buyers were told)');
     if (!met) console.log(process.argv.includes('--enforce-goal') ? 'speed goal missed (--enforce-goal): exit 1' : 'speed goal missed: printed only (this machine is shared; --enforce-goal makes it fail)');
     if (!met && process.argv.includes('--enforce-goal')) wrong = true;
