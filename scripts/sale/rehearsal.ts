@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SaleCheck } from '../../server/sale/check.js';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { simulate } from '../../shared/simulation/engine.js';
@@ -13,16 +14,8 @@ import { planBuyers, type VirtualBuyer } from './virtual-buyers.js';
 export const BUYER_OUTCOMES = ['bought', 'abandoned', 'expired', 'soldOut', 'closed', 'cut', 'paymentFailed', 'refused', 'noAnswer', 'unfinished'] as const;
 export type BuyerOutcome = (typeof BUYER_OUTCOMES)[number];
 
-/** The server's purchase check (`GET /api/sale/ROUND/check`) as it answers. */
-export interface ServerCheck {
-  ok: boolean;
-  stock: number;
-  soldRedis: number;
-  left: number;
-  soldLog: number;
-  problems: string[];
-  lag: number;
-}
+/** The server's purchase check (`GET /api/sale/ROUND/check`) as it answers: the check and the writer's lag. */
+export type ServerCheck = SaleCheck & { lag: number };
 
 export interface RehearsalOptions {
   /** Sale processes serving the round (requests go round-robin). */
