@@ -1,0 +1,269 @@
+/**
+ * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--enforce-goal] [--write-baseline]
+ *
+ * The sale under load on this machine, load generator included: a throw-away
+ * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
+ * processes (`node dist/server/main.cjs --sale`, one Redis, one SALE_SECRET;
+ * requests go round-robin as a load balancer would). Fresh buyers join, poll
+ * until admitted and buy at `--rate` a second while ticket holders poll at
+ * `--polls` a second, for `--duration` seconds (≤ 60, so the whole run stays
+ * within 90 s). Then: the ledger writer's lag back to 0 (within 5 s), the
+ * sale check (nothing oversold, over a limit, lost or doubled), where the CPU
+ * went (/proc), the goal and the ratio to scripts/bench/baselines/sale.json.
+ * Exits 1 on a wrong result; a missed speed goal only with --enforce-goal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { freePort } from '../../server/net/free-port.js';
+import { startPrivateRedis } from '../../server/sale/private-redis.js';
+import { sign } from '../../server/sale/signing.js';
+import { argValue } from '../../shared/node/paths.js';
+import { findPreset } from '../../shared/rounds/presets.js';
+import { createDatabase, startPostgres } from '../../tests/support/postgres.js';
+import { newStats } from '../sale/latency.js';
+import { saleProblems } from '../sale/rehearsal.js';
+import { SaleClient } from '../sale/sale-client.js';
+import { checkOverHttp, RehearsalServer } from '../sale/stack.js';
+import { CpuMeter, machineCpu, treeOf } from './proc-cpu.js';
+
+const GOAL = { purchasesPerSecond: 2_000, pollsPerSecond: 10_000, buyP99Ms: 250, pollP99Ms: 100, lagSeconds: 5 };
+const BASELINE = 'scripts/bench/baselines/sale.json';
+const FACE = 10_000;
+
+function bounded(name: string, fallback: number, min: number, max: number): number {
+  const raw = argValue(process.argv, name);
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, not '${raw}'`);
+  return n;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
+    env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const on = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Listening at')) resolve();
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.once('exit', (code) => reject(new Error(`sale process exited (${code}): ${out.slice(-800)}`)));
+  });
+  // Kept for a wrong result: what the process said (the ledger writer waiting, errors).
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out.slice(-3_000) };
+}
+
+async function main(): Promise<void> {
+  const processes = bounded('processes', 1, 1, 2);
+  const duration = bounded('duration', 60, 5, 60);
+  const rate = bounded('rate', GOAL.purchasesPerSecond, 1, 20_000);
+  const pollRate = bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
+  if (!existsSync('dist/server/main.cjs')) throw new Error('dist/server/main.cjs missing: run npm run build:server (npm run bench:sale does)');
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`bench:sale: ${processes} sale process(es), ${duration} s at ${rate} purchases/s and ${pollRate} polls/s; load average ${load()} (${process.env.NICE ?? 'shared machine'})`);
+
+  const secret = randomBytes(32);
+  const pg = await startPostgres();
+  const redis = await startPrivateRedis();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sale-'));
+  const sales: Awaited<ReturnType<typeof startSaleProcess>>[] = [];
+  let server: RehearsalServer | undefined;
+  let wrong = false;
+  try {
+    const dbUrl = await createDatabase(pg.url);
+    server = await RehearsalServer.start({ databaseUrl: dbUrl });
+    // One process at a time: each migrates the database on start.
+    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir));
+
+    const roundId = `bench-${Date.now()}`;
+    const opensAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
+    const buyersMax = Math.ceil(rate * duration * 1.1) + 10_000;
+    const base = findPreset('seoul-2022-07-14')!.spec(opensAt);
+    const spec = {
+      ...base,
+      name: 'bench:sale',
+      totalAmount: buyersMax * FACE,
+      opensAt: opensAt.toISOString(),
+      closesAt: new Date(opensAt.getTime() + 30 * 60_000).toISOString(),
+      waitingRoom: { admissionPerMinute: 1_200_000, maxActiveSessions: 1_000_000, order: 'fifo' as const },
+      sessionTimeoutMinutes: 10,
+      expectedVisitors: buyersMax,
+    };
+    await server.openRound(roundId, spec);
+    await sleep(opensAt.getTime() - Date.now() + 100);
+
+    const stats = newStats();
+    const client = new SaleClient(sales.map((s) => s.url), stats, 128);
+    const identity = (buyerId: string) => sign(secret, { kind: 'identity', exp: Date.now() + 600_000, buyerId, districtCode: '11110', birthYear: 1980 });
+    const join = async (buyerId: string) => {
+      const j = await client.join(roundId, identity(buyerId));
+      if (j?.status !== 200) throw new Error(`join refused: ${JSON.stringify(j?.body)}`);
+      return j.body.ticket as string;
+    };
+
+    // Ticket holders who only poll (the waiting page): joined before the load, not timed.
+    const pollers = await Promise.all(Array.from({ length: Math.min(5_000, Math.max(1, pollRate)) }, (_, i) => join(`poller-${i}`)));
+    for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] = newStats()[k];
+
+    const told: { buyer: string; face: number }[] = [];
+    let failures = 0;
+    let inFlight = 0;
+    let pollsInFlight = 0;
+    let started = 0;
+    let nextPoller = 0;
+    const buyer = async (n: number) => {
+      const buyerId = `b-${n}`;
+      try {
+        const ticket = await join(buyerId);
+        for (let i = 0; ; i++) {
+          const s = await client.status(roundId, ticket);
+          if (s?.body.status === 'admitted') break;
+          if (!s || s.status !== 200 || i > 300) throw new Error(`never admitted: ${JSON.stringify(s?.body)}`);
+          await sleep(50);
+        }
+        const b = await client.buy(roundId, ticket, FACE, randomUUID().replace(/-/g, ''), 'bank_transfer');
+        if (b?.status === 200) told.push({ buyer: buyerId, face: FACE });
+        else failures++;
+      } catch {
+        failures++;
+      } finally {
+        inFlight--;
+      }
+    };
+
+    const meter = new CpuMeter({
+      generator: () => new Set([process.pid]),
+      ...Object.fromEntries(sales.map((s, i) => [`sale process ${i + 1}`, (all: ReturnType<typeof import('./proc-cpu.js').processes>) => treeOf(all, [s.child.pid!])])),
+      redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && p.cmdline.includes(`:${redis.port}`)).map((p) => p.pid)),
+      postgres: (all) => treeOf(all, all.filter((p) => / -p \d+ /.test(` ${p.cmdline} `) && p.cmdline.includes(` -p ${pg.port} `) && !p.cmdline.startsWith('runuser')).map((p) => p.pid)),
+    });
+    const machineBefore = machineCpu();
+    meter.start();
+    const t0 = Date.now();
+    const end = t0 + duration * 1000;
+    // Open loop: every 10 ms the purchases and polls due by then are started, each kind capped in flight so an overloaded server is measured, not buried.
+    while (Date.now() < end) {
+      const elapsed = (Date.now() - t0) / 1000;
+      while (started < rate * elapsed && inFlight < 4_000) {
+        inFlight++;
+        void buyer(started++);
+      }
+      const pollsDue = pollRate * elapsed - stats.status.count - pollsInFlight;
+      for (let i = 0; i < pollsDue && pollsInFlight < 2_000; i++) {
+        pollsInFlight++;
+        void client.status(roundId, pollers[nextPoller++ % pollers.length]!).finally(() => pollsInFlight--);
+      }
+      await sleep(10);
+    }
+    const loadSeconds = (Date.now() - t0) / 1000;
+    const purchasesInWindow = told.length;
+    const pollsInWindow = stats.status.count;
+    // Every purchase answered first (an unanswered one would count as lost), then the writer's lag back to 0 from the last answer.
+    for (let i = 0; i < 400 && (inFlight > 0 || pollsInFlight > 0); i++) await sleep(50);
+    // CPU from the load's start to its last answer, against every request answered in that time: the cost per request.
+    const servedSeconds = (Date.now() - t0) / 1000;
+    const cpu = meter.stop();
+    const machineAfter = machineCpu();
+    const lagFrom = Date.now();
+    let check = await checkOverHttp(sales[0]!.url, roundId, server.official);
+    while (check.lag > 0 && Date.now() - lagFrom < 10_000) {
+      await sleep(100);
+      check = await checkOverHttp(sales[0]!.url, roundId, server.official);
+    }
+    const lagSeconds = (Date.now() - lagFrom) / 1000;
+    check = await checkOverHttp(sales[0]!.url, roundId, server.official);
+    await client.close();
+
+    const problems = saleProblems(check, told, spec.perPersonMonthlyLimit);
+    if (inFlight > 0) problems.push(`${inFlight} buyers still unanswered 20 s after the load`);
+    if (lagSeconds > GOAL.lagSeconds) problems.push(`ledger writer took ${lagSeconds.toFixed(1)} s to catch up (≤ ${GOAL.lagSeconds} s)`);
+    const measured = {
+      purchasesPerSecond: purchasesInWindow / loadSeconds,
+      pollsPerSecond: pollsInWindow / loadSeconds,
+      buyP99Ms: stats.buy.ms(99),
+      pollP99Ms: stats.status.ms(99),
+    };
+    const f1 = (n: number) => n.toFixed(1);
+    console.log(`\nload: ${f1(loadSeconds)} s; ${purchasesInWindow} purchases (${f1(measured.purchasesPerSecond)}/s), ${pollsInWindow} polls (${f1(measured.pollsPerSecond)}/s), ${failures} buyers failed`);
+    for (const [name, s] of Object.entries(stats)) {
+      if (s.count === 0) continue;
+      console.log(`  ${name.padEnd(8)} ${String(s.count).padStart(8)} req  p50 ${s.ms(50).toFixed(1).padStart(7)} ms  p99 ${s.ms(99).toFixed(1).padStart(7)} ms  ${[...s.codes].map(([c, n]) => `${c}×${n}`).join(' ')}${s.failures ? `  no answer×${s.failures}` : ''}`);
+    }
+    console.log(`ledger writer lag ${check.lag === 0 ? `0 after ${f1(lagSeconds)} s` : `still ${check.lag} after ${f1(lagSeconds)} s`}; check: stock ${check.stock}, sold ${check.soldRedis}, left ${check.left}, in the log ${check.soldLog}, told to buyers ${told.reduce((s, x) => s + x.face, 0)}`);
+    const busy = machineAfter.busy - machineBefore.busy;
+    const wall = (machineAfter.total - machineBefore.total);
+    const answered = Object.values(stats).reduce((n, x) => n + x.count, 0);
+    console.log(`served: ${stats.buy.count} purchases and ${answered} requests answered in ${f1(servedSeconds)} s from the load's start to its last answer (${f1(stats.buy.count / servedSeconds)} purchases/s)`);
+    console.log(`CPU over those ${f1(servedSeconds)} s (the machine: ${f1(busy)} busy of ${f1(wall)} CPU-seconds, others' work included):`);
+    const ours = Object.values(cpu).reduce((s, v) => s + v, 0);
+    for (const [name, sec] of Object.entries(cpu)) console.log(`  ${name.padEnd(16)} ${f1(sec).padStart(6)} s  ${((sec / servedSeconds) * 100).toFixed(0).padStart(4)}% of a core  ${((sec / Math.max(ours, 1e-9)) * 100).toFixed(0).padStart(3)}% of ours`);
+
+    console.log(`  everything else ${f1(Math.max(0, busy - ours)).padStart(6)} s (the other engineers' work on this machine)`);
+    const saleCpu = Object.entries(cpu).filter(([k]) => k.startsWith('sale process')).reduce((n, [, v]) => n + v, 0);
+    // Redis functions: every join, poll and purchase (with the poll before it), and each process's admission ticks (5 a second).
+    const fcalls = stats.join.count + stats.status.count + 2 * stats.buy.count + 5 * processes * servedSeconds;
+    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server`);
+
+    const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {
+      const met = better === 'more' ? value >= goal : value <= goal;
+      console.log(`  ${what.padEnd(22)} ${f1(value).padStart(9)}   goal ${better === 'more' ? '≥' : '<'} ${goal}   ${met ? 'met' : 'MISSED'}`);
+      return met;
+    };
+    console.log('goal (issue 19, 10× the 2022 system):');
+    const met = [
+      row('purchases/s', measured.purchasesPerSecond, GOAL.purchasesPerSecond, 'more'),
+      row('polls/s', measured.pollsPerSecond, GOAL.pollsPerSecond, 'more'),
+      row('purchase p99 ms', measured.buyP99Ms, GOAL.buyP99Ms, 'less'),
+      row('poll p99 ms', measured.pollP99Ms, GOAL.pollP99Ms, 'less'),
+    ].every(Boolean);
+
+    const commit = (() => {
+      try {
+        return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+      } catch {
+        return null;
+      }
+    })();
+    const current = { what: 'bench:sale', processes, durationSeconds: duration, rate, pollRate, ...measured, lagSeconds, loadAverage: load(), commit };
+    if (existsSync(BASELINE)) {
+      const b = JSON.parse(readFileSync(BASELINE, 'utf8')) as typeof current;
+      const ratio = (x: number, y: number) => (y > 0 ? `×${(x / y).toFixed(2)}` : '— (baseline 0)');
+      console.log(`against the baseline (${b.commit}, ${b.processes} process(es), load ${b.loadAverage}): purchases/s ${ratio(measured.purchasesPerSecond, b.purchasesPerSecond)}, polls/s ${ratio(measured.pollsPerSecond, b.pollsPerSecond)}, purchase p99 ${ratio(measured.buyP99Ms, b.buyP99Ms)}, poll p99 ${ratio(measured.pollP99Ms, b.pollP99Ms)}`);
+    }
+    // Only a run with a right result may become the baseline.
+    if (process.argv.includes('--write-baseline') && problems.length === 0) writeFileSync(BASELINE, `${JSON.stringify(current, null, 2)}\n`);
+
+    if (problems.length > 0) {
+      wrong = true;
+      console.log(`WRONG RESULT:\n  ${problems.join('\n  ')}`);
+      const info = execSync(`redis-cli -p ${redis.port} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
+      console.log(`redis-server ${info ?? '(no answer)'}; the sale processes said:`);
+      for (const [i, p] of sales.entries()) console.log(`--- sale process ${i + 1}\n${p.output()}`);
+    } else console.log('checks: no oversell, no limit exceeded, nothing lost or doubled (Redis = PostgreSQL = what buyers were told)');
+    if (!met) console.log(process.argv.includes('--enforce-goal') ? 'speed goal missed (--enforce-goal): exit 1' : 'speed goal missed: printed only (this machine is shared; --enforce-goal makes it fail)');
+    if (!met && process.argv.includes('--enforce-goal')) wrong = true;
+  } finally {
+    for (const s of sales) s.child.kill('SIGTERM');
+    await Promise.all(sales.map((s) => (s.child.exitCode === null ? new Promise((r) => s.child.once('exit', r)) : null)));
+    await server?.close();
+    await redis.stop();
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(wrong ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench:sale: ${e instanceof Error ? e.stack : String(e)}`);
+  process.exit(1);
+});
