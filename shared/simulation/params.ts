@@ -94,6 +94,13 @@ export const simParamsSchema = z
       .object({
         /** Concurrent logged-in people (waiting and checking out) the servers hold; beyond it the app does not open. */
         maxConnections: z.int().min(1).nullable(),
+        /**
+         * Minutes between getting a connection and taking a place in the queue (opening the app, signing in,
+         * the identity check), holding the connection all the while: such people are connected but not
+         * waiting. Everyone joining passes it, those logged out by the session time-out again. Absent or 0:
+         * joining is instant (every run before it existed).
+         */
+        loginMinutes: z.number().min(0).max(60).optional(),
       })
       .strict(),
   })
@@ -146,7 +153,7 @@ export function simParamsFromRound(spec: RoundSpec, base: SimParams = defaultSim
     returns: r ? { ...r.returns } : base.returns,
     patience: r ? { ...r.patience } : base.patience,
     checkout: r ? { ...r.checkout } : base.checkout,
-    capacity: { maxConnections: r ? r.maxConnections : base.capacity.maxConnections },
+    capacity: r ? { maxConnections: r.maxConnections, ...(r.loginMinutes !== undefined ? { loginMinutes: r.loginMinutes } : {}) } : base.capacity,
   };
 }
 
@@ -156,6 +163,7 @@ export function rehearsalFromParams(p: SimParams): RehearsalAssumptions {
     seed: p.seed,
     arrival: { ...p.arrival, perMinute: [...p.arrival.perMinute] },
     maxConnections: p.capacity.maxConnections,
+    ...(p.capacity.loginMinutes !== undefined ? { loginMinutes: p.capacity.loginMinutes } : {}),
     fullLimitShare: p.purchase.fullLimitShare,
     sessionPolicy: p.session.policy,
     patience: { ...p.patience },
