@@ -24,7 +24,7 @@ export function simulatedSaleCurve(spec: RoundSpec, seed: number): (share: numbe
     sale: { windowMinutes: Math.max(1, Math.round((Date.parse(spec.closesAt) - Date.parse(spec.opensAt)) / 60_000)), stock: spec.totalAmount, unit: SALE_UNIT },
     purchase: { ...base.purchase, limit: spec.perPersonMonthlyLimit },
     waitingRoom: { ...base.waitingRoom, admissionPerMinute: scaled(base.waitingRoom.admissionPerMinute), maxActiveSessions: scaled(base.waitingRoom.maxActiveSessions) },
-    capacity: { maxConnections: scaled(base.capacity.maxConnections) },
+    capacity: { ...base.capacity, maxConnections: scaled(base.capacity.maxConnections) },
   });
   const opens = Date.parse(spec.opensAt);
   // Won sold by the end of each minute (the series is cumulative).

@@ -1425,4 +1425,8 @@ export const en: Shape<typeof ko> = {
     lockRefusedReason: 'The server refused the lock: {{reason}}',
     refusedNoReason: 'The server gave no reason',
   },
+  signIn: {
+    loginMinutes: 'Signing in (minutes, connected, not in the queue)',
+    blankInstant: 'Blank: people join the queue as soon as they connect',
+  },
 };

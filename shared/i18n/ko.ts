@@ -1421,4 +1421,8 @@ export const ko = {
     lockRefusedReason: '서버가 마감을 거부했습니다: {{reason}}',
     refusedNoReason: '서버가 이유를 알리지 않았습니다',
   },
+  signIn: {
+    loginMinutes: '로그인·본인 확인 시간 (분, 접속은 유지, 대기열 밖)',
+    blankInstant: '비우면 접속 즉시 대기열에 들어갑니다',
+  },
 };

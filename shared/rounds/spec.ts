@@ -71,6 +71,8 @@ export const rehearsalSchema = z
       .strict(),
     /** Concurrent logged-in people the servers hold (server capacity); null: unlimited. */
     maxConnections: z.int().min(1).nullable(),
+    /** Minutes signing in, connected but not yet waiting (SimParams capacity.loginMinutes); absent: instant. */
+    loginMinutes: z.number().min(0).max(60).optional(),
     fullLimitShare: share,
     sessionPolicy: z.enum(SESSION_POLICIES),
     patience: z.object({ kind: z.enum(PATIENCE_KINDS), meanMinutes: z.number().positive() }).strict(),

@@ -89,6 +89,9 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const admInterval = p.waitingRoom.admissionPerMinute ? 60 / p.waitingRoom.admissionPerMinute : 0;
   const maxActive = p.waitingRoom.maxActiveSessions ?? Infinity;
   const maxConn = p.capacity.maxConnections ?? Infinity;
+  // Signing in (params.ts capacity.loginMinutes): a connection held before the queue. Absent or 0, joining is
+  // instant, no event of this kind is ever scheduled and the run is exactly what it was before it existed.
+  const loginSeconds = (p.capacity.loginMinutes ?? 0) * 60;
   const T = p.session.timeoutMinutes != null ? p.session.timeoutMinutes * 60 : Infinity;
   const expiresWhileWaiting = p.session.policy === 'expires_while_waiting' && p.session.timeoutMinutes != null;
   const retProb = p.returns.probability;
@@ -158,6 +161,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
   const returnsFifo = new TaggedFifo(1 << 12, true);
   const heap = new EventHeap(1 << 12);
+  /** People signing in, holding a connection, not yet queued: a constant delay, so in order; the tag is queuedBefore. */
+  const logins = new TaggedFifo(1 << 12, true);
   /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
   const payQueue = new TaggedFifo(1 << 10);
   /** Their time-outs: a constant delay, so in order too. */
@@ -172,6 +177,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
 
   let live = 0;
   let active = 0;
+  /** Connected and signing in: neither in the queue nor paying (see capacity.loginMinutes). */
+  let loggingIn = 0;
   let soldUnits = 0;
   let reservedUnits = 0;
   let arrived = 0;
@@ -252,6 +259,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const M = Math.ceil(W / 60) + 1;
   const sQueue = new Float64Array(M);
   const sActive = new Float64Array(M);
+  const sLogin = new Float64Array(M);
   const sAdm = new Float64Array(M);
   const sArr = new Float64Array(M);
   const sLogout = new Float64Array(M);
@@ -366,10 +374,21 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const arriveOrJoin = (id: number, queuedBefore: number): void => {
     if (closed) return end(id, CLOSED, queuedBefore);
     if (soldOut) return end(id, SOLD_OUT, queuedBefore);
-    if (live + active >= maxConn) {
+    if (live + active + loggingIn >= maxConn) {
       refused++;
       return goAway(id, REFUSED_LEFT, queuedBefore);
     }
+    if (loginSeconds > 0) {
+      loggingIn++;
+      logins.push(id, queuedBefore, t + loginSeconds);
+      if (live + active + loggingIn > peakConnections) peakConnections = live + active + loggingIn;
+      return;
+    }
+    joinQueue(id, queuedBefore);
+  };
+
+  /** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
+  const joinQueue = (id: number, queuedBefore: number): void => {
     if (cutoff && live >= cutLimit()) return end(id, CUT, queuedBefore);
     if (stintsOf[id] === MAX_STINTS) return finish(id, LOGGED_OUT_LEFT);
     stintsOf[id]!++;
@@ -391,7 +410,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     if (expiresWhileWaiting) sessions.push(id, g, t + T);
     if (patKind === 'fixed') patienceFifo.push(id, g, (t > O ? t : O) + patSeconds);
     if (live > peakQueue) peakQueue = live;
-    if (live + active > peakConnections) peakConnections = live + active;
+    if (live + active + loggingIn > peakConnections) peakConnections = live + active + loggingIn;
   };
 
   /** Drops stale entries so the queue holds exactly the people waiting, in order. */
@@ -473,6 +492,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const snapshot = (m: number): void => {
     sQueue[m] = live;
     sActive[m] = active;
+    sLogin[m] = loggingIn;
     sAdm[m] = admissions;
     sArr[m] = arrived + requeues;
     sLogout[m] = logouts;
@@ -527,6 +547,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     const tArrival = arrivals.next;
     const tAb = patKind === 'exponential' ? tAbandon : Infinity;
     const tPayTimeout = payTimeouts.size > 0 ? payTimeouts.times[payTimeouts.head]! : Infinity;
+    const tLogin = logins.size > 0 ? logins.times[logins.head]! : Infinity;
 
     let next = tMinute;
     let kind = 0;
@@ -540,18 +561,19 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     if (tAdmit < next) { next = tAdmit; kind = 8; }
     if (tArrival < next) { next = tArrival; kind = 9; }
     if (tPayTimeout < next) { next = tPayTimeout; kind = 10; }
+    if (tLogin < next) { next = tLogin; kind = 11; }
     if (next === Infinity) break;
     // Measured as soldOutMinute is, so "sold out by the target" means the same here and in the result.
     if (!soldOut && (next - O) / 60 > soldOutByMinute) return null;
 
     // Only while the sale runs: after closing or selling out, those arriving are told so
     // (arriveOrJoin), even when people still paying hold every connection.
-    if ((kind === 7 || kind === 9) && !closed && !soldOut && live + active >= maxConn) {
+    if ((kind === 7 || kind === 9) && !closed && !soldOut && live + active + loggingIn >= maxConn) {
       // The servers are full: everyone arriving or coming back is turned away
       // until something else happens. Run through them without re-examining
       // every other kind of event; nothing they do changes those. Returns are
       // read from their FIFO alone, so this loop touches no scattered state.
-      const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit, tPayTimeout);
+      const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit, tPayTimeout, tLogin);
       area += live * (next - t);
       t = next;
       for (;;) {
@@ -735,6 +757,17 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         paymentFailed(id, tag[id]!);
         break;
       }
+      case 11: {
+        // Signed in: into the queue, unless the sale ended meanwhile.
+        const id = logins.ids[logins.head]!;
+        const queuedBefore = logins.tags[logins.head]!;
+        logins.head++;
+        loggingIn--;
+        if (closed) end(id, CLOSED, queuedBefore);
+        else if (soldOut) end(id, SOLD_OUT, queuedBefore);
+        else joinQueue(id, queuedBefore);
+        break;
+      }
     }
 
     if (events >= nextProgress) progress();
@@ -746,7 +779,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     firstMinute: -p.arrival.preOpenMinutes,
     queue: Array.from(sQueue),
     active: Array.from(sActive),
-    connections: Array.from(sQueue, (q, i) => q + sActive[i]!),
+    connections: Array.from(sQueue, (q, i) => q + sActive[i]! + sLogin[i]!),
     admissions: deltas(sAdm),
     arrivals: deltas(sArr),
     logouts: deltas(sLogout),

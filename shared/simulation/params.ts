@@ -94,6 +94,13 @@ export const simParamsSchema = z
       .object({
         /** Concurrent logged-in people (waiting and checking out) the servers hold; beyond it the app does not open. */
         maxConnections: z.int().min(1).nullable(),
+        /**
+         * Minutes between getting a connection and taking a place in the queue (opening the app, signing in,
+         * the identity check), holding the connection all the while: such people are connected but not
+         * waiting. Everyone joining passes it, those logged out by the session time-out again. Absent or 0:
+         * joining is instant (every run before it existed).
+         */
+        loginMinutes: z.number().min(0).max(60).optional(),
       })
       .strict(),
   })
@@ -146,7 +153,7 @@ export function simParamsFromRound(spec: RoundSpec, base: SimParams = defaultSim
     returns: r ? { ...r.returns } : base.returns,
     patience: r ? { ...r.patience } : base.patience,
     checkout: r ? { ...r.checkout } : base.checkout,
-    capacity: { maxConnections: r ? r.maxConnections : base.capacity.maxConnections },
+    capacity: r ? { maxConnections: r.maxConnections, ...(r.loginMinutes !== undefined ? { loginMinutes: r.loginMinutes } : {}) } : base.capacity,
   };
 }
 
@@ -156,6 +163,7 @@ export function rehearsalFromParams(p: SimParams): RehearsalAssumptions {
     seed: p.seed,
     arrival: { ...p.arrival, perMinute: [...p.arrival.perMinute] },
     maxConnections: p.capacity.maxConnections,
+    ...(p.capacity.loginMinutes !== undefined ? { loginMinutes: p.capacity.loginMinutes } : {}),
     fullLimitShare: p.purchase.fullLimitShare,
     sessionPolicy: p.session.policy,
     patience: { ...p.patience },
@@ -198,7 +206,14 @@ export function sale2022Uncalibrated(): SimParams {
     returns: { probability: 0.8, delayMinutes: 2 },
     patience: { kind: 'exponential', meanMinutes: 120 },
     checkout: { ...p.checkout, meanSeconds: 120, failureRate: 0.15 },
-    capacity: { maxConnections: 200_000 },
+    // What the day counted as waiting: the page's "대기인원" counted places in the waiting room's queue,
+    // which people got only once the app had opened, they had signed in and passed the identity check;
+    // KBS's "200,000+ connected" counted the servers' sessions, which also held those signing in (again,
+    // after each 10-minute logout) and those paying. Signing in took about two minutes under the load:
+    // four minutes in, the page counted 124,000 waiting of an estimated 200,000+ connected, ~76,000
+    // connected and not queued, as ~35,000 a minute were arriving (700,000 at 10:00 falling off over 15
+    // minutes): 76,000 / 35,000 ≈ 2 minutes. An assumption from the press, not fitted.
+    capacity: { maxConnections: 200_000, loginMinutes: 2 },
   };
 }
 
@@ -217,7 +232,8 @@ export function sale2022Uncalibrated(): SimParams {
  * wrote, starting from sale2022Uncalibrated(). The average purchase fixes
  * fullLimitShare (arithmetic, not behaviour); the search moves the admission
  * rate, patience, those waiting before 10:00 and payment failures, holding
- * visitors, the arrival decay, returns and the 120-second checkout as assumed.
+ * visitors, the arrival decay, returns, the two minutes signing in and the
+ * 120-second checkout as assumed.
  * Reproduced (calibrate/preset2022.test.ts): stock gone within 5% of 74
  * minutes, the last sale within 10%, buyers within 3% of 64,650. "Sold
  * out" is two moments, and the console shows both: all stock sold or held
@@ -225,11 +241,15 @@ export function sale2022Uncalibrated(): SimParams {
  * seed, −3.7%) — what the 5% is about — and the last payment (마지막 결제,
  * soldOutMinute: 79.2 min, +7.0%), the figure recommendations and their
  * targets use. The press's 11:14 is read as the first: the sale was declared
- * over when nothing was left to buy. The peak
- * queue is 198,243 against about 180,000 (10.1% over): the queue fills the
- * 200,000 connections less the ~1,900 people paying, and no value of the four
- * fitted figures pays more people at once without the last sale running past
- * 10% of 74 minutes. Not reproduced: the "1,036분" shown: the page divided
+ * over when nothing was left to buy. The peak queue is 188,245 against about
+ * 180,000 (+4.6%, within 10%): of the 200,000 connections, those signing in
+ * (capacity.loginMinutes) are connected but not waiting; without them the
+ * queue filled the connections less the ~1,900 paying (198,243, +10.1%).
+ * Out of sample (not fitted): the queue 10 minutes in, 148,091 against the
+ * reported ~150,000 (−1.3%). Not reproduced: the queue four minutes in
+ * (186,277 against the page's 124,000) and an hour in (76,524 against
+ * "17만여 명", 동아일보): the fitted patience of 37 minutes thins the crowd
+ * faster than the day did. Not reproduced either: the "1,036분" shown: the page divided
  * by about 120 admissions a minute it measured while the app was jammed at the
  * opening, which a steady admission rate cannot show — see press-2022.ts. Not
  * in the press: the admission rate, checkout time and failure rate; the five

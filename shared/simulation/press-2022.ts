@@ -14,7 +14,8 @@ import type { FitParameter, ObservedFacts, Weights } from './calibrate/schema.js
  *   https://www.kmib.co.kr/article/view.asp?arcid=0017277231 (11:14).
  * - Peak queue "18만여 명" (about 180,000 waiting): 이투데이 and 이코노텔링, above.
  *   (동아일보 via a reposted article: 150,000 waiting 10 minutes in, a wait near 3,000
- *   minutes shown 20 minutes in — the original URL was not found, so it is not used.)
+ *   minutes shown 20 minutes in — the original URL was not found, so the fit does not use
+ *   it; the preset's test checks the queue at 10 minutes against it, out of sample.)
  * - 64,650 buyers, ₩387,000 on average (64,650 × ₩387,000 ≈ ₩25.0B, the whole stock):
  *   뉴스1 in 동아일보, "서울사랑상품권(광역) 28일 발행" (untitled in the stored copy), 2022-07-24,
  *   https://www.donga.com/news/amp/all/20220724/114624365/1 ;
@@ -35,6 +36,12 @@ import type { FitParameter, ObservedFacts, Weights } from './calibrate/schema.js
  * the app was jammed at the opening. The model admits at one steady rate, so the two cannot both
  * be matched; the displayed wait gets a small weight and its error is shown.
  */
+/**
+ * The queue 10 minutes after opening, "15만 명" in the reposted 동아일보 article (above): a figure
+ * rounded to ten thousand (±3.3%), second-hand, so checked within 10%, not fitted.
+ */
+export const PRESS_2022_QUEUE_AT_10 = { minute: 10, queue: 150_000, tolerance: 0.1 } as const;
+
 export const PRESS_2022_FACTS: ObservedFacts = {
   sellOutMinutes: 74,
   // "완판" at 11:14 with nothing sold after it: the last sale at the same minute.

@@ -28,7 +28,7 @@ export function scaledParams(p: SimParams, scale: number): SimParams {
       admissionPerMinute: p.waitingRoom.admissionPerMinute === null ? null : Math.max(0.01, p.waitingRoom.admissionPerMinute * scale),
       maxActiveSessions: up(p.waitingRoom.maxActiveSessions),
     },
-    capacity: { maxConnections: up(p.capacity.maxConnections) },
+    capacity: { ...p.capacity, maxConnections: up(p.capacity.maxConnections) },
   };
 }
 

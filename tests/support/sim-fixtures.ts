@@ -32,9 +32,18 @@ export function plainQueue(o: {
   };
 }
 
-// The 2022 sale before calibration lives with the preset, where the fit script starts from it.
-export { sale2022Uncalibrated } from '../../shared/simulation/params.js';
-import { sale2022Uncalibrated as crowded } from '../../shared/simulation/params.js';
+import { sale2022Uncalibrated as day2022 } from '../../shared/simulation/params.js';
+
+/**
+ * The 2022 sale before calibration (it lives with the preset, where the fit script starts from it) as the
+ * engine's mechanics tests were written against it: without the sign-in stage the fit assumes
+ * (capacity.loginMinutes), so the figures those tests worked out stand.
+ */
+export function sale2022Uncalibrated(): SimParams {
+  const p = day2022();
+  return { ...p, capacity: { maxConnections: p.capacity.maxConnections } };
+}
+const crowded = sale2022Uncalibrated;
 
 /** The crowded 2022 sale at a sixth of its size, so a recommendation search of dozens of runs stays quick. */
 export function smallCrowdedSale(): SimParams {

@@ -53,6 +53,7 @@ function parameterRows(run: SimRun, lang: Lang): [string, string][] {
     [t('simulation.checkoutSeconds'), `${p.checkout.meanSeconds} (${t(`simulation.dist_${p.checkout.distribution}`)})`],
     [t('simulation.failurePct'), `${Math.round(p.checkout.failureRate * 1000) / 10}%`],
     [t('simulation.maxConnections'), n(p.capacity.maxConnections)],
+    ...(p.capacity.loginMinutes ? [[t('signIn.loginMinutes'), n(p.capacity.loginMinutes)] as [string, string]] : []),
   ];
 }
 

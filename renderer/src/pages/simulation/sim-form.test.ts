@@ -7,7 +7,9 @@ describe('simulation form', () => {
     const form = formFromParams(preset2022());
     expect(form.visitors).toBe('700,000');
     expect(form.timeoutMinutes).toBe('10');
-    expect(form.preOpenPct).toBe('8');
+    // preset-2022.fitted.ts: 19% waiting before 10:00; params.ts: two minutes signing in.
+    expect(form.preOpenPct).toBe('19');
+    expect(form.loginMinutes).toBe('2');
     expect(paramsFromForm(form)).toEqual({ params: preset2022(), issues: [] });
   });
 

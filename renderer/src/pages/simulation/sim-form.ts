@@ -37,6 +37,8 @@ export interface SimForm {
   paymentLatencyMs: string;
   paymentTimeoutMs: string;
   maxConnections: string;
+  /** Minutes signing in, connected but not yet waiting; blank: joining is instant, as before it was modelled. */
+  loginMinutes: string;
 }
 
 const grouped = (n: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(n);
@@ -77,6 +79,7 @@ export function formFromParams(p: SimParams): SimForm {
     paymentLatencyMs: optional(p.checkout.paymentLatencyMs ?? null),
     paymentTimeoutMs: optional(p.checkout.paymentTimeoutMs ?? null),
     maxConnections: optional(p.capacity.maxConnections),
+    loginMinutes: optional(p.capacity.loginMinutes ?? null),
   };
 }
 
@@ -148,7 +151,10 @@ export function paramsFromForm(f: SimForm): ParsedSimForm {
       paymentLatencyMs: orNull('checkout.paymentLatencyMs', f.paymentLatencyMs) ?? undefined,
       paymentTimeoutMs: orNull('checkout.paymentTimeoutMs', f.paymentTimeoutMs) ?? undefined,
     },
-    capacity: { maxConnections: orNull('capacity.maxConnections', f.maxConnections) },
+    capacity: {
+      maxConnections: orNull('capacity.maxConnections', f.maxConnections),
+      loginMinutes: orNull('capacity.loginMinutes', f.loginMinutes) ?? undefined,
+    },
   };
   if (issues.length > 0) return { params: null, issues };
   const checked = simParamsSchema.safeParse(candidate);
