@@ -1414,6 +1414,15 @@ export const en: Shape<typeof ko> = {
   consoleScope: {
     noLotEvents: 'Analysts are not shown single purchases, uses, cancellations or refunds; the server does not send them either. The round’s and the filtered totals are above',
   },
+  receiptNumbers: {
+    provisional: 'Provisional',
+    provisionalLine: 'Provisional no. {{no}} (before the server’s approval)',
+    provisionalNote: 'A provisional number is this counter’s own. Once the central server approves, it is replaced by the receipt number the server gives, dated by the server. Either number finds the request.',
+    provisionalTitle: 'A provisional number until the server approves; then the server’s receipt number takes its place',
+    formerProvisional: 'Provisional no. (when taken)',
+    taken: 'Taken (provisional no. {{receiptNo}}). The server gives the receipt number when it approves',
+    takenAwaiting: 'Taken (provisional no. {{receiptNo}}). Waiting for the second approval',
+  },
   reconcileServer: {
     column: 'Server',
     lockedOnServer: 'Locked on the server ({{by}}, {{at}})',

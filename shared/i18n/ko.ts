@@ -1410,6 +1410,15 @@ export const ko = {
   consoleScope: {
     noLotEvents: '분석 담당자에게는 구매 건별 기록(구매·사용·취소·환불)을 보여 주지 않습니다. 서버도 보내지 않는 정보입니다. 회차와 조건별 합계는 위에 있습니다',
   },
+  receiptNumbers: {
+    provisional: '가번호',
+    provisionalLine: '가번호 {{no}} (서버 승인 전)',
+    provisionalNote: '가번호는 이 창구가 임시로 매긴 번호입니다. 중앙 서버가 승인하면 서버가 날짜를 붙여 매긴 접수 번호로 바뀝니다. 두 번호 모두로 찾을 수 있습니다.',
+    provisionalTitle: '서버 승인 전의 임시 번호입니다. 승인되면 서버의 접수 번호로 바뀝니다',
+    formerProvisional: '가번호(접수 때)',
+    taken: '접수했습니다 (가번호 {{receiptNo}}). 서버가 승인하면 접수 번호가 매겨집니다',
+    takenAwaiting: '접수했습니다 (가번호 {{receiptNo}}). 두 번째 승인을 기다립니다',
+  },
   reconcileServer: {
     column: '서버 판정',
     lockedOnServer: '서버 마감 ({{by}}, {{at}})',
