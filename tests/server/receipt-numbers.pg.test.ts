@@ -29,14 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const taken = new Set<string>();
-async function unusedLot(district: string): Promise<{ lot_id: string; paid: number }> {
-  const rows = await s.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('round_id', '=', roundId).where('district_code', '=', district).where('status', '=', 'active').where('used', '=', '0').orderBy('lot_id').execute();
-  const lot = rows.find((r) => !taken.has(r.lot_id));
-  expect(lot).toBeDefined();
-  taken.add(lot!.lot_id);
-  return { lot_id: lot!.lot_id, paid: Number(lot!.paid) };
-}
+const unusedLot = (district: string) => s.unusedLot(roundId, district);
 /** A cancellation as a console a year ahead would word it: `requestedAt` from its clock. */
 const cancel = (lot: { lot_id: string; paid: number }, amount = lot.paid) => ({ type: 'approve_refund', roundId, lotId: lot.lot_id, kind: 'cancel', amount, requestedAt: aYearAhead });
 async function receiptOf(seq: number | null): Promise<string | undefined> {
