@@ -5,6 +5,7 @@ import { applyLedgerEvent, lockLot } from '../log/state.js';
 import { heldCountersign, reject, type CommandHandler } from './command-kit.js';
 import { countersignThreshold } from './countersign-threshold.js';
 import { dayClosed } from './day-closing.js';
+import { nextServerReceiptNo } from './receipt-number.js';
 import { seoulDayKey } from '../../shared/common/time.js';
 
 export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx, user, now }) => {
@@ -41,5 +42,7 @@ export const approveRefund: CommandHandler<'approve_refund'> = async (cmd, { trx
   if (paid?.payment_provider && paid.payment_tid) event.payment = makePaymentRef(paid.payment_provider, event.eventId, at, paid.payment_tid);
   const verdict = await applyLedgerEvent(trx, event, now);
   if (!verdict.ok) return reject(verdict.key, verdict.params);
+  // Numbered only once accepted, dated by the server's Seoul day: the console's provisional number gives way to this one.
+  event.receiptNo = await nextServerReceiptNo(trx, lot.districtCode, today);
   return { event };
 };

@@ -48,7 +48,8 @@ export async function heldCountersign<T extends CountersignTable>(
   // Both tables carry the request's key, the amount and the countersigner under the same names, so one
   // query serves either; typed as the refunds' table for Kysely, the caller's `same` sees its own.
   // A request may hold several countersignatures (one per colleague, since a wrong one must not block the
-  // right one); any by someone else for exactly this amount and content will do.
+  // right one); any by someone else for exactly this amount and content will do. The amount is matched in
+  // the query, so only this request's signatures for this very amount are read.
   const signs = await trx
     .selectFrom(`${table as 'refund_countersigns'} as c`)
     .innerJoin('users as u', 'u.id', 'c.countersigned_by')
@@ -57,9 +58,10 @@ export async function heldCountersign<T extends CountersignTable>(
     .where('c.requested_by', '=', requester.username)
     .where('c.request_command_id', '=', commandId)
     .where('c.countersigned_by', '!=', requester.id)
+    .where('c.amount', '=', String(amount))
     .orderBy('c.countersigned_at')
     .execute();
-  const sign = signs.find((c) => Number(c.amount) === amount && same(c as unknown as Selectable<ServerDatabase[T]>));
+  const sign = signs.find((c) => same(c as unknown as Selectable<ServerDatabase[T]>));
   if (!sign) return null;
   return { id: sign.countersigned_by, username: sign.username };
 }

@@ -174,6 +174,7 @@ export interface ServerDatabase {
   refund_countersigns: RefundCountersignsTable;
   reconcile_adjustments: ServerAdjustmentsTable;
   day_closings: DayClosingsTable;
+  receipt_counters: ReceiptCountersTable;
   buyer_directory: BuyerDirectoryTable;
   directory_access_log: DirectoryAccessLogTable;
   settlement_files: SettlementFilesTable;
@@ -215,6 +216,14 @@ export interface DayClosingsTable {
   changed_by: string;
   changed_at: Date;
   seq: string;
+}
+
+/** The last receipt number the server gave in a district on a Seoul day (migration 0022). */
+export interface ReceiptCountersTable {
+  district_code: string;
+  /** `YYYY-MM-DD`, a Seoul day. */
+  day: string;
+  last_no: number;
 }
 
 /** One row: refunds above `countersign_above` need a second person (null: never). */

@@ -58,6 +58,7 @@ import {
   reportInputSchema,
   resolveInputSchema,
   settlementProfileSchema,
+  journalEntrySchema,
 } from './reconcile-schemas.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -209,6 +210,8 @@ export const contract = {
   'reconcile.lockDay': proc({ input: dayInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.reopenDay': proc({ input: reopenInputSchema, output: reconcileDaySchema, access: RECONCILERS }),
   'reconcile.report': proc({ input: reportInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: RECONCILE_READERS }),
+  /** A day's journal as the server recorded it (synced), and this console's bookings it has not accepted. */
+  'reconcile.journal': proc({ input: dayInputSchema, output: z.array(journalEntrySchema), access: RECONCILE_READERS }),
   'jobs.get': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
   'jobs.cancel': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
 

@@ -153,3 +153,30 @@ export const reopenInputSchema = z.object({ day, provider, reason: z.string().tr
 export const reportInputSchema = z.object({ day, provider, format: z.enum(['pdf', 'xlsx']), lang: z.enum(['ko', 'en']).default('ko') }).strict();
 
 export { settlementProfileSchema };
+
+/**
+ * One line of a day's reconciliation journal as the reconcile page shows it:
+ * what the server recorded (a booking, lock or reopening, as synced — its
+ * author and its time), or a booking this console sent that the server has
+ * not accepted (`pending`, with this console's time) or refused.
+ */
+export const journalEntrySchema = z.object({
+  source: z.enum(['server', 'pending', 'refused']),
+  kind: z.enum(['booking', 'lock', 'reopen']),
+  /** Log sequence on the server; null for a booking not accepted. */
+  seq: z.int().nullable(),
+  /** Username and, when this console knows them, their name. */
+  by: z.string(),
+  byName: z.string().nullable(),
+  countersignedBy: z.string().nullable(),
+  /** The server's time for server lines; this console's time when it was booked for the others. */
+  at: z.string(),
+  /** The exception booked on, as this console knows it (null when its file was not imported here). */
+  exception: z.object({ ref: z.string(), class: z.enum(EXCEPTION_CLASSES).nullable(), line: z.int().nullable(), tid: z.string().nullable() }).nullable(),
+  amount: z.int().nullable(),
+  reason: z.string().nullable(),
+  text: z.string().nullable(),
+  /** Why the server refused it (an i18n key and its parameters). */
+  refusal: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).nullable(),
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;

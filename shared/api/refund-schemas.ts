@@ -73,7 +73,12 @@ export type WorkingView = z.infer<typeof workingSchema>;
 export const REQUEST_STATUSES = ['awaiting_second', 'pending', 'sent', 'accepted', 'rejected', 'withdrawn'] as const;
 export const counterRequestSchema = z.object({
   commandId: z.string(),
+  /** The server's receipt number once it accepted the request (dated by its Seoul day); until then the counter's provisional one. */
   receiptNo: z.string(),
+  /** True while `receiptNo` is the counter's provisional number (가번호), to be replaced by the server's. */
+  receiptProvisional: z.boolean(),
+  /** The provisional number the counter gave when the request was taken, as on the first slip. */
+  provisionalNo: z.string(),
   lotId: z.string(),
   roundId: z.string(),
   buyerId: z.string(),

@@ -25,6 +25,15 @@ export const paymentRefSchema = z
   .strict();
 export type PaymentRef = z.infer<typeof paymentRefSchema>;
 
+/**
+ * The receipt number the server gave a cancellation or refund when it accepted it:
+ * `{district}-{the server's Seoul day}-{running number}` (absent on events recorded
+ * before the server numbered receipts). The console prints it in place of its own
+ * provisional number (가번호), so no console clock dates a receipt.
+ */
+export const SERVER_RECEIPT_NO = /^[0-9]{5}-[0-9]{8}-[0-9]{6}$/;
+const serverReceiptNoSchema = z.string().regex(SERVER_RECEIPT_NO);
+
 const base = {
   /** Made by whoever created the event; the same id twice is the same event. */
   eventId: id,
@@ -57,9 +66,9 @@ export const ledgerEventSchema = z.discriminatedUnion('type', [
    * Full cancellation of an unused lot: `amount` (what was paid) goes back. `by` is the server user whose
    * command it was (absent on events recorded before protocol 2); `at` is the server's time.
    */
-  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional() }).strict(),
+  z.object({ ...base, type: z.literal('cancel'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional(), receiptNo: serverReceiptNoSchema.optional() }).strict(),
   /** Refund of a partly used lot's remainder under the round's rule. `countersignedBy`: the second person, above the two-person amount. */
-  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional() }).strict(),
+  z.object({ ...base, type: z.literal('refund'), amount: won, by: z.string().max(64).optional(), countersignedBy: z.string().max(64).optional(), payment: paymentRefSchema.optional(), receiptNo: serverReceiptNoSchema.optional() }).strict(),
 ]);
 
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;

@@ -167,20 +167,29 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
     await takeRequest('전출·이사', '부산으로 이사');
     const open = await page.getByTestId('working-open').innerText();
-    const receiptNo = /11440-\d{8}-[0-9A-F]{4}-\d{4}/.exec(open)![0];
+    // Until the server answers, the counter's provisional number (가번호), with no date of this computer's making.
+    const receiptNo = /가-11440-[0-9A-F]{4}-\d{6}/.exec(open)![0];
     const pdf = await pdfText(await download(() => page.getByRole('button', { name: '접수증 (A4)' }).click()));
-    for (const s of ['환불·취소 접수증', receiptNo, small.lot_id, '마포구', '전액 취소', won(small.paid), '전출·이사', '부산으로 이사', '마포담당', '전송 대기']) expect(pdf.text).toContain(s);
+    for (const s of ['환불·취소 접수증', `가번호 ${receiptNo}`, small.lot_id, '마포구', '전액 취소', won(small.paid), '전출·이사', '부산으로 이사', '마포담당', '전송 대기']) expect(pdf.text).toContain(s);
     const roll = await pdfText(await download(() => page.getByRole('button', { name: '접수증 (80mm)' }).click()));
     expect(roll.text).toContain(receiptNo);
 
     await syncNow();
     expect((await serverLot(small.lot_id)).status).toBe('cancelled');
     const [ev] = await query<{ payload: string }>("select payload from events where lot_id = $1 and type = 'cancel'", [small.lot_id]);
+    const serverNo = (JSON.parse(ev!.payload) as { receiptNo: string }).receiptNo;
     expect(JSON.parse(ev!.payload)).toMatchObject({ by: 'mapo', amount: Number(small.paid) });
+    // The server's number, dated by the server's Seoul day, replaces the provisional one.
+    expect(serverNo).toMatch(/^11440-\d{8}-\d{6}$/);
     await page.getByRole('link', { name: '환불·취소', exact: true }).click();
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
-    await page.locator(`[data-receipt="${receiptNo}"]`).getByTestId('queue-status').getByText('서버 승인').waitFor();
-    const answer = await pdfText(await download(() => page.locator(`[data-receipt="${receiptNo}"]`).getByRole('button', { name: '결과 접수증 (A4)' }).click()));
+    const row = page.locator(`[data-provisional="${receiptNo}"]`);
+    await row.getByTestId('queue-status').getByText('서버 승인').waitFor();
+    expect(await row.getAttribute('data-receipt')).toBe(serverNo);
+    expect(await row.getByTestId('receipt-provisional').count()).toBe(0);
+    const answer = await pdfText(await download(() => row.getByRole('button', { name: '결과 접수증 (A4)' }).click()));
+    expect(answer.text).toContain(`접수 번호 ${serverNo}`);
+    expect(answer.text).toContain(receiptNo);
     expect(answer.text).toContain('환불·취소 처리 결과');
     expect(answer.text).toContain('서버 승인');
     await shot(page, 'counter-queue-1280');

@@ -108,6 +108,11 @@ describe('a reconcile day locked by the server', () => {
     await expect(refused.innerText()).resolves.toContain('서버가 마감을 거부했습니다: 서버 집계로 설명되지 않은 차액이 남아 있어 마감할 수 없습니다 (2026-03-10, ');
     await expect(dayRow().getByTestId('day-status').innerText()).resolves.not.toContain('마감됨');
     await shot(page, 'reconcile-server-lock-refused-1280');
+    // The server's journal: nothing recorded yet; the console's booking shown with the server's refusal.
+    await dayRow().getByTestId('open-journal').click();
+    const refusedBooking = page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="refused"]');
+    await expect.poll(() => refusedBooking.innerText()).toContain('서버 거부: ');
+    await expect(page.getByTestId('server-journal').locator('[data-source="server"]').count()).resolves.toBe(0);
     const locks = await queryDb<{ locked_by: string | null }>(dbUrl, 'select locked_by from reconcile_day_locks where day = $1', [DAY]);
     expect(locks.every((r) => r.locked_by === null)).toBe(true);
   });
@@ -124,7 +129,28 @@ describe('a reconcile day locked by the server', () => {
     await syncNow(page);
     await openReconcile();
     await expect.poll(() => dayRow().getByTestId('day-server').innerText()).toMatch(/^서버 마감 \(admin, /);
+    // The journal read back from the server: the booking and the lock, each with its sequence, author and the server's time.
+    await dayRow().getByTestId('open-journal').click();
+    const journal = page.getByTestId('server-journal');
+    const serverRows = journal.locator('[data-testid="journal-row"][data-source="server"]');
+    await expect.poll(() => serverRows.count()).toBe(2);
+    const [booked, locked] = [await serverRows.nth(0).innerText(), await serverRows.nth(1).innerText()];
+    expect(booked).toContain('조정');
+    expect(booked).toContain(`-₩${missing.toLocaleString('en-US')}`);
+    expect(booked).toContain('admin');
+    expect(booked).toContain('서버 기록');
+    expect(locked).toContain('마감');
+    const journalRows = await queryDb<{ seq: string; type: string }>(dbUrl, "select seq, type from events where type in ('adjustment_booked', 'reconcile_day_locked') order by seq");
+    expect(journalRows.map((r) => r.type)).toEqual(['adjustment_booked', 'reconcile_day_locked']);
+    expect(booked).toContain(String(journalRows[0]!.seq));
     await shot(page, 'reconcile-server-locked-1280');
+    await page.getByLabel('언어').selectOption('en');
+    // Switching language draws the page again: the journal is opened again.
+    await dayRow().getByRole('button', { name: 'Server journal' }).click();
+    await journal.getByText('Recorded').first().waitFor();
+    await shot(page, 'reconcile-server-journal-en-1280');
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('heading', { name: '정산 대사' }).waitFor();
     // The server's own figures: one file, its one exception, and the day locked by the console's administrator.
     const [x] = await queryDb<{ file_digest: string; ref: string; difference: string }>(dbUrl, 'select file_digest, ref, difference from settlement_exceptions where day = $1', [DAY]);
     expect(Number(x!.difference)).toBe(-missing);

@@ -32,14 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const taken = new Set<string>();
-async function unusedLot(district: string): Promise<{ lot_id: string; paid: number }> {
-  const rows = await s.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('round_id', '=', roundId).where('district_code', '=', district).where('status', '=', 'active').where('used', '=', '0').orderBy('lot_id').execute();
-  const lot = rows.find((r) => !taken.has(r.lot_id));
-  expect(lot).toBeDefined();
-  taken.add(lot!.lot_id);
-  return { lot_id: lot!.lot_id, paid: Number(lot!.paid) };
-}
+const unusedLot = (district: string) => s.unusedLot(roundId, district);
 
 /** A raw cancellation, as a modified console would send it; `requestedAt` is the console's word only. */
 const cancel = (lot: { lot_id: string; paid: number }, requestedAt = s.now().toISOString()) => ({ type: 'approve_refund', roundId, lotId: lot.lot_id, kind: 'cancel', amount: lot.paid, requestedAt });

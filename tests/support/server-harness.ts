@@ -115,6 +115,16 @@ export class ServerHarness {
     return { status: res.status, body: parsed, text };
   }
 
+  private takenLots = new Set<string>();
+  /** An unused, active lot of the round in `district` that no earlier call of this harness handed out. */
+  async unusedLot(roundId: string, district: string): Promise<{ lot_id: string; paid: number }> {
+    const rows = await this.sdb.db.selectFrom('lots').select(['lot_id', 'paid']).where('round_id', '=', roundId).where('district_code', '=', district).where('status', '=', 'active').where('used', '=', '0').orderBy('lot_id').execute();
+    const lot = rows.find((r) => !this.takenLots.has(r.lot_id));
+    expect(lot).toBeDefined();
+    this.takenLots.add(lot!.lot_id);
+    return { lot_id: lot!.lot_id, paid: Number(lot!.paid) };
+  }
+
   post(path: string, body: unknown, token?: string) {
     return this.request('POST', path, body, token);
   }

@@ -61,7 +61,9 @@ function bigReport(rows: number): ReportResult {
 function request(over: Partial<CounterRequestView> = {}): CounterRequestView {
   return {
     commandId: 'c-1',
-    receiptNo: 'R-20261207-11170-0001',
+    receiptNo: '11170-20261207-000001',
+    receiptProvisional: false,
+    provisionalNo: '가-11170-3F9A-000001',
     lotId: 'lot-3f9a2c1e-7b44-4d2a-9e0f-123456789abc',
     roundId: 'r-1',
     buyerId: 'buyer-a3769d49-817',

@@ -86,6 +86,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'reconcile.lockDay': { day: '2026-03-10', provider: 'hecto' },
   'reconcile.reopenDay': { day: '2026-03-10', provider: 'hecto', reason: 'x' },
   'reconcile.report': { day: '2026-03-10', provider: 'hecto', format: 'pdf', lang: 'ko' },
+  'reconcile.journal': { day: '2026-03-10', provider: 'hecto' },
 });
 
 /**
@@ -145,6 +146,7 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'reconcile.lockDay': 'ao',
   'reconcile.reopenDay': 'ao',
   'reconcile.report': 'aon',
+  'reconcile.journal': 'aon',
   // Long work any role starts (exports, simulations) is followed and cancelled by whoever started it.
   'jobs.get': 'aocn',
   'jobs.cancel': 'aocn',

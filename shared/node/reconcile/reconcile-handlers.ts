@@ -10,6 +10,7 @@ import { PREVIEW_SAMPLE_BYTES } from '../../api/reconcile-schemas.js';
 import { appendAudit } from '../kernel/audit-append.js';
 import { previewProfile } from './preview.js';
 import { RowStager } from './stage-rows.js';
+import { serverJournal } from './server-journal.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
 
 const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -112,6 +113,7 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
 
   'reconcile.days': async (_input, { deps }) => listDays(deps.db),
   'reconcile.exceptions': async (q, { deps }) => listExceptions(deps.db, q),
+  'reconcile.journal': async ({ day, provider }, { deps }) => serverJournal(deps.db, day, provider),
 
   'reconcile.assign': async (input, ctx) => {
     const user = requireUser(ctx);

@@ -1,12 +1,14 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CounterLot, CounterRequestView, WorkingView } from '../../api/refund-schemas.js';
-import { seoulDayKey } from '../../common/time.js';
 import type { RefundWorking } from '../../ledger/rules.js';
 import type { RoundPublished } from '../../sync/protocol.js';
 import type { SessionUser } from '../kernel/session-user.js';
 import type { Database, LotsTable } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** The server's receipt number in its cancel or refund event, when the server numbered it. */
+const SERVER_RECEIPT_NO = sql<string | null>`json_extract(e.payload, '$.receiptNo')`;
 
 /** Clerks work on their own district only; everyone else city-wide. */
 export function counterScope(user: SessionUser): string | null {
@@ -62,12 +64,19 @@ export async function requestViews(
     .leftJoin('users as s', 's.id', 'r.countersigned_by')
     .leftJoin('outbox as o', 'o.command_id', 'r.command_id')
     .leftJoin('lots as l', 'l.lot_id', 'r.lot_id')
+    // The event the server made of the request, which carries the server's receipt number.
+    .leftJoin('ledger_events as e', 'e.seq', 'o.server_seq')
     .selectAll('r')
-    .select(['c.display_name as clerk_name', 's.display_name as second_name', 'o.state as outbox_state', 'o.reason_key', 'o.reason_params', 'o.resolved_at', 'l.status as lot_status']);
+    .select(['c.display_name as clerk_name', 's.display_name as second_name', 'o.state as outbox_state', 'o.reason_key', 'o.reason_params', 'o.resolved_at', 'l.status as lot_status'])
+    .select(SERVER_RECEIPT_NO.as('server_receipt_no'));
   if (filter.districtCode) q = q.where('r.district_code', '=', filter.districtCode);
   if (filter.commandId) q = q.where('r.command_id', '=', filter.commandId);
   if (filter.lotId) q = q.where('r.lot_id', '=', filter.lotId);
-  if (filter.receiptNo) q = q.where('r.receipt_no', '=', filter.receiptNo);
+  // Either number finds the request: the buyer may hold the provisional slip or the server's.
+  if (filter.receiptNo) {
+    const no = filter.receiptNo;
+    q = q.where((eb) => eb.or([eb('r.receipt_no', '=', no), eb(SERVER_RECEIPT_NO, '=', no)]));
+  }
   if (filter.clerkId) q = q.where('r.clerk_id', '=', filter.clerkId);
   if (filter.fromAt) q = q.where('r.created_at', '>=', filter.fromAt);
   if (filter.toAt) q = q.where('r.created_at', '<', filter.toAt);
@@ -80,7 +89,10 @@ export async function requestViews(
     else status = 'pending';
     return {
       commandId: r.command_id,
-      receiptNo: r.receipt_no,
+      receiptNo: r.server_receipt_no ?? r.receipt_no,
+      // Receipts the server accepted before it numbered them keep the number they were given.
+      receiptProvisional: r.server_receipt_no === null && r.outbox_state !== 'accepted',
+      provisionalNo: r.receipt_no,
       lotId: r.lot_id,
       roundId: r.round_id,
       buyerId: r.buyer_id,
@@ -102,14 +114,34 @@ export async function requestViews(
   });
 }
 
-/** A receipt number no other console makes: district, Seoul day, this console, a running number. */
-export async function nextReceiptNo(db: Db, districtCode: string, at: string): Promise<string> {
-  const day = seoulDayKey(at).replaceAll('-', '');
+/** The lot of a cancellation or refund the server numbered `receiptNo`, inside `districtCode` when given. */
+export async function lotOfServerReceipt(db: Db, receiptNo: string, districtCode: string | null): Promise<string | null> {
+  const row = await db
+    .selectFrom('ledger_events')
+    .select('lot_id')
+    // Written out, not bound: SQLite uses the partial index ledger_events_returns only for this literal condition.
+    .where(sql<boolean>`type in ('cancel', 'refund')`)
+    .where(sql<string>`json_extract(payload, '$.receiptNo')`, '=', receiptNo)
+    .$if(districtCode !== null, (q) => q.where('district_code', '=', districtCode!))
+    .executeTakeFirst();
+  return row?.lot_id ?? null;
+}
+
+/** Marks a number as the counter's own until the server gives its number (가번호: provisional). */
+export const PROVISIONAL_PREFIX = '가-';
+
+/**
+ * The counter's provisional receipt number (가번호): district, this console, a
+ * running number — no date, since only the server's clock dates a receipt. Once
+ * the server accepts the request its own number (`{district}-{its Seoul day}-{n}`)
+ * takes the place of this one on the screen and on every receipt printed after.
+ */
+export async function nextReceiptNo(db: Db, districtCode: string): Promise<string> {
   const consoleId = (await db.selectFrom('console_identity').select('console_id').where('id', '=', 1).executeTakeFirstOrThrow()).console_id;
-  const prefix = `${districtCode}-${day}-${consoleId.slice(0, 4).toUpperCase()}-`;
-  const last = await db.selectFrom('counter_requests').select('receipt_no').where('receipt_no', 'like', `${prefix}%`).orderBy('receipt_no', 'desc').limit(1).executeTakeFirst();
-  const n = last ? Number(last.receipt_no.slice(prefix.length)) + 1 : 1;
-  return `${prefix}${String(n).padStart(4, '0')}`;
+  const prefix = `${PROVISIONAL_PREFIX}${districtCode}-${consoleId.slice(0, 4).toUpperCase()}-`;
+  // Requests are never deleted (a withdrawn one keeps its number), so the count is the last number given.
+  const { n } = await db.selectFrom('counter_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('receipt_no', 'like', `${prefix}%`).executeTakeFirstOrThrow();
+  return `${prefix}${String(Number(n) + 1).padStart(6, '0')}`;
 }
 
 /** `신한은행 110-123-456789` → `신한은행 ****6789`: enough for the buyer to recognise, too little to use. */

@@ -66,7 +66,7 @@ function drawReceipt(input: ReceiptInput, fonts: ReportFonts, size: PDFKit.PDFDo
     title,
     titleSize: fontSize.title,
     titleGap: 0.2,
-    lines: [`${t('counter.receiptNo')} ${r.receiptNo}`],
+    lines: [r.receiptProvisional ? t('receiptNumbers.provisionalLine', { no: r.receiptNo }) : `${t('counter.receiptNo')} ${r.receiptNo}`],
     linesSize: fontSize.label,
     linesColor: '#475467',
     after: roll ? 0.5 : 1,
@@ -77,6 +77,8 @@ function drawReceipt(input: ReceiptInput, fonts: ReportFonts, size: PDFKit.PDFDo
   const status = t(`counter.status_${r.status}`);
   const w = r.working;
   const rows: [string, string][] = [
+    // The buyer may hold the first slip, with the counter's provisional number: both numbers on the later one.
+    ...(r.receiptProvisional || r.provisionalNo === r.receiptNo ? [] : ([[t('receiptNumbers.formerProvisional'), r.provisionalNo]] as [string, string][])),
     [t('counter.lot'), r.lotId],
     [t('counter.round'), input.roundName],
     [t('counter.buyer'), r.buyerId],
@@ -113,6 +115,10 @@ function drawReceipt(input: ReceiptInput, fonts: ReportFonts, size: PDFKit.PDFDo
   doc.moveDown(roll ? 0.6 : 1.2);
   doc.font('body').fontSize(fontSize.label).fillColor('#475467');
   paragraph(doc, t(input.copy === 'answer' ? 'counter.receiptAnswerNote' : 'counter.receiptNote'), { x: margin, width });
+  if (r.receiptProvisional) {
+    doc.moveDown(0.4);
+    paragraph(doc, t('receiptNumbers.provisionalNote'), { x: margin, width });
+  }
   doc.moveDown(0.4);
   paragraph(doc, t('counter.printed', { at: `${formatSeoul(input.printedAt, lang)} KST`, by: input.printedBy }), { x: margin, width });
   const end = doc.y;

@@ -105,7 +105,7 @@ describe('the refund counter', () => {
     expect(q.working).toMatchObject({ face: 100_000, paid: 95_000, used: 0, subsidyDeducted: 0, outcome: { ok: true, kind: 'cancel', amount: 95_000 } });
     const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'moved_away', reasonText: '부산 전출' }, mapo.session);
     expect(r).toMatchObject({ kind: 'cancel', amount: 95_000, awaitingSecond: false });
-    expect(r.receiptNo).toMatch(/^11440-\d{8}-[0-9A-F]{4}-0001$/);
+    expect(r.receiptNo).toMatch(/^가-11440-[0-9A-F]{4}-000001$/);
     const outbox = await h.call('sync.outbox', {}, mapo.session);
     expect(outbox.find((o) => o.commandId === r.commandId)).toMatchObject({ type: 'approve_refund', state: 'pending', createdByName: 'mapo' });
     expect((await h.call('refunds.quote', { lotId: 'lot-A-0001' }, mapo.session)).openRequest).toMatchObject({ receiptNo: r.receiptNo, status: 'pending' });
@@ -113,9 +113,33 @@ describe('the refund counter', () => {
     const pdf = await h.call('refunds.receipt', { commandId: r.commandId, width: 'a4' }, mapo.session);
     const { text, pages } = await pdfText(bytes(pdf.base64));
     expect(pages).toBe(1);
-    for (const s of ['환불·취소 접수증', r.receiptNo, 'lot-A-0001', '마포구', '전액 취소', '₩95,000', '9만 5,000원', '전출·이사', '부산 전출', '전송 대기', 'mapo']) expect(text).toContain(s);
+    for (const s of ['환불·취소 접수증', `가번호 ${r.receiptNo}`, '서버가 날짜를 붙여 매긴 접수 번호로 바뀝니다', 'lot-A-0001', '마포구', '전액 취소', '₩95,000', '9만 5,000원', '전출·이사', '부산 전출', '전송 대기', 'mapo']) expect(text).toContain(s);
     const roll = await h.call('refunds.receipt', { commandId: r.commandId, width: 'roll80' }, mapo.session);
     expect((await pdfText(bytes(roll.base64))).text).toContain(r.receiptNo);
+  });
+
+  it('numbers a receipt without the console’s date; the server’s number, dated by its day, takes its place once accepted', async () => {
+    // This console's clock is a year ahead (#17 finding 7 printed `11440-20271207-…`).
+    h.clock = new Date('2027-03-10T02:00:00.000Z');
+    const session = await h.signIn('mapo');
+    const r = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, session);
+    expect(r.receiptNo).toMatch(/^가-11440-[0-9A-F]{4}-000001$/);
+    expect(r.receiptNo).not.toContain('2027');
+    const waiting = (await h.call('refunds.queue', {}, session)).requests.find((q) => q.commandId === r.commandId)!;
+    expect(waiting).toMatchObject({ receiptNo: r.receiptNo, receiptProvisional: true, provisionalNo: r.receiptNo });
+    // The server accepts it at its own time, 2026-03-10 11:00 in Seoul, and numbers it; the console pulls the event.
+    const serverNo = '11440-20260310-000007';
+    await h.backend.deps.db.updateTable('outbox').set({ state: 'accepted', server_seq: prev.seq + 1, resolved_at: h.clock.toISOString() }).where('command_id', '=', r.commandId).execute();
+    feed([{ type: 'cancel', eventId: 'c-A-0001', roundId: ROUND, lotId: 'lot-A-0001', at: '2026-03-10T02:00:00.000Z', amount: 95_000, by: 'mapo', receiptNo: serverNo }]);
+    const answered = (await h.call('refunds.queue', {}, session)).requests.find((q) => q.commandId === r.commandId)!;
+    expect(answered).toMatchObject({ receiptNo: serverNo, receiptProvisional: false, provisionalNo: r.receiptNo, status: 'accepted' });
+    const { text } = await pdfText(bytes((await h.call('refunds.receipt', { commandId: r.commandId, width: 'a4', copy: 'answer' }, session)).base64));
+    expect(text).toContain(`접수 번호 ${serverNo}`);
+    expect(text).toContain(r.receiptNo);
+    expect(text).not.toContain('가번호 ');
+    // Either number finds the lot at the counter.
+    for (const receiptNo of [serverNo, r.receiptNo]) expect((await h.call('refunds.search', { receiptNo }, session)).lots.map((l) => l.lotId)).toEqual(['lot-A-0001']);
+    expect(await h.fail('refunds.search', { receiptNo: '11440-20270310-000007' }, session)).toMatchObject({ key: 'refunds.unknownReceipt' });
   });
 
   it('takes a partial refund with the account sealed and masked', async () => {
@@ -220,7 +244,7 @@ describe('the refund counter', () => {
       ['lot-A-0002', 'counter.diffNotAccepted'],
       ['lot-X', 'counter.diffNotTaken'],
     ]);
-    expect(c.differences.find((d) => d.lotId === 'lot-A-0002')!.receiptNo).toMatch(/^11440-/);
+    expect(c.differences.find((d) => d.lotId === 'lot-A-0002')!.receiptNo).toMatch(/^가-11440-/);
 
     const closed = await h.call('refunds.closeDay', { day }, mapo.session);
     expect(closed.closed).toMatchObject({ by: 'mapo' });

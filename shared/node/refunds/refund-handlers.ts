@@ -10,7 +10,7 @@ import type { KernelDeps } from '../kernel/deps.js';
 import { pendingRequest, visibleLot } from '../ledger/ledger-handlers.js';
 import { newCommandId } from '../kernel/command-ids.js';
 import { enqueueCommand } from '../kernel/outbox.js';
-import { counterScope, lotView, maskAccount, nextReceiptNo, requestViews, roundNames, workingView } from './counter-repo.js';
+import { counterScope, lotOfServerReceipt, lotView, maskAccount, nextReceiptNo, requestViews, roundNames, workingView } from './counter-repo.js';
 import { assertDayOpen, closingFigures, dayClosedBy, serverDay } from './closing.js';
 import { buildClosingPdf, buildClosingXlsx } from './closing-sheet.js';
 import { buildReceiptPdf } from './receipt-pdf.js';
@@ -19,7 +19,8 @@ import { findBuyer } from './find-buyer.js';
 
 const BUYER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const LOT_PART = /^[A-Za-z0-9_-]{3,64}$/;
-const RECEIPT_NO = /^[0-9A-Z-]{6,40}$/;
+/** A receipt number as typed: the server's, or the counter's provisional one (가-…). */
+const RECEIPT_NO = /^(가-)?[0-9A-Z-]{6,40}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SEARCH_LIMIT = 200;
 
@@ -67,9 +68,11 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
 
     let lotIds: string[] | null = null;
     if (receiptNo) {
-      const r = await db.selectFrom('counter_requests').select('lot_id').where('receipt_no', '=', receiptNo).$if(scope !== null, (q) => q.where('district_code', '=', scope!)).executeTakeFirst();
-      if (!r) throw new AppError('not_found', 'refunds.unknownReceipt', { receiptNo });
-      lotIds = [r.lot_id];
+      // Taken here (either number), or the server's number of a request another console took.
+      const [taken] = await requestViews(db, { receiptNo, districtCode: scope });
+      const lotId = taken?.lotId ?? (await lotOfServerReceipt(db, receiptNo, scope));
+      if (!lotId) throw new AppError('not_found', 'refunds.unknownReceipt', { receiptNo });
+      lotIds = [lotId];
     }
     let q = db.selectFrom('lots').selectAll();
     if (scope !== null) q = q.where('district_code', '=', scope);
@@ -141,7 +144,7 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
       if (await pendingRequest(trx, lot.lotId)) throw new AppError('conflict', 'refunds.alreadyRequested');
       const waiting = await trx.selectFrom('counter_requests').select('command_id').where('lot_id', '=', lot.lotId).where('state', '=', 'awaiting_second').executeTakeFirst();
       if (waiting) throw new AppError('conflict', 'refunds.alreadyRequested');
-      const receipt = await nextReceiptNo(trx, lot.districtCode, at);
+      const receipt = await nextReceiptNo(trx, lot.districtCode);
       await trx
         .insertInto('counter_requests')
         .values({
