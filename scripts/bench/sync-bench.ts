@@ -77,15 +77,7 @@ async function main(): Promise<void> {
     const feedMs = performance.now() - t;
     rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)}, ${load()})`]);
 
-    const backend = await createBackend({ dataDir, log: () => {} });
-    const call = async (method: string, input: unknown, session?: string): Promise<any> => {
-      const env = await backend.invoke({ method, input, session } as never);
-      if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
-      return env.result;
-    };
-    await call('setup.createAdmin', { username: 'admin', displayName: 'admin', password: 'admin-password-1' });
-    const { token } = await call('auth.signIn', { username: 'admin', password: 'admin-password-1' });
-    await call('sync.connect', { serverUrl: url, username: 'office', password: 'office-password-1' }, token);
+    const { backend, call, token } = await connectedConsole(dataDir, url);
 
     const controller = new AbortController();
     // This console replays the whole log, as a console did before snapshots: it is told the server has none
@@ -159,6 +151,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** A fresh console in `dataDir`, its administrator signed in and connected to the server as the official. */
+async function connectedConsole(dataDir: string, url: string) {
+  const backend = await createBackend({ dataDir, log: () => {} });
+  const call = async (method: string, input: unknown, session?: string): Promise<any> => {
+    const env = await backend.invoke({ method, input, session } as never);
+    if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
+    return env.result;
+  };
+  await call('setup.createAdmin', { username: 'admin', displayName: 'admin', password: 'admin-password-1' });
+  const { token } = (await call('auth.signIn', { username: 'admin', password: 'admin-password-1' })) as { token: string };
+  await call('sync.connect', { serverUrl: url, username: 'office', password: 'office-password-1' }, token);
+  return { backend, call, token };
+}
+
 /** Issue 21's goals for a first sync by snapshot: at least this many times faster than replaying the log, and under this. */
 const SNAPSHOT_SPEEDUP_GOAL = 10;
 const SNAPSHOT_FIRST_SYNC_GOAL_MS = 15_000;
@@ -182,16 +188,8 @@ async function firstSyncBySnapshot(url: string, replayMs: number, rows: [string,
   }
   rows.push(['server: snapshot of the whole log built (official scope)', `${((performance.now() - t) / 1000).toFixed(1)} s (${load()})`]);
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-snapshot-'));
-  const backend = await createBackend({ dataDir, log: () => {} });
+  const { backend, call, token } = await connectedConsole(dataDir, url);
   try {
-    const call = async (method: string, input: unknown, session?: string): Promise<any> => {
-      const env = await backend.invoke({ method, input, session } as never);
-      if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
-      return env.result;
-    };
-    await call('setup.createAdmin', { username: 'admin', displayName: 'admin', password: 'admin-password-1' });
-    const { token } = await call('auth.signIn', { username: 'admin', password: 'admin-password-1' });
-    await call('sync.connect', { serverUrl: url, username: 'office', password: 'office-password-1' }, token);
     t = performance.now();
     const summary = await backend.deps.sync.run({ signal: new AbortController().signal, progress: () => {} } as never);
     const ms = performance.now() - t;
