@@ -10,8 +10,9 @@ await build({
   outdir: 'dist/server',
   // PGlite loads its WebAssembly and data files from its own folder at run time,
   // so it stays in node_modules (a runtime dependency); pg-native is pg's optional
-  // native binding, never installed here.
-  external: ['@electric-sql/pglite', 'pg-native'],
+  // native binding, never installed here. better-sqlite3 (the snapshots, built with the
+  // console's own migrations) loads its native module from its own folder too.
+  external: ['@electric-sql/pglite', 'pg-native', 'better-sqlite3'],
 });
 
 // The sale gate's Redis Functions library and the buyer page are read at run time, beside the bundle (server/sale/asset.ts).

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -19,6 +22,8 @@ import { directoryKeys } from './directory/protect.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { registerSettingsRoutes } from './routes/settings.js';
+import { registerSnapshotRoutes } from './routes/snapshot.js';
+import { SnapshotStore } from './log/snapshots.js';
 import { registerUsersRoutes } from './routes/users.js';
 
 /** All an account whose password failed the policy at sign-in may reach until it changes it. */
@@ -33,6 +38,8 @@ export interface ServerOptions {
    * passes the persistent one; without it (tests) a key for this process only is made.
    */
   directoryKey?: Buffer;
+  /** The first-sync snapshots (server/log/snapshots.ts); without it, one in a fresh temporary folder. */
+  snapshots?: SnapshotStore;
 }
 
 const signInSchema = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict();
@@ -244,6 +251,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerSettingsRoutes(app, { db, authenticate });
   registerDirectoryRoutes(app, { db, now, keys: directory, authenticate });
   registerPasswordRoutes(app, { db, now, authenticate });
+  let snapshots = options.snapshots;
+  if (!snapshots) {
+    // The snapshots are rebuilt from the log at will: a folder of this process's own, removed when it stops.
+    const dir = mkdtempSync(join(tmpdir(), 'issuance-snapshots-'));
+    const own = (snapshots = new SnapshotStore(db, { dir, log }));
+    app.addHook('onClose', async () => {
+      await own.idle();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  registerSnapshotRoutes(app, { db, snapshots, authenticate });
 
   return app;
 }

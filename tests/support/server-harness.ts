@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect, inject } from 'vitest';
 import { createDatabase } from './postgres.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildServer } from '../../server/app.js';
+import { SnapshotStore } from '../../server/log/snapshots.js';
 import { createUser } from '../../server/auth/server-auth.js';
 import { connectServerDb, migrateServer, type ServerDb } from '../../server/db/connect.js';
 import type { Role } from '../../shared/common/roles.js';
@@ -27,19 +31,22 @@ export class ServerHarness {
     readonly app: FastifyInstance,
     readonly url: string,
     readonly dbUrl: string,
+    /** The server's first-sync snapshots, so a test can wait for a build (`idle`) or start one. */
+    readonly snapshots: SnapshotStore,
   ) {}
 
   /** `now` overrides the clock altogether (a console harness's clock, say). */
-  static async start(options: { now?: () => Date; pgliteDir?: string } = {}): Promise<ServerHarness> {
+  static async start(options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number } = {}): Promise<ServerHarness> {
     // `pgliteDir`: the embedded database `npm run server` uses without DATABASE_URL, instead of the test PostgreSQL.
     const dbUrl = options.pgliteDir ? '' : await createDatabase(inject('pgUrl'));
     const sdb = await connectServerDb(options.pgliteDir ? { dataDir: options.pgliteDir, log: () => {} } : { url: dbUrl });
     await migrateServer(sdb.db);
     let h: ServerHarness | undefined = undefined;
-    const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()) });
+    const snapshots = new SnapshotStore(sdb.db, { dir: mkdtempSync(join(tmpdir(), 'ic-snapshots-')), rebuildAfter: options.snapshotRebuildAfter });
+    const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()), snapshots });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
-    h = new ServerHarness(sdb, app, `http://127.0.0.1:${port}`, dbUrl);
+    h = new ServerHarness(sdb, app, `http://127.0.0.1:${port}`, dbUrl, snapshots);
     if (options.now) h.now = options.now;
     return h;
   }
@@ -134,6 +141,8 @@ export class ServerHarness {
   }
 
   async close(): Promise<void> {
+    await this.snapshots.idle();
+    rmSync(this.snapshots.dir, { recursive: true, force: true });
     await this.app.close();
     await this.sdb.close();
   }

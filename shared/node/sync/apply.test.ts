@@ -1,92 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basisPointsOf } from '../../common/money.js';
-import type { LedgerEvent } from '../../ledger/events.js';
 import type { SyncEvent } from '../../sync/protocol.js';
-import { spec2022 } from '../../../tests/support/specs.js';
+import { AT, baseSpec, chain, materialise, opArb } from '../../../tests/support/sync-history.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
-import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../chain/log-hash.js';
+import { eventDigest } from '../chain/log-hash.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
-
-const AT = '2026-03-10T01:00:00.000Z';
-const ROUNDS = ['r0', 'r1'] as const;
-const baseSpec = spec2022({ totalAmount: 300_000, paymentMethods: ['bank_transfer'] });
-
-/** What a test does to the log, before it is turned into events that the server would have accepted. */
-type Op =
-  | { op: 'purchase'; round: number; units: number }
-  | { op: 'use'; pick: number; units: number }
-  | { op: 'cancel'; pick: number }
-  | { op: 'publish'; round: number; grow: number };
-
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('purchase' as const), round: fc.nat(1), units: fc.integer({ min: 1, max: 5 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('use' as const), pick: fc.nat(), units: fc.integer({ min: 1, max: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('publish' as const), round: fc.nat(1), grow: fc.integer({ min: 1, max: 20 }) }) },
-);
-
-interface ModelLot {
-  lotId: string;
-  roundId: string;
-  face: number;
-  paid: number;
-  used: number;
-  cancelled: boolean;
-}
-
-/** Turns ops into a log the server could have written: stock held to the version in effect, uses within balance, cancels of unused lots. */
-function materialise(ops: Op[]): SyncEvent[] {
-  const events: SyncEvent[] = [];
-  const versions = ROUNDS.map(() => ({ version: 1, total: baseSpec.totalAmount }));
-  const sold = ROUNDS.map(() => 0);
-  const lots: ModelLot[] = [];
-  ROUNDS.forEach((roundId) => events.push({ type: 'round_published', eventId: `${roundId}-v1`, roundId, version: 1, spec: baseSpec, publishedBy: 'kim', at: AT }));
-  let n = 0;
-  for (const o of ops) {
-    n++;
-    if (o.op === 'purchase') {
-      const face = o.units * 10_000;
-      if (sold[o.round]! + face > versions[o.round]!.total) continue;
-      const roundId = ROUNDS[o.round]!;
-      const lot = { lotId: `lot${n}`, roundId, face, paid: face - basisPointsOf(face, baseSpec.discountBp), used: 0, cancelled: false };
-      lots.push(lot);
-      sold[o.round]! += face;
-      events.push({ type: 'purchase', eventId: `e${n}`, roundId, lotId: lot.lotId, at: AT, buyerId: `b${n}`, districtCode: '11110', face, paid: lot.paid, paymentMethod: 'bank_transfer' });
-    } else if (o.op === 'use') {
-      const open = lots.filter((l) => !l.cancelled && l.used < l.face);
-      const lot = open[o.pick % Math.max(1, open.length)];
-      if (!lot) continue;
-      const amount = Math.min(o.units * 10_000, lot.face - lot.used);
-      lot.used += amount;
-      events.push({ type: 'use', eventId: `e${n}`, roundId: lot.roundId, lotId: lot.lotId, at: AT, amount, merchantDistrict: null } satisfies LedgerEvent);
-    } else if (o.op === 'cancel') {
-      const unused = lots.filter((l) => !l.cancelled && l.used === 0);
-      const lot = unused[o.pick % Math.max(1, unused.length)];
-      if (!lot) continue;
-      lot.cancelled = true;
-      sold[ROUNDS.indexOf(lot.roundId as (typeof ROUNDS)[number])]! -= lot.face;
-      events.push({ type: 'cancel', eventId: `e${n}`, roundId: lot.roundId, lotId: lot.lotId, at: AT, amount: lot.paid });
-    } else {
-      const v = versions[o.round]!;
-      v.version++;
-      v.total += o.grow * 10_000;
-      const roundId = ROUNDS[o.round]!;
-      events.push({ type: 'round_published', eventId: `${roundId}-v${v.version}`, roundId, version: v.version, spec: { ...baseSpec, totalAmount: v.total }, publishedBy: 'kim', at: AT });
-    }
-  }
-  return events;
-}
-
-function chain(events: SyncEvent[]): PageEntry[] {
-  let hash = LOG_GENESIS;
-  return events.map((event, i) => {
-    const text = canonicalEvent(event);
-    hash = chainHash(hash, i + 1, text);
-    return { seq: i + 1, hash, text, event };
-  });
-}
 
 let l: LedgerDb;
 afterEach(() => l?.close());

@@ -54,12 +54,12 @@ export class SyncClient {
     return new SyncClient(this.baseUrl, token, signal ?? this.signal);
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: this.signal ?? null,
       });
@@ -234,6 +234,20 @@ export class SyncClient {
   }
 
   /** Events after `after`, checked line by line; the applier checks the chain. */
+  /**
+   * The server's snapshot for this account's scope, as the raw reply (its body is a file to stream to disk);
+   * `resume` asks for the rest of a file already partly here. Null when the server has none ready (404).
+   */
+  async snapshot(resume?: { from: number; etag: string }): Promise<Response | null> {
+    const res = await this.request('GET', '/api/sync/snapshot', undefined, resume ? { range: `bytes=${resume.from}-`, 'if-range': resume.etag } : {});
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) this.failure(res, await res.text());
+    return res;
+  }
+
   async page(after: number, limit: number): Promise<{ head: ChainPoint; entries: PageEntry[] }> {
     const res = await this.request('GET', `/api/events?after=${after}&limit=${limit}`);
     const text = await res.text();

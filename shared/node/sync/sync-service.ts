@@ -1,4 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '../../common/roles.js';
 import type { Kysely } from 'kysely';
 import type { QueuedCommand, RoundTotals, ServerStatus } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
@@ -16,6 +20,7 @@ import { pushDue, waitingCommands } from './push.js';
 import { followRefundSettings } from './refund-settings.js';
 import { cutBackFrom, firstDivergence } from './repair.js';
 import { readSyncStatus, type SyncStatus } from './status.js';
+import { syncFromSnapshot, type SnapshotDeps } from './snapshot-fetch.js';
 import { SyncError } from './sync-error.js';
 import { PullProgress } from './sync-progress.js';
 import type { SyncHooks } from './sync-hooks.js';
@@ -56,7 +61,7 @@ export class SyncService {
 
   constructor(
     private readonly db: Kysely<Database>,
-    sqlite: BetterSqlite3.Database,
+    private readonly sqlite: BetterSqlite3.Database,
     private readonly now: () => Date,
     private readonly keys: UserKeys,
     private readonly hooks: SyncHooks,
@@ -185,6 +190,23 @@ export class SyncService {
     for (const hook of this.hooks.afterSync) await hook();
   }
 
+  /** An empty ledger (first sync, or a repair cut back to the start) takes the server's snapshot rather than replaying the log. */
+  private async firstSyncFromSnapshot(client: SyncClient, ctx: JobContext): Promise<void> {
+    const s = await readSyncState(this.db);
+    if (!s.server_user) return;
+    const user = JSON.parse(s.server_user) as { role: Role; districtCode?: string | null };
+    const deps: SnapshotDeps = {
+      sqlite: this.sqlite,
+      exclusive: (fn) => this.db.connection().execute(async () => fn()),
+      // A ledger in memory (tests) downloads to a temporary file of its own.
+      ledgerFile: this.sqlite.memory ? (this.memoryPart ??= join(tmpdir(), `issuance-ledger-${randomUUID()}`)) : this.sqlite.name,
+      serverUser: { role: user.role, districtCode: user.districtCode ?? null },
+    };
+    await syncFromSnapshot(deps, client, ctx);
+  }
+
+  private memoryPart: string | undefined;
+
   private async runOnce(ctx: JobContext): Promise<SyncSummary> {
     await writeSyncState(this.db, { last_attempt_at: this.now().toISOString() });
     try {
@@ -194,6 +216,7 @@ export class SyncService {
       for (const hook of this.hooks.afterPush) await hook(client);
       await followRefundSettings(this.db, client, this.now);
       this.serverDemo = (await client.serverStatus()).demo;
+      await this.firstSyncFromSnapshot(client, ctx);
       ctx.progress(0.02, 'sync.phasePull');
       let pulled: number;
       try {

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { migrateToLatest, openDatabase } from '../db/open.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SyncApplier, type ChainPoint, type PageEntry } from './apply.js';
+import { APPLY_SLICE } from './pull.js';
+import { deferIndexes, restoreIndexes } from './bulk-indexes.js';
+import type { LedgerWriteHook } from './sync-hooks.js';
+
+export interface BuiltSnapshot extends ChainPoint {
+  sha256: string;
+  bytes: number;
+}
+
+/** SHA-256 and size of a file, read as a stream (a snapshot can be a gigabyte). */
+export async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+/**
+ * Builds a console ledger at `file` from a scoped event stream: the console's
+ * own migrations, then the console's own applier (and the hooks that keep
+ * the report summaries) over every page, so the file is exactly what a
+ * console replaying the same pages would hold. Indexes are built once at the
+ * end; the file is left as one self-contained database (no -wal beside it).
+ * Between slices the event loop gets a turn, so a server building in the
+ * background keeps answering.
+ */
+export async function buildSnapshotFile(
+  file: string,
+  pages: AsyncIterable<readonly PageEntry[]>,
+  headSeq: number,
+  ledgerWrites: readonly LedgerWriteHook[],
+  afterMigrate: (sqlite: BetterSqlite3.Database) => void,
+): Promise<BuiltSnapshot> {
+  const ledger = openDatabase(file);
+  let cursor: ChainPoint;
+  try {
+    await migrateToLatest(ledger.db);
+    afterMigrate(ledger.sqlite);
+    // Nothing else writes this file, and a build stopped part-way is thrown away whole.
+    ledger.sqlite.pragma('synchronous = OFF');
+    const applier = new SyncApplier(ledger.sqlite, ledgerWrites);
+    deferIndexes(ledger.sqlite);
+    for await (const page of pages) {
+      for (let i = 0; i < page.length; i += APPLY_SLICE) {
+        applier.applyPage(page.slice(i, i + APPLY_SLICE), headSeq);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    restoreIndexes(ledger.sqlite);
+    cursor = applier.cursor();
+    ledger.sqlite.pragma('journal_mode = DELETE');
+  } finally {
+    await ledger.close();
+  }
+  return { ...cursor, ...(await fileDigest(file)) };
+}

@@ -1,0 +1,144 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
+import { readScope } from '../../common/read-scope.js';
+import type { Role } from '../../common/roles.js';
+import { manifestText, scopeKey, snapshotManifestSchema, SNAPSHOT_KEY_HEADER, SNAPSHOT_MANIFEST_HEADER, SNAPSHOT_SIGNATURE_HEADER, type SnapshotManifest } from '../../sync/snapshot-wire.js';
+import { LATEST_MIGRATION } from '../db/migrations/index.js';
+import type { JobContext } from '../jobs/job-registry.js';
+import { SyncApplier, type ChainPoint } from './apply.js';
+import type { SyncClient } from './client.js';
+import { fileDigest } from './snapshot-build.js';
+import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
+import { SyncError } from './sync-error.js';
+
+/** Where a download goes beside the ledger, and the manifest it belongs to (so a stopped download resumes against the same file). */
+export const partFiles = (ledgerFile: string) => ({ part: `${ledgerFile}.part`, manifest: `${ledgerFile}.part.json` });
+
+/** Removes a download and its manifest: a refused or finished snapshot leaves nothing behind. */
+export function dropPart(ledgerFile: string): void {
+  const f = partFiles(ledgerFile);
+  for (const p of [f.part, f.manifest, `${f.part}-journal`, `${f.part}-wal`, `${f.part}-shm`]) rmSync(p, { force: true });
+}
+
+/** The manifest from the reply's headers, its signature checked against the key sent with it. */
+function signedManifest(res: Response): SnapshotManifest {
+  const header = (name: string) => res.headers.get(name) ?? '';
+  let manifest: SnapshotManifest;
+  try {
+    manifest = snapshotManifestSchema.parse(JSON.parse(Buffer.from(header(SNAPSHOT_MANIFEST_HEADER), 'base64').toString('utf8')));
+  } catch (e) {
+    throw new SyncError('syncSnapshot.badManifest', { detail: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+  }
+  let ok = false;
+  try {
+    const key = createPublicKey(Buffer.from(header(SNAPSHOT_KEY_HEADER), 'base64').toString('utf8'));
+    ok = verify(null, Buffer.from(manifestText(manifest)), key, Buffer.from(header(SNAPSHOT_SIGNATURE_HEADER), 'base64'));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new SyncError('syncSnapshot.badSignature');
+  return manifest;
+}
+
+export interface SnapshotDeps {
+  /** The ledger's own connection; the snapshot is attached to it and copied in one transaction. */
+  sqlite: BetterSqlite3.Database;
+  /** Runs `fn` holding the ledger's connection, so no other query interleaves with the install. */
+  exclusive<T>(fn: () => T): Promise<T>;
+  /** The ledger's file (the download goes beside it). */
+  ledgerFile: string;
+  /** The server account this console syncs as: its read scope is the snapshot's. */
+  serverUser: { role: Role; districtCode: string | null };
+}
+
+/**
+ * First sync from the server's snapshot (the ledger holds no synced state):
+ * downloads it with progress to `<ledger>.part` (resuming a stopped download
+ * of the same file), checks the signed manifest, the file's size and SHA-256,
+ * the chain inside the file and its head against the server's chain, then
+ * copies it in with the cursor in one transaction. Any failure removes the
+ * download and keeps nothing. Null when there is nothing to do (a ledger with
+ * data, no snapshot ready, a snapshot of another schema): the pull replays.
+ */
+export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, ctx: JobContext): Promise<ChainPoint | null> {
+  if (!(await deps.exclusive(() => ledgerIsEmpty(deps.sqlite)))) return null;
+  const files = partFiles(deps.ledgerFile);
+  const resumeFrom = existsSync(files.part) && existsSync(files.manifest) ? statSync(files.part).size : 0;
+  const etag = resumeFrom > 0 ? `"${(JSON.parse(readFileSync(files.manifest, 'utf8')) as SnapshotManifest).sha256}"` : '';
+  const res = await client.snapshot(resumeFrom > 0 ? { from: resumeFrom, etag } : undefined);
+  if (!res) return null;
+  let manifest: SnapshotManifest;
+  try {
+    manifest = signedManifest(res);
+    const mine = scopeKey(readScope(deps.serverUser));
+    if (manifest.scope !== mine) throw new SyncError('syncSnapshot.otherScope', { scope: manifest.scope, mine });
+  } catch (e) {
+    await res.body?.cancel();
+    dropPart(deps.ledgerFile);
+    throw e;
+  }
+  if (manifest.schema !== LATEST_MIGRATION) {
+    await res.body?.cancel();
+    return null;
+  }
+  const appending = res.status === 206;
+  if (!appending) writeFileSync(files.manifest, manifestText(manifest), { mode: 0o600 });
+  let received = appending ? resumeFrom : 0;
+  const progress = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      ctx.progress(0.02 + 0.6 * Math.min(1, received / manifest.bytes), 'syncSnapshot.phaseDownload');
+      done(null, chunk);
+    },
+  });
+  // A cancelled or dropped download keeps its part, and the next sync asks for the rest (Range) of the same file.
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), progress, createWriteStream(files.part, { flags: appending ? 'a' : 'w', mode: 0o600 }), {
+    signal: ctx.signal,
+  });
+  try {
+    ctx.progress(0.63, 'syncSnapshot.phaseVerify');
+    const got = await fileDigest(files.part);
+    if (got.bytes !== manifest.bytes) throw new SyncError('syncSnapshot.sizeMismatch', { got: got.bytes, expected: manifest.bytes });
+    if (got.sha256 !== manifest.sha256) throw new SyncError('syncSnapshot.digestMismatch');
+    checkFile(files.part, manifest);
+    if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
+    ctx.progress(0.7, 'syncSnapshot.phaseInstall');
+    return await deps.exclusive(() => install(deps.sqlite, files.part));
+  } finally {
+    dropPart(deps.ledgerFile);
+  }
+}
+
+/** The file's own cursor is the manifest's, and every event in it chains from the genesis to that head. */
+function checkFile(file: string, manifest: SnapshotManifest): void {
+  let snap: BetterSqlite3.Database;
+  try {
+    snap = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new SyncError('syncSnapshot.unreadable', { detail: e instanceof Error ? e.message : String(e) });
+  }
+  try {
+    const cursor = new SyncApplier(snap, []).cursor();
+    if (cursor.seq !== manifest.seq || cursor.hash !== manifest.headHash) throw new SyncError('syncSnapshot.otherSeq', { fileSeq: cursor.seq, seq: manifest.seq });
+    const broken = new SyncApplier(snap, []).firstLocalBreak();
+    if (broken !== null) throw new SyncError('syncSnapshot.brokenChain', { seq: broken });
+  } catch (e) {
+    if (e instanceof SyncError) throw e;
+    throw new SyncError('syncSnapshot.unreadable', { detail: e instanceof Error ? e.message : String(e) });
+  } finally {
+    snap.close();
+  }
+}
+
+function install(sqlite: BetterSqlite3.Database, file: string): ChainPoint {
+  sqlite.prepare('attach database ? as snapshot').run(file);
+  try {
+    return copySnapshotTables(sqlite, 'snapshot');
+  } finally {
+    sqlite.exec('detach database snapshot');
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Role } from '../../shared/common/roles.js';
+import { translate } from '../../shared/i18n/index.js';
+import { SyncClient } from '../../shared/node/sync/client.js';
+import { ledgerIsEmpty } from '../../shared/node/sync/snapshot-tables.js';
+import { manifestText, SNAPSHOT_MANIFEST_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
+import { Harness } from '../support/backend-harness.js';
+import { ServerHarness } from '../support/server-harness.js';
+import { spec2022 } from '../support/specs.js';
+import { syncedState } from '../support/sync-history.js';
+
+/**
+ * A console's first sync from the server's snapshot, against one synced by
+ * replaying the log: the same state for every scope; a tampered snapshot
+ * refused with nothing kept; the pull going on from the snapshot's sequence.
+ */
+let server: ServerHarness;
+let serverAdmin: string;
+const GANGNAM = '11680';
+const roundId = 'round-first-sync';
+const spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
+let clock = new Date(Date.parse(spec.opensAt) - 3_600_000);
+const consoles: Harness[] = [];
+
+beforeAll(async () => {
+  server = await ServerHarness.start({ snapshotRebuildAfter: 1_000_000 });
+  const staff = await server.staff();
+  serverAdmin = staff.admin;
+  await server.openSale(roundId, spec, staff, new Date(Date.parse(spec.opensAt) + 3_600_000), { purchases: 300, seed: 21, usesShare: 0.5 });
+  clock = server.now();
+  for (const [u, role, d] of [['gangnam', 'clerk', GANGNAM], ['ana', 'analyst', null]] as const) await server.user(u, role, d, `${u}-password-1`);
+  // Built at this head; what comes after reaches a console by the pull.
+  await Promise.all([{ kind: 'all' as const }, { kind: 'district' as const, districtCode: GANGNAM }, { kind: 'none' as const }].map((sc) => server.snapshots.rebuild(sc)));
+  expect((await server.post('/api/feed/sale', { roundId, purchases: 40, seed: 22, usesShare: 0.5 }, serverAdmin)).status).toBe(200);
+});
+afterAll(async () => {
+  for (const h of consoles) await h.close();
+  await server?.close();
+});
+
+/** A fresh console connected with `account` (whose role and district decide what it reads). */
+async function consoleAs(account: string): Promise<{ h: Harness; admin: string }> {
+  const h = await Harness.start(() => clock);
+  consoles.push(h);
+  const admin = await h.admin();
+  await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
+  return { h, admin };
+}
+
+const state = (h: Harness) => syncedState(h.backend.deps.sqlite);
+
+type SyncJob = Awaited<ReturnType<Harness['sync']>>;
+const pulled = (j: SyncJob) => (j.result as { pulled: number; lastSeq: number }).pulled;
+
+describe('first sync from the server snapshot', () => {
+  for (const [account, role] of [['admin', 'admin'], ['gangnam', 'clerk'], ['ana', 'analyst']] as [string, Role][]) {
+    it(`leaves a ${role}'s console as replaying the whole log does, then pulls on from the snapshot's sequence`, async () => {
+      const head = (await server.get('/api/head', serverAdmin)).body as { seq: number };
+      const bySnapshot = await consoleAs(account);
+      const snap = vi.spyOn(SyncClient.prototype, 'snapshot');
+      const a = await bySnapshot.h.sync(bySnapshot.admin);
+      expect(a.state, JSON.stringify(a.error)).toBe('done');
+      expect(snap).toHaveBeenCalledTimes(1);
+      snap.mockRestore();
+      // Only the events after the snapshot came by pages.
+      expect(pulled(a)).toBeLessThan(head.seq - 250);
+      expect(pulled(a)).toBeGreaterThan(0);
+
+      const byReplay = await consoleAs(account);
+      const noSnapshot = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(null);
+      const b = await byReplay.h.sync(byReplay.admin);
+      noSnapshot.mockRestore();
+      expect(b.state, JSON.stringify(b.error)).toBe('done');
+      expect(pulled(b)).toBe(head.seq);
+
+      const [x, y] = [state(bySnapshot.h), state(byReplay.h)];
+      expect(x.cursor).toEqual([[head.seq, expect.any(String)]]);
+      for (const t of Object.keys(y)) expect(x[t], t).toEqual(y[t]);
+      if (role !== 'analyst') expect(x.lots!.length).toBeGreaterThan(5);
+      // The chain from the snapshot on is the server's.
+      expect((await bySnapshot.h.call('sync.status', {}, bySnapshot.admin)).chainStatus).toBe('ok');
+    });
+  }
+});
+
+/** The real reply's file and headers, to tamper with. */
+async function realSnapshot(): Promise<{ bytes: Buffer; headers: Headers; manifest: SnapshotManifest }> {
+  const res = await fetch(`${server.url}/api/sync/snapshot`, { headers: { authorization: `Bearer ${serverAdmin}` } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const manifest = JSON.parse(Buffer.from(res.headers.get(SNAPSHOT_MANIFEST_HEADER)!, 'base64').toString()) as SnapshotManifest;
+  return { bytes, headers: res.headers, manifest };
+}
+
+/** The snapshot file with one lot's balance changed, still a valid database. */
+function withChangedBalance(bytes: Buffer): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'ic-tamper-'));
+  const file = join(dir, 'snap.sqlite');
+  writeFileSync(file, bytes);
+  const db = new BetterSqlite3(file);
+  expect(db.prepare("update lots set used = used + 1000 where rowid = (select min(rowid) from lots where status = 'active')").run().changes).toBe(1);
+  db.close();
+  return readFileSync(file);
+}
+
+describe('a tampered snapshot', () => {
+  const cases: [string, (real: Awaited<ReturnType<typeof realSnapshot>>) => Response, string][] = [
+    ['a changed balance', (r) => new Response(withChangedBalance(r.bytes), { status: 200, headers: r.headers }), 'syncSnapshot.digestMismatch'],
+    ['a truncated file', (r) => new Response(r.bytes.subarray(0, r.bytes.length - 4096), { status: 200, headers: r.headers }), 'syncSnapshot.sizeMismatch'],
+    [
+      'a manifest from another sequence',
+      (r) => {
+        const h = new Headers(r.headers);
+        h.set(SNAPSHOT_MANIFEST_HEADER, Buffer.from(manifestText({ ...r.manifest, seq: r.manifest.seq - 1 })).toString('base64'));
+        return new Response(r.bytes, { status: 200, headers: h });
+      },
+      'syncSnapshot.badSignature',
+    ],
+  ];
+  for (const [what, tamper, key] of cases) {
+    it(`is refused for ${what} with a clear message and nothing kept; the next sync takes the real one`, async () => {
+      const real = await realSnapshot();
+      const { h, admin } = await consoleAs('admin');
+      const spy = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(tamper(real));
+      const failed = await h.sync(admin);
+      spy.mockRestore();
+      expect(failed.state).toBe('failed');
+      expect(failed.error?.key).toBe(key);
+      // Shown by key in Korean: what is wrong, and that nothing was kept.
+      expect(translate('ko', key, failed.error?.params)).toMatch(/스냅숏.*아무것도 반영하지 않았습니다$/);
+      expect(ledgerIsEmpty(h.backend.deps.sqlite)).toBe(true);
+      const status = await h.call('sync.status', {}, admin);
+      expect(status.lastSeq).toBe(0);
+      expect(status.lastError?.key).toBe(key);
+      const ok = await h.sync(admin);
+      expect(ok.state, JSON.stringify(ok.error)).toBe('done');
+      expect(pulled(ok)).toBeLessThan((ok.result as { lastSeq: number }).lastSeq);
+    });
+  }
+});
