@@ -27,3 +27,20 @@ describe('report chart axes', () => {
     expect(tick(byDistrict, 'buyers', 'ko', 1_500_000)).toBe('1,500,000');
   });
 });
+
+describe('report chart x axis', () => {
+  const days = (n: number): ReportResult => ({
+    groupBy: ['day'],
+    measures: ['faceSold'],
+    rows: Array.from({ length: n }, (_, i) => ({ keys: [new Date(Date.UTC(2022, 6, 14 + i)).toISOString().slice(0, 10)], values: { faceSold: i } })),
+    totals: { faceSold: 0 },
+    scopedTo: null,
+  });
+  const xTicks = (r: ReportResult) => (reportChart(r, 'faceSold', 'ko', num).options?.scales?.['x'] as { ticks: { autoSkip: boolean } }).ticks;
+
+  it('leaves out day labels that do not fit (a year of days overprinted), but draws every district', () => {
+    expect(xTicks(days(260)).autoSkip).toBe(true);
+    expect(xTicks({ ...days(2), groupBy: ['hour'] }).autoSkip).toBe(true);
+    expect(xTicks(byDistrict).autoSkip).toBe(false);
+  });
+});

@@ -10,6 +10,12 @@ const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285'
 
 /** Every label shown (25 districts fit when turned), never cut. */
 const CATEGORY_X = { ticks: { autoSkip: false, maxRotation: 60, minRotation: 0, font: { size: 11 } } };
+/**
+ * Days and hours run in order, so every label need not be drawn: a year of days drawn all at once overprints
+ * into a smear. Chart.js keeps as many as fit, level, evenly spaced.
+ */
+const TIME_X = { ticks: { autoSkip: true, autoSkipPadding: 12, maxRotation: 0, font: { size: 11 } } };
+const xAxis = (key: string) => (key === 'day' || key === 'hour' ? TIME_X : CATEGORY_X);
 
 export type PresetId = 'daily' | 'district' | 'curve' | 'useRate' | 'refunds';
 export const PRESET_IDS: PresetId[] = ['daily', 'district', 'curve', 'useRate', 'refunds'];
@@ -66,7 +72,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     return {
       type: line ? 'line' : 'bar',
       data: { labels, datasets: [{ label: '', data: values, borderColor: COLORS[0], backgroundColor: COLORS[0], pointRadius: 2, tension: 0.1 }] },
-      options: { ...CHART_BASE, plugins: { legend: { display: false } }, scales: { x: CATEGORY_X, y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+      options: { ...CHART_BASE, plugins: { legend: { display: false } }, scales: { x: xAxis(k1), y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
     };
   }
   const secondKeys = [...new Set(result.rows.map((r) => r.keys[1]!))];
@@ -82,7 +88,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
         borderWidth: 0,
       })),
     },
-    options: { ...CHART_BASE, scales: { x: { ...CATEGORY_X, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
+    options: { ...CHART_BASE, scales: { x: { ...xAxis(k1), stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
   };
 }
 
