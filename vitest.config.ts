@@ -17,6 +17,9 @@ export default defineConfig({
           exclude: ['**/*.pg.test.ts', 'node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
+          // Backend harnesses sign in several users (scrypt at the production cost) before a file's tests; with two
+          // files at once that set-up alone can pass Vitest's 10-second default.
+          hookTimeout: 60_000,
         },
       },
       {

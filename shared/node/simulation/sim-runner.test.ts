@@ -82,7 +82,8 @@ describe('worker simulation runner, probes and warm threads', () => {
     expect(runner.readyThreads).toBe(0);
     await runner.warmUp();
     expect(runner.readyThreads).toBe(2);
-    const params = { ...preset2022(), visitors: 100_000 };
+    // Enough visitors that the fitted 2022 crowd (37-minute patience) still sells the stock out.
+    const params = { ...preset2022(), visitors: 200_000 };
     const full = simulate(params);
     expect(full.soldOutMinute).not.toBeNull();
     expect(await runner.probe(params, full.soldOutMinute! - 1, () => {}, new AbortController().signal)).toBeNull();
