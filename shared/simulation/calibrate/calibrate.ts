@@ -4,7 +4,7 @@ import type { SimResult } from '../result.js';
 import { compare } from './objective.js';
 import type { CalibrationOptions, CalibrationResult, Observed } from './schema.js';
 import { patternSearch } from './search.js';
-import { identify, POLISH_EVALUATIONS, PROFILE_EVALUATIONS } from './identifiability.js';
+import { identify, POLISH_EVALUATIONS, profileEvaluations } from './identifiability.js';
 import { axesFor, coordinateOf, paramsAt, pointOf, valueAt } from './space.js';
 
 /** Runs a batch of simulations (in workers in the app); results in the order given. */
@@ -91,7 +91,7 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
   const budget = options.maxEvaluations;
   const confirmShare = options.confirmAtFullScale && scale < 1 ? 0.1 : 0;
   // Progress counts every evaluation against all three stages: the search, the profiles, the final search.
-  const planned = budget + 2 * axes.length * PROFILE_EVALUATIONS + POLISH_EVALUATIONS;
+  const planned = budget + 2 * axes.length * profileEvaluations(axes.length) + POLISH_EVALUATIONS;
   let spent = 0;
   const counted = async (points: number[][]): Promise<number[]> => {
     const values = await evaluate(points);
