@@ -1181,6 +1181,8 @@ export const en: Shape<typeof ko> = {
     dayNotLocked: 'The server has not locked this reconciliation day ({{day}})',
   },
   identifiability: {
+    joint: 'Pinned only jointly',
+    jointKept: 'the data fix it only together with others, so the search value is used (assumption {{assumed}})',
     measuresTitle: 'Observed and fitted, measure by measure',
     exportPdf: 'Export PDF',
     exporting: 'Exporting…',
@@ -1190,7 +1192,7 @@ export const en: Shape<typeof ko> = {
     pinned: 'Pinned',
     notPinned: 'Not pinned',
     keptAssumption: 'assumption {{assumed}} kept (search found {{fitted}})',
-    rule: 'A parameter is pinned when holding it one tolerance away (±25%, shares ±5 points) and refitting the others makes the fit worse on both sides by at least 0.002 and by half the fit’s own error. A value the data do not pin keeps the round’s assumption.',
+    rule: 'A parameter is pinned when holding it one tolerance away (±25%, shares ±5 points) and refitting the others makes the fit worse on both sides by at least 0.002 and by half the fit’s own error. A value the data do not pin keeps the round’s assumption, unless putting it back makes the fit worse by more than 0.002: then the data fix it together with others and the search value is used (“pinned only jointly”).',
     none: 'This calibration was saved before it reported which parameters the data pinned.',
   },
   calibration: {

@@ -58,7 +58,14 @@ export function buildCalibrationPdf(c: CalibrationView, lang: Lang, author: stri
     header: [t('calibration.fittedTitle'), t('identifiability.colValue'), t('identifiability.colVerdict')],
     rows: r.free.map((key) => {
       const d = r.identified?.find((x) => x.key === key);
-      const verdict = !d ? '—' : d.pinned ? t('identifiability.pinned') : `${t('identifiability.notPinned')} — ${t('identifiability.keptAssumption', { assumed: fitValueText(key, d.assumed, n), fitted: fitValueText(key, d.fitted, n) })}`;
+      const assumedText = d ? fitValueText(key, d.assumed, n) : '';
+      const verdict = !d
+        ? '—'
+        : d.pinned
+          ? t('identifiability.pinned')
+          : d.joint
+            ? `${t('identifiability.joint')} — ${t('identifiability.jointKept', { assumed: assumedText })}`
+            : `${t('identifiability.notPinned')} — ${t('identifiability.keptAssumption', { assumed: assumedText, fitted: fitValueText(key, d.fitted, n) })}`;
       return [t(`calibration.fit_${key}`), rightCell(fitValueText(key, fitValueOf(r.params, key), n)), d?.pinned === false ? boldCell(verdict) : verdict];
     }),
   });

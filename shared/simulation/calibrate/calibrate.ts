@@ -4,7 +4,7 @@ import type { SimResult } from '../result.js';
 import { compare } from './objective.js';
 import type { CalibrationOptions, CalibrationResult, Observed } from './schema.js';
 import { patternSearch } from './search.js';
-import { identify, POLISH_EVALUATIONS, profileEvaluations } from './identifiability.js';
+import { identify, PIN_RISE_ABS, POLISH_EVALUATIONS, profileEvaluations } from './identifiability.js';
 import { axesFor, coordinateOf, paramsAt, pointOf, valueAt } from './space.js';
 
 /** Runs a batch of simulations (in workers in the app); results in the order given. */
@@ -111,16 +111,30 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
   // What the data pinned; the rest go back to the official's assumption, and the pinned ones are searched once more with them there.
   const assumed = axes.map((a) => a.get(start));
   const identified = await identify(counted, axes, found.x, found.value, assumed, signal);
-  const x = found.x.map((u, i) => (identified[i]!.pinned ? u : coordinateOf(axes[i]!, assumed[i]!)));
-  const pinnedAxes = identified.flatMap((d, i) => (d.pinned ? [i] : []));
-  if (pinnedAxes.length > 0 && pinnedAxes.length < axes.length) {
-    const put = (y: readonly number[]) => x.map((u, i) => (pinnedAxes.includes(i) ? y[pinnedAxes.indexOf(i)]! : u));
-    const polished = await patternSearch((pts) => counted(pts.map(put)), pinnedAxes.map((i) => x[i]!), { maxEvaluations: POLISH_EVALUATIONS, step: 1 / 16, minStep: 1 / 512, signal });
-    pinnedAxes.forEach((i, k) => {
-      x[i] = polished.x[k]!;
-      identified[i] = { ...identified[i]!, fitted: valueAt(axes[i]!, polished.x[k]!) };
-    });
+  const kept = new Set(identified.flatMap((d, i) => (d.pinned ? [i] : [])));
+  const x = found.x.map((u, i) => (kept.has(i) ? u : coordinateOf(axes[i]!, assumed[i]!)));
+  const refit = async (): Promise<number> => {
+    const idx = [...kept];
+    if (idx.length === 0) return (await counted([x]))[0]!;
+    const put = (y: readonly number[]) => x.map((u, i) => (kept.has(i) ? y[idx.indexOf(i)]! : u));
+    const polished = await patternSearch((pts) => counted(pts.map(put)), idx.map((i) => x[i]!), { maxEvaluations: POLISH_EVALUATIONS, step: 1 / 16, minStep: 1 / 512, signal });
+    idx.forEach((i, k) => (x[i] = polished.x[k]!));
+    return polished.value;
+  };
+  let value = kept.size === axes.length ? found.value : await refit();
+  // Parameters that trade off (admission and failures on a curve alone) are each not pinned, but their product is:
+  // putting both back loses it. While the fit is worse than the search's by more than the noise floor
+  // (PIN_RISE_ABS), the one whose search value helps most keeps it (marked joint), and the kept ones are searched again.
+  while (value > found.value + PIN_RISE_ABS && kept.size < axes.length) {
+    const loose = axes.flatMap((_, i) => (kept.has(i) ? [] : [i]));
+    const tries = await counted(loose.map((i) => x.map((u, j) => (j === i ? found.x[i]! : u))));
+    const best = loose[tries.indexOf(Math.min(...tries))]!;
+    kept.add(best);
+    x[best] = found.x[best]!;
+    identified[best] = { ...identified[best]!, joint: true };
+    value = await refit();
   }
+  for (const i of kept) identified[i] = { ...identified[i]!, fitted: valueAt(axes[i]!, x[i]!) };
   const fitted = paramsAt(start, axes, x);
   let confirmed = false;
   let final: { r: SimResult; scale: number };

@@ -69,13 +69,13 @@ describe('identifiability', () => {
     const verdict = Object.fromEntries(fit.identified!.map((d) => [d.key, d.pinned]));
     expect(verdict.admissionPerMinute).toBe(true);
     expect(Math.abs(fit.params.waitingRoom.admissionPerMinute! / truth.waitingRoom.admissionPerMinute! - 1)).toBeLessThan(0.05);
-    // What the issue found unrecovered is either not pinned (and left at the assumption) or pinned within one tolerance of the truth.
+    // What the issue found unrecovered is either not pinned (left at the assumption, or kept jointly and still marked not pinned) or pinned within one tolerance of the truth.
     const truthOf = { visitors: truth.visitors, checkoutSeconds: 90, failureRate: 0.05, patienceMinutes: 200 };
     const fitOf = { visitors: fit.params.visitors, checkoutSeconds: fit.params.checkout.meanSeconds, failureRate: fit.params.checkout.failureRate, patienceMinutes: fit.params.patience.meanMinutes };
     const assumedOf = { visitors: start.visitors, checkoutSeconds: 120, failureRate: 0.15, patienceMinutes: 120 };
     for (const key of ['visitors', 'checkoutSeconds', 'failureRate', 'patienceMinutes'] as const) {
       if (verdict[key]) expect(key === 'failureRate' ? Math.abs(fitOf[key] - truthOf[key]) : Math.abs(Math.log(fitOf[key] / truthOf[key]))).toBeLessThan(key === 'failureRate' ? 0.05 : Math.log(1.25));
-      else expect(fitOf[key]).toBeCloseTo(assumedOf[key], 6);
+      else if (!fit.identified!.find((d) => d.key === key)!.joint) expect(fitOf[key]).toBeCloseTo(assumedOf[key], 6);
     }
     // About 20 s on an idle core; room for a loaded machine.
   }, 240_000);

@@ -44,8 +44,11 @@ function neighbours(a: Axis, v: number): [number | null, number | null] {
   return [clampLo < v ? clampLo : null, clampHi > v ? clampHi : null];
 }
 
+/** How much worse than `fitObjective` counts as a difference the data can see. */
+export const visibleRise = (fitObjective: number): number => Math.max(PIN_RISE_ABS, PIN_RISE_REL * fitObjective);
+
 export function isPinned(fitObjective: number, sides: readonly (number | null)[]): boolean {
-  const rise = Math.max(PIN_RISE_ABS, PIN_RISE_REL * fitObjective);
+  const rise = visibleRise(fitObjective);
   const seen = sides.filter((s): s is number => s !== null);
   return seen.length > 0 && seen.every((s) => s - fitObjective > rise);
 }

@@ -103,6 +103,8 @@ export const identificationSchema = z.object({
   high: z.number().nullable(),
   lowObjective: z.number().nullable(),
   highObjective: z.number().nullable(),
+  /** Not pinned alone, but putting it back lost what the data fix together with others: kept at the search's value. */
+  joint: z.boolean().optional(),
 });
 export type Identification = z.infer<typeof identificationSchema>;
 
