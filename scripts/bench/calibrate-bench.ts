@@ -67,11 +67,11 @@ async function main(): Promise<void> {
     ['objective, start → fit (full scale)', `${fit.startObjective.toFixed(4)} → ${fit.objective.toFixed(4)}`],
     ['load average after', load()],
   ]));
-  console.log('\nRecovered parameters (pinned: kept at the fit; not pinned: back at the start\'s assumption)');
+  console.log('\nRecovered parameters (pinned: kept at the fit; not pinned: back at the start\'s assumption unless kept jointly)');
   console.log(table([
     ['parameter: start → result / truth (error), verdict', 'search had'],
     ...fit.identified!.map((d): [string, string] => [
-      `${d.key}: ${fmt(fitValueOf(start, d.key))} → ${fmt(fitValueOf(fit.params, d.key))} / ${fmt(fitValueOf(truth, d.key))} (${pct(fitValueOf(fit.params, d.key), fitValueOf(truth, d.key))}), ${d.pinned ? 'PINNED' : 'not pinned'}`,
+      `${d.key}: ${fmt(fitValueOf(start, d.key))} → ${fmt(fitValueOf(fit.params, d.key))} / ${fmt(fitValueOf(truth, d.key))} (${pct(fitValueOf(fit.params, d.key), fitValueOf(truth, d.key))}), ${d.pinned ? 'PINNED' : d.joint ? 'not pinned, kept jointly (search value)' : 'not pinned'}`,
       fmt(d.fitted),
     ]),
   ]));
