@@ -277,6 +277,8 @@ export const contract = {
   'calibrations.latest': proc({ input: z.object({ roundId: idSchema }).strict(), output: calibrationViewSchema.nullable(), access: SIMULATION_VIEWERS }),
   'calibrations.savePreset': proc({ input: savePresetSchema, output: simPresetSchema, access: ROUND_MANAGERS }),
   'calibrations.presets': proc({ input: empty, output: z.array(simPresetSchema), access: SIMULATION_VIEWERS }),
+  // A stored calibration on paper: the measures and, per fitted parameter, whether the data pinned it.
+  'calibrations.exportPdf': proc({ input: z.object({ id: idSchema, lang: z.enum(LANGUAGES) }).strict(), output: z.object({ filename: z.string(), base64: z.string() }), access: SIMULATION_VIEWERS }),
 
   'reports.run': proc({ input: z.object({ params: reportParamsSchema }).strict(), output: reportResultSchema, access: ALL_ROLES }),
   'reports.saleCurve': proc({

@@ -55,12 +55,16 @@ describe('calibration, end to end in Chromium', () => {
     await page.getByLabel('재고 소진까지 걸린 시간').fill('34');
     await page.getByTestId('calibration-start').click();
     await page.getByTestId('calibration-progress').waitFor();
-    await page.getByTestId('calibration-result').waitFor({ timeout: 110_000 });
+    await page.getByTestId('calibration-result').waitFor({ timeout: 220_000 });
     await page.getByText('보정이 끝났습니다').first().waitFor();
     const rows = await page.getByTestId('calibration-table').locator('tbody tr').allInnerTexts();
     expect(rows.some((r) => r.startsWith('재고 소진까지(결제 중 포함, 분)'))).toBe(true);
     expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
     await expect(page.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
+    // Each fitted figure says whether the data pinned it; the admission rate that shaped the ledger's curve is pinned.
+    await expect(page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').getAttribute('data-pinned')).resolves.toBe('true');
+    await expect(page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').innerText()).resolves.toContain('확정');
+    await page.getByTestId('calibration-identifiability-rule').getByText('허용 폭').waitFor();
     await page.getByTestId('calibration').scrollIntoViewIfNeeded();
     await shot(page, '40-calibration-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
@@ -75,5 +79,5 @@ describe('calibration, end to end in Chromium', () => {
     await page.getByTestId('preset-pick').selectOption({ label: '회차 여름 특별 보정' });
     await expect(page.getByLabel('실행 이름').inputValue()).resolves.toBe('회차 여름 특별 보정');
     expect(errors).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -65,6 +65,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'calibrations.latest': { roundId },
   'calibrations.savePreset': { calibrationId: 'no-such-calibration', presetName: 'role check' },
   'calibrations.presets': {},
+  'calibrations.exportPdf': { id: 'no-such-calibration', lang: 'ko' },
   'reports.saved': {},
   'reports.save': { name: `r${Math.random().toString(36).slice(2, 8)}`, params: {} },
   'reports.deleteSaved': { id: 'no-such-report' },
@@ -129,6 +130,7 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'calibrations.latest': 'aon',
   'calibrations.savePreset': 'ao',
   'calibrations.presets': 'aon',
+  'calibrations.exportPdf': 'aon',
   // Reconciliation: officials work it (files, exceptions, locking a day); analysts read it and its report.
   'reconcile.profiles': 'aon',
   'reconcile.saveProfile': 'ao',

@@ -77,6 +77,11 @@ describe('calibration through the contract', () => {
     expect(Math.abs(row('sellOutMinutes').error!)).toBeLessThan(0.15);
     expect(c.result.objective).toBeLessThan(c.result.startObjective);
     expect(await h.call('calibrations.latest', { roundId }, analyst)).toMatchObject({ id: c.id });
+    // Every free parameter carries a verdict, and the stored result shows what it kept; an analyst can take it on paper.
+    expect(c.result.identified!.map((d) => d.key)).toEqual(c.result.free);
+    const pdf = await h.call('calibrations.exportPdf', { id: c.id, lang: 'ko' }, analyst);
+    expect(pdf.filename).toMatch(/^보정 \d{4}-\d{2}-\d{2} 보정 회차\.pdf$/);
+    expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 
     const preset = await h.call('calibrations.savePreset', { calibrationId: c.id, presetName: '회차 보정 회차 보정' }, official);
     expect(preset.params).toEqual(c.result.params);

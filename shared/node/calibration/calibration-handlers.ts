@@ -1,10 +1,14 @@
 import { AppError } from '../../common/errors.js';
+import { seoulDayKey } from '../../common/time.js';
+import { translate } from '../../i18n/index.js';
 import { calibrate, NothingToFit } from '../../simulation/calibrate/calibrate.js';
 import { DEFAULT_OPTIONS, type Observed } from '../../simulation/calibrate/schema.js';
 import { simParamsFromRound } from '../../simulation/params.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import { saleCurve } from '../reports/sale-curve.js';
+import { findReportFonts } from '../pdf/fonts.js';
 import { findRound } from '../rounds/rounds-repo.js';
+import { buildCalibrationPdf } from './calibration-report.js';
 import { getCalibration, latestCalibration, listPresets, saveCalibration, savePreset } from './calibration-repo.js';
 
 export const calibrationHandlers: HandlersFor<'calibrations'> = {
@@ -68,4 +72,14 @@ export const calibrationHandlers: HandlersFor<'calibrations'> = {
   },
 
   'calibrations.presets': async (_input, { deps }) => listPresets(deps.db),
+
+  'calibrations.exportPdf': async (input, ctx) => {
+    const user = requireUser(ctx);
+    const c = await getCalibration(ctx.deps.db, input.id);
+    if (!c) throw new AppError('not_found', 'calibration.errors.notFound');
+    const at = ctx.deps.now();
+    const pdf = await buildCalibrationPdf(c, input.lang, user.displayName, at, findReportFonts());
+    const name = c.roundName.replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80);
+    return { filename: `${translate(input.lang, 'identifiability.file', { day: seoulDayKey(at.toISOString()), name })}.pdf`, base64: pdf.toString('base64') };
+  },
 };

@@ -4,7 +4,8 @@ import type { SimResult } from '../result.js';
 import { compare } from './objective.js';
 import type { CalibrationOptions, CalibrationResult, Observed } from './schema.js';
 import { patternSearch } from './search.js';
-import { axesFor, paramsAt, pointOf } from './space.js';
+import { identify, PIN_RISE_ABS, POLISH_EVALUATIONS, profileEvaluations } from './identifiability.js';
+import { axesFor, coordinateOf, paramsAt, pointOf, valueAt } from './space.js';
 
 /** Runs a batch of simulations (in workers in the app); results in the order given. */
 export type RunBatch = (batch: SimParams[]) => Promise<SimResult[]>;
@@ -51,7 +52,11 @@ export function observedPace(observed: Observed, averagePurchase: number): numbe
  * runs on the sale scaled down to `searchVisitors` (visitors, stock and
  * rates shrink together, keeping minutes); the result is then re-run at full
  * size, and if that run is worse than the starting point the search's best
- * is still what is reported, with the full-size measures.
+ * is still what is reported, with the full-size measures. Between the two,
+ * each free parameter is profiled (identifiability.ts): those the data do
+ * not pin go back to the official's assumption, and the pinned ones are
+ * searched once more with them there, so a value the data never decided is
+ * not presented as found.
  */
 export async function calibrate(base: SimParams, observed: Observed, options: CalibrationOptions, runBatch: RunBatch, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<CalibrationResult> {
   const startedAt = Date.now();
@@ -85,20 +90,52 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
   }
   const budget = options.maxEvaluations;
   const confirmShare = options.confirmAtFullScale && scale < 1 ? 0.1 : 0;
+  // Progress counts every evaluation against all three stages: the search, the profiles, the final search.
+  const planned = budget + 2 * axes.length * profileEvaluations(axes.length) + POLISH_EVALUATIONS;
+  let spent = 0;
+  const counted = async (points: number[][]): Promise<number[]> => {
+    const values = await evaluate(points);
+    spent += points.length;
+    onProgress?.((1 - confirmShare) * Math.min(1, spent / planned));
+    return values;
+  };
   const found = await patternSearch(
     async (points) => {
-      const values = await evaluate(points);
+      const values = await counted(points);
       if (Number.isNaN(startObjective)) startObjective = values[0]!;
       return values;
     },
     x0,
-    {
-      maxEvaluations: budget,
-      signal,
-      onProgress: (n) => onProgress?.((1 - confirmShare) * Math.min(1, n / budget)),
-    },
+    { maxEvaluations: budget, signal },
   );
-  const fitted = paramsAt(start, axes, found.x);
+  // What the data pinned; the rest go back to the official's assumption, and the pinned ones are searched once more with them there.
+  const assumed = axes.map((a) => a.get(start));
+  const identified = await identify(counted, axes, found.x, found.value, assumed, signal);
+  const kept = new Set(identified.flatMap((d, i) => (d.pinned ? [i] : [])));
+  const x = found.x.map((u, i) => (kept.has(i) ? u : coordinateOf(axes[i]!, assumed[i]!)));
+  const refit = async (): Promise<number> => {
+    const idx = [...kept];
+    if (idx.length === 0) return (await counted([x]))[0]!;
+    const put = (y: readonly number[]) => x.map((u, i) => (kept.has(i) ? y[idx.indexOf(i)]! : u));
+    const polished = await patternSearch((pts) => counted(pts.map(put)), idx.map((i) => x[i]!), { maxEvaluations: POLISH_EVALUATIONS, step: 1 / 16, minStep: 1 / 512, signal });
+    idx.forEach((i, k) => (x[i] = polished.x[k]!));
+    return polished.value;
+  };
+  let value = kept.size === axes.length ? found.value : await refit();
+  // Parameters that trade off (admission and failures on a curve alone) are each not pinned, but their product is:
+  // putting both back loses it. While the fit is worse than the search's by more than the noise floor
+  // (PIN_RISE_ABS), the one whose search value helps most keeps it (marked joint), and the kept ones are searched again.
+  while (value > found.value + PIN_RISE_ABS && kept.size < axes.length) {
+    const loose = axes.flatMap((_, i) => (kept.has(i) ? [] : [i]));
+    const tries = await counted(loose.map((i) => x.map((u, j) => (j === i ? found.x[i]! : u))));
+    const best = loose[tries.indexOf(Math.min(...tries))]!;
+    kept.add(best);
+    x[best] = found.x[best]!;
+    identified[best] = { ...identified[best]!, joint: true };
+    value = await refit();
+  }
+  for (const i of kept) identified[i] = { ...identified[i]!, fitted: valueAt(axes[i]!, x[i]!) };
+  const fitted = paramsAt(start, axes, x);
   let confirmed = false;
   let final: { r: SimResult; scale: number };
   if (confirmShare > 0) {
@@ -120,10 +157,11 @@ export async function calibrate(base: SimParams, observed: Observed, options: Ca
     rows: cmp.rows,
     observedCurve: [...observed.facePerMinute],
     simulatedCurve: cmp.simulatedCurve,
-    evaluations: found.evaluations + 1,
+    evaluations: spent + 1,
     searchScale: scale,
     confirmed,
     free: axes.map((a) => a.key),
+    identified,
     elapsedMs: Date.now() - startedAt,
   };
 }

@@ -90,6 +90,24 @@ export const measureRowSchema = z.object({
 });
 export type MeasureRow = z.infer<typeof measureRowSchema>;
 
+/** What the profile of one fitted parameter showed (identifiability.ts states the rule). */
+export const identificationSchema = z.object({
+  key: z.enum(FIT_PARAMETERS),
+  pinned: z.boolean(),
+  /** The value the search found (kept when pinned). */
+  fitted: z.number(),
+  /** The official's assumption, kept in the result when not pinned. */
+  assumed: z.number(),
+  /** The values held on each side (null where the fit sat on a bound), and the best objective there. */
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  lowObjective: z.number().nullable(),
+  highObjective: z.number().nullable(),
+  /** Not pinned alone, but putting it back lost what the data fix together with others: kept at the search's value. */
+  joint: z.boolean().optional(),
+});
+export type Identification = z.infer<typeof identificationSchema>;
+
 export const calibrationResultSchema = z.object({
   params: simParamsSchema,
   objective: z.number(),
@@ -103,6 +121,8 @@ export const calibrationResultSchema = z.object({
   searchScale: z.number(),
   confirmed: z.boolean(),
   free: z.array(z.enum(FIT_PARAMETERS)),
+  /** Per free parameter, whether the data pinned it; absent on calibrations stored before it was reported. */
+  identified: z.array(identificationSchema).optional(),
   elapsedMs: z.number(),
 });
 export type CalibrationResult = z.infer<typeof calibrationResultSchema>;

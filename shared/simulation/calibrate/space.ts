@@ -2,7 +2,7 @@ import type { SimParams } from '../params.js';
 import type { FitParameter } from './schema.js';
 
 /** One fitted quantity: how to read it from parameters, write it back, and its search range. */
-interface Axis {
+export interface Axis {
   key: FitParameter;
   lo: number;
   hi: number;
@@ -67,21 +67,24 @@ export function axesFor(base: SimParams, free: readonly FitParameter[]): Axis[] 
 
 const clamp01 = (u: number) => (u < 0 ? 0 : u > 1 ? 1 : u);
 
+/** The value on one axis at a unit-cube coordinate (clamped to the cube). */
+export function valueAt(a: Axis, u: number): number {
+  const c = clamp01(u);
+  return a.log ? Math.exp(Math.log(a.lo) + c * (Math.log(a.hi) - Math.log(a.lo))) : a.lo + c * (a.hi - a.lo);
+}
+
+/** The unit-cube coordinate of a value on one axis (clamped to its bounds). */
+export function coordinateOf(a: Axis, v: number): number {
+  const w = Math.min(a.hi, Math.max(a.lo, v));
+  return clamp01(a.log ? (Math.log(w) - Math.log(a.lo)) / (Math.log(a.hi) - Math.log(a.lo)) : (w - a.lo) / (a.hi - a.lo));
+}
+
 /** The parameters at a point of the unit cube (one coordinate per axis). */
 export function paramsAt(base: SimParams, axes: readonly Axis[], x: readonly number[]): SimParams {
-  let p = base;
-  axes.forEach((a, i) => {
-    const u = clamp01(x[i]!);
-    const v = a.log ? Math.exp(Math.log(a.lo) + u * (Math.log(a.hi) - Math.log(a.lo))) : a.lo + u * (a.hi - a.lo);
-    p = a.set(p, v);
-  });
-  return p;
+  return axes.reduce((p, a, i) => a.set(p, valueAt(a, x[i]!)), base);
 }
 
 /** Where parameters sit in the unit cube (clamped to the bounds). */
 export function pointOf(p: SimParams, axes: readonly Axis[]): number[] {
-  return axes.map((a) => {
-    const v = Math.min(a.hi, Math.max(a.lo, a.get(p)));
-    return clamp01(a.log ? (Math.log(v) - Math.log(a.lo)) / (Math.log(a.hi) - Math.log(a.lo)) : (v - a.lo) / (a.hi - a.lo));
-  });
+  return axes.map((a) => coordinateOf(a, a.get(p)));
 }
