@@ -5,9 +5,17 @@
  */
 export const ROUND_KEY_NAMES = ['cfg', 'queue', 'tickets', 'active', 'done', 'bought', 'base', 'idem', 'stream', 'state', 'outflow'] as const;
 
+/** The live monitor's keys, passed after the stock buckets (sale.lua reads them as the last three KEYS). */
+export const MONITOR_KEY_NAMES = ['monitor', 'joined', 'waits'] as const;
+
 export function roundKeys(roundId: string, buckets: number): string[] {
   const tag = `{round:${roundId}}`;
-  return [...ROUND_KEY_NAMES.map((n) => `${tag}:${n}`), ...Array.from({ length: buckets }, (_, i) => `${tag}:stock:${i}`)];
+  return [...ROUND_KEY_NAMES.map((n) => `${tag}:${n}`), ...Array.from({ length: buckets }, (_, i) => `${tag}:stock:${i}`), ...monitorKeys(roundId)];
+}
+
+/** monitor (counters per minute and per 10 s, refusals, payment errors), joined (join time of those waiting), waits (histogram). */
+export function monitorKeys(roundId: string): string[] {
+  return MONITOR_KEY_NAMES.map((n) => `{round:${roundId}}:${n}`);
 }
 
 export function streamKey(roundId: string): string {

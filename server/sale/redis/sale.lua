@@ -7,12 +7,34 @@
 -- and carries the hash tag {round:ID}, so the layout runs on Redis Cluster.
 --
 -- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 bought, 7 base,
---       8 idem, 9 stream, 10 state, 11 outflow, 12.. stock buckets
+--       8 idem, 9 stream, 10 state, 11 outflow, 12.. stock buckets,
+--       then the live monitor's three (the last three KEYS, whatever the bucket count):
+--       monitor (counters per minute and per 10 s), joined (join time of those waiting), waits (wait histogram)
 
 local CFG, QUEUE, TICKETS, ACTIVE, DONE, BOUGHT, BASE, IDEM, STREAM, STATE, OUTFLOW = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 local FIRST_BUCKET = 12
 -- Scores in the queue: shuffled pre-opening arrivals take [0, OPEN_BASE), everyone else OPEN_BASE + arrival number.
 local OPEN_BASE = 1e12
+
+-- The monitor's keys come after the stock buckets, so adding them moved no existing index.
+local function monitor_keys(keys) return keys[#keys - 2], keys[#keys - 1], keys[#keys] end
+
+-- The upper edge, in seconds, of the histogram bin a wait falls in: 1 s bins under a
+-- minute, 10 s under ten minutes, a minute beyond, so p50/p90 read from it are
+-- within 10% of the exact value and the histogram stays small however long the wait.
+local function wait_edge(ms)
+  local s = math.ceil(ms / 1000)
+  if s <= 60 then return math.max(s, 1) end
+  if s <= 600 then return math.ceil(s / 10) * 10 end
+  return math.ceil(s / 60) * 60
+end
+
+-- Counts for the live monitor, one field per minute (or per 10 s) so a read is
+-- HMGET of the fields it shows and never a scan; the minute is Redis's clock's.
+local function tally(keys, prefix, at_ms, per_ms, n)
+  local mon = monitor_keys(keys)
+  redis.call('HINCRBY', mon, prefix .. math.floor(at_ms / per_ms), n)
+end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -108,15 +130,23 @@ local function join(keys, args)
   local c = config(keys)
   if not c then return { 'sale.notOnSale', '' } end
   local now = now_ms()
+  local mon, joined = monitor_keys(keys)
   local why = ended(keys, c, now)
-  if why then return { why, '' } end
+  if why then
+    redis.call('HINCRBY', mon, 'refused', 1)
+    return { why, '' }
+  end
   local buyer = args[1]
   local held = redis.call('HGET', keys[TICKETS], buyer)
   if held then return { 'existing', held } end
-  if c.order == 'birth_year' and now < tonumber(args[6]) then return { 'sale.birthYearWindow', '' } end
+  if c.order == 'birth_year' and now < tonumber(args[6]) then
+    redis.call('HINCRBY', mon, 'refused', 1)
+    return { 'sale.birthYearWindow', '' }
+  end
   -- Beyond the stock already: told now, not after a wait for nothing.
   if c.cutoff == 1 and now >= c.opensAt and redis.call('ZCARD', keys[QUEUE]) >= cut_limit(keys, c) then
     redis.call('HINCRBY', keys[STATE], 'cut', 1)
+    redis.call('HINCRBY', mon, 'refused', 1)
     return { 'sale.cutOff', '' }
   end
   local seq = redis.call('HINCRBY', keys[STATE], 'seq', 1)
@@ -126,6 +156,9 @@ local function join(keys, args)
   redis.call('HSET', keys[TICKETS], buyer, args[2])
   redis.call('HSET', keys[BASE], buyer, args[4] .. ':' .. args[5])
   redis.call('HINCRBY', keys[STATE], 'arrivals', 1)
+  tally(keys, 'a:', now, 60000, 1)
+  -- A wait is counted from the opening for those who came early: nobody is admitted before it.
+  redis.call('HSET', joined, buyer, math.max(now, c.opensAt))
   return { 'joined', args[2] }
 end
 
@@ -182,7 +215,14 @@ local function admit(keys, args)
   local admitted = 0
   if n > 0 then
     local popped = redis.call('ZPOPMIN', keys[QUEUE], n)
-    for i = 1, #popped, 2 do redis.call('ZADD', keys[ACTIVE], now + c.timeoutMs, popped[i]) end
+    local _, joined, waits = monitor_keys(keys)
+    for i = 1, #popped, 2 do
+      redis.call('ZADD', keys[ACTIVE], now + c.timeoutMs, popped[i])
+      -- The wait each admitted buyer actually had, into the histogram; their join time is no longer needed.
+      local since = tonumber(redis.call('HGET', joined, popped[i]) or tostring(now))
+      redis.call('HINCRBY', waits, wait_edge(math.max(0, now - since)), 1)
+      redis.call('HDEL', joined, popped[i])
+    end
     admitted = #popped / 2
     tokens = tokens - admitted
   end
@@ -199,6 +239,7 @@ local function admit(keys, args)
   end
   if admitted > 0 then
     redis.call('HINCRBY', keys[STATE], 'admitted', admitted)
+    tally(keys, 'd:', now, 60000, admitted)
     -- Outflow per 10 s, the measure the wait band is read from; an hour is kept.
     local slot = math.floor(now / 10000)
     redis.call('HINCRBY', keys[OUTFLOW], slot, admitted)
@@ -262,6 +303,9 @@ local function buy(keys, args)
   redis.call('HSET', keys[IDEM], idem, args[5] .. '|' .. now)
   redis.call('HINCRBY', keys[STATE], 'sold', face)
   redis.call('HINCRBY', keys[STATE], 'purchases', 1)
+  -- The sale curve (won per minute) and purchases per 10 s, for the live monitor.
+  tally(keys, 's:', now, 60000, face)
+  tally(keys, 'p:', now, 10000, 1)
   if stock_left(keys, c) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
   redis.call('XADD', keys[STREAM], '*', 'eventId', args[5], 'lotId', args[6], 'buyerId', buyer, 'district', args[7],
     'face', face, 'paid', args[9], 'method', args[8], 'payment', args[10], 'at', now, 'bucket', taken)
