@@ -97,7 +97,7 @@ async function steering(db: Kysely<ServerDatabase>, roundId: string): Promise<Pi
     .orderBy('p.proposed_at')
     .execute();
   return {
-    lastChange: ev ? { kind: ev.change.kind, by: ev.by, proposedBy: ev.proposedBy ?? null, at: ev.at } : null,
+    lastChange: ev ? { change: ev.change, by: ev.by, proposedBy: ev.proposedBy ?? null, at: ev.at } : null,
     proposals: open.map((p) => ({ proposalId: p.proposal_id, change: JSON.parse(p.change) as SaleChange, proposedBy: p.username, proposedAt: new Date(p.proposed_at).toISOString() })),
   };
 }

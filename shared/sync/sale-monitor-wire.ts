@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SALE_CHANGE_KINDS } from '../rounds/steering.js';
 import { saleChangeSchema } from './sale-wire.js';
 
 /**
@@ -52,7 +51,7 @@ export const saleMonitorSchema = z
     settings: z.object({ admissionPerMinute: n, maxActiveSessions: n, sessionTimeoutMinutes: n }).strict(),
     /** The last steering change applied: what, by whom (the approver when two were needed), who proposed it. */
     lastChange: z
-      .object({ kind: z.enum(SALE_CHANGE_KINDS), by: z.string(), proposedBy: z.string().nullable(), at: instant })
+      .object({ change: saleChangeSchema, by: z.string(), proposedBy: z.string().nullable(), at: instant })
       .strict()
       .nullable(),
     /** Changes waiting for a second official, oldest first. */

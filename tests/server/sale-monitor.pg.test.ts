@@ -128,7 +128,7 @@ describe('the live monitor on the server', () => {
     const steer = (change: SaleChange, token: string, commandId?: string) =>
       h.post('/api/commands', { type: 'steer_sale', commandId: commandId ?? `c-${Math.random().toString(36).slice(2, 10)}`, sentAt: new Date().toISOString(), roundId: 'r-mon-steer', change }, token);
     expect((await steer({ kind: 'pause' }, staff.official)).body).toMatchObject({ status: 'accepted' });
-    expect((await monitor('r-mon-steer')).lastChange).toMatchObject({ kind: 'pause', by: 'kim', proposedBy: null });
+    expect((await monitor('r-mon-steer')).lastChange).toMatchObject({ change: { kind: 'pause' }, by: 'kim', proposedBy: null });
     expect((await steer({ kind: 'add_stock', amount: 50_000 }, staff.official, 'prop-mon-1')).body).toMatchObject({ status: 'accepted', seq: null });
     const waiting = await monitor('r-mon-steer');
     expect(waiting.proposals).toMatchObject([{ proposalId: 'prop-mon-1', change: { kind: 'add_stock', amount: 50_000 }, proposedBy: 'kim' }]);
@@ -136,7 +136,7 @@ describe('the live monitor on the server', () => {
     // The sale process re-reads the steering each second and hands the gate the added stock.
     for (let i = 0; i < 60 && (await monitor('r-mon-steer')).stock !== 250_000; i++) await new Promise((r) => setTimeout(r, 100));
     const after = await monitor('r-mon-steer');
-    expect(after).toMatchObject({ stock: 250_000, left: 250_000, paused: true, proposals: [], lastChange: { kind: 'add_stock', by: 'lee', proposedBy: 'kim' } });
+    expect(after).toMatchObject({ stock: 250_000, left: 250_000, paused: true, proposals: [], lastChange: { change: { kind: 'add_stock', amount: 50_000 }, by: 'lee', proposedBy: 'kim' } });
   });
 
   it('reads p50 and p90 from the wait histogram as the upper edge of the bin holding the ⌈q·n⌉-th wait', () => {
