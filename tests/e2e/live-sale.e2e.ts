@@ -121,6 +121,11 @@ describe('a live sale watched and steered from the console', () => {
     expect(await page.getByTestId('tile-last-change').innerText()).toContain('분당 1200명');
     expect(await page.getByTestId('proposals').count()).toBe(0);
     await shot(page, 'live-sale-approved');
+    // The same screen in English.
+    await page.getByRole('combobox', { name: '언어' }).selectOption('en');
+    await expect.poll(() => page.getByTestId('tile-last-change-by').innerText(), { timeout: 10_000 }).toContain('proposed by kim, approved by lee');
+    await shot(page, 'live-sale-approved-en');
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ko');
   });
 
   it("after a sync the console's ledger holds every purchase", async () => {

@@ -21,7 +21,7 @@ local function monitor_keys(keys) return keys[#keys - 2], keys[#keys - 1], keys[
 
 -- The upper edge, in seconds, of the histogram bin a wait falls in: 1 s bins under a
 -- minute, 10 s under ten minutes, a minute beyond, so p50/p90 read from it are
--- within 10% of the exact value and the histogram stays small however long the wait.
+-- at most 15% above the exact value and the histogram stays small however long the wait.
 local function wait_edge(ms)
   local s = math.ceil(ms / 1000)
   if s <= 60 then return math.max(s, 1) end
