@@ -65,7 +65,7 @@ async function buyOnSalePage(buyerId: string): Promise<void> {
 }
 
 async function openMonitor(): Promise<void> {
-  await page.evaluate((id) => (window.location.hash = `#/rounds/${id}`), ROUND);
+  await page.evaluate(`window.location.hash = '#/rounds/${ROUND}'`);
   const open = async () => {
     await page.getByTestId('open-live-sale').click({ timeout: 20_000 });
     await page.getByTestId('sale-tiles').waitFor({ timeout: 20_000 });
