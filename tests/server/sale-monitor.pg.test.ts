@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SaleGate } from '../../server/sale/gate.js';
 import { SaleLedgerWriter } from '../../server/sale/ledger-writer.js';
+import { roundKeys } from '../../server/sale/keys.js';
 import { histogramQuantile, registerMonitorRoute } from '../../server/sale/monitor.js';
 import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import type { PrivateRedis } from '../../server/sale/private-redis.js';
@@ -118,6 +119,13 @@ describe('the live monitor on the server', () => {
     // Admitted within a second or so of joining (20 ms admission steps): one sample each, in the 1 s bins.
     expect(m.wait?.samples).toBe(5);
     expect(m.wait!.p90Seconds).toBeLessThanOrEqual(5);
+
+    // sale_bought repeated for a purchase already counted (as purchaseOutcome does after a lost answer) counts nothing twice.
+    const keys = roundKeys('r-mon');
+    expect(await gate.redis.call('FCALL', 'sale_bought', keys.length, ...keys, 'm2', 50_000, Date.now())).toBe(0);
+    const again = await monitor('r-mon');
+    expect(sum(again.perMinute.sold)).toBe(100_000);
+    expect(again).toMatchObject({ sold: 100_000, purchases: 5 });
 
     while ((await writer.step('r-mon')).read > 0);
     expect((await monitor('r-mon')).writerLag).toBe(0);
