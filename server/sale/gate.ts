@@ -6,7 +6,7 @@ import { meanPurchaseUnits } from '../../shared/rounds/sale-queue.js';
 import { effectiveSettings, noSteering, type SaleControls } from '../../shared/rounds/steering.js';
 import { simParamsFromRound } from '../../shared/simulation/params.js';
 import { saleAsset } from './asset.js';
-import { bucketKey, bucketKeys, bucketOf, bucketShare, roundKey, roundKeys } from './keys.js';
+import { bucketKey, bucketKeys, bucketOf, bucketShare, monitorKeys, roundKey, roundKeys } from './keys.js';
 
 /** The approved settings the gate runs a round with, read from the round version the server published and the officials' steering on it. */
 export interface GateSettings {
@@ -215,7 +215,7 @@ export class SaleGate {
         p.buyerId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, home,
       ])) as [string, string, number, number];
       if (status === 'ok' || status === 'duplicate') {
-        await this.fcall('sale_bought', roundId, [p.buyerId, face]);
+        await this.fcall('sale_bought', roundId, [p.buyerId, face, n]);
         return { status, eventId, at: Number(n) };
       }
       if (status !== 'short') return { status: 'refused', key: status };
@@ -269,7 +269,7 @@ export class SaleGate {
     const prior = await this.redis.hget(bucketKey(roundId, bucketOf(buyerId, this.buckets), 'idem'), `${buyerId}:${idempotencyKey}`);
     if (prior === null) return null;
     const [eventId, at, face] = prior.split('|') as [string, string, string];
-    await this.fcall('sale_bought', roundId, [buyerId, face]);
+    await this.fcall('sale_bought', roundId, [buyerId, face, at]);
     return { eventId, at: Number(at) };
   }
 
@@ -289,6 +289,37 @@ export class SaleGate {
     out.purchases = sum(2);
     out.left = sum(0) + sum(4) - sum(3);
     return out;
+  }
+
+  /**
+   * The live monitor's raw counters (sale.lua `tally`): the per-minute fields
+   * from `fromMinute` to `toMinute` (epoch minutes), the purchases of one 10 s
+   * slot, refusals, payment errors and the wait histogram. Reads named fields
+   * only (HMGET), so the cost grows with the minutes shown, never with buyers.
+   */
+  async monitorCounters(roundId: string, fromMinute: number, toMinute: number, slot: number): Promise<{
+    arrivals: number[]; admitted: number[]; sold: number[]; slotPurchases: number; refused: number; paymentErrors: number; waits: Map<number, number>;
+  }> {
+    const [mon, , waits] = monitorKeys(roundId) as [string, string, string];
+    const minutes = Array.from({ length: Math.max(0, toMinute - fromMinute + 1) }, (_, i) => fromMinute + i);
+    const fields = [...['a:', 'd:', 's:'].flatMap((p) => minutes.map((m) => p + m)), `p:${slot}`, 'refused', 'payErr'];
+    const [values, hist] = await Promise.all([this.redis.hmget(mon, ...fields), this.redis.hgetall(waits)]);
+    const num = (i: number) => Number(values[i] ?? 0);
+    const k = minutes.length;
+    return {
+      arrivals: minutes.map((_, i) => num(i)),
+      admitted: minutes.map((_, i) => num(k + i)),
+      sold: minutes.map((_, i) => num(2 * k + i)),
+      slotPurchases: num(3 * k),
+      refused: num(3 * k + 1),
+      paymentErrors: num(3 * k + 2),
+      waits: new Map(Object.entries(hist).map(([edge, count]) => [Number(edge), Number(count)])),
+    };
+  }
+
+  /** A payment the provider refused for this round: counted for the monitor, in the Redis every sale process shares. */
+  async countPaymentError(roundId: string): Promise<void> {
+    await this.redis.hincrby(monitorKeys(roundId)[0]!, 'payErr', 1);
   }
 
   /** Won bought in this round per buyer, as the gate counted it. */

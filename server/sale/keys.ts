@@ -7,7 +7,8 @@
  *
  * - The waiting room, `{round:ID}:*` (ROUND_KEY_NAMES, the order
  *   server/sale/redis/sale.lua reads them from KEYS): settings, queue,
- *   tickets, active sessions, the state counters. Admission is one call here.
+ *   tickets, active sessions, the state counters and the live monitor's
+ *   counters (MONITOR_KEY_NAMES). Admission is one call here.
  *   Polls read only this slot.
  * - N stock buckets, `{round:ID:b:I}:*` (BUCKET_KEY_NAMES, the order
  *   server/sale/redis/bucket.lua reads them): the bucket's stock, and for the
@@ -23,7 +24,14 @@
  * leftovers (bucket_give on the other bucket, bucket_receive on this one,
  * each move recorded under an id so a half-done move is finished later).
  */
-export const ROUND_KEY_NAMES = ['cfg', 'queue', 'tickets', 'active', 'done', 'state', 'outflow'] as const;
+export const ROUND_KEY_NAMES = ['cfg', 'queue', 'tickets', 'active', 'done', 'state', 'outflow', 'monitor', 'joined', 'waits'] as const;
+
+/**
+ * The live monitor's keys, the last three of ROUND_KEY_NAMES: monitor
+ * (counters per minute and per 10 s, refusals, payment errors), joined (join
+ * time of those waiting), waits (histogram of admitted buyers' waits).
+ */
+export const MONITOR_KEY_NAMES = ['monitor', 'joined', 'waits'] as const satisfies readonly (typeof ROUND_KEY_NAMES)[number][];
 
 export const BUCKET_KEY_NAMES = ['cfg', 'stock', 'bought', 'base', 'idem', 'stream', 'state', 'moves', 'in'] as const;
 
@@ -33,6 +41,11 @@ const bucketTag = (roundId: string, bucket: number) => `{round:${roundId}:b:${bu
 export function roundKeys(roundId: string): string[] {
   const tag = roundTag(roundId);
   return ROUND_KEY_NAMES.map((n) => `${tag}:${n}`);
+}
+
+/** The live monitor's keys (monitor, joined, waits), on the round's slot: the round's KEYS 8 to 10 in sale.lua. */
+export function monitorKeys(roundId: string): string[] {
+  return MONITOR_KEY_NAMES.map((n) => roundKey(roundId, n));
 }
 
 export function roundKey(roundId: string, name: (typeof ROUND_KEY_NAMES)[number]): string {

@@ -233,7 +233,10 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
       try {
         ref = await payment.authorize(body.data.method, eventId, Date.now());
       } catch (e) {
-        if (e instanceof PaymentRefused) return refuse(reply, e.key);
+        if (e instanceof PaymentRefused) {
+          await gate.countPaymentError(roundId).catch(() => {});
+          return refuse(reply, e.key);
+        }
         throw e;
       }
     }

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { userForToken } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { checkSale } from './check.js';
 import { SaleGate } from './gate.js';
 import { SaleLedgerWriter } from './ledger-writer.js';
+import { registerMonitorRoute } from './monitor.js';
+import { saleStaff } from './staff.js';
 import { PaymentStandIn, type PaymentSettings } from './payment-stand-in.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 import { newSaleSecret, registerSaleRoutes } from './routes.js';
@@ -40,16 +41,14 @@ export async function attachSaleService(app: FastifyInstance, o: SaleServiceOpti
   const secret = o.secretHex ? Buffer.from(o.secretHex, 'hex') : newSaleSecret();
   const routes = registerSaleRoutes(app, { db: o.db, gate, payment, secret });
 
-  const staff = async (authorization: string | undefined) => {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
-    const user = token ? await userForToken(o.db, token, new Date()) : null;
-    return user && (user.role === 'official' || user.role === 'admin' || user.role === 'analyst') ? user : null;
-  };
+  const staff = (authorization: string | undefined) => saleStaff(o.db, authorization);
   app.get('/api/sale/:roundId/check', async (req, reply) => {
     if (!(await staff(req.headers.authorization))) return reply.code(403).send({ error: { key: 'errors.forbidden', message: 'forbidden' } });
     const roundId = (req.params as { roundId: string }).roundId;
     return { ...(await checkSale(o.db, gate, roundId)), lag: await writer.lag(roundId) };
   });
+
+  registerMonitorRoute(app, o.db, gate, writer);
 
   // Rounds on sale or just closed: a closed round's last purchases still have to reach the log.
   let running = true;

@@ -21,6 +21,7 @@ import {
   usernameSchema,
 } from './schemas.js';
 import { verifyResultSchema } from './audit-schemas.js';
+import { saleApproveInputSchema, saleMonitorViewSchema, saleRoundInputSchema, saleSteerInputSchema, saleSteerResultSchema } from './sale-schemas.js';
 import { calibrationStartSchema, calibrationViewSchema, savePresetSchema, simPresetSchema } from './calibration-schemas.js';
 import { exportChunkSchema, reportExportSchema, savedReportSchema } from './report-schemas.js';
 import { reportParamsSchema, reportResultSchema } from '../reports/params.js';
@@ -316,6 +317,13 @@ export const contract = {
   'audit.verify': proc({ input: empty, output: verifyResultSchema, access: ADMIN }),
   /** The last automatic verification (at start and after each sync), for the banner every user sees; null until the first is done. */
   'audit.status': proc({ input: empty, output: verifyResultSchema.nullable(), access: ALL_ROLES }),
+
+  /** A live sale's monitor, asked of the server in the user's name (online only); analysts read it, no steering. */
+  'sale.monitor': proc({ input: saleRoundInputSchema, output: saleMonitorViewSchema, access: SIMULATION_VIEWERS }),
+  /** Steering a live sale through the server's `steer_sale` (it decides whether a second official is needed). */
+  'sale.steer': proc({ input: saleSteerInputSchema, output: saleSteerResultSchema, access: ROUND_MANAGERS }),
+  /** Another official's approval of a proposed change (`approve_sale_change`); the server refuses the proposer. */
+  'sale.approve': proc({ input: saleApproveInputSchema, output: saleSteerResultSchema, access: ROUND_MANAGERS }),
 } as const satisfies Record<string, Procedure>;
 
 export type Contract = typeof contract;

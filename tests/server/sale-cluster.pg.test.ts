@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSale } from '../../server/sale/check.js';
 import { SaleGate } from '../../server/sale/gate.js';
 import { bucketKey, bucketKeys, bucketOf, roundKeys } from '../../server/sale/keys.js';
+import { saleMonitor } from '../../server/sale/monitor.js';
 import { SaleLedgerWriter } from '../../server/sale/ledger-writer.js';
 import { startPrivateCluster, type PrivateCluster } from '../../server/sale/private-cluster.js';
 import { liveSaleSpec, SaleBuyer, serveSale, type SaleReply } from '../support/sale-buyer.js';
@@ -99,6 +100,10 @@ describe('the sale on a 3-primary Redis Cluster', () => {
 
     const counters = await gate.counters('r-cluster');
     expect(counters).toMatchObject({ sold: 200_000, purchases: 10, left: 0, stock: 200_000 });
+    // The live monitor on the cluster: its keys on the round's slot, each purchase counted once in sale_bought (10 of 20,000 won).
+    const m = (await saleMonitor(h.sdb.db, gate, writer, 'r-cluster'))!;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect([sum(m.perMinute.arrivals), sum(m.perMinute.admitted), sum(m.perMinute.sold), m.wait?.samples]).toEqual([30, 30, 200_000, 30]);
     // The buckets other than 0 gave all they held to bucket 0.
     for (let i = 1; i < BUCKETS; i++) expect(await gate.redis.get(bucketKey('r-cluster', i, 'stock'))).toBe('0');
 

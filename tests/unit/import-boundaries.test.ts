@@ -142,6 +142,8 @@ const NODE_FLOORS: Record<string, number> = {
   reconcile: 7,
   refunds: 7,
   simulation: 7,
+  // The live sale's monitor and steering: asks the server through sync's client, reads rounds and stored simulation runs.
+  sale: 7,
   // The registry: assembles the capabilities, their deps and hooks.
   backend: 8,
   // The web host runs a backend (through its worker client) and serves it over HTTP; above it, beside Electron.

@@ -10,11 +10,31 @@
 -- its own slot (bucket.lua). `left` in the state hash follows the buckets
 -- (placed here, lowered by sale_bought) for the sold-out notice and the cut-off.
 --
--- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 state, 7 outflow
+-- KEYS: 1 cfg, 2 queue, 3 tickets, 4 active, 5 done, 6 state, 7 outflow,
+--       then the live monitor's three, on the same slot: 8 monitor (counters
+--       per minute and per 10 s, refusals, payment errors), 9 joined (join
+--       time of those waiting), 10 waits (histogram of admitted buyers' waits)
 
 local CFG, QUEUE, TICKETS, ACTIVE, DONE, STATE, OUTFLOW = 1, 2, 3, 4, 5, 6, 7
+local MONITOR, JOINED, WAITS = 8, 9, 10
 -- Scores in the queue: shuffled pre-opening arrivals take [0, OPEN_BASE), everyone else OPEN_BASE + arrival number.
 local OPEN_BASE = 1e12
+
+-- The upper edge, in seconds, of the histogram bin a wait falls in: 1 s bins under a
+-- minute, 10 s under ten minutes, a minute beyond, so p50/p90 read from it are
+-- at most 15% above the exact value and the histogram stays small however long the wait.
+local function wait_edge(ms)
+  local s = math.ceil(ms / 1000)
+  if s <= 60 then return math.max(s, 1) end
+  if s <= 600 then return math.ceil(s / 10) * 10 end
+  return math.ceil(s / 60) * 60
+end
+
+-- Counts for the live monitor, one field per minute (or per 10 s) so a read is
+-- HMGET of the fields it shows and never a scan; the minute is Redis's clock's.
+local function tally(keys, prefix, at_ms, per_ms, n)
+  redis.call('HINCRBY', keys[MONITOR], prefix .. math.floor(at_ms / per_ms), n)
+end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -102,14 +122,21 @@ local function join(keys, args)
   if not c then return { 'sale.notOnSale', '' } end
   local now = now_ms()
   local why = ended(keys, c, now)
-  if why then return { why, '' } end
+  if why then
+    redis.call('HINCRBY', keys[MONITOR], 'refused', 1)
+    return { why, '' }
+  end
   local buyer = args[1]
   local held = redis.call('HGET', keys[TICKETS], buyer)
   if held then return { 'existing', held } end
-  if c.order == 'birth_year' and now < tonumber(args[6]) then return { 'sale.birthYearWindow', '' } end
+  if c.order == 'birth_year' and now < tonumber(args[6]) then
+    redis.call('HINCRBY', keys[MONITOR], 'refused', 1)
+    return { 'sale.birthYearWindow', '' }
+  end
   -- Beyond the stock already: told now, not after a wait for nothing.
   if c.cutoff == 1 and now >= c.opensAt and redis.call('ZCARD', keys[QUEUE]) >= cut_limit(keys, c) then
     redis.call('HINCRBY', keys[STATE], 'cut', 1)
+    redis.call('HINCRBY', keys[MONITOR], 'refused', 1)
     return { 'sale.cutOff', '' }
   end
   local seq = redis.call('HINCRBY', keys[STATE], 'seq', 1)
@@ -118,6 +145,9 @@ local function join(keys, args)
   redis.call('ZADD', keys[QUEUE], score, buyer)
   redis.call('HSET', keys[TICKETS], buyer, args[2])
   redis.call('HINCRBY', keys[STATE], 'arrivals', 1)
+  tally(keys, 'a:', now, 60000, 1)
+  -- A wait is counted from the opening for those who came early: nobody is admitted before it.
+  redis.call('HSET', keys[JOINED], buyer, math.max(now, c.opensAt))
   return { 'joined', args[2] }
 end
 
@@ -174,7 +204,13 @@ local function admit(keys, args)
   local admitted = 0
   if n > 0 then
     local popped = redis.call('ZPOPMIN', keys[QUEUE], n)
-    for i = 1, #popped, 2 do redis.call('ZADD', keys[ACTIVE], now + c.timeoutMs, popped[i]) end
+    for i = 1, #popped, 2 do
+      redis.call('ZADD', keys[ACTIVE], now + c.timeoutMs, popped[i])
+      -- The wait each admitted buyer actually had, into the histogram; their join time is no longer needed.
+      local since = tonumber(redis.call('HGET', keys[JOINED], popped[i]) or tostring(now))
+      redis.call('HINCRBY', keys[WAITS], wait_edge(math.max(0, now - since)), 1)
+      redis.call('HDEL', keys[JOINED], popped[i])
+    end
     admitted = #popped / 2
     tokens = tokens - admitted
   end
@@ -191,6 +227,7 @@ local function admit(keys, args)
   end
   if admitted > 0 then
     redis.call('HINCRBY', keys[STATE], 'admitted', admitted)
+    tally(keys, 'd:', now, 60000, admitted)
     -- Outflow per 10 s, the measure the wait band is read from; an hour is kept.
     local slot = math.floor(now / 10000)
     redis.call('HINCRBY', keys[OUTFLOW], slot, admitted)
@@ -221,7 +258,7 @@ local function session(keys, args)
   return 'ok'
 end
 
--- bought(buyerId, face) -> 1 when recorded now, 0 when recorded before: the
+-- bought(buyerId, face, at) -> 1 when recorded now, 0 when recorded before: the
 -- last half of a purchase the buyer's bucket took. Ends the session, counts
 -- the sale, lowers `left` and says sold out when less than a unit is left.
 -- Repeated for a purchase already recorded, it changes nothing.
@@ -235,6 +272,12 @@ local function bought(keys, args)
   redis.call('ZREM', keys[ACTIVE], buyer)
   redis.call('HINCRBY', keys[STATE], 'sold', face)
   redis.call('HINCRBY', keys[STATE], 'purchases', 1)
+  -- The sale curve (won per minute) and purchases per 10 s, for the live monitor:
+  -- past the check above, so a purchase is counted once however often this is repeated,
+  -- and filed under the minute the bucket took it (args[3]), not when this call ran.
+  local at = tonumber(args[3]) or now_ms()
+  tally(keys, 's:', at, 60000, face)
+  tally(keys, 'p:', at, 10000, 1)
   if redis.call('HINCRBY', keys[STATE], 'left', -face) < c.unit then redis.call('HSET', keys[STATE], 'soldout', '1') end
   return 1
 end

@@ -9,6 +9,7 @@ import { syncHandlers } from '../sync/sync-handlers.js';
 import { reportHandlers } from '../reports/report-handlers.js';
 import { reconcileHandlers } from '../reconcile/reconcile-handlers.js';
 import { calibrationHandlers } from '../calibration/calibration-handlers.js';
+import { saleHandlers } from '../sale/sale-handlers.js';
 import type { HandlerMap } from './deps.js';
 
 /** Every procedure of the contract, bound once; the type fails to compile if one is missing. */
@@ -26,4 +27,5 @@ export const handlers: HandlerMap = {
   ...reportHandlers,
   ...reconcileHandlers,
   ...calibrationHandlers,
+  ...saleHandlers,
 };

@@ -88,6 +88,9 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'reconcile.reopenDay': { day: '2026-03-10', provider: 'hecto', reason: 'x' },
   'reconcile.report': { day: '2026-03-10', provider: 'hecto', format: 'pdf', lang: 'ko' },
   'reconcile.journal': { day: '2026-03-10', provider: 'hecto' },
+  'sale.monitor': { roundId },
+  'sale.steer': { roundId, change: { kind: 'pause' } },
+  'sale.approve': { roundId, proposalId: 'p-1' },
 });
 
 /**
@@ -195,6 +198,10 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'audit.list': 'a',
   'audit.verify': 'a',
   'audit.status': 'aocn',
+  // A live sale: officials and administrators watch and steer it; analysts watch; clerks neither.
+  'sale.monitor': 'aon',
+  'sale.steer': 'ao',
+  'sale.approve': 'ao',
 };
 const LETTER: Record<Role, string> = { admin: 'a', official: 'o', clerk: 'c', analyst: 'n' };
 const mayCall = (role: Role, m: string) => WHO_MAY[m] !== 'public' && WHO_MAY[m]!.includes(LETTER[role]);

@@ -3,22 +3,16 @@ import { lookupProblem } from '../../common/buyer-identity.js';
 import type { FoundBuyer } from '../../api/refund-schemas.js';
 import type { DirectoryMatch, DirectorySearch } from '../../sync/directory.js';
 import { requireUser, type CallContext } from '../kernel/call-context.js';
-import type { KernelDeps } from '../kernel/deps.js';
-import { SyncClient } from '../sync/client.js';
 import { SyncError } from '../sync/sync-error.js';
-import { readSyncState } from '../sync/sync-state.js';
-import { userToken } from '../sync/user-tokens.js';
+import { serverAccessProblemOf, userServerClient, type ServerAccessProblem, type UserClientDeps } from '../sync/user-client.js';
 import { counterScope, lotView, roundNames } from './counter-repo.js';
 
 /** Why a search by phone or name cannot run here: the directory is the server's, and the console keeps no copy. */
-const needsServer = (reason: 'notConfigured' | 'notSignedIn' | 'offline'): never => {
+const needsServer = (reason: ServerAccessProblem): never => {
   throw new AppError('conflict', `directory.needsServer_${reason}`);
 };
 
-/** The server sign-in a console sign-in starts in the background may still be running when the clerk first searches. */
-export interface FindBuyerDeps extends KernelDeps {
-  sync: { signInsSettled(): Promise<void> };
-}
+export type FindBuyerDeps = UserClientDeps;
 
 /**
  * The counter's search by mobile number or name + birth date. Checked here
@@ -30,24 +24,17 @@ export interface FindBuyerDeps extends KernelDeps {
  */
 export async function findBuyer(input: DirectorySearch, ctx: CallContext<FindBuyerDeps>): Promise<{ buyers: FoundBuyer[] }> {
   const user = requireUser(ctx);
-  const { db, userKeys } = ctx.deps;
+  const { db } = ctx.deps;
   const problem = lookupProblem(input);
   if (problem) throw new AppError('invalid_input', problem.key, problem.params);
-  const state = await readSyncState(db);
-  if (!state.server_url) needsServer('notConfigured');
-  let token = await userToken(db, userKeys, user.id);
-  if (!token) {
-    await ctx.deps.sync.signInsSettled();
-    token = await userToken(db, userKeys, user.id);
-  }
-  if (!token) needsServer('notSignedIn');
+  const client = await userServerClient(ctx.deps, user.id, 10_000);
+  if (typeof client === 'string') return needsServer(client);
   let matches: DirectoryMatch[];
   try {
-    matches = await new SyncClient(state.server_url!, token!.token, AbortSignal.timeout(10_000)).findBuyers({ ...input, reason: input.reason.trim() });
+    matches = await client.findBuyers({ ...input, reason: input.reason.trim() });
   } catch (e) {
-    if (e instanceof SyncError && e.key === 'sync.offline') needsServer('offline');
-    if (e instanceof DOMException && e.name === 'TimeoutError') needsServer('offline');
-    if (e instanceof SyncError && e.key === 'sync.unauthorized') needsServer('notSignedIn');
+    const problem = serverAccessProblemOf(e);
+    if (problem) needsServer(problem);
     if (e instanceof SyncError && e.key === 'sync.forbidden') throw new AppError('forbidden', 'directory.clerksOnly');
     throw e;
   }

@@ -21,6 +21,7 @@ import { accountChangedSchema, serverAccountSchema, type NewServerAccount, type 
 import type { PageEntry } from './apply.js';
 import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
+import { saleMonitorSchema, type SaleMonitor } from '../../sync/sale-monitor-wire.js';
 
 const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
 const HEX = /^[0-9a-f]{64}$/;
@@ -140,6 +141,18 @@ export class SyncClient {
       return { demo: null };
     }
     return this.json(res, serverStatusSchema, 'status');
+  }
+
+  /** A live sale's monitor (officials, administrators, analysts); null when the server sells no such round (404). */
+  async saleMonitor(roundId: string): Promise<SaleMonitor | null> {
+    const res = await this.request('GET', `/api/sale/${encodeURIComponent(roundId)}/monitor`);
+    if (res.status === 404) {
+      await res.text();
+      return null;
+    }
+    const m = await this.json(res, saleMonitorSchema, 'sale monitor');
+    if (m.roundId !== roundId) throw new SyncError('sync.malformedReply', { what: 'sale monitor', detail: `monitor of ${m.roundId}, not ${roundId}` });
+    return m;
   }
 
   async refundSettings(): Promise<RefundSettings> {
