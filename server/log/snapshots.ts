@@ -25,6 +25,8 @@ export interface SnapshotOptions {
   dir: string;
   /** A new build starts when the log has grown by at least this many events since the last one. */
   rebuildAfter?: number;
+  /** Offer no snapshot, so every console replays the log (tests of the replay path itself). */
+  off?: boolean;
   log?: (message: string, extra?: unknown) => void;
 }
 
@@ -59,6 +61,7 @@ export class SnapshotStore {
 
   /** The last snapshot of `scope`, starting a build when there is none or it is `rebuildAfter` behind `headSeq`. */
   current(scope: ReadScope, headSeq: number): ReadySnapshot | undefined {
+    if (this.options.off) return undefined;
     const key = scopeKey(scope);
     const have = this.ready.get(key);
     if (headSeq > 0 && (!have || headSeq - have.manifest.seq >= this.rebuildAfter)) void this.rebuild(scope);

@@ -36,13 +36,13 @@ export class ServerHarness {
   ) {}
 
   /** `now` overrides the clock altogether (a console harness's clock, say). */
-  static async start(options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number } = {}): Promise<ServerHarness> {
+  static async start(options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number; noSnapshots?: boolean } = {}): Promise<ServerHarness> {
     // `pgliteDir`: the embedded database `npm run server` uses without DATABASE_URL, instead of the test PostgreSQL.
     const dbUrl = options.pgliteDir ? '' : await createDatabase(inject('pgUrl'));
     const sdb = await connectServerDb(options.pgliteDir ? { dataDir: options.pgliteDir, log: () => {} } : { url: dbUrl });
     await migrateServer(sdb.db);
     let h: ServerHarness | undefined = undefined;
-    const snapshots = new SnapshotStore(sdb.db, { dir: mkdtempSync(join(tmpdir(), 'ic-snapshots-')), rebuildAfter: options.snapshotRebuildAfter });
+    const snapshots = new SnapshotStore(sdb.db, { dir: mkdtempSync(join(tmpdir(), 'ic-snapshots-')), rebuildAfter: options.snapshotRebuildAfter, off: options.noSnapshots });
     const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()), snapshots });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
