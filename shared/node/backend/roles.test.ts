@@ -87,6 +87,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'reconcile.reopenDay': { day: '2026-03-10', provider: 'hecto', reason: 'x' },
   'reconcile.report': { day: '2026-03-10', provider: 'hecto', format: 'pdf', lang: 'ko' },
   'reconcile.journal': { day: '2026-03-10', provider: 'hecto' },
+  'reconcile.countersign': { commandId: '00000000-0000-4000-8000-000000000000' },
 });
 
 /**
@@ -147,6 +148,7 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'reconcile.reopenDay': 'ao',
   'reconcile.report': 'aon',
   'reconcile.journal': 'aon',
+  'reconcile.countersign': 'ao',
   // Long work any role starts (exports, simulations) is followed and cancelled by whoever started it.
   'jobs.get': 'aocn',
   'jobs.cancel': 'aocn',
