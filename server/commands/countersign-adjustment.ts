@@ -8,19 +8,12 @@ export const countersignAdjustment: CommandHandler<'countersign_adjustment'> = a
   const requester = await trx.selectFrom('users').select('role').where('username', '=', cmd.requestedBy).executeTakeFirst();
   if (!requester) return reject('refunds.unknownRequester', { name: cmd.requestedBy });
   if (!(await exceptionLeft(trx, cmd.fileDigest, cmd.exceptionRef))) return reject('settlement.unknownException', { ref: cmd.exceptionRef });
-  const held = await trx
-    .selectFrom('adjustment_countersigns')
-    .select(['file_digest', 'exception_ref', 'amount', 'countersigned_by'])
-    .where('requested_by', '=', cmd.requestedBy)
-    .where('request_command_id', '=', cmd.requestCommandId)
-    .executeTakeFirst();
-  if (held) {
-    const same = held.file_digest === cmd.fileDigest && held.exception_ref === cmd.exceptionRef && Number(held.amount) === cmd.amount && held.countersigned_by === user.id;
-    return same ? ACCEPTED : reject('settlement.countersignConflict');
-  }
+  // One row per colleague and content (migration 0027): a wrong countersignature sent first never takes the
+  // right one's place (book-adjustment.ts looks for one that matches); the same one sent again is already there.
   await trx
     .insertInto('adjustment_countersigns')
     .values({ requested_by: cmd.requestedBy, request_command_id: cmd.requestCommandId, file_digest: cmd.fileDigest, exception_ref: cmd.exceptionRef, amount: cmd.amount, countersigned_by: user.id, countersigned_at: now })
+    .onConflict((oc) => oc.constraint('adjustment_countersigns_pk').doNothing())
     .execute();
   return ACCEPTED;
 };

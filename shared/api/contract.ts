@@ -60,6 +60,7 @@ import {
   resolveInputSchema,
   settlementProfileSchema,
   journalEntrySchema,
+  countersignInputSchema,
 } from './reconcile-schemas.js';
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -213,6 +214,8 @@ export const contract = {
   'reconcile.report': proc({ input: reportInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: RECONCILE_READERS }),
   /** A day's journal as the server recorded it (synced), and this console's bookings it has not accepted. */
   'reconcile.journal': proc({ input: dayInputSchema, output: z.array(journalEntrySchema), access: RECONCILE_READERS }),
+  /** Another official countersigns a booking above the administrator's amount; never its booker (backend and server). */
+  'reconcile.countersign': proc({ input: countersignInputSchema, output: z.array(journalEntrySchema), access: RECONCILERS }),
   'jobs.get': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
   'jobs.cancel': proc({ input: z.object({ id: idSchema }).strict(), output: jobViewSchema, access: ALL_ROLES }),
 

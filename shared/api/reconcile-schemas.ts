@@ -150,6 +150,8 @@ export type ReconcileDay = z.infer<typeof reconcileDaySchema>;
 
 export const dayInputSchema = z.object({ day, provider }).strict();
 export const reopenInputSchema = z.object({ day, provider, reason: z.string().trim().min(1).max(500) }).strict();
+/** The second official's countersign of a booking the server held back (by its command id). */
+export const countersignInputSchema = z.object({ commandId: z.uuid() }).strict();
 export const reportInputSchema = z.object({ day, provider, format: z.enum(['pdf', 'xlsx']), lang: z.enum(['ko', 'en']).default('ko') }).strict();
 
 export { settlementProfileSchema };
@@ -161,7 +163,10 @@ export { settlementProfileSchema };
  * not accepted (`pending`, with this console's time) or refused.
  */
 export const journalEntrySchema = z.object({
-  source: z.enum(['server', 'pending', 'refused']),
+  /** `awaiting_second`: refused by the server for want of a second official, not countersigned yet. */
+  source: z.enum(['server', 'pending', 'refused', 'awaiting_second']),
+  /** This console's booking command (null for the server's lines): what `reconcile.countersign` names. */
+  commandId: z.string().nullable(),
   kind: z.enum(['booking', 'lock', 'reopen']),
   /** Log sequence on the server; null for a booking not accepted. */
   seq: z.int().nullable(),
@@ -172,7 +177,13 @@ export const journalEntrySchema = z.object({
   /** The server's time for server lines; this console's time when it was booked for the others. */
   at: z.string(),
   /** The exception booked on, as this console knows it (null when its file was not imported here). */
-  exception: z.object({ ref: z.string(), class: z.enum(EXCEPTION_CLASSES).nullable(), line: z.int().nullable(), tid: z.string().nullable() }).nullable(),
+  exception: z
+    .object({
+      ref: z.string(), class: z.enum(EXCEPTION_CLASSES).nullable(), line: z.int().nullable(), tid: z.string().nullable(),
+      /** Won, file minus record, as this console found it (null when its file was not imported here). */
+      difference: z.int().nullable(),
+    })
+    .nullable(),
   amount: z.int().nullable(),
   reason: z.string().nullable(),
   text: z.string().nullable(),

@@ -11,13 +11,14 @@ import { callOk } from '../support/http-client.js';
 import { createDatabase, queryDb } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { connectToServer, createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, startHost, syncNow, type RunningHost } from './support.js';
+import { addUser, launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
 /**
  * Issue 17, finding 1, console half, in Chromium against `npm run server` and `npm run web`: the day's lock is
  * the server's. A booking the server refuses (above the administrator's two-person amount) leaves the server's
  * figures unexplained, so the server refuses the lock too; the page says so in Korean with the server's reason
- * and the console's lock is gone. With the amount lifted, the booking and the lock are the server's.
+ * and the console's lock is gone; the booking shows "2인 승인 필요". Once another official countersigns it (never its
+ * booker), the booking and the lock are the server's.
  */
 const DAY = '2026-03-10';
 let server: ServerProcess;
@@ -108,23 +109,52 @@ describe('a reconcile day locked by the server', () => {
     await expect(refused.innerText()).resolves.toContain('서버가 마감을 거부했습니다: 서버 집계로 설명되지 않은 차액이 남아 있어 마감할 수 없습니다 (2026-03-10, ');
     await expect(dayRow().getByTestId('day-status').innerText()).resolves.not.toContain('마감됨');
     await shot(page, 'reconcile-server-lock-refused-1280');
-    // The server's journal: nothing recorded yet; the console's booking shown with the server's refusal.
+    // The server's journal: nothing recorded yet; the console's booking waits for a second official, and its
+    // booker is told they cannot be the one (no countersign button for them).
     await dayRow().getByTestId('open-journal').click();
-    const refusedBooking = page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="refused"]');
-    await expect.poll(() => refusedBooking.innerText()).toContain('서버 거부: ');
+    const held = page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="awaiting_second"]');
+    await expect.poll(() => held.innerText()).toContain('2인 승인 필요');
+    await expect(held.innerText()).resolves.toContain('본인이 처리한 조정은 승인할 수 없습니다');
+    await expect(held.getByTestId('countersign').count()).resolves.toBe(0);
     await expect(page.getByTestId('server-journal').locator('[data-source="server"]').count()).resolves.toBe(0);
+    await shot(page, 'reconcile-countersign-awaiting-1280');
+    await page.getByLabel('언어').selectOption('en');
+    await dayRow().getByRole('button', { name: 'Server journal' }).click();
+    await page.getByTestId('server-journal').getByText('Second official needed').waitFor();
+    await shot(page, 'reconcile-countersign-awaiting-en-1280');
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('heading', { name: '정산 대사' }).waitFor();
     const locks = await queryDb<{ locked_by: string | null }>(dbUrl, 'select locked_by from reconcile_day_locks where day = $1', [DAY]);
     expect(locks.every((r) => r.locked_by === null)).toBe(true);
   });
 
-  it('with the amount lifted the booking and the lock are the server’s, and the page shows who locked it', async () => {
-    expect(await command({ type: 'set_adjustment_threshold', amount: null })).toMatchObject({ status: 'accepted' });
-    await page.locator('[data-testid="exceptions-grid"] .ag-row [role="gridcell"][col-id="tid"]').first().click();
-    const panel = page.getByTestId('exception-panel');
-    await panel.getByLabel('추가 조정 금액').fill(String(-missing));
-    await panel.getByLabel('설명', { exact: true }).last().fill('서버 기준 재기록');
-    await panel.getByRole('button', { name: '조정 기록' }).click();
-    await panel.getByRole('button', { name: '닫기' }).click();
+  it('another official countersigns: the booking and the lock are the server’s, and the page shows who locked it', async () => {
+    // Official B, made on the server through the console's user screen, countersigns in a confirmation dialog that shows the working.
+    await addUser(page, { username: 'lee', name: '이공무', role: 'official' });
+    await signInAs(page, 'lee', 'lee-password-1');
+    await openReconcile();
+    await dayRow().getByTestId('open-journal').click();
+    const held = page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="awaiting_second"]');
+    await held.getByTestId('countersign').click();
+    const dialog = page.getByRole('dialog');
+    const money = `-₩${missing.toLocaleString('en-US')}`;
+    const working = await dialog.getByTestId('dialog-items').locator('li').allInnerTexts();
+    expect(working[0]).toBe('처리자: 김관리 (admin)');
+    expect(working[1]).toBe(`조정 금액: ${money}`);
+    expect(working[3]).toBe(`차이: ${money}`);
+    await shot(page, 'reconcile-countersign-dialog-1280');
+    await dialog.getByRole('button', { name: '승인하고 보내기' }).click();
+    await page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="pending"]').waitFor();
+    await expect(held.count()).resolves.toBe(0);
+    // The countersign is sent in lee's name; the booking goes in its booker's, so it waits for them.
+    await page.getByRole('link', { name: '동기화', exact: true }).click();
+    await page.getByRole('button', { name: '지금 동기화' }).click();
+    await page.getByText('김관리 님의 서버 로그인이 없습니다').first().waitFor();
+    expect(await queryDb<{ n: string }>(dbUrl, 'select count(*) as n from adjustment_countersigns', [])).toEqual([{ n: '1' }]);
+    await signInAs(page, 'admin', 'admin-password-1');
+    await syncNow(page);
+    await openReconcile();
+    await expect.poll(() => dayRow().getByTestId('day-unexplained').innerText()).toBe('₩0');
     await lockDay();
     await syncNow(page);
     await openReconcile();
@@ -138,6 +168,7 @@ describe('a reconcile day locked by the server', () => {
     expect(booked).toContain('조정');
     expect(booked).toContain(`-₩${missing.toLocaleString('en-US')}`);
     expect(booked).toContain('admin');
+    expect(booked).toContain('승인: lee');
     expect(booked).toContain('서버 기록');
     expect(locked).toContain('마감');
     const journalRows = await queryDb<{ seq: string; type: string }>(dbUrl, "select seq, type from events where type in ('adjustment_booked', 'reconcile_day_locked') order by seq");

@@ -191,3 +191,46 @@ describe('finding 1: adjustments and the day lock, decided by the server', () =>
     expect((await journal(clerk, '2026-03-10')).length).toBe(4);
   });
 });
+
+describe('finding 6: adjustment countersigns per colleague, as refunds’ are', () => {
+  // File H settles 2026-03-08; L5's difference of −300,000,000 is above the 100,000,000 threshold.
+  const H = digest('toss-2026-03-08.csv');
+  const fileH = { ...fileF, fileDigest: H, day: '2026-03-08', days: [{ day: '2026-03-08', count: 10, amount: 1_000_000 }], exceptions: [{ ref: 'L5', class: 'amount_mismatch', difference: -300_000_000 }, { ref: 'L6', class: 'only_in_ledger', difference: -300_000_000 }] };
+  const big = booking(H, 'L5', -300_000_000, '2026-03-08');
+  const book = (commandId: string, b = big) => server.post('/api/commands', { commandId, sentAt: clock.toISOString(), ...b }, kim);
+
+  it('a countersign of another amount does not cover the booking, even under its own command id', async () => {
+    expect((await server.command(fileH, kim)).result.status).toBe('accepted');
+    // One won off: 299,999,999 is not 300,000,000.
+    expect((await server.command(countersign('off-1', { ...big, amount: -299_999_999 }), lee)).result.status).toBe('accepted');
+    expect((await book('off-1')).body).toMatchObject(refused('settlement.needsCountersign'));
+    expect(await journal(kim, '2026-03-08')).toEqual([]);
+  });
+
+  it('a wrong countersign sent first (other amount, other exception) does not block the right one', async () => {
+    const park = await server.user('park', 'official');
+    expect((await server.command(countersign('both-1', { ...big, amount: -1 }), lee)).result.status).toBe('accepted');
+    expect((await server.command(countersign('both-1', { ...big, exceptionRef: 'L6' }), lee)).result.status).toBe('accepted');
+    // Another colleague's right one after them is taken, not refused as a conflict; sent twice it is the same one.
+    for (let i = 0; i < 2; i++) expect((await server.command(countersign('both-1', big), park)).result.status).toBe('accepted');
+    const r = await book('both-1');
+    expect(r.body).toMatchObject({ status: 'accepted' });
+    const day8 = await journal(kim, '2026-03-08');
+    expect(day8).toMatchObject([{ type: 'adjustment_booked', amount: -300_000_000, by: 'kim', countersignedBy: 'park' }]);
+  });
+
+  it('the booker can never countersign: refused as a command, and a row of their own never covers the booking', async () => {
+    // L5 is booked now; L6 is left whole.
+    const l6 = { ...big, exceptionRef: 'L6' };
+    const before = await bookings();
+    expect((await server.command(countersign('self-1', l6), kim)).result).toMatchObject(refused('settlement.selfCountersign'));
+    // Even a row that slipped into the table (say, by an older server) signed by the booker does not count.
+    const kimId = (await server.sdb.db.selectFrom('users').select('id').where('username', '=', 'kim').executeTakeFirstOrThrow()).id;
+    await server.sdb.db
+      .insertInto('adjustment_countersigns')
+      .values({ requested_by: 'kim', request_command_id: 'self-2', file_digest: H, exception_ref: 'L6', amount: -300_000_000, countersigned_by: kimId, countersigned_at: clock })
+      .execute();
+    expect((await book('self-2', l6)).body).toMatchObject(refused('settlement.needsCountersign'));
+    expect(await bookings()).toBe(before);
+  });
+});

@@ -16,6 +16,7 @@ import * as m0015 from './0015_short_tokens.js';
 import * as m0016 from './0016_countersigns_each.js';
 import * as m0021 from './0021_sale_steering.js';
 import * as m0022 from './0022_receipt_numbers.js';
+import * as m0027 from './0027_adjustment_countersigns_each.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0020_demo_marker': m0020,
   '0021_sale_steering': m0021,
   '0022_receipt_numbers': m0022,
+  '0027_adjustment_countersigns_each': m0027,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

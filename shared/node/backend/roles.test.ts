@@ -91,6 +91,7 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'sale.monitor': { roundId },
   'sale.steer': { roundId, change: { kind: 'pause' } },
   'sale.approve': { roundId, proposalId: 'p-1' },
+  'reconcile.countersign': { commandId: '00000000-0000-4000-8000-000000000000' },
 });
 
 /**
@@ -152,6 +153,7 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'reconcile.reopenDay': 'ao',
   'reconcile.report': 'aon',
   'reconcile.journal': 'aon',
+  'reconcile.countersign': 'ao',
   // Long work any role starts (exports, simulations) is followed and cancelled by whoever started it.
   'jobs.get': 'aocn',
   'jobs.cancel': 'aocn',

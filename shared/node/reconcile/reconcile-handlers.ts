@@ -11,6 +11,7 @@ import { appendAudit } from '../kernel/audit-append.js';
 import { previewProfile } from './preview.js';
 import { RowStager } from './stage-rows.js';
 import { serverJournal } from './server-journal.js';
+import { countersignBooking } from './adjustment-countersign.js';
 import { EXCEPTION_CLASSES } from '../../reconcile/match.js';
 
 const actorOf = (u: { id: string; username: string; displayName: string }) => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -114,6 +115,10 @@ export const reconcileHandlers: HandlersFor<'reconcile'> = {
   'reconcile.days': async (_input, { deps }) => listDays(deps.db),
   'reconcile.exceptions': async (q, { deps }) => listExceptions(deps.db, q),
   'reconcile.journal': async ({ day, provider }, { deps }) => serverJournal(deps.db, day, provider),
+  'reconcile.countersign': async ({ commandId }, ctx) => {
+    const d = await countersignBooking(ctx.deps.db, ctx.deps.now(), commandId, actorOf(requireUser(ctx)));
+    return serverJournal(ctx.deps.db, d.day, d.provider);
+  },
 
   'reconcile.assign': async (input, ctx) => {
     const user = requireUser(ctx);

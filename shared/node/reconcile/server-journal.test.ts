@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { ExceptionRow } from '../../api/reconcile-schemas.js';
 import { migrateToLatest, openDatabase } from '../db/open.js';
 import { bookAdjustment } from './reconcile-repo.js';
 import { serverJournal } from './server-journal.js';
+import { countersignBooking } from './adjustment-countersign.js';
+import { dayRow } from './reconcile-repo.js';
 
 const kim = { id: 'u-kim', username: 'kim', displayName: '김공무' };
 const DAY = '2026-03-10';
@@ -59,10 +62,63 @@ describe('the reconcile page’s journal, from the server', () => {
       ['server', 'booking', 7, 'kim', '2026-03-12T03:00:02.000Z', 1_000],
       ['server', 'booking', 8, 'lee', '2026-03-12T03:05:00.000Z', 10_000],
       ['server', 'lock', 9, 'lee', '2026-03-12T03:06:00.000Z', null],
-      ['refused', 'booking', null, 'kim', CONSOLE_AT, 10_000],
+      ['awaiting_second', 'booking', null, 'kim', CONSOLE_AT, 10_000],
     ]);
     expect(journal[1]).toMatchObject({ countersignedBy: 'park', byName: null, exception: { ref: 'L40', line: 40, tid: 'T-40' }, text: '수수료 오류' });
     expect(journal[3]!.refusal).toEqual({ key: 'settlement.needsCountersign', params: { threshold: 5_000 } });
+    await l.close();
+  });
+});
+
+describe('a booking above the administrator’s amount, countersigned by another official', () => {
+  const lee = { id: 'u-lee', username: 'lee', displayName: '이공무' };
+  const LATER = new Date('2027-03-12T04:00:00.000Z');
+
+  /** kim booked 10,000 on L40 (difference 90,000 − 80,000 = 10,000); the server held it back for a second official. */
+  async function heldBack(reasonKey = 'settlement.needsCountersign') {
+    const l = await dayWithExceptions();
+    l.sqlite.prepare("insert into users (id, username, display_name, password_hash, role, created_at) values ('u-lee', 'lee', '이공무', 'x', 'official', ?)").run(CONSOLE_AT);
+    await bookAdjustment(l.db, new Date(CONSOLE_AT), row(2, 40, 'T-40', 90_000, 80_000), { amount: 10_000, reason: 'provider_error', text: '큰 차액', user: kim, at: CONSOLE_AT });
+    const { command_id: refused } = await l.db.selectFrom('outbox').select('command_id').executeTakeFirstOrThrow();
+    await l.db.updateTable('outbox').set({ state: 'rejected', reason_key: reasonKey, reason_params: JSON.stringify({ threshold: 5_000 }) }).execute();
+    return { l, refused };
+  }
+  const outbox = (l: Awaited<ReturnType<typeof dayWithExceptions>>) =>
+    l.db.selectFrom('outbox').select(['type', 'created_by', 'state', 'payload']).where('state', '=', 'pending').orderBy(sql`rowid`).execute();
+
+  it('shows “2인 승인 필요” with its working; the booker cannot countersign and nothing is queued', async () => {
+    const { l, refused } = await heldBack();
+    const [held] = await serverJournal(l.db, DAY, 'toss');
+    expect(held).toMatchObject({ source: 'awaiting_second', commandId: refused, by: 'kim', amount: 10_000, exception: { ref: 'L40', class: 'amount_mismatch', difference: 10_000 } });
+    await expect(countersignBooking(l.db, LATER, refused, kim)).rejects.toMatchObject({ code: 'forbidden', key: 'reconcileCountersign.selfCountersign' });
+    expect(await outbox(l)).toEqual([]);
+    await l.close();
+  });
+
+  it('queues lee’s countersign, then kim’s booking again under a new id; the day counts it and the refused one leaves the journal', async () => {
+    const { l, refused } = await heldBack();
+    // Before: 1,000 (L12) + 10,000 (L40) left unexplained; the refused booking counts for nothing.
+    expect((await dayRow(l.db, DAY, 'toss')).unexplained).toBe(11_000);
+    await countersignBooking(l.db, LATER, refused, lee);
+    const [sign, book] = await outbox(l);
+    const signed = JSON.parse(sign!.payload) as Record<string, unknown>;
+    const again = JSON.parse(book!.payload) as Record<string, unknown>;
+    expect([sign!.type, sign!.created_by, book!.type, book!.created_by]).toEqual(['countersign_adjustment', 'u-lee', 'book_adjustment', 'u-kim']);
+    expect(signed).toMatchObject({ requestCommandId: again.commandId, requestedBy: 'kim', fileDigest: DIGEST, exceptionRef: 'L40', amount: 10_000 });
+    expect(again.commandId).not.toBe(refused);
+    expect(again).toMatchObject({ type: 'book_adjustment', fileDigest: DIGEST, exceptionRef: 'L40', amount: 10_000, day: DAY, provider: 'toss', text: '큰 차액' });
+    // After: only L12's 1,000 is left.
+    expect((await dayRow(l.db, DAY, 'toss')).unexplained).toBe(1_000);
+    expect((await serverJournal(l.db, DAY, 'toss')).map((j) => [j.source, j.by, j.countersignedBy, j.amount])).toEqual([['pending', 'kim', 'lee', 10_000]]);
+    // Countersigned once is enough: a second countersign finds nothing waiting.
+    await expect(countersignBooking(l.db, LATER, refused, lee)).rejects.toMatchObject({ code: 'conflict', key: 'reconcileCountersign.notAwaiting' });
+    await l.close();
+  });
+
+  it('refuses a booking the server refused for another reason', async () => {
+    const { l, refused } = await heldBack('settlement.exceedsDifference');
+    await expect(countersignBooking(l.db, LATER, refused, lee)).rejects.toMatchObject({ code: 'conflict', key: 'reconcileCountersign.notAwaiting' });
+    expect(await outbox(l)).toEqual([]);
     await l.close();
   });
 });

@@ -74,6 +74,10 @@ export interface ReconcileAdjustmentsTable {
   at: Instant;
   /** The `book_adjustment` command sent to the server; null for bookings carried in by migration 0012. */
   command_id: string | null;
+  /** The refused booking (its command id) this one completes after a second official's countersign (0037). */
+  countersign_of: string | null;
+  /** Username of that second official (0037). */
+  countersigned_by: string | null;
 }
 
 export interface ReconcileDaysTable {
