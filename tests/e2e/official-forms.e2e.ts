@@ -61,7 +61,9 @@ describe("officials' round editor", () => {
     await message('시각의 시는 0–23 사이여야 합니다 (판매 시작: ‘2500’). 14:00이나 1400처럼 24시간제로 입력하세요', 'error').waitFor();
     await both('60-round-form-rules');
 
-    // The same in English (switching language redraws the page, so the figures are typed again).
+    // The same in English. Switching language redraws the page, so the editor asks first about its unsaved
+    // changes; once left, the figures are typed again.
+    page.once('dialog', (d) => void d.accept());
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'New issuance round' }).waitFor();
     await page.locator('#f-discount').fill('15');
@@ -74,6 +76,7 @@ describe("officials' round editor", () => {
     await page.locator('.field .msg.error', { hasText: 'The holding limit (₩300,000) is below the monthly purchase limit (₩500,000)' }).waitFor();
     await page.locator('.field .msg.warning', { hasText: 'A 15% discount is higher than usual' }).waitFor();
     await both('61-round-form-rules-en');
+    page.once('dialog', (d) => void d.accept());
     await page.getByLabel('Language').selectOption('ko');
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
     await page.getByLabel('회차 이름').fill('지난 시작 회차');

@@ -35,6 +35,14 @@ describe('simulation PDF', () => {
     expect(text).toContain(`${logoutsB > logoutsA ? '+' : '−'}${d}`);
   });
 
+  it('compares a run with a sign-in stage against one without, row for row (none shown as 0 minutes)', async () => {
+    const a = run('a', '기본 설정', (p) => ({ ...p, capacity: { ...p.capacity, loginMinutes: undefined } }), false);
+    const b = run('b', '로그인 2분', (p) => ({ ...p, capacity: { ...p.capacity, loginMinutes: 2 } }), false);
+    const { text } = await build([a, b], 1, 'comparison-sign-in');
+    expect(text).toContain('로그인·본인 확인 시간');
+    expect(text).toMatch(/로그인·본인 확인 시간[^\n]*\n?[^\n]*0[^\n]*2/);
+  });
+
   it('leaves no near-empty last page', async () => {
     for (const [name, runs, charts] of [
       ['single', [run('a', '기본 설정', (p) => p, true)], 5],

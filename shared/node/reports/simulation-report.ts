@@ -30,8 +30,11 @@ export interface SimulationReport {
 const GREY = '#5f6b7a';
 const LINE = '#dfe3ea';
 
-/** Key parameters as label/value rows, so a reader can reproduce the run. */
-function parameterRows(run: SimRun, lang: Lang): [string, string][] {
+/**
+ * Key parameters as label/value rows, so a reader can reproduce the run. The sign-in row is there when any run of
+ * the report has a sign-in stage (`withSignIn`), so compared runs keep the same rows, row for row.
+ */
+function parameterRows(run: SimRun, lang: Lang, withSignIn: boolean): [string, string][] {
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
   const n = (v: number | null) => (v === null ? t('simulation.unlimited') : new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(v));
   const p = run.params;
@@ -53,7 +56,7 @@ function parameterRows(run: SimRun, lang: Lang): [string, string][] {
     [t('simulation.checkoutSeconds'), `${p.checkout.meanSeconds} (${t(`simulation.dist_${p.checkout.distribution}`)})`],
     [t('simulation.failurePct'), `${Math.round(p.checkout.failureRate * 1000) / 10}%`],
     [t('simulation.maxConnections'), n(p.capacity.maxConnections)],
-    ...(p.capacity.loginMinutes ? [[t('signIn.loginMinutes'), n(p.capacity.loginMinutes)] as [string, string]] : []),
+    ...(withSignIn ? [[t('signIn.loginMinutes'), n(p.capacity.loginMinutes ?? 0)] as [string, string]] : []),
   ];
 }
 
@@ -145,7 +148,8 @@ export function buildSimulationPdf(report: SimulationReport, fonts: ReportFonts)
 
   // Parameters, so the reader can reproduce each run: two label/value pairs a row for one run.
   sectionHeading(doc, t('simulation.reportParams'), { size: 12, gap: 0.3, bodySize: 9 });
-  const rows = runs.map((r) => parameterRows(r, lang));
+  const withSignIn = runs.some((r) => (r.params.capacity.loginMinutes ?? 0) > 0);
+  const rows = runs.map((r) => parameterRows(r, lang, withSignIn));
   if (comparing) {
     drawTable(doc, {
       style,
