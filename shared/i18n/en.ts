@@ -290,6 +290,7 @@ export const en: Shape<typeof ko> = {
     'reconcile.annotate': 'Exception note',
     'reconcile.resolve': 'Exception resolved',
     'reconcile.adjust': 'Adjustment booked',
+    'reconcile.countersign': 'Adjustment countersigned',
   },
   anchor: {
     backwards: 'The audit head went back to entry {{seq}}; entry {{heldSeq}} was anchored at {{anchoredAt}}',

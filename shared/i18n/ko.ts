@@ -286,6 +286,7 @@ export const ko = {
     'reconcile.annotate': '대사 예외 메모',
     'reconcile.resolve': '대사 예외 해결',
     'reconcile.adjust': '대사 조정 기록',
+    'reconcile.countersign': '대사 조정 2인 승인',
   },
   anchor: {
     backwards: '감사 로그가 {{seq}}번으로 되돌아갔습니다. {{heldSeq}}번이 이미 {{anchoredAt}}에 서버 기준점으로 기록되어 있습니다',
