@@ -41,10 +41,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // Two files at once, each with its own web host, server, database and Chromium (every port and folder is
-          // its own), so one file's waits fill the other's; more than two on two cores makes the waits the tests
-          // allow too tight.
-          maxWorkers: 2,
+          // One file at a time: with two at once (each with its own host, server and Chromium) reconcile.e2e's
+          // unexplained total once stayed at 0 where -1 was due; alone it passes. Back to two when that is understood.
+          fileParallelism: false,
         },
       },
     ],
