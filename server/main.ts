@@ -10,6 +10,7 @@ import { loadDirectoryKey } from './directory/directory-key.js';
 import { directoryKeys } from './directory/protect.js';
 import { buildDemo } from './demo/build-demo.js';
 import { resolve } from 'node:path';
+import { closeServer } from './http/close.js';
 
 /** Printed for --help: the same text a server host reads, whether it runs from the repository or from dist/server/main.cjs. */
 const USAGE = `Issuance central server. PostgreSQL from DATABASE_URL, or an embedded PGlite
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   console.log(`Listening at http://${host}:${bound.port}`);
   if (sale) console.log(`Sale service on Redis ${sale.redisUrl}; buyer page at http://${host}:${bound.port}/sale`);
   const stop = async () => {
-    await app.close();
+    await closeServer(app);
     await sale?.close();
     await sdb.close();
     process.exit(0);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../server/app.js';
+import { closeServer } from '../../server/http/close.js';
 import { createUser } from '../../server/auth/server-auth.js';
 import { connectServerDb, migrateServer, type ServerDb } from '../../server/db/connect.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
@@ -83,7 +84,7 @@ export class RehearsalServer {
   }
 
   async close(): Promise<void> {
-    await this.app.close();
+    await closeServer(this.app);
     await this.detach?.();
     await this.sdb.close();
     await this.pg?.stop();

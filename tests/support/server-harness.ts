@@ -13,6 +13,7 @@ import { connectServerDb, migrateServer, type ServerDb } from '../../server/db/c
 import type { Role } from '../../shared/common/roles.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import type { CommandResult, RoundTransition } from '../../shared/sync/protocol.js';
+import { closeServer } from '../../server/http/close.js';
 
 /** Session tokens of the standard staff. */
 export interface Staff {
@@ -143,7 +144,7 @@ export class ServerHarness {
   async close(): Promise<void> {
     await this.snapshots.idle();
     rmSync(this.snapshots.dir, { recursive: true, force: true });
-    await this.app.close();
+    await closeServer(this.app);
     await this.sdb.close();
   }
 }
