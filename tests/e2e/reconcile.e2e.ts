@@ -149,17 +149,31 @@ describe('settlement reconciliation, end to end in Chromium', () => {
       await panel.waitFor();
       if (left === exceptions) {
         // Handed to a colleague who may reconcile: the picker offers officials and admins, not analysts.
-        const options = await panel.getByLabel('담당자 지정').locator('option').allInnerTexts();
-        expect(options).toContain('이정산 (lee)');
-        expect(options.join()).not.toContain('박분석');
-        await panel.getByLabel('담당자 지정').selectOption('lee');
+        // The picker's colleagues arrive by their own request.
+        const picker = panel.getByLabel('담당자 지정');
+        await expect.poll(() => picker.locator('option').allInnerTexts()).toContain('이정산 (lee)');
+        expect((await picker.locator('option').allInnerTexts()).join()).not.toContain('박분석');
+        await picker.selectOption('lee');
+        // A slow host: the assignment's answer is held until an adjustment has been typed. The answer must not wipe
+        // it (it did: with two test files at once the 1 won below was booked as 0, and the day's total came out wrong).
+        let answerAssignment!: () => void;
+        const held = new Promise<void>((r) => (answerAssignment = r));
+        await page.route('**/api/invoke', async (route) => {
+          if (!route.request().postData()?.includes('"method":"reconcile.assign"')) return route.continue();
+          const answer = await route.fetch();
+          await held;
+          await route.fulfill({ response: answer });
+        });
         await panel.getByRole('button', { name: '지정', exact: true }).click();
-        await expect.poll(() => panel.innerText()).toContain('이정산');
         firstDifference = wonOf(await panel.getByTestId('exception-difference').innerText());
         // An adjustment without an explanation cannot be saved; this one books 1 won, not the difference.
         await panel.getByLabel('조정 금액').fill('1');
         await panel.getByText('차액이 0이 아닌 조정에는 사유 설명이 필요합니다').waitFor();
         await panel.getByLabel('설명', { exact: true }).fill('대행사 정정 예정');
+        answerAssignment();
+        await expect.poll(() => panel.getByTestId('exception-assignee').innerText()).toBe('이정산');
+        await page.unroute('**/api/invoke');
+        expect(await panel.getByLabel('조정 금액').inputValue()).toBe('1');
         await shot(page, '41-reconcile-exception-1440');
       } else {
         // The adjustment starts empty; the whole difference is one deliberate click away.
