@@ -4,6 +4,7 @@ import type { Envelope } from '../../shared/api/envelope.js';
 import type { ErrorPayload } from '../../shared/common/errors.js';
 import type { Role } from '../../shared/common/roles.js';
 import { createBackend, type Backend } from '../../shared/node/backend/backend.js';
+import { cheapScryptForTests } from '../../shared/node/secrets/kdf-cost.js';
 
 /** A backend on an in-memory database with a clock the test moves by hand. */
 export class Harness {
@@ -12,6 +13,8 @@ export class Harness {
 
   /** `now` replaces the harness's own clock (several consoles and a server on one clock, say). */
   static async start(now?: () => Date): Promise<Harness> {
+    // Users made and signed in here hash at a test cost; the hashing itself is tested at production's (password.test.ts).
+    cheapScryptForTests();
     let h: Harness | undefined = undefined;
     const backend = await createBackend({
       dataDir: ':memory:',

@@ -1,7 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { scryptCost } from '../secrets/kdf-cost.js';
 
-/** OWASP's scrypt floor is N=2^17,r=8,p=1; 2^15 keeps sign-in under ~100 ms on the 2-core office PCs. */
-const DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
@@ -11,7 +10,7 @@ function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
 }
 
 /** `scrypt$N$r$p$salt$hash` with base64url parts, so parameters can be raised later without breaking old hashes. */
-export async function hashPassword(password: string, params: { N: number; r: number; p: number } = DEFAULTS): Promise<string> {
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = scryptCost()): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt } from 'node:crypto';
+import { scryptCost } from './kdf-cost.js';
 import { vaultFromKey, type Vault } from './vault.js';
 
 /**
@@ -9,8 +10,7 @@ import { vaultFromKey, type Vault } from './vault.js';
  * the user's password.
  */
 
-/** scrypt (node:crypto) at the cost the password hashes use; its own salt per user, so the key is not the stored hash. */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 256 * 1024 * 1024 } as const;
+/** scrypt (node:crypto) at the cost the password hashes use (kdf-cost.ts); its own salt per user, so the key is not the stored hash. */
 
 export function newKeySalt(): string {
   return randomBytes(16).toString('base64url');
@@ -18,7 +18,7 @@ export function newKeySalt(): string {
 
 export function deriveUserKey(password: string, salt: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), 32, { ...scryptCost(), maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
