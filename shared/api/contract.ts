@@ -37,6 +37,7 @@ import {
   findBuyerInputSchema,
   foundBuyerSchema,
   queueInputSchema,
+  queueShownSchema,
   receiptInputSchema,
 } from './refund-schemas.js';
 import {
@@ -254,7 +255,7 @@ export const contract = {
   'refunds.withdraw': proc({ input: z.object({ commandId: idSchema }).strict(), output: counterRequestSchema, access: COUNTER }),
   'refunds.queue': proc({
     input: queueInputSchema,
-    output: z.object({ requests: z.array(counterRequestSchema), clerks: z.array(z.object({ id: z.string(), name: z.string() })) }),
+    output: z.object({ requests: z.array(counterRequestSchema), clerks: z.array(z.object({ id: z.string(), name: z.string() })), shown: queueShownSchema }),
     access: COUNTER,
   }),
   'refunds.receipt': proc({ input: receiptInputSchema, output: z.object({ filename: z.string(), base64: z.string() }), access: COUNTER }),

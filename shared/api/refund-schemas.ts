@@ -132,8 +132,19 @@ export const queueInputSchema = z
   .object({
     day: day.optional(),
     clerkId: z.string().max(64).optional(),
+    /**
+     * `open`: what still needs the counter — every request not yet finished (waiting for a second person, not yet
+     * sent, sent but not yet in the ledger), whatever its day, and today's; `range`: filed from `from` to `to`
+     * (Seoul days, both included). Without a view, `day` alone as before.
+     */
+    view: z.enum(['open', 'range']).optional(),
+    from: day.optional(),
+    to: day.optional(),
   })
   .strict();
+
+/** What the queue shows, said above it: the view and its Seoul days. */
+export const queueShownSchema = z.object({ view: z.enum(['open', 'range', 'day', 'all']), from: z.string().nullable(), to: z.string().nullable(), today: z.string() });
 
 const tally = z.object({ cancelCount: z.number(), cancelSum: z.number(), refundCount: z.number(), refundSum: z.number() });
 export type Tally = z.infer<typeof tally>;

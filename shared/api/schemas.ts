@@ -83,6 +83,11 @@ export const roundVersionSchema = z.object({
   approvedByName: z.string().nullable(),
   approvedAt: z.string().nullable(),
   changed: z.array(z.string()),
+  /**
+   * A version synced from the server (authored locally by the `server` user): the names come from its
+   * publication event, authorName is '' when that event did not say, and createdAt is the publication time.
+   */
+  fromServer: z.boolean().optional(),
 });
 export type RoundVersion = z.infer<typeof roundVersionSchema>;
 
@@ -99,6 +104,8 @@ export const roundDetailSchema = z.object({
   allowedActions: z.array(z.enum(ROUND_ACTIONS)),
   canEdit: z.boolean(),
   audit: z.array(auditEntrySchema),
+  /** The round's lifecycle as the server recorded it (scheduled, on sale, closed, settled), oldest first. */
+  serverSteps: z.array(z.object({ status: z.string(), version: z.number(), by: z.string(), at: z.string() })).optional(),
 });
 export type RoundDetail = z.infer<typeof roundDetailSchema>;
 

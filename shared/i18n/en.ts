@@ -1441,7 +1441,7 @@ export const en: Shape<typeof ko> = {
     unknownOffline: 'There is no user ‘{{username}}’ on this console, and the server cannot be reached to check for a server account. Sign in again once the server is reachable',
   },
   consoleScope: {
-    noLotEvents: 'Analysts are not shown single purchases, uses, cancellations or refunds; the server does not send them either. The round’s and the filtered totals are above',
+    noLotEvents: 'Analysts are not shown single purchases, uses, cancellations or refunds; the server does not send them either. The round’s and the filtered totals are above.',
   },
   receiptNumbers: {
     provisional: 'Provisional',
@@ -1657,5 +1657,28 @@ export const en: Shape<typeof ko> = {
     changeStop: 'Stop the sale',
     invalidNumber: 'Enter a whole number of 1 or more for {{field}}',
     invalidStock: 'Enter the stock to add as an amount in whole 10,000 won units',
+  },
+  roundHistory: {
+    serverRecord: 'Server record',
+    authorNotRecorded: 'not in the server’s record (an older publication)',
+    auditEmpty: 'Nothing has been recorded for this round yet',
+    auditEmptyFromServer: 'Nothing was done to this round on this console. It was made on another console and received from the server: who wrote and approved it is in the version history, its sale steps are in the server record',
+    serverSteps: 'Server record',
+  },
+  reconcileCount: {
+    exceptions: 'Exceptions: {{count}}',
+  },
+  refundDialog: {
+    notLookedUp: 'Found by lot number (no buyer lookup)',
+  },
+  queueView: {
+    show: 'Show',
+    open: 'Open requests and today’s',
+    range: 'Filed between',
+    from: 'From',
+    to: 'To',
+    showingOpen: 'Every request not yet finished (any day) and those filed today ({{today}}): {{count}}',
+    showingRange: 'Filed {{from}} – {{to}}: {{count}}',
+    badRange: 'The start of the period is after its end',
   },
 };

@@ -1437,7 +1437,7 @@ export const ko = {
     unknownOffline: '이 콘솔에 ‘{{username}}’ 사용자가 없고, 서버에 연결할 수 없어 서버 계정인지 확인하지 못했습니다. 서버에 연결된 뒤 다시 로그인하세요',
   },
   consoleScope: {
-    noLotEvents: '분석 담당자에게는 구매 건별 기록(구매·사용·취소·환불)을 보여 주지 않습니다. 서버도 보내지 않는 정보입니다. 회차와 조건별 합계는 위에 있습니다',
+    noLotEvents: '분석 담당자에게는 구매 건별 기록(구매·사용·취소·환불)을 보여 주지 않습니다. 서버도 보내지 않는 정보입니다. 회차와 조건별 합계는 위에 있습니다.',
   },
   receiptNumbers: {
     provisional: '가번호',
@@ -1653,5 +1653,28 @@ export const ko = {
     changeStop: '판매 중지',
     invalidNumber: '{{field}} 항목에는 1 이상의 정수를 입력하세요',
     invalidStock: '추가할 재고는 10,000원 단위의 금액으로 입력하세요',
+  },
+  roundHistory: {
+    serverRecord: '서버 기록',
+    authorNotRecorded: '서버 기록에 없음 (예전 형식의 게시)',
+    auditEmpty: '이 회차에 기록된 작업이 아직 없습니다',
+    auditEmptyFromServer: '이 콘솔에서 이 회차에 한 작업은 없습니다. 다른 콘솔에서 만들어 서버에서 받은 회차라서, 작성·승인한 사람은 버전 이력에, 판매 단계는 서버 기록에 있습니다',
+    serverSteps: '서버 기록',
+  },
+  reconcileCount: {
+    exceptions: '예외 {{count}}건',
+  },
+  refundDialog: {
+    notLookedUp: '구매 건 번호로 찾음 (구매자 조회 없음)',
+  },
+  queueView: {
+    show: '보기',
+    open: '처리할 요청과 오늘 접수',
+    range: '접수일 기간',
+    from: '시작일',
+    to: '종료일',
+    showingOpen: '처리가 끝나지 않은 요청 전체(접수일 무관)와 오늘({{today}}) 접수한 요청 {{count}}건',
+    showingRange: '{{from}} ~ {{to}} 접수한 요청 {{count}}건',
+    badRange: '기간의 시작일이 종료일보다 늦습니다',
   },
 };

@@ -56,7 +56,17 @@ export function workingView(w: RefundWorking): WorkingView {
 /** Counter requests with their status: the counter's own state, the outbox's answer, and whether the ledger shows it yet. */
 export async function requestViews(
   db: Db,
-  filter: { districtCode?: string | null; commandId?: string; lotId?: string; fromAt?: string; toAt?: string; clerkId?: string; receiptNo?: string },
+  filter: {
+    districtCode?: string | null;
+    commandId?: string;
+    lotId?: string;
+    fromAt?: string;
+    toAt?: string;
+    clerkId?: string;
+    receiptNo?: string;
+    /** Requests not yet finished, whatever their day, and any filed at or after this instant. */
+    openOrSince?: string;
+  },
 ): Promise<CounterRequestView[]> {
   let q = db
     .selectFrom('counter_requests as r')
@@ -80,6 +90,17 @@ export async function requestViews(
   if (filter.clerkId) q = q.where('r.clerk_id', '=', filter.clerkId);
   if (filter.fromAt) q = q.where('r.created_at', '>=', filter.fromAt);
   if (filter.toAt) q = q.where('r.created_at', '<', filter.toAt);
+  if (filter.openOrSince) {
+    const since = filter.openOrSince;
+    // Unfinished, as the status below reads it: awaiting a second person, not yet answered, or accepted but not yet in the ledger.
+    q = q.where((eb) =>
+      eb.or([
+        eb('r.created_at', '>=', since),
+        eb('r.state', '=', 'awaiting_second'),
+        eb.and([eb('r.state', '!=', 'withdrawn'), eb.or([eb('o.state', 'is', null), eb('o.state', '=', 'pending'), eb.and([eb('o.state', '=', 'accepted'), eb('l.status', '=', 'active')])])]),
+      ]),
+    );
+  }
   const rows = await q.orderBy('r.created_at', 'desc').limit(2_000).execute();
   return rows.map((r) => {
     let status: CounterRequestView['status'];

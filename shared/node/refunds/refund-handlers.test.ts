@@ -218,6 +218,33 @@ describe('the refund counter', () => {
     expect((await h.call('refunds.queue', { day: '2020-01-01' }, mapo.session)).requests).toEqual([]);
   });
 
+  it('opens the queue on what needs the counter: unfinished requests of any day and today’s; a range of days on request', async () => {
+    feed([purchase('lot-A-0004', 'member-8', MAPO), purchase('lot-A-0005', 'member-8', MAPO)]);
+    // 2 March (Seoul): one withdrawn, one still waiting to be sent, one the server accepted and the ledger shows.
+    const withdrawnOld = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    await h.call('refunds.withdraw', { commandId: withdrawnOld.commandId }, mapo.session);
+    const waitingOld = await h.call('refunds.request', { lotId: 'lot-A-0001', reasonCode: 'buyer_request' }, mapo.session);
+    const doneOld = await h.call('refunds.request', { lotId: 'lot-A-0004', reasonCode: 'buyer_request' }, mapo.session);
+    await h.backend.deps.db.updateTable('outbox').set({ state: 'accepted', server_seq: prev.seq + 1, resolved_at: h.clock.toISOString() }).where('command_id', '=', doneOld.commandId).execute();
+    feed([{ type: 'cancel', eventId: 'c-A-0004', roundId: ROUND, lotId: 'lot-A-0004', at: h.clock.toISOString(), amount: 95_000, by: 'mapo', receiptNo: '11440-20260302-000001' }]);
+    // 5 March: one taken and withdrawn today.
+    h.advance(3 * 86_400_000);
+    const session = await h.signIn('mapo');
+    const withdrawnToday = await h.call('refunds.request', { lotId: 'lot-A-0005', reasonCode: 'buyer_request' }, session);
+    await h.call('refunds.withdraw', { commandId: withdrawnToday.commandId }, session);
+
+    const open = await h.call('refunds.queue', { view: 'open' }, session);
+    expect(open.requests.map((r) => r.commandId).sort()).toEqual([waitingOld.commandId, withdrawnToday.commandId].sort());
+    expect(open.shown).toEqual({ view: 'open', from: '2026-03-05', to: '2026-03-05', today: '2026-03-05' });
+    const second = await h.call('refunds.queue', { view: 'range', from: '2026-03-02', to: '2026-03-02' }, session);
+    expect(second.requests.map((r) => r.commandId).sort()).toEqual([withdrawnOld.commandId, waitingOld.commandId, doneOld.commandId].sort());
+    expect(second.shown).toEqual({ view: 'range', from: '2026-03-02', to: '2026-03-02', today: '2026-03-05' });
+    expect((await h.call('refunds.queue', { view: 'range', from: '2026-03-03', to: '2026-03-04' }, session)).requests).toEqual([]);
+    const reversed = await h.fail('refunds.queue', { view: 'range', from: '2026-03-05', to: '2026-03-02' }, session);
+    expect(korean(reversed)).toBe('기간의 시작일이 종료일보다 늦습니다');
+    expect(await h.fail('refunds.queue', { view: 'range', from: '2026-02-30', to: '2026-03-02' }, session)).toMatchObject({ key: 'refunds.badDay' });
+  });
+
   it('keeps analysts away from the counter altogether', async () => {
     const analyst = await h.user(admin, 'ana', 'analyst');
     for (const m of ['refunds.search', 'refunds.quote', 'refunds.queue', 'refunds.settings'] as const) {

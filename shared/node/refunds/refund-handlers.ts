@@ -1,6 +1,8 @@
 import { AppError } from '../../common/errors.js';
 import { findBank } from '../../common/banks.js';
 import { seoulDayKey, seoulDayRange } from '../../common/time.js';
+import { isCalendarDay } from '../../common/buyer-identity.js';
+import type { Output } from '../../api/contract.js';
 import { REFUND_REASONS } from '../../api/refund-schemas.js';
 import { quoteRefund, refundWorking } from '../../ledger/rules.js';
 import { appendAudit } from '../kernel/audit-append.js';
@@ -268,15 +270,34 @@ export const refundHandlers: HandlersFor<'refunds', RefundDeps> = {
   /** The district's requests (all districts for officials), newest first, by Seoul day and clerk. */
   'refunds.queue': async (input, ctx) => {
     const user = requireUser(ctx);
-    if (input.day && !DAY.test(input.day)) bad('refunds.badDay', { day: input.day });
-    const range = input.day ? seoulDayRange(input.day) : null;
+    for (const d of [input.day, input.from, input.to]) if (d && (!DAY.test(d) || !isCalendarDay(d))) bad('refunds.badDay', { day: d });
+    const today = seoulDayKey(ctx.deps.now().toISOString());
+    let window: { fromAt?: string; toAt?: string; openOrSince?: string };
+    let shown: Output<'refunds.queue'>['shown'];
+    if (input.view === 'open') {
+      window = { openOrSince: seoulDayRange(today).from };
+      shown = { view: 'open', from: today, to: today, today };
+    } else if (input.view === 'range') {
+      const from = input.from ?? today;
+      const to = input.to ?? from;
+      if (from > to) bad('queueView.badRange');
+      window = { fromAt: seoulDayRange(from).from, toAt: seoulDayRange(to).to };
+      shown = { view: 'range', from, to, today };
+    } else if (input.day) {
+      const range = seoulDayRange(input.day);
+      window = { fromAt: range.from, toAt: range.to };
+      shown = { view: 'day', from: input.day, to: input.day, today };
+    } else {
+      window = {};
+      shown = { view: 'all', from: null, to: null, today };
+    }
     const requests = await requestViews(ctx.deps.db, {
       districtCode: counterScope(user),
-      ...(range ? { fromAt: range.from, toAt: range.to } : {}),
+      ...window,
       ...(input.clerkId ? { clerkId: input.clerkId } : {}),
     });
     const clerks = new Map(requests.map((r) => [r.clerkId, r.clerkName]));
-    return { requests, clerks: [...clerks].map(([id, name]) => ({ id, name })) };
+    return { requests, clerks: [...clerks].map(([id, name]) => ({ id, name })), shown };
   },
 
   /** The receipt (접수증) as a PDF: the request as taken, or the server's answer once it came. Reprintable at any time. */

@@ -11,6 +11,7 @@ import type { SessionUser } from '../kernel/session-user.js';
 import { requireUser, type HandlersFor } from '../kernel/call-context.js';
 import type { Database } from '../db/schema.js';
 import { soldByRound } from '../ledger/sales.js';
+import { SERVER_USER_ID, serverRecord } from './server-record.js';
 import { findRound, selectRoundsWithSpec, toRoundWithSpec, type RoundWithSpec } from './rounds-repo.js';
 import { newCommandId } from '../kernel/command-ids.js';
 import { enqueueCommand } from '../kernel/outbox.js';
@@ -93,7 +94,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
     const round = await findRound(db, input.id);
     // Out-of-scope rounds are reported as missing, not forbidden, so ids do not leak.
     if (!round || !visibleTo(user, round.spec)) throw new AppError('not_found', 'errors.roundNotFound');
-    const [versions, audit, sold] = await Promise.all([
+    const [versions, audit, sold, server] = await Promise.all([
       db
         .selectFrom('round_versions as v')
         .innerJoin('users as a', 'a.id', 'v.author_id')
@@ -104,6 +105,7 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
         .execute(),
       db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'round').where('entity_id', '=', round.id).orderBy('seq', 'desc').execute(),
       soldByRound(db, round.id),
+      serverRecord(db, round.id),
     ]);
     const state = lifecycleState(round);
     const manager = user.role === 'admin' || user.role === 'official';
@@ -116,20 +118,25 @@ export const roundsHandlers: HandlersFor<'rounds'> = {
       spec: round.spec,
       validation: validateRound(round.spec),
       sold: sold.get(round.id) ?? 0,
-      versions: versions.map((v) => ({
-        version: v.version,
-        spec: JSON.parse(v.spec) as RoundSpec,
-        authorId: v.author_id,
-        authorName: v.author_name,
-        createdAt: v.created_at,
-        approvedBy: v.approved_by,
-        approvedByName: v.approver_name,
-        approvedAt: v.approved_at,
-        changed: JSON.parse(v.changed) as string[],
-      })),
+      versions: versions.map((v) => {
+        const row = {
+          version: v.version,
+          spec: JSON.parse(v.spec) as RoundSpec,
+          authorId: v.author_id,
+          authorName: v.author_name,
+          createdAt: v.created_at,
+          approvedBy: v.approved_by,
+          approvedByName: v.approver_name,
+          approvedAt: v.approved_at,
+          changed: JSON.parse(v.changed) as string[],
+        };
+        const published = v.author_id === SERVER_USER_ID ? server.versions.get(v.version) : undefined;
+        return published ? { ...row, authorName: published.proposedBy ?? '', approvedByName: published.approvedBy, approvedAt: published.at, fromServer: true } : row;
+      }),
       allowedActions: allowedActions(state, user, now()),
       canEdit: manager && round.status !== 'closed' && round.status !== 'settled',
       audit: audit.map(toAuditEntry),
+      serverSteps: server.steps,
     };
   },
 

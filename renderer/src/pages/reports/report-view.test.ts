@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '#shared/reports/params.js';
-import { reportChart } from './report-view.js';
+import { everyDay, reportChart } from './report-view.js';
 
 const num = (n: number) => new Intl.NumberFormat('en-US').format(n);
 const byDistrict: ReportResult = {
@@ -42,5 +42,41 @@ describe('report chart x axis', () => {
     expect(xTicks(days(260)).autoSkip).toBe(true);
     expect(xTicks({ ...days(2), groupBy: ['hour'] }).autoSkip).toBe(true);
     expect(xTicks(byDistrict).autoSkip).toBe(false);
+  });
+});
+
+describe('the daily axis', () => {
+  it('runs through every calendar day between the first and the last, across month, year and leap days', () => {
+    // Written by hand from the calendar.
+    expect(everyDay(['2022-07-17', '2022-07-14'])).toEqual(['2022-07-14', '2022-07-15', '2022-07-16', '2022-07-17']);
+    expect(everyDay(['2022-12-30', '2023-01-02'])).toEqual(['2022-12-30', '2022-12-31', '2023-01-01', '2023-01-02']);
+    expect(everyDay(['2024-02-28', '2024-03-01'])).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(everyDay(['2023-02-28', '2023-03-01'])).toEqual(['2023-02-28', '2023-03-01']);
+    expect(everyDay([])).toEqual([]);
+  });
+
+  it('draws a day without sales as zero between two sale days', () => {
+    const daily: ReportResult = {
+      groupBy: ['day'],
+      measures: ['faceSold'],
+      rows: [
+        { keys: ['2022-07-14'], values: { faceSold: 50_000_000 } },
+        { keys: ['2022-07-17'], values: { faceSold: 20_000_000 } },
+      ],
+      totals: { faceSold: 70_000_000 },
+      scopedTo: null,
+    };
+    const chart = reportChart(daily, 'faceSold', 'ko', num);
+    expect(chart.data.labels).toHaveLength(4);
+    expect(chart.data.datasets[0]!.data).toEqual([50_000_000, 0, 0, 20_000_000]);
+    // The use rate carries the running totals through the empty days.
+    const rate = reportChart(
+      { ...daily, measures: ['faceSold', 'usedAmount'], rows: [{ keys: ['2022-07-14'], values: { faceSold: 100, usedAmount: 0 } }, { keys: ['2022-07-16'], values: { faceSold: 0, usedAmount: 50 } }] },
+      'useRate',
+      'ko',
+      num,
+      true,
+    );
+    expect(rate.data.datasets[0]!.data).toEqual([0, 0, 0.5]);
   });
 });

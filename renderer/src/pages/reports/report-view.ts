@@ -35,6 +35,25 @@ export function shortText(m: Measure, v: number, lang: Lang, num: (n: number) =>
   return num(v);
 }
 
+/** Beyond this many days (ten years) the axis keeps the days that have rows rather than draw a point per day. */
+const MAX_FILLED_DAYS = 3_660;
+
+/**
+ * Every calendar day from the first to the last of `days` (YYYY-MM-DD), in
+ * order: a day without sales has no row, and a daily axis that skipped it
+ * would draw 14 July next to 28 July as if they were neighbours.
+ */
+export function everyDay(days: string[]): string[] {
+  if (days.length === 0) return [];
+  const sorted = [...days].sort();
+  // Calendar arithmetic on UTC midnights: the keys are Seoul days already, so no zone enters here.
+  const first = Date.parse(`${sorted[0]}T00:00:00Z`);
+  const last = Date.parse(`${sorted.at(-1)}T00:00:00Z`);
+  const span = Math.round((last - first) / 86_400_000);
+  if (!Number.isFinite(span) || span > MAX_FILLED_DAYS) return [...new Set(sorted)];
+  return Array.from({ length: span + 1 }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10));
+}
+
 /**
  * The report's chart: bars per group of the first key (stacked by the
  * second key), lines over days and hours; the use-rate report draws the
@@ -50,14 +69,17 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
       options: { ...CHART_BASE, scales: { y: { beginAtZero: true, ticks: { callback: tick, maxTicksLimit: 6 } } } },
     };
   }
-  const firstKeys = [...new Set(result.rows.map((r) => r.keys[0]!))];
+  const present = [...new Set(result.rows.map((r) => r.keys[0]!))];
+  // Days without rows are drawn as zero, so the axis runs day by day.
+  const firstKeys = k1 === 'day' ? everyDay(present) : present;
   const labels = firstKeys.map((k) => groupValueLabel(k1, k, lang));
   if (cumulativeRate && k1 === 'day' && !k2) {
+    const byDay = new Map(result.rows.map((r) => [r.keys[0]!, r.values]));
     let sold = 0;
     let used = 0;
-    const rates = result.rows.map((r) => {
-      sold += r.values.faceSold ?? 0;
-      used += r.values.usedAmount ?? 0;
+    const rates = firstKeys.map((day) => {
+      sold += byDay.get(day)?.faceSold ?? 0;
+      used += byDay.get(day)?.usedAmount ?? 0;
       return sold > 0 ? used / sold : 0;
     });
     return {
@@ -67,7 +89,8 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     };
   }
   if (!k2) {
-    const values = firstKeys.map((k) => result.rows.find((r) => r.keys[0] === k)?.values[measure] ?? 0);
+    const byKey = new Map(result.rows.map((r) => [r.keys[0]!, r.values[measure] ?? 0]));
+    const values = firstKeys.map((k) => byKey.get(k) ?? 0);
     const line = (k1 === 'day' || k1 === 'hour') && firstKeys.length > 1;
     return {
       type: line ? 'line' : 'bar',
