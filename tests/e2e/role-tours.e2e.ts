@@ -1,109 +1,33 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../shared/i18n/ko.js';
-import { createDatabase } from '../support/postgres.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { connectToServer, createAdmin } from './flows.js';
-import { launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
+import { check, demoPage, go, NAV, setLang, settle, startDemoConsole, type DemoConsole, type Nav } from './demo-tour.js';
 
 /**
  * Each role's day on the demo data, in Korean and English at 1280×720, as the users would click through it:
  * every page visited is checked for sideways scrolling, i18n keys shown as text, raw ids where names belong,
  * and the navigation a role may not use. The screenshots land in test-results/screenshots/role-tours-*.
  */
-let server: ServerProcess;
-let host: RunningHost;
-let browser: Browser;
-let out: string;
+let demo: DemoConsole;
 const errors: string[] = [];
 const pages: Record<string, Page> = {};
-const passwords: Record<string, string> = {};
-let sample: { name: string; birthDate: string; phone: string; lotId: string };
+let sample: DemoConsole['sample'];
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'tour-e2e-'));
-  server = await startServerProcess(await createDatabase(inject('pgUrl')), {}, ['--demo', '--scale', '0.002', '--demo-out', out]);
-  for (const m of server.output().matchAll(/^\s+\w+\s+(demo-\S+)\s+(\S{16})\s/gm)) passwords[m[1]!] = m[2]!;
-  // "A Mapo buyer to find at demo-clerk's counter (generated, not a person): 홍길동, born 1980-01-02, 010-1234-5678 (lot L, refundable)"
-  const m = /counter \(generated, not a person\): (\S+), born (\S+), (010-\d{4}-\d{4}) \(lot (\S+),/.exec(server.output());
-  sample = { name: m![1]!, birthDate: m![2]!, phone: m![3]!, lotId: m![4]! };
-  host = await startHost();
-  browser = await launchBrowser();
+  demo = await startDemoConsole(errors);
+  sample = demo.sample;
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  await server?.stop();
-  rmSync(out, { recursive: true, force: true });
+  await demo?.stop();
 });
 
-/** Every catalog key as a dotted path ("counter.tabQueue"): shown as text, it is a key that was not translated. */
-function keyPaths(node: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(node).flatMap(([k, v]) => (v && typeof v === 'object' ? keyPaths(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
-}
-const KEYS = keyPaths(ko).filter((k) => k.includes('.'));
-/** A key the catalog lacks shows as its path too ("audit.refund.setThreshold"): a section's name, a dot, a name. */
-const KEY_PATTERN = new RegExp(`\\b(?:${Object.keys(ko).join('|')})\\.[A-Za-z_]\\w*`);
-/** Ids that must never stand where a name belongs: UUIDs, the demo rounds' ids, bare district codes. */
-const RAW_IDS = [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/, /\bdemo-20\d\d-\d\d(-\d\d)?\b/, /(?<![\d,.-])11[1-7]\d0(?![\d,.-])/, /\{\{\w+\}\}/];
-
-const NAV = { rounds: '#/rounds', ledger: '#/ledger', reports: '#/reports', refunds: '#/refunds', reconcile: '#/reconcile', sync: '#/sync', admin: '#/admin/users' } as const;
-type Nav = keyof typeof NAV;
 const ALLOWED: Record<string, Nav[]> = {
   admin: ['rounds', 'ledger', 'reports', 'refunds', 'reconcile', 'sync', 'admin'],
   official: ['rounds', 'ledger', 'reports', 'refunds', 'reconcile', 'sync'],
   clerk: ['rounds', 'ledger', 'reports', 'refunds', 'sync'],
   analyst: ['rounds', 'ledger', 'reports', 'reconcile', 'sync'],
 };
-
-/** Waits until nothing on the page is still loading. */
-async function settle(page: Page): Promise<void> {
-  // Only what shows: a grid keeps its loading words in a hidden live region for screen readers.
-  const loading = page.locator('main').getByText(/불러오는 중|Loading/);
-  await expect.poll(() => loading.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 1).length), { timeout: 15_000 }).toBe(0);
-}
-
-/**
- * What the checks read from the page (a script, run in the page): whether the page or any box on it scrolls
- * sideways — a data grid's own sideways scroll, with its › hint, is its design; any other box must fit — and
- * the text shown.
- */
-const MEASURE = `(() => {
-  const doc = document.documentElement;
-  const wide = [...document.querySelectorAll('body *')]
-    .filter((el) => {
-      const s = getComputedStyle(el);
-      return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.closest('.ag-root-wrapper');
-    })
-    .map((el) => el.tagName.toLowerCase() + '.' + el.className);
-  return { pageWide: doc.scrollWidth > doc.clientWidth, wide, text: document.body.innerText };
-})()`;
-
-/** The checks every visited page passes, then its screenshot. */
-async function check(page: Page, name: string): Promise<void> {
-  await settle(page);
-  const seen = (await page.evaluate(MEASURE)) as { pageWide: boolean; wide: string[]; text: string };
-  await shot(page, `role-tours-${name}`);
-  expect(seen.pageWide, `${name}: the page scrolls sideways`).toBe(false);
-  expect(seen.wide, `${name}: a box scrolls sideways`).toEqual([]);
-  expect(KEYS.filter((k) => seen.text.includes(k)), `${name}: i18n keys shown as text`).toEqual([]);
-  expect(KEY_PATTERN.exec(seen.text)?.[0], `${name}: an i18n key shown as text`).toBeUndefined();
-  expect(RAW_IDS.map((r) => r.exec(seen.text)?.[0]).filter(Boolean), `${name}: raw ids or placeholders shown`).toEqual([]);
-}
-
-async function go(page: Page, nav: Nav | string): Promise<void> {
-  const target = nav in NAV ? NAV[nav as Nav] : nav;
-  await page.locator(`a[href="${target}"]`).first().click();
-}
-
-async function setLang(page: Page, lang: 'ko' | 'en'): Promise<void> {
-  await page.locator('select[aria-label="언어"], select[aria-label="Language"]').selectOption(lang);
-  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
-}
 
 /** The role's main screens, in both languages: what it may use is there and passes the checks; what it may not is absent. */
 async function tour(role: string, extra: (page: Page, lang: 'ko' | 'en') => Promise<void> = async () => {}): Promise<void> {
@@ -129,20 +53,9 @@ async function tour(role: string, extra: (page: Page, lang: 'ko' | 'en') => Prom
 // Each role's tour is some 25 pages; at a load of 20 on two cores one took 110 s.
 describe('each role’s day on the demo data, in Korean and English at 1280×720', { timeout: 240_000 }, () => {
   it('the administrator connects the console to the demo server; each demo account signs in', async () => {
-    const admin = (pages.admin = await openPage(browser, host.url, errors));
-    await admin.setViewportSize({ width: 1280, height: 720 });
-    // The console's own administrator is demo-admin itself (README's first steps), so what the administrator
-    // sends (2인 승인 기준 금액) goes out under a server account; signing in again once connected gives its sign-in.
-    await createAdmin(admin, 'demo-admin', passwords['demo-admin'], '데모 관리자');
-    await connectToServer(admin, server.url, 'demo-admin', passwords['demo-admin']);
-    await signInAs(admin, 'demo-admin', passwords['demo-admin']!);
-    await syncNow(admin);
+    pages.admin = demo.admin;
     // Each demo account is admitted to this console by signing in while the administrator is signed in here.
-    for (const role of ['official', 'clerk', 'clerk2', 'analyst']) {
-      const page = (pages[role] = await openPage(browser, host.url, errors));
-      await page.setViewportSize({ width: 1280, height: 720 });
-      await signInAs(page, `demo-${role}`, passwords[`demo-${role}`]!);
-    }
+    for (const role of ['official', 'clerk', 'clerk2', 'analyst']) pages[role] = await demoPage(demo, `demo-${role}`, errors);
     // Five sign-ins (each a deliberately slow password hash) on a loaded machine.
   }, 300_000);
 
