@@ -42,6 +42,9 @@ async function main(): Promise<void> {
         `searched on ${seeds} seed(s), target ${target} min: session ${r.session.minutes} min holds on ${sessionHeld}/${unseen.length} unseen seeds; ` +
           `admission ${r.admission.perMinute}/min sells out within ${target} min on ${held}/${unseen.length}; sell-out ${spread(sellOut)} min`,
       );
+      // The capacity the recommended rate needs (issue 20 item 3), as searched and checked on the same seeds.
+      const pay = r.payment;
+      if (pay) console.log(`  payment capacity ${pay.tps} TPS at ${pay.admissionPerMinute}/min (${pay.latencyMs} ms each, time-out ${pay.timeoutMs} ms): sells out within ${target} min on ${pay.check.held}/${pay.check.seeds} searched seeds, min ${pay.check.min?.toFixed(1)} · median ${pay.check.median?.toFixed(1)} · max ${pay.check.max?.toFixed(1)} min`);
     }
   }
   console.log(`${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
