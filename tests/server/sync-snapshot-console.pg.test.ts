@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
@@ -40,11 +40,15 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const h of consoles) await h.close();
   await server?.close();
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A fresh console connected with `account` (whose role and district decide what it reads). */
-async function consoleAs(account: string): Promise<{ h: Harness; admin: string }> {
-  const h = await Harness.start(() => clock);
+const dataDirs: string[] = [];
+/** A fresh console connected with `account` (whose role and district decide what it reads); on disk, as a console is, unless `inMemory`. */
+async function consoleAs(account: string, inMemory = false): Promise<{ h: Harness; admin: string }> {
+  const dataDir = inMemory ? ':memory:' : mkdtempSync(join(tmpdir(), 'ic-first-sync-'));
+  if (!inMemory) dataDirs.push(dataDir);
+  const h = await Harness.start(() => clock, dataDir);
   consoles.push(h);
   const admin = await h.admin();
   await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
@@ -61,6 +65,10 @@ describe('first sync from the server snapshot', () => {
     it(`leaves a ${role}'s console as replaying the whole log does, then pulls on from the snapshot's sequence`, async () => {
       const head = (await server.get('/api/head', serverAdmin)).body as { seq: number };
       const bySnapshot = await consoleAs(account);
+      const own = bySnapshot.h.backend.deps.sqlite;
+      const usersBefore = own.prepare('select id, username, role from users order by id').all();
+      const auditBefore = own.prepare('select count(*) from audit_log').pluck().get() as number;
+      expect(auditBefore).toBeGreaterThan(0);
       const snap = vi.spyOn(SyncClient.prototype, 'snapshot');
       const a = await bySnapshot.h.sync(bySnapshot.admin);
       expect(a.state, JSON.stringify(a.error)).toBe('done');
@@ -70,7 +78,15 @@ describe('first sync from the server snapshot', () => {
       expect(pulled(a)).toBeLessThan(head.seq - 250);
       expect(pulled(a)).toBeGreaterThan(0);
 
-      const byReplay = await consoleAs(account);
+      // The console's own rows came through the swap: its administrator, its connection, its audit trail.
+      expect(own.prepare('select id, username, role from users order by id').all()).toEqual(expect.arrayContaining(usersBefore));
+      expect(own.prepare('select server_url, username from sync_state').get()).toEqual({ server_url: server.url, username: account });
+      expect(own.prepare('select count(*) from audit_log').pluck().get()).toBeGreaterThanOrEqual(auditBefore);
+      expect(own.pragma('journal_mode', { simple: true })).toBe('wal');
+      // Nothing of the download is left beside the ledger.
+      expect(readdirSync(dirname(own.name)).filter((f) => /\.(part|swap)/.test(f))).toEqual([]);
+
+      const byReplay = await consoleAs(account, true);
       const noSnapshot = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(null);
       const b = await byReplay.h.sync(byReplay.admin);
       noSnapshot.mockRestore();

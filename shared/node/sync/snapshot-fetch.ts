@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -12,16 +12,17 @@ import type { JobContext } from '../jobs/job-registry.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
 import { fileDigest } from './snapshot-build.js';
+import { carryOwnTables, swapIn } from './snapshot-install.js';
 import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
 import { SyncError } from './sync-error.js';
 
 /** Where a download goes beside the ledger, and the manifest it belongs to (so a stopped download resumes against the same file). */
-export const partFiles = (ledgerFile: string) => ({ part: `${ledgerFile}.part`, manifest: `${ledgerFile}.part.json` });
+export const partFiles = (ledgerFile: string) => ({ part: `${ledgerFile}.part`, manifest: `${ledgerFile}.part.json`, swap: `${ledgerFile}.swap` });
 
 /** Removes a download and its manifest: a refused or finished snapshot leaves nothing behind. */
 export function dropPart(ledgerFile: string): void {
   const f = partFiles(ledgerFile);
-  for (const p of [f.part, f.manifest, `${f.part}-journal`, `${f.part}-wal`, `${f.part}-shm`]) rmSync(p, { force: true });
+  for (const p of [f.part, f.manifest, f.swap]) for (const c of ['', '-journal', '-wal', '-shm']) rmSync(p + c, { force: true });
 }
 
 /** The manifest from the reply's headers, its signature checked against the key sent with it. */
@@ -48,7 +49,7 @@ export interface SnapshotDeps {
   /** The ledger's own connection; the snapshot is attached to it and copied in one transaction. */
   sqlite: BetterSqlite3.Database;
   /** Runs `fn` holding the ledger's connection, so no other query interleaves with the install. */
-  exclusive<T>(fn: () => T): Promise<T>;
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T>;
   /** The ledger's file (the download goes beside it). */
   ledgerFile: string;
   /** The server account this console syncs as: its read scope is the snapshot's. */
@@ -60,15 +61,22 @@ export interface SnapshotDeps {
  * downloads it with progress to `<ledger>.part` (resuming a stopped download
  * of the same file), checks the signed manifest, the file's size and SHA-256,
  * the chain inside the file and its head against the server's chain, then
- * copies it in with the cursor in one transaction. Any failure removes the
+ * carries the console's own tables into it and copies its pages into the
+ * ledger in one write (snapshot-install.ts; a ledger in memory, in tests,
+ * gets the tables copied row by row instead). Any failure removes the
  * download and keeps nothing. Null when there is nothing to do (a ledger with
  * data, no snapshot ready, a snapshot of another schema): the pull replays.
  */
 export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, ctx: JobContext): Promise<ChainPoint | null> {
   if (!(await deps.exclusive(() => ledgerIsEmpty(deps.sqlite)))) return null;
   const files = partFiles(deps.ledgerFile);
-  const resumeFrom = existsSync(files.part) && existsSync(files.manifest) ? statSync(files.part).size : 0;
-  const etag = resumeFrom > 0 ? `"${(JSON.parse(readFileSync(files.manifest, 'utf8')) as SnapshotManifest).sha256}"` : '';
+  // A swap file left by a stop during the carry is half-prepared: never resumed, never installed.
+  for (const c of ['', '-journal']) rmSync(files.swap + c, { force: true });
+  const stored = existsSync(files.part) && existsSync(files.manifest) ? (JSON.parse(readFileSync(files.manifest, 'utf8')) as SnapshotManifest) : null;
+  const have = stored ? statSync(files.part).size : 0;
+  // A part as long as its file (stopped between download and install) is fetched again: there is no range left to ask for.
+  const resumeFrom = stored && have < stored.bytes ? have : 0;
+  const etag = resumeFrom > 0 ? `"${stored!.sha256}"` : '';
   const res = await client.snapshot(resumeFrom > 0 ? { from: resumeFrom, etag } : undefined);
   if (!res) return null;
   let manifest: SnapshotManifest;
@@ -107,7 +115,13 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
     checkFile(files.part, manifest);
     if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
-    return await deps.exclusive(() => install(deps.sqlite, files.part));
+    if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
+    // The verified file becomes the swap file: the console's own tables go into it, then its pages into the ledger.
+    renameSync(files.part, files.swap);
+    return await deps.exclusive(async () => {
+      carryOwnTables(deps.sqlite, files.swap);
+      return swapIn(deps.sqlite, files.swap);
+    });
   } finally {
     dropPart(deps.ledgerFile);
   }
