@@ -1,3 +1,4 @@
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,7 +8,7 @@ import type { Role } from '../../shared/common/roles.js';
 import { translate } from '../../shared/i18n/index.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { ledgerIsEmpty } from '../../shared/node/sync/snapshot-tables.js';
-import { manifestText, SNAPSHOT_MANIFEST_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
+import { manifestText, SNAPSHOT_KEY_HEADER, SNAPSHOT_MANIFEST_HEADER, SNAPSHOT_SIGNATURE_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
@@ -157,3 +158,35 @@ describe('a tampered snapshot', () => {
     });
   }
 });
+
+describe('the pinned snapshot key', () => {
+  it("pins the server's key at the first snapshot, and refuses one signed by another key with a clear message and nothing kept", async () => {
+    const real = await realSnapshot();
+    const serverKey = Buffer.from(real.headers.get(SNAPSHOT_KEY_HEADER)!, 'base64').toString();
+    const { h, admin } = await consoleAs('admin');
+    const own = h.backend.deps.sqlite;
+    expect(own.prepare('select snapshot_key from sync_state').pluck().get()).toBeNull();
+    // The same manifest and file, signed by a key of someone else's (a server in the middle, say).
+    const other = generateKeyPairSync('ed25519');
+    const forged = new Headers(real.headers);
+    forged.set(SNAPSHOT_SIGNATURE_HEADER, sign(null, Buffer.from(manifestText(real.manifest)), other.privateKey).toString('base64'));
+    forged.set(SNAPSHOT_KEY_HEADER, Buffer.from(other.publicKey.export({ type: 'spki', format: 'pem' }).toString()).toString('base64'));
+    // Pinned as configured (the key the server's data folder holds), before any snapshot came.
+    own.prepare('update sync_state set snapshot_key = ?').run(serverKey);
+    const spy = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(new Response(real.bytes, { status: 200, headers: forged }));
+    const failed = await h.sync(admin);
+    spy.mockRestore();
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.key).toBe('syncSnapshot.otherKey');
+    expect(translate('ko', 'syncSnapshot.otherKey')).toMatch(/다른 키로 서명.*아무것도 반영하지 않았습니다$/);
+    expect(ledgerIsEmpty(own)).toBe(true);
+    expect(readdirSync(dirname(own.name)).filter((f) => /\.(part|swap)/.test(f))).toEqual([]);
+    // Unpinned, the first snapshot pins the key it came with; the real server's is kept through the swap.
+    own.prepare('update sync_state set snapshot_key = null').run();
+    const ok = await h.sync(admin);
+    expect(ok.state, JSON.stringify(ok.error)).toBe('done');
+    const pinned = own.prepare('select snapshot_key from sync_state').pluck().get() as string;
+    expect(createPublicKey(pinned).export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(serverKey).export({ type: 'spki', format: 'der' }));
+  });
+});
+

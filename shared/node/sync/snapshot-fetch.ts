@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,8 +25,16 @@ export function dropPart(ledgerFile: string): void {
   for (const p of [f.part, f.manifest, f.swap]) for (const c of ['', '-journal', '-wal', '-shm']) rmSync(p + c, { force: true });
 }
 
-/** The manifest from the reply's headers, its signature checked against the key sent with it. */
-function signedManifest(res: Response): SnapshotManifest {
+/** A public key's bytes (SPKI DER, base64): two PEM texts of one key compare equal. */
+const keyId = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64');
+
+/**
+ * The manifest from the reply's headers, its signature checked against the
+ * key sent with it, and that key against the one this console pinned: the
+ * first snapshot from a server pins its key (`pinned` null), any later one
+ * must be signed by the same key.
+ */
+function signedManifest(res: Response, pinned: string | null): { manifest: SnapshotManifest; keyPem: string } {
   const header = (name: string) => res.headers.get(name) ?? '';
   let manifest: SnapshotManifest;
   try {
@@ -35,14 +43,16 @@ function signedManifest(res: Response): SnapshotManifest {
     throw new SyncError('syncSnapshot.badManifest', { detail: e instanceof Error ? e.message.slice(0, 200) : String(e) });
   }
   let ok = false;
+  let key: KeyObject | undefined;
   try {
-    const key = createPublicKey(Buffer.from(header(SNAPSHOT_KEY_HEADER), 'base64').toString('utf8'));
+    key = createPublicKey(Buffer.from(header(SNAPSHOT_KEY_HEADER), 'base64').toString('utf8'));
     ok = verify(null, Buffer.from(manifestText(manifest)), key, Buffer.from(header(SNAPSHOT_SIGNATURE_HEADER), 'base64'));
   } catch {
     ok = false;
   }
-  if (!ok) throw new SyncError('syncSnapshot.badSignature');
-  return manifest;
+  if (!ok || !key) throw new SyncError('syncSnapshot.badSignature');
+  if (pinned !== null && keyId(createPublicKey(pinned)) !== keyId(key)) throw new SyncError('syncSnapshot.otherKey');
+  return { manifest, keyPem: key.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 export interface SnapshotDeps {
@@ -81,9 +91,13 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   if (!res) return null;
   let manifest: SnapshotManifest;
   try {
-    manifest = signedManifest(res);
+    const pinned = deps.sqlite.prepare('select snapshot_key from sync_state where id = 1').pluck().get() as string | null;
+    let keyPem: string;
+    ({ manifest, keyPem } = signedManifest(res, pinned));
     const mine = scopeKey(readScope(deps.serverUser));
     if (manifest.scope !== mine) throw new SyncError('syncSnapshot.otherScope', { scope: manifest.scope, mine });
+    // First contact with this server's snapshots: its key is the one trusted from now on (carried through the swap).
+    if (pinned === null) deps.sqlite.prepare('update sync_state set snapshot_key = ? where id = 1').run(keyPem);
   } catch (e) {
     await res.body?.cancel();
     dropPart(deps.ledgerFile);
