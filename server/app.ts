@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export interface ServerOptions {
   directoryKey?: Buffer;
   /** The first-sync snapshots (server/log/snapshots.ts); without it, one in a fresh temporary folder. */
   snapshots?: SnapshotStore;
+  /** Signs the snapshots when `snapshots` is not given (`npm run server`: the data folder's, server/log/snapshot-key.ts); without it, a key for this process. */
+  snapshotKey?: KeyObject;
 }
 
 const signInSchema = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict();
@@ -255,7 +257,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (!snapshots) {
     // The snapshots are rebuilt from the log at will: a folder of this process's own, removed when it stops.
     const dir = mkdtempSync(join(tmpdir(), 'issuance-snapshots-'));
-    const own = (snapshots = new SnapshotStore(db, { dir, log }));
+    const own = (snapshots = new SnapshotStore(db, { dir, log, key: options.snapshotKey }));
     app.addHook('onClose', async () => {
       await own.idle();
       rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { adminFromArgs } from './cli/admin.js';
 import { feedRunningServer, parseFeedArg } from './cli/feed-client.js';
 import { connectServerDb, migrateServer } from './db/connect.js';
 import { attachSaleService } from './sale/sale-service.js';
+import { loadSnapshotKey } from './log/snapshot-key.js';
 import { loadDirectoryKey } from './directory/directory-key.js';
 import { directoryKeys } from './directory/protect.js';
 import { buildDemo } from './demo/build-demo.js';
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
 
   const port = Number(argValue(argv, 'port') ?? process.env.PORT ?? 8787);
   const host = argValue(argv, 'host') ?? '127.0.0.1';
-  const app = await buildServer({ db: sdb.db, directoryKey: loadDirectoryKey(dataDir) });
+  const app = await buildServer({ db: sdb.db, directoryKey: loadDirectoryKey(dataDir), snapshotKey: loadSnapshotKey(dataDir) });
   const sale = argv.includes('--sale')
     ? await attachSaleService(app, {
         db: sdb.db,

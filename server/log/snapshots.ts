@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -25,6 +25,8 @@ export interface SnapshotOptions {
   dir: string;
   /** A new build starts when the log has grown by at least this many events since the last one. */
   rebuildAfter?: number;
+  /** The signing key (snapshot-key.ts: the data folder's, stable across restarts so consoles can pin it); without it, one for this process. */
+  key?: KeyObject;
   /** Offer no snapshot, so every console replays the log (tests of the replay path itself). */
   off?: boolean;
   log?: (message: string, extra?: unknown) => void;
@@ -36,7 +38,7 @@ export interface SnapshotOptions {
  * gets the last one built while the next builds in the background (a build
  * is started when there is none, or when the log grew by `rebuildAfter`
  * since). One build at a time for the whole server: they share its CPU with
- * the sale. The manifest is signed at each answer with this process's key.
+ * the sale. The manifest is signed at each answer with the server's key.
  */
 export class SnapshotStore {
   private readonly ready = new Map<string, ReadySnapshot>();
@@ -52,7 +54,8 @@ export class SnapshotStore {
     private readonly db: Kysely<ServerDatabase>,
     private readonly options: SnapshotOptions,
   ) {
-    this.key = generateKeyPairSync('ed25519');
+    const privateKey = options.key ?? generateKeyPairSync('ed25519').privateKey;
+    this.key = { privateKey, publicKey: createPublicKey(privateKey) };
     this.publicKeyPem = this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     this.rebuildAfter = options.rebuildAfter ?? 100_000;
     this.dir = options.dir;

@@ -1518,6 +1518,7 @@ export const en: Shape<typeof ko> = {
     headMismatch: 'The snapshot’s chain hash at {{seq}} differs from the server’s chain. Nothing was kept',
     brokenChain: 'Event {{seq}} in the snapshot does not follow the chain. Nothing was kept',
     unreadable: 'The received snapshot file cannot be opened ({{detail}}). Nothing was kept',
+    otherKey: 'The snapshot is signed by a key other than the server key this console trusts. Check the server address with the server administrator. Nothing was kept',
   },
   // The audit log's details and targets: names, not codes
   auditDetails: {

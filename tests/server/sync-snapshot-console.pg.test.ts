@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
 import { translate } from '../../shared/i18n/index.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { ledgerIsEmpty } from '../../shared/node/sync/snapshot-tables.js';
-import { manifestText, SNAPSHOT_MANIFEST_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
+import { manifestText, SNAPSHOT_KEY_HEADER, SNAPSHOT_MANIFEST_HEADER, SNAPSHOT_SIGNATURE_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
 import { Harness } from '../support/backend-harness.js';
 import { ServerHarness } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
@@ -40,11 +41,15 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const h of consoles) await h.close();
   await server?.close();
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A fresh console connected with `account` (whose role and district decide what it reads). */
-async function consoleAs(account: string): Promise<{ h: Harness; admin: string }> {
-  const h = await Harness.start(() => clock);
+const dataDirs: string[] = [];
+/** A fresh console connected with `account` (whose role and district decide what it reads); on disk, as a console is, unless `inMemory`. */
+async function consoleAs(account: string, inMemory = false): Promise<{ h: Harness; admin: string }> {
+  const dataDir = inMemory ? ':memory:' : mkdtempSync(join(tmpdir(), 'ic-first-sync-'));
+  if (!inMemory) dataDirs.push(dataDir);
+  const h = await Harness.start(() => clock, dataDir);
   consoles.push(h);
   const admin = await h.admin();
   await h.call('sync.connect', { serverUrl: server.url, username: account, password: `${account}-password-1` }, admin);
@@ -61,6 +66,10 @@ describe('first sync from the server snapshot', () => {
     it(`leaves a ${role}'s console as replaying the whole log does, then pulls on from the snapshot's sequence`, async () => {
       const head = (await server.get('/api/head', serverAdmin)).body as { seq: number };
       const bySnapshot = await consoleAs(account);
+      const own = bySnapshot.h.backend.deps.sqlite;
+      const usersBefore = own.prepare('select id, username, role from users order by id').all();
+      const auditBefore = own.prepare('select count(*) from audit_log').pluck().get() as number;
+      expect(auditBefore).toBeGreaterThan(0);
       const snap = vi.spyOn(SyncClient.prototype, 'snapshot');
       const a = await bySnapshot.h.sync(bySnapshot.admin);
       expect(a.state, JSON.stringify(a.error)).toBe('done');
@@ -70,7 +79,15 @@ describe('first sync from the server snapshot', () => {
       expect(pulled(a)).toBeLessThan(head.seq - 250);
       expect(pulled(a)).toBeGreaterThan(0);
 
-      const byReplay = await consoleAs(account);
+      // The console's own rows came through the swap: its administrator, its connection, its audit trail.
+      expect(own.prepare('select id, username, role from users order by id').all()).toEqual(expect.arrayContaining(usersBefore));
+      expect(own.prepare('select server_url, username from sync_state').get()).toEqual({ server_url: server.url, username: account });
+      expect(own.prepare('select count(*) from audit_log').pluck().get()).toBeGreaterThanOrEqual(auditBefore);
+      expect(own.pragma('journal_mode', { simple: true })).toBe('wal');
+      // Nothing of the download is left beside the ledger.
+      expect(readdirSync(dirname(own.name)).filter((f) => /\.(part|swap)/.test(f))).toEqual([]);
+
+      const byReplay = await consoleAs(account, true);
       const noSnapshot = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(null);
       const b = await byReplay.h.sync(byReplay.admin);
       noSnapshot.mockRestore();
@@ -141,3 +158,35 @@ describe('a tampered snapshot', () => {
     });
   }
 });
+
+describe('the pinned snapshot key', () => {
+  it("pins the server's key at the first snapshot, and refuses one signed by another key with a clear message and nothing kept", async () => {
+    const real = await realSnapshot();
+    const serverKey = Buffer.from(real.headers.get(SNAPSHOT_KEY_HEADER)!, 'base64').toString();
+    const { h, admin } = await consoleAs('admin');
+    const own = h.backend.deps.sqlite;
+    expect(own.prepare('select snapshot_key from sync_state').pluck().get()).toBeNull();
+    // The same manifest and file, signed by a key of someone else's (a server in the middle, say).
+    const other = generateKeyPairSync('ed25519');
+    const forged = new Headers(real.headers);
+    forged.set(SNAPSHOT_SIGNATURE_HEADER, sign(null, Buffer.from(manifestText(real.manifest)), other.privateKey).toString('base64'));
+    forged.set(SNAPSHOT_KEY_HEADER, Buffer.from(other.publicKey.export({ type: 'spki', format: 'pem' }).toString()).toString('base64'));
+    // Pinned as configured (the key the server's data folder holds), before any snapshot came.
+    own.prepare('update sync_state set snapshot_key = ?').run(serverKey);
+    const spy = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(new Response(real.bytes, { status: 200, headers: forged }));
+    const failed = await h.sync(admin);
+    spy.mockRestore();
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.key).toBe('syncSnapshot.otherKey');
+    expect(translate('ko', 'syncSnapshot.otherKey')).toMatch(/다른 키로 서명.*아무것도 반영하지 않았습니다$/);
+    expect(ledgerIsEmpty(own)).toBe(true);
+    expect(readdirSync(dirname(own.name)).filter((f) => /\.(part|swap)/.test(f))).toEqual([]);
+    // Unpinned, the first snapshot pins the key it came with; the real server's is kept through the swap.
+    own.prepare('update sync_state set snapshot_key = null').run();
+    const ok = await h.sync(admin);
+    expect(ok.state, JSON.stringify(ok.error)).toBe('done');
+    const pinned = own.prepare('select snapshot_key from sync_state').pluck().get() as string;
+    expect(createPublicKey(pinned).export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(serverKey).export({ type: 'spki', format: 'der' }));
+  });
+});
+

@@ -11,13 +11,13 @@ export class Harness {
   clock = new Date('2026-03-02T00:00:00.000Z');
   private constructor(readonly backend: Backend) {}
 
-  /** `now` replaces the harness's own clock (several consoles and a server on one clock, say). */
-  static async start(now?: () => Date): Promise<Harness> {
+  /** `now` replaces the harness's own clock (several consoles and a server on one clock, say); `dataDir` a ledger on disk (a snapshot's file swap). */
+  static async start(now?: () => Date, dataDir = ':memory:'): Promise<Harness> {
     // Users made and signed in here hash at a test cost; the hashing itself is tested at production's (password.test.ts).
     cheapScryptForTests();
     let h: Harness | undefined = undefined;
     const backend = await createBackend({
-      dataDir: ':memory:',
+      dataDir,
       now: now ?? (() => h!.clock),
       checkOutputs: true,
       log: () => {},

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { specDigest } from '../../shared/node/chain/log-hash.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -37,13 +38,13 @@ export class ServerHarness {
   ) {}
 
   /** `now` overrides the clock altogether (a console harness's clock, say). */
-  static async start(options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number; noSnapshots?: boolean } = {}): Promise<ServerHarness> {
+  static async start(options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number; noSnapshots?: boolean; snapshotKey?: KeyObject } = {}): Promise<ServerHarness> {
     // `pgliteDir`: the embedded database `npm run server` uses without DATABASE_URL, instead of the test PostgreSQL.
     const dbUrl = options.pgliteDir ? '' : await createDatabase(inject('pgUrl'));
     const sdb = await connectServerDb(options.pgliteDir ? { dataDir: options.pgliteDir, log: () => {} } : { url: dbUrl });
     await migrateServer(sdb.db);
     let h: ServerHarness | undefined = undefined;
-    const snapshots = new SnapshotStore(sdb.db, { dir: mkdtempSync(join(tmpdir(), 'ic-snapshots-')), rebuildAfter: options.snapshotRebuildAfter, off: options.noSnapshots });
+    const snapshots = new SnapshotStore(sdb.db, { dir: mkdtempSync(join(tmpdir(), 'ic-snapshots-')), rebuildAfter: options.snapshotRebuildAfter, off: options.noSnapshots, key: options.snapshotKey });
     const app = await buildServer({ db: sdb.db, log: () => {}, now: options.now ?? (() => h!.now()), snapshots });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;

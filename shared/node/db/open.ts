@@ -71,6 +71,8 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
     sqlite,
     close: async () => {
       await db.destroy();
+      // Kysely closes the connection only if it ever ran a query: one used through `sqlite` alone stayed open.
+      if (sqlite.open) sqlite.close();
     },
   };
 }

@@ -145,7 +145,12 @@ export class SyncConnection {
       this.signInErrors.clear();
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('sync_state').set({ server_url: url, username, token: null, server_user: JSON.stringify(reply.user), last_error: null }).where('id', '=', 1).execute();
+      await trx
+        .updateTable('sync_state')
+        // Another server's snapshot key is not this one's: it is pinned again at this server's first snapshot.
+        .set({ server_url: url, username, token: null, server_user: JSON.stringify(reply.user), last_error: null, ...(s.server_url !== url ? { snapshot_key: null } : {}) })
+        .where('id', '=', 1)
+        .execute();
       await appendAudit(trx, { ...entry, action: 'server.connect', details: { serverUrl: url, username, serverRole: reply.user.role } });
     });
     await wrapConnectionToken(this.db, this.keys, reply.token, true);

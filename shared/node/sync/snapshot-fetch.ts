@@ -1,5 +1,5 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -12,20 +12,29 @@ import type { JobContext } from '../jobs/job-registry.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
 import { fileDigest } from './snapshot-build.js';
+import { carryOwnTables, swapIn } from './snapshot-install.js';
 import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
 import { SyncError } from './sync-error.js';
 
 /** Where a download goes beside the ledger, and the manifest it belongs to (so a stopped download resumes against the same file). */
-export const partFiles = (ledgerFile: string) => ({ part: `${ledgerFile}.part`, manifest: `${ledgerFile}.part.json` });
+export const partFiles = (ledgerFile: string) => ({ part: `${ledgerFile}.part`, manifest: `${ledgerFile}.part.json`, swap: `${ledgerFile}.swap` });
 
 /** Removes a download and its manifest: a refused or finished snapshot leaves nothing behind. */
 export function dropPart(ledgerFile: string): void {
   const f = partFiles(ledgerFile);
-  for (const p of [f.part, f.manifest, `${f.part}-journal`, `${f.part}-wal`, `${f.part}-shm`]) rmSync(p, { force: true });
+  for (const p of [f.part, f.manifest, f.swap]) for (const c of ['', '-journal', '-wal', '-shm']) rmSync(p + c, { force: true });
 }
 
-/** The manifest from the reply's headers, its signature checked against the key sent with it. */
-function signedManifest(res: Response): SnapshotManifest {
+/** A public key's bytes (SPKI DER, base64): two PEM texts of one key compare equal. */
+const keyId = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64');
+
+/**
+ * The manifest from the reply's headers, its signature checked against the
+ * key sent with it, and that key against the one this console pinned: the
+ * first snapshot from a server pins its key (`pinned` null), any later one
+ * must be signed by the same key.
+ */
+function signedManifest(res: Response, pinned: string | null): { manifest: SnapshotManifest; keyPem: string } {
   const header = (name: string) => res.headers.get(name) ?? '';
   let manifest: SnapshotManifest;
   try {
@@ -34,21 +43,23 @@ function signedManifest(res: Response): SnapshotManifest {
     throw new SyncError('syncSnapshot.badManifest', { detail: e instanceof Error ? e.message.slice(0, 200) : String(e) });
   }
   let ok = false;
+  let key: KeyObject | undefined;
   try {
-    const key = createPublicKey(Buffer.from(header(SNAPSHOT_KEY_HEADER), 'base64').toString('utf8'));
+    key = createPublicKey(Buffer.from(header(SNAPSHOT_KEY_HEADER), 'base64').toString('utf8'));
     ok = verify(null, Buffer.from(manifestText(manifest)), key, Buffer.from(header(SNAPSHOT_SIGNATURE_HEADER), 'base64'));
   } catch {
     ok = false;
   }
-  if (!ok) throw new SyncError('syncSnapshot.badSignature');
-  return manifest;
+  if (!ok || !key) throw new SyncError('syncSnapshot.badSignature');
+  if (pinned !== null && keyId(createPublicKey(pinned)) !== keyId(key)) throw new SyncError('syncSnapshot.otherKey');
+  return { manifest, keyPem: key.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 export interface SnapshotDeps {
   /** The ledger's own connection; the snapshot is attached to it and copied in one transaction. */
   sqlite: BetterSqlite3.Database;
   /** Runs `fn` holding the ledger's connection, so no other query interleaves with the install. */
-  exclusive<T>(fn: () => T): Promise<T>;
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T>;
   /** The ledger's file (the download goes beside it). */
   ledgerFile: string;
   /** The server account this console syncs as: its read scope is the snapshot's. */
@@ -60,22 +71,33 @@ export interface SnapshotDeps {
  * downloads it with progress to `<ledger>.part` (resuming a stopped download
  * of the same file), checks the signed manifest, the file's size and SHA-256,
  * the chain inside the file and its head against the server's chain, then
- * copies it in with the cursor in one transaction. Any failure removes the
+ * carries the console's own tables into it and copies its pages into the
+ * ledger in one write (snapshot-install.ts; a ledger in memory, in tests,
+ * gets the tables copied row by row instead). Any failure removes the
  * download and keeps nothing. Null when there is nothing to do (a ledger with
  * data, no snapshot ready, a snapshot of another schema): the pull replays.
  */
 export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, ctx: JobContext): Promise<ChainPoint | null> {
   if (!(await deps.exclusive(() => ledgerIsEmpty(deps.sqlite)))) return null;
   const files = partFiles(deps.ledgerFile);
-  const resumeFrom = existsSync(files.part) && existsSync(files.manifest) ? statSync(files.part).size : 0;
-  const etag = resumeFrom > 0 ? `"${(JSON.parse(readFileSync(files.manifest, 'utf8')) as SnapshotManifest).sha256}"` : '';
+  // A swap file left by a stop during the carry is half-prepared: never resumed, never installed.
+  for (const c of ['', '-journal']) rmSync(files.swap + c, { force: true });
+  const stored = existsSync(files.part) && existsSync(files.manifest) ? (JSON.parse(readFileSync(files.manifest, 'utf8')) as SnapshotManifest) : null;
+  const have = stored ? statSync(files.part).size : 0;
+  // A part as long as its file (stopped between download and install) is fetched again: there is no range left to ask for.
+  const resumeFrom = stored && have < stored.bytes ? have : 0;
+  const etag = resumeFrom > 0 ? `"${stored!.sha256}"` : '';
   const res = await client.snapshot(resumeFrom > 0 ? { from: resumeFrom, etag } : undefined);
   if (!res) return null;
   let manifest: SnapshotManifest;
   try {
-    manifest = signedManifest(res);
+    const pinned = deps.sqlite.prepare('select snapshot_key from sync_state where id = 1').pluck().get() as string | null;
+    let keyPem: string;
+    ({ manifest, keyPem } = signedManifest(res, pinned));
     const mine = scopeKey(readScope(deps.serverUser));
     if (manifest.scope !== mine) throw new SyncError('syncSnapshot.otherScope', { scope: manifest.scope, mine });
+    // First contact with this server's snapshots: its key is the one trusted from now on (carried through the swap).
+    if (pinned === null) deps.sqlite.prepare('update sync_state set snapshot_key = ? where id = 1').run(keyPem);
   } catch (e) {
     await res.body?.cancel();
     dropPart(deps.ledgerFile);
@@ -107,7 +129,13 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
     checkFile(files.part, manifest);
     if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
-    return await deps.exclusive(() => install(deps.sqlite, files.part));
+    if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
+    // The verified file becomes the swap file: the console's own tables go into it, then its pages into the ledger.
+    renameSync(files.part, files.swap);
+    return await deps.exclusive(async () => {
+      carryOwnTables(deps.sqlite, files.swap);
+      return swapIn(deps.sqlite, files.swap);
+    });
   } finally {
     dropPart(deps.ledgerFile);
   }

@@ -29,7 +29,7 @@ export const SNAPSHOT_TABLES = [
 ] as const;
 
 /** Single-row state tables whose row the snapshot's replaces (the summaries' own cursor). */
-const STATE_ROWS = ['report_facts_state'] as const;
+export const STATE_ROWS = ['report_facts_state'] as const;
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

@@ -21,6 +21,7 @@ import * as m0017 from './0017_server_reconcile_journal.js';
 import * as m0027 from './0027_sale_steering_events.js';
 import * as m0031 from './0031_reconcile_day_log_command.js';
 import * as m0037 from './0037_adjustment_countersign_of.js';
+import * as m0040 from './0040_snapshot_key_pin.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0027_sale_steering_events': m0027,
   '0031_reconcile_day_log_command': m0031,
   '0037_adjustment_countersign_of': m0037,
+  '0040_snapshot_key_pin': m0040,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -28,6 +28,8 @@ export interface SyncStateTable {
   last_error: string | null;
   chain_status: 'unchecked' | 'ok' | 'mismatch';
   mismatch_seq: number | null;
+  /** The server's snapshot signing key (SPKI PEM) this console trusts, pinned at the first snapshot (0040); null before. */
+  snapshot_key: string | null;
 }
 
 export interface OutboxTable {
