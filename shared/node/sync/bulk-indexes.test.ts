@@ -44,6 +44,15 @@ function fakeClient(entries: PageEntry[], corrupt?: number): SyncClient {
 const INDEX_SQL = "select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('ledger_events', 'lots') order by name";
 
 let l: LedgerDb;
+
+/** The daily report summary's totals over every cell. */
+function summed(sqlite = l.sqlite) {
+  return sqlite.prepare('select coalesce(sum(n), 0) as n, coalesce(sum(amount), 0) as amount, coalesce(sum(paid), 0) as paid from report_facts_day').get() as {
+    n: number;
+    amount: number;
+    paid: number;
+  };
+}
 beforeEach(async () => {
   l = openDatabase(':memory:');
   await migrateToLatest(l.db);
@@ -66,6 +75,18 @@ describe('indexes set aside for a large catch-up', () => {
     expect(l.sqlite.prepare('select count(*) from lots').pluck().get()).toBe(25_000);
   });
 
+  it('sum the summaries once at the end, and they hold every purchase of the catch-up', async () => {
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    const sums: number[] = [];
+    const ctx = { signal: new AbortController().signal, progress: () => sums.push(summed().n) };
+    await pullPages(l.db, applier, fakeClient(log(25_000)), ctx);
+    // Held back while the slices went in (reports read them as of their watermark), then summed in one go.
+    expect(sums.slice(0, -1).every((n) => n === 0)).toBe(true);
+    // 25,000 purchases of 10,000 won at 7% off: 250,000,000 won face, 232,500,000 won paid.
+    expect(summed()).toEqual({ n: 25_000, amount: 250_000_000, paid: 232_500_000 });
+    expect(l.sqlite.prepare('select last_seq from report_facts_state').pluck().get()).toBe(25_001);
+  });
+
   it('keep their indexes for a small pull, or one smaller than the log already held', async () => {
     const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
     expect(applier.deferIndexesFor(19_999)).toBe(0);
@@ -84,6 +105,8 @@ describe('indexes set aside for a large catch-up', () => {
     await expect(pullPages(l.db, applier, fakeClient(log(25_000), 15_000), ctx)).rejects.toThrow(/hash|체인|chain/i);
     expect(l.sqlite.prepare(INDEX_SQL).all()).toEqual(before);
     expect(applier.cursor().seq).toBe(14_000); // pages go in slices of 1,000, each with its cursor
+    // The summaries hold what was kept: the 13,999 purchases after the round's publication.
+    expect(summed()).toEqual({ n: 13_999, amount: 139_990_000, paid: 130_190_700 });
   });
 });
 
@@ -102,6 +125,19 @@ describe('a console stopped in the middle of a catch-up', () => {
     await stopped.close();
     const again = await createBackend({ dataDir: dir, log: () => {} });
     expect(again.deps.sqlite.prepare(INDEX_SQL).all()).toEqual(before);
+    await again.close();
+  });
+
+  it('opens with the summaries given what the slices before the stop wrote', async () => {
+    const first = await createBackend({ dataDir: dir, log: () => {} });
+    const applier = new SyncApplier(first.deps.sqlite, LEDGER_WRITE_HOOKS);
+    expect(applier.deferIndexesFor(25_001)).toBeGreaterThan(5);
+    applier.applyPage(log(25_000).slice(0, 1_000), 25_001);
+    expect(summed(first.deps.sqlite).n).toBe(0); // held back for the end of the catch-up
+    await first.close(); // stopped before it
+    const again = await createBackend({ dataDir: dir, log: () => {} });
+    // The 999 purchases after the round's publication, 10,000 won each at 7% off.
+    expect(summed(again.deps.sqlite)).toEqual({ n: 999, amount: 9_990_000, paid: 9_290_700 });
     await again.close();
   });
 });

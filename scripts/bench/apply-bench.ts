@@ -1,0 +1,205 @@
+/**
+ * `npx tsx scripts/bench/apply-bench.ts [--events N] [--against DIR] [--turns K] [--steady]`:
+ * the console's pull and apply alone, without PostgreSQL. One generated log of
+ * N purchases (a round, then purchases spread over districts, payment methods
+ * and the sale's hours, with payment references, as the server's sale feed
+ * writes them) is served by a stand-in server in this process; a fresh console
+ * of this tree, and of DIR (another commit's worktree, e.g. /tmp/old505 at
+ * 505fca8) when given, pulls it end to end (without the payment references,
+ * which 505fca8 predates and refuses, as bench:sync feeds each its own). The two take turns K times, so
+ * both rates are taken at the same load; the best of each is compared, by
+ * the clock and by the process's CPU time (which a loaded machine disturbs less).
+ *
+ * --steady first pulls half the log, then times the pull of the other half
+ * (a console that follows a sale, not a first sync: no index is set aside).
+ * Prints events/s for each, the ratio, and the load average by every figure.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DISTRICT_CODES } from '../../shared/common/districts.js';
+import { basisPointsOf, SALE_UNIT } from '../../shared/common/money.js';
+import type { PurchaseEvent } from '../../shared/ledger/events.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
+import { makePaymentRef, PROVIDER_BY_METHOD } from '../../shared/reconcile/payment-refs.js';
+import { streams } from '../../shared/simulation/random.js';
+import type { SyncEvent } from '../../shared/sync/protocol.js';
+import { spec2022 } from '../../tests/support/specs.js';
+import { table } from './stats.js';
+
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, turns: { type: 'string' }, steady: { type: 'boolean' } } });
+const N = Number(args.events ?? 200_000);
+const TURNS = Number(args.turns ?? 2);
+if (!Number.isInteger(N) || N < 1_000) throw new Error(`--events must be a whole number of at least 1,000, not ${args.events}`);
+const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
+const here = resolve(new URL('../..', import.meta.url).pathname);
+
+const ROUND = 'bench';
+const spec = spec2022({ name: 'bench', totalAmount: 500_000_000_000 });
+
+/** The log as the server's page lines (`seq\thash\ttext`), generated once for every console. */
+function generateLog(n: number, payments: boolean): string[] {
+  const lines: string[] = [];
+  let prev = LOG_GENESIS;
+  const push = (event: SyncEvent) => {
+    const seq = lines.length + 1;
+    const text = canonicalEvent(event);
+    prev = chainHash(prev, seq, text);
+    lines.push(`${seq}\t${prev}\t${text}`);
+  };
+  push({ type: 'round_published', eventId: 'pub1', roundId: ROUND, version: 1, spec, publishedBy: 'kim', at: '2026-03-02T00:00:00.000Z' });
+  const rs = streams(1);
+  const opens = Date.parse(spec.opensAt);
+  const span = Date.parse(spec.closesAt) - opens;
+  const limitUnits = Math.floor(spec.perPersonMonthlyLimit / SALE_UNIT);
+  for (let i = 0; i < n; i++) {
+    const face = (1 + rs.amounts.below(limitUnits)) * SALE_UNIT;
+    const at = new Date(opens + Math.floor((span * i) / n)).toISOString();
+    const paymentMethod = spec.paymentMethods[rs.checkout.below(spec.paymentMethods.length)]!;
+    const ev: PurchaseEvent = {
+      type: 'purchase',
+      eventId: `p${i}`,
+      roundId: ROUND,
+      lotId: `lot-${i}`,
+      at,
+      buyerId: `buyer-${i}`,
+      districtCode: DISTRICT_CODES[rs.order.below(DISTRICT_CODES.length)]!,
+      face,
+      paid: face - basisPointsOf(face, spec.discountBp),
+      paymentMethod,
+    };
+    if (payments) ev.payment = makePaymentRef(PROVIDER_BY_METHOD[paymentMethod], ev.eventId, at);
+    push(ev);
+  }
+  return lines;
+}
+
+/** A stand-in for the central server's sync routes over the log it is given, of which the first `visible` lines are shown. */
+async function standIn() {
+  let lines: string[] = [];
+  let visible = 0;
+  const hashAt = (seq: number) => (seq === 0 ? LOG_GENESIS : lines[seq - 1]!.split('\t', 2)[1]!);
+  const server = createServer((req, res) => {
+    // Read to the end first: a reply before a request's body is read resets a kept-alive connection.
+    req.resume();
+    req.on('end', () => {
+      try {
+        answer(req, res);
+      } catch (e) {
+        console.error(req.url, e);
+      }
+    });
+  });
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const u = new URL(req.url!, 'http://x');
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (u.pathname === '/api/auth/sign-in')
+      return json(200, { token: 't'.repeat(32), user: { id: 'u1', username: 'office', displayName: 'office', role: 'official', districtCode: null } });
+    if (u.pathname === '/api/events') {
+      const after = Number(u.searchParams.get('after'));
+      const limit = Number(u.searchParams.get('limit'));
+      const rows = lines.slice(after, Math.min(visible, after + limit));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end([JSON.stringify({ head: { seq: visible, hash: hashAt(visible) }, after, count: rows.length }), ...rows].join('\n') + '\n');
+    }
+    if (u.pathname === '/api/chain') {
+      const seq = Number(u.searchParams.get('seq'));
+      return json(200, { seq, hash: hashAt(seq) });
+    }
+    if (u.pathname === '/api/head') return json(200, { seq: visible, hash: hashAt(visible) });
+    return json(404, { error: { message: 'no such route' } });
+  };
+  // A console's fetch keeps its connection between syncs; one the server dropped meanwhile would reset its next request.
+  server.keepAliveTimeout = 10 * 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serve: (log: string[]) => void (lines = log),
+    show: (n: number) => void (visible = n),
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+interface Backend {
+  invoke(req: unknown): Promise<{ ok: boolean; result?: any; error?: { message: string } }>;
+  deps: { sync: { run(ctx: unknown): Promise<{ pulled: number }> } };
+  close(): Promise<void>;
+}
+
+/** One console of the tree at `dir`, from nothing: pulls the log (half first when steady) and returns the timed part's events/s. */
+async function pullOnce(dir: string, url: string, show: (n: number) => void, total: number): Promise<{ wall: number; cpu: number }> {
+  const { createBackend } = (await import(join(dir, 'shared/node/backend/backend.ts'))) as { createBackend: (o: unknown) => Promise<Backend> };
+  const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-apply-'));
+  const backend = await createBackend({ dataDir, log: () => {} });
+  const call = async (method: string, input: unknown, session?: string): Promise<any> => {
+    const env = await backend.invoke({ method, input, session });
+    if (!env.ok) throw new Error(`${method}: ${env.error!.message}`);
+    return env.result;
+  };
+  const run = () => backend.deps.sync.run({ signal: new AbortController().signal, progress: () => {} });
+  try {
+    await call('setup.createAdmin', { username: 'admin', displayName: 'admin', password: 'admin-password-1' });
+    const { token } = await call('auth.signIn', { username: 'admin', password: 'admin-password-1' });
+    await call('sync.connect', { serverUrl: url, username: 'office', password: 'office-password-1' }, token);
+    if (args.steady) {
+      show(Math.floor(total / 2));
+      await run();
+    }
+    show(total);
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const { pulled } = await run();
+    const used = process.cpuUsage(c);
+    return { wall: (pulled / (performance.now() - t)) * 1000, cpu: (pulled / (used.user + used.system)) * 1e6 };
+  } finally {
+    await backend.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Apply benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}, ${load()}), ${N.toLocaleString('en-US')} purchases${args.steady ? ', steady: the second half after the first' : ''}`);
+  // Each tree gets what its own server's sale feed writes: the other commit's (505fca8) knows no payment references and refuses them.
+  const logs = new Map([[here, generateLog(N, true)]]);
+  const server = await standIn();
+  const dirs = [here, ...(args.against ? [resolve(args.against)] : [])];
+  if (args.against) logs.set(resolve(args.against), generateLog(N, false));
+  const rates = new Map<string, number[]>(dirs.map((d) => [d, []]));
+  const cpuRates = new Map<string, number[]>(dirs.map((d) => [d, []]));
+  const rows: [string, string][] = [];
+  try {
+    for (let turn = 0; turn < TURNS; turn++)
+      for (const dir of dirs) {
+        server.serve(logs.get(dir)!);
+        const r = await pullOnce(dir, server.url, server.show, N + 1);
+        rates.get(dir)!.push(r.wall);
+        cpuRates.get(dir)!.push(r.cpu);
+        rows.push([`turn ${turn + 1}: ${dir}`, `${Math.round(r.wall).toLocaleString('en-US')} events/s, ${Math.round(r.cpu).toLocaleString('en-US')} per CPU second (${load()})`]);
+      }
+  } finally {
+    await server.close();
+  }
+  const best = (m: Map<string, number[]>, d: string) => Math.max(...m.get(d)!);
+  rows.push([`best: ${here}`, `${Math.round(best(rates, here)).toLocaleString('en-US')} events/s, ${Math.round(best(cpuRates, here)).toLocaleString('en-US')} per CPU second`]);
+  if (args.against) {
+    const other = resolve(args.against);
+    rows.push([`best: ${other}`, `${Math.round(best(rates, other)).toLocaleString('en-US')} events/s, ${Math.round(best(cpuRates, other)).toLocaleString('en-US')} per CPU second`]);
+    rows.push(['this tree ÷ the other', `× ${(best(rates, here) / best(rates, other)).toFixed(2)} wall, × ${(best(cpuRates, here) / best(cpuRates, other)).toFixed(2)} CPU`]);
+  }
+  console.log(table(rows));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
