@@ -1658,4 +1658,8 @@ export const en: Shape<typeof ko> = {
     invalidNumber: 'Enter a whole number of 1 or more for {{field}}',
     invalidStock: 'Enter the stock to add as an amount in whole 10,000 won units',
   },
+  compaction: {
+    badCheckpoint: 'The use summary of purchase {{lot}} after the server’s event {{seq}} does not match the chain, so it was refused ({{detail}}); nothing of this page was kept',
+    foldMismatch: 'The use summaries received for district {{district}} do not match the server’s fold event {{seq}} ({{detail}}); nothing of this page was kept. Re-fetch on the Sync page',
+  },
 };

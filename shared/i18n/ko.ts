@@ -1654,4 +1654,8 @@ export const ko = {
     invalidNumber: '{{field}} 항목에는 1 이상의 정수를 입력하세요',
     invalidStock: '추가할 재고는 10,000원 단위의 금액으로 입력하세요',
   },
+  compaction: {
+    badCheckpoint: '서버의 {{seq}}번 기록 뒤 사용 요약(구매 건 {{lot}})이 체인과 맞지 않아 받지 않았습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다',
+    foldMismatch: '서버의 {{seq}}번 정리 기록과 받은 {{district}} 사용 요약이 맞지 않습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다. 동기화 화면에서 다시 받기를 하세요',
+  },
 };
