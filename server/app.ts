@@ -16,7 +16,8 @@ import { CommandIdReused, runCommand } from './commands/run-command.js';
 import type { ServerDatabase } from './db/schema.js';
 import { playSale, RoundNotOnSale, RoundNotPublished } from './feed/sale-feed.js';
 import { errorBody, guardJsonDepth, HttpError, parseInput as parse, unavailableAnswer } from './http/errors.js';
-import { eventLine, readScope, totalsDistrict, type StoredEvent } from './log/read-scope.js';
+import { readScope, totalsDistrict } from './log/read-scope.js';
+import { pageLines } from './log/page-lines.js';
 import { registerDirectoryRoutes } from './directory/directory-routes.js';
 import { directoryKeys } from './directory/protect.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -25,6 +26,7 @@ import { registerSettingsRoutes } from './routes/settings.js';
 import { registerSnapshotRoutes } from './routes/snapshot.js';
 import { SnapshotStore } from './log/snapshots.js';
 import { registerUsersRoutes } from './routes/users.js';
+import { registerCompactionRoutes } from './routes/compaction.js';
 
 /** All an account whose password failed the policy at sign-in may reach until it changes it. */
 const PASSWORD_CHANGE_STEP: ReadonlySet<string> = new Set(['/api/me', '/api/auth/sign-out', '/api/auth/change-password']);
@@ -176,10 +178,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const limit = parse(z.coerce.number().int().min(1).max(MAX_PAGE), q.limit ?? 5_000);
     const h = await head();
     // The sequence has no gaps, so the page is an exact key range: the planner never sorts more than one page.
-    const rows = await sql<StoredEvent>`
-      select seq, hash, payload, lot_id, district_code from events where seq > ${after} and seq <= ${Math.min(h.seq, after + limit)} order by seq`.execute(db);
-    const lines = [JSON.stringify({ head: h, after, count: rows.rows.length })];
-    for (const r of rows.rows) lines.push(eventLine({ ...r, seq: Number(r.seq) }, scope));
+    // fold=1: folded uses as digests and their checkpoints (server/log/page-lines.ts).
+    const lines = await pageLines(db, scope, h, after, Math.min(h.seq, after + limit), q.fold === '1');
     return reply.type('application/x-ndjson; charset=utf-8').send(lines.join('\n') + '\n');
   });
 
@@ -250,6 +250,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   registerAuditRoutes(app, { db, now, authenticate, parse, fail: (status, key, params) => new HttpError(status, key, params) });
   registerUsersRoutes(app, { db, now, authenticate, requireRole: require });
+  registerCompactionRoutes(app, { db, now, authenticate, requireRole: require });
   registerSettingsRoutes(app, { db, authenticate });
   registerDirectoryRoutes(app, { db, now, keys: directory, authenticate });
   registerPasswordRoutes(app, { db, now, authenticate });

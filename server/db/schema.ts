@@ -182,6 +182,9 @@ export interface ServerDatabase {
   reconcile_settings: ReconcileSettingsTable;
   adjustment_countersigns: AdjustmentCountersignsTable;
   reconcile_day_locks: ReconcileDayLocksTable;
+  use_folds: UseFoldsTable;
+  use_checkpoints: UseCheckpointsTable;
+  folded_events: FoldedEventsTable;
   demo_marker: DemoMarkerTable;
   sale_controls: SaleControlsTable;
   sale_change_proposals: SaleChangeProposalsTable;
@@ -350,4 +353,33 @@ export interface DemoMarkerTable {
   seed: number;
   created_at: Date;
   manifest: string;
+}
+
+/** An administrator's fold of settled uses (migration 0028). */
+export interface UseFoldsTable {
+  id: string;
+  by: string;
+  at: Date;
+  through_day: string;
+  older_than_days: number;
+  checkpoints: number;
+  events: number;
+  seq: string;
+}
+
+/** One lot's folded uses as served to consoles (migration 0028; shared/sync/use-checkpoint.ts). */
+export interface UseCheckpointsTable {
+  id: string;
+  fold_id: string;
+  lot_id: string;
+  district_code: string;
+  first_seq: string;
+  last_seq: string;
+  payload: string;
+}
+
+/** A use a fold put into a checkpoint (migration 0028); the event itself is never changed. */
+export interface FoldedEventsTable {
+  seq: string;
+  checkpoint_id: string;
 }

@@ -20,6 +20,10 @@ export interface StoredEvent {
  * reader still checks every hash without seeing the event.
  */
 export function eventLine(e: StoredEvent, scope: ReadScope): string {
-  const full = e.lot_id === null || scope.kind === 'all' || (scope.kind === 'district' && e.district_code === scope.districtCode);
-  return `${e.seq}\t${e.hash}\t${full ? e.payload : `#${eventDigest(e.payload)}`}`;
+  return `${e.seq}\t${e.hash}\t${readsInFull(scope, e.lot_id, e.district_code) ? e.payload : `#${eventDigest(e.payload)}`}`;
+}
+
+/** Whether `scope` reads an event (or a lot's checkpoint) filed under this lot and district in full. */
+export function readsInFull(scope: ReadScope, lotId: string | null, districtCode: string | null): boolean {
+  return lotId === null || scope.kind === 'all' || (scope.kind === 'district' && districtCode === scope.districtCode);
 }

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterMigrate, LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
 import { LATEST_MIGRATION } from '../../shared/node/db/migrations/index.js';
 import type { PageEntry } from '../../shared/node/sync/apply.js';
@@ -10,7 +10,7 @@ import { buildSnapshotFile } from '../../shared/node/sync/snapshot-build.js';
 import type { ReadScope } from '../../shared/common/read-scope.js';
 import { manifestText, scopeKey, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
 import type { ServerDatabase } from '../db/schema.js';
-import { eventLine, type StoredEvent } from './read-scope.js';
+import { pageLines } from './page-lines.js';
 
 /** Events read from the log per query while building. */
 const BUILD_PAGE = 10_000;
@@ -118,9 +118,8 @@ export class SnapshotStore {
   private async *pages(scope: ReadScope, headSeq: number, headHash: string): AsyncIterable<PageEntry[]> {
     for (let after = 0; after < headSeq; after += BUILD_PAGE) {
       const to = Math.min(headSeq, after + BUILD_PAGE);
-      const rows = await sql<StoredEvent>`select seq, hash, payload, lot_id, district_code from events where seq > ${after} and seq <= ${to} order by seq`.execute(this.db);
-      const lines = [JSON.stringify({ head: { seq: headSeq, hash: headHash }, after, count: rows.rows.length })];
-      for (const r of rows.rows) lines.push(eventLine({ ...r, seq: Number(r.seq) }, scope));
+      // Folded uses come as checkpoints, as to a console's pull (server/log/page-lines.ts).
+      const lines = await pageLines(this.db, scope, { seq: headSeq, hash: headHash }, after, to, true);
       yield parsePage(lines.join('\n') + '\n', after).entries;
     }
   }

@@ -1682,4 +1682,8 @@ export const en: Shape<typeof ko> = {
     showingRange: 'Filed {{from}} – {{to}}: {{count}}',
     badRange: 'The start of the period is after its end',
   },
+  compaction: {
+    badCheckpoint: 'The use summary of purchase {{lot}} after the server’s event {{seq}} does not match the chain, so it was refused ({{detail}}); nothing of this page was kept',
+    foldMismatch: 'The use summaries received for district {{district}} do not match the server’s fold event {{seq}} ({{detail}}); nothing of this page was kept. Re-fetch on the Sync page',
+  },
 };

@@ -3,6 +3,7 @@ import { ledgerEventSchema } from '../ledger/events.js';
 import { roundSpecSchema } from '../rounds/spec.js';
 import { RECONCILE_COMMANDS, RECONCILE_EVENTS } from './reconcile-wire.js';
 import { SALE_COMMANDS, SALE_EVENTS } from './sale-wire.js';
+import { usesFoldedSchema } from './use-checkpoint.js';
 
 /**
  * What crosses the wire between a console and the central server. The server
@@ -76,7 +77,7 @@ export const dayClosingSchema = z
   })
   .strict();
 
-export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options, ...RECONCILE_EVENTS, ...SALE_EVENTS]);
+export const syncEventSchema = z.discriminatedUnion('type', [roundPublishedSchema, roundStatusSchema, dayClosingSchema, ...ledgerEventSchema.options, ...RECONCILE_EVENTS, ...SALE_EVENTS, usesFoldedSchema]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 export type RoundPublished = z.infer<typeof roundPublishedSchema>;
 export type RoundStatusEvent = z.infer<typeof roundStatusSchema>;

@@ -17,6 +17,7 @@ import * as m0016 from './0016_countersigns_each.js';
 import * as m0021 from './0021_sale_steering.js';
 import * as m0022 from './0022_receipt_numbers.js';
 import * as m0027 from './0027_adjustment_countersigns_each.js';
+import * as m0028 from './0028_use_checkpoints.js';
 
 /** Listed statically, as the console's are. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0021_sale_steering': m0021,
   '0022_receipt_numbers': m0022,
   '0027_adjustment_countersigns_each': m0027,
+  '0028_use_checkpoints': m0028,
 };
 
 export const serverMigrationProvider: MigrationProvider = { getMigrations: async () => SERVER_MIGRATIONS };

@@ -6,6 +6,7 @@ import type { ConnectionWrapsTable, ServerTokensTable, SyncRepairTable, SyncStat
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
 import type { SaleSteeringEventsTable } from './tables/sale.js';
+import type { UseFoldsTable, UseCheckpointsTable, CheckpointUsesTable } from './tables/compaction.js';
 import type { SettlementProfilesTable, SettlementImportsTable, SettlementRowsTable, ReconcileExceptionsTable, ReconcileAdjustmentsTable, ReconcileDaysTable, ReconcileDayLogTable, ServerReconcileJournalTable } from './tables/reconcile.js';
 import type { CounterRequestsTable, CounterSettingsTable, CounterClosingsTable, DayClosingEventsTable } from './tables/counter.js';
 
@@ -18,6 +19,7 @@ export type * from './tables/simulation.js';
 export type * from './tables/reports.js';
 export type * from './tables/reconcile.js';
 export type * from './tables/counter.js';
+export type * from './tables/compaction.js';
 
 /**
  * The ledger database's tables, one type per table (Kysely), kept in files by
@@ -61,4 +63,7 @@ export interface Database {
   calibrations: CalibrationsTable;
   sim_presets: SimPresetsTable;
   deferred_indexes: DeferredIndexesTable;
+  use_folds: UseFoldsTable;
+  use_checkpoints: UseCheckpointsTable;
+  checkpoint_uses: CheckpointUsesTable;
 }

@@ -24,6 +24,15 @@ const UPSERT = 'do update set n = n + excluded.n, amount = amount + excluded.amo
 const SUMS = 'sum(n), sum(amount), sum(paid), sum(retired)';
 
 /**
+ * Uses folded on the server that this console holds only as checkpoints
+ * (shared/node/sync/checkpoint-apply.ts): summed as the uses they replace,
+ * once, when first seen (`summed`).
+ */
+const CHECKPOINT_ROWS = `insert into temp.report_page
+   select c.round_id, c.hour, l.district_code, l.payment_method, l.face, 'use', c.n, c.amount, 0, 0, null
+   from checkpoint_uses c join lots l on l.lot_id = c.lot_id where c.summed = 0`;
+
+/**
  * In the caller's transaction, in order. The first reads the events after the
  * watermark (its one parameter) joined to their lots ONCE into a temporary
  * table, Seoul hour worked out once per event; the rest sum that small table
@@ -39,6 +48,7 @@ const CATCH_UP_STATEMENTS: readonly string[] = [
      case when e.type = 'purchase' then l.paid else 0 end, case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end,
      case when e.type = 'purchase' then l.buyer_id end
    from ledger_events e join lots l on l.lot_id = e.lot_id where e.seq > ?`,
+  CHECKPOINT_ROWS,
   `insert into report_facts_cell (district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired)
    select district_code, round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page where true group by 1, 2, 3, 4, 5, 6
    on conflict (district_code, round_id, hour, face, payment_method, type) ${UPSERT}`,
@@ -62,6 +72,11 @@ const CATCH_UP_STATEMENTS: readonly string[] = [
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
 
+/** A ledger before migration 0038 has no checkpoints. */
+function hasCheckpointUses(sqlite: BetterSqlite3.Database): boolean {
+  return sqlite.prepare("select 1 from sqlite_master where name = 'checkpoint_uses'").get() !== undefined;
+}
+
 /** Sums every event after the watermark into the summaries; call inside the transaction that wrote them. */
 export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
   // A ledger not yet migrated to 0013 (tests of older migrations) has no summaries to keep here.
@@ -69,13 +84,16 @@ export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
   const from = sqlite.prepare('select last_seq from report_facts_state where id = 1').pluck().get() as number | undefined;
   if (from === undefined) return;
   const head = sqlite.prepare('select coalesce(max(seq), 0) from ledger_events').pluck().get() as number;
-  if (head <= from) return;
+  const checkpoints = hasCheckpointUses(sqlite) && sqlite.prepare('select 1 from checkpoint_uses where summed = 0 limit 1').get() !== undefined;
+  if (head <= from && !checkpoints) return;
   for (const text of CATCH_UP_STATEMENTS) {
+    if (text === CHECKPOINT_ROWS && !checkpoints) continue;
     const stmt = sqlite.prepare(text);
     if (text.includes('?')) stmt.run(from);
     else stmt.run();
   }
-  sqlite.prepare('update report_facts_state set last_seq = ? where id = 1').run(head);
+  if (checkpoints) sqlite.prepare('update checkpoint_uses set summed = 1 where summed = 0').run();
+  sqlite.prepare('update report_facts_state set last_seq = ? where id = 1').run(Math.max(head, from));
 }
 
 /** Empties the summaries and sums the whole ledger again (after a repair cuts the log back). */
@@ -83,6 +101,7 @@ export function rebuildReportFacts(sqlite: BetterSqlite3.Database): void {
   if (!sqlite.prepare("select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
   for (const t of SUMMARY_TABLES) sqlite.prepare(`delete from ${t}`).run();
   sqlite.prepare('update report_facts_state set last_seq = 0, generation = generation + 1 where id = 1').run();
+  if (hasCheckpointUses(sqlite)) sqlite.prepare('update checkpoint_uses set summed = 0').run();
   catchUpReportFacts(sqlite);
 }
 

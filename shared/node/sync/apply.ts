@@ -6,12 +6,14 @@ import type { RoundSpec } from '../../rounds/spec.js';
 import { withAddedStock } from '../../rounds/steering.js';
 import type { DayClosingEvent, RoundPublished, RoundStatusEvent, SyncEvent } from '../../sync/protocol.js';
 import type { SaleSteeredEvent } from '../../sync/sale-wire.js';
+import type { UseCheckpoint, UsesFoldedEvent } from '../../sync/use-checkpoint.js';
 import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, chainHash, linkHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
 import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js';
 import { SyncError } from './sync-error.js';
+import { CheckpointApplier } from './checkpoint-apply.js';
 import type { LedgerWriteHook } from './sync-hooks.js';
 
 /**
@@ -25,6 +27,7 @@ const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
   union all select seq, payload, hash, null from day_closing_events
   union all select seq, payload, hash, null from server_reconcile_journal
   union all select seq, payload, hash, null from sale_steering_events
+  union all select seq, payload, hash, null from use_folds
   union all select seq, null, hash, digest from redacted_events order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
@@ -34,6 +37,8 @@ export interface FullEntry {
   text: string;
   event: SyncEvent;
   digest?: undefined;
+  /** Use checkpoints whose last folded event this is (a page asked with fold=1; shared/sync/use-checkpoint.ts). */
+  checkpoints?: UseCheckpoint[];
 }
 
 /** An event the server would not show this account (another district's): only its digest, which the chain links. */
@@ -43,6 +48,7 @@ export interface RedactedEntry {
   digest: string;
   text?: undefined;
   event?: undefined;
+  checkpoints?: UseCheckpoint[];
 }
 
 export type PageEntry = FullEntry | RedactedEntry;
@@ -91,6 +97,11 @@ export class SyncApplier {
    * Reports read the summaries as of their watermark meanwhile.
    */
   private bulk = false;
+  /** Prepared when the first checkpoint or fold arrives: a ledger at an older schema (migration tests) has no such tables. */
+  private checkpointApplier: CheckpointApplier | undefined;
+  private get folds(): CheckpointApplier {
+    return (this.checkpointApplier ??= new CheckpointApplier(this.sqlite));
+  }
 
   /** `ledgerWrites`: what the capabilities above derive from the log, kept in each page's transaction (the backend registry's LEDGER_WRITE_HOOKS). */
   constructor(
@@ -115,6 +126,7 @@ export class SyncApplier {
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 'active', 0)`,
       ),
       lot: s('select * from lots where lot_id = ?'),
+      addUsed: s('update lots set used = used + ? where lot_id = ?'),
       updateLot: s('update lots set holder_id = ?, used = ?, refunded = ?, status = ?, gifted = ?, gift_month = coalesce(?, gift_month) where lot_id = ?'),
       giftsReceived: s('select coalesce(sum(face), 0) from lots where holder_id = ? and scope = ? and gift_month = ? and gifted = 1').pluck(),
       holding: s("select coalesce(sum(face - used), 0) from lots where holder_id = ? and scope = ? and status = 'active'").pluck(),
@@ -190,6 +202,8 @@ export class SyncApplier {
         // A redacted event touches no lot: it only keeps the chain.
         if (e.digest !== undefined) this.st.insertRedacted.run(e.seq, e.hash, e.digest);
         else this.applyEvent(e);
+        // The uses folded into a checkpoint count from their last one, in the same transaction.
+        if (e.checkpoints) for (const c of e.checkpoints) this.folds.apply(c, e.seq);
         seq = e.seq;
         hash = e.hash;
       }
@@ -224,6 +238,7 @@ export class SyncApplier {
       this.sqlite.prepare('delete from day_closing_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from server_reconcile_journal where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from sale_steering_events where seq >= ?').run(fromSeq);
+      const folded = this.folds.cutFrom(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
       this.rounds.clear();
@@ -233,6 +248,7 @@ export class SyncApplier {
       let cursor: ChainPoint = { seq: 0, hash: LOG_GENESIS };
       for (const row of rows) {
         if (row.payload !== null) this.applyEvent({ seq: row.seq, hash: row.hash ?? '', text: row.payload, event: JSON.parse(row.payload) as SyncEvent }, false);
+        for (const c of folded.get(row.seq) ?? []) this.st.addUsed.run(c.applied, c.lotId);
         if (row.hash) cursor = { seq: row.seq, hash: row.hash };
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
@@ -324,6 +340,7 @@ export class SyncApplier {
       return;
     }
     if (ev.type === 'sale_steered') return this.saleSteered(e, ev, record);
+    if (ev.type === 'uses_folded') return this.usesFolded(e, ev, record);
     const r = this.round(ev.roundId, e.seq);
     if (ev.type === 'purchase') return this.purchase(e, ev, r, record);
     const row = this.st.lot.get(ev.lotId) as LotsTable | undefined;
@@ -395,6 +412,13 @@ export class SyncApplier {
     );
     if (record) this.insertSteering.run(e.seq, ev.eventId, ev.roundId, ev.change.kind, ev.controls.addedStock, ev.by, ev.proposedBy ?? null, new Date(ev.at).toISOString(), e.text, e.hash);
     this.round(ev.roundId, e.seq).added = ev.controls.addedStock;
+  }
+
+  /** A fold of settled uses: kept as written, after checking the checkpoints received for it against the roots it names. */
+  private usesFolded(e: FullEntry, ev: UsesFoldedEvent, record: boolean): void {
+    if (!record) return;
+    this.folds.checkFold(ev, e.seq);
+    this.folds.recordFold(e.seq, ev, e.text, e.hash);
   }
 
   private dayClosing(e: FullEntry, ev: DayClosingEvent, record: boolean): void {

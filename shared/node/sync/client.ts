@@ -22,8 +22,10 @@ import type { PageEntry } from './apply.js';
 import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
 import { saleMonitorSchema, type SaleMonitor } from '../../sync/sale-monitor-wire.js';
+import { CHECKPOINT_LINE, useCheckpointSchema, type UseCheckpoint } from '../../sync/use-checkpoint.js';
 
-const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0) }).strict();
+/** `checkpoints`: the `~` lines of use checkpoints in the page besides its `count` events (asked with fold=1). */
+const pageHeaderSchema = z.object({ head: chainPointSchema, after: z.int().min(0), count: z.int().min(0), checkpoints: z.int().min(0).optional() }).strict();
 const HEX = /^[0-9a-f]{64}$/;
 const renewReplySchema = z.object({ expiresAt: z.iso.datetime() }).strict();
 
@@ -262,11 +264,23 @@ export class SyncClient {
   }
 
   async page(after: number, limit: number): Promise<{ head: ChainPoint; entries: PageEntry[] }> {
-    const res = await this.request('GET', `/api/events?after=${after}&limit=${limit}`);
+    const res = await this.request('GET', `/api/events?after=${after}&limit=${limit}&fold=1`);
     const text = await res.text();
     if (!res.ok) this.failure(res, text);
     return parsePage(text, after);
   }
+}
+
+function parseCheckpoint(text: string, seq: number, bad: (detail: string) => SyncError): UseCheckpoint {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw bad(`the use checkpoint after event ${seq} is not JSON`);
+  }
+  const parsed = useCheckpointSchema.safeParse(json);
+  if (!parsed.success) throw bad(`the use checkpoint after event ${seq}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ').slice(0, 200)}`);
+  return parsed.data;
 }
 
 /** Parses an events page strictly; exported for tests of malformed replies. */
@@ -281,10 +295,17 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     throw bad('first line is not a page header');
   }
   if (header.after !== after) throw bad(`page starts after ${header.after}, not ${after}`);
-  if (lines.length - 1 !== header.count) throw new SyncError('sync.truncated', { detail: `${lines.length - 1} of ${header.count} events` });
-  const entries: PageEntry[] = new Array(header.count);
+  const expected = header.count + (header.checkpoints ?? 0);
+  if (lines.length - 1 !== expected) throw new SyncError('sync.truncated', { detail: `${lines.length - 1} of ${expected} lines` });
+  const entries: PageEntry[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
+    if (line.startsWith(`${CHECKPOINT_LINE}\t`)) {
+      const last = entries[entries.length - 1];
+      if (!last) throw bad(`line ${i}: a use checkpoint before any event`);
+      (last.checkpoints ??= []).push(parseCheckpoint(line.slice(2), last.seq, bad));
+      continue;
+    }
     const a = line.indexOf('\t');
     const b = line.indexOf('\t', a + 1);
     if (a < 0 || b < 0) throw bad(`line ${i} is not seq, hash and event (or digest)`);
@@ -298,7 +319,7 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     if (eventText.startsWith('#')) {
       const digest = eventText.slice(1);
       if (!HEX.test(digest)) throw bad(`event ${seq}: redacted event is not "#" and a SHA-256 hex digest`);
-      entries[i - 1] = { seq, hash, digest };
+      entries.push({ seq, hash, digest });
       continue;
     }
     let json: unknown;
@@ -309,7 +330,7 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
     }
     const parsed = syncEventSchema.safeParse(json);
     if (!parsed.success) throw bad(`event ${seq}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ').slice(0, 200)}`);
-    entries[i - 1] = { seq, hash, text: eventText, event: parsed.data };
+    entries.push({ seq, hash, text: eventText, event: parsed.data });
   }
   return { head: header.head, entries };
 }

@@ -85,7 +85,8 @@ export async function localHashAt(db: Kysely<Database>, seq: number): Promise<st
     union all select hash from round_statuses where seq = ${seq}
     union all select hash from day_closing_events where seq = ${seq}
     union all select hash from server_reconcile_journal where seq = ${seq}
-    union all select hash from sale_steering_events where seq = ${seq}`.execute(db);
+    union all select hash from sale_steering_events where seq = ${seq}
+    union all select hash from use_folds where seq = ${seq}`.execute(db);
   return r.rows[0]?.hash ?? null;
 }
 

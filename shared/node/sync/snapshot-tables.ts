@@ -26,6 +26,9 @@ export const SNAPSHOT_TABLES = [
   'report_facts_cell',
   'report_buyers',
   'report_buyer_cells',
+  'use_folds',
+  'use_checkpoints',
+  'checkpoint_uses',
 ] as const;
 
 /** Single-row state tables whose row the snapshot's replaces (the summaries' own cursor). */

@@ -20,6 +20,7 @@ import * as m0020 from './0020_deferred_indexes.js';
 import * as m0017 from './0017_server_reconcile_journal.js';
 import * as m0027 from './0027_sale_steering_events.js';
 import * as m0031 from './0031_reconcile_day_log_command.js';
+import * as m0038 from './0038_use_checkpoints.js';
 import * as m0037 from './0037_adjustment_countersign_of.js';
 import * as m0040 from './0040_snapshot_key_pin.js';
 
@@ -50,6 +51,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0027_sale_steering_events': m0027,
   '0031_reconcile_day_log_command': m0031,
   '0037_adjustment_countersign_of': m0037,
+  '0038_use_checkpoints': m0038,
   '0040_snapshot_key_pin': m0040,
 };
 
