@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--profile DIR] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -43,9 +43,11 @@ function bounded(name: string, fallback: number, min: number, max: number): numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
+  // --profile DIR: Node's own sampling profiler, a .cpuprofile per sale process written when it exits (open in Chrome DevTools or speedscope).
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
     env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
     const dbUrl = await createDatabase(pg.url);
     server = await RehearsalServer.start({ databaseUrl: dbUrl });
     // One process at a time: each migrates the database on start.
-    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir));
+    const profileDir = argValue(process.argv, 'profile');
+    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir, profileDir));
 
     const roundId = `bench-${Date.now()}`;
     const opensAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
