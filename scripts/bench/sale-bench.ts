@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--profile DIR] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--connections N] [--pipelining N] [--profile DIR] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -33,6 +33,8 @@ import { CpuMeter, machineCpu, treeOf } from './proc-cpu.js';
 const GOAL = { purchasesPerSecond: 2_000, pollsPerSecond: 10_000, buyP99Ms: 250, pollP99Ms: 100, lagSeconds: 5 };
 const BASELINE = 'scripts/bench/baselines/sale.json';
 const FACE = 10_000;
+/** How long after the load every buyer has to be answered (each request gives up after 30 s; a buyer asks again after no answer). */
+const DRAIN_MS = 120_000;
 
 function bounded(name: string, fallback: number, min: number, max: number): number {
   const raw = argValue(process.argv, name);
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
   const duration = bounded('duration', 60, 5, 60);
   const rate = bounded('rate', GOAL.purchasesPerSecond, 1, 20_000);
   const pollRate = bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
+  const connections = bounded('connections', 128, 1, 1_024);
+  const pipelining = bounded('pipelining', 1, 1, 64);
   if (!existsSync('dist/server/main.cjs')) throw new Error('dist/server/main.cjs missing: run npm run build:server (npm run bench:sale does)');
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:sale: ${processes} sale process(es), ${duration} s at ${rate} purchases/s and ${pollRate} polls/s; load average ${load()} (${process.env.NICE ?? 'shared machine'})`);
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
     await sleep(opensAt.getTime() - Date.now() + 100);
 
     const stats = newStats();
-    const client = new SaleClient(sales.map((s) => s.url), stats, 128);
+    const client = new SaleClient(sales.map((s) => s.url), stats, connections, pipelining);
     const identity = (buyerId: string) => sign(secret, { kind: 'identity', exp: Date.now() + 600_000, buyerId, districtCode: '11110', birthYear: 1980 });
     const join = async (buyerId: string) => {
       const j = await client.join(roundId, identity(buyerId));
@@ -134,7 +138,14 @@ async function main(): Promise<void> {
           if (!s || s.status !== 200 || i > 300) throw new Error(`never admitted: ${JSON.stringify(s?.body)}`);
           await sleep(50);
         }
-        const b = await client.buy(roundId, ticket, FACE, randomUUID().replace(/-/g, ''), 'bank_transfer');
+        // As the buyer page does: no answer, or an unknown outcome (202), and the same purchase goes again under the same key,
+        // so what the buyer is told is what the gate did (bought once, or refused), never a guess.
+        const key = randomUUID().replace(/-/g, '');
+        let b = await client.buy(roundId, ticket, FACE, key, 'bank_transfer');
+        for (let again = 0; again < 5 && (b === null || b.status === 202); again++) {
+          await sleep(200);
+          b = await client.buy(roundId, ticket, FACE, key, 'bank_transfer');
+        }
         if (b?.status === 200) told.push({ buyer: buyerId, face: FACE });
         else failures++;
       } catch {
@@ -171,8 +182,11 @@ async function main(): Promise<void> {
     const loadSeconds = (Date.now() - t0) / 1000;
     const purchasesInWindow = told.length;
     const pollsInWindow = stats.status.count;
-    // Every purchase answered first (an unanswered one would count as lost), then the writer's lag back to 0 from the last answer.
-    for (let i = 0; i < 400 && (inFlight > 0 || pollsInFlight > 0); i++) await sleep(50);
+    // Every buyer answered before the check, however long an overloaded server takes: a purchase answered while the
+    // check reads Redis and the log is told to its buyer and missing from the check. (Issue 19: two runs at load 20–25,
+    // p99 above 27 s, checked after a fixed 20 s with buyers still in flight and reported "told" beyond what Redis sold.)
+    const drainUntil = Date.now() + DRAIN_MS;
+    while ((inFlight > 0 || pollsInFlight > 0) && Date.now() < drainUntil) await sleep(50);
     // CPU from the load's start to its last answer, against every request answered in that time: the cost per request.
     const servedSeconds = (Date.now() - t0) / 1000;
     const cpu = meter.stop();
@@ -184,11 +198,13 @@ async function main(): Promise<void> {
       check = await checkOverHttp(sales[0]!.url, roundId, server.official);
     }
     const lagSeconds = (Date.now() - lagFrom) / 1000;
+    const toldBefore = told.length;
     check = await checkOverHttp(sales[0]!.url, roundId, server.official);
     await client.close();
 
-    const problems = saleProblems(check, told, spec.perPersonMonthlyLimit);
-    if (inFlight > 0) problems.push(`${inFlight} buyers still unanswered 20 s after the load`);
+    const problems = saleProblems(check, told.slice(0, toldBefore), spec.perPersonMonthlyLimit);
+    if (inFlight > 0) problems.push(`${inFlight} buyers still unanswered ${DRAIN_MS / 1000} s after the load: the check cannot be compared with what they are told`);
+    if (told.length !== toldBefore) problems.push(`${told.length - toldBefore} buyers were told "bought" while the check ran`);
     if (lagSeconds > GOAL.lagSeconds) problems.push(`ledger writer took ${lagSeconds.toFixed(1)} s to catch up (≤ ${GOAL.lagSeconds} s)`);
     const measured = {
       purchasesPerSecond: purchasesInWindow / loadSeconds,
@@ -215,7 +231,7 @@ async function main(): Promise<void> {
     const saleCpu = Object.entries(cpu).filter(([k]) => k.startsWith('sale process')).reduce((n, [, v]) => n + v, 0);
     // Redis functions: every join, poll and purchase (with the poll before it), and each process's admission ticks (5 a second).
     const fcalls = stats.join.count + stats.status.count + 2 * stats.buy.count + 5 * processes * servedSeconds;
-    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server`);
+    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server, ${f1(answered / Math.max(cpu.generator ?? 0, 1e-9))} requests per CPU-second of generator (${connections} connections per process, pipelining ${pipelining})`);
 
     const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {
       const met = better === 'more' ? value >= goal : value <= goal;
