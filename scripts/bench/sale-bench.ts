@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--connections N] [--pipelining N] [--profile DIR] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--connections N] [--pipelining N] [--profile DIR] [--server FILE] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { freePort } from '../../server/net/free-port.js';
+import { startPrivateCluster } from '../../server/sale/private-cluster.js';
 import { startPrivateRedis } from '../../server/sale/private-redis.js';
 import { sign } from '../../server/sale/signing.js';
 import { argValue } from '../../shared/node/paths.js';
@@ -45,11 +46,11 @@ function bounded(name: string, fallback: number, min: number, max: number): numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, redisArgs: string[], profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
   // --profile DIR: Node's own sampling profiler, a .cpuprofile per sale process written when it exits (open in Chrome DevTools or speedscope).
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...profile, argValue(process.argv, 'server') ?? 'dist/server/main.cjs', '--sale', '--redis', redisUrl, ...redisArgs, '--port', String(port), '--data-dir', dataDir], {
     env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,13 +75,22 @@ async function main(): Promise<void> {
   const pollRate = bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
   const connections = bounded('connections', 128, 1, 1_024);
   const pipelining = bounded('pipelining', 1, 1, 64);
-  if (!existsSync('dist/server/main.cjs')) throw new Error('dist/server/main.cjs missing: run npm run build:server (npm run bench:sale does)');
+  // --server FILE: another build of the server (an older commit's dist/server/main.cjs) to compare with on the same machine and load.
+  const serverFile = argValue(process.argv, 'server') ?? 'dist/server/main.cjs';
+  if (!existsSync(serverFile)) throw new Error(`${serverFile} missing: run npm run build:server (npm run bench:sale does)`);
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:sale: ${processes} sale process(es), ${duration} s at ${rate} purchases/s and ${pollRate} polls/s; load average ${load()} (${process.env.NICE ?? 'shared machine'})`);
 
   const secret = randomBytes(32);
   const pg = await startPostgres();
-  const redis = await startPrivateRedis();
+  // --cluster: the 3-primary Redis Cluster on loopback (server/sale/private-cluster.ts), the stock in --buckets buckets
+  // spread over the primaries; else one redis-server. Either way AOF everysec.
+  const cluster = process.argv.includes('--cluster');
+  const buckets = bounded('buckets', cluster ? 6 : 1, 1, 256);
+  const redis = cluster ? await startPrivateCluster(3) : await startPrivateRedis();
+  const redisPorts = cluster ? (redis as Awaited<ReturnType<typeof startPrivateCluster>>).primaries.map((p) => p.port) : [(redis as Awaited<ReturnType<typeof startPrivateRedis>>).port];
+  const redisArgs = [...(cluster ? ['--redis-cluster'] : []), '--buckets', String(buckets)];
+  console.log(`Redis: ${cluster ? `a Redis Cluster of 3 primaries (ports ${redisPorts.join(', ')})` : `one redis-server (port ${redisPorts[0]})`}, the stock in ${buckets} bucket(s)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sale-'));
   const sales: Awaited<ReturnType<typeof startSaleProcess>>[] = [];
   let server: RehearsalServer | undefined;
@@ -90,7 +100,7 @@ async function main(): Promise<void> {
     server = await RehearsalServer.start({ databaseUrl: dbUrl });
     // One process at a time: each migrates the database on start.
     const profileDir = argValue(process.argv, 'profile');
-    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir, profileDir));
+    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir, redisArgs, profileDir));
 
     const roundId = `bench-${Date.now()}`;
     const opensAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
@@ -158,7 +168,7 @@ async function main(): Promise<void> {
     const meter = new CpuMeter({
       generator: () => new Set([process.pid]),
       ...Object.fromEntries(sales.map((s, i) => [`sale process ${i + 1}`, (all: ReturnType<typeof import('./proc-cpu.js').processes>) => treeOf(all, [s.child.pid!])])),
-      redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && p.cmdline.includes(`:${redis.port}`)).map((p) => p.pid)),
+      redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && redisPorts.some((port) => p.cmdline.includes(`:${port}`))).map((p) => p.pid)),
       postgres: (all) => treeOf(all, all.filter((p) => / -p \d+ /.test(` ${p.cmdline} `) && p.cmdline.includes(` -p ${pg.port} `) && !p.cmdline.startsWith('runuser')).map((p) => p.pid)),
     });
     const machineBefore = machineCpu();
@@ -253,7 +263,7 @@ async function main(): Promise<void> {
         return null;
       }
     })();
-    const current = { what: 'bench:sale', processes, durationSeconds: duration, rate, pollRate, ...measured, lagSeconds, loadAverage: load(), commit };
+    const current = { what: 'bench:sale', processes, redis: cluster ? `cluster of 3, ${buckets} buckets` : 'one redis-server', durationSeconds: duration, rate, pollRate, ...measured, lagSeconds, loadAverage: load(), commit };
     if (existsSync(BASELINE)) {
       const b = JSON.parse(readFileSync(BASELINE, 'utf8')) as typeof current;
       const ratio = (x: number, y: number) => (y > 0 ? `×${(x / y).toFixed(2)}` : '— (baseline 0)');
@@ -265,7 +275,7 @@ async function main(): Promise<void> {
     if (problems.length > 0) {
       wrong = true;
       console.log(`WRONG RESULT:\n  ${problems.join('\n  ')}`);
-      const info = execSync(`redis-cli -p ${redis.port} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
+      const info = execSync(`redis-cli -p ${redisPorts[0]} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
       console.log(`redis-server ${info ?? '(no answer)'}; the sale processes said:`);
       for (const [i, p] of sales.entries()) console.log(`--- sale process ${i + 1}\n${p.output()}`);
     } else console.log('checks: no oversell, no limit exceeded, nothing lost or doubled (Redis = PostgreSQL = what buyers were told)');
