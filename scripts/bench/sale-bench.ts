@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--duration S] [--rate N] [--polls N] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--connections N] [--pipelining N] [--profile DIR] [--server FILE] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { freePort } from '../../server/net/free-port.js';
+import { startPrivateCluster } from '../../server/sale/private-cluster.js';
 import { startPrivateRedis } from '../../server/sale/private-redis.js';
 import { sign } from '../../server/sale/signing.js';
 import { argValue } from '../../shared/node/paths.js';
@@ -33,6 +34,8 @@ import { CpuMeter, machineCpu, treeOf } from './proc-cpu.js';
 const GOAL = { purchasesPerSecond: 2_000, pollsPerSecond: 10_000, buyP99Ms: 250, pollP99Ms: 100, lagSeconds: 5 };
 const BASELINE = 'scripts/bench/baselines/sale.json';
 const FACE = 10_000;
+/** How long after the load every buyer has to be answered (each request gives up after 30 s; a buyer asks again after no answer). */
+const DRAIN_MS = 120_000;
 
 function bounded(name: string, fallback: number, min: number, max: number): number {
   const raw = argValue(process.argv, name);
@@ -43,9 +46,11 @@ function bounded(name: string, fallback: number, min: number, max: number): numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, redisArgs: string[], profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/main.cjs', '--sale', '--redis', redisUrl, '--port', String(port), '--data-dir', dataDir], {
+  // --profile DIR: Node's own sampling profiler, a .cpuprofile per sale process written when it exits (open in Chrome DevTools or speedscope).
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...profile, argValue(process.argv, 'server') ?? 'dist/server/main.cjs', '--sale', '--redis', redisUrl, ...redisArgs, '--port', String(port), '--data-dir', dataDir], {
     env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,13 +73,24 @@ async function main(): Promise<void> {
   const duration = bounded('duration', 60, 5, 60);
   const rate = bounded('rate', GOAL.purchasesPerSecond, 1, 20_000);
   const pollRate = bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
-  if (!existsSync('dist/server/main.cjs')) throw new Error('dist/server/main.cjs missing: run npm run build:server (npm run bench:sale does)');
+  const connections = bounded('connections', 128, 1, 1_024);
+  const pipelining = bounded('pipelining', 1, 1, 64);
+  // --server FILE: another build of the server (an older commit's dist/server/main.cjs) to compare with on the same machine and load.
+  const serverFile = argValue(process.argv, 'server') ?? 'dist/server/main.cjs';
+  if (!existsSync(serverFile)) throw new Error(`${serverFile} missing: run npm run build:server (npm run bench:sale does)`);
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:sale: ${processes} sale process(es), ${duration} s at ${rate} purchases/s and ${pollRate} polls/s; load average ${load()} (${process.env.NICE ?? 'shared machine'})`);
 
   const secret = randomBytes(32);
   const pg = await startPostgres();
-  const redis = await startPrivateRedis();
+  // --cluster: the 3-primary Redis Cluster on loopback (server/sale/private-cluster.ts), the stock in --buckets buckets
+  // spread over the primaries; else one redis-server. Either way AOF everysec.
+  const cluster = process.argv.includes('--cluster');
+  const buckets = bounded('buckets', cluster ? 6 : 1, 1, 256);
+  const redis = cluster ? await startPrivateCluster(3) : await startPrivateRedis();
+  const redisPorts = cluster ? (redis as Awaited<ReturnType<typeof startPrivateCluster>>).primaries.map((p) => p.port) : [(redis as Awaited<ReturnType<typeof startPrivateRedis>>).port];
+  const redisArgs = [...(cluster ? ['--redis-cluster'] : []), '--buckets', String(buckets)];
+  console.log(`Redis: ${cluster ? `a Redis Cluster of 3 primaries (ports ${redisPorts.join(', ')})` : `one redis-server (port ${redisPorts[0]})`}, the stock in ${buckets} bucket(s)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sale-'));
   const sales: Awaited<ReturnType<typeof startSaleProcess>>[] = [];
   let server: RehearsalServer | undefined;
@@ -83,7 +99,8 @@ async function main(): Promise<void> {
     const dbUrl = await createDatabase(pg.url);
     server = await RehearsalServer.start({ databaseUrl: dbUrl });
     // One process at a time: each migrates the database on start.
-    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir));
+    const profileDir = argValue(process.argv, 'profile');
+    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir, redisArgs, profileDir));
 
     const roundId = `bench-${Date.now()}`;
     const opensAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
@@ -103,7 +120,7 @@ async function main(): Promise<void> {
     await sleep(opensAt.getTime() - Date.now() + 100);
 
     const stats = newStats();
-    const client = new SaleClient(sales.map((s) => s.url), stats, 128);
+    const client = new SaleClient(sales.map((s) => s.url), stats, connections, pipelining);
     const identity = (buyerId: string) => sign(secret, { kind: 'identity', exp: Date.now() + 600_000, buyerId, districtCode: '11110', birthYear: 1980 });
     const join = async (buyerId: string) => {
       const j = await client.join(roundId, identity(buyerId));
@@ -131,7 +148,14 @@ async function main(): Promise<void> {
           if (!s || s.status !== 200 || i > 300) throw new Error(`never admitted: ${JSON.stringify(s?.body)}`);
           await sleep(50);
         }
-        const b = await client.buy(roundId, ticket, FACE, randomUUID().replace(/-/g, ''), 'bank_transfer');
+        // As the buyer page does: no answer, or an unknown outcome (202), and the same purchase goes again under the same key,
+        // so what the buyer is told is what the gate did (bought once, or refused), never a guess.
+        const key = randomUUID().replace(/-/g, '');
+        let b = await client.buy(roundId, ticket, FACE, key, 'bank_transfer');
+        for (let again = 0; again < 5 && (b === null || b.status === 202); again++) {
+          await sleep(200);
+          b = await client.buy(roundId, ticket, FACE, key, 'bank_transfer');
+        }
         if (b?.status === 200) told.push({ buyer: buyerId, face: FACE });
         else failures++;
       } catch {
@@ -144,7 +168,7 @@ async function main(): Promise<void> {
     const meter = new CpuMeter({
       generator: () => new Set([process.pid]),
       ...Object.fromEntries(sales.map((s, i) => [`sale process ${i + 1}`, (all: ReturnType<typeof import('./proc-cpu.js').processes>) => treeOf(all, [s.child.pid!])])),
-      redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && p.cmdline.includes(`:${redis.port}`)).map((p) => p.pid)),
+      redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && redisPorts.some((port) => p.cmdline.includes(`:${port}`))).map((p) => p.pid)),
       postgres: (all) => treeOf(all, all.filter((p) => / -p \d+ /.test(` ${p.cmdline} `) && p.cmdline.includes(` -p ${pg.port} `) && !p.cmdline.startsWith('runuser')).map((p) => p.pid)),
     });
     const machineBefore = machineCpu();
@@ -168,8 +192,11 @@ async function main(): Promise<void> {
     const loadSeconds = (Date.now() - t0) / 1000;
     const purchasesInWindow = told.length;
     const pollsInWindow = stats.status.count;
-    // Every purchase answered first (an unanswered one would count as lost), then the writer's lag back to 0 from the last answer.
-    for (let i = 0; i < 400 && (inFlight > 0 || pollsInFlight > 0); i++) await sleep(50);
+    // Every buyer answered before the check, however long an overloaded server takes: a purchase answered while the
+    // check reads Redis and the log is told to its buyer and missing from the check. (Issue 19: two runs at load 20–25,
+    // p99 above 27 s, checked after a fixed 20 s with buyers still in flight and reported "told" beyond what Redis sold.)
+    const drainUntil = Date.now() + DRAIN_MS;
+    while ((inFlight > 0 || pollsInFlight > 0) && Date.now() < drainUntil) await sleep(50);
     // CPU from the load's start to its last answer, against every request answered in that time: the cost per request.
     const servedSeconds = (Date.now() - t0) / 1000;
     const cpu = meter.stop();
@@ -181,11 +208,13 @@ async function main(): Promise<void> {
       check = await checkOverHttp(sales[0]!.url, roundId, server.official);
     }
     const lagSeconds = (Date.now() - lagFrom) / 1000;
+    const toldBefore = told.length;
     check = await checkOverHttp(sales[0]!.url, roundId, server.official);
     await client.close();
 
-    const problems = saleProblems(check, told, spec.perPersonMonthlyLimit);
-    if (inFlight > 0) problems.push(`${inFlight} buyers still unanswered 20 s after the load`);
+    const problems = saleProblems(check, told.slice(0, toldBefore), spec.perPersonMonthlyLimit);
+    if (inFlight > 0) problems.push(`${inFlight} buyers still unanswered ${DRAIN_MS / 1000} s after the load: the check cannot be compared with what they are told`);
+    if (told.length !== toldBefore) problems.push(`${told.length - toldBefore} buyers were told "bought" while the check ran`);
     if (lagSeconds > GOAL.lagSeconds) problems.push(`ledger writer took ${lagSeconds.toFixed(1)} s to catch up (≤ ${GOAL.lagSeconds} s)`);
     const measured = {
       purchasesPerSecond: purchasesInWindow / loadSeconds,
@@ -212,7 +241,7 @@ async function main(): Promise<void> {
     const saleCpu = Object.entries(cpu).filter(([k]) => k.startsWith('sale process')).reduce((n, [, v]) => n + v, 0);
     // Redis functions: every join, poll and purchase (with the poll before it), and each process's admission ticks (5 a second).
     const fcalls = stats.join.count + stats.status.count + 2 * stats.buy.count + 5 * processes * servedSeconds;
-    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server`);
+    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server, ${f1(answered / Math.max(cpu.generator ?? 0, 1e-9))} requests per CPU-second of generator (${connections} connections per process, pipelining ${pipelining})`);
 
     const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {
       const met = better === 'more' ? value >= goal : value <= goal;
@@ -234,7 +263,7 @@ async function main(): Promise<void> {
         return null;
       }
     })();
-    const current = { what: 'bench:sale', processes, durationSeconds: duration, rate, pollRate, ...measured, lagSeconds, loadAverage: load(), commit };
+    const current = { what: 'bench:sale', processes, redis: cluster ? `cluster of 3, ${buckets} buckets` : 'one redis-server', durationSeconds: duration, rate, pollRate, ...measured, lagSeconds, loadAverage: load(), commit };
     if (existsSync(BASELINE)) {
       const b = JSON.parse(readFileSync(BASELINE, 'utf8')) as typeof current;
       const ratio = (x: number, y: number) => (y > 0 ? `×${(x / y).toFixed(2)}` : '— (baseline 0)');
@@ -246,7 +275,7 @@ async function main(): Promise<void> {
     if (problems.length > 0) {
       wrong = true;
       console.log(`WRONG RESULT:\n  ${problems.join('\n  ')}`);
-      const info = execSync(`redis-cli -p ${redis.port} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
+      const info = execSync(`redis-cli -p ${redisPorts[0]} info server`, { encoding: 'utf8' }).match(/uptime_in_seconds:\d+/)?.[0];
       console.log(`redis-server ${info ?? '(no answer)'}; the sale processes said:`);
       for (const [i, p] of sales.entries()) console.log(`--- sale process ${i + 1}\n${p.output()}`);
     } else console.log('checks: no oversell, no limit exceeded, nothing lost or doubled (Redis = PostgreSQL = what buyers were told)');

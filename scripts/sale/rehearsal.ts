@@ -132,7 +132,11 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalReport> {
       for (;;) {
         if (Date.now() >= deadline) return 'unfinished';
         const r = await client.buy(o.roundId, ticket, face, key, method);
-        if (!r) return 'noAnswer';
+        if (!r) {
+          // No answer is not "not bought": the purchase may have been taken. The same key again, as the buyer page does.
+          await sleep(200);
+          continue;
+        }
         if (r.status === 200) {
           bought.set(r.body.eventId as string, { buyer: buyerId, face });
           lastPurchaseAt = Math.max(lastPurchaseAt, Date.now());

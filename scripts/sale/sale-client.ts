@@ -19,8 +19,10 @@ export class SaleClient {
     urls: string[],
     private readonly stats: Record<Endpoint, EndpointStats>,
     connectionsPerProcess = 64,
+    /** Requests sent on a connection before the first is answered (HTTP/1.1 pipelining; the server answers them in order). */
+    pipelining = 1,
   ) {
-    this.pools = urls.map((u) => new Pool(u, { connections: connectionsPerProcess, pipelining: 1, keepAliveTimeout: 30_000 }));
+    this.pools = urls.map((u) => new Pool(u, { connections: connectionsPerProcess, pipelining, keepAliveTimeout: 30_000 }));
   }
 
   async call(endpoint: Endpoint, method: 'GET' | 'POST', path: string, body?: unknown): Promise<SaleAnswer | null> {

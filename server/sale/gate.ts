@@ -109,11 +109,14 @@ export class SaleGate {
    */
   static async connect(url: string, buckets = 1, o: { commandTimeoutMs?: number; cluster?: boolean } = {}): Promise<SaleGate> {
     const options = { maxRetriesPerRequest: 2, commandTimeout: o.commandTimeoutMs ?? 2_000 };
+    // Auto-pipelining: the calls every request in this event-loop turn makes go to Redis in one write (and
+    // Redis reads them in one), instead of a socket write each — most of a sale process's cost under load.
+    // Order on the connection is kept, so a purchase's outcome is still asked after the purchase itself.
     let redis: Redis | Cluster;
     if (o.cluster) {
       const u = new URL(url);
-      redis = new Cluster([{ host: u.hostname, port: Number(u.port) }], { lazyConnect: true, redisOptions: options });
-    } else redis = new Redis(url, { lazyConnect: true, ...options });
+      redis = new Cluster([{ host: u.hostname, port: Number(u.port) }], { lazyConnect: true, enableAutoPipelining: true, redisOptions: options });
+    } else redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, ...options });
     await redis.connect();
     await loadSaleFunctions(redis);
     return new SaleGate(redis, buckets);

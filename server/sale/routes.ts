@@ -19,6 +19,7 @@ import { SALE_LOT_PREFIX } from './check.js';
 import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
 import { sign, verify, type Ticket } from './signing.js';
+import { TicketCache } from './ticket-cache.js';
 import { waitBand } from './wait-band.js';
 
 export interface SaleRoutesOptions {
@@ -58,6 +59,32 @@ const buySchema = z
   .object({ ticket: z.string().min(1).max(2_000), idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), face: z.int().min(1).max(100_000_000), method: z.enum(PAYMENT_METHODS) })
   .strict();
 const roundIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/**
+ * What join, poll and buy answer when they succeed, as JSON Schema: Fastify
+ * compiles each into a serializer (fast-json-stringify) that writes these
+ * fields and no others. Refusals (4xx) have no schema and go out as they are.
+ */
+const int = { type: 'integer' } as const;
+const str = { type: 'string' } as const;
+const JOIN_ANSWER = { response: { 200: { type: 'object', properties: { ticket: str, again: { type: 'boolean' } } } } };
+const POLL_ANSWER = {
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        status: str, position: int, expiresAt: int,
+        wait: { type: ['object', 'null'], properties: { p25Seconds: int, p75Seconds: { type: ['integer', 'null'] } } },
+      },
+    },
+  },
+};
+const BUY_ANSWER = {
+  response: {
+    200: { type: 'object', properties: { status: str, eventId: str, at: str, face: int, duplicate: { type: 'boolean' } } },
+    202: { type: 'object', properties: { status: str, eventId: str, message: str } },
+  },
+};
 
 /**
  * The sale service's routes (`npm run server -- --sale`): identity stand-in,
@@ -120,8 +147,10 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return slots;
   }
 
+  const tickets = new TicketCache(secret);
+
   function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
-    const t = verify<Ticket>(secret, token, 'ticket', Date.now());
+    const t = tickets.verify(token, Date.now());
     if (!t.ok) {
       void refuse(reply, t.key);
       return null;
@@ -179,7 +208,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return { roundId: roundId.data, name: s.name, denominations: s.denominations, perPersonLimit: s.perPersonMonthlyLimit, paymentMethods: s.paymentMethods, opensAt: s.opensAt, closesAt: s.closesAt };
   });
 
-  app.post('/sale/rounds/:roundId/join', async (req, reply) => {
+  app.post('/sale/rounds/:roundId/join', { schema: JOIN_ANSWER }, async (req, reply) => {
     const roundId = roundIdSchema.safeParse((req.params as { roundId: string }).roundId);
     const body = joinSchema.safeParse(req.body);
     if (!roundId.success || !body.success) return refuse(reply, 'sale.badRequest', 'identity');
@@ -198,7 +227,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   });
 
   /** A poll: one read-only call to the gate, and the wait band from counters cached for two seconds. */
-  app.get('/sale/rounds/:roundId/status', async (req, reply) => {
+  app.get('/sale/rounds/:roundId/status', { schema: POLL_ANSWER }, async (req, reply) => {
     const roundId = (req.params as { roundId: string }).roundId;
     const token = (req.query as { ticket?: unknown }).ticket;
     if (typeof token !== 'string' || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', 'ticket');
@@ -210,7 +239,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return a;
   });
 
-  app.post('/sale/rounds/:roundId/buy', async (req, reply) => {
+  app.post('/sale/rounds/:roundId/buy', { schema: BUY_ANSWER }, async (req, reply) => {
     const roundId = (req.params as { roundId: string }).roundId;
     const body = buySchema.safeParse(req.body);
     if (!body.success || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', body.error?.issues.map((i) => i.path.join('.')).join(', ') ?? 'roundId');
