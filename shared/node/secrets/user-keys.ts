@@ -10,12 +10,11 @@ import { vaultFromKey, type Vault } from './vault.js';
  * the user's password.
  */
 
-/** scrypt (node:crypto) at the cost the password hashes use (kdf-cost.ts); its own salt per user, so the key is not the stored hash. */
-
 export function newKeySalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** scrypt (node:crypto) at the cost the password hashes use (kdf-cost.ts); its own salt per user, so the key is not the stored hash. */
 export function deriveUserKey(password: string, salt: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), 32, { ...scryptCost(), maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
