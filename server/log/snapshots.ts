@@ -99,8 +99,10 @@ export class SnapshotStore {
     const stem = join(this.options.dir, `${key.replace(':', '-')}-${headSeq}`);
     const part = `${stem}.building`;
     rmSync(part, { force: true });
+    // The last file of this scope is the base of the next: only the events after it are applied.
+    const base = this.ready.get(key);
     try {
-      const built = await buildSnapshotFile(part, this.pages(scope, headSeq, head.hash), headSeq, LEDGER_WRITE_HOOKS, afterMigrate);
+      const built = await buildSnapshotFile(part, this.pages(scope, headSeq, head.hash, base?.manifest.seq ?? 0), headSeq, LEDGER_WRITE_HOOKS, afterMigrate, base?.file);
       if (built.seq !== headSeq || built.hash !== head.hash) throw new Error(`snapshot ${key} ended at ${built.seq}, not the head ${headSeq}`);
       const file = `${stem}.sqlite`;
       renameSync(part, file);
@@ -114,9 +116,9 @@ export class SnapshotStore {
     }
   }
 
-  /** The log up to `headSeq` in the very lines and parser a console's pull uses. */
-  private async *pages(scope: ReadScope, headSeq: number, headHash: string): AsyncIterable<PageEntry[]> {
-    for (let after = 0; after < headSeq; after += BUILD_PAGE) {
+  /** The log after `from` up to `headSeq` in the very lines and parser a console's pull uses. */
+  private async *pages(scope: ReadScope, headSeq: number, headHash: string, from: number): AsyncIterable<PageEntry[]> {
+    for (let after = from; after < headSeq; after += BUILD_PAGE) {
       const to = Math.min(headSeq, after + BUILD_PAGE);
       // Folded uses come as checkpoints, as to a console's pull (server/log/page-lines.ts).
       const lines = await pageLines(this.db, scope, { seq: headSeq, hash: headHash }, after, to, true);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { copyFileSync, createReadStream } from 'node:fs';
 import { migrateToLatest, openDatabase } from '../db/open.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SyncApplier, type ChainPoint, type PageEntry } from './apply.js';
 import { APPLY_SLICE } from './pull.js';
-import { deferIndexes, restoreIndexes } from './bulk-indexes.js';
+import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js';
 import type { LedgerWriteHook } from './sync-hooks.js';
 
 export interface BuiltSnapshot extends ChainPoint {
@@ -31,6 +31,12 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
  * end; the file is left as one self-contained database (no -wal beside it).
  * Between slices the event loop gets a turn, so a server building in the
  * background keeps answering.
+ *
+ * With `base` (the last snapshot of the same scope, built at this schema),
+ * the file starts as a copy of it and `pages` carry only the events after
+ * its sequence: a refresh then costs the new events, not the whole log again
+ * (the applier continues from the copy's cursor as a console's steady pull
+ * does, so the result is the same file a build from scratch makes; tested).
  */
 export async function buildSnapshotFile(
   file: string,
@@ -38,7 +44,9 @@ export async function buildSnapshotFile(
   headSeq: number,
   ledgerWrites: readonly LedgerWriteHook[],
   afterMigrate: (sqlite: BetterSqlite3.Database) => void,
+  base?: string,
 ): Promise<BuiltSnapshot> {
+  if (base) copyFileSync(base, file);
   const ledger = openDatabase(file);
   let cursor: ChainPoint;
   try {
@@ -47,7 +55,8 @@ export async function buildSnapshotFile(
     // Nothing else writes this file, and a build stopped part-way is thrown away whole.
     ledger.sqlite.pragma('synchronous = OFF');
     const applier = new SyncApplier(ledger.sqlite, ledgerWrites);
-    deferIndexes(ledger.sqlite);
+    // From scratch the indexes are built once at the end; on a base, only when the new events outnumber it.
+    if (!base || worthDeferring(ledger.sqlite, headSeq - applier.cursor().seq)) deferIndexes(ledger.sqlite);
     for await (const page of pages) {
       for (let i = 0; i < page.length; i += APPLY_SLICE) {
         applier.applyPage(page.slice(i, i + APPLY_SLICE), headSeq);
