@@ -46,7 +46,8 @@ export function lineChart(minutes: number[], lines: Line[], yTitle?: string, xTi
         backgroundColor: l.color ?? COLORS[i % COLORS.length],
         borderWidth: 1.6,
         borderDash: l.dashed ? [5, 4] : [],
-        pointRadius: 0,
+        // A line needs two points: a series with one value so far (a live sale's first minute) is drawn as a dot, not left invisible.
+        pointRadius: l.values.filter((v) => v !== null && v !== undefined).length < 2 ? 3 : 0,
         spanGaps: true,
         tension: 0.1,
       })),
