@@ -122,12 +122,26 @@ async function applyPurchase(trx: Trx, ev: PurchaseEvent, now: Date): Promise<Ve
 
 /** What a buyer bought in `month` and holds now, in a limit scope: the two sums the per-person limits are checked on. */
 export async function buyerStanding(db: Kysely<ServerDatabase>, buyerId: string, scope: string, month: string): Promise<{ monthFace: number; holding: number }> {
-  const r = await sql<{ month_face: number; holding: number }>`
-    select
-      coalesce(sum(face) filter (where buyer_id = ${buyerId} and scope = ${scope} and month = ${month} and status <> 'cancelled'), 0) as month_face,
-      coalesce(sum(face - used) filter (where holder_id = ${buyerId} and scope = ${scope} and status = 'active'), 0) as holding
-    from lots where buyer_id = ${buyerId} or holder_id = ${buyerId}`.execute(db);
-  return { monthFace: Number(r.rows[0]?.month_face ?? 0), holding: Number(r.rows[0]?.holding ?? 0) };
+  return (await buyerStandings(db, [buyerId], scope, month)).get(buyerId)!;
+}
+
+/**
+ * The same two sums for several buyers in one query (the sale's joins arriving
+ * together, server/sale/standing-batch.ts): per buyer, the very query one buyer
+ * gets (a lateral subquery on the buyer and holder indexes). Every buyer asked
+ * for is in the answer, at 0 when they have no lots.
+ */
+export async function buyerStandings(db: Kysely<ServerDatabase>, buyerIds: readonly string[], scope: string, month: string): Promise<Map<string, { monthFace: number; holding: number }>> {
+  const r = await sql<{ buyer_id: string; month_face: string; holding: string }>`
+    select b.buyer_id, s.month_face, s.holding
+    from unnest(${[...new Set(buyerIds)]}::text[]) as b(buyer_id)
+    cross join lateral (
+      select
+        coalesce(sum(face) filter (where buyer_id = b.buyer_id and scope = ${scope} and month = ${month} and status <> 'cancelled'), 0) as month_face,
+        coalesce(sum(face - used) filter (where holder_id = b.buyer_id and scope = ${scope} and status = 'active'), 0) as holding
+      from lots where buyer_id = b.buyer_id or holder_id = b.buyer_id
+    ) as s`.execute(db);
+  return new Map(r.rows.map((row) => [row.buyer_id, { monthFace: Number(row.month_face), holding: Number(row.holding) }]));
 }
 
 export interface NewLot {

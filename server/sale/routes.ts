@@ -13,12 +13,13 @@ import { birthYearWindow } from '../../shared/rounds/sale-queue.js';
 import { PAYMENT_METHODS, type RoundSpec } from '../../shared/rounds/spec.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { saleControls } from '../log/sale-controls.js';
-import { buyerStanding, serverRound } from '../log/state.js';
+import { serverRound } from '../log/state.js';
 import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
 import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
 import { sign, verify, type Ticket } from './signing.js';
+import { standingBatcher } from './standing-batch.js';
 import { TicketCache } from './ticket-cache.js';
 import { waitBand } from './wait-band.js';
 
@@ -148,6 +149,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   }
 
   const tickets = new TicketCache(secret);
+  const standings = standingBatcher(db);
 
   function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
     const t = tickets.verify(token, Date.now());
@@ -217,7 +219,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const r = await round(roundId.data);
     if (!r || !r.onSale) return refuse(reply, 'sale.notOnSale');
     const who = id.value;
-    const standing = await buyerStanding(db, who.buyerId, limitScope(r.spec), seoulMonthKey(new Date().toISOString()));
+    const standing = await standings.load({ buyerId: who.buyerId, scope: limitScope(r.spec), month: seoulMonthKey(new Date().toISOString()) });
     const window = birthYearWindow(r.spec, who.birthYear).opensAtMs;
     const joined = await gate.join(roundId.data, who.buyerId, randomUUID(), { month: standing.monthFace, holding: standing.holding }, window);
     if (joined.status === 'sale.birthYearWindow') return refuse(reply, joined.status, formatSeoul(new Date(window).toISOString(), 'ko'));

@@ -10,6 +10,9 @@ export function waitBand(position: number, perSlot: number[], slotSeconds = 10):
   if (rates.length === 0 || rates[rates.length - 1] === 0) return null;
   const at = (q: number) => rates[Math.min(rates.length - 1, Math.floor(q * rates.length))]!;
   const fast = at(0.75);
+  // Admissions in fewer than a quarter of the slots (a sale's first seconds): even the fast quartile is 0, and a
+  // wait over it would be infinite, which the poll's serializer refuses (a 500 for every waiting buyer). Not measured yet.
+  if (fast === 0) return null;
   const slow = at(0.25);
   const ahead = position + 1;
   return { p25Seconds: Math.round((ahead / fast) * slotSeconds), p75Seconds: slow > 0 ? Math.round((ahead / slow) * slotSeconds) : null };

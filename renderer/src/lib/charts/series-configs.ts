@@ -39,17 +39,24 @@ export function lineChart(minutes: number[], lines: Line[], yTitle?: string, xTi
   return {
     type: 'line',
     data: {
-      datasets: lines.map((l, i) => ({
-        label: l.label,
-        data: minutes.map((x, k) => ({ x, y: l.values[k] ?? null })),
-        borderColor: l.color ?? COLORS[i % COLORS.length],
-        backgroundColor: l.color ?? COLORS[i % COLORS.length],
-        borderWidth: 1.6,
-        borderDash: l.dashed ? [5, 4] : [],
-        pointRadius: 0,
-        spanGaps: true,
-        tension: 0.1,
-      })),
+      datasets: lines.map((l, i) => {
+        // A line needs two points: a series with one value so far (a live sale's first minute) is drawn as a dot, not
+        // left invisible, and unclipped (that value is the axis's top at minute 0: clipped, three quarters of the dot are cut).
+        const single = l.values.filter((v) => v !== null && v !== undefined).length < 2;
+        return {
+          label: l.label,
+          data: minutes.map((x, k) => ({ x, y: l.values[k] ?? null })),
+          borderColor: l.color ?? COLORS[i % COLORS.length],
+          backgroundColor: l.color ?? COLORS[i % COLORS.length],
+          borderWidth: 1.6,
+          borderDash: l.dashed ? [5, 4] : [],
+          pointRadius: single ? 4 : 0,
+          ...(single ? { clip: false as const } : {}),
+          
+          spanGaps: true,
+          tension: 0.1,
+        };
+      }),
     },
     options: {
       ...CHART_BASE,
