@@ -35,31 +35,39 @@ const CHECKPOINT_ROWS = `insert into temp.report_page
 /**
  * In the caller's transaction, in order. The first reads the events after the
  * watermark (its one parameter) joined to their lots ONCE into a temporary
- * table, Seoul hour worked out once per event; the rest sum that small table
- * into each summary. (Four joins to lots per event, one per summary, cost
- * more than the triggers they replace.)
+ * table, Seoul hour worked out once per event, and the next sums that into
+ * its finest cells (every key at once) once; the coarser summaries are summed
+ * from those cells, a few per hour where the events are thousands (four joins
+ * to lots per event, one per summary, cost more than the triggers they
+ * replace; four sorts of every event, one per summary, cost a fifth of a
+ * catch-up, issue 21).
  */
 const CATCH_UP_STATEMENTS: readonly string[] = [
   `create temp table if not exists report_page (round_id text, hour text, district_code text, payment_method text, face integer, type text,
      n integer, amount integer, paid integer, retired integer, buyer_id text)`,
+  `create temp table if not exists report_page_cells (district_code text, round_id text, hour text, face integer, payment_method text, type text,
+     n integer, amount integer, paid integer, retired integer)`,
   'delete from temp.report_page',
+  'delete from temp.report_page_cells',
   `insert into temp.report_page
    select e.round_id, strftime('%Y-%m-%d %H', e.occurred_at, '+9 hours'), e.district_code, e.payment_method, l.face, e.type, 1, e.amount,
      case when e.type = 'purchase' then l.paid else 0 end, case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end,
      case when e.type = 'purchase' then l.buyer_id end
    from ledger_events e join lots l on l.lot_id = e.lot_id where e.seq > ?`,
   CHECKPOINT_ROWS,
+  `insert into temp.report_page_cells
+   select district_code, round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page group by 1, 2, 3, 4, 5, 6`,
   `insert into report_facts_cell (district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired)
-   select district_code, round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page where true group by 1, 2, 3, 4, 5, 6
+   select district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired from temp.report_page_cells where true
    on conflict (district_code, round_id, hour, face, payment_method, type) ${UPSERT}`,
   `insert into report_facts_day (round_id, day, district_code, payment_method, face, type, n, amount, paid, retired)
-   select round_id, substr(hour, 1, 10), district_code, payment_method, face, type, ${SUMS} from temp.report_page where true group by 1, 2, 3, 4, 5, 6
+   select round_id, substr(hour, 1, 10), district_code, payment_method, face, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5, 6
    on conflict (round_id, day, district_code, payment_method, face, type) ${UPSERT}`,
   `insert into report_facts_hour (round_id, hour, district_code, payment_method, type, n, amount, paid, retired)
-   select round_id, hour, district_code, payment_method, type, ${SUMS} from temp.report_page where true group by 1, 2, 3, 4, 5
+   select round_id, hour, district_code, payment_method, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5
    on conflict (round_id, hour, district_code, payment_method, type) ${UPSERT}`,
   `insert into report_facts_hour_face (round_id, hour, face, payment_method, type, n, amount, paid, retired)
-   select round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page where true group by 1, 2, 3, 4, 5
+   select round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5
    on conflict (round_id, hour, face, payment_method, type) ${UPSERT}`,
   `insert into report_buyers (buyer_id) select distinct buyer_id from temp.report_page where buyer_id is not null on conflict (buyer_id) do nothing`,
   `insert into report_buyer_cells (round_id, hour, district_code, payment_method, face, buyers, updated_seq)
@@ -68,6 +76,7 @@ const CATCH_UP_STATEMENTS: readonly string[] = [
    group by 1, 2, 3, 4, 5
    on conflict (round_id, hour, district_code, payment_method, face) do update set buyers = u32_cat(buyers, excluded.buyers), updated_seq = excluded.updated_seq`,
   'delete from temp.report_page',
+  'delete from temp.report_page_cells',
 ];
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
