@@ -24,7 +24,8 @@ export async function startHost(dataDir = mkdtempSync(join(tmpdir(), 'ic-e2e-'))
   const child = spawn(process.execPath, [entry, '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 20_000);
+    // Generous for a busy machine (two test files at once, load 20 took over 20 s); a host that never starts still fails.
+    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /running at (http:\/\/\S+)/.exec(output);
