@@ -9,7 +9,7 @@ import { recommendSequential } from '../../tests/support/recommend-reference.js'
 
 const scenario: SimParams = smallCrowdedSale();
 const run: RunSimulation = async (params, onProgress) => simulate(params, { onProgress });
-/** The single-seed search of before; the seeds' checks are in recommend-seeds.test.ts. */
+/** The single-seed search of before; the seeds' checks are in shared/node/simulation/recommend-seeds.test.ts. */
 const ONE_SEED = 1;
 /** The recommendations without the seeds' checks and the payment capacity, which the single-run reference does not make. */
 const unchecked = (r: Recommendations) => ({

@@ -313,7 +313,8 @@ export async function recommend(base: SimParams, run: RunSimulation, options: Re
     let rate = Math.max(one.rate, fromKept ?? 0);
     for (;;) {
       if (rate > ceiling) return { rate: ceiling, results: await Promise.all(onSeeds(scenario(ceiling)).map(tracked)), feasible: false as const };
-      const rs = await Promise.all(onSeeds(scenario(rate)).map(probed));
+      // The base seed at the rate its own search ended on has run already (same settings, same seed: the same run).
+      const rs = await Promise.all(onSeeds(scenario(rate)).map((p, i) => (i === 0 && rate === one.rate && one.results ? one.results[0]! : probed(p))));
       if (meets(rs)) return { rate, results: rs, feasible: true as const };
       const sold = rs.every((r) => r !== null) ? predict(rate, rs as SimResult[]) : null;
       rate = Math.max(rate + RATE_STEP, sold ?? Math.ceil((rate * 1.25) / RATE_STEP) * RATE_STEP);
