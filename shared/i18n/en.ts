@@ -1658,4 +1658,9 @@ export const en: Shape<typeof ko> = {
     invalidNumber: 'Enter a whole number of 1 or more for {{field}}',
     invalidStock: 'Enter the stock to add as an amount in whole 10,000 won units',
   },
+  simRange: {
+    tooBig: 'Enter {{max}} or less',
+    tooSmall: 'Enter {{min}} or more',
+    above: 'Enter more than {{min}}',
+  },
 };

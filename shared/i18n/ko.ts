@@ -1654,4 +1654,9 @@ export const ko = {
     invalidNumber: '{{field}} 항목에는 1 이상의 정수를 입력하세요',
     invalidStock: '추가할 재고는 10,000원 단위의 금액으로 입력하세요',
   },
+  simRange: {
+    tooBig: '{{max}} 이하로 입력하세요',
+    tooSmall: '{{min}} 이상으로 입력하세요',
+    above: '{{min}}보다 큰 값을 입력하세요',
+  },
 };
