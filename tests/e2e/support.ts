@@ -24,7 +24,8 @@ export async function startHost(dataDir = mkdtempSync(join(tmpdir(), 'ic-e2e-'))
   const child = spawn(process.execPath, [entry, '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 20_000);
+    // A minute: at a load of 25 on two cores (eight engineers' tests at once) 20 s was once not enough.
+    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /running at (http:\/\/\S+)/.exec(output);
