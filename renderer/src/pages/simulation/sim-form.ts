@@ -169,7 +169,7 @@ export function paramsFromForm(f: SimForm): ParsedSimForm {
   if (!checked.success) {
     return {
       params: null,
-      issues: checked.error.issues.map((i) => {
+      issues: checked.error.issues.map((i): Issue => {
         const path = i.path.map(String).join('.');
         // The bound the value broke, in the unit the official typed (zod's own words are English and in fractions).
         const bound = (n: number | bigint) => GROUPED.format(percentPaths.has(path) ? Math.round(Number(n) * 10_000) / 100 : Number(n));
