@@ -108,6 +108,8 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     const recs = official.getByTestId('recommendations');
     await seen(official, recs, 120_000);
     await expect(recs.locator('[data-rec]').count()).resolves.toBeGreaterThan(0);
+    // The run's result stands alone: the "fix the fields" error from before was taken down when the run started.
+    await expect(official.locator('.toast', { hasText: '표시된 조건을 고친 뒤 실행하세요' }).count()).resolves.toBe(0);
     await shot(official, 'ko-simulation');
     await setLang(official, 'en');
     await expect(recs.innerText()).resolves.toMatch(/[A-Za-z]/);
