@@ -1686,4 +1686,9 @@ export const en: Shape<typeof ko> = {
     badCheckpoint: 'The use summary of purchase {{lot}} after the server’s event {{seq}} does not match the chain, so it was refused ({{detail}}); nothing of this page was kept',
     foldMismatch: 'The use summaries received for district {{district}} do not match the server’s fold event {{seq}} ({{detail}}); nothing of this page was kept. Re-fetch on the Sync page',
   },
+  simRange: {
+    tooBig: 'Enter {{max}} or less',
+    tooSmall: 'Enter {{min}} or more',
+    above: 'Enter more than {{min}}',
+  },
 };

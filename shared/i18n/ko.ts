@@ -1682,4 +1682,9 @@ export const ko = {
     badCheckpoint: '서버의 {{seq}}번 기록 뒤 사용 요약(구매 건 {{lot}})이 체인과 맞지 않아 받지 않았습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다',
     foldMismatch: '서버의 {{seq}}번 정리 기록과 받은 {{district}} 사용 요약이 맞지 않습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다. 동기화 화면에서 다시 받기를 하세요',
   },
+  simRange: {
+    tooBig: '{{max}} 이하로 입력하세요',
+    tooSmall: '{{min}} 이상으로 입력하세요',
+    above: '{{min}}보다 큰 값을 입력하세요',
+  },
 };

@@ -107,12 +107,10 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     const dialog = clerk.getByTestId('refund-dialog');
     await dialog.locator('select[name="reasonCode"]').selectOption('buyer_request');
     await dialog.locator('select[name="bank"]').selectOption('088');
+    // Typed twice, the same (a mismatch refused is counter.e2e's).
     await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
-    await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456780');
-    await dialog.locator('input[name="accountNumberAgain"]').blur();
-    await dialog.getByTestId('account-mismatch').getByText('두 번 입력한 계좌번호가 다릅니다').waitFor();
-    await expect(dialog.getByRole('button', { name: '접수', exact: true }).isDisabled()).resolves.toBe(true);
     await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456789');
+    await expect(dialog.getByTestId('account-mismatch').count()).resolves.toBe(0);
     await shot(clerk, 'ko-refund-dialog');
     await dialog.getByRole('button', { name: '접수', exact: true }).click();
     await clerk.getByTestId('working-open').getByText('2인 승인 대기', { exact: false }).waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToast, lifetime, MAX_VISIBLE, visibleToasts, type Toast } from './toast-queue.js';
+import { addToast, lifetime, MAX_VISIBLE, visibleToasts, withoutError, type Toast } from './toast-queue.js';
 
 describe('toast queue', () => {
   it('puts the newest on top and merges an identical message with a count', () => {
@@ -30,5 +30,16 @@ describe('toast queue', () => {
     expect(lifetime('error')).toBeNull();
     expect(lifetime('success')).toBeGreaterThan(0);
     expect(lifetime('info')).toBeGreaterThan(0);
+  });
+
+  it('withdraws an error whose cause is gone, and only that error', () => {
+    const list: Toast[] = [
+      { id: 3, kind: 'success', text: 'done', count: 1 },
+      { id: 2, kind: 'error', text: 'fix the fields', count: 2 },
+      { id: 1, kind: 'error', text: 'refused', count: 1 },
+    ];
+    expect(withoutError(list, 'fix the fields').map((t) => t.id)).toEqual([3, 1]);
+    // A success or info with the same words is not an error to withdraw.
+    expect(withoutError([{ id: 4, kind: 'info', text: 'fix the fields', count: 1 }], 'fix the fields')).toHaveLength(1);
   });
 });

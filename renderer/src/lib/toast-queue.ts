@@ -32,3 +32,11 @@ export function lifetime(kind: Toast['kind']): number | null {
 export function visibleToasts(list: readonly Toast[]): { shown: Toast[]; hidden: number } {
   return { shown: list.slice(0, MAX_VISIBLE), hidden: Math.max(0, list.length - MAX_VISIBLE) };
 }
+
+/**
+ * The list without an error that no longer holds ("fix the fields" once they are fixed and the run started):
+ * an error stays until closed, so one its cause has gone would otherwise stand beside the success.
+ */
+export function withoutError(list: readonly Toast[], text: string): Toast[] {
+  return list.filter((t) => !(t.kind === 'error' && t.text === text));
+}

@@ -1,4 +1,4 @@
-import { addToast, lifetime, type Toast } from './toast-queue.js';
+import { addToast, lifetime, withoutError, type Toast } from './toast-queue.js';
 
 export type { Toast };
 
@@ -21,4 +21,9 @@ export function dismiss(id: number): void {
   clearTimeout(timers.get(id));
   timers.delete(id);
   toasts.list = toasts.list.filter((t) => t.id !== id);
+}
+
+/** Takes down an error whose cause the user has since put right (it would otherwise stay until closed). */
+export function retract(text: string): void {
+  toasts.list = withoutError(toasts.list, text);
 }

@@ -26,7 +26,16 @@ describe('simulation form', () => {
     const range = paramsFromForm({ ...formFromParams(preset2022()), visitors: '30,000,000', failurePct: '100' });
     expect(range.params).toBeNull();
     expect(range.issues.map((i) => i.path).sort()).toEqual(['checkout.failureRate', 'visitors']);
-    expect(range.issues.every((i) => i.code === 'simulation.outOfRange')).toBe(true);
+    // Each with the bound it broke, in the unit typed: visitors in people, the failure rate in percent.
+    expect(range.issues.map((i) => [i.path, i.code, i.params]).sort()).toEqual([
+      ['checkout.failureRate', 'simRange.tooBig', { max: '99' }],
+      ['visitors', 'simRange.tooBig', { max: '20,000,000' }],
+    ]);
+  });
+
+  it('names a sale window longer than a week with the week’s minutes', () => {
+    const long = paramsFromForm({ ...formFromParams(preset2022()), windowMinutes: '10,800' });
+    expect(long.issues.map((i) => [i.path, i.code, i.params])).toEqual([['sale.windowMinutes', 'simRange.tooBig', { max: '10,080' }]]);
   });
 
   it('reads the payment system in transactions a second and milliseconds; names a value out of range', () => {
@@ -35,7 +44,7 @@ describe('simulation form', () => {
     expect(formFromParams(params!)).toMatchObject({ paymentTps: '1,000', paymentLatencyMs: '500', paymentTimeoutMs: '30,000' });
     const bad = paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '0', paymentLatencyMs: 'fast' });
     expect(bad.issues.map((i) => i.path)).toEqual(['checkout.paymentLatencyMs']);
-    expect(paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '0' }).issues.map((i) => [i.path, i.code])).toEqual([['checkout.paymentCapacityTps', 'simulation.outOfRange']]);
+    expect(paramsFromForm({ ...formFromParams(preset2022()), paymentTps: '0' }).issues.map((i) => [i.path, i.code])).toEqual([['checkout.paymentCapacityTps', 'simRange.above']]);
   });
 
   it('reads birth-year slots as share@minute', () => {

@@ -83,6 +83,9 @@ export function formFromParams(p: SimParams): SimForm {
   };
 }
 
+/** A bound as the form's figures read (10,080; 99.5). */
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 export interface ParsedSimForm {
   params: SimParams | null;
   issues: Issue[];
@@ -104,7 +107,12 @@ export function paramsFromForm(f: SimForm): ParsedSimForm {
     return Number(s);
   };
   const orNull = (path: string, text: string): number | null => (text.trim() === '' ? null : num(path, text));
-  const share = (path: string, text: string): number => num(path, text.replace(/%$/, '')) / 100;
+  /** Fields typed in percent (the schema holds fractions): a bound is named back in percent. */
+  const percentPaths = new Set<string>();
+  const share = (path: string, text: string): number => {
+    percentPaths.add(path);
+    return num(path, text.replace(/%$/, '')) / 100;
+  };
   const money = (path: string, text: string): number => parseWon(text) ?? bad(path);
   const list = (path: string, text: string): number[] =>
     text.trim() === '' ? [] : text.split(/[,\s]+/).filter(Boolean).map((x) => num(path, x));
@@ -161,12 +169,14 @@ export function paramsFromForm(f: SimForm): ParsedSimForm {
   if (!checked.success) {
     return {
       params: null,
-      issues: checked.error.issues.map((i) => ({
-        path: i.path.map(String).join('.'),
-        code: 'simulation.outOfRange',
-        severity: 'error' as const,
-        params: { detail: i.message },
-      })),
+      issues: checked.error.issues.map((i): Issue => {
+        const path = i.path.map(String).join('.');
+        // The bound the value broke, in the unit the official typed (zod's own words are English and in fractions).
+        const bound = (n: number | bigint) => GROUPED.format(percentPaths.has(path) ? Math.round(Number(n) * 10_000) / 100 : Number(n));
+        if (i.code === 'too_big') return { path, code: 'simRange.tooBig', severity: 'error' as const, params: { max: bound(i.maximum) } };
+        if (i.code === 'too_small') return { path, code: i.inclusive === false ? 'simRange.above' : 'simRange.tooSmall', severity: 'error' as const, params: { min: bound(i.minimum) } };
+        return { path, code: 'simulation.outOfRange', severity: 'error' as const, params: { detail: i.message } };
+      }),
     };
   }
   if (f.order === 'birth_year' && candidate.waitingRoom.slots.length === 0) {
