@@ -1669,6 +1669,7 @@ export const en: Shape<typeof ko> = {
     exceptions: 'Exceptions: {{count}}',
   },
   refundDialog: {
+    buyer: 'Buyer',
     notLookedUp: 'Found by lot number (no buyer lookup)',
   },
   queueView: {

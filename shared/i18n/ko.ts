@@ -1665,6 +1665,7 @@ export const ko = {
     exceptions: '예외 {{count}}건',
   },
   refundDialog: {
+    buyer: '구매자',
     notLookedUp: '구매 건 번호로 찾음 (구매자 조회 없음)',
   },
   queueView: {
