@@ -80,16 +80,41 @@ const MEASURE = `(() => {
       return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.closest('.ag-root-wrapper');
     })
     .map((el) => el.tagName.toLowerCase() + '.' + el.className);
-  return { pageWide: doc.scrollWidth > doc.clientWidth, wide, text: document.body.innerText };
+  // A grid column half in view at the grid's edge ("₩50,00" of ₩50,000,000,000) must be whole or covered.
+  const cut = [];
+  for (const g of document.querySelectorAll('.ag-root-wrapper')) {
+    const root = g.getBoundingClientRect();
+    const pinned = [...g.querySelectorAll('[class*="pinned-left"] .ag-cell, [class*="pinned-left"] .ag-header-cell')].map((c) => c.getBoundingClientRect().right);
+    let lo = Math.max(root.left, ...pinned);
+    let hi = root.right;
+    for (const c of g.closest('.wrap')?.querySelectorAll('[data-testid="grid-cover"]') ?? []) {
+      const r = c.getBoundingClientRect();
+      if (r.left <= lo + 1) lo = Math.max(lo, r.right);
+      else hi = Math.min(hi, r.left);
+    }
+    for (const cell of g.querySelectorAll('.ag-cell, .ag-header-cell-text')) {
+      if (cell.closest('[class*="pinned"]') || !cell.textContent.trim()) continue;
+      // The text's own box: a left-aligned word in a wide last column is whole even where its cell runs on.
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const r = text.getBoundingClientRect();
+      const seen = Math.min(r.right, hi) - Math.max(r.left, lo);
+      if (seen > 1 && seen < r.width - 1) cut.push(cell.textContent.trim().slice(0, 20));
+    }
+  }
+  return { pageWide: doc.scrollWidth > doc.clientWidth, wide, cut, text: document.body.innerText };
 })()`;
 
 /** The checks every visited page passes, then its screenshot. */
 async function check(page: Page, name: string): Promise<void> {
   await settle(page);
-  const seen = (await page.evaluate(MEASURE)) as { pageWide: boolean; wide: string[]; text: string };
+  const seen = (await page.evaluate(MEASURE)) as { pageWide: boolean; wide: string[]; cut: string[]; text: string };
   await shot(page, `role-tours-${name}`);
   expect(seen.pageWide, `${name}: the page scrolls sideways`).toBe(false);
   expect(seen.wide, `${name}: a box scrolls sideways`).toEqual([]);
+  expect(seen.cut, `${name}: a grid column cut at the grid's edge`).toEqual([]);
+  // Dates read 2026. 11. 26. or 26 Nov 2026, never the day/month-ambiguous 07/12/2026.
+  expect(/\b\d{1,2}\/\d{1,2}\/\d{4}\b/.exec(seen.text)?.[0], `${name}: a slashed date`).toBeUndefined();
   expect(KEYS.filter((k) => seen.text.includes(k)), `${name}: i18n keys shown as text`).toEqual([]);
   expect(KEY_PATTERN.exec(seen.text)?.[0], `${name}: an i18n key shown as text`).toBeUndefined();
   expect(RAW_IDS.map((r) => r.exec(seen.text)?.[0]).filter(Boolean), `${name}: raw ids or placeholders shown`).toEqual([]);
@@ -172,9 +197,17 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
       await page.getByTestId('round-name').waitFor();
       await check(page, `official-${lang}-round`);
+      // A round from the server names the official who wrote it, not the sync; an empty audit card says why.
+      await expect(page.getByTestId('version-author').first().innerText()).resolves.toBe(`${lang === 'ko' ? '작성' : 'Author'}: 데모 주무관`);
+      await page.getByTestId('audit-empty').waitFor();
       await page.locator('a[href$="/simulate"]').click();
       await page.getByTestId('calibration').waitFor();
       await check(page, `official-${lang}-simulate`);
+      // The observed facts' boxes line up in each row, whether or not a label wraps to two lines.
+      const tops = await page.locator('input[data-testid^="cal-"]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+      expect(new Set(tops.slice(0, 3)).size, `${lang}: calibration boxes ${tops.join(',')}`).toBe(1);
+      await go(page, 'reconcile');
+      await expect(page.getByTestId('exceptions-count-label').innerText()).resolves.toMatch(lang === 'ko' ? /^예외 [\d,]+건$/ : /^Exceptions: [\d,]+$/);
       await go(page, 'rounds');
       await page.getByRole('button', { name: lang === 'ko' ? '+ 새 회차' : '+ New round' }).click();
       await page.locator('[data-preset="seoul-2022-07-14"]').click();
@@ -218,10 +251,16 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
       await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456789');
       await check(page, `clerk-${lang}-refund-dialog`);
+      // The buyer as the finder showed them (김*준 · 010-****-5688), never the internal buyer id.
+      const masked = `${sample.name[0]}${'*'.repeat(sample.name.length - 2)}${sample.name.at(-1)} · 010-****-${sample.phone.slice(-4)}`;
+      await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe(masked);
+      await expect(dialog.innerText()).resolves.not.toMatch(/buyer-/);
       await dialog.getByRole('button', { name: '접수', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
       await go(page, '#/refunds/queue');
       await page.locator('[data-testid="queue"] tbody tr').first().waitFor();
+      // It opens on what needs the clerk, and says so.
+      await expect(page.getByTestId('queue-shown').innerText()).resolves.toMatch(/^처리가 끝나지 않은 요청 전체\(접수일 무관\)와 오늘\(\d{4}-\d{2}-\d{2}\) 접수한 요청 \d+건$/);
       await check(page, `clerk-${lang}-queue-filed`);
     });
   });
@@ -243,6 +282,10 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
 
   it('analyst: reports and their exports; no counter', async () => {
     await tour('analyst', async (page, lang) => {
+      if (lang === 'en') {
+        await go(page, 'ledger');
+        await expect(page.getByText(/^Analysts are not shown single purchases/).innerText()).resolves.toMatch(/above\.$/);
+      }
       await go(page, 'reports');
       await page.getByRole('button', { name: lang === 'ko' ? '보고서 보기' : 'Show report' }).click();
       await settle(page);
