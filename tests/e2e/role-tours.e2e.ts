@@ -80,11 +80,13 @@ const MEASURE = `(() => {
       return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.closest('.ag-root-wrapper');
     })
     .map((el) => el.tagName.toLowerCase() + '.' + el.className);
-  // A grid column half in view at the grid's edge ("₩50,00" of ₩50,000,000,000) must be whole or covered.
+  // A column of figures half in view at the grid's edge ("₩50,00" of ₩50,000,000,000) must be whole or covered.
   const cut = [];
   for (const g of document.querySelectorAll('.ag-root-wrapper')) {
     const root = g.getBoundingClientRect();
-    const pinned = [...g.querySelectorAll('[class*="pinned-left"] .ag-cell, [class*="pinned-left"] .ag-header-cell')].map((c) => c.getBoundingClientRect().right);
+    // Named in full: the grid's own root carries ag-has-left-pinned-cols, which a [class*="pinned"] would match.
+    const PINNED = '.ag-pinned-left-cols-container, .ag-pinned-left-header, .ag-pinned-right-cols-container, .ag-pinned-right-header';
+    const pinned = [...g.querySelectorAll('.ag-pinned-left-cols-container .ag-cell, .ag-pinned-left-header .ag-header-cell')].map((c) => c.getBoundingClientRect().right);
     let lo = Math.max(root.left, ...pinned);
     let hi = root.right;
     for (const c of g.closest('.wrap')?.querySelectorAll('[data-testid="grid-cover"]') ?? []) {
@@ -92,9 +94,9 @@ const MEASURE = `(() => {
       if (r.left <= lo + 1) lo = Math.max(lo, r.right);
       else hi = Math.min(hi, r.left);
     }
-    for (const cell of g.querySelectorAll('.ag-cell, .ag-header-cell-text')) {
-      if (cell.closest('[class*="pinned"]') || !cell.textContent.trim()) continue;
-      // The text's own box: a left-aligned word in a wide last column is whole even where its cell runs on.
+    for (const cell of g.querySelectorAll('.ag-right-aligned-cell, .ag-right-aligned-header .ag-header-cell-text')) {
+      if (cell.closest(PINNED) || !cell.textContent.trim()) continue;
+      // The text's own box: a short figure in a wide cell is whole even where its cell runs on.
       const text = document.createRange();
       text.selectNodeContents(cell);
       const r = text.getBoundingClientRect();
@@ -104,6 +106,29 @@ const MEASURE = `(() => {
   }
   return { pageWide: doc.scrollWidth > doc.clientWidth, wide, cut, text: document.body.innerText };
 })()`;
+
+/**
+ * Scrolls a grid sideways, a few pixels at a time, until a sum of money in its first row straddles the right edge (the
+ * rounds grid's ₩50,000,000,000 showed as ₩50,00 there); returns that figure, or null if none ever did.
+ */
+const STRADDLE = `(async (id) => {
+  const g = document.querySelector('[data-testid="' + id + '"] .ag-root-wrapper');
+  const bar = g.querySelector('.ag-body-horizontal-scroll-viewport');
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (let x = 0; x <= bar.scrollWidth; x += 8) {
+    bar.scrollLeft = x;
+    await frame();
+    const edge = bar.getBoundingClientRect().right;
+    for (const cell of g.querySelectorAll('.ag-row[row-index="0"] .ag-right-aligned-cell')) {
+      if (!cell.textContent.startsWith('₩')) continue;
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const r = text.getBoundingClientRect();
+      if (r.left < edge - 8 && r.right > edge + 8) return cell.textContent;
+    }
+  }
+  return null;
+})`;
 
 /** The checks every visited page passes, then its screenshot. */
 async function check(page: Page, name: string): Promise<void> {
@@ -194,6 +219,10 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
   it('official: rounds, a round, its simulation and calibration, a new round, reconciliation', async () => {
     await tour('official', async (page, lang) => {
       await go(page, 'rounds');
+      // A figure straddling the grid's edge is covered, never read as a shorter figure.
+      await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
+      await expect(page.evaluate(`${STRADDLE}('rounds-grid')`), 'no figure ever straddled the edge').resolves.toMatch(/^₩[\d,]+$/);
+      await check(page, `official-${lang}-rounds-scrolled`);
       await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
       await page.getByTestId('round-name').waitFor();
       await check(page, `official-${lang}-round`);
