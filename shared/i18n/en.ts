@@ -1663,13 +1663,14 @@ export const en: Shape<typeof ko> = {
     serverRecord: 'Server record',
     authorNotRecorded: 'not in the server’s record (an older publication)',
     auditEmpty: 'Nothing has been recorded for this round yet',
-    auditEmptyFromServer: 'Nothing was done to this round on this console. It was made on another console and received from the server: who wrote and approved it is in the version history, its sale steps are in the server record',
+    auditEmptyFromServer: 'Nothing was done to this round on this console. It was made on another console and received from the server: who wrote and approved it is in the version history, its sale steps are in the server record.',
     serverSteps: 'Server record',
   },
   reconcileCount: {
     exceptions: 'Exceptions: {{count}}',
   },
   refundDialog: {
+    buyer: 'Buyer',
     notLookedUp: 'Found by lot number (no buyer lookup)',
   },
   queueView: {

@@ -1659,13 +1659,14 @@ export const ko = {
     serverRecord: '서버 기록',
     authorNotRecorded: '서버 기록에 없음 (예전 형식의 게시)',
     auditEmpty: '이 회차에 기록된 작업이 아직 없습니다',
-    auditEmptyFromServer: '이 콘솔에서 이 회차에 한 작업은 없습니다. 다른 콘솔에서 만들어 서버에서 받은 회차라서, 작성·승인한 사람은 버전 이력에, 판매 단계는 서버 기록에 있습니다',
+    auditEmptyFromServer: '이 콘솔에서 이 회차에 한 작업은 없습니다. 다른 콘솔에서 만들어 서버에서 받은 회차라서, 작성·승인한 사람은 버전 이력에, 판매 단계는 서버 기록에 있습니다.',
     serverSteps: '서버 기록',
   },
   reconcileCount: {
     exceptions: '예외 {{count}}건',
   },
   refundDialog: {
+    buyer: '구매자',
     notLookedUp: '구매 건 번호로 찾음 (구매자 조회 없음)',
   },
   queueView: {

@@ -113,19 +113,47 @@ const MEASURE = `(() => {
       return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.closest('.ag-root-wrapper');
     })
     .map((el) => el.tagName.toLowerCase() + '.' + el.className);
-  return { pageWide: doc.scrollWidth > doc.clientWidth, wide, text: document.body.innerText };
+  // A column of figures half in view at the grid's edge ("₩50,00" of ₩50,000,000,000) must be whole or covered.
+  const cut = [];
+  for (const g of document.querySelectorAll('.ag-root-wrapper')) {
+    const root = g.getBoundingClientRect();
+    // Named in full: the grid's own root carries ag-has-left-pinned-cols, which a [class*="pinned"] would match.
+    const PINNED = '.ag-pinned-left-cols-container, .ag-pinned-left-header, .ag-pinned-right-cols-container, .ag-pinned-right-header';
+    const pinned = [...g.querySelectorAll('.ag-pinned-left-cols-container .ag-cell, .ag-pinned-left-header .ag-header-cell')].map((c) => c.getBoundingClientRect().right);
+    let lo = Math.max(root.left, ...pinned);
+    let hi = root.right;
+    for (const c of g.closest('.wrap')?.querySelectorAll('[data-testid="grid-cover"]') ?? []) {
+      const r = c.getBoundingClientRect();
+      if (r.left <= lo + 1) lo = Math.max(lo, r.right);
+      else hi = Math.min(hi, r.left);
+    }
+    for (const cell of g.querySelectorAll('.ag-right-aligned-cell, .ag-right-aligned-header .ag-header-cell-text')) {
+      if (cell.closest(PINNED) || !cell.textContent.trim()) continue;
+      // The text's own box: a short figure in a wide cell is whole even where its cell runs on.
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const r = text.getBoundingClientRect();
+      const seen = Math.min(r.right, hi) - Math.max(r.left, lo);
+      if (seen > 1 && seen < r.width - 1) cut.push(cell.textContent.trim().slice(0, 20));
+    }
+  }
+  return { pageWide: doc.scrollWidth > doc.clientWidth, wide, cut, text: document.body.innerText };
 })()`;
 
 /**
- * The checks every visited page passes — no sideways scrolling, no i18n key or raw id shown as text — then
+ * The checks every visited page passes — no sideways scrolling, no figure cut at a grid's edge, no slashed date,
+ * no i18n key or raw id shown as text — then
  * its screenshot, test-results/screenshots/<prefix>-<name>.png.
  */
 export async function check(page: Page, name: string, prefix = 'role-tours'): Promise<void> {
   await settle(page);
-  const seen = (await page.evaluate(MEASURE)) as { pageWide: boolean; wide: string[]; text: string };
+  const seen = (await page.evaluate(MEASURE)) as { pageWide: boolean; wide: string[]; cut: string[]; text: string };
   await shot(page, `${prefix}-${name}`);
   expect(seen.pageWide, `${name}: the page scrolls sideways`).toBe(false);
   expect(seen.wide, `${name}: a box scrolls sideways`).toEqual([]);
+  expect(seen.cut, `${name}: a grid column cut at the grid's edge`).toEqual([]);
+  // Dates read 2026. 11. 26. or 26 Nov 2026, never the day/month-ambiguous 07/12/2026.
+  expect(/\b\d{1,2}\/\d{1,2}\/\d{4}\b/.exec(seen.text)?.[0], `${name}: a slashed date`).toBeUndefined();
   expect(KEYS.filter((k) => seen.text.includes(k)), `${name}: i18n keys shown as text`).toEqual([]);
   expect(KEY_PATTERN.exec(seen.text)?.[0], `${name}: an i18n key shown as text`).toBeUndefined();
   expect(RAW_IDS.map((r) => r.exec(seen.text)?.[0]).filter(Boolean), `${name}: raw ids or placeholders shown`).toEqual([]);

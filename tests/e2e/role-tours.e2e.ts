@@ -22,6 +22,29 @@ afterAll(async () => {
   await demo?.stop();
 });
 
+/**
+ * Scrolls a grid sideways, a few pixels at a time, until a sum of money in its first row straddles the right edge (the
+ * rounds grid's ₩50,000,000,000 showed as ₩50,00 there); returns that figure, or null if none ever did.
+ */
+const STRADDLE = `(async (id) => {
+  const g = document.querySelector('[data-testid="' + id + '"] .ag-root-wrapper');
+  const bar = g.querySelector('.ag-body-horizontal-scroll-viewport');
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (let x = 0; x <= bar.scrollWidth; x += 8) {
+    bar.scrollLeft = x;
+    await frame();
+    const edge = bar.getBoundingClientRect().right;
+    for (const cell of g.querySelectorAll('.ag-row[row-index="0"] .ag-right-aligned-cell')) {
+      if (!cell.textContent.startsWith('₩')) continue;
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const r = text.getBoundingClientRect();
+      if (r.left < edge - 8 && r.right > edge + 8) return cell.textContent;
+    }
+  }
+  return null;
+})`;
+
 const ALLOWED: Record<string, Nav[]> = {
   admin: ['rounds', 'ledger', 'reports', 'refunds', 'reconcile', 'sync', 'admin'],
   official: ['rounds', 'ledger', 'reports', 'refunds', 'reconcile', 'sync'],
@@ -82,12 +105,24 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
   it('official: rounds, a round, its simulation and calibration, a new round, reconciliation', async () => {
     await tour('official', async (page, lang) => {
       await go(page, 'rounds');
+      // A figure straddling the grid's edge is covered, never read as a shorter figure.
+      await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
+      await expect(page.evaluate(`${STRADDLE}('rounds-grid')`), 'no figure ever straddled the edge').resolves.toMatch(/^₩[\d,]+$/);
+      await check(page, `official-${lang}-rounds-scrolled`);
       await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
       await page.getByTestId('round-name').waitFor();
       await check(page, `official-${lang}-round`);
+      // A round from the server names the official who wrote it, not the sync; an empty audit card says why.
+      await expect(page.getByTestId('version-author').first().innerText()).resolves.toBe(`${lang === 'ko' ? '작성' : 'Author'}: 데모 주무관`);
+      await page.getByTestId('audit-empty').waitFor();
       await page.locator('a[href$="/simulate"]').click();
       await page.getByTestId('calibration').waitFor();
       await check(page, `official-${lang}-simulate`);
+      // The observed facts' boxes line up in each row, whether or not a label wraps to two lines.
+      const tops = await page.locator('input[data-testid^="cal-"]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+      expect(new Set(tops.slice(0, 3)).size, `${lang}: calibration boxes ${tops.join(',')}`).toBe(1);
+      await go(page, 'reconcile');
+      await expect(page.getByTestId('exceptions-count-label').innerText()).resolves.toMatch(lang === 'ko' ? /^예외 [\d,]+건$/ : /^Exceptions: [\d,]+$/);
       await go(page, 'rounds');
       await page.getByRole('button', { name: lang === 'ko' ? '+ 새 회차' : '+ New round' }).click();
       await page.locator('[data-preset="seoul-2022-07-14"]').click();
@@ -131,10 +166,16 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
       await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456789');
       await check(page, `clerk-${lang}-refund-dialog`);
+      // The buyer as the finder showed them (김*준 · 010-****-5688), never the internal buyer id.
+      const masked = `${sample.name[0]}${'*'.repeat(sample.name.length - 2)}${sample.name.at(-1)} · 010-****-${sample.phone.slice(-4)}`;
+      await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe(masked);
+      await expect(dialog.innerText()).resolves.not.toMatch(/buyer-/);
       await dialog.getByRole('button', { name: '접수', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
       await go(page, '#/refunds/queue');
       await page.locator('[data-testid="queue"] tbody tr').first().waitFor();
+      // It opens on what needs the clerk, and says so.
+      await expect(page.getByTestId('queue-shown').innerText()).resolves.toMatch(/^처리가 끝나지 않은 요청 전체\(접수일 무관\)와 오늘\(\d{4}-\d{2}-\d{2}\) 접수한 요청 \d+건$/);
       await check(page, `clerk-${lang}-queue-filed`);
     });
   });
@@ -156,6 +197,10 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
 
   it('analyst: reports and their exports; no counter', async () => {
     await tour('analyst', async (page, lang) => {
+      if (lang === 'en') {
+        await go(page, 'ledger');
+        await expect(page.getByText(/^Analysts are not shown single purchases/).innerText()).resolves.toMatch(/above\.$/);
+      }
       await go(page, 'reports');
       await page.getByRole('button', { name: lang === 'ko' ? '보고서 보기' : 'Show report' }).click();
       await settle(page);

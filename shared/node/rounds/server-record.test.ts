@@ -1,30 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncEvent } from '../../sync/protocol.js';
 import { Harness } from '../../../tests/support/backend-harness.js';
+import { Feeder } from '../../../tests/support/report-ledger.js';
 import { spec2022 } from '../../../tests/support/specs.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
-import { SyncApplier, type PageEntry } from '../sync/apply.js';
-import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 
 /** A round made on another console reaches this one only through the server's log: its page names the officials the log names. */
 let h: Harness;
 let admin: string;
-let prev = { seq: 0, hash: LOG_GENESIS };
-
-function feed(events: SyncEvent[]): void {
-  const entries: PageEntry[] = events.map((event) => {
-    const text = canonicalEvent(event);
-    const seq = prev.seq + 1;
-    prev = { seq, hash: chainHash(prev.hash, seq, text) };
-    return { seq, hash: prev.hash, text, event };
-  });
-  new SyncApplier(h.backend.ledger.sqlite, LEDGER_WRITE_HOOKS).applyPage(entries, prev.seq);
-}
+const feed = (events: SyncEvent[]) => new Feeder(h.backend.ledger.sqlite).feed(events);
 
 beforeEach(async () => {
   h = await Harness.start();
   admin = await h.admin();
-  prev = { seq: 0, hash: LOG_GENESIS };
   // The proposer is also an account on this console (under another display name); the approver is not.
   await h.call('users.create', { username: 'kim.official', displayName: '김주무', password: 'kim-official-password-1', role: 'official', districtCode: null }, admin);
 });
@@ -38,7 +25,8 @@ describe('a round synced from the server', () => {
     ]);
     const detail = await h.call('rounds.get', { id: 'r-1' }, admin);
     expect(detail.versions).toHaveLength(1);
-    expect(detail.versions[0]).toMatchObject({ authorName: '김주무', approvedByName: 'lee.approver', approvedAt: '2026-03-02T01:00:00.000Z', fromServer: true });
+    // The approver has no account here: the display name the server published under, not the bare username.
+    expect(detail.versions[0]).toMatchObject({ authorName: '김주무', approvedByName: '이승인', approvedAt: '2026-03-02T01:00:00.000Z', fromServer: true });
     expect(detail.serverSteps).toEqual([{ status: 'scheduled', version: 1, by: '김주무', at: '2026-03-03T01:00:00.000Z' }]);
     expect(detail.audit).toEqual([]);
   });

@@ -49,8 +49,9 @@ export async function serverRecord(db: Kysely<Database>, roundId: string): Promi
   for (const { version, ev } of published) {
     versions.set(version, {
       proposedBy: ev.proposedBy ? name(ev.proposedBy) : null,
-      // Events before protocol 2 carry only the approver's display name.
-      approvedBy: ev.approvedBy ? name(ev.approvedBy) : ev.publishedBy,
+      // publishedBy is the approver's display name on the server (who publishes approves): it names an approver
+      // who never signed in here better than the username, and it is all that events before protocol 2 carry.
+      approvedBy: (ev.approvedBy && names.get(ev.approvedBy)) || ev.publishedBy,
       at: ev.at,
     });
   }
