@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/ledger/events.js';
 import { LEDGER_WRITE_HOOKS } from '../../shared/node/backend/hooks.js';
@@ -9,6 +13,7 @@ import { SyncError } from '../../shared/node/sync/sync-error.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { lockHead, writeEvents } from '../../server/log/append.js';
 import { applyLedgerEvent } from '../../server/log/state.js';
+import { SnapshotStore } from '../../server/log/snapshots.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 import { spec2022 } from '../support/specs.js';
 
@@ -57,8 +62,17 @@ const lots = new Map<string, GenLot>();
 const usesByDayDistrict = new Map<string, { n: number; amount: number }>();
 const usesByMerchant = new Map<string, { n: number; amount: number }>();
 const useDays = new Map<number, number>();
-let foldableUses = 0;
-const foldableLots = new Set<string>();
+/** Uses on the closed days 0–2, by Seoul day: what a fold through that day may take. */
+const foldable = new Map<number, { uses: number; lots: Set<string> }>();
+const foldableThrough = (last: number, first = 0) => {
+  let uses = 0;
+  const lotIds = new Set<string>();
+  for (let d = first; d <= last; d++) {
+    uses += foldable.get(d)?.uses ?? 0;
+    for (const id of foldable.get(d)?.lots ?? []) lotIds.add(id);
+  }
+  return { uses, lots: lotIds };
+};
 
 const seoulDay = (d: number) => new Date(opens + d * DAY + 9 * 3_600_000).toISOString().slice(0, 10);
 const bump = (m: Map<string, { n: number; amount: number }>, k: string, amount: number) => {
@@ -109,8 +123,10 @@ async function generate(): Promise<void> {
       bump(usesByMerchant, merchant ?? '-', amount);
       useDays.set(d, (useDays.get(d) ?? 0) + 1);
       if (d <= 2) {
-        foldableUses++;
-        foldableLots.add(lot.lotId);
+        const f = foldable.get(d) ?? { uses: 0, lots: new Set<string>() };
+        f.uses++;
+        f.lots.add(lot.lotId);
+        foldable.set(d, f);
       }
     }
     await writeDay(uses, at);
@@ -178,7 +194,7 @@ function applyAll(applier: SyncApplier, bodies: string[]): void {
 }
 
 /** What a console holds, in the generator's terms. */
-function state(l: LedgerDb) {
+function state(l: Pick<LedgerDb, 'sqlite'>) {
   const lotRows = l.sqlite.prepare('select lot_id, used, refunded, status from lots order by lot_id').all() as { lot_id: string; used: number; refunded: number; status: string }[];
   const byDay = l.sqlite.prepare("select day || '|' || district_code as k, sum(n) as n, sum(amount) as amount from report_facts_day where type = 'use' group by 1 order by 1").all() as { k: string; n: number; amount: number }[];
   const byMerchant = l.sqlite
@@ -222,13 +238,21 @@ describe('folding settled uses into per-lot checkpoints', () => {
   });
 
   it('folds only the uses of closed days older than the cut: one checkpoint per lot, one chained event, the act recorded', async () => {
+    // Eight days after day 0, a week back is day 1: the closed day 2 is too young yet.
+    s.clock = new Date(opens + 8 * DAY + 2 * 3_600_000);
+    const first = foldableThrough(1);
     const r = await s.post('/api/admin/compact-uses', { olderThanDays: 7 }, staff.admin);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ checkpoints: foldableLots.size, events: foldableUses, seq: headBeforeFold + 1 });
+    expect(r.body).toMatchObject({ throughDay: seoulDay(1), checkpoints: first.lots.size, events: first.uses, seq: headBeforeFold + 1 });
     const act = await s.sdb.db.selectFrom('use_folds').selectAll().executeTakeFirstOrThrow();
-    expect(act).toMatchObject({ checkpoints: foldableLots.size, events: foldableUses, older_than_days: 7 });
+    expect(act).toMatchObject({ checkpoints: first.lots.size, events: first.uses, older_than_days: 7 });
+    // Weeks later day 2 folds too, in a second act of its own.
+    s.clock = new Date(opens + 40 * DAY);
+    const second = foldableThrough(2, 2);
+    const r2 = await s.post('/api/admin/compact-uses', { olderThanDays: 7 }, staff.admin);
+    expect(r2.body).toMatchObject({ checkpoints: second.lots.size, events: second.uses, seq: headBeforeFold + 2 });
     const folded = await s.sdb.db.selectFrom('folded_events').innerJoin('events', 'events.seq', 'folded_events.seq').select(['events.type', 'events.recorded_at']).execute();
-    expect(folded).toHaveLength(foldableUses);
+    expect(folded).toHaveLength(foldableThrough(2).uses);
     for (const f of folded) expect(f.type).toBe('use');
     // Day 3 (reopened) and day 4 (never closed) are untouched whatever their age; a second fold finds nothing new.
     const again = await s.post('/api/admin/compact-uses', { olderThanDays: 7 }, staff.admin);
@@ -245,7 +269,7 @@ describe('folding settled uses into per-lot checkpoints', () => {
     expect(fresh.applier.cursor()).toEqual(head);
     expect(replay.applier.cursor()).toEqual(head);
     const text = folded.join('');
-    for (let i = 0; i < foldableUses; i++) expect(text.includes(`"eventId":"u-${i}"`), `u-${i}`).toBe(false);
+    for (let i = 0; i < foldableThrough(2).uses; i++) expect(text.includes(`"eventId":"u-${i}"`), `u-${i}`).toBe(false);
     expect(fresh.l.sqlite.prepare("select count(*) from ledger_events where type = 'use'").pluck().get()).toBe(
       [...useDays].filter(([d]) => d > 2).reduce((a, [, n]) => a + n, 0),
     );
@@ -269,10 +293,45 @@ describe('folding settled uses into per-lot checkpoints', () => {
     midConsole.l.close();
   });
 
+  it('builds the snapshot a new console downloads with the checkpoints in place of the folded uses, for each scope', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-fold-snap-'));
+    const store = new SnapshotStore(s.sdb.db, { dir });
+    const head = (await s.get('/api/head', staff.admin)).body as { seq: number; hash: string };
+    try {
+      for (const scope of [{ kind: 'all' }, { kind: 'district', districtCode: '11680' }] as const) {
+        await store.rebuild(scope);
+        const ready = store.current(scope, head.seq);
+        expect(ready?.manifest.seq).toBe(head.seq);
+        const file = new Database(ready!.file, { readonly: true });
+        try {
+          const mine = (id: string) => scope.kind === 'all' || lots.get(id)!.district === scope.districtCode;
+          // The uses are numbered in the order written, days 0–2 first: u-0 … u-(folded − 1) are the folded ones.
+          const foldedIds = (file.prepare("select json_extract(payload, '$.eventId') from ledger_events where type = 'use'").pluck().all() as string[]).filter(
+            (id) => Number(id.slice(2)) < foldableThrough(2).uses,
+          );
+          expect(foldedIds).toEqual([]);
+          const cps = (file.prepare('select lot_id from use_checkpoints').pluck().all() as string[]).sort();
+          const want = [...[...foldableThrough(1).lots].filter(mine), ...[...foldableThrough(2, 2).lots].filter(mine)].sort();
+          expect(cps).toEqual(want);
+          const all = expected();
+          const st = state({ sqlite: file });
+          expect(st.lots).toEqual(all.lots.filter((x) => mine(x.lot_id)));
+          if (scope.kind === 'all') expect(st).toEqual(all);
+        } finally {
+          file.close();
+        }
+      }
+    } finally {
+      await store.idle();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives a clerk their own district's checkpoints only", async () => {
     const bodies = await pages(clerk, 0, true);
     const cps = bodies.flatMap((b) => b.split('\n').filter((l) => l.startsWith('~\t')).map((l) => JSON.parse(l.slice(2)) as { districtCode: string; lotId: string }));
-    expect(cps.length).toBe([...foldableLots].filter((id) => lots.get(id)!.district === '11680').length);
+    const inDistrict = (ids: Set<string>) => [...ids].filter((id) => lots.get(id)!.district === '11680').length;
+    expect(cps.length).toBe(inDistrict(foldableThrough(1).lots) + inDistrict(foldableThrough(2, 2).lots));
     for (const c of cps) expect(c.districtCode).toBe('11680');
     const c = await newConsole();
     applyAll(c.applier, bodies);
