@@ -342,7 +342,11 @@ describe('folding settled uses into per-lot checkpoints', () => {
 
   it('refuses a tampered checkpoint, keeping nothing of the page', async () => {
     const bodies = await pages(staff.admin, 0, true);
-    const tamper = async (edit: (cp: Record<string, unknown>) => void, pick: (cp: Record<string, unknown>) => boolean = () => true): Promise<SyncError> => {
+    const tamper = async (
+      edit: (cp: Record<string, unknown>) => void,
+      pick: (cp: Record<string, unknown>) => boolean = () => true,
+      afterwards?: (c: Awaited<ReturnType<typeof newConsole>>) => Promise<void>,
+    ): Promise<SyncError> => {
       let done = false;
       const changed = bodies.map((b) =>
         b
@@ -366,19 +370,32 @@ describe('folding settled uses into per-lot checkpoints', () => {
         throw new Error('the tampered history was accepted');
       } catch (e) {
         expect(e).toBeInstanceOf(SyncError);
+        await afterwards?.(c);
         return e as SyncError;
       } finally {
         c.l.close();
       }
     };
     // A balance lowered with its hour, so the checkpoint adds up (on a lot never refunded, whose refund would not
-    // pass the rule): only the chained fold event can tell.
-    const moved = await tamper((cp) => {
-      const uses = cp.uses as [string, string | null, number, number][];
-      cp.amount = (cp.amount as number) - 10_000;
-      uses[0]![3] -= 10_000;
-    }, (cp) => lots.get(cp.lotId as string)!.status === 'active');
+    // pass the rule): only the chained fold event can tell, pages later. The console goes back to before the
+    // fold's first checkpoint, so the lowered balance does not stay: the sound pages from there end as the generator.
+    let cutTo = 0;
+    const moved = await tamper(
+      (cp) => {
+        const uses = cp.uses as [string, string | null, number, number][];
+        cp.amount = (cp.amount as number) - 10_000;
+        uses[0]![3] -= 10_000;
+      },
+      (cp) => lots.get(cp.lotId as string)!.status === 'active',
+      async (c) => {
+        cutTo = c.applier.cursor().seq;
+        expect(c.l.sqlite.prepare('select count(*) from use_checkpoints').pluck().get()).toBe(0);
+        applyAll(c.applier, await pages(staff.admin, cutTo, true));
+        expect(state(c.l)).toEqual(expected());
+      },
+    );
     expect(moved.key).toBe('compaction.foldMismatch');
+    expect(cutTo).toBeLessThan(headBeforeFold);
     expect((await tamper((cp) => (cp.digest = 'a'.repeat(64)))).key).toBe('compaction.badCheckpoint');
     expect((await tamper((cp) => (cp.seqs = (cp.seqs as number[]).slice(1)))).key).toBe('compaction.badCheckpoint');
     expect((await tamper((cp) => (cp.amount = (cp.amount as number) + 10_000))).key).toBe('compaction.badCheckpoint');

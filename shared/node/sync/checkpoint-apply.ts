@@ -82,6 +82,16 @@ export class CheckpointApplier {
     }
   }
 
+  /** Where the first checkpoint taken for any of these folds sits, or null when none was. */
+  firstSeqOf(foldIds: readonly string[]): number | null {
+    let first: number | null = null;
+    for (const id of foldIds) {
+      const seq = this.sqlite.prepare('select min(seq) from use_checkpoints where fold_id = ?').pluck().get(id) as number | null;
+      if (seq !== null && (first === null || seq < first)) first = seq;
+    }
+    return first;
+  }
+
   recordFold(seq: number, ev: UsesFoldedEvent, text: string, hash: string): void {
     this.st.insertFold.run(seq, ev.eventId, ev.foldId, ev.by, new Date(ev.at).toISOString(), text, hash);
   }
