@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { canonicalEvent, eventDigest } from '../../shared/node/chain/log-hash.js';
 import { foldDigest, foldRoot } from '../../shared/node/chain/fold-digest.js';
-import { seoulDayKey } from '../../shared/common/time.js';
+import { seoulDayKey, seoulHourKey } from '../../shared/common/time.js';
 import type { UseCheckpoint, UsesFoldedEvent } from '../../shared/sync/use-checkpoint.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
@@ -17,11 +17,6 @@ export interface FoldResult {
   checkpoints: number;
   events: number;
   seq: number | null;
-}
-
-/** Seoul hour of an instant, as the console's report summaries key it. */
-function seoulHour(at: string): string {
-  return new Date(Date.parse(at) + 9 * 3_600_000).toISOString().slice(0, 13).replace('T', ' ');
 }
 
 interface UseRow {
@@ -68,8 +63,8 @@ export async function foldSettledUses(db: Kysely<ServerDatabase>, user: ServerUs
       let amount = 0;
       for (const u of uses) {
         const ev = JSON.parse(u.payload) as { at: string; amount: number; merchantDistrict: string | null };
-        const key = `${seoulHour(ev.at)}\t${ev.merchantDistrict ?? ''}`;
-        const cell = cells.get(key) ?? [seoulHour(ev.at), ev.merchantDistrict, 0, 0];
+        const key = `${seoulHourKey(ev.at)}\t${ev.merchantDistrict ?? ''}`;
+        const cell = cells.get(key) ?? [seoulHourKey(ev.at), ev.merchantDistrict, 0, 0];
         cell[2]++;
         cell[3] += ev.amount;
         cells.set(key, cell);
