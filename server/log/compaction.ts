@@ -32,7 +32,7 @@ interface UseRow {
  * a use recorded, by the server's clock, on a Seoul day its lot's district has
  * closed (and not reopened), at least `olderThanDays` before the server's
  * Seoul today. Under the log head lock, so no closing, reopening or append
- * interleaves; one checkpoint per lot, one `uses_folded` event in the log by
+ * interleaves; one checkpoint per lot (per run of its uses between gifts), one `uses_folded` event in the log by
  * `user`, and a `use_folds` row naming the act. Nothing recorded on an open
  * day is ever touched, and the events themselves are not changed.
  */
@@ -51,14 +51,25 @@ export async function foldSettledUses(db: Kysely<ServerDatabase>, user: ServerUs
       order by e.seq`.execute(trx);
     if (rows.rows.length === 0) return { foldId: null, throughDay, checkpoints: 0, events: 0, seq: null };
     const foldId = randomUUID();
+    // A console applies a checkpoint at its last use, so between its uses the lot looks less used there than
+    // here. A gift judges the recipient's holding by every lot's balance: one between two folded uses of a lot
+    // would be refused on a console the server accepted it on. So a lot's uses split into runs at every gift.
+    const gifts = await sql<{ seq: string }>`
+      select seq from events where type = 'gift' and seq > ${rows.rows[0]!.seq} and seq < ${rows.rows[rows.rows.length - 1]!.seq} order by seq`.execute(trx);
+    const giftSeqs = gifts.rows.map((g) => Number(g.seq));
     const byLot = new Map<string, UseRow[]>();
+    // Rows and gifts both ascend: `before` counts the gifts before this use, the same within a run.
+    let before = 0;
     for (const r of rows.rows) {
-      const list = byLot.get(r.lot_id) ?? [];
+      while (before < giftSeqs.length && giftSeqs[before]! < Number(r.seq)) before++;
+      const run = `${r.lot_id}\t${before}`;
+      const list = byLot.get(run) ?? [];
       list.push(r);
-      byLot.set(r.lot_id, list);
+      byLot.set(run, list);
     }
     const checkpoints: UseCheckpoint[] = [];
-    for (const [lotId, uses] of byLot) {
+    for (const uses of byLot.values()) {
+      const lotId = uses[0]!.lot_id;
       const cells = new Map<string, [string, string | null, number, number]>();
       let amount = 0;
       for (const u of uses) {

@@ -62,7 +62,12 @@ const lots = new Map<string, GenLot>();
 const usesByDayDistrict = new Map<string, { n: number; amount: number }>();
 const usesByMerchant = new Map<string, { n: number; amount: number }>();
 const useDays = new Map<number, number>();
-/** Uses on the closed days 0–2, by Seoul day: what a fold through that day may take. */
+const GIFT_LOT = 'lot-gift';
+/** The lot whose holder receives the gift, and that holder. */
+let gift: { lotId: string; buyerId: string } | undefined;
+/** Gifts written so far: a lot's uses either side of a gift are two runs (lot:gifts before), two checkpoints. */
+let giftsWritten = 0;
+/** Uses on the closed days 0–2, by Seoul day: what a fold through that day may take, with the runs (lot:run) it makes. */
 const foldable = new Map<number, { uses: number; lots: Set<string> }>();
 const foldableThrough = (last: number, first = 0) => {
   let uses = 0;
@@ -106,30 +111,49 @@ async function generate(): Promise<void> {
     purchases.push({ type: 'purchase', eventId: `p-${i}`, roundId: ROUND, lotId, at: at0.toISOString(), buyerId: `buyer-${i}`, districtCode: district, face, paid, paymentMethod: 'bank_transfer' });
     lots.set(lotId, { lotId, district, face, paid, used: 0, refunded: 0, status: 'active' });
   }
+  // A lot kept whole to be gifted on day 2, between two folded uses of the recipient’s lot.
+  purchases.push({ type: 'purchase', eventId: 'p-gift', roundId: ROUND, lotId: GIFT_LOT, at: at0.toISOString(), buyerId: 'giver', districtCode: DISTRICTS[0]!, face: 50_000, paid: 46_500, paymentMethod: 'bank_transfer' });
+  lots.set(GIFT_LOT, { lotId: GIFT_LOT, district: DISTRICTS[0]!, face: 50_000, paid: 46_500, used: 0, refunded: 0, status: 'active' });
   await writeDay(purchases, at0);
   let n = 0;
+  // The gift's recipient holds a 100,000 lot first used on day 2, before and after the gift.
+  const recipient = [...lots.values()].find((l) => l.face === 100_000)!;
+  gift = { lotId: recipient.lotId, buyerId: `buyer-${Number(recipient.lotId.slice(4))}` };
+  const useOf = (lot: GenLot, d: number, at: Date, amount: number, merchant: string | null): LedgerEvent => {
+    lot.used += amount;
+    bump(usesByDayDistrict, `${seoulDay(d)}|${lot.district}`, amount);
+    bump(usesByMerchant, merchant ?? '-', amount);
+    useDays.set(d, (useDays.get(d) ?? 0) + 1);
+    if (d <= 2) {
+      const f = foldable.get(d) ?? { uses: 0, lots: new Set<string>() };
+      f.uses++;
+      f.lots.add(`${lot.lotId}:${giftsWritten}`);
+      foldable.set(d, f);
+    }
+    return { type: 'use', eventId: `u-${n++}`, roundId: ROUND, lotId: lot.lotId, at: at.toISOString(), amount, merchantDistrict: merchant };
+  };
   for (let d = 0; d <= 4; d++) {
     const at = new Date(opens + d * DAY + 2 * 3_600_000);
     const uses: LedgerEvent[] = [];
     for (const lot of lots.values()) {
-      if (r() < 0.35) continue;
+      const skip = r() < 0.35;
+      if (lot.lotId === GIFT_LOT || (lot === recipient && d < 2)) continue;
+      if (skip && !(lot === recipient && d === 2)) continue;
       const left = lot.face - lot.used;
       const amount = Math.min(left, 10_000 * (1 + Math.floor(r() * 3)));
       if (amount <= 0) continue;
-      const merchant = MERCHANTS[Math.floor(r() * MERCHANTS.length)]!;
-      uses.push({ type: 'use', eventId: `u-${n++}`, roundId: ROUND, lotId: lot.lotId, at: at.toISOString(), amount, merchantDistrict: merchant });
-      lot.used += amount;
-      bump(usesByDayDistrict, `${seoulDay(d)}|${lot.district}`, amount);
-      bump(usesByMerchant, merchant ?? '-', amount);
-      useDays.set(d, (useDays.get(d) ?? 0) + 1);
-      if (d <= 2) {
-        const f = foldable.get(d) ?? { uses: 0, lots: new Set<string>() };
-        f.uses++;
-        f.lots.add(lot.lotId);
-        foldable.set(d, f);
-      }
+      uses.push(useOf(lot, d, at, amount, MERCHANTS[Math.floor(r() * MERCHANTS.length)]!));
     }
     await writeDay(uses, at);
+    if (d === 2) {
+      // 100,000 − the morning's use + 50,000 is within the 140,000 holding limit here, but not on a console
+      // that would count the morning's use only at the recipient's last folded use, after the gift.
+      const giftAt = new Date(opens + 2 * DAY + 3 * 3_600_000);
+      await writeDay([{ type: 'gift', eventId: 'g-1', roundId: ROUND, lotId: GIFT_LOT, at: giftAt.toISOString(), toBuyerId: gift.buyerId }], giftAt);
+      giftsWritten++;
+      const later = new Date(opens + 2 * DAY + 4 * 3_600_000);
+      await writeDay([useOf(recipient, 2, later, 10_000, null)], later);
+    }
   }
   // Day 5: every cash lot used to 60% or more is refunded its remainder less the subsidy (the domain rule).
   const at5 = new Date(opens + 5 * DAY + 2 * 3_600_000);
@@ -158,7 +182,7 @@ beforeAll(async () => {
   s = await ServerHarness.start({ noSnapshots: true });
   staff = await s.staff();
   clerk = await s.user('gangnam', 'clerk', '11680');
-  spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'] });
+  spec = spec2022({ paymentMethods: ['bank_transfer', 'debit_card'], perPersonMonthlyLimit: 100_000, holdingLimit: 140_000, giftReceiveCap: 140_000 });
   opens = Date.parse(spec.opensAt);
   await s.openRound(ROUND, spec, staff.official, staff.official2, new Date(opens + 3_600_000));
   await generate();
@@ -223,7 +247,7 @@ describe('folding settled uses into per-lot checkpoints', () => {
     // A console that pulled up to the middle of day 1's uses before the fold.
     midConsole = await newConsole();
     headBeforeFold = ((await s.get('/api/head', staff.admin)).body as { seq: number }).seq;
-    const mid = 60 + (useDays.get(0) ?? 0) + Math.floor((useDays.get(1) ?? 0) / 2);
+    const mid = 61 + (useDays.get(0) ?? 0) + Math.floor((useDays.get(1) ?? 0) / 2);
     applyAll(midConsole.applier, await pages(staff.admin, 0, false, mid));
     expect(midConsole.applier.cursor().seq).toBe(mid);
 
@@ -249,6 +273,8 @@ describe('folding settled uses into per-lot checkpoints', () => {
     // Weeks later day 2 folds too, in a second act of its own.
     s.clock = new Date(opens + 40 * DAY);
     const second = foldableThrough(2, 2);
+    // The recipient's lot folds as two runs, one each side of the gift.
+    expect([...second.lots].filter((k) => k.startsWith(`${gift!.lotId}:`)).sort()).toEqual([`${gift!.lotId}:0`, `${gift!.lotId}:1`]);
     const r2 = await s.post('/api/admin/compact-uses', { olderThanDays: 7 }, staff.admin);
     expect(r2.body).toMatchObject({ checkpoints: second.lots.size, events: second.uses, seq: headBeforeFold + 2 });
     const folded = await s.sdb.db.selectFrom('folded_events').innerJoin('events', 'events.seq', 'folded_events.seq').select(['events.type', 'events.recorded_at']).execute();
@@ -311,7 +337,7 @@ describe('folding settled uses into per-lot checkpoints', () => {
           );
           expect(foldedIds).toEqual([]);
           const cps = (file.prepare('select lot_id from use_checkpoints').pluck().all() as string[]).sort();
-          const want = [...[...foldableThrough(1).lots].filter(mine), ...[...foldableThrough(2, 2).lots].filter(mine)].sort();
+          const want = [...foldableThrough(1).lots, ...foldableThrough(2, 2).lots].map((k) => k.split(':')[0]!).filter(mine).sort();
           expect(cps).toEqual(want);
           const all = expected();
           const st = state({ sqlite: file });
@@ -330,7 +356,7 @@ describe('folding settled uses into per-lot checkpoints', () => {
   it("gives a clerk their own district's checkpoints only", async () => {
     const bodies = await pages(clerk, 0, true);
     const cps = bodies.flatMap((b) => b.split('\n').filter((l) => l.startsWith('~\t')).map((l) => JSON.parse(l.slice(2)) as { districtCode: string; lotId: string }));
-    const inDistrict = (ids: Set<string>) => [...ids].filter((id) => lots.get(id)!.district === '11680').length;
+    const inDistrict = (ids: Set<string>) => [...ids].filter((id) => lots.get(id.split(':')[0]!)!.district === '11680').length;
     expect(cps.length).toBe(inDistrict(foldableThrough(1).lots) + inDistrict(foldableThrough(2, 2).lots));
     for (const c of cps) expect(c.districtCode).toBe('11680');
     const c = await newConsole();
