@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { canonicalEvent, eventDigest } from '../../shared/node/chain/log-hash.js';
 import { foldDigest, foldRoot } from '../../shared/node/chain/fold-digest.js';
-import { seoulDayKey } from '../../shared/common/time.js';
+import { seoulDayKey, seoulHourKey } from '../../shared/common/time.js';
 import type { UseCheckpoint, UsesFoldedEvent } from '../../shared/sync/use-checkpoint.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
@@ -19,11 +19,6 @@ export interface FoldResult {
   seq: number | null;
 }
 
-/** Seoul hour of an instant, as the console's report summaries key it. */
-function seoulHour(at: string): string {
-  return new Date(Date.parse(at) + 9 * 3_600_000).toISOString().slice(0, 13).replace('T', ' ');
-}
-
 interface UseRow {
   seq: string;
   lot_id: string;
@@ -37,7 +32,7 @@ interface UseRow {
  * a use recorded, by the server's clock, on a Seoul day its lot's district has
  * closed (and not reopened), at least `olderThanDays` before the server's
  * Seoul today. Under the log head lock, so no closing, reopening or append
- * interleaves; one checkpoint per lot, one `uses_folded` event in the log by
+ * interleaves; one checkpoint per lot (per run of its uses between gifts), one `uses_folded` event in the log by
  * `user`, and a `use_folds` row naming the act. Nothing recorded on an open
  * day is ever touched, and the events themselves are not changed.
  */
@@ -56,20 +51,31 @@ export async function foldSettledUses(db: Kysely<ServerDatabase>, user: ServerUs
       order by e.seq`.execute(trx);
     if (rows.rows.length === 0) return { foldId: null, throughDay, checkpoints: 0, events: 0, seq: null };
     const foldId = randomUUID();
+    // A console applies a checkpoint at its last use, so between its uses the lot looks less used there than
+    // here. A gift judges the recipient's holding by every lot's balance: one between two folded uses of a lot
+    // would be refused on a console the server accepted it on. So a lot's uses split into runs at every gift.
+    const gifts = await sql<{ seq: string }>`
+      select seq from events where type = 'gift' and seq > ${rows.rows[0]!.seq} and seq < ${rows.rows[rows.rows.length - 1]!.seq} order by seq`.execute(trx);
+    const giftSeqs = gifts.rows.map((g) => Number(g.seq));
     const byLot = new Map<string, UseRow[]>();
+    // Rows and gifts both ascend: `before` counts the gifts before this use, the same within a run.
+    let before = 0;
     for (const r of rows.rows) {
-      const list = byLot.get(r.lot_id) ?? [];
+      while (before < giftSeqs.length && giftSeqs[before]! < Number(r.seq)) before++;
+      const run = `${r.lot_id}\t${before}`;
+      const list = byLot.get(run) ?? [];
       list.push(r);
-      byLot.set(r.lot_id, list);
+      byLot.set(run, list);
     }
     const checkpoints: UseCheckpoint[] = [];
-    for (const [lotId, uses] of byLot) {
+    for (const uses of byLot.values()) {
+      const lotId = uses[0]!.lot_id;
       const cells = new Map<string, [string, string | null, number, number]>();
       let amount = 0;
       for (const u of uses) {
         const ev = JSON.parse(u.payload) as { at: string; amount: number; merchantDistrict: string | null };
-        const key = `${seoulHour(ev.at)}\t${ev.merchantDistrict ?? ''}`;
-        const cell = cells.get(key) ?? [seoulHour(ev.at), ev.merchantDistrict, 0, 0];
+        const key = `${seoulHourKey(ev.at)}\t${ev.merchantDistrict ?? ''}`;
+        const cell = cells.get(key) ?? [seoulHourKey(ev.at), ev.merchantDistrict, 0, 0];
         cell[2]++;
         cell[3] += ev.amount;
         cells.set(key, cell);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addYearsSeoul, formatSeoul, formatSeoulDay, fromSeoulLocalInput, isIsoInstant, seoulMonthKey, toSeoulLocalInput } from './time.js';
+import { addYearsSeoul, formatSeoul, formatSeoulDay, fromSeoulLocalInput, isIsoInstant, seoulHourKey, seoulMonthKey, toSeoulLocalInput } from './time.js';
 
 describe('Seoul time', () => {
   it('reads wall-clock input as KST and stores UTC', () => {
@@ -25,6 +25,11 @@ describe('Seoul time', () => {
   it('keys months by the Seoul calendar', () => {
     expect(seoulMonthKey('2022-07-31T15:30:00.000Z')).toBe('2022-08'); // 00:30 on 1 August in Seoul
     expect(seoulMonthKey('2022-07-31T14:59:00.000Z')).toBe('2022-07');
+  });
+
+  it('keys hours by the Seoul clock, across the UTC date line', () => {
+    expect(seoulHourKey('2022-07-31T15:30:00.000Z')).toBe('2022-08-01 00'); // 00:30 on 1 August in Seoul
+    expect(seoulHourKey('2022-07-14T01:00:00.000Z')).toBe('2022-07-14 10');
   });
 
   it('adds validity years in Seoul time', () => {

@@ -51,6 +51,11 @@ export function seoulDayRange(day: string): { from: string; to: string } {
   return { from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() };
 }
 
+/** Seoul hour `YYYY-MM-DD HH` of an instant, as the report summaries key it (Seoul keeps no daylight time). */
+export function seoulHourKey(iso: string): string {
+  return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 13).replace('T', ' ');
+}
+
 /** Seoul calendar month key `YYYY-MM` of an instant; monthly purchase limits reset on it. */
 export function seoulMonthKey(iso: string): string {
   return new Date(Date.parse(iso) + SEOUL_OFFSET_MS).toISOString().slice(0, 7);

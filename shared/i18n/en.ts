@@ -1685,7 +1685,7 @@ export const en: Shape<typeof ko> = {
   },
   compaction: {
     badCheckpoint: 'The use summary of purchase {{lot}} after the server’s event {{seq}} does not match the chain, so it was refused ({{detail}}); nothing of this page was kept',
-    foldMismatch: 'The use summaries received for district {{district}} do not match the server’s fold event {{seq}} ({{detail}}); nothing of this page was kept. Re-fetch on the Sync page',
+    foldMismatch: 'The use summaries received for district {{district}} do not match the server’s fold event {{seq}} ({{detail}}); nothing of this page was kept, and this console went back to where it took that fold’s first summary; the next sync fetches it again',
   },
   simRange: {
     tooBig: 'Enter {{max}} or less',

@@ -1681,7 +1681,7 @@ export const ko = {
   },
   compaction: {
     badCheckpoint: '서버의 {{seq}}번 기록 뒤 사용 요약(구매 건 {{lot}})이 체인과 맞지 않아 받지 않았습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다',
-    foldMismatch: '서버의 {{seq}}번 정리 기록과 받은 {{district}} 사용 요약이 맞지 않습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았습니다. 동기화 화면에서 다시 받기를 하세요',
+    foldMismatch: '서버의 {{seq}}번 정리 기록과 받은 {{district}} 사용 요약이 맞지 않습니다 ({{detail}}). 이 페이지의 내용은 저장하지 않았고, 그 정리 기록의 사용 요약을 받은 곳부터 되돌렸습니다. 다음 동기화에서 다시 받습니다',
   },
   simRange: {
     tooBig: '{{max}} 이하로 입력하세요',

@@ -216,10 +216,24 @@ export class SyncApplier {
     try {
       return run();
     } catch (e) {
+      if (e instanceof SyncError && e.key === 'compaction.foldMismatch') this.dropFoldsOf(entries);
       if (e instanceof SyncError) throw e;
       // A constraint the database itself holds (unique event id, a CHECK on a lot).
       throw new SyncError('sync.ruleBroken', { seq: entries[0]?.seq ?? 0, detail: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /**
+   * A fold event refused because the checkpoints taken for it do not hash to
+   * its roots: those came in earlier pages (each sits after its last folded
+   * use, the fold event far later) and are committed. Cut the log back to the
+   * first of them so no balance they added stays; the next sync fetches that
+   * range again.
+   */
+  private dropFoldsOf(entries: readonly PageEntry[]): void {
+    const foldIds = entries.flatMap((e) => (e.event?.type === 'uses_folded' ? [e.event.foldId] : []));
+    const from = this.folds.firstSeqOf(foldIds);
+    if (from !== null) this.truncateFrom(from);
   }
 
   /**

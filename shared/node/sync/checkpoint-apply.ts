@@ -3,11 +3,7 @@ import { canonicalEvent, eventDigest } from '../chain/log-hash.js';
 import { foldDigest, foldRoot } from '../chain/fold-digest.js';
 import { checkpointShapeProblem, useCheckpointSchema, type UseCheckpoint, type UsesFoldedEvent } from '../../sync/use-checkpoint.js';
 import { SyncError } from './sync-error.js';
-
-/** Seoul hour of an instant as the report summaries key it ("YYYY-MM-DD HH"; Seoul keeps no daylight time). */
-function seoulHour(occurredAt: string): string {
-  return new Date(Date.parse(occurredAt) + 9 * 3_600_000).toISOString().slice(0, 13).replace('T', ' ');
-}
+import { seoulHourKey } from '../../common/time.js';
 
 /**
  * The console's side of compaction (design: shared/sync/use-checkpoint.ts),
@@ -51,7 +47,7 @@ export class CheckpointApplier {
         if (row.type !== 'use' || row.lot_id !== c.lotId) throw bad(`event ${s} is not a use of this lot`);
         digests.push(eventDigest(row.payload));
         const merchant = (JSON.parse(row.payload) as { merchantDistrict: string | null }).merchantDistrict;
-        const cell = left.get(`${seoulHour(row.occurred_at)}\t${merchant ?? ''}`);
+        const cell = left.get(`${seoulHourKey(row.occurred_at)}\t${merchant ?? ''}`);
         if (!cell || cell.n < 1 || cell.amount < row.amount) throw bad(`the use held as event ${s} is not in its hours`);
         cell.n--;
         cell.amount -= row.amount;
@@ -80,6 +76,16 @@ export class CheckpointApplier {
       if (mine.length > checkpoints) throw new SyncError('compaction.foldMismatch', { seq, district, detail: `${mine.length} checkpoints, the fold made ${checkpoints}` });
       if (mine.length === checkpoints && foldRoot(mine) !== root) throw new SyncError('compaction.foldMismatch', { seq, district, detail: 'checkpoints differ from the fold' });
     }
+  }
+
+  /** Where the first checkpoint taken for any of these folds sits, or null when none was. */
+  firstSeqOf(foldIds: readonly string[]): number | null {
+    let first: number | null = null;
+    for (const id of foldIds) {
+      const seq = this.sqlite.prepare('select min(seq) from use_checkpoints where fold_id = ?').pluck().get(id) as number | null;
+      if (seq !== null && (first === null || seq < first)) first = seq;
+    }
+    return first;
   }
 
   recordFold(seq: number, ev: UsesFoldedEvent, text: string, hash: string): void {

@@ -296,7 +296,7 @@ export function parsePage(text: string, after: number): { head: ChainPoint; entr
   }
   if (header.after !== after) throw bad(`page starts after ${header.after}, not ${after}`);
   const expected = header.count + (header.checkpoints ?? 0);
-  if (lines.length - 1 !== expected) throw new SyncError('sync.truncated', { detail: `${lines.length - 1} of ${expected} lines` });
+  if (lines.length - 1 !== expected) throw new SyncError('sync.truncated', { detail: `${lines.length - 1} of ${expected} ${header.checkpoints ? 'lines (events and use checkpoints)' : 'events'}` });
   const entries: PageEntry[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
