@@ -85,7 +85,8 @@ describe('demand simulation, end to end in Chromium', () => {
   it('refuses an impossible scenario with a message on the field', async () => {
     await page.getByLabel('방문자 수').fill('30,000,000');
     await page.getByRole('button', { name: '실행', exact: true }).click();
-    await page.locator('.field .msg.error', { hasText: '허용 범위를 벗어났습니다' }).waitFor();
+    // The bound in Korean and in the unit typed (visitors are at most 20,000,000), not zod's English.
+    await page.locator('.field .msg.error', { hasText: '20,000,000 이하로 입력하세요' }).waitFor();
     await page.getByLabel('방문자 수').fill('700,000');
   });
 
