@@ -962,6 +962,7 @@ export const en: Shape<typeof ko> = {
     share: 'Share',
     perResident: 'Per resident',
     populationNote: 'Population: {{source}}. Per resident = face sold ÷ registered residents.',
+    populationSource: 'Ministry of the Interior and Safety, resident registration population statistics ({{month}})',
     forecast: 'Simulation forecast (face sold so far)',
     noSimulation: 'This round has no saved simulation, so no forecast is drawn.',
     perMinute: 'Purchases per minute',

@@ -94,6 +94,10 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await expect(page.locator('select[name="group2"]').inputValue()).resolves.toBe('');
     await expect(page.locator('input[name="measure-buyers"]').isChecked()).resolves.toBe(true);
     await page.getByTestId('run-report').getByText('Show report').waitFor();
+    // The footnote names the population's source in English, not in Korean.
+    await expect(page.getByTestId('population-note').innerText()).resolves.toBe(
+      'Population: Ministry of the Interior and Safety, resident registration population statistics (2023-12). Per resident = face sold ÷ registered residents.',
+    );
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, 'reports-district-en-1280');
     await page.getByLabel('Language').selectOption('ko');
