@@ -958,6 +958,7 @@ export const ko = {
     share: '비중',
     perResident: '주민 1인당',
     populationNote: '인구: {{source}}. 1인당 금액 = 판매 액면 ÷ 주민등록인구.',
+    populationSource: '행정안전부 주민등록 인구통계 ({{month}})',
     forecast: '시뮬레이션 예측 (누적 판매액)',
     noSimulation: '이 회차에 저장된 시뮬레이션이 없어 예측을 함께 그리지 않았습니다.',
     perMinute: '분당 구매 건수',

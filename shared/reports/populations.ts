@@ -16,8 +16,9 @@
  *   typed and must be checked against jumin.mois.go.kr (주민등록 인구 및 세대현황,
  *   2023-12, 서울특별시, 시군구) before per-resident figures are published.
  */
-export const POPULATION_SOURCE = '행정안전부 주민등록 인구통계 (2023-12)';
 export const POPULATION_AS_OF = '2023-12-31';
+/** The month the figures are for. The source's name is in the catalogs (reports.populationSource), in the reader's language. */
+export const POPULATION_MONTH = POPULATION_AS_OF.slice(0, 7);
 
 export const DISTRICT_POPULATION: Readonly<Record<string, number>> = {
   '11110': 139_417, // 종로구

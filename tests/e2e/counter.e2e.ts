@@ -84,6 +84,21 @@ async function takeRequest(reason: string, text: string): Promise<void> {
   await page.getByTestId('working-open').waitFor();
 }
 
+/** The queue's headers and status badges that take more than one line: the tops of their text's line boxes. */
+async function wrappedInQueue(): Promise<string[]> {
+  return page.locator('[data-testid="queue"] th, [data-testid="queue-status"]').evaluateAll((els) =>
+    els.flatMap((e) => {
+      const range = e.ownerDocument.createRange();
+      range.selectNodeContents(e);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      return lines > 1 ? [`${e.textContent!.trim()} (${lines} lines)`] : [];
+    }),
+  );
+}
+
+/** Whether the queue's table fits its box: one line each must not push it sideways instead. */
+const queueFits = () => page.locator('.desk-scroll:has([data-testid="queue"])').evaluate((e) => e.scrollWidth <= e.clientWidth);
+
 async function download(trigger: () => Promise<void>): Promise<Uint8Array> {
   const [file] = await Promise.all([page.waitForEvent('download'), trigger()]);
   return new Uint8Array(readFileSync((await (file as Download).path())!));
@@ -213,6 +228,19 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     // Only the clerk who took it may withdraw it: a colleague is not offered 철회.
     await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
     await shot(page, 'counter-queue-awaiting');
+    // At 1280×720, in Korean and English, every header and status reads on one line.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'counter-queue-awaiting-1280');
+    expect(await wrappedInQueue()).toEqual([]);
+    expect(await queueFits()).toBe(true);
+    await page.getByLabel('언어').selectOption('en');
+    await page.locator('[data-testid="queue"] th', { hasText: 'Status' }).waitFor();
+    await shot(page, 'counter-queue-awaiting-en-1280');
+    expect(await wrappedInQueue()).toEqual([]);
+    expect(await queueFits()).toBe(true);
+    await page.getByLabel('Language').selectOption('ko');
+    await row.getByText('2인 승인 대기').waitFor();
+    await page.setViewportSize({ width: 1440, height: 900 });
     // 2인 승인 from the list first shows the working; the approval is given there.
     await row.getByRole('button', { name: '2인 승인' }).click();
     const review = page.getByTestId('countersign-review');

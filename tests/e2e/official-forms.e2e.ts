@@ -61,25 +61,29 @@ describe("officials' round editor", () => {
     await message('시각의 시는 0–23 사이여야 합니다 (판매 시작: ‘2500’). 14:00이나 1400처럼 24시간제로 입력하세요', 'error').waitFor();
     await both('60-round-form-rules');
 
-    // The same in English. Switching language redraws the page, so the editor asks first about its unsaved
-    // changes; once left, the figures are typed again.
-    page.once('dialog', (d) => void d.accept());
+    // The same in English. A language switch rewords the editor in place: nothing is asked, nothing typed is lost.
+    const asked: string[] = [];
+    const ask = (d: { message(): string; dismiss(): Promise<void> }) => void (asked.push(d.message()), d.dismiss());
+    page.on('dialog', ask);
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'New issuance round' }).waitFor();
-    await page.locator('#f-discount').fill('15');
-    await page.locator('#f-limit').fill('500,000');
-    await page.locator('#f-holding').fill('300,000');
-    await page.locator('#f-holding').blur();
-    await page.locator('#f-opens-time').fill('2500');
-    await page.locator('#f-opens-time').blur();
+    await expect(page.getByLabel('Round name').inputValue()).resolves.toBe('지난 시작 회차');
+    await expect(page.locator('#f-discount').inputValue()).resolves.toBe('15');
+    await expect(page.locator('#f-holding').inputValue()).resolves.toBe('300,000');
+    await expect(page.locator('#f-opens-time').inputValue()).resolves.toBe('2500');
     await page.locator('.field .msg.error', { hasText: 'The hour must be 0–23 (Sale opens: ‘2500’)' }).waitFor();
     await page.locator('.field .msg.error', { hasText: 'The holding limit (₩300,000) is below the monthly purchase limit (₩500,000)' }).waitFor();
     await page.locator('.field .msg.warning', { hasText: 'A 15% discount is higher than usual' }).waitFor();
     await both('61-round-form-rules-en');
-    page.once('dialog', (d) => void d.accept());
     await page.getByLabel('Language').selectOption('ko');
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
-    await page.getByLabel('회차 이름').fill('지난 시작 회차');
+    await expect(page.getByLabel('회차 이름').inputValue()).resolves.toBe('지난 시작 회차');
+    page.off('dialog', ask);
+    expect(asked).toEqual([]);
+    // Back to the preset's figures (7%, ₩400,000 a month, ₩1,000,000 held) before the opening is tried.
+    await page.getByLabel('할인율 (%)').fill('7');
+    await page.getByLabel('1인 월 구매 한도').fill('400,000');
+    await page.getByLabel('1인 보유 한도').fill('1,000,000');
 
     // An opening yesterday: said at once, with whose clock judged it.
     await page.locator('#f-opens').fill(seoulDay(-1));

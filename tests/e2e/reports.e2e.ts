@@ -86,6 +86,22 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await shot(page, 'reports-district-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, 'reports-district-1440');
+
+    // A language switch rewords the report in place: the builder keeps its choices and the table its rows.
+    await page.getByLabel('언어').selectOption('en');
+    await grid.locator('.ag-row [col-id="k0"]').getByText('Jongno-gu', { exact: true }).waitFor();
+    await expect(page.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
+    await expect(page.locator('select[name="group2"]').inputValue()).resolves.toBe('');
+    await expect(page.locator('input[name="measure-buyers"]').isChecked()).resolves.toBe(true);
+    await page.getByTestId('run-report').getByText('Show report').waitFor();
+    // The footnote names the population's source in English, not in Korean.
+    await expect(page.getByTestId('population-note').innerText()).resolves.toBe(
+      'Population: Ministry of the Interior and Safety, resident registration population statistics (2023-12). Per resident = face sold ÷ registered residents.',
+    );
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, 'reports-district-en-1280');
+    await page.getByLabel('Language').selectOption('ko');
+    await expect(page.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
   });
 
   it('exports every event as CSV and XLSX; the files read back to the ledger totals', async () => {

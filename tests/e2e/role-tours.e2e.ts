@@ -129,14 +129,16 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await page.locator('form').first().waitFor();
       await check(page, `official-${lang}-editor`);
       if (lang === 'ko') {
-        // Switching the language redraws the page: with unsaved changes it asks first; staying keeps them.
+        // Switching the language rewords the editor in place: unsaved changes are kept, nothing is asked.
         const name = page.locator('#f-name');
         await name.fill('여름 회차 (작성 중)');
-        page.once('dialog', (d) => void d.dismiss());
         await page.locator('select[aria-label="언어"]').selectOption('en');
+        await page.getByRole('heading', { name: 'New issuance round' }).waitFor();
+        await expect(name.inputValue()).resolves.toBe('여름 회차 (작성 중)');
+        await page.locator('select[aria-label="Language"]').selectOption('ko');
         await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ko');
         await expect(name.inputValue()).resolves.toBe('여름 회차 (작성 중)');
-        await expect(page.locator('select[aria-label="언어"]').inputValue()).resolves.toBe('ko');
+        // Leaving with them still asks.
         page.once('dialog', (d) => void d.accept());
         await go(page, 'rounds');
       }

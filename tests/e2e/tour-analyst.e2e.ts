@@ -166,10 +166,8 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
 
   it('reads the same report in English', async () => {
     await setLang(analyst, 'en');
-    // The shell redraws the page in the new language, and the builder starts over at its defaults (reported):
-    // the analyst asks for the district report again.
-    await analyst.locator('select[name="group1"]').selectOption('district');
-    await analyst.getByTestId('run-report').click();
+    // The report is reworded in place: the builder keeps the district grouping and the table its rows.
+    await expect(analyst.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
     const grid = analyst.getByTestId('report-grid');
     await grid.locator('.ag-row [col-id="k0"]').getByText('Mapo-gu', { exact: true }).waitFor();
     const en = await screenTable(analyst);

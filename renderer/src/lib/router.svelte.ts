@@ -19,14 +19,6 @@ export function setLeaveGuard(guard: (() => boolean) | null): void {
   leaveGuard = guard;
 }
 
-/**
- * Whether the page may be redrawn in place (the language switch redraws it, losing what was typed): asks the
- * same guard as leaving; false means the user chose to stay with their changes.
- */
-export function mayLeave(): boolean {
-  return !leaveGuard || leaveGuard();
-}
-
 window.addEventListener('hashchange', () => {
   if (leaveGuard && window.location.hash !== shownHash && !leaveGuard()) {
     // Stay: put the address back without another hashchange.
