@@ -173,7 +173,8 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe(masked);
       await expect(dialog.innerText()).resolves.not.toMatch(/buyer-/);
       await dialog.getByRole('button', { name: '접수', exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+      // Closed, the lot kept in view (the counter no longer empties its table after a request).
+      await dialog.waitFor({ state: 'hidden' });
       await go(page, '#/refunds/queue');
       await page.locator('[data-testid="queue"] tbody tr').first().waitFor();
       // It opens on what needs the clerk, and says so.
