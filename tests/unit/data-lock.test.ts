@@ -20,6 +20,17 @@ describe('the server data-folder lock', () => {
     expect(statSync(loose).mode & 0o777).toBe(0o700);
   });
 
+  it('refuses a shared temporary folder (sticky bit, as /tmp) and leaves its mode alone', () => {
+    const shared = join(base, 'shared-tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    expect(() => lockDataFolder(shared)).toThrow(/임시 폴더/);
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    // A folder inside it is the way out.
+    lockDataFolder(join(shared, 'server')).release();
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+  });
+
   it('refuses while a live process holds it, and frees it on release', () => {
     const dir = join(base, 'held');
     const lock = lockDataFolder(dir);

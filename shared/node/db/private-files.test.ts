@@ -38,6 +38,14 @@ describe.skipIf(process.platform === 'win32')('data folder at rest', () => {
     await b.close();
   });
 
+  it('refuses a shared temporary folder (sticky bit, as /tmp) as the data folder, leaving its mode alone', async () => {
+    const shared = join(root, 'shared-tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    await expect(createBackend({ dataDir: shared, log: () => {} })).rejects.toThrow(/임시 폴더/);
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+  });
+
   it('tightens a folder and files left readable by others (0755 / 0644) on start', async () => {
     const dir = join(root, 'old');
     const first = await createBackend({ dataDir: dir, log: () => {} });
