@@ -63,7 +63,12 @@ export function gateSettings(version: number, spec: RoundSpec, soldFace: number,
   };
 }
 
-export type PollAnswer = { status: 'waiting'; position: number } | { status: 'admitted'; expiresAt: number } | { status: 'bought' } | { status: 'refused'; key: string };
+/**
+ * `admitted` and `cutq`: the round's admissions so far and removals from the
+ * queue's tail, read in the same call as the rank; `fixed`: the rank can only
+ * fall from now on (server/sale/poll-view.ts keeps such answers).
+ */
+export type PollAnswer = { status: 'waiting'; position: number; admitted: number; cutq: number; fixed: boolean } | { status: 'admitted'; expiresAt: number } | { status: 'bought' } | { status: 'refused'; key: string };
 
 export type BuyAnswer = { status: 'ok' | 'duplicate'; eventId: string; at: number } | { status: 'refused'; key: string };
 
@@ -178,8 +183,8 @@ export class SaleGate {
   }
 
   async poll(roundId: string, buyerId: string, ticketId: string): Promise<PollAnswer> {
-    const [status, n] = (await this.fcall('sale_poll', roundId, [buyerId, ticketId], true)) as [string, number];
-    if (status === 'waiting') return { status, position: Number(n) };
+    const [status, n, admitted, cutq, fixed] = (await this.fcall('sale_poll', roundId, [buyerId, ticketId], true)) as [string, number, number, number, number];
+    if (status === 'waiting') return { status, position: Number(n), admitted: Number(admitted), cutq: Number(cutq), fixed: fixed === 1 };
     if (status === 'admitted') return { status, expiresAt: Number(n) };
     if (status === 'bought') return { status };
     return { status: 'refused', key: status };
@@ -329,6 +334,17 @@ export class SaleGate {
   async boughtByBuyer(roundId: string): Promise<Map<string, number>> {
     const all = await this.each((i) => this.redis.hgetall(bucketKey(roundId, i, 'bought')));
     return new Map(all.flatMap((b) => Object.entries(b).map(([k, v]) => [k, Number(v)] as const)));
+  }
+
+  /**
+   * What a sale process needs to answer the polls of a round's waiting buyers
+   * itself, in one read-only call (sale.lua `view`): Redis's clock, admissions
+   * so far, removals from the queue's tail, why the round sells no more (null
+   * while it sells), and the admissions of the last `slots` 10 s slots, oldest first.
+   */
+  async view(roundId: string, slots: number): Promise<{ now: number; admitted: number; cutq: number; ended: string | null; outflow: number[] }> {
+    const [now, admitted, cutq, ended, ...outflow] = (await this.fcall('sale_view', roundId, [slots], true)) as [number, number, number, string, ...number[]];
+    return { now: Number(now), admitted: Number(admitted), cutq: Number(cutq), ended: ended === '' ? null : ended, outflow: outflow.map(Number) };
   }
 
   /** Admissions per 10 s over the last `slots` slots, oldest first (the outflow the wait band is read from). */
