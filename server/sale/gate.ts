@@ -210,17 +210,22 @@ export class SaleGate {
    * hold stock is given their leftovers and asked again: a buyer is refused
    * as sold out only when all buckets together hold less than the face.
    */
-  async buy(roundId: string, p: PurchaseRequest): Promise<BuyAnswer> {
-    const session = (await this.fcall('sale_session', roundId, [p.buyerId, p.ticketId], true)) as string;
-    if (session !== 'ok') {
-      // A finished purchase sent again: its own answer, whatever the session says now.
-      const prior = await this.purchaseOutcome(roundId, p.buyerId, p.idempotencyKey);
-      return prior ? { status: 'duplicate', ...prior } : { status: 'refused', key: session };
+  async buy(roundId: string, p: PurchaseRequest, checked?: { sessionEndsAt: number; closesAt: number }): Promise<BuyAnswer> {
+    // `checked`: the session was found live by a call just before (sale_poll, before the payment; issue 19: one call
+    // fewer per purchase); its end and the round's close are judged again inside the purchase's own call.
+    if (!checked) {
+      const session = (await this.fcall('sale_session', roundId, [p.buyerId, p.ticketId], true)) as string;
+      if (session !== 'ok') {
+        // A finished purchase sent again: its own answer, whatever the session says now.
+        const prior = await this.purchaseOutcome(roundId, p.buyerId, p.idempotencyKey);
+        return prior ? { status: 'duplicate', ...prior } : { status: 'refused', key: session };
+      }
     }
     const home = bucketOf(p.buyerId, this.buckets);
+    const window = checked ? [checked.sessionEndsAt, checked.closesAt] : [];
     for (let attempt = 0; attempt < GATHER_ATTEMPTS; attempt++) {
       const [status, eventId, n, face] = (await this.fcallBucket('bucket_buy', roundId, home, [
-        p.buyerId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, home,
+        p.buyerId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, home, ...window,
       ])) as [string, string, number, number];
       if (status === 'ok' || status === 'duplicate') {
         await this.fcall('sale_bought', roundId, [p.buyerId, face, n]);
@@ -274,7 +279,16 @@ export class SaleGate {
    * the second time), in case the call that took it did not get that far.
    */
   async purchaseOutcome(roundId: string, buyerId: string, idempotencyKey: string): Promise<{ eventId: string; at: number } | null> {
-    const prior = await this.redis.hget(bucketKey(roundId, bucketOf(buyerId, this.buckets), 'idem'), `${buyerId}:${idempotencyKey}`);
+    return this.recordTaken(roundId, buyerId, await this.takenUnder(roundId, buyerId, idempotencyKey));
+  }
+
+  /** purchaseOutcome's first half: what the gate recorded under the key when it took the stock (null: nothing), as stored. */
+  takenUnder(roundId: string, buyerId: string, idempotencyKey: string): Promise<string | null> {
+    return this.redis.hget(bucketKey(roundId, bucketOf(buyerId, this.buckets), 'idem'), `${buyerId}:${idempotencyKey}`);
+  }
+
+  /** purchaseOutcome's second half: a purchase found taken (takenUnder) counted on the round, once, and its event id and time. */
+  async recordTaken(roundId: string, buyerId: string, prior: string | null): Promise<{ eventId: string; at: number } | null> {
     if (prior === null) return null;
     const [eventId, at, face] = prior.split('|') as [string, string, string];
     await this.fcall('sale_bought', roundId, [buyerId, face, at]);

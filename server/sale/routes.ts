@@ -269,14 +269,15 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const spec = r.spec;
     if (!spec.paymentMethods.includes(body.data.method)) return refuse(reply, 'sale.methodNotAllowed');
     // Money moves only for a buyer the gate has admitted; a repeat of a finished purchase goes straight to the gate's answer.
-    const before = await gate.poll(roundId, t.buyerId, t.ticketId);
+    // The session and any purchase already taken under this key, asked together (one write to Redis, one answer).
+    const [before, takenAs] = await Promise.all([gate.poll(roundId, t.buyerId, t.ticketId), gate.takenUnder(roundId, t.buyerId, body.data.idempotencyKey)]);
     if (before.status === 'waiting') return refuse(reply, 'sale.notAdmitted');
     if (before.status === 'refused') return refuse(reply, before.key);
     const eventId = `sale-${randomUUID()}`;
     const face = body.data.face;
     let ref = null;
     // A purchase sent again after an unknown outcome may have been taken meanwhile: then no new payment.
-    const taken = before.status === 'admitted' ? await gate.purchaseOutcome(roundId, t.buyerId, body.data.idempotencyKey) : null;
+    const taken = before.status === 'admitted' ? await gate.recordTaken(roundId, t.buyerId, takenAs) : null;
     if (before.status === 'admitted' && !taken) {
       try {
         ref = await payment.authorize(body.data.method, eventId, Date.now());
@@ -294,7 +295,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
       answer = await gate.buy(roundId, {
         buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
         eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
-      });
+      }, before.status === 'admitted' && !taken ? { sessionEndsAt: before.expiresAt, closesAt: Date.parse(spec.closesAt) } : undefined);
     } catch {
       // No answer in time: the stock may have been taken and the money moved. Resolved from the gate or the log, never told failed.
       answer = await resolvePurchase(roundId, t.buyerId, body.data.idempotencyKey, eventId);

@@ -11,11 +11,13 @@ import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 
 /**
- * Issue 19: a waiting buyer's polls are answered by the sale process from the
+ * Issue 19, the sale's cost per request. Polls: a waiting buyer's polls are answered by the sale process from the
  * rank the gate gave them and the round's admissions since, with no Redis call
  * per poll. Admission here runs only when the test calls it (the process's own
  * ticker is set to an hour), so between two steps the true rank of everyone
  * waiting is fixed and read straight from Redis (ZRANK) to compare with.
+ * Purchases: the session the poll before the payment found live is judged
+ * again inside the purchase's own call (no second session call).
  */
 const secret = Buffer.alloc(32, 9);
 let redis: PrivateRedis;
@@ -142,5 +144,28 @@ describe('polls of waiting buyers answered from counters', () => {
     expect(told.status).toBe(410);
     expect(told.body.error?.key).toBe('sale.soldOut');
     expect(gatePolls).toBe(0);
+  });
+});
+
+describe('a purchase checked by the poll before its payment', () => {
+  const purchase = (buyerId: string, ticketId: string, key: string) => ({
+    buyerId, ticketId, idempotencyKey: key, face: 10_000, paid: 9_000, eventId: `sale-${key}`, lotId: `lot-${key}`, districtCode: '11110', method: 'bank_transfer', payment: '{}',
+  });
+
+  it('buys nothing when the session the poll found live ran out, or the round closed, while the payment went through', async () => {
+    await openSale('r-window', { totalAmount: 1_000_000, waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 1_000, order: 'fifo' } });
+    const ticket = await buyer.join('r-window', 'win-0');
+    await gate.admit('r-window');
+    const ticketId = (await gate.redis.hget(roundKey('r-window', 'tickets'), 'win-0'))!;
+    const live = await gate.poll('r-window', 'win-0', ticketId);
+    expect(live.status).toBe('admitted');
+    const hour = Date.now() + 3_600_000;
+    // Judged on Redis's clock inside the purchase's own call: an end a second ago refuses, whatever the process thinks.
+    expect(await gate.buy('r-window', purchase('win-0', ticketId, 'late-session'), { sessionEndsAt: Date.now() - 1_000, closesAt: hour })).toEqual({ status: 'refused', key: 'sale.sessionExpired' });
+    expect(await gate.buy('r-window', purchase('win-0', ticketId, 'late-close'), { sessionEndsAt: hour, closesAt: Date.now() - 1_000 })).toEqual({ status: 'refused', key: 'sale.closed' });
+    // Nothing recorded: no stock taken, nothing in the stream, and the buyer still buys with a live session.
+    expect((await gate.counters('r-window')).sold).toBe(0);
+    expect((await buyer.buy('r-window', ticket, 10_000)).status).toBe(200);
+    expect((await gate.counters('r-window')).sold).toBe(10_000);
   });
 });
