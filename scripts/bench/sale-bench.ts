@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--connections N] [--pipelining N] [--profile DIR] [--server FILE] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--only polls|purchases] [--connections N] [--pipelining N] [--profile DIR] [--server FILE] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -71,8 +71,12 @@ async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: stri
 async function main(): Promise<void> {
   const processes = bounded('processes', 1, 1, 2);
   const duration = bounded('duration', 60, 5, 60);
-  const rate = bounded('rate', GOAL.purchasesPerSecond, 1, 20_000);
-  const pollRate = bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
+  // --only polls | purchases: one kind of load, so the CPU a sale process spends is the cost of that kind alone
+  // (µs per poll; µs per buyer's join, polls until admitted and purchase).
+  const only = argValue(process.argv, 'only');
+  if (only !== undefined && only !== 'polls' && only !== 'purchases') throw new Error(`--only must be polls or purchases, not '${only}'`);
+  const rate = only === 'polls' ? 0 : bounded('rate', GOAL.purchasesPerSecond, 1, 20_000);
+  const pollRate = only === 'purchases' ? 0 : bounded('polls', GOAL.pollsPerSecond, 0, 100_000);
   const connections = bounded('connections', 128, 1, 1_024);
   const pipelining = bounded('pipelining', 1, 1, 64);
   // --server FILE: another build of the server (an older commit's dist/server/main.cjs) to compare with on the same machine and load.
@@ -117,19 +121,23 @@ async function main(): Promise<void> {
       expectedVisitors: buyersMax,
     };
     await server.openRound(roundId, spec);
+    // The pollers wait in a queue of their own that hardly moves (one admission a minute), as most of a big sale's
+    // crowd does: their polls are the waiting page's (position and wait band), not an admitted buyer's.
+    const waitRoundId = `${roundId}-wait`;
+    await server.openRound(waitRoundId, { ...spec, name: 'bench:sale (waiting)', waitingRoom: { admissionPerMinute: 1, maxActiveSessions: 1, order: 'fifo' as const } });
     await sleep(opensAt.getTime() - Date.now() + 100);
 
     const stats = newStats();
     const client = new SaleClient(sales.map((s) => s.url), stats, connections, pipelining);
     const identity = (buyerId: string) => sign(secret, { kind: 'identity', exp: Date.now() + 600_000, buyerId, districtCode: '11110', birthYear: 1980 });
-    const join = async (buyerId: string) => {
-      const j = await client.join(roundId, identity(buyerId));
+    const join = async (buyerId: string, round = roundId) => {
+      const j = await client.join(round, identity(buyerId));
       if (j?.status !== 200) throw new Error(`join refused: ${JSON.stringify(j?.body)}`);
       return j.body.ticket as string;
     };
 
     // Ticket holders who only poll (the waiting page): joined before the load, not timed.
-    const pollers = await Promise.all(Array.from({ length: Math.min(5_000, Math.max(1, pollRate)) }, (_, i) => join(`poller-${i}`)));
+    const pollers = await Promise.all(Array.from({ length: Math.min(5_000, Math.max(1, pollRate)) }, (_, i) => join(`poller-${i}`, waitRoundId)));
     for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] = newStats()[k];
 
     const told: { buyer: string; face: number }[] = [];
@@ -171,6 +179,12 @@ async function main(): Promise<void> {
       redis: (all) => new Set(all.filter((p) => p.cmdline.startsWith('/usr/bin/redis-server') && redisPorts.some((port) => p.cmdline.includes(`:${port}`))).map((p) => p.pid)),
       postgres: (all) => treeOf(all, all.filter((p) => / -p \d+ /.test(` ${p.cmdline} `) && p.cmdline.includes(` -p ${pg.port} `) && !p.cmdline.startsWith('runuser')).map((p) => p.pid)),
     });
+    const fcallsNow = () =>
+      redisPorts.reduce((n, port) => {
+        const stats = execSync(`redis-cli -p ${port} info commandstats`, { encoding: 'utf8' });
+        return n + [...stats.matchAll(/^cmdstat_fcall(?:_ro)?:calls=(\d+)/gm)].reduce((m, x) => m + Number(x[1]), 0);
+      }, 0);
+    const fcallsBefore = fcallsNow();
     const machineBefore = machineCpu();
     meter.start();
     const t0 = Date.now();
@@ -185,7 +199,7 @@ async function main(): Promise<void> {
       const pollsDue = pollRate * elapsed - stats.status.count - pollsInFlight;
       for (let i = 0; i < pollsDue && pollsInFlight < 2_000; i++) {
         pollsInFlight++;
-        void client.status(roundId, pollers[nextPoller++ % pollers.length]!).finally(() => pollsInFlight--);
+        void client.status(waitRoundId, pollers[nextPoller++ % pollers.length]!).finally(() => pollsInFlight--);
       }
       await sleep(10);
     }
@@ -239,9 +253,11 @@ async function main(): Promise<void> {
 
     console.log(`  everything else ${f1(Math.max(0, busy - ours)).padStart(6)} s (the other engineers' work on this machine)`);
     const saleCpu = Object.entries(cpu).filter(([k]) => k.startsWith('sale process')).reduce((n, [, v]) => n + v, 0);
-    // Redis functions: every join, poll and purchase (with the poll before it), and each process's admission ticks (5 a second).
-    const fcalls = stats.join.count + stats.status.count + 2 * stats.buy.count + 5 * processes * servedSeconds;
-    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server, ${f1(answered / Math.max(cpu.generator ?? 0, 1e-9))} requests per CPU-second of generator (${connections} connections per process, pipelining ${pipelining})`);
+    // Redis functions as Redis counted them (INFO commandstats: FCALL and FCALL_RO calls during the load).
+    const fcalls = fcallsNow() - fcallsBefore;
+    if (only === 'polls') console.log(`cost of a poll: ${f1((saleCpu / Math.max(stats.status.count, 1)) * 1e6)} µs of sale process, ${f1(((cpu.redis ?? 0) / Math.max(stats.status.count, 1)) * 1e6)} µs of redis-server, ${f1(((cpu.generator ?? 0) / Math.max(stats.status.count, 1)) * 1e6)} µs of generator`);
+    if (only === 'purchases') console.log(`cost of a buyer (join, ${f1(stats.status.count / Math.max(stats.buy.count, 1))} polls, purchase): ${f1((saleCpu / Math.max(stats.buy.count, 1)) * 1e6)} µs of sale process, ${f1(((cpu.redis ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of redis-server, ${f1(((cpu.postgres ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of PostgreSQL, ${f1(((cpu.generator ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of generator`);
+    console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server (${(fcalls / Math.max(answered, 1)).toFixed(2)} per request), ${f1(answered / Math.max(cpu.generator ?? 0, 1e-9))} requests per CPU-second of generator (${connections} connections per process, pipelining ${pipelining})`);
 
     const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {
       const met = better === 'more' ? value >= goal : value <= goal;

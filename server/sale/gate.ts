@@ -63,7 +63,12 @@ export function gateSettings(version: number, spec: RoundSpec, soldFace: number,
   };
 }
 
-export type PollAnswer = { status: 'waiting'; position: number } | { status: 'admitted'; expiresAt: number } | { status: 'bought' } | { status: 'refused'; key: string };
+/**
+ * `admitted` and `cutq`: the round's admissions so far and removals from the
+ * queue's tail, read in the same call as the rank; `fixed`: the rank can only
+ * fall from now on (server/sale/poll-view.ts keeps such answers).
+ */
+export type PollAnswer = { status: 'waiting'; position: number; admitted: number; cutq: number; fixed: boolean } | { status: 'admitted'; expiresAt: number } | { status: 'bought' } | { status: 'refused'; key: string };
 
 export type BuyAnswer = { status: 'ok' | 'duplicate'; eventId: string; at: number } | { status: 'refused'; key: string };
 
@@ -178,8 +183,8 @@ export class SaleGate {
   }
 
   async poll(roundId: string, buyerId: string, ticketId: string): Promise<PollAnswer> {
-    const [status, n] = (await this.fcall('sale_poll', roundId, [buyerId, ticketId], true)) as [string, number];
-    if (status === 'waiting') return { status, position: Number(n) };
+    const [status, n, admitted, cutq, fixed] = (await this.fcall('sale_poll', roundId, [buyerId, ticketId], true)) as [string, number, number, number, number];
+    if (status === 'waiting') return { status, position: Number(n), admitted: Number(admitted), cutq: Number(cutq), fixed: fixed === 1 };
     if (status === 'admitted') return { status, expiresAt: Number(n) };
     if (status === 'bought') return { status };
     return { status: 'refused', key: status };
@@ -205,17 +210,22 @@ export class SaleGate {
    * hold stock is given their leftovers and asked again: a buyer is refused
    * as sold out only when all buckets together hold less than the face.
    */
-  async buy(roundId: string, p: PurchaseRequest): Promise<BuyAnswer> {
-    const session = (await this.fcall('sale_session', roundId, [p.buyerId, p.ticketId], true)) as string;
-    if (session !== 'ok') {
-      // A finished purchase sent again: its own answer, whatever the session says now.
-      const prior = await this.purchaseOutcome(roundId, p.buyerId, p.idempotencyKey);
-      return prior ? { status: 'duplicate', ...prior } : { status: 'refused', key: session };
+  async buy(roundId: string, p: PurchaseRequest, checked?: { sessionEndsAt: number; closesAt: number }): Promise<BuyAnswer> {
+    // `checked`: the session was found live by a call just before (sale_poll, before the payment; issue 19: one call
+    // fewer per purchase); its end and the round's close are judged again inside the purchase's own call.
+    if (!checked) {
+      const session = (await this.fcall('sale_session', roundId, [p.buyerId, p.ticketId], true)) as string;
+      if (session !== 'ok') {
+        // A finished purchase sent again: its own answer, whatever the session says now.
+        const prior = await this.purchaseOutcome(roundId, p.buyerId, p.idempotencyKey);
+        return prior ? { status: 'duplicate', ...prior } : { status: 'refused', key: session };
+      }
     }
     const home = bucketOf(p.buyerId, this.buckets);
+    const window = checked ? [checked.sessionEndsAt, checked.closesAt] : [];
     for (let attempt = 0; attempt < GATHER_ATTEMPTS; attempt++) {
       const [status, eventId, n, face] = (await this.fcallBucket('bucket_buy', roundId, home, [
-        p.buyerId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, home,
+        p.buyerId, p.idempotencyKey, p.face, p.eventId, p.lotId, p.districtCode, p.method, p.paid, p.payment, home, ...window,
       ])) as [string, string, number, number];
       if (status === 'ok' || status === 'duplicate') {
         await this.fcall('sale_bought', roundId, [p.buyerId, face, n]);
@@ -269,7 +279,16 @@ export class SaleGate {
    * the second time), in case the call that took it did not get that far.
    */
   async purchaseOutcome(roundId: string, buyerId: string, idempotencyKey: string): Promise<{ eventId: string; at: number } | null> {
-    const prior = await this.redis.hget(bucketKey(roundId, bucketOf(buyerId, this.buckets), 'idem'), `${buyerId}:${idempotencyKey}`);
+    return this.recordTaken(roundId, buyerId, await this.takenUnder(roundId, buyerId, idempotencyKey));
+  }
+
+  /** purchaseOutcome's first half: what the gate recorded under the key when it took the stock (null: nothing), as stored. */
+  takenUnder(roundId: string, buyerId: string, idempotencyKey: string): Promise<string | null> {
+    return this.redis.hget(bucketKey(roundId, bucketOf(buyerId, this.buckets), 'idem'), `${buyerId}:${idempotencyKey}`);
+  }
+
+  /** purchaseOutcome's second half: a purchase found taken (takenUnder) counted on the round, once, and its event id and time. */
+  async recordTaken(roundId: string, buyerId: string, prior: string | null): Promise<{ eventId: string; at: number } | null> {
     if (prior === null) return null;
     const [eventId, at, face] = prior.split('|') as [string, string, string];
     await this.fcall('sale_bought', roundId, [buyerId, face, at]);
@@ -329,6 +348,17 @@ export class SaleGate {
   async boughtByBuyer(roundId: string): Promise<Map<string, number>> {
     const all = await this.each((i) => this.redis.hgetall(bucketKey(roundId, i, 'bought')));
     return new Map(all.flatMap((b) => Object.entries(b).map(([k, v]) => [k, Number(v)] as const)));
+  }
+
+  /**
+   * What a sale process needs to answer the polls of a round's waiting buyers
+   * itself, in one read-only call (sale.lua `view`): Redis's clock, admissions
+   * so far, removals from the queue's tail, why the round sells no more (null
+   * while it sells), and the admissions of the last `slots` 10 s slots, oldest first.
+   */
+  async view(roundId: string, slots: number): Promise<{ now: number; admitted: number; cutq: number; ended: string | null; outflow: number[] }> {
+    const [now, admitted, cutq, ended, ...outflow] = (await this.fcall('sale_view', roundId, [slots], true)) as [number, number, number, string, ...number[]];
+    return { now: Number(now), admitted: Number(admitted), cutq: Number(cutq), ended: ended === '' ? null : ended, outflow: outflow.map(Number) };
   }
 
   /** Admissions per 10 s over the last `slots` slots, oldest first (the outflow the wait band is read from). */

@@ -18,6 +18,7 @@ import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
 import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
+import { PollView } from './poll-view.js';
 import { sign, verify, type Ticket } from './signing.js';
 import { standingBatcher } from './standing-batch.js';
 import { TicketCache } from './ticket-cache.js';
@@ -33,6 +34,8 @@ export interface SaleRoutesOptions {
   admitEveryMs?: number;
   /** How often each process re-reads the published round and its steering (a change is in effect within this). */
   refreshEveryMs?: number;
+  /** How often each process reads the counters it answers waiting buyers' polls from (PollView). */
+  pollViewEveryMs?: number;
 }
 
 /** Refusals, by key, and the status they answer with. */
@@ -53,6 +56,8 @@ function refuse(reply: FastifyReply, key: string, detail?: string) {
 const TICKET_LIFETIME_MS = 12 * 3_600_000;
 const IDENTITY_LIFETIME_MS = 10 * 60_000;
 const ROUND_CACHE_MS = 1_000;
+/** The 10 s slots of admissions the wait band is read from (five minutes). */
+const OUTFLOW_SLOTS = 30;
 
 const identitySchema = z.object({ buyerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), districtCode: z.enum(DISTRICT_CODES), birthYear: z.int().min(1900).max(2100) }).strict();
 const joinSchema = z.object({ identity: z.string().min(1).max(2_000) }).strict();
@@ -143,12 +148,13 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   async function outflow(roundId: string): Promise<number[]> {
     const cached = outflows.get(roundId);
     if (cached && Date.now() - cached.at < ROUND_CACHE_MS) return cached.slots;
-    const slots = await gate.outflow(roundId, 30, Date.now());
+    const slots = await gate.outflow(roundId, OUTFLOW_SLOTS, Date.now());
     outflows.set(roundId, { at: Date.now(), slots });
     return slots;
   }
 
   const tickets = new TicketCache(secret);
+  const polls = new PollView((roundId) => gate.view(roundId, OUTFLOW_SLOTS), { everyMs: o.pollViewEveryMs ?? 100 });
   const standings = standingBatcher(db);
 
   function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
@@ -228,16 +234,27 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return { ticket, again: joined.status === 'existing' };
   });
 
-  /** A poll: one read-only call to the gate, and the wait band from counters cached for two seconds. */
+  /**
+   * A poll: a waiting buyer's is answered here from the rank the gate last gave
+   * them and the round's admissions since (PollView: no call per poll); the
+   * first poll, and any the counters cannot answer (their turn may have come),
+   * is one read-only call to the gate.
+   */
   app.get('/sale/rounds/:roundId/status', { schema: POLL_ANSWER }, async (req, reply) => {
     const roundId = (req.params as { roundId: string }).roundId;
     const token = (req.query as { ticket?: unknown }).ticket;
     if (typeof token !== 'string' || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', 'ticket');
     const t = ticketOf(reply, roundId, token);
     if (!t) return reply;
+    const quick = polls.answer(roundId, t.ticketId);
+    if (quick?.status === 'refused') return refuse(reply, quick.key);
+    if (quick) return quick;
     const a = await gate.poll(roundId, t.buyerId, t.ticketId);
     if (a.status === 'refused') return refuse(reply, a.key);
-    if (a.status === 'waiting') return { status: 'waiting', position: a.position + 1, wait: waitBand(a.position, await outflow(roundId)) };
+    if (a.status === 'waiting') {
+      polls.kept(t.ticketId, { rank: a.position, admitted: a.admitted, cutq: a.cutq, fixed: a.fixed });
+      return { status: 'waiting', position: a.position + 1, wait: polls.band(roundId, a.position) ?? waitBand(a.position, await outflow(roundId)) };
+    }
     return a;
   });
 
@@ -252,14 +269,15 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const spec = r.spec;
     if (!spec.paymentMethods.includes(body.data.method)) return refuse(reply, 'sale.methodNotAllowed');
     // Money moves only for a buyer the gate has admitted; a repeat of a finished purchase goes straight to the gate's answer.
-    const before = await gate.poll(roundId, t.buyerId, t.ticketId);
+    // The session and any purchase already taken under this key, asked together (one write to Redis, one answer).
+    const [before, takenAs] = await Promise.all([gate.poll(roundId, t.buyerId, t.ticketId), gate.takenUnder(roundId, t.buyerId, body.data.idempotencyKey)]);
     if (before.status === 'waiting') return refuse(reply, 'sale.notAdmitted');
     if (before.status === 'refused') return refuse(reply, before.key);
     const eventId = `sale-${randomUUID()}`;
     const face = body.data.face;
     let ref = null;
     // A purchase sent again after an unknown outcome may have been taken meanwhile: then no new payment.
-    const taken = before.status === 'admitted' ? await gate.purchaseOutcome(roundId, t.buyerId, body.data.idempotencyKey) : null;
+    const taken = before.status === 'admitted' ? await gate.recordTaken(roundId, t.buyerId, takenAs) : null;
     if (before.status === 'admitted' && !taken) {
       try {
         ref = await payment.authorize(body.data.method, eventId, Date.now());
@@ -277,7 +295,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
       answer = await gate.buy(roundId, {
         buyerId: t.buyerId, ticketId: t.ticketId, idempotencyKey: body.data.idempotencyKey, face, paid: face - basisPointsOf(face, spec.discountBp),
         eventId, lotId: `${SALE_LOT_PREFIX}${randomUUID()}`, districtCode: t.districtCode, method: body.data.method, payment: JSON.stringify(ref ?? {}),
-      });
+      }, before.status === 'admitted' && !taken ? { sessionEndsAt: before.expiresAt, closesAt: Date.parse(spec.closesAt) } : undefined);
     } catch {
       // No answer in time: the stock may have been taken and the money moved. Resolved from the gate or the log, never told failed.
       answer = await resolvePurchase(roundId, t.buyerId, body.data.idempotencyKey, eventId);
@@ -304,6 +322,7 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     stop: () => {
       clearInterval(ticker);
       clearInterval(refresher);
+      polls.stop();
     },
   };
 }

@@ -47,10 +47,13 @@ local function enroll(keys, args)
   return redis.call('HSETNX', keys[BASE], args[1], args[2] .. ':' .. args[3])
 end
 
--- buy(buyerId, idemKey, face, eventId, lotId, district, method, paid, payment, bucket)
+-- buy(buyerId, idemKey, face, eventId, lotId, district, method, paid, payment, bucket[, sessionEndsAt, closesAt])
 -- -> {status, eventId, atMs, face}; {'short', '', stockLeft} when this bucket holds
 -- less than the face (the gate then moves leftovers here and asks again).
--- The session was checked on the round's slot just before (sale_session).
+-- The session was checked on the round's slot before (sale_poll before the
+-- payment, or sale_session); `sessionEndsAt` and `closesAt`, when given, are
+-- the session's end that check read and the round's close, judged again here
+-- on Redis's clock: a session that ran out while the payment went through buys nothing.
 local function buy(keys, args)
   local buyer = args[1]
   local idem = buyer .. ':' .. args[2]
@@ -63,6 +66,11 @@ local function buy(keys, args)
   end
   local unit = tonumber(redis.call('HGET', keys[CFG], 'unit') or '0')
   if unit <= 0 then return { 'sale.notOnSale', '', 0 } end
+  local now = now_ms()
+  if args[11] then
+    if now >= tonumber(args[12]) then return { 'sale.closed', '', 0 } end
+    if now >= tonumber(args[11]) then return { 'sale.sessionExpired', '', 0 } end
+  end
   -- One purchase per ticket, and a person holds one ticket per round.
   if redis.call('HEXISTS', keys[BOUGHT], buyer) == 1 then return { 'sale.ticketSpent', '', 0 } end
   local base = redis.call('HGET', keys[BASE], buyer)
@@ -76,7 +84,6 @@ local function buy(keys, args)
   if holdBase + bought + face > tonumber(redis.call('HGET', keys[CFG], 'holdLimit')) then return { 'sale.holdingLimit', '', 0 } end
   local have = left(keys)
   if have < face then return { 'short', '', have } end
-  local now = now_ms()
   redis.call('DECRBY', keys[STOCK], face)
   redis.call('HINCRBY', keys[BOUGHT], buyer, face)
   redis.call('HSET', keys[IDEM], idem, args[4] .. '|' .. now .. '|' .. face)

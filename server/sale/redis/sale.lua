@@ -152,6 +152,13 @@ local function join(keys, args)
 end
 
 -- poll(buyerId, ticketId) -> {status, number}: read only, so a poll costs no write.
+-- A waiting buyer's answer also carries, read in the same call, the round's
+-- admissions so far and removals from the queue's tail (`cutq`), and whether
+-- the rank can only fall from now on (`fixed`: after the opening, or in an
+-- order where nobody joins ahead of those waiting). A sale process keeps them
+-- (server/sale/poll-view.ts) and answers the buyer's next polls from the
+-- admissions it reads for the whole round (sale_view), without a call each:
+-- {'waiting', rank, admitted, cutq, fixed}.
 local function poll(keys, args)
   local c = config(keys)
   if not c then return { 'sale.notOnSale', 0 } end
@@ -171,7 +178,30 @@ local function poll(keys, args)
   end
   local rank = redis.call('ZRANK', keys[QUEUE], buyer)
   if rank == false then return { 'sale.sessionExpired', 0 } end
-  return { 'waiting', rank }
+  local s = redis.call('HMGET', keys[STATE], 'admitted', 'cutq')
+  local fixed = (now >= c.opensAt or c.order ~= 'shuffle_preopen') and 1 or 0
+  return { 'waiting', rank, tonumber(s[1] or '0'), tonumber(s[2] or '0'), fixed }
+end
+
+-- view(slots) -> {now, admitted, cutq, why the round sells no more or '', then
+-- the admissions of the last `slots` 10 s slots, oldest first}: what every sale
+-- process reads for a round a few times a second, in one call, to answer the
+-- polls of those waiting (server/sale/poll-view.ts). Read only.
+local function view(keys, args)
+  local c = config(keys)
+  if not c then return { 0, 0, 0, 'sale.notOnSale' } end
+  local now = now_ms()
+  local s = redis.call('HMGET', keys[STATE], 'admitted', 'cutq')
+  local out = { now, tonumber(s[1] or '0'), tonumber(s[2] or '0'), ended(keys, c, now) or '' }
+  local n = tonumber(args[1])
+  if n > 0 then
+    local last = math.floor(now / 10000)
+    local fields = {}
+    for i = 1, n do fields[i] = tostring(last - n + i) end
+    local o = redis.call('HMGET', keys[OUTFLOW], unpack(fields))
+    for i = 1, n do out[4 + i] = tonumber(o[i] or '0') end
+  end
+  return out
 end
 
 -- admit() -> admitted now. Run by every sale process's ticker; the token
@@ -223,6 +253,8 @@ local function admit(keys, args)
       for _, b in ipairs(beyond) do redis.call('HSET', keys[DONE], b, 'cutoff') end
       redis.call('ZREMRANGEBYRANK', keys[QUEUE], limit, -1)
       redis.call('HINCRBY', keys[STATE], 'cut', #beyond)
+      -- Removed from the queue other than from its head: a rank a sale process keeps may no longer hold (sale_poll).
+      redis.call('HINCRBY', keys[STATE], 'cutq', #beyond)
     end
   end
   if admitted > 0 then
@@ -305,3 +337,4 @@ redis.register_function('sale_admit', admit)
 redis.register_function{ function_name = 'sale_session', callback = session, flags = { 'no-writes' } }
 redis.register_function('sale_bought', bought)
 redis.register_function{ function_name = 'sale_counters', callback = counters, flags = { 'no-writes' } }
+redis.register_function{ function_name = 'sale_view', callback = view, flags = { 'no-writes' } }
