@@ -13,14 +13,22 @@
  * --steady first pulls three quarters of the log, then times the pull of the last quarter
  * (a console that follows a sale, not a first sync: no index is set aside).
  * Prints events/s for each, the ratio, and the load average by every figure.
+ * --goal (npm run bench:apply) is issue 21's steady goal: --steady, against /tmp/old505 (505fca8) when
+ * that worktree exists, and fails unless this tree applies at least as many events per CPU second as the
+ * other in the same run (or, without it, as the stored baseline's 505fca8 figure, a weaker check, since
+ * load moves CPU time too); it prints the ratio to the stored baseline (baselines/apply-steady.json).
+ * --profile FILE writes a V8 CPU profile of this tree's last timed pull to FILE, the other's to FILE.against
+ * (open them in Chrome's DevTools, or sum them with profile-shares.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { DISTRICT_CODES } from '../../shared/common/districts.js';
 import { basisPointsOf, SALE_UNIT } from '../../shared/common/money.js';
 import type { PurchaseEvent } from '../../shared/ledger/events.js';
@@ -31,7 +39,14 @@ import type { SyncEvent } from '../../shared/sync/protocol.js';
 import { spec2022 } from '../../tests/support/specs.js';
 import { table } from './stats.js';
 
-const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, turns: { type: 'string' }, steady: { type: 'boolean' } } });
+/** Where the reference commit's worktree is kept on the bench machine. */
+const OLD_505 = '/tmp/old505';
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, turns: { type: 'string' }, steady: { type: 'boolean' }, profile: { type: 'string' }, goal: { type: 'boolean' } } });
+// The steady goal (issue 21, `npm run bench:apply`): side by side with 505fca8 wherever its worktree is at hand.
+if (args.goal) {
+  args.steady = true;
+  args.against ??= existsSync(OLD_505) ? OLD_505 : undefined;
+}
 const N = Number(args.events ?? 200_000);
 const TURNS = Number(args.turns ?? 2);
 if (!Number.isInteger(N) || N < 1_000) throw new Error(`--events must be a whole number of at least 1,000, not ${args.events}`);
@@ -137,7 +152,16 @@ interface Backend {
 }
 
 /** One console of the tree at `dir`, from nothing: pulls the log (three quarters first when steady) and returns the timed part's events/s. */
-async function pullOnce(dir: string, url: string, show: (n: number) => void, total: number): Promise<{ wall: number; cpu: number }> {
+/** Bytes this process has handed to write(2) and its kind so far (Linux; 0 elsewhere): a commit's pages and checkpoints, unlike CPU time unmoved by load. */
+function bytesWritten(): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function pullOnce(dir: string, url: string, show: (n: number) => void, total: number): Promise<{ wall: number; cpu: number; written: number }> {
   const { createBackend } = (await import(join(dir, 'shared/node/backend/backend.ts'))) as { createBackend: (o: unknown) => Promise<Backend> };
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-apply-'));
   const backend = await createBackend({ dataDir, log: () => {} });
@@ -157,11 +181,24 @@ async function pullOnce(dir: string, url: string, show: (n: number) => void, tot
       await run();
     }
     show(total);
+    const profiler = args.profile ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const t = performance.now();
     const c = process.cpuUsage();
+    const w = bytesWritten();
     const { pulled } = await run();
     const used = process.cpuUsage(c);
-    return { wall: (pulled / (performance.now() - t)) * 1000, cpu: (pulled / (used.user + used.system)) * 1e6 };
+    const written = (bytesWritten() - w) / pulled;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(dir === here ? args.profile! : `${args.profile!}.against`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    return { wall: (pulled / (performance.now() - t)) * 1000, cpu: (pulled / (used.user + used.system)) * 1e6, written };
   } finally {
     await backend.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -185,7 +222,7 @@ async function main(): Promise<void> {
         const r = await pullOnce(dir, server.url, server.show, N + 1);
         rates.get(dir)!.push(r.wall);
         cpuRates.get(dir)!.push(r.cpu);
-        rows.push([`turn ${turn + 1}: ${dir}`, `${Math.round(r.wall).toLocaleString('en-US')} events/s, ${Math.round(r.cpu).toLocaleString('en-US')} per CPU second (${load()})`]);
+        rows.push([`turn ${turn + 1}: ${dir}`, `${Math.round(r.wall).toLocaleString('en-US')} events/s, ${Math.round(r.cpu).toLocaleString('en-US')} per CPU second, ${Math.round(r.written).toLocaleString('en-US')} bytes written per event (${load()})`]);
       }
   } finally {
     await server.close();
@@ -197,7 +234,26 @@ async function main(): Promise<void> {
     rows.push([`best: ${other}`, `${Math.round(best(rates, other)).toLocaleString('en-US')} events/s, ${Math.round(best(cpuRates, other)).toLocaleString('en-US')} per CPU second`]);
     rows.push(['this tree ÷ the other', `× ${(best(rates, here) / best(rates, other)).toFixed(2)} wall, × ${(best(cpuRates, here) / best(cpuRates, other)).toFixed(2)} CPU`]);
   }
+  if (!args.goal) return console.log(table(rows));
+  const baseline = JSON.parse(readFileSync(new URL('./baselines/apply-steady.json', import.meta.url), 'utf8')) as SteadyBaseline;
+  if (baseline.events !== N) rows.push(['note', `the baseline was taken on ${baseline.events.toLocaleString('en-US')} purchases, this run on ${N.toLocaleString('en-US')}`]);
+  const mine = best(cpuRates, here);
+  rows.push([`against baseline ${baseline.commit} (${baseline.perCpuSecond.toLocaleString('en-US')} per CPU second, × ${baseline.ratio} of 505fca8, load ${baseline.loadAverage})`, `× ${(mine / baseline.perCpuSecond).toFixed(2)}`]);
+  const yardstick = args.against ? best(cpuRates, resolve(args.against)) : baseline.old505PerCpuSecond;
+  const ratio = mine / yardstick;
+  rows.push([`goal: steady apply ≥ × 1.00 of 505fca8 by CPU (${args.against ? 'in this run' : 'its stored figure: no worktree at ' + OLD_505})`, `× ${ratio.toFixed(2)} ${ratio >= 1 ? 'met' : 'NOT MET'}`]);
   console.log(table(rows));
+  if (ratio < 1) process.exitCode = 1;
+}
+
+/** baselines/apply-steady.json: a measured run of `npm run bench:apply`, copied from its output. */
+interface SteadyBaseline {
+  commit: string;
+  events: number;
+  perCpuSecond: number;
+  old505PerCpuSecond: number;
+  ratio: number;
+  loadAverage: number;
 }
 
 main().catch((e: unknown) => {

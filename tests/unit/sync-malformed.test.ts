@@ -6,6 +6,7 @@ import type { PurchaseEvent } from '../../shared/ledger/events.js';
 import { canonicalEvent, chainHash, eventDigest, LOG_GENESIS } from '../../shared/node/chain/log-hash.js';
 import { parsePage } from '../../shared/node/sync/client.js';
 import type { SyncEvent } from '../../shared/sync/protocol.js';
+import type { Envelope } from '../../shared/api/envelope.js';
 import { Harness } from '../support/backend-harness.js';
 import { spec2022 } from '../support/specs.js';
 
@@ -230,9 +231,13 @@ describe('reads during a long apply', () => {
     for (let i = 9; i <= 9_012; i++) append(purchase(i, 10_000));
     const job = await h.call('sync.run', {}, admin);
     const seen: number[] = [];
+    /** Every answer while syncing, to reads of the ledger and of the rounds: none may be an error (a 409 busy above all). */
+    const answers: Envelope[] = [];
     let running = 0;
     for (;;) {
-      const rows = (await h.call('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 1 }, admin)).lastRow as number;
+      const read = await h.raw('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 1 }, admin);
+      answers.push(read, await h.raw('rounds.list', {}, admin));
+      const rows = (read.ok ? (read.result as { lastRow: number }).lastRow : -1) as number;
       const status = await h.call('sync.status', {}, admin);
       if ((await h.call('jobs.get', { id: job.id }, admin)).state !== 'running') break;
       seen.push(rows);
@@ -240,6 +245,11 @@ describe('reads during a long apply', () => {
       // Calls answered from memory never leave the microtask queue; a turn of the event loop lets the sync go on.
       await new Promise((r) => setImmediate(r));
     }
+    expect(answers.filter((a) => !a.ok)).toEqual([]);
+    // Answered while the page applied, not after it: at each end of a slice but the last, a read waiting meanwhile
+    // sees that slice's state. A page of 9,009 is at least three slices (APPLY_SLICE_MAX is 4,000), so at least two
+    // part-applied states are seen; one transaction for the page would show none, and a read would wait for all of it.
+    expect(new Set(seen.filter((n) => n > 3 && n < 9_012)).size).toBeGreaterThanOrEqual(2);
     // Some read came back while the page was part applied: after 1,000 × k of its events (or all 9,009 of them,
     // while the job checks the chain), never inside a slice. 3 purchases held, 5 + 9,004 on their way.
     const slices = [3, ...Array.from({ length: 9 }, (_, k) => 3 + 1_000 * (k + 1)), 9_012];

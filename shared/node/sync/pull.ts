@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../chain/log-hash.js';
@@ -9,12 +10,28 @@ import { writeSyncState } from './sync-state.js';
 
 export const PAGE_SIZE = 10_000;
 /**
- * A page is applied in slices of this many events, each in its own
+ * A page is applied in slices of (a whole number of) this many events, each in its own
  * transaction with the cursor, and the worker answers waiting calls between
  * them: a whole page at once held every read for as long as it took (a
  * second and more on a loaded machine).
  */
 export const APPLY_SLICE = 1_000;
+/**
+ * A slice grows by whole APPLY_SLICEs to what the last one showed fits in this
+ * many milliseconds, at most APPLY_SLICE_MAX events: each transaction's commit
+ * writes every page its events touched (the random-keyed payment index's leaves
+ * over again, the summaries' cells), which cost a quarter of a steady sync at
+ * one commit per thousand (issue 21). A read still waits at most about this long.
+ */
+export const APPLY_SLICE_MS = 80;
+/** Never a whole page in one slice, so a page always shows a part-applied state to the reads between its slices. */
+export const APPLY_SLICE_MAX = 4 * APPLY_SLICE;
+
+/** The next slice's length from the last one's (`events` applied in `ms`): whole APPLY_SLICEs fitting in APPLY_SLICE_MS. */
+export function nextSliceLength(events: number, ms: number): number {
+  const fits = Math.floor((events * APPLY_SLICE_MS) / Math.max(ms, 1) / APPLY_SLICE) * APPLY_SLICE;
+  return Math.min(APPLY_SLICE_MAX, Math.max(APPLY_SLICE, fits));
+}
 
 /**
  * Pages through the log after the cursor until caught up; each page is
@@ -38,6 +55,7 @@ export async function pullPages(
   };
   let next = fetchPage(start);
   let deferred = false;
+  let length = APPLY_SLICE;
   try {
     for (;;) {
       if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
@@ -52,11 +70,14 @@ export async function pullPages(
       if (last < page.head.seq) next = fetchPage(last);
       if (pulled === 0) deferred = (await db.connection().execute(async () => applier.deferIndexesFor(page.head.seq - cursor.seq))) > 0;
       let applied = cursor;
-      for (let i = 0; i < page.entries.length; i += APPLY_SLICE) {
+      for (let i = 0; i < page.entries.length; ) {
         if (i > 0 && ctx.signal.aborted) throw new SyncError('sync.cancelled');
-        const slice = page.entries.slice(i, i + APPLY_SLICE);
+        const slice = page.entries.slice(i, i + length);
+        i += slice.length;
+        const t = performance.now();
         // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
         applied = await db.connection().execute(async () => applier.applyPage(slice, page.head.seq));
+        length = nextSliceLength(slice.length, performance.now() - t);
         pulled += slice.length;
         onApplied(applied.seq, page.head.seq);
         const total = Math.max(1, page.head.seq - start);
