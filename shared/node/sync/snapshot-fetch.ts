@@ -129,7 +129,7 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
     const got = { sha256: hash.digest('hex'), bytes: received };
     if (got.bytes !== manifest.bytes) throw new SyncError('syncSnapshot.sizeMismatch', { got: got.bytes, expected: manifest.bytes });
     if (got.sha256 !== manifest.sha256) throw new SyncError('syncSnapshot.digestMismatch');
-    checkFile(files.part, manifest);
+    checkSnapshotFile(files.part, manifest);
     if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
     if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
@@ -149,8 +149,8 @@ async function hashInto(hash: Hash, file: string, bytes: number): Promise<void> 
   for await (const chunk of createReadStream(file, { end: bytes - 1 }) as AsyncIterable<Buffer>) hash.update(chunk);
 }
 
-/** The file's own cursor is the manifest's, and every event in it chains from the genesis to that head. */
-function checkFile(file: string, manifest: SnapshotManifest): void {
+/** The file's own cursor is the manifest's, and every event in it (or run of events held as one link) chains from the genesis to that head. */
+export function checkSnapshotFile(file: string, manifest: Pick<SnapshotManifest, 'seq' | 'headHash'>): void {
   let snap: BetterSqlite3.Database;
   try {
     snap = new BetterSqlite3(file, { readonly: true, fileMustExist: true });

@@ -23,6 +23,7 @@ import * as m0031 from './0031_reconcile_day_log_command.js';
 import * as m0038 from './0038_use_checkpoints.js';
 import * as m0037 from './0037_adjustment_countersign_of.js';
 import * as m0040 from './0040_snapshot_key_pin.js';
+import * as m0043 from './0043_redacted_ranges.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -53,6 +54,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0037_adjustment_countersign_of': m0037,
   '0038_use_checkpoints': m0038,
   '0040_snapshot_key_pin': m0040,
+  '0043_redacted_ranges': m0043,
 };
 
 export const migrationProvider: MigrationProvider = {
