@@ -238,17 +238,16 @@ export class SyncApplier {
   }
 
   /**
-   * Cuts the local log back to just before `cutAt` (or before the run held as
-   * one link that `cutAt` falls in) and rebuilds the state derived from it by
-   * replaying what remains, so the range from there can be fetched again. The one place synced history is deleted; it raises the
+   * Cuts the local log back to just before `fromSeq` (or before the run held
+   * as one link that `fromSeq` falls in) and rebuilds the state derived from it
+   * by replaying what remains, so the range from there can be fetched again. The one place synced history is deleted; it raises the
    * repair flag the delete triggers look for, inside its own transaction.
    */
-  truncateFrom(cutAt: number): ChainPoint {
+  truncateFrom(fromSeq: number): ChainPoint {
     return this.sqlite.transaction(() => {
-      // A run held as one link (a snapshot's, snapshot-ranges.ts) cut inside goes whole: the hashes within it are not held.
-      const runFrom = this.sqlite.prepare('select from_seq from redacted_ranges where seq >= ? and from_seq < ? order by seq limit 1').pluck().get(cutAt, cutAt) as number | undefined;
-      const fromSeq = Math.min(cutAt, runFrom ?? cutAt);
       this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
+      // A run held as one link (a snapshot's, snapshot-ranges.ts) that the cut falls in goes whole, by its last
+      // sequence: the hashes within it are not held, so the cursor goes back to the event before it.
       this.sqlite.prepare('delete from redacted_ranges where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
