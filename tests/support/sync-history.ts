@@ -111,5 +111,29 @@ export function syncedState(db: BetterSqlite3.Database): Record<string, unknown[
   }
   out.report_facts_state = db.prepare('select last_seq from report_facts_state').raw().all();
   out.cursor = db.prepare('select last_seq, last_hash from sync_state').raw().all();
+  Object.assign(out, unreadableRuns(db));
   return out;
+}
+
+/**
+ * The events held as digests, whether one row each (a replay) or folded into
+ * runs (a snapshot, migration 0043): every run of two or more consecutive
+ * ones as its first and last sequence and the hash at its last (all a folded
+ * run keeps), a lone one as its sequence, hash and digest.
+ */
+function unreadableRuns(db: BetterSqlite3.Database): { redacted_events: unknown[]; redacted_ranges: unknown[] } {
+  const spans = [
+    ...(db.prepare('select seq, seq, hash, digest from redacted_events').raw().all() as [number, number, string, string | null][]),
+    ...(db.prepare('select from_seq, seq, hash, null from redacted_ranges').raw().all() as [number, number, string, string | null][]),
+  ].sort((a, b) => a[0] - b[0]);
+  const runs: [number, number, string, string | null][] = [];
+  for (const span of spans) {
+    const last = runs.at(-1);
+    if (last && span[0] === last[1] + 1) runs[runs.length - 1] = [last[0], span[1], span[2], null];
+    else runs.push([...span]);
+  }
+  return {
+    redacted_events: runs.filter((r) => r[0] === r[1]).map(([seq, , hash, digest]) => [seq, hash, digest]),
+    redacted_ranges: runs.filter((r) => r[0] < r[1]).map(([first, last, hash]) => [first, last, hash]),
+  };
 }

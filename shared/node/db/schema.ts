@@ -1,7 +1,7 @@
 import type { UsersTable } from './tables/users.js';
 import type { RoundsTable, RoundVersionsTable, RoundSalesTable, RoundPublicationsTable, RoundStatusesTable } from './tables/rounds.js';
 import type { AuditLogTable, ConsoleIdentityTable } from './tables/audit.js';
-import type { LedgerEventsTable, LotsTable, RedactedEventsTable } from './tables/ledger.js';
+import type { LedgerEventsTable, LotsTable, RedactedEventsTable, RedactedRangesTable } from './tables/ledger.js';
 import type { ConnectionWrapsTable, ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
@@ -36,6 +36,7 @@ export interface Database {
   simulation_runs: SimulationRunsTable;
   round_publications: RoundPublicationsTable;
   redacted_events: RedactedEventsTable;
+  redacted_ranges: RedactedRangesTable;
   sync_repair: SyncRepairTable;
   sync_state: SyncStateTable;
   outbox: OutboxTable;

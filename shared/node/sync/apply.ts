@@ -21,14 +21,15 @@ import type { LedgerWriteHook } from './sync-hooks.js';
  * round status changes and the events held as digests only share one
  * sequence. A row has its text or, redacted, its digest.
  */
-const LOCAL_LOG = `select seq, payload, hash, null as digest from ledger_events
-  union all select seq, payload, hash, null from round_publications
-  union all select seq, payload, hash, null from round_statuses
-  union all select seq, payload, hash, null from day_closing_events
-  union all select seq, payload, hash, null from server_reconcile_journal
-  union all select seq, payload, hash, null from sale_steering_events
-  union all select seq, payload, hash, null from use_folds
-  union all select seq, null, hash, digest from redacted_events order by seq`;
+const LOCAL_LOG = `select seq, payload, hash, null as digest, null as from_seq from ledger_events
+  union all select seq, payload, hash, null, null from round_publications
+  union all select seq, payload, hash, null, null from round_statuses
+  union all select seq, payload, hash, null, null from day_closing_events
+  union all select seq, payload, hash, null, null from server_reconcile_journal
+  union all select seq, payload, hash, null, null from sale_steering_events
+  union all select seq, payload, hash, null, null from use_folds
+  union all select seq, null, hash, digest, null from redacted_events
+  union all select seq, null, hash, null, from_seq from redacted_ranges order by seq`;
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
 export interface FullEntry {
@@ -237,14 +238,17 @@ export class SyncApplier {
   }
 
   /**
-   * Cuts the local log back to just before `fromSeq` and rebuilds the state
-   * derived from it by replaying what remains, so the range from `fromSeq` can
-   * be fetched again. The one place synced history is deleted; it raises the
+   * Cuts the local log back to just before `fromSeq` (or before the run held
+   * as one link that `fromSeq` falls in) and rebuilds the state derived from it
+   * by replaying what remains, so the range from there can be fetched again. The one place synced history is deleted; it raises the
    * repair flag the delete triggers look for, inside its own transaction.
    */
   truncateFrom(fromSeq: number): ChainPoint {
     return this.sqlite.transaction(() => {
       this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
+      // A run held as one link (a snapshot's, snapshot-ranges.ts) that the cut falls in goes whole, by its last
+      // sequence: the hashes within it are not held, so the cursor goes back to the event before it.
+      this.sqlite.prepare('delete from redacted_ranges where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
       this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
@@ -283,16 +287,18 @@ export class SyncApplier {
     const rows = this.sqlite
       .prepare(LOCAL_LOG)
       .raw()
-      .iterate() as IterableIterator<[number, string | null, string | null, string | null]>;
+      .iterate() as IterableIterator<[number, string | null, string | null, string | null, number | null]>;
     let prev = LOG_GENESIS;
     let expectedSeq = 1;
-    for (const [seq, payload, hash, digest] of rows) {
-      if (seq !== expectedSeq || hash === null || expectedHash(prev, seq, payload, digest) !== hash) {
+    for (const [seq, payload, hash, digest, from] of rows) {
+      // A run of unreadable events is one link: its hash is the one the next event must follow from (and the signed head, at the end).
+      const ok = from !== null ? from === expectedSeq && hash !== null : seq === expectedSeq && hash !== null && expectedHash(prev, seq, payload, digest) === hash;
+      if (!ok) {
         rows.return?.();
         return expectedSeq;
       }
-      prev = hash;
-      expectedSeq++;
+      prev = hash!;
+      expectedSeq = seq + 1;
     }
     const cursor = this.cursor();
     if (expectedSeq - 1 !== cursor.seq || prev !== cursor.hash) return Math.min(expectedSeq, cursor.seq);

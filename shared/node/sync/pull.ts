@@ -103,6 +103,7 @@ export async function localHashAt(db: Kysely<Database>, seq: number): Promise<st
     select hash from ledger_events where seq = ${seq}
     union all select hash from round_publications where seq = ${seq}
     union all select hash from redacted_events where seq = ${seq}
+    union all select hash from redacted_ranges where seq = ${seq}
     union all select hash from round_statuses where seq = ${seq}
     union all select hash from day_closing_events where seq = ${seq}
     union all select hash from server_reconcile_journal where seq = ${seq}

@@ -6,6 +6,7 @@ import { SyncApplier, type ChainPoint, type PageEntry } from './apply.js';
 import { APPLY_SLICE } from './pull.js';
 import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js';
 import type { LedgerWriteHook } from './sync-hooks.js';
+import { foldRedactedRuns } from './snapshot-ranges.js';
 
 export interface BuiltSnapshot extends ChainPoint {
   sha256: string;
@@ -31,6 +32,9 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
  * end; the file is left as one self-contained database (no -wal beside it).
  * Between slices the event loop gets a turn, so a server building in the
  * background keeps answering.
+ *
+ * Runs of events the scope may not read are folded into one link each
+ * (snapshot-ranges.ts).
  *
  * With `base` (the last snapshot of the same scope, built at this schema),
  * the file starts as a copy of it and `pages` carry only the events after
@@ -63,9 +67,12 @@ export async function buildSnapshotFile(
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    const folded = foldRedactedRuns(ledger.sqlite);
     restoreIndexes(ledger.sqlite);
     cursor = applier.cursor();
     ledger.sqlite.pragma('journal_mode = DELETE');
+    // The rows folded left free pages: the file goes out without them.
+    if (folded > 0) ledger.sqlite.exec('vacuum');
   } finally {
     await ledger.close();
   }

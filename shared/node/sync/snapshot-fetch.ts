@@ -1,5 +1,5 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createPublicKey, verify, type Hash, type KeyObject } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -11,7 +11,6 @@ import { LATEST_MIGRATION } from '../db/migrations/index.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
-import { fileDigest } from './snapshot-build.js';
 import { carryOwnTables, swapIn } from './snapshot-install.js';
 import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
 import { SyncError } from './sync-error.js';
@@ -109,9 +108,13 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   }
   const appending = res.status === 206;
   if (!appending) writeFileSync(files.manifest, manifestText(manifest), { mode: 0o600 });
+  // The file is hashed as it arrives (one pass over its bytes, no second read for the check); a resumed download first hashes the part it kept.
+  const hash = createHash('sha256');
+  if (appending) await hashInto(hash, files.part, resumeFrom);
   let received = appending ? resumeFrom : 0;
   const progress = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
       received += chunk.length;
       ctx.progress(0.02 + 0.6 * Math.min(1, received / manifest.bytes), 'syncSnapshot.phaseDownload');
       done(null, chunk);
@@ -123,10 +126,10 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   });
   try {
     ctx.progress(0.63, 'syncSnapshot.phaseVerify');
-    const got = await fileDigest(files.part);
+    const got = { sha256: hash.digest('hex'), bytes: received };
     if (got.bytes !== manifest.bytes) throw new SyncError('syncSnapshot.sizeMismatch', { got: got.bytes, expected: manifest.bytes });
     if (got.sha256 !== manifest.sha256) throw new SyncError('syncSnapshot.digestMismatch');
-    checkFile(files.part, manifest);
+    checkSnapshotFile(files.part, manifest);
     if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
     if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
@@ -141,8 +144,13 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   }
 }
 
-/** The file's own cursor is the manifest's, and every event in it chains from the genesis to that head. */
-function checkFile(file: string, manifest: SnapshotManifest): void {
+/** Feeds the first `bytes` of `file` (a kept part of a download) into `hash`. */
+async function hashInto(hash: Hash, file: string, bytes: number): Promise<void> {
+  for await (const chunk of createReadStream(file, { end: bytes - 1 }) as AsyncIterable<Buffer>) hash.update(chunk);
+}
+
+/** The file's own cursor is the manifest's, and every event in it (or run of events held as one link) chains from the genesis to that head. */
+export function checkSnapshotFile(file: string, manifest: Pick<SnapshotManifest, 'seq' | 'headHash'>): void {
   let snap: BetterSqlite3.Database;
   try {
     snap = new BetterSqlite3(file, { readonly: true, fileMustExist: true });

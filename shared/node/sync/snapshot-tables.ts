@@ -15,6 +15,7 @@ export const SNAPSHOT_TABLES = [
   'round_publications',
   'round_statuses',
   'redacted_events',
+  'redacted_ranges',
   'day_closing_events',
   'server_reconcile_journal',
   'sale_steering_events',

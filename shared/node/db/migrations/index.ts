@@ -24,6 +24,7 @@ import * as m0038 from './0038_use_checkpoints.js';
 import * as m0037 from './0037_adjustment_countersign_of.js';
 import * as m0040 from './0040_snapshot_key_pin.js';
 import * as m0041 from './0041_lots_one_buyer_index.js';
+import * as m0043 from './0043_redacted_ranges.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -55,6 +56,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0038_use_checkpoints': m0038,
   '0040_snapshot_key_pin': m0040,
   '0041_lots_one_buyer_index': m0041,
+  '0043_redacted_ranges': m0043,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -57,3 +57,10 @@ export interface RedactedEventsTable {
   /** SHA-256 hex of the event's canonical text, which the chain links. */
   digest: string;
 }
+
+/** A run of consecutive events held as one link (migration 0043): from `from_seq` to `seq`, and the chain hash at `seq`. */
+export interface RedactedRangesTable {
+  seq: number;
+  from_seq: number;
+  hash: string;
+}
