@@ -3,7 +3,6 @@ import type { SimParams } from './params.js';
 import { streams } from './random.js';
 import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
 import { EventHeap, TaggedFifo } from './structures.js';
-import { HONEST, MARK, PAYING, personRecords, RESERVED, RETRIES, SHOWN, SHOWN_LONG, SPENT, STATE, STINTS, TAG, WAITED } from './person-record.js';
 
 // Person states. DONE people have an outcome and never come back.
 const QUEUED = 1;
@@ -129,8 +128,31 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   // One stream needs no merging; skipping it matters at tens of millions of arrivals.
   const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
-  // Per-person state: one 32-byte record each (record.ts), so a person's fields share a cache line.
-  const { f64, f32, u16, u8 } = personRecords(N);
+  // Per-person state, struct of arrays.
+  const state = new Uint8Array(N);
+  /** Bumped at every queue stint; FIFO entries carry it to tell whether they are still current. */
+  const tag = new Uint8Array(N);
+  const stintsOf = new Uint8Array(N);
+  const retries = new Uint8Array(N);
+  const reserved = new Uint16Array(N);
+  /**
+   * When the current queue stint began. Float64: a Float32 time rounded up
+   * made the wait of someone admitted the instant they joined slightly
+   * negative, and the histogram silently lost them.
+   */
+  const mark = new Float64Array(N);
+  /** Queue time across stints. */
+  const waited = new Float32Array(N);
+  /** Queue and checkout time across stints. */
+  const spent = new Float32Array(N);
+  /** The estimated wait shown at joining; once admitted, the admission time. */
+  const shown = new Float32Array(N);
+  /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
+  const honest = new Float32Array(N);
+  /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
+  const shownLong = new Uint8Array(N);
+  /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
+  const paying = new Uint8Array(payModel ? N : 0);
 
   const queue = new TaggedFifo(Math.min(N, 1 << 16));
   // Constant delays: due times are pushed in order, so FIFOs replace a heap.
@@ -208,7 +230,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   /** People who waited and then were sent away for stock: judged at that moment. */
   const judgeNothing = (id: number): void => {
     naiveMisled++;
-    if (f32[(id << 3) + HONEST] === PAST_STOCK) pastRight++;
+    if (honest[id] === PAST_STOCK) pastRight++;
     else honestMisled++;
   };
   let dispAbs = 0;
@@ -219,10 +241,10 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   let shownMax = 0;
   let shownOverHour = 0;
   const showWait = (id: number, minutes: number): void => {
-    f32[(id << 3) + SHOWN] = minutes;
+    shown[id] = minutes;
     if (minutes > shownMax) shownMax = minutes;
-    if (minutes > 60 && u8[(id << 5) + SHOWN_LONG] === 0) {
-      u8[(id << 5) + SHOWN_LONG] = 1;
+    if (minutes > 60 && shownLong[id] === 0) {
+      shownLong[id] = 1;
       shownOverHour++;
     }
   };
@@ -260,9 +282,9 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const currentRate = (): number => (t >= O && recentPerMinute > 0 ? recentPerMinute : nominalPerMinute);
 
   const finish = (id: number, outcome: number): void => {
-    u8[(id << 5) + STATE] = DONE;
+    state[id] = DONE;
     outcomeCounts[outcome]!++;
-    const w = f32[(id << 3) + WAITED]!;
+    const w = waited[id]!;
     // Waits are sums of non-negative stints; the clamp keeps a rounding error from indexing histBuy[-1].
     const ws = w <= 0 ? 0 : w < histLen - 1 ? Math.floor(w) : histLen - 1;
     if (outcome === BOUGHT) {
@@ -274,7 +296,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
       sumFail += w;
       if (w > maxFail) maxFail = w;
       if (w > 0) waitedForNothing++;
-      lostSeconds += f32[(id << 3) + SPENT]!;
+      lostSeconds += spent[id]!;
     }
   };
 
@@ -295,9 +317,9 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
 
   /** Ends a queue stint (the person leaves the queue for any reason). */
   const leaveQueue = (id: number): void => {
-    const d = t - f64[(id << 2) + MARK]!;
-    f32[(id << 3) + WAITED]! += d;
-    f32[(id << 3) + SPENT]! += d;
+    const d = t - mark[id]!;
+    waited[id]! += d;
+    spent[id]! += d;
     stints++;
     stintSeconds += d;
     if (d > maxStint) maxStint = d;
@@ -316,23 +338,11 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
 
   const cutLimit = (): number => Math.ceil(((stockUnits - soldUnits - reservedUnits) / meanUnits) * cutMargin);
 
-  /**
-   * Whether queue slot k still holds someone waiting there. Tag 0 never marks a
-   * stint (tags count stints from 1 and stop at MAX_STINTS), so a slot whose
-   * leaver's position was known is set to 0 and answered from the queue alone;
-   * otherwise the person's record says whether this is still their stint.
-   */
-  const inQueue = (k: number): boolean => {
-    const g = queue.tags[k]!;
-    if (g === 0) return false;
-    const r = queue.ids[k]! << 5;
-    return u8[r + STATE] === QUEUED && u8[r + TAG] === g;
-  };
-
   const popLiveBack = (): number => {
     while (queue.tail > queue.head) {
       queue.tail--;
-      if (inQueue(queue.tail)) return queue.ids[queue.tail]!;
+      const id = queue.ids[queue.tail]!;
+      if (state[id] === QUEUED && tag[id] === queue.tags[queue.tail]) return id;
     }
     return -1;
   };
@@ -350,8 +360,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
 
   const drainQueue = (outcome: number): void => {
     for (let k = queue.head; k < queue.tail; k++) {
-      if (inQueue(k)) {
-        const id = queue.ids[k]!;
+      const id = queue.ids[k]!;
+      if (state[id] === QUEUED && tag[id] === queue.tags[k]) {
         leaveQueue(id);
         if (outcome === SOLD_OUT) judgeNothing(id);
         finish(id, outcome);
@@ -380,12 +390,12 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   /** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
   const joinQueue = (id: number, queuedBefore: number): void => {
     if (cutoff && live >= cutLimit()) return end(id, CUT, queuedBefore);
-    if (u8[(id << 5) + STINTS] === MAX_STINTS) return finish(id, LOGGED_OUT_LEFT);
-    u8[(id << 5) + STINTS]!++;
-    const g = (u8[(id << 5) + TAG]! + 1) & 0xff;
-    u8[(id << 5) + TAG] = g;
-    u8[(id << 5) + STATE] = QUEUED;
-    f64[(id << 2) + MARK] = t;
+    if (stintsOf[id] === MAX_STINTS) return finish(id, LOGGED_OUT_LEFT);
+    stintsOf[id]!++;
+    const g = (tag[id]! + 1) & 0xff;
+    tag[id] = g;
+    state[id] = QUEUED;
+    mark[id] = t;
     const rate = currentRate();
     showWait(id, rate === Infinity ? 0 : live / rate);
     // Honest: count only the people ahead expected to reach the front (the rest give up
@@ -393,7 +403,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     // more than the stock left.
     const exits = abandons + logouts;
     const ahead = admissions + exits > 0 ? (live * admissions) / (admissions + exits) : live;
-    f32[(id << 3) + HONEST] = ahead >= ((stockUnits - soldUnits - reservedUnits) / meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
+    honest[id] = ahead >= ((stockUnits - soldUnits - reservedUnits) / meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
     queue.push(id, g);
     live++;
     abandonDirty = true;
@@ -407,8 +417,9 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   const compactQueue = (): void => {
     let w = queue.head;
     for (let k = queue.head; k < queue.tail; k++) {
-      if (inQueue(k)) {
-        queue.ids[w] = queue.ids[k]!;
+      const id = queue.ids[k]!;
+      if (state[id] === QUEUED && tag[id] === queue.tags[k]) {
+        queue.ids[w] = id;
         queue.tags[w] = queue.tags[k]!;
         w++;
       }
@@ -434,22 +445,22 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
 
   /** The payment system takes the next transaction; mark[] (unused once admitted) holds when it was sent. */
   const servePayment = (id: number): void => {
-    u8[(id << 5) + PAYING] = PAY_SERVED;
+    paying[id] = PAY_SERVED;
     payBusy++;
     payServed++;
-    payWaitSum += t - f64[(id << 2) + MARK]!;
-    heap.push(t + (payServiceMean > 0 ? rs.payment.exponential(payServiceMean) : 0), id, u8[(id << 5) + TAG]!);
+    payWaitSum += t - mark[id]!;
+    heap.push(t + (payServiceMean > 0 ? rs.payment.exponential(payServiceMean) : 0), id, tag[id]!);
   };
   const sendPayment = (id: number): void => {
     payAttempts++;
-    f64[(id << 2) + MARK] = t;
+    mark[id] = t;
     if (payBusy < payServers) return servePayment(id);
-    u8[(id << 5) + PAYING] = PAY_QUEUED;
-    payQueue.push(id, u8[(id << 5) + RETRIES]!);
-    if (payTimeout !== Infinity) payTimeouts.push(id, u8[(id << 5) + RETRIES]!, t + payTimeout);
+    paying[id] = PAY_QUEUED;
+    payQueue.push(id, retries[id]!);
+    if (payTimeout !== Infinity) payTimeouts.push(id, retries[id]!, t + payTimeout);
     if (++payWaiting > payPeakQueue) payPeakQueue = payWaiting;
   };
-  const queuedPayment = (id: number, attempt: number): boolean => u8[(id << 5) + STATE] === ACTIVE && u8[(id << 5) + PAYING] === PAY_QUEUED && u8[(id << 5) + RETRIES] === attempt;
+  const queuedPayment = (id: number, attempt: number): boolean => state[id] === ACTIVE && paying[id] === PAY_QUEUED && retries[id] === attempt;
   /** A slot came free: the longest-waiting transaction still queued goes next. */
   const nextPayment = (): void => {
     while (payBusy < payServers && payQueue.size > 0) {
@@ -464,17 +475,17 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
   /** A payment failed (declined, or timed out): another go at the form while retries last, else the person leaves without. */
   const paymentFailed = (id: number, g: number): void => {
     paymentFailures++;
-    if (u8[(id << 5) + RETRIES]! < maxRetries) {
-      u8[(id << 5) + RETRIES]!++;
-      if (payModel) u8[(id << 5) + PAYING] = FILLING;
+    if (retries[id]! < maxRetries) {
+      retries[id]!++;
+      if (payModel) paying[id] = FILLING;
       heap.push(t + checkoutTime(), id, g);
       return;
     }
-    reservedUnits -= u16[(id << 4) + RESERVED]!;
+    reservedUnits -= reserved[id]!;
     active--;
-    f32[(id << 3) + SPENT]! += t - f32[(id << 3) + SHOWN]!;
+    spent[id]! += t - shown[id]!;
     serviceN++;
-    serviceSum += t - f32[(id << 3) + SHOWN]!;
+    serviceSum += t - shown[id]!;
     finish(id, PAYMENT_FAILED);
   };
 
@@ -509,12 +520,12 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     // Drop stale FIFO heads, then find the earliest pending event.
     while (sessions.size > 0) {
       const id = sessions.ids[sessions.head]!;
-      if (u8[(id << 5) + STATE] === QUEUED && u8[(id << 5) + TAG] === sessions.tags[sessions.head]) break;
+      if (state[id] === QUEUED && tag[id] === sessions.tags[sessions.head]) break;
       sessions.head++;
     }
     while (patienceFifo.size > 0) {
       const id = patienceFifo.ids[patienceFifo.head]!;
-      if (u8[(id << 5) + STATE] === QUEUED && u8[(id << 5) + TAG] === patienceFifo.tags[patienceFifo.head]) break;
+      if (state[id] === QUEUED && tag[id] === patienceFifo.tags[patienceFifo.head]) break;
       patienceFifo.head++;
     }
     while (payTimeouts.size > 0 && !queuedPayment(payTimeouts.ids[payTimeouts.head]!, payTimeouts.tags[payTimeouts.head]!)) payTimeouts.head++;
@@ -613,10 +624,10 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         const id = heap.topId;
         const g = heap.topTag;
         heap.pop();
-        if (u8[(id << 5) + STATE] !== ACTIVE || u8[(id << 5) + TAG] !== g) break;
+        if (state[id] !== ACTIVE || tag[id] !== g) break;
         if (payModel) {
           // The form is filled: the transaction goes to the payment system. Or it was served: the slot is free.
-          if (u8[(id << 5) + PAYING] === FILLING) {
+          if (paying[id] === FILLING) {
             sendPayment(id);
             break;
           }
@@ -627,12 +638,12 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
           paymentFailed(id, g);
           break;
         }
-        reservedUnits -= u16[(id << 4) + RESERVED]!;
-        soldUnits += u16[(id << 4) + RESERVED]!;
+        reservedUnits -= reserved[id]!;
+        soldUnits += reserved[id]!;
         active--;
-        f32[(id << 3) + SPENT]! += t - f32[(id << 3) + SHOWN]!;
+        spent[id]! += t - shown[id]!;
         serviceN++;
-        serviceSum += t - f32[(id << 3) + SHOWN]!;
+        serviceSum += t - shown[id]!;
         finish(id, BOUGHT);
         if (soldUnits === stockUnits) {
           soldOut = true;
@@ -646,7 +657,7 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         sessions.head++;
         logouts++;
         leaveQueue(id);
-        u8[(id << 5) + STATE] = AWAY;
+        state[id] = AWAY;
         goAway(id, LOGGED_OUT_LEFT, 1);
         break;
       }
@@ -662,12 +673,11 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         // A uniformly chosen waiting person gives up; compact first if most entries are stale.
         if (live * 4 < queue.size) compactQueue();
         let id: number;
-        let k: number;
-        do k = queue.head + rs.patience.below(queue.size);
-        while (!inQueue(k));
-        id = queue.ids[k]!;
-        // Its slot is known: marked stale, the next draws that land on it need not look the person up.
-        queue.tags[k] = 0;
+        for (;;) {
+          const k = queue.head + rs.patience.below(queue.size);
+          id = queue.ids[k]!;
+          if (state[id] === QUEUED && tag[id] === queue.tags[k]) break;
+        }
         abandons++;
         leaveQueue(id);
         finish(id, ABANDONED);
@@ -685,23 +695,24 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         let id = -1;
         while (queue.head < queue.tail) {
           const k = queue.head++;
-          if (inQueue(k)) {
-            id = queue.ids[k]!;
+          const candidate = queue.ids[k]!;
+          if (state[candidate] === QUEUED && tag[candidate] === queue.tags[k]) {
+            id = candidate;
             break;
           }
         }
         if (id < 0) break;
         nextAdm = t + admInterval;
         admissions++;
-        const stint = t - f64[(id << 2) + MARK]!;
-        const shownMinutes = f32[(id << 3) + SHOWN]!;
+        const stint = t - mark[id]!;
+        const shownMinutes = shown[id]!;
         const err = shownMinutes - stint / 60;
         dispN++;
         dispAbs += Math.abs(err);
         dispSigned += err;
         if (shownMinutes > dispMax) dispMax = shownMinutes;
         dispHist[Math.min(dispHist.length - 1, Math.floor(Math.abs(err)))]!++;
-        const h = f32[(id << 3) + HONEST]!;
+        const h = honest[id]!;
         if (h === PAST_STOCK) pastWrong++;
         else {
           const e = stint / 60 - h;
@@ -709,23 +720,23 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
           honAbs += Math.abs(e);
           honErr[Math.max(0, Math.min(honErr.length - 1, Math.floor(e) + HON_OFFSET))]!++;
         }
-        const jm = Math.min(M - 1, Math.floor(f64[(id << 2) + MARK]! / 60));
+        const jm = Math.min(M - 1, Math.floor(mark[id]! / 60));
         joinSum[jm]! += stint / 60;
         joinN[jm]!++;
         leaveQueue(id);
         const available = stockUnits - soldUnits - reservedUnits;
         const want = limitUnits === 1 || rs.amounts.uniform() < fullShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
         const units = want < available ? want : available;
-        u16[(id << 4) + RESERVED] = units;
+        reserved[id] = units;
         reservedUnits += units;
         if (reservedOutAt < 0 && soldUnits + reservedUnits === stockUnits) reservedOutAt = t;
-        u8[(id << 5) + STATE] = ACTIVE;
-        u8[(id << 5) + RETRIES] = 0;
-        if (payModel) u8[(id << 5) + PAYING] = FILLING;
-        f32[(id << 3) + SHOWN] = t;
+        state[id] = ACTIVE;
+        retries[id] = 0;
+        if (payModel) paying[id] = FILLING;
+        shown[id] = t;
         active++;
         if (active > peakActive) peakActive = active;
-        heap.push(t + checkoutTime(), id, u8[(id << 5) + TAG]!);
+        heap.push(t + checkoutTime(), id, tag[id]!);
         options.onAdmit?.(id, t - O);
         if (cutoff) enforceCutoff();
         break;
@@ -742,8 +753,8 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
         payTimeouts.head++;
         payWaiting--;
         payTimedOut++;
-        u8[(id << 5) + PAYING] = FILLING;
-        paymentFailed(id, u8[(id << 5) + TAG]!);
+        paying[id] = FILLING;
+        paymentFailed(id, tag[id]!);
         break;
       }
       case 11: {
