@@ -94,7 +94,7 @@ export async function recommendBench(): Promise<{ rows: [string, string][]; prob
   const mainCpu = process.cpuUsage(c2);
   const mainMs = performance.now() - t2;
   const r = warm.r;
-  const before = JSON.parse(readFileSync(resolve('scripts', 'bench', 'baselines', 'study.json'), 'utf8')) as { seconds: number; loadAverage: number; commit: string; runs: number };
+  const before = JSON.parse(readFileSync(resolve('scripts', 'bench', 'baselines', 'study.json'), 'utf8')) as { seconds: number; loadAverage: number; commit: string; runs: number; cpuPerRun?: number };
   const s = warm.ms / 1000;
   const idleS = warm.cpuS / CORES;
   const cpuPerRun = warm.cpuS / warm.n;
@@ -112,6 +112,10 @@ export async function recommendBench(): Promise<{ rows: [string, string][]; prob
         `  against baseline ${before.commit} (${before.seconds} s, ${before.runs} runs, load ${before.loadAverage})`,
         `${(before.runs / warm.n).toFixed(1)}× fewer runs (${warm.n}); wall × ${(s / before.seconds).toFixed(2)} at load ${loadavg()[0]!.toFixed(2)}`,
       ],
+      // CPU a run judges the engine: it moves far less with the load than wall time does.
+      ...(before.cpuPerRun
+        ? [[`  CPU a run against the baseline's ${before.cpuPerRun.toFixed(2)} s`, `× ${(cpuPerRun / before.cpuPerRun).toFixed(2)} (${cpuPerRun.toFixed(2)} s)`] as [string, string]]
+        : []),
       ['recommendations, 700,000 visitors (main run + searches, 2 workers warmed at start-up, as in the console)', `${s.toFixed(2)} s, ${warm.n} runs, ${warm.stoppedEarly} probe(s) stopped at the target minute`],
       ...[...warm.kinds].sort((a, b) => b[1] - a[1]).map(([k, v]): [string, string] => [`  ${k}`, `${v} runs`]),
       ['  CPU time of that study (all threads)', `${warm.cpuS.toFixed(1)} s, ${cpuPerRun.toFixed(2)} s a run; the goal allows ${CORES * STUDY_GOAL_S} s`],
