@@ -18,7 +18,7 @@ import {
 import { directoryReplySchema, type DirectoryMatch, type DirectorySearch } from '../../sync/directory.js';
 import { anchorAcceptedSchema, anchorPageSchema, type AnchorPage, type AnchorRequest } from '../../sync/audit-anchors.js';
 import { accountChangedSchema, serverAccountSchema, type NewServerAccount, type ServerAccountChange } from '../../sync/accounts-wire.js';
-import type { PageEntry } from './apply.js';
+import type { PageEntry } from './page-entry.js';
 import { AppError } from '../../common/errors.js';
 import { SyncError } from './sync-error.js';
 import { saleMonitorSchema, type SaleMonitor } from '../../sync/sale-monitor-wire.js';
