@@ -1417,7 +1417,7 @@ export const en: Shape<typeof ko> = {
   confirmations: {
     closeTitle: 'Close the {{district}} counter for {{day}}?',
     closeBody: 'Once closed, the district takes no more refunds, cancellations or withdrawals for the day, and the server refuses the day\'s refunds too. Only an official reopening it with a written reason lets the counter take them again.',
-    closeFigures: 'Counter record: {{cancels}} full cancellations {{cancelSum}} · {{refunds}} partial refunds {{refundSum}}',
+    closeFigures: 'Counter record: full cancellations {{cancels}} ({{cancelSum}}) · partial refunds {{refunds}} ({{refundSum}})',
     closeDifferences: '{{n}} items differ between the counter and the server. Closing without checking them keeps the differences on the closing record',
     reviewTitle: 'Second approval: request {{receiptNo}}',
     reviewBody: 'Taken by {{clerk}}. Check the working below before approving; approving sends it to the server in both names.',
