@@ -94,6 +94,9 @@ async function expectSampleFound(page: Page = clerk): Promise<void> {
   for (const secret of [name, phone, phone.slice(4, 8), birthDate]) expect(body).not.toContain(secret);
   await page.locator(`[data-lot="${lotId}"]`).waitFor();
   await page.getByTestId('working-payout').waitFor();
+  // Under each lot the buyer as the finder showed them, never the internal buyer number (buyer-…).
+  await expect(page.locator(`[data-lot="${lotId}"]`).getByTestId('lot-buyer').innerText()).resolves.toBe(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
+  await expect(page.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
 }
 
 describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_000 }, () => {
@@ -158,6 +161,9 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk.getByLabel('구매 건 번호 (일부)').fill(unused.lot_id);
     await clerk.getByRole('button', { name: '찾기', exact: true }).click();
     await clerk.locator(`[data-lot="${unused.lot_id}"]`).click();
+    // Found by its number, no buyer looked up: nothing under the lot, and never the internal buyer number.
+    await expect(clerk.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
+    await expect(clerk.getByTestId('lot-buyer').count()).resolves.toBe(0);
     const payout = clerk.getByTestId('working-payout');
     await payout.getByText(won(unused.paid)).waitFor();
     await expect(payout.innerText()).resolves.toContain('전액 취소');
