@@ -186,6 +186,14 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await expectSampleFound(clerk2);
     await expectEnglish(clerk2.locator('main'), 'the counter, buyer found by mobile number', [maskedName()]);
     await shot(clerk2, 'en-found-phone');
+    // A language switch keeps the counter as it was: the typed number, the buyer found, the lot and its working.
+    await setLang(clerk2, 'ko');
+    await expect(finder.locator('input[name="phone"]').inputValue()).resolves.toBe(demo.sample.phone);
+    await expect(finder.locator('input[name="reason"]').inputValue()).resolves.toBe('refund desk');
+    await finder.getByText('휴대전화 번호로').waitFor();
+    await expectSampleFound(clerk2);
+    await setLang(clerk2, 'en');
+    await expectSampleFound(clerk2);
 
     // The second lot, found by its number: a partial refund, paid into an account typed twice.
     await clerk2.getByLabel('Purchase number (part)').fill(second.lot_id);
@@ -304,6 +312,16 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await panel.getByTestId('lot-status').getByText('환불됨').waitFor();
     await panel.locator('.events li', { hasText: '환불' }).waitFor();
     await shot(clerk, 'ko-ledger-refund');
+    // A language switch draws the ledger again in English; the round and the lot searched for stay chosen.
+    await setLang(clerk, 'en');
+    await clerk.getByRole('heading', { name: 'Ledger' }).waitFor();
+    // The page reads its rounds again on being drawn; the kept round is chosen once the list is in.
+    await expect.poll(() => clerk.locator('select[name="round"]').inputValue()).toBe('demo-2022-07-14');
+    await expect(clerk.locator('input[name="lotId"]').inputValue()).resolves.toBe(demo.sample.lotId);
+    await expect(clerk.getByTestId('ledger-grid').locator('.ag-header-cell-text', { hasText: 'Amount' }).count()).resolves.toBe(1);
+    await clerk.locator('[data-testid="ledger-grid"] .ag-row', { hasText: demo.sample.lotId }).first().waitFor();
+    await shot(clerk, 'en-ledger-kept');
+    await setLang(clerk, 'ko');
     expect(errors).toEqual([]);
   });
 });
