@@ -60,6 +60,26 @@ async function seen(page: Page, what: ReturnType<Page['locator']>, timeout = 30_
   });
 }
 
+/**
+ * The calibration tables' labels are not broken word by word (분당 / 판매 / 곡선, one word a line, as when the
+ * tables had a fifth of the panel): each measure on one line, and every label or verdict of three words or more on
+ * fewer lines than it has words. Lines are counted from the text's own boxes, as the browser laid them out.
+ */
+async function expectUnbroken(page: Page): Promise<void> {
+  const cells = (await page.evaluate(`[...document.querySelectorAll('[data-testid="calibration-table"] tbody td:first-child, [data-testid="calibration-fitted"] tbody td')].map((td) => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    const text = td.innerText.trim();
+    return { text, lines, words: text.split(/\\s+/).length, measure: !!td.closest('[data-testid="calibration-table"]') };
+  })`)) as { text: string; lines: number; words: number; measure: boolean }[];
+  expect(cells.length).toBeGreaterThan(0);
+  for (const c of cells) {
+    if (c.measure) expect(c.lines, `${c.text}: on ${c.lines} lines`).toBe(1);
+    else if (c.words >= 3) expect(c.lines, `${c.text}: ${c.words} words on ${c.lines} lines`).toBeLessThan(c.words);
+  }
+}
+
 const warning = (page: Page, text: string) => page.locator('.field .msg.warning', { hasText: text });
 
 describe('an official’s day on the demo data, at 1280×720', { timeout: 150_000 }, () => {
@@ -188,9 +208,11 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
     await expect(official.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
     await official.getByTestId('calibration').scrollIntoViewIfNeeded();
+    await expectUnbroken(official);
     await shot(official, 'ko-calibration');
     await setLang(official, 'en');
     await expect(official.getByTestId('calibration-fitted').innerText()).resolves.toContain('Effective admission throughput');
+    await expectUnbroken(official);
     await shot(official, 'en-calibration');
     await setLang(official, 'ko');
     expect(errors).toEqual([]);
