@@ -1693,4 +1693,8 @@ export const en: Shape<typeof ko> = {
     tooSmall: 'Enter {{min}} or more',
     above: 'Enter more than {{min}}',
   },
+  simWindow: {
+    // Why the simulator stops at its bound, shown under the sale-time field when a round's sale runs longer.
+    why: 'The simulator covers a sale of up to {{max}} minutes: it records wait times by the second and the queue and sales by the minute over the whole sale, so memory and the saved run grow with its length. For a round that sells longer, simulate its first {{max}} minutes',
+  },
 };

@@ -181,6 +181,8 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await official.getByRole('button', { name: '실행', exact: true }).click();
     // The round sells for seven and a half days; the simulator covers a week at most, and says so in Korean.
     await seen(official, official.locator('.field .msg.error', { hasText: '10,080 이하로 입력하세요' }));
+    // And why: what the simulator keeps for the whole sale grows with its length.
+    await official.locator('.field .hint', { hasText: '시뮬레이터는 판매 시간을 10,080분까지만 계산합니다' }).waitFor();
     await shot(official, 'ko-simulation-window');
     await official.locator('#s-window').fill('10,080');
     await official.getByRole('button', { name: '실행', exact: true }).click();
