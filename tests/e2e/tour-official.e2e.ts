@@ -183,6 +183,7 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await seen(official, official.locator('.field .msg.error', { hasText: '10,080 이하로 입력하세요' }));
     // And why: what the simulator keeps for the whole sale grows with its length.
     await official.locator('.field .hint', { hasText: '시뮬레이터는 판매 시간을 10,080분까지만 계산합니다' }).waitFor();
+    await official.locator('#s-window').scrollIntoViewIfNeeded();
     await shot(official, 'ko-simulation-window');
     await official.locator('#s-window').fill('10,080');
     await official.getByRole('button', { name: '실행', exact: true }).click();
