@@ -1417,7 +1417,7 @@ export const en: Shape<typeof ko> = {
   confirmations: {
     closeTitle: 'Close the {{district}} counter for {{day}}?',
     closeBody: 'Once closed, the district takes no more refunds, cancellations or withdrawals for the day, and the server refuses the day\'s refunds too. Only an official reopening it with a written reason lets the counter take them again.',
-    closeFigures: 'Counter record: {{cancels}} full cancellations {{cancelSum}} · {{refunds}} partial refunds {{refundSum}}',
+    closeFigures: 'Counter record: full cancellations {{cancels}} ({{cancelSum}}) · partial refunds {{refunds}} ({{refundSum}})',
     closeDifferences: '{{n}} items differ between the counter and the server. Closing without checking them keeps the differences on the closing record',
     reviewTitle: 'Second approval: request {{receiptNo}}',
     reviewBody: 'Taken by {{clerk}}. Check the working below before approving; approving sends it to the server in both names.',
@@ -1692,5 +1692,9 @@ export const en: Shape<typeof ko> = {
     tooBig: 'Enter {{max}} or less',
     tooSmall: 'Enter {{min}} or more',
     above: 'Enter more than {{min}}',
+  },
+  simWindow: {
+    // Why the simulator stops at its bound, shown under the sale-time field when a round's sale runs longer.
+    why: 'The simulator covers a sale of up to {{max}} minutes: it records wait times by the second and the queue and sales by the minute over the whole sale, so memory and the saved run grow with its length. For a round that sells longer, simulate its first {{max}} minutes',
   },
 };

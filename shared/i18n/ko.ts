@@ -1689,4 +1689,8 @@ export const ko = {
     tooSmall: '{{min}} 이상으로 입력하세요',
     above: '{{min}}보다 큰 값을 입력하세요',
   },
+  simWindow: {
+    // Why the simulator stops at its bound, shown under the sale-time field when a round's sale runs longer.
+    why: '시뮬레이터는 판매 시간을 {{max}}분까지만 계산합니다. 대기 시간 분포를 초 단위로, 대기열과 판매량을 분 단위로 판매 시간 전체에 걸쳐 기록하므로 기간이 길수록 메모리와 저장되는 실행 결과가 함께 커지기 때문입니다. 판매 기간이 더 긴 회차는 처음 {{max}}분으로 줄여 실행하세요',
+  },
 };

@@ -10,7 +10,7 @@ import { check, demoPage, go, setLang, startDemoConsole, type DemoConsole } from
  * An analyst's day on the demo data, at 1280×720, without leaving the UI: the reports page, a report of the
  * demo's sales by district explored, its table exported as CSV, XLSX and PDF through the export bar (download
  * events), and each file read back and compared cell by cell with the table on the screen. Korean, then the
- * same report in English. Screenshots: test-results/screenshots/tour-analyst-*.png.
+ * same report in English and exported again: the English CSV's headers and names in English, its figures the Korean file's. Screenshots: test-results/screenshots/tour-analyst-*.png.
  */
 let demo: DemoConsole;
 const errors: string[] = [];
@@ -76,6 +76,8 @@ async function download(testId: string): Promise<{ name: string; bytes: Buffer }
 }
 
 let table: ScreenTable;
+/** The Korean CSV, to compare the English one's figures with. */
+let csvKo: Promise<{ name: string; bytes: Buffer }>;
 /** Today in Seoul, as the export file names carry it. */
 const seoulToday = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
 
@@ -101,6 +103,7 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
 
   it('exports the table as CSV; every row on the screen is in the file with the same figures', async () => {
     const csv = await download('export-summary-csv');
+    csvKo = Promise.resolve(csv);
     expect(csv.name).toContain(seoulToday);
     expect(csv.name).toMatch(/\.csv$/);
     const [head, ...rows] = parse(csv.bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
@@ -178,6 +181,29 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
     expect(en.headers.length).toBeGreaterThanOrEqual(table.headers.length - 1);
     for (const h of en.headers.slice(1)) expect(total(en)[h.id], h.text).toBe(total(table)[h.id]);
     await shot(analyst, 'en-report-district');
+
+    // Exported in English: the file has the English screen's headers and names, and the same figures.
+    const csv = await download('export-summary-csv');
+    expect(csv.name).toContain(seoulToday);
+    const [head, ...rows] = parse(csv.bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    const shownHeads = en.headers.map((h) => h.text);
+    expect(head!.map((h) => h.replace(/\s*\(%\)$/, '')).slice(0, shownHeads.length)).toEqual(shownHeads);
+    expect(rows.at(-1)![0]).toBe(total(en).k0);
+    const mapo = rows.find((r) => r[0] === 'Mapo-gu');
+    const mapoKo = (parse((await csvKo).bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][]).find((r) => r[0] === '마포구');
+    expect(mapo?.slice(1)).toEqual(mapoKo?.slice(1));
+    // No Korean word in the English file: district names, headers and the totals row all in English.
+    expect(/[\uAC00-\uD7A3]+/.exec(csv.bytes.toString('utf8'))?.[0], 'Korean in the English CSV').toBeUndefined();
+    await analyst.getByText(/^Saved .+ rows\)$/).first().waitFor();
+    await shot(analyst, 'en-exported');
+
+    // By day, the days read as the English UI writes them (7 Dec 2026), not as ISO keys (2026-12-07).
+    await analyst.locator('select[name="group1"]').selectOption('day');
+    await analyst.getByTestId('run-report').click();
+    const dayCells = async () => (await grid.locator('.ag-row [col-id="k0"]').allInnerTexts()).filter((d) => d !== total(en).k0);
+    await expect.poll(async () => (await dayCells()).length).toBeGreaterThan(0);
+    for (const d of await dayCells()) expect(d).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/);
+    await shot(analyst, 'en-report-days');
     await setLang(analyst, 'ko');
     expect(errors).toEqual([]);
   });

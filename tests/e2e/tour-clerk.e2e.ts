@@ -8,8 +8,11 @@ import { syncNow } from './support.js';
  * A Mapo clerk's day on the demo data, at 1280×720, without leaving the UI: lands on the counter, finds the
  * sample citizen by mobile number and by name + birth date (masked), files a partial refund to an account typed
  * twice, cancels an unused lot, a second clerk approves both with the working shown, the day is closed with its
- * confirm, and after a sync the refund is in the console's ledger and on the server. Korean throughout; the
- * finder and the closing confirm in English too. Screenshots: test-results/screenshots/tour-clerk-*.png.
+ * confirm, and after a sync the refund is in the console's ledger and on the server. The first clerk works in
+ * Korean (the finder in English too); the second clerk works in English — finds the citizen by mobile number,
+ * files a refund on a second lot to a bank from the list, approves the first clerk's requests with the working
+ * shown and reads the closing confirm — and the first clerk approves that request in Korean, so every step runs
+ * in both languages without a second day. Screenshots: test-results/screenshots/tour-clerk-*.png.
  */
 let demo: DemoConsole;
 const errors: string[] = [];
@@ -17,6 +20,8 @@ let clerk: Page;
 let clerk2: Page;
 /** An unused Mapo lot of the first demo round, to cancel. */
 let unused: { lot_id: string; paid: string };
+/** A second refundable Mapo lot (used 60 % or more, bank transfer), for the second clerk's refund in English. */
+let second: { lot_id: string };
 const fmt = new Intl.NumberFormat('ko-KR');
 const won = (n: number | string) => `₩${fmt.format(Number(n))}`;
 
@@ -28,6 +33,15 @@ beforeAll(async () => {
     [demo.sample.lotId],
   );
   unused = lots[0]!;
+  // As the demo's sample lot (server/demo/build-demo.ts), a partial refund: bought by bank transfer (the only
+  // payment a partial refund is paid back for), used 60 % or more, not all of it; of any round.
+  const refundable = await queryDb<{ lot_id: string }>(
+    demo.dbUrl,
+    "select lot_id from lots where district_code = '11440' and status = 'active' and payment_method = 'bank_transfer' and used * 100 >= face * 60 and used < face and lot_id <> $1 order by lot_id limit 1",
+    [demo.sample.lotId],
+  );
+  if (!refundable[0]) throw new Error('the demo year has no second refundable Mapo lot');
+  second = refundable[0]!;
   // Every refund from here on needs a second clerk (the demo's own amount is ₩300,000), set by the administrator.
   await go(demo.admin, 'refunds');
   await go(demo.admin, '#/refunds/queue');
@@ -44,20 +58,45 @@ afterAll(async () => {
 
 const shot = (page: Page, name: string) => check(page, name, 'tour-clerk');
 
+/** Any Hangul syllable or jamo: what an English screen must not show, once the data on it is taken out. */
+const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+/;
+/**
+ * `box`'s text in English: with the data it names taken out (a masked name, a clerk's display name, a receipt
+ * number — data, not UI), no Korean word is left. The Korean found is named in the failure.
+ */
+async function expectEnglish(box: ReturnType<Page['locator']>, what: string, data: string[] = []): Promise<void> {
+  // A provisional receipt number (가-11440-…) is the number printed on the citizen's receipt: data, in either language.
+  let text = (await box.innerText()).replace(/가-[0-9A-Z-]+/g, '');
+  for (const d of data) text = text.split(d).join('');
+  const m = HANGUL.exec(text);
+  expect(m && text.slice(Math.max(0, m.index - 40), m.index + 40), `${what}: Korean left in the English screen`).toBeNull();
+}
+
+/** Today in Seoul as English writes a day (7 Dec 2026), from the platform's own en-GB calendar, not the app's. */
+const seoulTodayEn = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'Asia/Seoul' });
+/** The sample buyer's masked name as the finder shows it (홍*동). */
+const maskedName = () => {
+  const letters = [...demo.sample.name];
+  return `${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`;
+};
+
 /** The masked sample buyer in the finder's list, and the working of the lot shown at once. */
-async function expectSampleFound(): Promise<void> {
+async function expectSampleFound(page: Page = clerk): Promise<void> {
   const { name, phone, birthDate, lotId } = demo.sample;
-  const list = clerk.getByTestId('finder-buyers');
+  const list = page.getByTestId('finder-buyers');
   await list.waitFor();
   const text = await list.innerText();
   const letters = [...name];
   expect(text).toContain(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
   expect(text).toContain(`010-****-${phone.slice(-4)}`);
   expect(text).toContain(`${birthDate.slice(0, 4)}-**-**`);
-  const body = await clerk.locator('body').innerText();
+  const body = await page.locator('body').innerText();
   for (const secret of [name, phone, phone.slice(4, 8), birthDate]) expect(body).not.toContain(secret);
-  await clerk.locator(`[data-lot="${lotId}"]`).waitFor();
-  await clerk.getByTestId('working-payout').waitFor();
+  await page.locator(`[data-lot="${lotId}"]`).waitFor();
+  await page.getByTestId('working-payout').waitFor();
+  // Under each lot the buyer as the finder showed them, never the internal buyer number (buyer-…).
+  await expect(page.locator(`[data-lot="${lotId}"]`).getByTestId('lot-buyer').innerText()).resolves.toBe(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
+  await expect(page.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
 }
 
 describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_000 }, () => {
@@ -88,6 +127,7 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await finder.locator('input[name="reason"]').fill('refund desk');
     await finder.getByRole('button', { name: 'Find a buyer' }).click();
     await expectSampleFound();
+    await expectEnglish(finder, 'the finder', [maskedName()]);
     await shot(clerk, 'en-found-name');
     await setLang(clerk, 'ko');
 
@@ -121,6 +161,9 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk.getByLabel('구매 건 번호 (일부)').fill(unused.lot_id);
     await clerk.getByRole('button', { name: '찾기', exact: true }).click();
     await clerk.locator(`[data-lot="${unused.lot_id}"]`).click();
+    // Found by its number, no buyer looked up: nothing under the lot, and never the internal buyer number.
+    await expect(clerk.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
+    await expect(clerk.getByTestId('lot-buyer').count()).resolves.toBe(0);
     const payout = clerk.getByTestId('working-payout');
     await payout.getByText(won(unused.paid)).waitFor();
     await expect(payout.innerText()).resolves.toContain('전액 취소');
@@ -132,29 +175,109 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await shot(clerk, 'ko-cancel-filed');
   });
 
-  it('a second clerk approves both requests, each with the working shown; not offered 철회', async () => {
-    await go(clerk2, 'refunds');
+  it('a second clerk, working in English, finds the citizen by mobile number and files a refund on another lot to a bank from the list', async () => {
+    await setLang(clerk2, 'en');
+    await clerk2.getByTestId('counter-scope').getByText('Searching Mapo-gu only').waitFor();
+    const finder = clerk2.getByTestId('buyer-finder');
+    await finder.getByLabel('By mobile number').check();
+    await finder.locator('input[name="phone"]').fill(demo.sample.phone);
+    await finder.locator('input[name="reason"]').fill('refund desk');
+    await finder.getByRole('button', { name: 'Find a buyer' }).click();
+    await expectSampleFound(clerk2);
+    await expectEnglish(clerk2.locator('main'), 'the counter, buyer found by mobile number', [maskedName()]);
+    await shot(clerk2, 'en-found-phone');
+    // A language switch keeps the counter as it was: the typed number, the buyer found, the lot and its working.
+    await setLang(clerk2, 'ko');
+    await expect(finder.locator('input[name="phone"]').inputValue()).resolves.toBe(demo.sample.phone);
+    await expect(finder.locator('input[name="reason"]').inputValue()).resolves.toBe('refund desk');
+    await finder.getByText('휴대전화 번호로').waitFor();
+    await expectSampleFound(clerk2);
+    await setLang(clerk2, 'en');
+    await expectSampleFound(clerk2);
+
+    // The second lot, found by its number: a partial refund, paid into an account typed twice.
+    await clerk2.getByLabel('Purchase number (part)').fill(second.lot_id);
+    await clerk2.getByRole('button', { name: 'Find', exact: true }).click();
+    await clerk2.locator(`[data-lot="${second.lot_id}"]`).click();
+    const payout = clerk2.getByTestId('working-payout');
+    await payout.getByText('Partial-use refund', { exact: false }).waitFor().catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\nworking: ${await clerk2.getByTestId('working-panel').innerText()}`);
+    });
+    await expect(payout.innerText()).resolves.toContain('remaining');
+    await expect(clerk2.getByTestId('working-confirm').innerText()).resolves.toBe('Take refund');
+    await clerk2.getByTestId('working-confirm').click();
+    const dialog = clerk2.getByTestId('refund-dialog');
+    await dialog.getByText('Confirm the Partial-use refund').waitFor();
+    await dialog.locator('select[name="reasonCode"]').selectOption({ label: 'Buyer’s request' });
+    // The banks in English, by name and code.
+    await dialog.locator('select[name="bank"]').selectOption({ label: 'Shinhan Bank (088)' });
+    await dialog.locator('input[name="accountNumber"]').fill('110-987-654321');
+    // A different number the second time is refused at once, in English.
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110-987-654320');
+    await dialog.locator('input[name="accountNumberAgain"]').blur();
+    await dialog.getByTestId('account-mismatch').getByText('The two account numbers differ').waitFor();
+    await expect(dialog.getByRole('button', { name: 'Take request' }).isDisabled()).resolves.toBe(true);
+    await dialog.locator('input[name="accountNumberAgain"]').fill('110-987-654321');
+    await expect(dialog.getByTestId('account-mismatch').count()).resolves.toBe(0);
+    await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe('Found by lot number (no buyer lookup)');
+    await expectEnglish(dialog, 'the refund dialog');
+    await shot(clerk2, 'en-refund-dialog');
+    await dialog.getByRole('button', { name: 'Take request' }).click();
+    await clerk2.getByTestId('working-open').getByText('Needs 2nd approval', { exact: false }).waitFor();
+    await expectEnglish(clerk2.locator('main'), 'the counter after filing', [maskedName()]);
+  });
+
+  it('the second clerk approves both requests in English, each with the working shown; not offered Withdraw', async () => {
     await go(clerk2, '#/refunds/queue');
     for (const lotId of [demo.sample.lotId, unused.lot_id]) {
       const row = clerk2.locator('[data-testid="queue"] tr', { hasText: lotId });
-      await row.getByText('2인 승인 대기').waitFor();
-      await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
-      await row.getByRole('button', { name: '2인 승인' }).click();
+      await row.getByText('Needs 2nd approval').waitFor();
+      await expect(row.getByRole('button', { name: 'Withdraw' }).count()).resolves.toBe(0);
+      await row.getByRole('button', { name: 'Approve (second person)' }).click();
       const review = clerk2.getByTestId('countersign-review');
       await review.getByTestId('working-payout').waitFor();
-      await expect(review.innerText()).resolves.toContain('데모 마포구 창구 담당자가 접수한 요청입니다');
-      if (lotId === demo.sample.lotId) await shot(clerk2, 'ko-countersign');
-      await review.getByRole('button', { name: '2인 승인' }).click();
-      await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
-      await review.getByRole('button', { name: '닫기' }).click();
-      await row.getByText('전송 대기').waitFor();
+      await expect(review.innerText()).resolves.toContain('Taken by 데모 마포구 창구. Check the working below before approving');
+      await expectEnglish(review, 'the countersign review', ['데모 마포구 창구', maskedName()]);
+      if (lotId === demo.sample.lotId) await shot(clerk2, 'en-countersign');
+      await review.getByRole('button', { name: 'Approve (second person)' }).click();
+      await review.getByTestId('working-open').getByText('Waiting to send', { exact: false }).waitFor();
+      await review.getByRole('button', { name: 'Close', exact: true }).click();
+      await row.getByText('Waiting to send').waitFor();
     }
+  });
+
+  it('the first clerk approves the colleague’s request in Korean, with the working shown; not offered 철회', async () => {
+    await go(clerk, '#/refunds/queue');
+    const row = clerk.locator('[data-testid="queue"] tr', { hasText: second.lot_id });
+    await row.getByText('2인 승인 대기').waitFor();
+    await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
+    await row.getByRole('button', { name: '2인 승인' }).click();
+    const review = clerk.getByTestId('countersign-review');
+    await review.getByTestId('working-payout').waitFor();
+    await expect(review.innerText()).resolves.toContain('데모 마포구 창구 2 담당자가 접수한 요청입니다');
+    await shot(clerk, 'ko-countersign');
+    await review.getByRole('button', { name: '2인 승인' }).click();
+    await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
+    await review.getByRole('button', { name: '닫기' }).click();
+    await row.getByText('전송 대기').waitFor();
   });
 
   it('syncs, closes the day with its confirm, and finds the refund in the ledger', async () => {
     await syncNow(clerk);
     const status = async (lotId: string) => (await queryDb<{ status: string }>(demo.dbUrl, 'select status from lots where lot_id = $1', [lotId]))[0]!.status;
-    expect([await status(demo.sample.lotId), await status(unused.lot_id)]).toEqual(['refunded', 'cancelled']);
+    expect([await status(demo.sample.lotId), await status(unused.lot_id), await status(second.lot_id)]).toEqual(['refunded', 'cancelled', 'refunded']);
+
+    // The second clerk reads the closing and its confirm in English, and leaves it to the first clerk.
+    await go(clerk2, '#/refunds/closing');
+    await clerk2.getByTestId('closing-nodiff').getByText('No differences').waitFor();
+    await clerk2.getByRole('button', { name: 'Close the day' }).click();
+    const confirmEn = clerk2.getByRole('dialog');
+    await expect(confirmEn.innerText()).resolves.toContain(`Close the Mapo-gu counter for ${seoulTodayEn}?`);
+    await expect(confirmEn.innerText()).resolves.toContain(`Counter record: full cancellations 1 (${won(unused.paid)}) · partial refunds 2 (`);
+    await expectEnglish(confirmEn, 'the closing confirm');
+    await shot(clerk2, 'en-close-confirm');
+    await confirmEn.getByRole('button', { name: 'Cancel' }).click();
+    await expect(clerk2.getByRole('dialog').count()).resolves.toBe(0);
 
     await go(clerk, 'refunds');
     await clerk.getByRole('link', { name: '일일 마감', exact: true }).click();
@@ -170,6 +293,12 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk.getByRole('link', { name: '창구', exact: true }).click();
     await clerk.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
     await shot(clerk, 'ko-day-closed');
+    // The second clerk's counter says so in English, with the day as English writes it.
+    await go(clerk2, '#/refunds');
+    const closedEn = clerk2.getByTestId('counter-day-closed');
+    await closedEn.getByText(`Today (${seoulTodayEn}) the counter is closed`, { exact: false }).waitFor();
+    await expectEnglish(closedEn, 'the closed-day notice', ['데모 마포구 창구']);
+    await shot(clerk2, 'en-day-closed');
     await syncNow(clerk);
     const [closing] = await queryDb<{ closed: boolean }>(demo.dbUrl, "select closed from day_closings where district_code = '11440' and day = to_char(now() at time zone 'Asia/Seoul', 'YYYY-MM-DD')", []);
     expect(closing?.closed).toBe(true);
@@ -183,6 +312,16 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await panel.getByTestId('lot-status').getByText('환불됨').waitFor();
     await panel.locator('.events li', { hasText: '환불' }).waitFor();
     await shot(clerk, 'ko-ledger-refund');
+    // A language switch draws the ledger again in English; the round and the lot searched for stay chosen.
+    await setLang(clerk, 'en');
+    await clerk.getByRole('heading', { name: 'Ledger' }).waitFor();
+    // The page reads its rounds again on being drawn; the kept round is chosen once the list is in.
+    await expect.poll(() => clerk.locator('select[name="round"]').inputValue()).toBe('demo-2022-07-14');
+    await expect(clerk.locator('input[name="lotId"]').inputValue()).resolves.toBe(demo.sample.lotId);
+    await expect(clerk.getByTestId('ledger-grid').locator('.ag-header-cell-text', { hasText: 'Amount' }).count()).resolves.toBe(1);
+    await clerk.locator('[data-testid="ledger-grid"] .ag-row', { hasText: demo.sample.lotId }).first().waitFor();
+    await shot(clerk, 'en-ledger-kept');
+    await setLang(clerk, 'ko');
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '#shared/reports/params.js';
-import { everyDay, reportChart } from './report-view.js';
+import { everyDay, groupText, reportChart } from './report-view.js';
 
 const num = (n: number) => new Intl.NumberFormat('en-US').format(n);
 const byDistrict: ReportResult = {
@@ -78,5 +78,29 @@ describe('the daily axis', () => {
       true,
     );
     expect(rate.data.datasets[0]!.data).toEqual([0, 0, 0.5]);
+  });
+});
+
+describe('report days on screen', () => {
+  const twoDays: ReportResult = {
+    groupBy: ['day'],
+    measures: ['faceSold'],
+    rows: [
+      { keys: ['2026-12-07'], values: { faceSold: 1 } },
+      { keys: ['2026-12-08'], values: { faceSold: 2 } },
+    ],
+    totals: { faceSold: 3 },
+    scopedTo: null,
+  };
+  it('label the chart’s day axis as the English UI writes a day, the Korean as the Korean date field does', () => {
+    // Written by hand: English day first with the month in words, as the date fields show it.
+    expect(reportChart(twoDays, 'faceSold', 'en', num).data.labels).toEqual(['7 Dec 2026', '8 Dec 2026']);
+    expect(reportChart(twoDays, 'faceSold', 'ko', num).data.labels).toEqual(['2026-12-07', '2026-12-08']);
+  });
+  it('write a day cell in English as 7 Dec 2026, leave the totals row’s word and other groups alone', () => {
+    expect(groupText('day', '2026-01-31', 'en')).toBe('31 Jan 2026');
+    expect(groupText('day', '2026-01-31', 'ko')).toBe('2026-01-31');
+    expect(groupText('day', 'Total', 'en')).toBe('Total');
+    expect(groupText('district', '11440', 'en')).toBe('Mapo-gu');
   });
 });

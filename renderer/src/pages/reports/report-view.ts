@@ -1,9 +1,10 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Output } from '#shared/api/contract.js';
+import { formatDayEntry } from '#shared/common/date-entry.js';
 import { formatWonHeadline } from '#shared/common/money.js';
 import type { Lang } from '#shared/i18n/index.js';
 import { formatRate, groupValueLabel } from '#shared/reports/labels.js';
-import { MONEY_MEASURES, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
+import { MONEY_MEASURES, type GroupKey, type Measure, type ReportParamsInput, type ReportResult } from '#shared/reports/params.js';
 import { BY_MINUTE, CHART_BASE } from '../../lib/charts/chart-base.js';
 
 const COLORS = ['#1d4f91', '#d9480f', '#2b8a3e', '#9c36b5', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
@@ -33,6 +34,15 @@ export function shortText(m: Measure, v: number, lang: Lang, num: (n: number) =>
   if (MONEY_MEASURES.has(m)) return formatWonHeadline(v, lang);
   if (m === 'useRate') return formatRate(v);
   return num(v);
+}
+
+/**
+ * A group's value as the screen shows it: a day as the rest of the UI writes one (`7 Dec 2026` in English, the
+ * Korean field's `2026-12-07`); districts, payments and hours as the table words them. Exports keep the day's
+ * ISO key (a CSV and an XLSX sort and read it as a date), so only the screen goes through here.
+ */
+export function groupText(key: GroupKey, value: string, lang: Lang): string {
+  return key === 'day' ? formatDayEntry(value, lang) : groupValueLabel(key, value, lang);
 }
 
 /** Beyond this many days (ten years) the axis keeps the days that have rows rather than draw a point per day. */
@@ -72,7 +82,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
   const present = [...new Set(result.rows.map((r) => r.keys[0]!))];
   // Days without rows are drawn as zero, so the axis runs day by day.
   const firstKeys = k1 === 'day' ? everyDay(present) : present;
-  const labels = firstKeys.map((k) => groupValueLabel(k1, k, lang));
+  const labels = firstKeys.map((k) => groupText(k1, k, lang));
   if (cumulativeRate && k1 === 'day' && !k2) {
     const byDay = new Map(result.rows.map((r) => [r.keys[0]!, r.values]));
     let sold = 0;
@@ -105,7 +115,7 @@ export function reportChart(result: ReportResult, measure: Measure, lang: Lang, 
     data: {
       labels,
       datasets: secondKeys.map((k, i) => ({
-        label: groupValueLabel(k2, k, lang),
+        label: groupText(k2, k, lang),
         data: firstKeys.map((f) => cell.get(`${f}\u0000${k}`) ?? 0),
         backgroundColor: COLORS[i % COLORS.length],
         borderWidth: 0,
