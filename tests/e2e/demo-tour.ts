@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import { ko } from '../../shared/i18n/ko.js';
-import { createDatabase } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { demoDatabase } from './demo-template.js';
 import { connectToServer, createAdmin } from './flows.js';
 import { launchBrowser, openPage, shot, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
@@ -31,17 +31,18 @@ export interface DemoConsole {
 /**
  * Fills a fresh server with the demo year at `scale`, starts a console, and connects it as demo-admin
  * (the console's own administrator is demo-admin itself, so what it sends goes out under a server account),
- * then runs a first sync. Five-odd deliberately slow password hashes and the demo fill: budget a minute or two.
+ * then runs a first sync. The demo fill is shared by the run's tours (demo-template.ts); budget a minute or two.
  */
 export async function startDemoConsole(errors: string[], scale = '0.002'): Promise<DemoConsole> {
   const out = mkdtempSync(join(tmpdir(), 'tour-e2e-'));
-  const dbUrl = await createDatabase(inject('pgUrl'));
-  const server = await startServerProcess(dbUrl, {}, ['--demo', '--scale', scale, '--demo-out', out]);
+  // The demo year filled once per run and copied (demo-template.ts); the server then starts on its own copy.
+  const { dbUrl, output } = await demoDatabase(scale, out);
+  const server = await startServerProcess(dbUrl);
   const passwords: Record<string, string> = {};
-  for (const m of server.output().matchAll(/^\s+\w+\s+(demo-\S+)\s+(\S{16})\s/gm)) passwords[m[1]!] = m[2]!;
+  for (const m of output.matchAll(/^\s+\w+\s+(demo-\S+)\s+(\S{16})\s/gm)) passwords[m[1]!] = m[2]!;
   // "A Mapo buyer to find at demo-clerk's counter (generated, not a person): 홍길동, born 1980-01-02, 010-1234-5678 (lot L, refundable)"
-  const m = /counter \(generated, not a person\): (\S+), born (\S+), (010-\d{4}-\d{4}) \(lot (\S+),/.exec(server.output());
-  if (!m) throw new Error(`the demo server printed no sample buyer:\n${server.output()}`);
+  const m = /counter \(generated, not a person\): (\S+), born (\S+), (010-\d{4}-\d{4}) \(lot (\S+),/.exec(output);
+  if (!m) throw new Error(`the demo server printed no sample buyer:\n${output}`);
   const sample = { name: m[1]!, birthDate: m[2]!, phone: m[3]!, lotId: m[4]! };
   const host = await startHost();
   const browser = await launchBrowser();

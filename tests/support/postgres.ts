@@ -34,12 +34,15 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** A fresh database in the cluster behind `adminUrl` (a URL to its `postgres` database); returns its URL. */
-export async function createDatabase(adminUrl: string, name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`): Promise<string> {
+/**
+ * A fresh database in the cluster behind `adminUrl` (a URL to its `postgres` database), or a copy of the database
+ * `template` (no one may be connected to it); returns its URL.
+ */
+export async function createDatabase(adminUrl: string, name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`, template?: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`create database "${name}"`);
+    await client.query(`create database "${name}"${template ? ` template "${template}"` : ''}`);
   } finally {
     await client.end();
   }
