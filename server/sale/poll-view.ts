@@ -139,7 +139,7 @@ export class PollView {
     this.waiting.set(ticketId, { rank: a.rank, admitted: a.admitted, cutq: a.cutq, shown: Math.min(before?.shown ?? a.rank, a.rank) });
   }
 
-  /** The wait band for a rank the gate just gave, from the counters read last (null before the first read). */
+  /** The wait band for a rank the gate just gave, from the counters read last: undefined before their first read, null while too little is measured. */
   band(roundId: string, rank: number): ReturnType<typeof bandAt> | undefined {
     const c = this.rounds.get(roundId)?.counters;
     return c ? bandAt(rank, c.rates) : undefined;

@@ -253,7 +253,10 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     if (a.status === 'refused') return refuse(reply, a.key);
     if (a.status === 'waiting') {
       polls.kept(t.ticketId, { rank: a.position, admitted: a.admitted, cutq: a.cutq, fixed: a.fixed });
-      return { status: 'waiting', position: a.position + 1, wait: polls.band(roundId, a.position) ?? waitBand(a.position, await outflow(roundId)) };
+      // The band from the counters this process reads anyway; the outflow is asked only before their first read. A band
+      // of null (too little measured yet) is an answer, not a reason to ask Redis again.
+      const band = polls.band(roundId, a.position);
+      return { status: 'waiting', position: a.position + 1, wait: band !== undefined ? band : waitBand(a.position, await outflow(roundId)) };
     }
     return a;
   });
