@@ -1,7 +1,7 @@
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { refuseSharedFolder } from '../../shared/node/paths.js';
+import { makePrivateDir } from '../../shared/node/paths.js';
 
 /** The lock file inside the data folder; PGlite ignores files it does not know. */
 export const LOCK_FILE = 'server.lock';
@@ -58,9 +58,7 @@ function alive(pid: number): boolean {
  */
 export function lockDataFolder(dataDir: string): DataFolderLock {
   const dir = resolve(dataDir);
-  refuseSharedFolder(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  makePrivateDir(dir);
   const path = join(dir, LOCK_FILE);
   const mine: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const draft = join(dir, `${LOCK_FILE}.${process.pid}`);

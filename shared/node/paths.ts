@@ -47,7 +47,7 @@ export function makePrivateDir(dir: string): void {
  * A folder with the sticky bit (/tmp, /var/tmp) is shared by every user of the machine: tightening it to 0700 would
  * lock them all out of it (PostgreSQL's initdb among them), so it is refused as a data folder instead of taken.
  */
-export function refuseSharedFolder(dir: string): void {
+function refuseSharedFolder(dir: string): void {
   if (process.platform === 'win32' || !existsSync(dir)) return;
   if ((statSync(dir).mode & 0o1000) !== 0) {
     throw new Error(`데이터 폴더로 여러 사용자가 함께 쓰는 임시 폴더는 쓸 수 없습니다: ${dir} — 그 안에 폴더를 하나 만들어 지정하세요. (A shared temporary folder cannot be a data folder: ${dir}; name a folder inside it.)`);
