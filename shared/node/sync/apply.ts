@@ -15,7 +15,7 @@ import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js'
 import { SyncError } from './sync-error.js';
 import { CheckpointApplier } from './checkpoint-apply.js';
 import type { LedgerWriteHook } from './sync-hooks.js';
-import { expectedHash, LOCAL_LOG, type ChainPoint, type FullEntry, type PageEntry } from './page-entry.js';
+import { expectedHash, LOCAL_LOG, LOG_TABLES, type ChainPoint, type FullEntry, type PageEntry } from './page-entry.js';
 
 export type { ChainPoint, FullEntry, PageEntry, RedactedEntry } from './page-entry.js';
 
@@ -204,14 +204,8 @@ export class SyncApplier {
       this.sqlite.prepare('insert into sync_repair (id) values (1)').run();
       // A run held as one link (a snapshot's, snapshot-ranges.ts) that the cut falls in goes whole, by its last
       // sequence: the hashes within it are not held, so the cursor goes back to the event before it.
-      this.sqlite.prepare('delete from redacted_ranges where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from ledger_events where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from round_publications where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from redacted_events where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from round_statuses where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from day_closing_events where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from server_reconcile_journal where seq >= ?').run(fromSeq);
-      this.sqlite.prepare('delete from sale_steering_events where seq >= ?').run(fromSeq);
+      // use_folds goes in cutFrom, with the checkpoints that name its folds.
+      for (const t of LOG_TABLES) if (t !== 'use_folds') this.sqlite.prepare(`delete from ${t} where seq >= ?`).run(fromSeq);
       const folded = this.folds.cutFrom(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();

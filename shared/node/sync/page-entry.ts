@@ -5,20 +5,22 @@ import { chainHash, linkHash } from '../chain/log-hash.js';
 // What a page of the server's log holds and how the console's own copy of the log is read back for the chain: apart
 // from the applier so the client that fetches pages does not import the applier that writes them.
 
+/** The tables holding events of the log in full, one row an event at its sequence number. */
+const FULL_LOG_TABLES = ['ledger_events', 'round_publications', 'round_statuses', 'day_closing_events', 'server_reconcile_journal', 'sale_steering_events', 'use_folds'] as const;
+
 /**
- * The whole local log in order: synced ledger events, round publications,
- * round status changes and the events held as digests only share one
- * sequence. A row has its text or, redacted, its digest.
+ * Every table of the console's copy of the log, which share one sequence: the events in full, those held as a
+ * digest only (redacted_events), and runs of those held as one link at the run's last sequence (redacted_ranges).
+ * One list for reading the log back, finding the hash at a sequence and cutting it back.
  */
-export const LOCAL_LOG = `select seq, payload, hash, null as digest, null as from_seq from ledger_events
-  union all select seq, payload, hash, null, null from round_publications
-  union all select seq, payload, hash, null, null from round_statuses
-  union all select seq, payload, hash, null, null from day_closing_events
-  union all select seq, payload, hash, null, null from server_reconcile_journal
-  union all select seq, payload, hash, null, null from sale_steering_events
-  union all select seq, payload, hash, null, null from use_folds
-  union all select seq, null, hash, digest, null from redacted_events
-  union all select seq, null, hash, null, from_seq from redacted_ranges order by seq`;
+export const LOG_TABLES = [...FULL_LOG_TABLES, 'redacted_events', 'redacted_ranges'] as const;
+
+/** The whole local log in order: a row has its text, or (redacted) its digest, or (a run) the run's first sequence. */
+export const LOCAL_LOG = [
+  ...FULL_LOG_TABLES.map((t) => `select seq, payload, hash, null as digest, null as from_seq from ${t}`),
+  'select seq, null, hash, digest, null from redacted_events',
+  'select seq, null, hash, null, from_seq from redacted_ranges',
+].join(' union all ') + ' order by seq';
 
 /** One event of a page as received: the exact text that was hashed, and what it says. */
 export interface FullEntry {

@@ -6,6 +6,7 @@ import { LOG_GENESIS } from '../chain/log-hash.js';
 import type { ChainPoint, SyncApplier } from './apply.js';
 import type { SyncClient } from './client.js';
 import { SyncError } from './sync-error.js';
+import { LOG_TABLES } from './page-entry.js';
 import { writeSyncState } from './sync-state.js';
 
 export const PAGE_SIZE = 10_000;
@@ -99,16 +100,10 @@ export async function pullPages(
 /** The local hash at `seq`, from whichever table holds that event. */
 export async function localHashAt(db: Kysely<Database>, seq: number): Promise<string | null> {
   if (seq === 0) return LOG_GENESIS;
-  const r = await sql<{ hash: string | null }>`
-    select hash from ledger_events where seq = ${seq}
-    union all select hash from round_publications where seq = ${seq}
-    union all select hash from redacted_events where seq = ${seq}
-    union all select hash from redacted_ranges where seq = ${seq}
-    union all select hash from round_statuses where seq = ${seq}
-    union all select hash from day_closing_events where seq = ${seq}
-    union all select hash from server_reconcile_journal where seq = ${seq}
-    union all select hash from sale_steering_events where seq = ${seq}
-    union all select hash from use_folds where seq = ${seq}`.execute(db);
+  const r = await sql<{ hash: string | null }>`${sql.join(
+    LOG_TABLES.map((t) => sql`select hash from ${sql.table(t)} where seq = ${seq}`),
+    sql` union all `,
+  )}`.execute(db);
   return r.rows[0]?.hash ?? null;
 }
 
