@@ -200,6 +200,8 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
     // By day, the days read as the English UI writes them (7 Dec 2026), not as ISO keys (2026-12-07).
     await analyst.locator('select[name="group1"]').selectOption('day');
     await analyst.getByTestId('run-report').click();
+    // The district rows stay on screen until the new result arrives; read the days only once they are gone.
+    await grid.locator('.ag-row [col-id="k0"]').getByText('Mapo-gu', { exact: true }).waitFor({ state: 'detached' });
     const dayCells = async () => (await grid.locator('.ag-row [col-id="k0"]').allInnerTexts()).filter((d) => d !== total(en).k0);
     await expect.poll(async () => (await dayCells()).length).toBeGreaterThan(0);
     for (const d of await dayCells()) expect(d).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/);
