@@ -43,6 +43,9 @@ export default defineConfig({
           // A file's set-up is a test's worth of work (a server process with its users and sale, a host, Chromium);
           // beside a second file on a loaded machine it passed 60 s (ui-polish at load 20). A hang still fails.
           hookTimeout: 120_000,
+          // A value read after a click, a navigation or a language switch is polled until it shows the new state
+          // (expect.poll); a loaded machine can take seconds to draw it, past expect.poll's 1-second default.
+          expect: { poll: { timeout: 15_000 } },
           // Two files at once, like the other projects: each file starts its own host, data folder, server (own
           // database, port 0) and Chromium. reconcile.e2e's one failure that way was a product race (an answer about
           // the open exception wiped an adjustment being typed on a slow host), fixed in ExceptionPanel.svelte.
