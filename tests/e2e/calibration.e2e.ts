@@ -57,13 +57,13 @@ describe('calibration, end to end in Chromium', () => {
     await page.getByTestId('calibration-progress').waitFor();
     await page.getByTestId('calibration-result').waitFor({ timeout: 220_000 });
     await page.getByText('보정이 끝났습니다').first().waitFor();
-    const rows = await page.getByTestId('calibration-table').locator('tbody tr').allInnerTexts();
-    expect(rows.some((r) => r.startsWith('재고 소진까지(결제 중 포함, 분)'))).toBe(true);
-    expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
-    await expect(page.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
+    const rows = () => page.getByTestId('calibration-table').locator('tbody tr').allInnerTexts();
+    await expect.poll(async () => (await rows()).some((r) => r.startsWith('재고 소진까지(결제 중 포함, 분)'))).toBe(true);
+    await expect.poll(async () => (await rows()).some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
+    await expect.poll(() => page.getByTestId('calibration-fitted').innerText()).toContain('실효 입장 처리량');
     // Each fitted figure says whether the data pinned it; the admission rate that shaped the ledger's curve is pinned.
-    await expect(page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').getAttribute('data-pinned')).resolves.toBe('true');
-    await expect(page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').innerText()).resolves.toContain('확정');
+    await expect.poll(() => page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').getAttribute('data-pinned')).toBe('true');
+    await expect.poll(() => page.getByTestId('calibration-fitted').locator('tr[data-param="admissionPerMinute"]').innerText()).toContain('확정');
     await page.getByTestId('calibration-identifiability-rule').getByText('허용 폭').waitFor();
     await page.getByTestId('calibration').scrollIntoViewIfNeeded();
     await shot(page, '40-calibration-1440');
@@ -72,12 +72,12 @@ describe('calibration, end to end in Chromium', () => {
     await shot(page, '41-calibration-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
 
-    await expect(page.getByTestId('calibration-preset-name').inputValue()).resolves.toBe('회차 여름 특별 보정');
+    await expect.poll(() => page.getByTestId('calibration-preset-name').inputValue()).toBe('회차 여름 특별 보정');
     await page.getByTestId('calibration-save-preset').click();
     await page.getByText('프리셋을 저장했습니다: 회차 여름 특별 보정', { exact: false }).waitFor();
     // The simulator's picker offers it; choosing it fills the form with the fitted figures.
     await page.getByTestId('preset-pick').selectOption({ label: '회차 여름 특별 보정' });
-    await expect(page.getByLabel('실행 이름').inputValue()).resolves.toBe('회차 여름 특별 보정');
+    await expect.poll(() => page.getByLabel('실행 이름').inputValue()).toBe('회차 여름 특별 보정');
     expect(errors).toEqual([]);
   }, 300_000);
 });
