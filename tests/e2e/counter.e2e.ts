@@ -131,7 +131,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
 
   it('refuses bad input with a clear message and writes nothing; another district’s lot is not found', async () => {
     await signInAs(page, 'mapo', 'mapo-password-1');
-    await expect(page.getByTestId('current-user').locator('..').innerText()).resolves.toContain('마포구');
+    await expect.poll(() => page.getByTestId('current-user').locator('..').innerText()).toContain('마포구');
     // A clerk's home is the counter: the console's start address opens it, not 발행 회차.
     await page.evaluate('window.location.hash = "#/"');
     await page.getByTestId('counter-scope').getByText('마포구 구매 건만 찾습니다').waitFor();
@@ -146,7 +146,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByLabel('구매 건 번호 (일부)').fill(gangnam.lot_id);
     await page.getByRole('button', { name: '찾기', exact: true }).click();
     await page.locator('[data-testid="counter-count"], [data-testid="counter-nomatch"]').first().waitFor();
-    await expect(page.locator(`[data-lot="${gangnam.lot_id}"]`).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator(`[data-lot="${gangnam.lot_id}"]`).count()).toBe(0);
     await page.getByLabel('구매자 번호').fill(gangnam.buyer_id);
     await page.getByLabel('구매 건 번호 (일부)').fill('');
     await page.getByRole('button', { name: '찾기', exact: true }).click();
@@ -159,7 +159,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByTestId('refund-dialog').getByRole('button', { name: '접수', exact: true }).click();
     await page.getByTestId('dialog-problem').getByText('환불·취소 사유를 고르세요').waitFor();
     await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
-    await expect(page.getByTestId('status-pending').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('status-pending').count()).toBe(0);
   });
 
   it('finds the buyer, shows the working, takes the cancellation with a reason, prints the receipt, syncs and shows it accepted', async () => {
@@ -168,7 +168,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.locator(`[data-lot="${small.lot_id}"]`).waitFor();
     const payout = page.getByTestId('working-payout');
     await payout.getByText(won(small.paid)).waitFor();
-    await expect(payout.innerText()).resolves.toContain('전액 취소');
+    await expect.poll(() => payout.innerText()).toContain('전액 취소');
     // At 1280×720 the working and its confirm button are on screen without scrolling.
     for (const id of ['working-payout', 'working-confirm']) {
       const box = (await page.getByTestId(id).boundingBox())!;
@@ -181,6 +181,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await shot(page, 'counter-dialog-1280');
     await page.getByTestId('refund-dialog').getByRole('button', { name: '취소', exact: true }).click();
     await takeRequest('전출·이사', '부산으로 이사');
+    // The panel can draw before its receipt line does: wait for the number, then read it.
+    await expect.poll(() => page.getByTestId('working-open').innerText()).toMatch(/가-11440-[0-9A-F]{4}-\d{6}/);
     const open = await page.getByTestId('working-open').innerText();
     // Until the server answers, the counter's provisional number (가번호), with no date of this computer's making.
     const receiptNo = /가-11440-[0-9A-F]{4}-\d{6}/.exec(open)![0];
@@ -200,8 +202,8 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('link', { name: '접수 목록', exact: true }).click();
     const row = page.locator(`[data-provisional="${receiptNo}"]`);
     await row.getByTestId('queue-status').getByText('서버 승인').waitFor();
-    expect(await row.getAttribute('data-receipt')).toBe(serverNo);
-    expect(await row.getByTestId('receipt-provisional').count()).toBe(0);
+    await expect.poll(() => row.getAttribute('data-receipt')).toBe(serverNo);
+    await expect.poll(() => row.getByTestId('receipt-provisional').count()).toBe(0);
     const answer = await pdfText(await download(() => row.getByRole('button', { name: '결과 접수증 (A4)' }).click()));
     expect(answer.text).toContain(`접수 번호 ${serverNo}`);
     expect(answer.text).toContain(receiptNo);
@@ -226,7 +228,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     const row = page.locator('[data-testid="queue"] tr', { hasText: big.lot_id });
     await row.getByText('2인 승인 대기').waitFor();
     // Only the clerk who took it may withdraw it: a colleague is not offered 철회.
-    await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
+    await expect.poll(() => row.getByRole('button', { name: '철회' }).count()).toBe(0);
     await shot(page, 'counter-queue-awaiting');
     // At 1280×720, in Korean and English, every header and status reads on one line.
     await page.setViewportSize({ width: 1280, height: 720 });
@@ -245,7 +247,7 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await row.getByRole('button', { name: '2인 승인' }).click();
     const review = page.getByTestId('countersign-review');
     await review.getByTestId('working-payout').getByText(won(big.paid)).waitFor();
-    await expect(review.innerText()).resolves.toContain('마포담당 담당자가 접수한 요청입니다');
+    await expect.poll(() => review.innerText()).toContain('마포담당 담당자가 접수한 요청입니다');
     await shot(page, 'counter-countersign-review-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, 'counter-countersign-review-1280');
@@ -293,9 +295,9 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByTestId('working-confirm').click();
     const dialog = page.getByTestId('refund-dialog');
     await dialog.locator('select[name="reasonCode"]').selectOption('buyer_request');
-    const banks = await dialog.locator('select[name="bank"] option').allInnerTexts();
-    expect(banks).toContain('KB국민은행 (004)');
-    expect(banks).toContain('신한은행 (088)');
+    const banks = () => dialog.locator('select[name="bank"] option').allInnerTexts();
+    await expect.poll(banks).toContain('KB국민은행 (004)');
+    await expect.poll(banks).toContain('신한은행 (088)');
     await dialog.locator('select[name="bank"]').selectOption('088');
     await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
     await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456780');
@@ -349,9 +351,9 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     expect(Number(onServer!.n)).toBe(2);
     const serverRow = page.getByTestId('closing-total-server');
     await serverRow.getByText(won(onServer!.sum)).waitFor();
-    const cells = await serverRow.locator('td').allInnerTexts();
-    expect(cells.slice(2)).toEqual([fmt.format(Number(onServer!.n)), won(onServer!.sum), '0', won(0)]);
-    expect((await page.getByTestId('closing-total-counter').locator('td').allInnerTexts()).slice(2)).toEqual(cells.slice(2));
+    const expected = [fmt.format(Number(onServer!.n)), won(onServer!.sum), '0', won(0)];
+    await expect.poll(async () => (await serverRow.locator('td').allInnerTexts()).slice(2)).toEqual(expected);
+    await expect.poll(async () => (await page.getByTestId('closing-total-counter').locator('td').allInnerTexts()).slice(2)).toEqual(expected);
     await page.getByTestId('closing-nodiff').waitFor();
     await shot(page, 'counter-closing-1280');
     const sheet = await pdfText(await download(() => page.getByRole('button', { name: '마감표 PDF' }).click()));
@@ -359,18 +361,18 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await page.getByRole('button', { name: '마감하기' }).click();
     // Closing is asked first, naming the district and day, what the counter recorded and what closing stops.
     const confirm = page.getByRole('dialog');
-    await expect(confirm.innerText()).resolves.toContain('마포구');
-    await expect(confirm.innerText()).resolves.toContain(`전액 취소 ${fmt.format(Number(onServer!.n))}건 ${won(onServer!.sum)}`);
-    await expect(confirm.innerText()).resolves.toContain('서버도 이날의 환불·취소를 거절합니다');
+    await expect.poll(() => confirm.innerText()).toContain('마포구');
+    await expect.poll(() => confirm.innerText()).toContain(`전액 취소 ${fmt.format(Number(onServer!.n))}건 ${won(onServer!.sum)}`);
+    await expect.poll(() => confirm.innerText()).toContain('서버도 이날의 환불·취소를 거절합니다');
     await shot(page, 'counter-close-confirm-1280');
     await confirm.getByRole('button', { name: '마감하기' }).click();
     await page.getByTestId('closing-state').getByText('마포담당 님이', { exact: false }).waitFor();
     // No reopening for a clerk, and no new request on the closed day.
-    await expect(page.getByRole('button', { name: '마감 풀기' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: '마감 풀기' }).count()).toBe(0);
     // The counter says so before the clerk types anything, not only at submit.
     await page.getByRole('link', { name: '창구', exact: true }).click();
     await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
-    await expect(page.getByLabel('구매자 번호').inputValue()).resolves.toBe('');
+    await expect.poll(() => page.getByLabel('구매자 번호').inputValue()).toBe('');
     await findBuyer(third.buyer_id);
     await page.getByTestId('counter-day-closed').getByText('창구는 마감되었습니다', { exact: false }).waitFor();
     await page.getByTestId('working-payout').waitFor();
@@ -398,15 +400,15 @@ describe('the refund counter, end to end in Chromium as a Mapo clerk', () => {
     await signInAs(page, 'admin', 'admin-password-1');
     await addUser(page, { username: 'ana', name: '분석', role: 'analyst', password: 'analyst-password-1' });
     await signInAs(page, 'ana', 'analyst-password-1');
-    await expect(page.getByRole('link', { name: '환불·취소', exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('link', { name: '환불·취소', exact: true }).count()).toBe(0);
     await page.getByRole('link', { name: '원장', exact: true }).click();
     // The server's read scope on the console too: an analyst gets totals, no lot event and no lot to open.
     await page.getByTestId('ledger-no-lots').waitFor();
-    await expect(page.getByTestId('ledger-grid').count()).resolves.toBe(0);
-    await expect(page.getByTestId('lot-to-counter').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('ledger-grid').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('lot-to-counter').count()).toBe(0);
     await page.goto(`${host.url.split('#')[0]}#/refunds`);
     await page.getByText('찾을 수 없습니다', { exact: false }).first().waitFor();
-    await expect(page.getByTestId('working-panel').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('working-panel').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });
