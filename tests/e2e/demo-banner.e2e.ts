@@ -46,7 +46,7 @@ describe('a console connected to the demo server', () => {
   it('shows no banner before it is connected, then "데모 데이터" on every page once synced', async () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await createAdmin(page);
-    expect(await page.getByTestId('demo-banner').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('demo-banner').count()).toBe(0);
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByLabel('서버 주소').fill(server.url);
     await page.getByLabel('서버 아이디').fill('demo-admin');
@@ -56,11 +56,11 @@ describe('a console connected to the demo server', () => {
     await syncNow(page);
     const banner = page.getByTestId('demo-banner');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('데모 데이터');
+    await expect.poll(() => banner.innerText()).toContain('데모 데이터');
     for (const name of ['발행 회차', '원장', '보고서', '환불·취소', '대사', '동기화']) {
       await page.getByRole('link', { name, exact: true }).click();
       await banner.waitFor();
-      expect(await banner.isVisible()).toBe(true);
+      await expect.poll(() => banner.isVisible()).toBe(true);
     }
     await page.getByRole('link', { name: '발행 회차', exact: true }).click();
     await shot(page, 'demo-banner-rounds');
