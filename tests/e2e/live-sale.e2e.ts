@@ -91,10 +91,10 @@ describe('a live sale watched and steered from the console', () => {
     await openMonitor();
     // Within a refresh or two (every 2 s), from the server's counters.
     await expect.poll(() => page.getByTestId('tile-sold').innerText(), { timeout: 15_000 }).toBe('₩30,000');
-    expect(await page.getByTestId('tile-arrivals').locator('xpath=..').innerText()).toContain('Σ 3');
-    expect(await page.getByTestId('tile-admitted').locator('xpath=..').innerText()).toContain('Σ 3');
-    expect(await page.getByTestId('tile-left').innerText()).toBe('₩1,970,000');
-    expect(await page.getByTestId('tile-last-change').innerText()).toBe('조정 없음');
+    await expect.poll(() => page.getByTestId('tile-arrivals').locator('xpath=..').innerText()).toContain('Σ 3');
+    await expect.poll(() => page.getByTestId('tile-admitted').locator('xpath=..').innerText()).toContain('Σ 3');
+    await expect.poll(() => page.getByTestId('tile-left').innerText()).toBe('₩1,970,000');
+    await expect.poll(() => page.getByTestId('tile-last-change').innerText()).toBe('조정 없음');
     await shot(page, 'live-sale-monitor');
   });
 
@@ -104,7 +104,7 @@ describe('a live sale watched and steered from the console', () => {
     await page.getByTestId('steer-apply').click();
     await page.getByRole('dialog').getByRole('button', { name: '확인' }).click();
     await page.getByTestId('proposals').waitFor();
-    expect(await page.getByTestId('proposals').innerText()).toContain('분당 1200명');
+    await expect.poll(() => page.getByTestId('proposals').innerText()).toContain('분당 1200명');
     // The proposer cannot approve their own change: the server says so.
     await page.getByTestId('approve-proposal').click();
     await page.getByRole('dialog').getByRole('button', { name: '확인' }).click();
@@ -118,8 +118,8 @@ describe('a live sale watched and steered from the console', () => {
     await expect.poll(() => page.getByTestId('tile-last-change-by').innerText(), { timeout: 15_000 }).toContain('kim 제안, lee 승인');
     // In effect on the sale: the gate's admission rate is the new one (the form shows the settings in effect).
     await expect.poll(() => page.getByTestId('steer-rate').inputValue(), { timeout: 15_000 }).toBe('1200');
-    expect(await page.getByTestId('tile-last-change').innerText()).toContain('분당 1200명');
-    expect(await page.getByTestId('proposals').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('tile-last-change').innerText()).toContain('분당 1200명');
+    await expect.poll(() => page.getByTestId('proposals').count()).toBe(0);
     await shot(page, 'live-sale-approved');
     // The same screen in English.
     await page.getByRole('combobox', { name: '언어' }).selectOption('en');
