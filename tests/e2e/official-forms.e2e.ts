@@ -67,17 +67,17 @@ describe("officials' round editor", () => {
     page.on('dialog', ask);
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'New issuance round' }).waitFor();
-    await expect(page.getByLabel('Round name').inputValue()).resolves.toBe('지난 시작 회차');
-    await expect(page.locator('#f-discount').inputValue()).resolves.toBe('15');
-    await expect(page.locator('#f-holding').inputValue()).resolves.toBe('300,000');
-    await expect(page.locator('#f-opens-time').inputValue()).resolves.toBe('2500');
+    await expect.poll(() => page.getByLabel('Round name').inputValue()).toBe('지난 시작 회차');
+    await expect.poll(() => page.locator('#f-discount').inputValue()).toBe('15');
+    await expect.poll(() => page.locator('#f-holding').inputValue()).toBe('300,000');
+    await expect.poll(() => page.locator('#f-opens-time').inputValue()).toBe('2500');
     await page.locator('.field .msg.error', { hasText: 'The hour must be 0–23 (Sale opens: ‘2500’)' }).waitFor();
     await page.locator('.field .msg.error', { hasText: 'The holding limit (₩300,000) is below the monthly purchase limit (₩500,000)' }).waitFor();
     await page.locator('.field .msg.warning', { hasText: 'A 15% discount is higher than usual' }).waitFor();
     await both('61-round-form-rules-en');
     await page.getByLabel('Language').selectOption('ko');
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
-    await expect(page.getByLabel('회차 이름').inputValue()).resolves.toBe('지난 시작 회차');
+    await expect.poll(() => page.getByLabel('회차 이름').inputValue()).toBe('지난 시작 회차');
     page.off('dialog', ask);
     expect(asked).toEqual([]);
     // Back to the preset's figures (7%, ₩400,000 a month, ₩1,000,000 held) before the opening is tried.
@@ -92,7 +92,7 @@ describe("officials' round editor", () => {
     await page.locator('#f-closes').fill(seoulDay(6));
     await page.locator('#f-closes').blur();
     await message('판매 시작 시각이 이미 지났습니다(이 컴퓨터 시각', 'warning').waitFor();
-    await expect(page.locator('.field .msg.error').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('.field .msg.error').count()).toBe(0);
     await both('62-round-form-opening-past');
 
     await page.getByRole('button', { name: '저장', exact: true }).click();
@@ -108,8 +108,8 @@ describe("officials' round editor", () => {
     await page.locator('.badge[data-status="approved"]').waitFor();
     const notice = page.getByTestId('past-opening');
     await notice.waitFor();
-    expect(await notice.innerText()).toContain(`승인된 판매 시작 시각(${seoulDay(-1).replace(/-/g, '. ')}. 10:00)이 이미 지나 판매 예약을 할 수 없습니다`);
-    await expect(page.getByRole('button', { name: '판매 예약', exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => notice.innerText()).toContain(`승인된 판매 시작 시각(${seoulDay(-1).replace(/-/g, '. ')}. 10:00)이 이미 지나 판매 예약을 할 수 없습니다`);
+    await expect.poll(() => page.getByRole('button', { name: '판매 예약', exact: true }).count()).toBe(0);
     await both('63-round-past-opening');
     await page.getByLabel('언어').selectOption('en');
     await page.getByTestId('past-opening').getByText('cannot be scheduled').waitFor();
@@ -120,14 +120,14 @@ describe("officials' round editor", () => {
     await page.getByTestId('rescheduled-notice').waitFor();
     // Moved by whole days to the first 10:00 after now (today's when it is not yet 10:00 in Seoul), its length kept.
     const moved = (new Date().getUTCHours() + 9) % 24 < 10 ? 1 : 2;
-    await expect(page.locator('#f-opens').inputValue()).resolves.toBe(seoulDay(moved - 1));
-    await expect(page.locator('#f-opens-time').inputValue()).resolves.toBe('10:00');
-    await expect(page.locator('#f-closes').inputValue()).resolves.toBe(seoulDay(6 + moved));
-    await expect(page.locator('.field .msg.warning', { hasText: '판매 시작 시각이 이미 지났습니다' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('#f-opens').inputValue()).toBe(seoulDay(moved - 1));
+    await expect.poll(() => page.locator('#f-opens-time').inputValue()).toBe('10:00');
+    await expect.poll(() => page.locator('#f-closes').inputValue()).toBe(seoulDay(6 + moved));
+    await expect.poll(() => page.locator('.field .msg.warning', { hasText: '판매 시작 시각이 이미 지났습니다' }).count()).toBe(0);
     await both('65-round-rescheduled');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByText('버전 2로 저장되었습니다').waitFor();
-    await expect(page.getByTestId('past-opening').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('past-opening').count()).toBe(0);
   });
 
   it('raised no errors in the page', () => {
