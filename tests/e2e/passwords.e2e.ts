@@ -51,7 +51,7 @@ describe('password policy and sign-in limits, end to end in Chromium', () => {
     await dialog.getByLabel('비밀번호 확인').fill('남산 도서관 계단 열두 칸');
     await dialog.getByRole('button', { name: '비밀번호 변경' }).click();
     await page.getByText('비밀번호를 바꿨습니다').waitFor();
-    await expect(dialog.isVisible()).resolves.toBe(false);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
   });
 
   it('tells a throttled user how many seconds to wait', async () => {
