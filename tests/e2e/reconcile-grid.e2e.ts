@@ -55,11 +55,12 @@ describe('the exceptions grid over a large exception set, in Chromium', () => {
     // Providers by the names their statements carry, never the profile's code; a provider not listed (nice) as its code.
     const names: Record<string, string> = { toss: '토스페이먼츠', hecto: '헥토파이낸셜', kicc: '한국정보통신(KICC)', nice: 'nice' };
     for (const [code, name] of Object.entries(names)) {
-      await expect(page.locator(`[data-testid="reconcile-days"] tr[data-provider="${code}"] td`).nth(1).innerText()).resolves.toBe(name);
-      await expect(page.locator(`select[name="provider"] option[value="${code}"]`).innerText()).resolves.toBe(name);
+      await expect.poll(() => page.locator(`[data-testid="reconcile-days"] tr[data-provider="${code}"] td`).nth(1).innerText()).toBe(name);
+      await expect.poll(() => page.locator(`select[name="provider"] option[value="${code}"]`).innerText()).toBe(name);
     }
-    const gridProviders = await page.locator('[data-testid="exceptions-grid"] .ag-row [col-id="provider"]').allInnerTexts();
-    expect(gridProviders.length).toBeGreaterThan(0);
+    const providerCells = page.locator('[data-testid="exceptions-grid"] .ag-row [col-id="provider"]');
+    await expect.poll(async () => (await providerCells.allInnerTexts()).length).toBeGreaterThan(0);
+    const gridProviders = await providerCells.allInnerTexts();
     for (const p of gridProviders) expect(Object.values(names)).toContain(p);
     // A day far down the list is still reachable (scrolled into view inside the box).
     await page.locator('[data-testid="reconcile-days"] tr[data-day="2026-02-01"][data-provider="toss"]').getByRole('button', { name: 'PDF 보고서' }).scrollIntoViewIfNeeded();
