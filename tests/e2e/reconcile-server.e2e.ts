@@ -98,7 +98,7 @@ describe('a reconcile day locked by the server', () => {
     await expect.poll(() => panel.getByTestId('exception-status').innerText()).toContain('처리됨');
     await panel.getByRole('button', { name: '닫기' }).click();
     await lockDay();
-    await expect(dayRow().getByTestId('day-server').innerText()).resolves.toBe('마감 요청을 서버로 보내는 중');
+    await expect.poll(() => dayRow().getByTestId('day-server').innerText()).toBe('마감 요청을 서버로 보내는 중');
   });
 
   it('the server refuses the lock on its own figures: the page says why in Korean and the day is open again', async () => {
@@ -106,17 +106,17 @@ describe('a reconcile day locked by the server', () => {
     await openReconcile();
     const refused = dayRow().getByTestId('day-server-refused');
     await refused.waitFor();
-    await expect(refused.innerText()).resolves.toContain('서버가 마감을 거부했습니다: 서버 집계로 설명되지 않은 차액이 남아 있어 마감할 수 없습니다 (2026-03-10, ');
-    await expect(dayRow().getByTestId('day-status').innerText()).resolves.not.toContain('마감됨');
+    await expect.poll(() => refused.innerText()).toContain('서버가 마감을 거부했습니다: 서버 집계로 설명되지 않은 차액이 남아 있어 마감할 수 없습니다 (2026-03-10, ');
+    await expect.poll(() => dayRow().getByTestId('day-status').innerText()).not.toContain('마감됨');
     await shot(page, 'reconcile-server-lock-refused-1280');
     // The server's journal: nothing recorded yet; the console's booking waits for a second official, and its
     // booker is told they cannot be the one (no countersign button for them).
     await dayRow().getByTestId('open-journal').click();
     const held = page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="awaiting_second"]');
     await expect.poll(() => held.innerText()).toContain('2인 승인 필요');
-    await expect(held.innerText()).resolves.toContain('본인이 처리한 조정은 승인할 수 없습니다');
-    await expect(held.getByTestId('countersign').count()).resolves.toBe(0);
-    await expect(page.getByTestId('server-journal').locator('[data-source="server"]').count()).resolves.toBe(0);
+    await expect.poll(() => held.innerText()).toContain('본인이 처리한 조정은 승인할 수 없습니다');
+    await expect.poll(() => held.getByTestId('countersign').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('server-journal').locator('[data-source="server"]').count()).toBe(0);
     await shot(page, 'reconcile-countersign-awaiting-1280');
     await page.getByLabel('언어').selectOption('en');
     await dayRow().getByRole('button', { name: 'Server journal' }).click();
@@ -138,14 +138,15 @@ describe('a reconcile day locked by the server', () => {
     await held.getByTestId('countersign').click();
     const dialog = page.getByRole('dialog');
     const money = `-₩${missing.toLocaleString('en-US')}`;
-    const working = await dialog.getByTestId('dialog-items').locator('li').allInnerTexts();
-    expect(working[0]).toBe('처리자: 김관리 (admin)');
-    expect(working[1]).toBe(`조정 금액: ${money}`);
-    expect(working[3]).toBe(`차이: ${money}`);
+    // The dialog opens after the click returns: an empty list read then would be the state before it.
+    const working = () => dialog.getByTestId('dialog-items').locator('li').allInnerTexts();
+    await expect.poll(async () => (await working())[0]).toBe('처리자: 김관리 (admin)');
+    await expect.poll(async () => (await working())[1]).toBe(`조정 금액: ${money}`);
+    await expect.poll(async () => (await working())[3]).toBe(`차이: ${money}`);
     await shot(page, 'reconcile-countersign-dialog-1280');
     await dialog.getByRole('button', { name: '승인하고 보내기' }).click();
     await page.getByTestId('server-journal').locator('[data-testid="journal-row"][data-source="pending"]').waitFor();
-    await expect(held.count()).resolves.toBe(0);
+    await expect.poll(() => held.count()).toBe(0);
     // The countersign is sent in lee's name; the booking goes in its booker's, so it waits for them.
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByRole('button', { name: '지금 동기화' }).click();
