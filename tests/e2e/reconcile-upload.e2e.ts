@@ -83,7 +83,7 @@ describe('a large settlement file uploaded and recorded through the UI', () => {
     const progress = page.getByTestId('reconcile-upload-progress');
     await progress.waitFor();
     await expect.poll(async () => Number(await progress.getByRole('progressbar').getAttribute('aria-valuenow').catch(() => '100'))).toBeGreaterThan(0);
-    await expect(progress.innerText()).resolves.toContain('파일을 올리는 중');
+    await expect.poll(() => progress.innerText()).toContain('파일을 올리는 중');
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, '46-reconcile-upload-progress-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -92,7 +92,7 @@ describe('a large settlement file uploaded and recorded through the UI', () => {
     const summary = page.getByTestId('dry-run');
     await summary.waitFor({ timeout: 60_000 });
     const exceptions = manifest.injected.filter((i) => i.class !== 'matched').length;
-    await expect(summary.innerText()).resolves.toContain(`예외 ${exceptions}건`);
+    await expect.poll(() => summary.innerText()).toContain(`예외 ${exceptions}건`);
     // The dry run keeps its upload for the record step: one file waiting in the data folder.
     expect(readdirSync(join(dataDir, 'uploads'))).toHaveLength(1);
     await page.getByRole('button', { name: '대사 결과 기록' }).click();
