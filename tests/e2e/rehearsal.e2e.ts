@@ -47,7 +47,7 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await page.locator('#f-active').fill('2,000');
     const warnings = page.getByTestId('sim-warnings');
     await warnings.filter({ hasText: '로그아웃됩니다' }).waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('sim-basis').innerText()).resolves.toMatch(/빠른 시뮬레이션 .*방문자 30,000명 전체/);
+    await expect.poll(() => page.getByTestId('sim-basis').innerText()).toMatch(/빠른 시뮬레이션 .*방문자 30,000명 전체/);
     // The same warning sits on the field it is about.
     await page.locator('.field .msg.warning', { hasText: '세션 유지 시간 10분 동안 기다리다' }).waitFor();
     // Typing makes the figures stale until the run for the new settings is back.
@@ -63,18 +63,18 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
   it('applies the recommendations into new draft versions, showing what changes', async () => {
     await page.getByRole('link', { name: '수요 시뮬레이션' }).click();
     await page.getByRole('heading', { name: '수요 시뮬레이션' }).waitFor();
-    await expect(page.getByLabel('방문자 수').inputValue()).resolves.toBe('30,000');
+    await expect.poll(() => page.getByLabel('방문자 수').inputValue()).toBe('30,000');
     await page.getByRole('button', { name: '실행', exact: true }).click();
     await page.getByTestId('recommendations').waitFor({ timeout: 120_000 });
     // The waiting-page estimators side by side, with the one recommended for the sale page.
-    await expect(page.getByTestId('estimator-recommended').innerText()).resolves.toMatch(/^(판매 화면에는 재고·이탈을 반영한 안내를 권장합니다|이 조건에서는 단순 계산이 더 낫습니다)/);
+    await expect.poll(() => page.getByTestId('estimator-recommended').innerText()).toMatch(/^(판매 화면에는 재고·이탈을 반영한 안내를 권장합니다|이 조건에서는 단순 계산이 더 낫습니다)/);
     await page.getByTestId('estimators').screenshot({ path: 'test-results/screenshots/35-estimators.png' });
     await shots('31-simulation-apply');
 
     await page.locator('[data-apply="session"]').click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('dialog-items').filter({ hasText: '로그인 세션 유지 시간: 10분 →' }).waitFor();
-    await expect(dialog.getByTestId('dialog-items').innerText()).resolves.toContain('리허설 가정');
+    await expect.poll(() => dialog.getByTestId('dialog-items').innerText()).toContain('리허설 가정');
     await shot(page, '32-apply-dialog-1440');
     await dialog.getByRole('button', { name: '새 버전으로 저장' }).click();
     await page.getByText('권장 설정을 버전 2로 저장했습니다').waitFor();
@@ -90,10 +90,10 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await page.getByTestId('round-name').waitFor();
     await page.getByRole('link', { name: '수정' }).click();
     await page.getByTestId('sim-check-ok').waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('sim-warnings').count()).resolves.toBe(0);
-    await expect(page.getByTestId('sim-logouts').innerText()).resolves.toBe('0명');
-    await expect(page.locator('#f-cutoff').isChecked()).resolves.toBe(true);
-    await expect(page.getByTestId('rehearsal-summary').innerText()).resolves.toMatch(/^시드 \d+ · 서버 용량/);
+    await expect.poll(() => page.getByTestId('sim-warnings').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('sim-logouts').innerText()).toBe('0명');
+    await expect.poll(() => page.locator('#f-cutoff').isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('rehearsal-summary').innerText()).toMatch(/^시드 \d+ · 서버 용량/);
     await shots('33-editor-after-apply');
   });
 
@@ -108,7 +108,7 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await dialog.getByRole('heading').waitFor();
     // The dialog runs the check before it can say there is nothing to repeat.
     await expect.poll(() => dialog.getByText('이 설정을 시뮬레이션하는 중').count(), { timeout: 30_000 }).toBe(0);
-    await expect(dialog.getByTestId('dialog-items').count()).resolves.toBe(0);
+    await expect.poll(() => dialog.getByTestId('dialog-items').count()).toBe(0);
     await dialog.getByRole('button', { name: '승인' }).click();
     await page.getByText('승인되었습니다').waitFor();
     await page.locator('.badge[data-status="approved"]').waitFor();
@@ -124,13 +124,13 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await page.getByTestId('save-assumptions').click();
     const items = page.getByRole('dialog').getByTestId('dialog-items');
     await items.filter({ hasText: '예상 방문자 수: 30,000 명 → 35,000 명' }).waitFor();
-    await expect(items.innerText()).resolves.toContain('→ 시드 42');
+    await expect.poll(() => items.innerText()).toContain('→ 시드 42');
     await page.getByRole('dialog').getByRole('button', { name: '새 버전으로 저장' }).click();
     await page.getByText('가정을 회차 버전 4에 저장했습니다').waitFor();
     await page.getByLabel('방문자 수').fill('1,000');
     await page.getByRole('button', { name: '회차 설정으로 되돌리기' }).click();
-    await expect(page.getByLabel('방문자 수').inputValue()).resolves.toBe('35,000');
-    await expect(page.getByLabel('난수 시드').inputValue()).resolves.toBe('42');
+    await expect.poll(() => page.getByLabel('방문자 수').inputValue()).toBe('35,000');
+    await expect.poll(() => page.getByLabel('난수 시드').inputValue()).toBe('42');
     expect(errors).toEqual([]);
   });
 });
