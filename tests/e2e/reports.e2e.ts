@@ -69,7 +69,7 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.getByTestId('report-chart').locator('canvas').waitFor();
     // The card reads in 억/만 (rounded to its two largest units); its title has the exact amount.
     await page.getByTestId('total-faceSold').getByText(formatWonHeadline(expected.faceSold, 'ko')).waitFor();
-    await expect(page.getByTestId('total-faceSold').getAttribute('title')).resolves.toBe(formatWon(expected.faceSold));
+    await expect.poll(() => page.getByTestId('total-faceSold').getAttribute('title')).toBe(formatWon(expected.faceSold));
 
     await page.locator('select[name="group1"]').selectOption('district');
     await page.locator('select[name="group2"]').selectOption('');
@@ -77,8 +77,8 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.getByTestId('run-report').click();
     const grid = page.getByTestId('report-grid');
     await grid.locator('.ag-row [col-id="k0"]').getByText('종로구', { exact: true }).waitFor();
-    await expect(grid.locator('.ag-row-pinned [col-id="k0"]').innerText()).resolves.toBe('합계');
-    await expect(grid.locator('.ag-row-pinned [col-id="faceSold"]').innerText()).resolves.toBe(`₩${expected.faceSold.toLocaleString('en-US')}`);
+    await expect.poll(() => grid.locator('.ag-row-pinned [col-id="k0"]').innerText()).toBe('합계');
+    await expect.poll(() => grid.locator('.ag-row-pinned [col-id="faceSold"]').innerText()).toBe(`₩${expected.faceSold.toLocaleString('en-US')}`);
     await page.getByTestId('report-chart').locator('canvas').waitFor();
     const drawn = await page.getByTestId('report-chart').locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL().length);
     expect(drawn).toBeGreaterThan(5_000);
@@ -90,18 +90,18 @@ describe('reports, end to end in Chromium as an analyst', () => {
     // A language switch rewords the report in place: the builder keeps its choices and the table its rows.
     await page.getByLabel('언어').selectOption('en');
     await grid.locator('.ag-row [col-id="k0"]').getByText('Jongno-gu', { exact: true }).waitFor();
-    await expect(page.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
-    await expect(page.locator('select[name="group2"]').inputValue()).resolves.toBe('');
-    await expect(page.locator('input[name="measure-buyers"]').isChecked()).resolves.toBe(true);
+    await expect.poll(() => page.locator('select[name="group1"]').inputValue()).toBe('district');
+    await expect.poll(() => page.locator('select[name="group2"]').inputValue()).toBe('');
+    await expect.poll(() => page.locator('input[name="measure-buyers"]').isChecked()).toBe(true);
     await page.getByTestId('run-report').getByText('Show report').waitFor();
     // The footnote names the population's source in English, not in Korean.
-    await expect(page.getByTestId('population-note').innerText()).resolves.toBe(
+    await expect.poll(() => page.getByTestId('population-note').innerText()).toBe(
       'Population: Ministry of the Interior and Safety, resident registration population statistics (2023-12). Per resident = face sold ÷ registered residents.',
     );
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot(page, 'reports-district-en-1280');
     await page.getByLabel('Language').selectOption('ko');
-    await expect(page.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
+    await expect.poll(() => page.locator('select[name="group1"]').inputValue()).toBe('district');
   });
 
   it('exports every event as CSV and XLSX; the files read back to the ledger totals', async () => {
@@ -133,7 +133,7 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.locator('input[name="fromDay"]').fill('2026-03-11');
     await page.locator('input[name="toDay"]').fill('2026-03-10');
     await page.getByTestId('run-report').click();
-    await expect(page.getByTestId('report-problem').innerText()).resolves.toBe('기간의 종료일(2026-03-10)이 시작일(2026-03-11)보다 앞섭니다');
+    await expect.poll(() => page.getByTestId('report-problem').innerText()).toBe('기간의 종료일(2026-03-10)이 시작일(2026-03-11)보다 앞섭니다');
     await page.locator('input[name="fromDay"]').fill('');
     await page.locator('input[name="toDay"]').fill('');
   });
@@ -141,34 +141,34 @@ describe('reports, end to end in Chromium as an analyst', () => {
   it('shows an analyst no button they may not use, ledger totals that follow the filters and no lot event', async () => {
     await page.getByRole('link', { name: '원장', exact: true }).click();
     await page.getByTestId('ledger-totals').waitFor();
-    await expect(page.getByTestId('filtered-purchases').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('filtered-purchases').count()).toBe(0);
     await page.locator('select[name="district"]').selectOption('11680');
     await page.getByTestId('filtered-faceSold').waitFor();
-    await expect(page.getByTestId('filtered-faceSold').innerText()).resolves.toBe(`₩${expected.byDistrict.toLocaleString('en-US')}`);
+    await expect.poll(() => page.getByTestId('filtered-faceSold').innerText()).toBe(`₩${expected.byDistrict.toLocaleString('en-US')}`);
     // The server's read scope: totals, but no lot event, no lot search and no lot to open (so no refund button either).
     await page.getByTestId('ledger-no-lots').waitFor();
-    await expect(page.getByTestId('ledger-grid').count()).resolves.toBe(0);
-    await expect(page.locator('input[name="lotId"]').count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: /취소 요청|환불 요청/ }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('ledger-grid').count()).toBe(0);
+    await expect.poll(() => page.locator('input[name="lotId"]').count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: /취소 요청|환불 요청/ }).count()).toBe(0);
     await shot(page, 'ledger-analyst-filtered');
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByRole('heading', { name: '동기화' }).first().waitFor();
-    await expect(page.getByRole('button', { name: '연결', exact: true }).count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: '어긋난 곳 찾기' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: '연결', exact: true }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: '어긋난 곳 찾기' }).count()).toBe(0);
     await page.getByRole('link', { name: '발행 회차', exact: true }).click();
     await page.getByText('2026 봄 서울사랑상품권').first().click();
     await page.getByTestId('round-name').waitFor();
     await shot(page, 'round-detail-analyst');
     // Lifecycle actions (approve, schedule, open…) are the round header's buttons.
-    await expect(page.locator('header .actions button').count()).resolves.toBe(0);
-    await expect(page.getByRole('link', { name: '수정' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('header .actions button').count()).toBe(0);
+    await expect.poll(() => page.getByRole('link', { name: '수정' }).count()).toBe(0);
     await page.getByRole('link', { name: '보고서', exact: true }).click();
   });
 
   it('draws the sale-day curve and the use-rate report', async () => {
     await page.getByTestId('preset-curve').click();
     await page.getByTestId('report-chart').getByText('판매일 곡선').waitFor();
-    await expect(page.getByText('이 회차에 저장된 시뮬레이션이 없어').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('이 회차에 저장된 시뮬레이션이 없어').count()).toBe(0);
     await shot(page, 'reports-curve');
     await page.getByTestId('preset-useRate').click();
     await page.getByTestId('report-chart').getByText('사용률 추이').waitFor();
@@ -177,8 +177,8 @@ describe('reports, end to end in Chromium as an analyst', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByTestId('preset-district').click();
     const sold = page.getByTestId('total-faceSold');
-    await expect(sold.getAttribute('title')).resolves.toBe(formatWon(expected.faceSold));
-    await expect(sold.innerText()).resolves.toBe(formatWonHeadline(expected.faceSold, 'en'));
+    await expect.poll(() => sold.getAttribute('title')).toBe(formatWon(expected.faceSold));
+    await expect.poll(() => sold.innerText()).toBe(formatWonHeadline(expected.faceSold, 'en'));
     await shot(page, 'reports-english-1280');
     await page.getByLabel('Language').selectOption('ko');
     expect(errors).toEqual([]);
