@@ -113,7 +113,7 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await page.getByTestId('round-name').waitFor();
       await check(page, `official-${lang}-round`);
       // A round from the server names the official who wrote it, not the sync; an empty audit card says why.
-      await expect(page.getByTestId('version-author').first().innerText()).resolves.toBe(`${lang === 'ko' ? '작성' : 'Author'}: 데모 주무관`);
+      await expect.poll(() => page.getByTestId('version-author').first().innerText()).toBe(`${lang === 'ko' ? '작성' : 'Author'}: 데모 주무관`);
       await page.getByTestId('audit-empty').waitFor();
       await page.locator('a[href$="/simulate"]').click();
       await page.getByTestId('calibration').waitFor();
@@ -122,7 +122,7 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       const tops = await page.locator('input[data-testid^="cal-"]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
       expect(new Set(tops.slice(0, 3)).size, `${lang}: calibration boxes ${tops.join(',')}`).toBe(1);
       await go(page, 'reconcile');
-      await expect(page.getByTestId('exceptions-count-label').innerText()).resolves.toMatch(lang === 'ko' ? /^예외 [\d,]+건$/ : /^Exceptions: [\d,]+$/);
+      await expect.poll(() => page.getByTestId('exceptions-count-label').innerText()).toMatch(lang === 'ko' ? /^예외 [\d,]+건$/ : /^Exceptions: [\d,]+$/);
       await go(page, 'rounds');
       await page.getByRole('button', { name: lang === 'ko' ? '+ 새 회차' : '+ New round' }).click();
       await page.locator('[data-preset="seoul-2022-07-14"]').click();
@@ -134,10 +134,10 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
         await name.fill('여름 회차 (작성 중)');
         await page.locator('select[aria-label="언어"]').selectOption('en');
         await page.getByRole('heading', { name: 'New issuance round' }).waitFor();
-        await expect(name.inputValue()).resolves.toBe('여름 회차 (작성 중)');
+        await expect.poll(() => name.inputValue()).toBe('여름 회차 (작성 중)');
         await page.locator('select[aria-label="Language"]').selectOption('ko');
         await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ko');
-        await expect(name.inputValue()).resolves.toBe('여름 회차 (작성 중)');
+        await expect.poll(() => name.inputValue()).toBe('여름 회차 (작성 중)');
         // Leaving with them still asks.
         page.once('dialog', (d) => void d.accept());
         await go(page, 'rounds');
@@ -170,15 +170,15 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
       await check(page, `clerk-${lang}-refund-dialog`);
       // The buyer as the finder showed them (김*준 · 010-****-5688), never the internal buyer id.
       const masked = `${sample.name[0]}${'*'.repeat(sample.name.length - 2)}${sample.name.at(-1)} · 010-****-${sample.phone.slice(-4)}`;
-      await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe(masked);
-      await expect(dialog.innerText()).resolves.not.toMatch(/buyer-/);
+      await expect.poll(() => dialog.getByTestId('dialog-buyer').innerText()).toBe(masked);
+      await expect.poll(() => dialog.innerText()).not.toMatch(/buyer-/);
       await dialog.getByRole('button', { name: '접수', exact: true }).click();
       // Closed, the lot kept in view (the counter no longer empties its table after a request).
       await dialog.waitFor({ state: 'hidden' });
       await go(page, '#/refunds/queue');
       await page.locator('[data-testid="queue"] tbody tr').first().waitFor();
       // It opens on what needs the clerk, and says so.
-      await expect(page.getByTestId('queue-shown').innerText()).resolves.toMatch(/^처리가 끝나지 않은 요청 전체\(접수일 무관\)와 오늘\(\d{4}-\d{2}-\d{2}\) 접수한 요청 \d+건$/);
+      await expect.poll(() => page.getByTestId('queue-shown').innerText()).toMatch(/^처리가 끝나지 않은 요청 전체\(접수일 무관\)와 오늘\(\d{4}-\d{2}-\d{2}\) 접수한 요청 \d+건$/);
       await check(page, `clerk-${lang}-queue-filed`);
     });
   });
@@ -202,7 +202,7 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
     await tour('analyst', async (page, lang) => {
       if (lang === 'en') {
         await go(page, 'ledger');
-        await expect(page.getByText(/^Analysts are not shown single purchases/).innerText()).resolves.toMatch(/above\.$/);
+        await expect.poll(() => page.getByText(/^Analysts are not shown single purchases/).innerText()).toMatch(/above\.$/);
       }
       await go(page, 'reports');
       await page.getByRole('button', { name: lang === 'ko' ? '보고서 보기' : 'Show report' }).click();
