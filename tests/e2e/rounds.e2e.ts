@@ -37,11 +37,11 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('비밀번호', { exact: true }).fill('admin-password-1');
     await page.getByLabel('비밀번호 확인').fill('admin-password-2');
     await page.getByRole('button', { name: '관리자 계정 만들기' }).click();
-    await expect(page.getByText('비밀번호 확인이 일치하지 않습니다').isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.getByText('비밀번호 확인이 일치하지 않습니다').isVisible()).toBe(true);
     await page.getByLabel('비밀번호 확인').fill('admin-password-1');
     await page.getByRole('button', { name: '관리자 계정 만들기' }).click();
     await page.getByRole('heading', { name: '발행 회차' }).waitFor();
-    await expect(page.getByTestId('current-user').innerText()).resolves.toBe('김관리');
+    await expect.poll(() => page.getByTestId('current-user').innerText()).toBe('김관리');
     await shot(page, '01-rounds-empty');
   });
 
@@ -58,29 +58,29 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByRole('button', { name: '+ 새 회차' }).click();
     await page.locator('[data-preset="seoul-2022-07-14"]').click();
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
-    await expect(page.getByLabel('발행 총액').inputValue()).resolves.toBe('25,000,000,000');
+    await expect.poll(() => page.getByLabel('발행 총액').inputValue()).toBe('25,000,000,000');
     // Derived figures as they type: in 억/만 as budgets are written, the exact amount in the title.
-    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('17억 5,000만 원');
-    await expect(page.getByTestId('fig-subsidy').getAttribute('title')).resolves.toBe('₩1,750,000,000');
-    await expect(page.getByTestId('fig-received').innerText()).resolves.toBe('232억 5,000만 원');
-    await expect(page.getByTestId('fig-received').getAttribute('title')).resolves.toBe('₩23,250,000,000');
-    await expect(page.getByTestId('fig-buyers').innerText()).resolves.toContain('62,500');
+    await expect.poll(() => page.getByTestId('fig-subsidy').innerText()).toBe('17억 5,000만 원');
+    await expect.poll(() => page.getByTestId('fig-subsidy').getAttribute('title')).toBe('₩1,750,000,000');
+    await expect.poll(() => page.getByTestId('fig-received').innerText()).toBe('232억 5,000만 원');
+    await expect.poll(() => page.getByTestId('fig-received').getAttribute('title')).toBe('₩23,250,000,000');
+    await expect.poll(() => page.getByTestId('fig-buyers').innerText()).toContain('62,500');
     // The 10-minute session is a warning from simulating the round (scaled down), not an error.
     await page.locator('.field .msg.warning', { hasText: '시뮬레이션에서 세션 유지 시간 10분 동안 기다리다' }).waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('sim-basis').innerText()).resolves.toContain('방문자 60,000명');
+    await expect.poll(() => page.getByTestId('sim-basis').innerText()).toContain('방문자 60,000명');
     await page.getByLabel('할인율 (%)').fill('10');
-    await expect(page.getByTestId('fig-subsidy').innerText()).resolves.toBe('25억 원');
+    await expect.poll(() => page.getByTestId('fig-subsidy').innerText()).toBe('25억 원');
     await page.getByLabel('할인율 (%)').fill('7');
     await shot(page, '02-round-form-preset');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByTestId('round-name').waitFor();
-    await expect(page.getByTestId('round-name').innerText()).resolves.toBe('서울사랑상품권 광역 (2022-07-14 기준)');
-    await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
+    await expect.poll(() => page.getByTestId('round-name').innerText()).toBe('서울사랑상품권 광역 (2022-07-14 기준)');
+    await expect.poll(() => page.locator('.badge[data-status]').innerText()).toBe('초안');
     await shot(page, '03-round-detail-draft');
     await page.getByRole('link', { name: '← 목록으로' }).click();
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor();
     expect(await gridRows()).toEqual(['서울사랑상품권 광역 (2022-07-14 기준)']);
-    await expect(page.locator('[data-testid="rounds-grid"] .ag-row [role="gridcell"][col-id="totalAmount"]').first().innerText()).resolves.toBe('₩25,000,000,000');
+    await expect.poll(() => page.locator('[data-testid="rounds-grid"] .ag-row [role="gridcell"][col-id="totalAmount"]').first().innerText()).toBe('₩25,000,000,000');
     // Quick search matches names and translated statuses; no match shows no rows.
     await page.getByLabel('회차 검색').fill('없는 회차');
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().waitFor({ state: 'detached' });
@@ -102,7 +102,7 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('1인 보유 한도').fill('1,000,000');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByTestId('save-message').waitFor();
-    await expect(page.getByTestId('save-message').innerText()).resolves.toBe('저장할 수 없습니다. 표시된 항목을 고치세요.');
+    await expect.poll(() => page.getByTestId('save-message').innerText()).toBe('저장할 수 없습니다. 표시된 항목을 고치세요.');
     await page.locator('.field .msg.error', { hasText: '1인 월 구매 한도(₩2,000,000)가 보유 한도(₩1,000,000)보다 클 수 없습니다' }).waitFor();
     await page.locator('.field .msg.error', { hasText: '발행 총액은 ₩10,000 단위여야 합니다 (입력: ₩10,000,005,000)' }).waitFor();
     await shot(page, '05-round-form-invalid');
@@ -133,11 +133,11 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
     await page.getByTestId('round-name').waitFor();
     // The author has no approve button and is told why.
-    await expect(page.getByRole('button', { name: '승인', exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: '승인', exact: true }).count()).toBe(0);
     await page.getByText('승인은 작성자가 아닌 다른 담당자가 해야 합니다.').waitFor();
     await signOut();
     await signInAs(page, 'lee', 'lee-password-1');
-    await expect(page.getByTestId('current-user').innerText()).resolves.toBe('이승인');
+    await expect.poll(() => page.getByTestId('current-user').innerText()).toBe('이승인');
     await page.getByRole('link', { name: '발행 회차' }).click();
     await page.locator('[data-testid="rounds-grid"] .ag-row').first().click();
     await page.getByRole('button', { name: '승인', exact: true }).click();
@@ -153,22 +153,22 @@ describe('issuance rounds, end to end in Chromium', () => {
     await page.getByLabel('로그인 세션 유지 시간 (분)').fill('60');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByText('버전 2로 저장되었습니다').waitFor();
-    await expect(page.getByTestId('round-version').innerText()).resolves.toBe('버전 2');
-    await expect(page.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
+    await expect.poll(() => page.getByTestId('round-version').innerText()).toBe('버전 2');
+    await expect.poll(() => page.locator('.badge[data-status]').innerText()).toBe('초안');
     const versions = page.getByTestId('versions').locator('li');
-    await expect(versions.count()).resolves.toBe(2);
-    await expect(versions.nth(0).innerText()).resolves.toContain('승인 대기');
-    await expect(versions.nth(0).innerText()).resolves.toContain('로그인 세션 유지 시간');
-    await expect(versions.nth(1).innerText()).resolves.toContain('적용 중');
-    await expect(versions.nth(1).innerText()).resolves.toContain('승인: 이승인');
-    await expect(page.getByTestId('audit-trail').innerText()).resolves.toContain('10분 → 60분');
+    await expect.poll(() => versions.count()).toBe(2);
+    await expect.poll(() => versions.nth(0).innerText()).toContain('승인 대기');
+    await expect.poll(() => versions.nth(0).innerText()).toContain('로그인 세션 유지 시간');
+    await expect.poll(() => versions.nth(1).innerText()).toContain('적용 중');
+    await expect.poll(() => versions.nth(1).innerText()).toContain('승인: 이승인');
+    await expect.poll(() => page.getByTestId('audit-trail').innerText()).toContain('10분 → 60분');
     await shot(page, '08-round-new-version');
   });
 
   it('switches to English', async () => {
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { name: 'Round details' }).waitFor();
-    await expect(page.getByTestId('round-version').innerText()).resolves.toBe('Version 2');
+    await expect.poll(() => page.getByTestId('round-version').innerText()).toBe('Version 2');
     // The total amount card reads as English budgets are written; the exact amount is its title.
     await page.locator('.kpi .value[title="₩25,000,000,000"]', { hasText: '₩25 billion' }).waitFor();
     await page.setViewportSize({ width: 1280, height: 720 });
