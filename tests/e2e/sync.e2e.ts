@@ -59,7 +59,7 @@ describe('sync and the ledger, end to end in Chromium', () => {
   it('connects to the server, syncs, and shows totals that match the server', async () => {
     await createAdmin(page);
     // Offline until connected: the status bar says so.
-    await expect(page.getByTestId('sync-status-bar').innerText()).resolves.toContain('서버 연결 안 됨');
+    await expect.poll(() => page.getByTestId('sync-status-bar').innerText()).toContain('서버 연결 안 됨');
     await page.getByRole('link', { name: '동기화', exact: true }).click();
     await page.getByLabel('서버 주소').fill(serverUrl);
     await page.getByLabel('서버 아이디').fill('admin');
@@ -73,19 +73,19 @@ describe('sync and the ledger, end to end in Chromium', () => {
     const head = await api('GET', '/api/head');
     await page.getByRole('button', { name: '지금 동기화' }).click();
     await page.getByText('동기화를 마쳤습니다').first().waitFor();
-    await expect(page.getByTestId('sync-local-seq').innerText()).resolves.toBe(fmt.format(head.seq));
-    await expect(page.getByTestId('sync-chain').innerText()).resolves.toBe('서버와 일치');
-    await expect(page.getByTestId('status-last-sync').innerText()).resolves.not.toContain('아직 없음');
+    await expect.poll(() => page.getByTestId('sync-local-seq').innerText()).toBe(fmt.format(head.seq));
+    await expect.poll(() => page.getByTestId('sync-chain').innerText()).toBe('서버와 일치');
+    await expect.poll(() => page.getByTestId('status-last-sync').innerText()).not.toContain('아직 없음');
     await shot(page, 'sync-page');
 
     await page.getByRole('link', { name: '원장', exact: true }).click();
     const verdict = page.getByTestId('totals-verdict');
     await verdict.getByText('서버와 일치합니다').waitFor();
     const server: RoundTotals = await api('GET', `/api/rounds/${ROUND}/totals`);
-    await expect(page.getByTestId('local-purchases').innerText()).resolves.toBe(fmt.format(server.purchases));
-    await expect(page.getByTestId('server-purchases').innerText()).resolves.toBe(fmt.format(server.purchases));
-    await expect(page.getByTestId('local-faceSold').innerText()).resolves.toBe(`₩${fmt.format(server.faceSold)}`);
-    await expect(page.getByTestId('local-used').innerText()).resolves.toBe(`₩${fmt.format(server.used)}`);
+    await expect.poll(() => page.getByTestId('local-purchases').innerText()).toBe(fmt.format(server.purchases));
+    await expect.poll(() => page.getByTestId('server-purchases').innerText()).toBe(fmt.format(server.purchases));
+    await expect.poll(() => page.getByTestId('local-faceSold').innerText()).toBe(`₩${fmt.format(server.faceSold)}`);
+    await expect.poll(() => page.getByTestId('local-used').innerText()).toBe(`₩${fmt.format(server.used)}`);
     // Every event of the round is in the grid's count; the grid itself holds only the blocks on screen.
     // The log also holds the round's publication and its two status changes (scheduled, on sale).
     await page.getByTestId('ledger-count').getByText(`${fmt.format(head.seq - 3)}건`).waitFor();
@@ -139,7 +139,7 @@ describe('sync and the ledger, end to end in Chromium', () => {
     await page.getByLabel('구매 건 번호').fill(lot!.lot_id);
     await page.getByTestId('ledger-count').getByText('2건').waitFor();
     await page.locator('[data-testid="ledger-grid"] .ag-row[row-index="0"]').click();
-    await expect(page.getByTestId('lot-status').innerText()).resolves.toBe('취소됨');
+    await expect.poll(() => page.getByTestId('lot-status').innerText()).toBe('취소됨');
     await shot(page, 'ledger-lot-cancelled');
     expect(errors).toEqual([]);
   });
@@ -154,14 +154,14 @@ describe('sync and the ledger, end to end in Chromium', () => {
     }
     await syncNow();
     const banner = page.getByTestId('audit-banner');
-    await expect(banner.innerText()).resolves.toContain('감사 로그가 서버에 기록된 기준점과 다릅니다');
+    await expect.poll(() => banner.innerText()).toContain('감사 로그가 서버에 기록된 기준점과 다릅니다');
     await page.getByRole('link', { name: '원장', exact: true }).click();
     await banner.waitFor();
     await shot(page, 'audit-banner');
     await banner.getByRole('link', { name: '감사 로그' }).click();
     const result = page.getByTestId('verify-result');
-    await expect(result.getAttribute('data-verdict')).resolves.toBe('tampered');
-    await expect(result.innerText()).resolves.toContain('고쳐 쓰였습니다');
+    await expect.poll(() => result.getAttribute('data-verdict')).toBe('tampered');
+    await expect.poll(() => result.innerText()).toContain('고쳐 쓰였습니다');
     await shot(page, 'audit-tab-tampered');
     expect(errors).toEqual([]);
   });
