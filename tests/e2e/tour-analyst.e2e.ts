@@ -91,7 +91,7 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
     await analyst.getByTestId('run-report').click();
     const grid = analyst.getByTestId('report-grid');
     await grid.locator('.ag-row [col-id="k0"]').getByText('마포구', { exact: true }).waitFor();
-    await expect(grid.locator('.ag-row-pinned [col-id="k0"]').innerText()).resolves.toBe('합계');
+    await expect.poll(() => grid.locator('.ag-row-pinned [col-id="k0"]').innerText()).toBe('합계');
     table = await screenTable(analyst);
     expect(table.headers.map((h) => h.text)).toContain('비중');
     expect(table.headers[0]!.text).toBe('자치구');
@@ -170,7 +170,7 @@ describe('an analyst’s day on the demo data, at 1280×720', { timeout: 150_000
   it('reads the same report in English', async () => {
     await setLang(analyst, 'en');
     // The report is reworded in place: the builder keeps the district grouping and the table its rows.
-    await expect(analyst.locator('select[name="group1"]').inputValue()).resolves.toBe('district');
+    await expect.poll(() => analyst.locator('select[name="group1"]').inputValue()).toBe('district');
     const grid = analyst.getByTestId('report-grid');
     await grid.locator('.ag-row [col-id="k0"]').getByText('Mapo-gu', { exact: true }).waitFor();
     const en = await screenTable(analyst);
