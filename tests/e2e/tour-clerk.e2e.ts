@@ -66,10 +66,14 @@ const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+/;
  */
 async function expectEnglish(box: ReturnType<Page['locator']>, what: string, data: string[] = []): Promise<void> {
   // A provisional receipt number (가-11440-…) is the number printed on the citizen's receipt: data, in either language.
-  let text = (await box.innerText()).replace(/가-[0-9A-Z-]+/g, '');
-  for (const d of data) text = text.split(d).join('');
-  const m = HANGUL.exec(text);
-  expect(m && text.slice(Math.max(0, m.index - 40), m.index + 40), `${what}: Korean left in the English screen`).toBeNull();
+  // Polled: right after the language switch the box can still hold the Korean it drew before.
+  const koreanLeft = async () => {
+    let text = (await box.innerText()).replace(/가-[0-9A-Z-]+/g, '');
+    for (const d of data) text = text.split(d).join('');
+    const m = HANGUL.exec(text);
+    return m && text.slice(Math.max(0, m.index - 40), m.index + 40);
+  };
+  await expect.poll(koreanLeft, { message: `${what}: Korean left in the English screen` }).toBeNull();
 }
 
 /** Today in Seoul as English writes a day (7 Dec 2026), from the platform's own en-GB calendar, not the app's. */
@@ -85,18 +89,18 @@ async function expectSampleFound(page: Page = clerk): Promise<void> {
   const { name, phone, birthDate, lotId } = demo.sample;
   const list = page.getByTestId('finder-buyers');
   await list.waitFor();
-  const text = await list.innerText();
+  const text = () => list.innerText();
   const letters = [...name];
-  expect(text).toContain(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
-  expect(text).toContain(`010-****-${phone.slice(-4)}`);
-  expect(text).toContain(`${birthDate.slice(0, 4)}-**-**`);
+  await expect.poll(text).toContain(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
+  await expect.poll(text).toContain(`010-****-${phone.slice(-4)}`);
+  await expect.poll(text).toContain(`${birthDate.slice(0, 4)}-**-**`);
   const body = await page.locator('body').innerText();
   for (const secret of [name, phone, phone.slice(4, 8), birthDate]) expect(body).not.toContain(secret);
   await page.locator(`[data-lot="${lotId}"]`).waitFor();
   await page.getByTestId('working-payout').waitFor();
   // Under each lot the buyer as the finder showed them, never the internal buyer number (buyer-…).
-  await expect(page.locator(`[data-lot="${lotId}"]`).getByTestId('lot-buyer').innerText()).resolves.toBe(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
-  await expect(page.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
+  await expect.poll(() => page.locator(`[data-lot="${lotId}"]`).getByTestId('lot-buyer').innerText()).toBe(`${letters[0]}${'*'.repeat(letters.length - 2)}${letters.at(-1)}`);
+  await expect.poll(() => page.getByTestId('counter-lots').innerText()).not.toContain('buyer-');
 }
 
 describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_000 }, () => {
@@ -150,7 +154,7 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     // Typed twice, the same (a mismatch refused is counter.e2e's).
     await dialog.locator('input[name="accountNumber"]').fill('110-123-456789');
     await dialog.locator('input[name="accountNumberAgain"]').fill('110-123-456789');
-    await expect(dialog.getByTestId('account-mismatch').count()).resolves.toBe(0);
+    await expect.poll(() => dialog.getByTestId('account-mismatch').count()).toBe(0);
     await shot(clerk, 'ko-refund-dialog');
     await dialog.getByRole('button', { name: '접수', exact: true }).click();
     await clerk.getByTestId('working-open').getByText('2인 승인 대기', { exact: false }).waitFor();
@@ -162,11 +166,11 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk.getByRole('button', { name: '찾기', exact: true }).click();
     await clerk.locator(`[data-lot="${unused.lot_id}"]`).click();
     // Found by its number, no buyer looked up: nothing under the lot, and never the internal buyer number.
-    await expect(clerk.getByTestId('counter-lots').innerText()).resolves.not.toContain('buyer-');
-    await expect(clerk.getByTestId('lot-buyer').count()).resolves.toBe(0);
+    await expect.poll(() => clerk.getByTestId('counter-lots').innerText()).not.toContain('buyer-');
+    await expect.poll(() => clerk.getByTestId('lot-buyer').count()).toBe(0);
     const payout = clerk.getByTestId('working-payout');
     await payout.getByText(won(unused.paid)).waitFor();
-    await expect(payout.innerText()).resolves.toContain('전액 취소');
+    await expect.poll(() => payout.innerText()).toContain('전액 취소');
     await clerk.getByTestId('working-confirm').click();
     const dialog = clerk.getByTestId('refund-dialog');
     await dialog.locator('select[name="reasonCode"]').selectOption({ label: '구매자 요청' });
@@ -188,8 +192,8 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await shot(clerk2, 'en-found-phone');
     // A language switch keeps the counter as it was: the typed number, the buyer found, the lot and its working.
     await setLang(clerk2, 'ko');
-    await expect(finder.locator('input[name="phone"]').inputValue()).resolves.toBe(demo.sample.phone);
-    await expect(finder.locator('input[name="reason"]').inputValue()).resolves.toBe('refund desk');
+    await expect.poll(() => finder.locator('input[name="phone"]').inputValue()).toBe(demo.sample.phone);
+    await expect.poll(() => finder.locator('input[name="reason"]').inputValue()).toBe('refund desk');
     await finder.getByText('휴대전화 번호로').waitFor();
     await expectSampleFound(clerk2);
     await setLang(clerk2, 'en');
@@ -203,8 +207,8 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await payout.getByText('Partial-use refund', { exact: false }).waitFor().catch(async (e: unknown) => {
       throw new Error(`${String(e)}\nworking: ${await clerk2.getByTestId('working-panel').innerText()}`);
     });
-    await expect(payout.innerText()).resolves.toContain('remaining');
-    await expect(clerk2.getByTestId('working-confirm').innerText()).resolves.toBe('Take refund');
+    await expect.poll(() => payout.innerText()).toContain('remaining');
+    await expect.poll(() => clerk2.getByTestId('working-confirm').innerText()).toBe('Take refund');
     await clerk2.getByTestId('working-confirm').click();
     const dialog = clerk2.getByTestId('refund-dialog');
     await dialog.getByText('Confirm the Partial-use refund').waitFor();
@@ -218,8 +222,8 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await dialog.getByTestId('account-mismatch').getByText('The two account numbers differ').waitFor();
     await expect(dialog.getByRole('button', { name: 'Take request' }).isDisabled()).resolves.toBe(true);
     await dialog.locator('input[name="accountNumberAgain"]').fill('110-987-654321');
-    await expect(dialog.getByTestId('account-mismatch').count()).resolves.toBe(0);
-    await expect(dialog.getByTestId('dialog-buyer').innerText()).resolves.toBe('Found by lot number (no buyer lookup)');
+    await expect.poll(() => dialog.getByTestId('account-mismatch').count()).toBe(0);
+    await expect.poll(() => dialog.getByTestId('dialog-buyer').innerText()).toBe('Found by lot number (no buyer lookup)');
     await expectEnglish(dialog, 'the refund dialog');
     await shot(clerk2, 'en-refund-dialog');
     await dialog.getByRole('button', { name: 'Take request' }).click();
@@ -232,11 +236,11 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     for (const lotId of [demo.sample.lotId, unused.lot_id]) {
       const row = clerk2.locator('[data-testid="queue"] tr', { hasText: lotId });
       await row.getByText('Needs 2nd approval').waitFor();
-      await expect(row.getByRole('button', { name: 'Withdraw' }).count()).resolves.toBe(0);
+      await expect.poll(() => row.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
       await row.getByRole('button', { name: 'Approve (second person)' }).click();
       const review = clerk2.getByTestId('countersign-review');
       await review.getByTestId('working-payout').waitFor();
-      await expect(review.innerText()).resolves.toContain('Taken by 데모 마포구 창구. Check the working below before approving');
+      await expect.poll(() => review.innerText()).toContain('Taken by 데모 마포구 창구. Check the working below before approving');
       await expectEnglish(review, 'the countersign review', ['데모 마포구 창구', maskedName()]);
       if (lotId === demo.sample.lotId) await shot(clerk2, 'en-countersign');
       await review.getByRole('button', { name: 'Approve (second person)' }).click();
@@ -250,11 +254,11 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await go(clerk, '#/refunds/queue');
     const row = clerk.locator('[data-testid="queue"] tr', { hasText: second.lot_id });
     await row.getByText('2인 승인 대기').waitFor();
-    await expect(row.getByRole('button', { name: '철회' }).count()).resolves.toBe(0);
+    await expect.poll(() => row.getByRole('button', { name: '철회' }).count()).toBe(0);
     await row.getByRole('button', { name: '2인 승인' }).click();
     const review = clerk.getByTestId('countersign-review');
     await review.getByTestId('working-payout').waitFor();
-    await expect(review.innerText()).resolves.toContain('데모 마포구 창구 2 담당자가 접수한 요청입니다');
+    await expect.poll(() => review.innerText()).toContain('데모 마포구 창구 2 담당자가 접수한 요청입니다');
     await shot(clerk, 'ko-countersign');
     await review.getByRole('button', { name: '2인 승인' }).click();
     await review.getByTestId('working-open').getByText('전송 대기', { exact: false }).waitFor();
@@ -272,12 +276,12 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk2.getByTestId('closing-nodiff').getByText('No differences').waitFor();
     await clerk2.getByRole('button', { name: 'Close the day' }).click();
     const confirmEn = clerk2.getByRole('dialog');
-    await expect(confirmEn.innerText()).resolves.toContain(`Close the Mapo-gu counter for ${seoulTodayEn}?`);
-    await expect(confirmEn.innerText()).resolves.toContain(`Counter record: full cancellations 1 (${won(unused.paid)}) · partial refunds 2 (`);
+    await expect.poll(() => confirmEn.innerText()).toContain(`Close the Mapo-gu counter for ${seoulTodayEn}?`);
+    await expect.poll(() => confirmEn.innerText()).toContain(`Counter record: full cancellations 1 (${won(unused.paid)}) · partial refunds 2 (`);
     await expectEnglish(confirmEn, 'the closing confirm');
     await shot(clerk2, 'en-close-confirm');
     await confirmEn.getByRole('button', { name: 'Cancel' }).click();
-    await expect(clerk2.getByRole('dialog').count()).resolves.toBe(0);
+    await expect.poll(() => clerk2.getByRole('dialog').count()).toBe(0);
 
     await go(clerk, 'refunds');
     await clerk.getByRole('link', { name: '일일 마감', exact: true }).click();
@@ -285,8 +289,8 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await shot(clerk, 'ko-closing');
     await clerk.getByRole('button', { name: '마감하기' }).click();
     const confirm = clerk.getByRole('dialog');
-    await expect(confirm.innerText()).resolves.toContain('마포구');
-    await expect(confirm.innerText()).resolves.toContain(`전액 취소 1건 ${won(unused.paid)}`);
+    await expect.poll(() => confirm.innerText()).toContain('마포구');
+    await expect.poll(() => confirm.innerText()).toContain(`전액 취소 1건 ${won(unused.paid)}`);
     await shot(clerk, 'ko-close-confirm');
     await confirm.getByRole('button', { name: '마감하기' }).click();
     await clerk.getByTestId('closing-state').getByText('데모 마포구 창구 님이', { exact: false }).waitFor();
@@ -317,8 +321,8 @@ describe('a Mapo clerk’s day on the demo data, at 1280×720', { timeout: 120_0
     await clerk.getByRole('heading', { name: 'Ledger' }).waitFor();
     // The page reads its rounds again on being drawn; the kept round is chosen once the list is in.
     await expect.poll(() => clerk.locator('select[name="round"]').inputValue()).toBe('demo-2022-07-14');
-    await expect(clerk.locator('input[name="lotId"]').inputValue()).resolves.toBe(demo.sample.lotId);
-    await expect(clerk.getByTestId('ledger-grid').locator('.ag-header-cell-text', { hasText: 'Amount' }).count()).resolves.toBe(1);
+    await expect.poll(() => clerk.locator('input[name="lotId"]').inputValue()).toBe(demo.sample.lotId);
+    await expect.poll(() => clerk.getByTestId('ledger-grid').locator('.ag-header-cell-text', { hasText: 'Amount' }).count()).toBe(1);
     await clerk.locator('[data-testid="ledger-grid"] .ag-row', { hasText: demo.sample.lotId }).first().waitFor();
     await shot(clerk, 'en-ledger-kept');
     await setLang(clerk, 'ko');
