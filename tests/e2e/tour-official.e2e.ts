@@ -23,10 +23,14 @@ const NAME_EN = 'Autumn special round (demo tour)';
 const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+/;
 /** `box`'s text in English: with the data it names taken out (an official's display name), no Korean word left. */
 async function expectEnglish(box: ReturnType<Page['locator']>, what: string, data: string[] = []): Promise<void> {
-  let text = await box.innerText();
-  for (const d of data) text = text.split(d).join('');
-  const m = HANGUL.exec(text);
-  expect(m && text.slice(Math.max(0, m.index - 40), m.index + 40), `${what}: Korean left in the English screen`).toBeNull();
+  // Polled: right after the language switch the box can still hold the Korean it drew before.
+  const koreanLeft = async () => {
+    let text = await box.innerText();
+    for (const d of data) text = text.split(d).join('');
+    const m = HANGUL.exec(text);
+    return m && text.slice(Math.max(0, m.index - 40), m.index + 40);
+  };
+  await expect.poll(koreanLeft, { message: `${what}: Korean left in the English screen` }).toBeNull();
 }
 
 /** A Seoul calendar day `days` from today, as the Korean date field takes it. */
@@ -94,25 +98,25 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await official.locator('#f-closes').fill(seoulDay(6));
     await official.locator('#f-closes').blur();
     await warning(official, '판매 시작 시각이 이미 지났습니다(이 컴퓨터 시각').waitFor();
-    await expect(official.locator('.field .msg.error').count()).resolves.toBe(0);
+    await expect.poll(() => official.locator('.field .msg.error').count()).toBe(0);
     await shot(official, 'ko-editor-past');
     await official.locator('#f-opens').fill(seoulDay(7));
     await official.locator('#f-closes').fill(seoulDay(14));
     await official.locator('#f-closes').blur();
     await expect.poll(() => warning(official, '판매 시작 시각이 이미 지났습니다').count()).toBe(0);
     await official.getByRole('button', { name: '저장', exact: true }).click();
-    await expect(official.getByTestId('round-name').innerText()).resolves.toBe(NAME);
-    await expect(official.locator('.badge[data-status]').innerText()).resolves.toBe('초안');
+    await expect.poll(() => official.getByTestId('round-name').innerText()).toBe(NAME);
+    await expect.poll(() => official.locator('.badge[data-status]').innerText()).toBe('초안');
     // The author is told that approval is someone else's, and offered no 승인.
     await official.getByText('승인은 작성자가 아닌 다른 담당자가 해야 합니다.').waitFor();
-    await expect(official.getByRole('button', { name: '승인', exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => official.getByRole('button', { name: '승인', exact: true }).count()).toBe(0);
     await shot(official, 'ko-round-proposed');
     await syncNow(official);
   });
 
   it('a second official approves it; the server publishes it in that official’s name', async () => {
     await openRound(official2, NAME);
-    await expect(official2.getByTestId('round-name').innerText()).resolves.toBe(NAME);
+    await expect.poll(() => official2.getByTestId('round-name').innerText()).toBe(NAME);
     await official2.getByRole('button', { name: '승인', exact: true }).click();
     await official2.getByRole('dialog').getByRole('button', { name: '승인' }).click();
     await official2.locator('.badge[data-status="approved"]').waitFor();
@@ -145,10 +149,10 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await official.locator('#f-closes').blur();
     await expect.poll(() => warning(official, 'The opening time has already passed').count()).toBe(0);
     await official.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(official.getByTestId('round-name').innerText()).resolves.toBe(NAME_EN);
-    await expect(official.locator('.badge[data-status]').innerText()).resolves.toBe('Draft');
+    await expect.poll(() => official.getByTestId('round-name').innerText()).toBe(NAME_EN);
+    await expect.poll(() => official.locator('.badge[data-status]').innerText()).toBe('Draft');
     await official.getByText('Approval must come from an official other than the author.').waitFor();
-    await expect(official.getByRole('button', { name: 'Approve', exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => official.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
     await expectEnglish(official.locator('main'), 'the proposed round', ['데모 주무관', '데모 승인 주무관']);
     await shot(official, 'en-round-proposed');
     await setLang(official, 'ko');
@@ -161,7 +165,7 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await expectEnglish(confirm, 'the approval confirm');
     await confirm.getByRole('button', { name: 'Approve' }).click();
     await official2.locator('.badge[data-status="approved"]').waitFor();
-    await expect(official2.locator('.badge[data-status]').innerText()).resolves.toBe('Approved');
+    await expect.poll(() => official2.locator('.badge[data-status]').innerText()).toBe('Approved');
     await shot(official2, 'en-round-approved');
     await setLang(official2, 'ko');
     await syncNow(official2);
@@ -189,12 +193,12 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await official.getByRole('button', { name: '실행', exact: true }).click();
     const recs = official.getByTestId('recommendations');
     await seen(official, recs, 120_000);
-    await expect(recs.locator('[data-rec]').count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => recs.locator('[data-rec]').count()).toBeGreaterThan(0);
     // The run's result stands alone: the "fix the fields" error from before was taken down when the run started.
-    await expect(official.locator('.toast', { hasText: '표시된 조건을 고친 뒤 실행하세요' }).count()).resolves.toBe(0);
+    await expect.poll(() => official.locator('.toast', { hasText: '표시된 조건을 고친 뒤 실행하세요' }).count()).toBe(0);
     await shot(official, 'ko-simulation');
     await setLang(official, 'en');
-    await expect(recs.innerText()).resolves.toMatch(/[A-Za-z]/);
+    await expect.poll(() => recs.innerText()).toMatch(/[A-Za-z]/);
     await shot(official, 'en-simulation');
     await setLang(official, 'ko');
   });
@@ -207,14 +211,13 @@ describe('an official’s day on the demo data, at 1280×720', { timeout: 150_00
     await official.getByTestId('calibration-start').click();
     await seen(official, official.getByTestId('calibration-result'), 300_000);
     await official.getByText('보정이 끝났습니다').first().waitFor();
-    const rows = await official.getByTestId('calibration-table').locator('tbody tr').allInnerTexts();
-    expect(rows.some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
-    await expect(official.getByTestId('calibration-fitted').innerText()).resolves.toContain('실효 입장 처리량');
+    await expect.poll(async () => (await official.getByTestId('calibration-table').locator('tbody tr').allInnerTexts()).some((r) => r.startsWith('누적 판매 곡선'))).toBe(true);
+    await expect.poll(() => official.getByTestId('calibration-fitted').innerText()).toContain('실효 입장 처리량');
     await official.getByTestId('calibration').scrollIntoViewIfNeeded();
     await expectUnbroken(official);
     await shot(official, 'ko-calibration');
     await setLang(official, 'en');
-    await expect(official.getByTestId('calibration-fitted').innerText()).resolves.toContain('Effective admission throughput');
+    await expect.poll(() => official.getByTestId('calibration-fitted').innerText()).toContain('Effective admission throughput');
     await expectUnbroken(official);
     await shot(official, 'en-calibration');
     await setLang(official, 'ko');
