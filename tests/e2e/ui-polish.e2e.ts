@@ -66,7 +66,7 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await page.getByLabel('서버 비밀번호').fill('admin-password-1');
     await page.getByRole('button', { name: '연결', exact: true }).click();
     await page.getByTestId('sync-connected').waitFor();
-    await expect(page.getByTestId('sync-connected').innerText()).resolves.toContain('‘admin’ 계정으로');
+    await expect.poll(() => page.getByTestId('sync-connected').innerText()).toContain('‘admin’ 계정으로');
     await syncNow(page);
     await addUser(page, { username: 'lee.official', name: '이공무', role: 'official' });
     await addUser(page, { username: 'mapo', name: '마포담당', role: 'clerk', district: '11440' });
@@ -80,16 +80,16 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await page.locator('[data-preset="seoul-2022-07-14"]').click();
     await page.getByRole('heading', { name: '새 발행 회차' }).waitFor();
     // Year first, 24-hour, whatever order the browser's locale would give a native picker.
-    await expect(page.locator('#f-opens').inputValue()).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    await expect(page.locator('#f-opens-time').inputValue()).resolves.toMatch(/^\d{2}:\d{2}$/);
+    await expect.poll(() => page.locator('#f-opens').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await expect.poll(() => page.locator('#f-opens-time').inputValue()).toMatch(/^\d{2}:\d{2}$/);
     await page.locator('#f-opens').fill('20261201');
     await page.locator('#f-opens-time').fill('930');
     await page.locator('#f-closes').fill('2026.12.01');
     await page.locator('#f-closes-time').fill('18');
     await page.getByLabel('회차 이름').click();
-    await expect(page.locator('#f-opens').inputValue()).resolves.toBe('2026-12-01');
-    await expect(page.locator('#f-opens-time').inputValue()).resolves.toBe('09:30');
-    await expect(page.locator('#f-closes-time').inputValue()).resolves.toBe('18:00');
+    await expect.poll(() => page.locator('#f-opens').inputValue()).toBe('2026-12-01');
+    await expect.poll(() => page.locator('#f-opens-time').inputValue()).toBe('09:30');
+    await expect.poll(() => page.locator('#f-closes-time').inputValue()).toBe('18:00');
 
     // Denominations: toggles of the faces the programme issues; the reason is shown when refused.
     const denoms = page.getByTestId('denominations');
@@ -100,13 +100,13 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await denoms.getByText('권종 ₩500,000이 1인 월 구매 한도(₩400,000)보다 큽니다').waitFor();
     await denoms.getByLabel('₩500,000', { exact: true }).uncheck();
     for (const face of ['₩5,000', '₩10,000', '₩50,000', '₩100,000']) await denoms.getByLabel(face, { exact: true }).check();
-    await expect(denoms.locator('.msg.error').count()).resolves.toBe(0);
+    await expect.poll(() => denoms.locator('.msg.error').count()).toBe(0);
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.screenshot({ path: join(SHOTS, 'ui-editor-dates-denoms-1280.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByTestId('round-name').waitFor();
-    await expect(page.locator('main').innerText()).resolves.toContain('2026. 12. 01. 09:30');
+    await expect.poll(() => page.locator('main').innerText()).toContain('2026. 12. 01. 09:30');
     roundId = /#\/rounds\/([^/?]+)/.exec(page.url())![1]!;
     expect(roundId).not.toBe('');
   });
@@ -121,8 +121,8 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await us.getByTestId('current-user').waitFor();
     await inPage(us, `location.hash = '#/rounds/${roundId}/edit'`);
     await us.locator('#f-opens').waitFor();
-    await expect(us.locator('#f-opens').inputValue()).resolves.toBe('2026-12-01');
-    await expect(us.locator('#f-opens-time').inputValue()).resolves.toBe('09:30');
+    await expect.poll(() => us.locator('#f-opens').inputValue()).toBe('2026-12-01');
+    await expect.poll(() => us.locator('#f-opens-time').inputValue()).toBe('09:30');
     await us.screenshot({ path: join(SHOTS, 'ui-editor-en-US-browser-ko.png'), fullPage: true });
     await us.getByLabel('언어').selectOption('en');
     await expect.poll(() => us.locator('#f-opens').inputValue()).toBe('1 Dec 2026');
@@ -130,7 +130,7 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await us.locator('#f-closes').fill('2/12/2026');
     await us.locator('#f-closes-time').fill('18:00');
     await us.getByLabel('Round name').click();
-    await expect(us.locator('#f-closes').inputValue()).resolves.toBe('2 Dec 2026');
+    await expect.poll(() => us.locator('#f-closes').inputValue()).toBe('2 Dec 2026');
     await us.screenshot({ path: join(SHOTS, 'ui-editor-en-US-browser-en.png'), fullPage: true });
     await context.close();
   });
@@ -165,7 +165,7 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await expect.poll(() => wrap.getAttribute('data-more-right')).toBe('false');
     await expect.poll(inView).toBe(true);
     // The round's name is pinned: still there after scrolling.
-    await expect(page.locator('[data-testid="rounds-grid"] .ag-cell[col-id="name"]', { hasText: '2022 서울사랑상품권 재현' }).isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.locator('[data-testid="rounds-grid"] .ag-cell[col-id="name"]', { hasText: '2022 서울사랑상품권 재현' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: '왼쪽 열 보기' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'ui-rounds-grid-1280-scrolled.png') });
     // The date filter is typed year-first too, not the browser's locale-ordered picker.
@@ -177,7 +177,7 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     await page.locator('[data-testid="rounds-grid"] .ag-header-cell[col-id="opensAt"] .ag-header-cell-filter-button').click();
     const dateField = page.locator('.ag-filter-body input').first();
     await dateField.waitFor();
-    await expect(dateField.getAttribute('type')).resolves.not.toBe('date');
+    await expect.poll(() => dateField.getAttribute('type')).not.toBe('date');
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
@@ -188,13 +188,13 @@ describe('the Korean UI without rough edges, in Chromium', () => {
     for (let i = 0; i < 3; i++) await page.getByTestId('save-assumptions').click();
     const region = page.getByTestId('toasts');
     const errorToast = region.getByRole('alert').filter({ hasText: '표시된 조건을 고친 뒤 실행하세요' });
-    await expect(errorToast.count()).resolves.toBe(1);
-    await expect(errorToast.innerText()).resolves.toContain('×3');
+    await expect.poll(() => errorToast.count()).toBe(1);
+    await expect.poll(() => errorToast.innerText()).toContain('×3');
     await page.waitForTimeout(6_000);
-    await expect(errorToast.count()).resolves.toBe(1);
+    await expect.poll(() => errorToast.count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'ui-toasts.png') });
     await errorToast.getByRole('button', { name: '알림 닫기' }).click();
-    await expect(errorToast.count()).resolves.toBe(0);
+    await expect.poll(() => errorToast.count()).toBe(0);
   });
 
   const TOUR_ROLES: [string, string, string[]][] = [
