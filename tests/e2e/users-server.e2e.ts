@@ -69,7 +69,7 @@ describe('users made in the console exist on the server', () => {
     await form.getByRole('button', { name: '사용자 추가' }).click();
     await a.getByText('‘root’ 아이디는 서버에 이미 다른 계정으로 있습니다').waitFor();
     await shot(a, 'users-server-taken');
-    await expect(a.getByTestId('users-grid').getByText('root', { exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => a.getByTestId('users-grid').getByText('root', { exact: true }).count()).toBe(0);
   });
 
   it('the clerk signs in on console B, which never saw them, and syncs their district', async () => {
@@ -80,7 +80,7 @@ describe('users made in the console exist on the server', () => {
     // still signed in on another window of console B.
     const clerkWindow = await openPage(browser, hostB.url, errors);
     await signInAs(clerkWindow, 'jongno', 'jongno-password-1');
-    await expect(clerkWindow.getByTestId('current-user').innerText()).resolves.toContain('종로담당');
+    await expect.poll(() => clerkWindow.getByTestId('current-user').innerText()).toContain('종로담당');
     await syncNow(clerkWindow);
     // From then on the clerk syncs alone: the administrator signs out.
     await signInAs(b, 'jongno', 'jongno-password-1');
