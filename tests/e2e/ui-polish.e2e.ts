@@ -6,6 +6,7 @@ import { callOk } from '../support/http-client.js';
 import { createDatabase } from '../support/postgres.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { spec2022 } from '../support/specs.js';
+import { settle } from './demo-tour.js';
 import { createAdmin } from './flows.js';
 import { addUser, launchBrowser, openPage, SHOTS, signInAs, startHost, syncNow, type RunningHost } from './support.js';
 
@@ -52,9 +53,22 @@ afterAll(async () => {
 /** Browser-side code runs from strings: the tests' TypeScript has no DOM library. */
 const inPage = <T,>(p: Page, code: string) => p.evaluate(code) as Promise<T>;
 
+/**
+ * Goes to `hash` and returns once the router has taken it and the page under it has drawn (two frames after the
+ * hashchange, which the router handles first). A fixed 50 ms let a loaded machine's old page — its heading, its
+ * layout — be waited for and checked in place of the new one. At load 19 these waits took 25 s for the four tours'
+ * ~150 visits, the 50 ms sleeps ~7.5 s; with the checks' waits below the two come to about what the sleeps did.
+ */
 const go = async (hash: string) => {
-  await inPage(page, `location.hash = ${JSON.stringify(hash)}`);
-  await page.waitForTimeout(50);
+  await inPage(
+    page,
+    `new Promise((done) => {
+      const drawn = () => requestAnimationFrame(() => requestAnimationFrame(() => done(null)));
+      if (location.hash === ${JSON.stringify(hash)}) return drawn();
+      addEventListener('hashchange', drawn, { once: true });
+      location.hash = ${JSON.stringify(hash)};
+    })`,
+  );
 };
 
 describe('the Korean UI without rough edges, in Chromium', () => {
@@ -231,7 +245,9 @@ async function tour(username: string, password: string, pages: string[]): Promis
   };
   const problems: string[] = [];
   const check = async (name: string) => {
-    await page.waitForTimeout(250);
+    // Until nothing on the page is still loading (the page's own request answered), not a fixed 250 ms that a loaded
+    // machine could pass with the page half drawn: the checks below would then pass on what was not yet there.
+    await settle(page);
     const found = await inPage<string[]>(
       page,
       `(() => {
