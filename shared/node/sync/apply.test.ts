@@ -5,6 +5,7 @@ import type { SyncEvent } from '../../sync/protocol.js';
 import { AT, baseSpec, chain, materialise, opArb } from '../../../tests/support/sync-history.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { eventDigest } from '../chain/log-hash.js';
+import { PAY_KEY_MATCH, payKeyArgs } from '../db/pay-keys.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 
@@ -126,5 +127,28 @@ describe('payment references (event version 2)', () => {
       { event_id: 'p2', pay_provider: null, pay_tid: null, pay_approval_no: null, pay_approved_at: null, pay_original_tid: null, pay_amount: null },
       { event_id: 'c1', pay_provider: 'hecto', pay_tid: 'STFP2', pay_approval_no: '33334444', pay_approved_at: '2026-03-10T00:59:59.000Z', pay_original_tid: 'STFP1', pay_amount: 9_300 },
     ]);
+  });
+
+  it('are found by reference through pay_keys after a page, and a repair cut takes the keys of what it cuts', async () => {
+    await freshConsole();
+    const pay = { provider: 'toss', tid: 'tgen_a', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
+    const events: SyncEvent[] = [
+      { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
+      { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
+      { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
+      { type: 'purchase', eventId: 'p3', roundId: 'r0', lotId: 'l3', at: AT, buyerId: 'b3', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid: 'tgen_b' } },
+      { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'tgen_c', originalTid: 'tgen_a' } },
+    ];
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    // Two pages, so the keys of the second are written into a table that already holds some.
+    applier.applyPage(chain(events).slice(0, 3), events.length);
+    applier.applyPage(chain(events).slice(3), events.length);
+    const found = (tid: string) => l.sqlite.prepare(`select e.event_id from ${PAY_KEY_MATCH}`).pluck().all(...payKeyArgs('toss', tid));
+    expect([found('tgen_a'), found('tgen_b'), found('tgen_c'), found('tgen_x')]).toEqual([['p1'], ['p3'], ['c1'], []]);
+    expect(l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all()).toEqual([2, 4, 5]);
+    // Cut back to before p3 (seq 4): its key and the cancellation's go, p1's stays.
+    applier.truncateFrom(4);
+    expect(l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all()).toEqual([2]);
+    expect([found('tgen_a'), found('tgen_b'), found('tgen_c')]).toEqual([['p1'], [], []]);
   });
 });
