@@ -111,15 +111,17 @@ describe('SyncApplier with redacted events', () => {
 });
 
 describe('payment references (event version 2)', () => {
+  /** A round; a purchase paid under `pay`, one without references; the first's cancellation under `cancelTid` (approval 33334444). */
+  const paidLog = (pay: { provider: string; tid: string; approvalNo: string; approvedAt: string }, cancelTid: string): SyncEvent[] => [
+    { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
+    { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
+    { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
+    { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: cancelTid, approvalNo: '33334444', originalTid: pay.tid } },
+  ];
+
   it('stores provider, key, approval number and time, original key and the money moved in indexed columns; older events get none', async () => {
     await freshConsole();
-    const pay = { provider: 'hecto', tid: 'STFP1', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
-    const events: SyncEvent[] = [
-      { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
-      { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
-      { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
-      { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'STFP2', approvalNo: '33334444', originalTid: 'STFP1' } },
-    ];
+    const events = paidLog({ provider: 'hecto', tid: 'STFP1', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' }, 'STFP2');
     new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS).applyPage(chain(events), events.length);
     const rows = l.sqlite.prepare('select event_id, pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount from ledger_events order by seq').all();
     expect(rows).toEqual([
@@ -132,13 +134,10 @@ describe('payment references (event version 2)', () => {
   it('are found by reference through pay_keys after a page, and a repair cut takes the keys of what it cuts', async () => {
     await freshConsole();
     const pay = { provider: 'toss', tid: 'tgen_a', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
-    const events: SyncEvent[] = [
-      { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
-      { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
-      { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
-      { type: 'purchase', eventId: 'p3', roundId: 'r0', lotId: 'l3', at: AT, buyerId: 'b3', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid: 'tgen_b' } },
-      { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'tgen_c', originalTid: 'tgen_a' } },
-    ];
+    const [pub, p1, p2, c1] = paidLog(pay, 'tgen_c');
+    // A third purchase before the cancellation: pub 1, p1 2, p2 3, p3 4, c1 5.
+    const p3: SyncEvent = { type: 'purchase', eventId: 'p3', roundId: 'r0', lotId: 'l3', at: AT, buyerId: 'b3', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid: 'tgen_b' } };
+    const events = [pub!, p1!, p2!, p3, c1!];
     const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
     // Two pages, so the keys of the second are written into a table that already holds some.
     applier.applyPage(chain(events).slice(0, 3), events.length);
