@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/apply-bench.ts [--events N] [--against DIR] [--turns K] [--steady]`:
+ * `npx tsx scripts/bench/apply-bench.ts [--events N] [--against DIR [--same-log]] [--turns K] [--steady]`:
  * the console's pull and apply alone, without PostgreSQL. One generated log of
  * N purchases (a round, then purchases spread over districts, payment methods
  * and the sale's hours, with payment references, as the server's sale feed
@@ -17,6 +17,7 @@
  * that worktree exists, and fails unless this tree applies at least as many events per CPU second as the
  * other in the same run (or, without it, as the stored baseline's 505fca8 figure, a weaker check, since
  * load moves CPU time too); it prints the ratio to the stored baseline (baselines/apply-steady.json).
+ * --same-log feeds DIR the very log this tree gets, payment references and all: an A/B of two commits that both take them.
  * --profile FILE writes a V8 CPU profile of this tree's last timed pull to FILE, the other's to FILE.against
  * (open them in Chrome's DevTools, or sum them with profile-shares.ts).
  */
@@ -41,7 +42,7 @@ import { table } from './stats.js';
 
 /** Where the reference commit's worktree is kept on the bench machine. */
 const OLD_505 = '/tmp/old505';
-const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, turns: { type: 'string' }, steady: { type: 'boolean' }, profile: { type: 'string' }, goal: { type: 'boolean' } } });
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, turns: { type: 'string' }, steady: { type: 'boolean' }, profile: { type: 'string' }, goal: { type: 'boolean' }, 'same-log': { type: 'boolean' } } });
 // The steady goal (issue 21, `npm run bench:apply`): side by side with 505fca8 wherever its worktree is at hand.
 if (args.goal) {
   args.steady = true;
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
   const logs = new Map([[here, generateLog(N, true)]]);
   const server = await standIn();
   const dirs = [here, ...(args.against ? [resolve(args.against)] : [])];
-  if (args.against) logs.set(resolve(args.against), generateLog(N, false));
+  if (args.against) logs.set(resolve(args.against), args['same-log'] ? logs.get(here)! : generateLog(N, false));
   const rates = new Map<string, number[]>(dirs.map((d) => [d, []]));
   const cpuRates = new Map<string, number[]>(dirs.map((d) => [d, []]));
   const rows: [string, string][] = [];

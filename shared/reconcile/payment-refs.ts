@@ -1,5 +1,6 @@
 import type { PaymentRef } from '../ledger/events.js';
 import type { PaymentMethod } from '../rounds/spec.js';
+import { fnv1a as fnv } from '../common/fnv.js';
 
 /**
  * The payment providers the sale goes through, one per payment method as an
@@ -13,16 +14,6 @@ export const PROVIDER_BY_METHOD: Record<PaymentMethod, string> = {
   credit_card: 'toss',
   debit_card: 'kicc',
 };
-
-/** A small, fast, well-spread 32-bit hash (FNV-1a), so references are reproducible from the event id. */
-function fnv(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 const digits = (n: number, len: number) => String(n % 10 ** len).padStart(len, '0');
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -62,6 +62,11 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
   // WAL lets the grid read while a sync or import writes.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // A sync commits a slice every ~80 ms, each rewriting the same hot leaves (the indexes' newest pages, the
+  // summaries' cells, pay_keys); the default checkpoint every 1,000 pages copied each of them back to the file
+  // after nearly every commit. Every 10,000 pages (40 MB of WAL) a leaf goes back once for many commits:
+  // a steady sync writes 31 % fewer bytes and spends 11 % less CPU (apply-bench A/B, issue 21).
+  sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   if (file !== ':memory:') for (const c of COMPANIONS) makePrivateFile(file + c);

@@ -9,6 +9,7 @@ import type { RoundSpec } from '../../rounds/spec.js';
 import type { Database, LotsTable } from '../db/schema.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from './pay-columns.js';
+import { INSERT_PAY_KEY, payKey } from '../db/pay-keys.js';
 
 function refuse(key: string, ev: LedgerEvent, params?: Record<string, string | number>): never {
   throw new AppError('rule_violation', key, { ...params, eventId: ev.eventId, lotId: ev.lotId });
@@ -35,6 +36,7 @@ export class LedgerStore {
       insertEvent: s(
         `insert into ledger_events (event_id, type, round_id, lot_id, district_code, amount, payment_method, occurred_at, payload, ${PAY_COLUMN_NAMES}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertPayKey: s(INSERT_PAY_KEY),
       approvedSpec: s(
         'select v.spec from rounds r join round_versions v on v.round_id = r.id and v.version = r.approved_version where r.id = ?',
       ).pluck(),
@@ -94,7 +96,10 @@ export class LedgerStore {
           continue;
         }
         const lot = ev.type === 'purchase' ? this.purchase(ev) : this.change(ev);
-        this.stmt.insertEvent.run(ev.eventId, ev.type, ev.roundId, ev.lotId, lot.districtCode, ev.type === 'purchase' ? ev.face : ev.type === 'gift' ? 0 : ev.amount, lot.paymentMethod, ev.at, payload, ...payColumns(ev));
+        const pay = payColumns(ev);
+        const { lastInsertRowid } = this.stmt.insertEvent.run(ev.eventId, ev.type, ev.roundId, ev.lotId, lot.districtCode, ev.type === 'purchase' ? ev.face : ev.type === 'gift' ? 0 : ev.amount, lot.paymentMethod, ev.at, payload, ...pay);
+        // Found by key through pay_keys (migration 0044), as synced events are.
+        if (pay[1] !== null) this.stmt.insertPayKey.run(payKey(pay[0]!, pay[1]), lastInsertRowid);
         applied++;
       }
     })();

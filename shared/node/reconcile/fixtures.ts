@@ -1,5 +1,6 @@
 import type { LedgerTx } from '../../reconcile/ledger-tx.js';
 import { makePaymentRef } from '../../reconcile/payment-refs.js';
+import { INSERT_PAY_KEY, insertPayKeys, payKey } from '../db/pay-keys.js';
 
 /**
  * A provider's transactions over a few days, as the record holds them: purchases
@@ -45,11 +46,15 @@ export function seedLedger(sqlite: import('better-sqlite3').Database, provider: 
        pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount)
      values (?, ?, ?, ?, ?, ?, ?, 'bank_transfer', ?, ?, null, ?, ?, ?, ?, ?, ?)`,
   );
+  // Each key also goes where sync puts it (pay_keys, migration 0044), in key order as sync writes a slice's.
+  const keys: [number, number][] = [];
   sqlite.transaction(() => {
     for (const t of txs) {
       const at = new Date(t.approvedMs).toISOString();
       const payment = { provider, tid: t.tid, approvalNo: String(t.approvedMs % 100_000_000).padStart(8, '0'), approvedAt: at, ...(t.originalTid ? { originalTid: t.originalTid } : {}) };
-      st.run(seq === undefined ? null : seq++, t.eventId, t.kind === 'approval' ? 'purchase' : 'cancel', roundId, `lot-${t.originalTid ?? t.tid}`, t.districtCode, t.amount, at, JSON.stringify({ eventId: t.eventId, payment }), provider, t.tid, payment.approvalNo, at, t.originalTid, t.amount);
+      const { lastInsertRowid } = st.run(seq === undefined ? null : seq++, t.eventId, t.kind === 'approval' ? 'purchase' : 'cancel', roundId, `lot-${t.originalTid ?? t.tid}`, t.districtCode, t.amount, at, JSON.stringify({ eventId: t.eventId, payment }), provider, t.tid, payment.approvalNo, at, t.originalTid, t.amount);
+      keys.push([payKey(provider, t.tid), Number(lastInsertRowid)]);
     }
+    insertPayKeys(sqlite.prepare(INSERT_PAY_KEY), keys);
   })();
 }

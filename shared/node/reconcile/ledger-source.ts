@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { DISTRICTS } from '../../common/districts.js';
 import { LedgerIndex } from '../../reconcile/ledger-index.js';
+import { PAY_KEY_MATCH, payKeyArgs } from '../db/pay-keys.js';
 
 /**
  * The record's payments through one provider approved in [fromMs, toMs), read
@@ -36,8 +37,8 @@ export function loadLedgerIndex(sqlite: BetterSqlite3.Database, provider: string
     if (d === 254) other.push(i);
   }
   if (other.length > 0) {
-    const st = sqlite.prepare('select district_code from ledger_events where pay_provider = ? and pay_tid = ?').pluck();
-    for (const i of other) ix.setDistrict(i, st.get(provider, ix.tidOf(i)) as string);
+    const st = sqlite.prepare(`select e.district_code from ${PAY_KEY_MATCH}`).pluck();
+    for (const i of other) ix.setDistrict(i, st.get(...payKeyArgs(provider, ix.tidOf(i))) as string);
   }
   return ix;
 }
@@ -65,12 +66,12 @@ export function isoMs(at: string): number {
 
 /** Fills in the event ids of the exceptions that name a transaction of the record. */
 export function eventDetails(sqlite: BetterSqlite3.Database, provider: string, exceptions: { ledgerTid: string | null; eventId: string | null }[]): void {
-  const st = sqlite.prepare('select event_id from ledger_events where pay_provider = ? and pay_tid = ?').pluck();
-  for (const e of exceptions) if (e.ledgerTid && !e.eventId) e.eventId = (st.get(provider, e.ledgerTid) as string | undefined) ?? null;
+  const st = sqlite.prepare(`select e.event_id from ${PAY_KEY_MATCH}`).pluck();
+  for (const e of exceptions) if (e.ledgerTid && !e.eventId) e.eventId = (st.get(...payKeyArgs(provider, e.ledgerTid)) as string | undefined) ?? null;
 }
 
 /** Whether a key is anywhere in the record (a cancellation's original may be from any earlier day). */
 export function tidLookup(sqlite: BetterSqlite3.Database, provider: string): (tid: string) => boolean {
-  const st = sqlite.prepare('select 1 from ledger_events where pay_provider = ? and pay_tid = ? limit 1').pluck();
-  return (tid) => st.get(provider, tid) !== undefined;
+  const st = sqlite.prepare(`select 1 from ${PAY_KEY_MATCH} limit 1`).pluck();
+  return (tid) => st.get(...payKeyArgs(provider, tid)) !== undefined;
 }

@@ -5,6 +5,7 @@ import type { SyncEvent } from '../../sync/protocol.js';
 import { AT, baseSpec, chain, materialise, opArb } from '../../../tests/support/sync-history.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { eventDigest } from '../chain/log-hash.js';
+import { PAY_KEY_MATCH, payKeyArgs } from '../db/pay-keys.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
 
@@ -110,15 +111,17 @@ describe('SyncApplier with redacted events', () => {
 });
 
 describe('payment references (event version 2)', () => {
+  /** A round; a purchase paid under `pay`, one without references; the first's cancellation under `cancelTid` (approval 33334444). */
+  const paidLog = (pay: { provider: string; tid: string; approvalNo: string; approvedAt: string }, cancelTid: string): SyncEvent[] => [
+    { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
+    { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
+    { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
+    { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: cancelTid, approvalNo: '33334444', originalTid: pay.tid } },
+  ];
+
   it('stores provider, key, approval number and time, original key and the money moved in indexed columns; older events get none', async () => {
     await freshConsole();
-    const pay = { provider: 'hecto', tid: 'STFP1', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
-    const events: SyncEvent[] = [
-      { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: baseSpec, publishedBy: 'kim', at: AT },
-      { type: 'purchase', eventId: 'p1', roundId: 'r0', lotId: 'l1', at: AT, buyerId: 'b1', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: pay },
-      { type: 'purchase', eventId: 'p2', roundId: 'r0', lotId: 'l2', at: AT, buyerId: 'b2', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' },
-      { type: 'cancel', eventId: 'c1', roundId: 'r0', lotId: 'l1', at: AT, amount: 9_300, payment: { ...pay, tid: 'STFP2', approvalNo: '33334444', originalTid: 'STFP1' } },
-    ];
+    const events = paidLog({ provider: 'hecto', tid: 'STFP1', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' }, 'STFP2');
     new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS).applyPage(chain(events), events.length);
     const rows = l.sqlite.prepare('select event_id, pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount from ledger_events order by seq').all();
     expect(rows).toEqual([
@@ -126,5 +129,25 @@ describe('payment references (event version 2)', () => {
       { event_id: 'p2', pay_provider: null, pay_tid: null, pay_approval_no: null, pay_approved_at: null, pay_original_tid: null, pay_amount: null },
       { event_id: 'c1', pay_provider: 'hecto', pay_tid: 'STFP2', pay_approval_no: '33334444', pay_approved_at: '2026-03-10T00:59:59.000Z', pay_original_tid: 'STFP1', pay_amount: 9_300 },
     ]);
+  });
+
+  it('are found by reference through pay_keys after a page, and a repair cut takes the keys of what it cuts', async () => {
+    await freshConsole();
+    const pay = { provider: 'toss', tid: 'tgen_a', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
+    const [pub, p1, p2, c1] = paidLog(pay, 'tgen_c');
+    // A third purchase before the cancellation: pub 1, p1 2, p2 3, p3 4, c1 5.
+    const p3: SyncEvent = { type: 'purchase', eventId: 'p3', roundId: 'r0', lotId: 'l3', at: AT, buyerId: 'b3', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid: 'tgen_b' } };
+    const events = [pub!, p1!, p2!, p3, c1!];
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    // Two pages, so the keys of the second are written into a table that already holds some.
+    applier.applyPage(chain(events).slice(0, 3), events.length);
+    applier.applyPage(chain(events).slice(3), events.length);
+    const found = (tid: string) => l.sqlite.prepare(`select e.event_id from ${PAY_KEY_MATCH}`).pluck().all(...payKeyArgs('toss', tid));
+    expect([found('tgen_a'), found('tgen_b'), found('tgen_c'), found('tgen_x')]).toEqual([['p1'], ['p3'], ['c1'], []]);
+    expect(l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all()).toEqual([2, 4, 5]);
+    // Cut back to before p3 (seq 4): its key and the cancellation's go, p1's stays.
+    applier.truncateFrom(4);
+    expect(l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all()).toEqual([2]);
+    expect([found('tgen_a'), found('tgen_b'), found('tgen_c')]).toEqual([['p1'], [], []]);
   });
 });

@@ -10,6 +10,7 @@ import { deferIndexes, restoreIndexes } from './bulk-indexes.js';
  */
 export const SNAPSHOT_TABLES = [
   'ledger_events',
+  'pay_keys',
   'lots',
   'round_sales',
   'round_publications',

@@ -64,3 +64,9 @@ export interface RedactedRangesTable {
   from_seq: number;
   hash: string;
 }
+
+/** Where each payment reference of ledger_events is found (migration 0044): its key (db/pay-keys.ts) and the event's sequence. */
+export interface PayKeysTable {
+  key: number;
+  seq: number;
+}

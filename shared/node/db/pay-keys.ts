@@ -1,0 +1,39 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { fnv1a } from '../../common/fnv.js';
+
+/**
+ * The key under which a payment reference is found in `pay_keys` (migration
+ * 0044): a 32-bit hash of provider and transaction key, signed so SQLite stores
+ * it in four bytes. The references are random strings, so an index on them took
+ * every leaf of a long B-tree into each commit (most of the bytes a steady sync
+ * wrote, issue 21); a cell of two small integers makes that tree about a third
+ * as long. Different references may share a key: every lookup checks the
+ * event's own provider and key after it (PAY_KEY_MATCH).
+ */
+export function payKey(provider: string, tid: string): number {
+  return fnv1a(`${provider}\u0000${tid}`) | 0;
+}
+
+/**
+ * The ledger events with one payment reference, by `pay_keys` then each
+ * event's primary key (CROSS JOIN keeps that order: the planner could otherwise
+ * walk the provider's whole approval-time index). Parameters: `payKeyArgs`.
+ */
+export const PAY_KEY_MATCH = 'pay_keys k cross join ledger_events e on e.seq = k.seq where k.key = ? and e.pay_provider = ? and e.pay_tid = ?';
+
+/** The parameters of PAY_KEY_MATCH for one reference. */
+export function payKeyArgs(provider: string, tid: string): [number, string, string] {
+  return [payKey(provider, tid), provider, tid];
+}
+
+/**
+ * Writes the keys of one transaction's events (`[key, seq]` pairs, reordered
+ * in place) in key order, so the inserts walk the table's B-tree once from
+ * left to right instead of jumping about it.
+ */
+export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, number][]): void {
+  keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [key, seq] of keys) insert.run(key, seq);
+}
+
+export const INSERT_PAY_KEY = 'insert into pay_keys (key, seq) values (?, ?)';
