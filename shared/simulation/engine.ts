@@ -581,7 +581,7 @@ function finish(run: Run, id: number, outcome: number): void {
   run.state[id] = DONE;
   run.outcomeCounts[outcome]!++;
   const w = run.waited[id]!;
-  // Waits are sums of non-negative run.stints; the clamp keeps a rounding error from indexing run.histBuy[-1].
+  // Waits are sums of non-negative stints; the clamp keeps a rounding error from indexing histBuy[-1].
   const ws = w <= 0 ? 0 : w < run.histLen - 1 ? Math.floor(w) : run.histLen - 1;
   if (outcome === BOUGHT) {
     run.histBuy[ws]!++;
@@ -597,9 +597,9 @@ function finish(run: Run, id: number, outcome: number): void {
 }
 
 /**
- * The end of someone who never got into the run.queue: nothing run.waited, nothing
- * run.spent, no entries anywhere that could name them, so their per-person
- * run.state is not touched at all (it is the bulk of a crowd turned away).
+ * The end of someone who never got into the queue: nothing waited, nothing
+ * spent, no entries anywhere that could name them, so their per-person
+ * state is not touched at all (it is the bulk of a crowd turned away).
  */
 function finishUnqueued(run: Run, outcome: number): void {
   run.outcomeCounts[outcome]!++;
@@ -611,7 +611,7 @@ function end(run: Run, id: number, outcome: number, queuedBefore: number): void 
   else finishUnqueued(run, outcome);
 }
 
-/** Ends a run.queue stint (the person leaves the run.queue for any reason). */
+/** Ends a queue stint (the person leaves the queue for any reason). */
 function leaveQueue(run: Run, id: number): void {
   const d = run.t - run.mark[id]!;
   run.waited[id]! += d;
@@ -625,7 +625,7 @@ function leaveQueue(run: Run, id: number): void {
 
 /**
  * Logged out or turned away: come back later, or give up. The return entry's
- * run.tag says whether they ever queued, i.e. whether they have run.state to update.
+ * tag says whether they ever queued, i.e. whether they have state to update.
  */
 function goAway(run: Run, id: number, outcome: number, queuedBefore: number): void {
   if (!run.closed && !run.soldOut && run.rs.returns.uniform() < run.retProb) run.returnsFifo.push(id, queuedBefore, run.t + run.retDelay);
@@ -668,7 +668,7 @@ function drainQueue(run: Run, outcome: number): void {
   run.queue.head = run.queue.tail = 0;
 }
 
-/** Someone arrives or comes back: the sale may be over, the servers full, or the run.queue beyond the stock. */
+/** Someone arrives or comes back: the sale may be over, the servers full, or the queue beyond the stock. */
 function arriveOrJoin(run: Run, id: number, queuedBefore: number): void {
   if (run.closed) return end(run, id, CLOSED, queuedBefore);
   if (run.soldOut) return end(run, id, SOLD_OUT, queuedBefore);
@@ -685,7 +685,7 @@ function arriveOrJoin(run: Run, id: number, queuedBefore: number): void {
   joinQueue(run, id, queuedBefore);
 }
 
-/** Signed in (or no sign-in modelled): the person takes a place at the back of the run.queue. */
+/** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
 function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.cutoff && run.live >= cutLimit(run)) return end(run, id, CUT, queuedBefore);
   if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
@@ -711,7 +711,7 @@ function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.live + run.active + run.loggingIn > run.peakConnections) run.peakConnections = run.live + run.active + run.loggingIn;
 }
 
-/** Drops stale entries so the run.queue holds exactly the people waiting, in order. */
+/** Drops stale entries so the queue holds exactly the people waiting, in order. */
 function compactQueue(run: Run): void {
   let w = run.queue.head;
   for (let k = run.queue.head; k < run.queue.tail; k++) {
@@ -741,7 +741,7 @@ function shuffleQueue(run: Run): void {
   for (let k = run.queue.head; k < run.queue.tail; k++) showWait(run, run.queue.ids[k]!, rate === Infinity ? 0 : (k - run.queue.head) / rate);
 }
 
-/** The payment system takes the next transaction; run.mark[] (unused once admitted) holds when it was sent. */
+/** The payment system takes the next transaction; mark[] (unused once admitted) holds when it was sent. */
 function servePayment(run: Run, id: number): void {
   run.paying[id] = PAY_SERVED;
   run.payBusy++;
@@ -772,7 +772,7 @@ function nextPayment(run: Run): void {
     servePayment(run, id);
   }
 }
-/** A payment failed (declined, or timed out): another go at the form while run.retries last, else the person leaves without. */
+/** A payment failed (declined, or timed out): another go at the form while retries last, else the person leaves without. */
 function paymentFailed(run: Run, id: number, g: number): void {
   run.paymentFailures++;
   if (run.retries[id]! < run.maxRetries) {
@@ -867,12 +867,12 @@ function runSale(run: Run): SimResult | null {
     if (!run.soldOut && (next - run.O) / 60 > run.soldOutByMinute) return null;
 
     // Only while the sale runs: after closing or selling out, those arriving are told so
-    // (arriveOrJoin), even when people still run.paying hold every connection.
+    // (arriveOrJoin), even when people still paying hold every connection.
     if ((kind === 7 || kind === 9) && !run.closed && !run.soldOut && run.live + run.active + run.loggingIn >= run.maxConn) {
       // The servers are full: everyone arriving or coming back is turned away
       // until something else happens. Run through them without re-examining
       // every other kind of event; nothing they do changes those. Returns are
-      // read from their FIFO alone, so this loop touches no scattered run.state.
+      // read from their FIFO alone, so this loop touches no scattered state.
       const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit, tPayTimeout, tLogin);
       run.area += run.live * (next - run.t);
       run.t = next;
@@ -1058,7 +1058,7 @@ function runSale(run: Run): SimResult | null {
         break;
       }
       case 11: {
-        // Signed in: into the run.queue, unless the sale ended meanwhile.
+        // Signed in: into the queue, unless the sale ended meanwhile.
         const id = run.logins.ids[run.logins.head]!;
         const queuedBefore = run.logins.tags[run.logins.head]!;
         run.logins.head++;
