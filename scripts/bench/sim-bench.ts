@@ -4,7 +4,9 @@
  * replications in parallel worker threads as the console runs them, then a
  * recommendation study against issue 20's goal (recommend-bench.ts): exit 1
  * when a recommendation does not hold on its seeds, and on a missed goal
- * only with `--enforce-goal`.
+ * only with `--enforce-goal`. First it checks that the engine's outputs are
+ * those stored (sim-digest.ts --check, in a fresh process): a cheaper engine
+ * must give the same results, and exit 1 if it does not.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +23,13 @@ const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleS
 async function main(): Promise<void> {
   console.log(`Simulator benchmark, 2022-07-14 preset (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version})`);
   const rows: [string, string][] = [];
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'sim-digest.ts'), '--check'], { encoding: 'utf8' });
+    rows.push(['result check (sim-digest.ts --check)', out.trim()]);
+  } catch (e) {
+    rows.push(['result check (sim-digest.ts --check)', `FAILED: ${(e as { stderr?: string }).stderr?.trim() ?? String(e)}`]);
+    process.exitCode = 1;
+  }
   for (const visitors of [1_000_000, 10_000_000]) {
     const out = execFileSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'sim-one.ts'), String(visitors)], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; events: number; buyers: number; soldOutMinute: number | null; logouts: number; maxRssMiB: number };

@@ -4,9 +4,16 @@
  * every line identical. Not a test: run before and after a change and diff,
  * `npx tsx scripts/bench/sim-digest.ts > /tmp/before.txt`. Prints, per case,
  * a SHA-256 of the whole result (elapsedMs left out: it is a time, not an
- * output) and a few headline figures to read a difference by.
+ * output) and a few headline figures to read a difference by. `--check`
+ * compares with the digests stored in baselines/sim-digest.txt, recorded from
+ * the engine before the cheaper run (exit 1 on any difference); `npm run
+ * bench:sim` runs that check first.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { simulate, simulateIfSoldOutBy } from '../../shared/simulation/engine.js';
 import { preset2022, sale2022Uncalibrated, type SimParams } from '../../shared/simulation/params.js';
 import { admissionScenario, keptScenario, paymentScenario, sessionScenario } from '../../shared/simulation/recommend.js';
@@ -43,10 +50,32 @@ const digest = (r: SimResult | null): string => {
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
 };
 
-for (const [name, params, by] of cases) {
-  const t = performance.now();
-  const r = by === undefined ? simulate(params) : simulateIfSoldOutBy(params, by);
-  const ms = performance.now() - t;
-  const head = r ? `buyers ${r.buyers}, sold out ${r.soldOutMinute?.toFixed(3)}, logouts ${r.logouts}, events ${r.events}` : 'stopped (not sold out by the target)';
-  console.log(`${digest(r)}  ${name}: ${head}  [${Math.round(ms)} ms]`);
+/** The stored digests: what the engine gave before a change meant to make it cheaper, one `hash  case` a line. */
+export const DIGEST_FILE = resolve('scripts', 'bench', 'baselines', 'sim-digest.txt');
+
+/** Every case's `hash  name`, with its headline figures and time for a reader when `verbose`. */
+export function digestLines(verbose = false): string[] {
+  return cases.map(([name, params, by]) => {
+    const t = performance.now();
+    const r = by === undefined ? simulate(params) : simulateIfSoldOutBy(params, by);
+    const ms = performance.now() - t;
+    const head = r ? `buyers ${r.buyers}, sold out ${r.soldOutMinute?.toFixed(3)}, logouts ${r.logouts}, events ${r.events}` : 'stopped (not sold out by the target)';
+    return verbose ? `${digest(r)}  ${name}: ${head}  [${Math.round(ms)} ms]` : `${digest(r)}  ${name}`;
+  });
+}
+
+/** The cases whose digest differs from the stored one (empty: every output is as it was). */
+export function digestChanges(): string[] {
+  const stored = readFileSync(DIGEST_FILE, 'utf8').trim().split('\n');
+  const now = digestLines();
+  return now.filter((line, i) => line !== stored[i]).concat(stored.length !== now.length ? [`${stored.length} cases stored, ${now.length} run`] : []);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  if (process.argv.includes('--check')) {
+    const changed = digestChanges();
+    for (const c of changed) console.error(`differs from ${DIGEST_FILE}: ${c}`);
+    console.log(changed.length === 0 ? `every output identical to the stored digests (${cases.length} cases)` : `${changed.length} case(s) differ`);
+    if (changed.length > 0) process.exitCode = 1;
+  } else for (const line of digestLines(true)) console.log(line);
 }

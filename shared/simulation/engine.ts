@@ -73,481 +73,781 @@ export function simulateIfSoldOutBy(p: SimParams, minutes: number, options: SimO
 }
 
 function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: number): SimResult | null {
-  const startedAt = Date.now();
-  const rs = streams(p.seed);
-  const N = p.visitors;
+  return runSale(new Run(p, options, soldOutByMinute));
+}
 
-  // Clock: seconds from the start of the pre-opening window.
-  const O = p.arrival.preOpenMinutes * 60;
-  const W = O + p.sale.windowMinutes * 60;
-  const unitWon = p.sale.unit;
-  const stockUnits = Math.floor(p.sale.stock / unitWon);
-  const limitUnits = Math.max(1, Math.floor(p.purchase.limit / unitWon));
-  const fullShare = p.purchase.fullLimitShare;
-  const meanUnits = fullShare * limitUnits + (1 - fullShare) * (limitUnits > 1 ? limitUnits / 2 : 1);
+/**
+ * Everything one run holds: settings read once, per-person arrays, queues and counters. A class, so that
+ * every run has the same shape and a warm worker keeps the optimised code of the functions below between
+ * runs: the closures this was once made of were created afresh for each run, and the first call of a
+ * new one threw the optimised caller away ("wrong call target") on every run. The functions that act on a
+ * run take it as their first argument.
+ */
+class Run {
+  readonly p: SimParams;
+  readonly options: SimOptions;
+  readonly soldOutByMinute: number;
+  readonly startedAt: number;
+  readonly rs: ReturnType<typeof streams>;
+  readonly N: number;
+  readonly O: number;
+  readonly W: number;
+  readonly unitWon: number;
+  readonly stockUnits: number;
+  readonly limitUnits: number;
+  readonly fullShare: number;
+  readonly meanUnits: number;
+  readonly admInterval: number;
+  readonly maxActive: number;
+  readonly maxConn: number;
+  readonly loginSeconds: number;
+  readonly T: number;
+  readonly expiresWhileWaiting: boolean;
+  readonly retProb: number;
+  readonly retDelay: number;
+  readonly patKind: SimParams['patience']['kind'];
+  readonly patSeconds: number;
+  readonly theta: number;
+  readonly coMean: number;
+  readonly coDist: SimParams['checkout']['distribution'];
+  readonly LN_SIGMA: number;
+  readonly lnMu: number;
+  readonly failRate: number;
+  readonly maxRetries: number;
+  readonly payModel: boolean;
+  readonly payServers: number;
+  readonly payServiceMean: number;
+  readonly payTimeout: number;
+  readonly cutoff: boolean;
+  readonly cutMargin: number;
+  readonly nominalPerMinute: number;
+  readonly arrivals: { next: number; advance(): void };
+  readonly state: Uint8Array;
+  readonly tag: Uint8Array;
+  readonly stintsOf: Uint8Array;
+  readonly retries: Uint8Array;
+  readonly reserved: Uint16Array;
+  readonly mark: Float64Array;
+  readonly waited: Float32Array;
+  readonly spent: Float32Array;
+  readonly shown: Float32Array;
+  readonly honest: Float32Array;
+  readonly shownLong: Uint8Array;
+  readonly paying: Uint8Array;
+  readonly queue: TaggedFifo;
+  readonly sessions: TaggedFifo;
+  readonly patienceFifo: TaggedFifo;
+  readonly returnsFifo: TaggedFifo;
+  readonly heap: EventHeap;
+  readonly logins: TaggedFifo;
+  readonly payQueue: TaggedFifo;
+  readonly payTimeouts: TaggedFifo;
+  payBusy: number;
+  payWaiting: number;
+  payPeakQueue: number;
+  payAttempts: number;
+  payTimedOut: number;
+  payServed: number;
+  payWaitSum: number;
+  live: number;
+  active: number;
+  loggingIn: number;
+  soldUnits: number;
+  reservedUnits: number;
+  arrived: number;
+  events: number;
+  readonly outcomeCounts: Float64Array;
+  logouts: number;
+  requeues: number;
+  refused: number;
+  paymentFailures: number;
+  admissions: number;
+  abandons: number;
+  peakConnections: number;
+  peakActive: number;
+  peakQueue: number;
+  maxStint: number;
+  soldOutAt: number;
+  reservedOutAt: number;
+  opened: boolean;
+  closed: boolean;
+  soldOut: boolean;
+  nextAdm: number;
+  tAbandon: number;
+  abandonDirty: boolean;
+  recentPerMinute: number;
+  readonly histLen: number;
+  readonly histBuy: Uint32Array;
+  readonly histFail: Uint32Array;
+  sumBuy: number;
+  sumFail: number;
+  maxBuy: number;
+  maxFail: number;
+  waitedForNothing: number;
+  lostSeconds: number;
+  dispN: number;
+  honN: number;
+  honAbs: number;
+  readonly HON_OFFSET: number;
+  readonly honErr: Uint32Array;
+  pastRight: number;
+  pastWrong: number;
+  honestMisled: number;
+  naiveMisled: number;
+  dispAbs: number;
+  dispSigned: number;
+  dispMax: number;
+  shownMax: number;
+  shownOverHour: number;
+  readonly dispHist: Uint32Array;
+  area: number;
+  stints: number;
+  stintSeconds: number;
+  serviceN: number;
+  serviceSum: number;
+  readonly M: number;
+  readonly sQueue: Float64Array;
+  readonly sActive: Float64Array;
+  readonly sLogin: Float64Array;
+  readonly sAdm: Float64Array;
+  readonly sArr: Float64Array;
+  readonly sLogout: Float64Array;
+  readonly sAband: Float64Array;
+  readonly sRef: Float64Array;
+  readonly sSold: Float64Array;
+  readonly sShown: Float64Array;
+  readonly joinSum: Float64Array;
+  readonly joinN: Float64Array;
+  nextMinute: number;
+  t: number;
+  readonly progressEvery: number;
+  nextProgress: number;
 
-  const admInterval = p.waitingRoom.admissionPerMinute ? 60 / p.waitingRoom.admissionPerMinute : 0;
-  const maxActive = p.waitingRoom.maxActiveSessions ?? Infinity;
-  const maxConn = p.capacity.maxConnections ?? Infinity;
-  // Signing in (params.ts capacity.loginMinutes): a connection held before the queue. Absent or 0, joining is
-  // instant, no event of this kind is ever scheduled and the run is exactly what it was before it existed.
-  const loginSeconds = (p.capacity.loginMinutes ?? 0) * 60;
-  const T = p.session.timeoutMinutes != null ? p.session.timeoutMinutes * 60 : Infinity;
-  const expiresWhileWaiting = p.session.policy === 'expires_while_waiting' && p.session.timeoutMinutes != null;
-  const retProb = p.returns.probability;
-  const retDelay = p.returns.delayMinutes * 60;
-  const patKind = p.patience.kind;
-  const patSeconds = p.patience.meanMinutes * 60;
-  const theta = 1 / patSeconds;
-  const coMean = p.checkout.meanSeconds;
-  const coDist = p.checkout.distribution;
-  // Lognormal with σ = 0.5, scaled so its mean is coMean.
-  const LN_SIGMA = 0.5;
-  const lnMu = Math.log(coMean) - (LN_SIGMA * LN_SIGMA) / 2;
-  const failRate = p.checkout.failureRate;
-  const maxRetries = p.checkout.maxRetries;
-  // The payment system (rounds/spec.ts paymentSystemShape): TPS × latency slots, each serving one transaction for an
-  // exponential time of mean latency (the TPS exactly when all are busy; one slot of 1/TPS when latency is 0).
-  // Absent, a payment is instant and unlimited and none of this draws a random number: old runs stand.
-  const payTps = p.checkout.paymentCapacityTps ?? null;
-  const payLatency = (p.checkout.paymentLatencyMs ?? 0) / 1000;
-  const payModel = payTps !== null || payLatency > 0;
-  const payServers = payTps === null ? Infinity : Math.max(1, Math.round(payTps * payLatency));
-  const payServiceMean = payTps === null ? payLatency : payServers / payTps;
-  const payTimeout = p.checkout.paymentTimeoutMs != null ? p.checkout.paymentTimeoutMs / 1000 : Infinity;
-  const cutoff = p.waitingRoom.stockCutoff;
-  const cutMargin = 1 + p.waitingRoom.cutoffMargin;
-  // What the waiting page assumes before it has measured anything: the configured pace.
-  const nominalPerMinute =
-    p.waitingRoom.admissionPerMinute ?? (Number.isFinite(maxActive) ? (maxActive * 60) / coMean : Infinity);
+  constructor(p: SimParams, options: SimOptions, soldOutByMinute: number) {
+    const startedAt = Date.now();
+    const rs = streams(p.seed);
+    const N = p.visitors;
 
-  // Arrivals: one stream per birth-year slot, merged in time order.
-  const slots = p.waitingRoom.order === 'birth_year' && p.waitingRoom.slots.length > 0 ? p.waitingRoom.slots : [{ share: 1, startMinute: 0 }];
-  const slotCounts = apportion(N, slots.map((s) => s.share));
-  const slotStreams = slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0, rs.arrivals), rs.arrivals));
-  // One stream needs no merging; skipping it matters at tens of millions of arrivals.
-  const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
+    // Clock: seconds from the start of the pre-opening window.
+    const O = p.arrival.preOpenMinutes * 60;
+    const W = O + p.sale.windowMinutes * 60;
+    const unitWon = p.sale.unit;
+    const stockUnits = Math.floor(p.sale.stock / unitWon);
+    const limitUnits = Math.max(1, Math.floor(p.purchase.limit / unitWon));
+    const fullShare = p.purchase.fullLimitShare;
+    const meanUnits = fullShare * limitUnits + (1 - fullShare) * (limitUnits > 1 ? limitUnits / 2 : 1);
 
-  // Per-person state, struct of arrays.
-  const state = new Uint8Array(N);
-  /** Bumped at every queue stint; FIFO entries carry it to tell whether they are still current. */
-  const tag = new Uint8Array(N);
-  const stintsOf = new Uint8Array(N);
-  const retries = new Uint8Array(N);
-  const reserved = new Uint16Array(N);
-  /**
-   * When the current queue stint began. Float64: a Float32 time rounded up
-   * made the wait of someone admitted the instant they joined slightly
-   * negative, and the histogram silently lost them.
-   */
-  const mark = new Float64Array(N);
-  /** Queue time across stints. */
-  const waited = new Float32Array(N);
-  /** Queue and checkout time across stints. */
-  const spent = new Float32Array(N);
-  /** The estimated wait shown at joining; once admitted, the admission time. */
-  const shown = new Float32Array(N);
-  /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
-  const honest = new Float32Array(N);
-  /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
-  const shownLong = new Uint8Array(N);
-  /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
-  const paying = new Uint8Array(payModel ? N : 0);
+    const admInterval = p.waitingRoom.admissionPerMinute ? 60 / p.waitingRoom.admissionPerMinute : 0;
+    const maxActive = p.waitingRoom.maxActiveSessions ?? Infinity;
+    const maxConn = p.capacity.maxConnections ?? Infinity;
+    // Signing in (params.ts capacity.loginMinutes): a connection held before the queue. Absent or 0, joining is
+    // instant, no event of this kind is ever scheduled and the run is exactly what it was before it existed.
+    const loginSeconds = (p.capacity.loginMinutes ?? 0) * 60;
+    const T = p.session.timeoutMinutes != null ? p.session.timeoutMinutes * 60 : Infinity;
+    const expiresWhileWaiting = p.session.policy === 'expires_while_waiting' && p.session.timeoutMinutes != null;
+    const retProb = p.returns.probability;
+    const retDelay = p.returns.delayMinutes * 60;
+    const patKind = p.patience.kind;
+    const patSeconds = p.patience.meanMinutes * 60;
+    const theta = 1 / patSeconds;
+    const coMean = p.checkout.meanSeconds;
+    const coDist = p.checkout.distribution;
+    // Lognormal with σ = 0.5, scaled so its mean is coMean.
+    const LN_SIGMA = 0.5;
+    const lnMu = Math.log(coMean) - (LN_SIGMA * LN_SIGMA) / 2;
+    const failRate = p.checkout.failureRate;
+    const maxRetries = p.checkout.maxRetries;
+    // The payment system (rounds/spec.ts paymentSystemShape): TPS × latency slots, each serving one transaction for an
+    // exponential time of mean latency (the TPS exactly when all are busy; one slot of 1/TPS when latency is 0).
+    // Absent, a payment is instant and unlimited and none of this draws a random number: old runs stand.
+    const payTps = p.checkout.paymentCapacityTps ?? null;
+    const payLatency = (p.checkout.paymentLatencyMs ?? 0) / 1000;
+    const payModel = payTps !== null || payLatency > 0;
+    const payServers = payTps === null ? Infinity : Math.max(1, Math.round(payTps * payLatency));
+    const payServiceMean = payTps === null ? payLatency : payServers / payTps;
+    const payTimeout = p.checkout.paymentTimeoutMs != null ? p.checkout.paymentTimeoutMs / 1000 : Infinity;
+    const cutoff = p.waitingRoom.stockCutoff;
+    const cutMargin = 1 + p.waitingRoom.cutoffMargin;
+    // What the waiting page assumes before it has measured anything: the configured pace.
+    const nominalPerMinute =
+      p.waitingRoom.admissionPerMinute ?? (Number.isFinite(maxActive) ? (maxActive * 60) / coMean : Infinity);
 
-  const queue = new TaggedFifo(Math.min(N, 1 << 16));
-  // Constant delays: due times are pushed in order, so FIFOs replace a heap.
-  const sessions = new TaggedFifo(1 << 12, true);
-  const patienceFifo = new TaggedFifo(1 << 12, true);
-  /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
-  const returnsFifo = new TaggedFifo(1 << 12, true);
-  const heap = new EventHeap(1 << 12);
-  /** People signing in, holding a connection, not yet queued: a constant delay, so in order; the tag is queuedBefore. */
-  const logins = new TaggedFifo(1 << 12, true);
-  /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
-  const payQueue = new TaggedFifo(1 << 10);
-  /** Their time-outs: a constant delay, so in order too. */
-  const payTimeouts = new TaggedFifo(1 << 10, true);
-  let payBusy = 0;
-  let payWaiting = 0;
-  let payPeakQueue = 0;
-  let payAttempts = 0;
-  let payTimedOut = 0;
-  let payServed = 0;
-  let payWaitSum = 0;
+    // Arrivals: one stream per birth-year slot, merged in time order.
+    const slots = p.waitingRoom.order === 'birth_year' && p.waitingRoom.slots.length > 0 ? p.waitingRoom.slots : [{ share: 1, startMinute: 0 }];
+    const slotCounts = apportion(N, slots.map((s) => s.share));
+    const slotStreams = slots.map((s, i) => new ArrivalStream(planSegments(p.arrival, slotCounts[i]!, O + s.startMinute * 60, W, s.startMinute === 0, rs.arrivals), rs.arrivals));
+    // One stream needs no merging; skipping it matters at tens of millions of arrivals.
+    const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
-  let live = 0;
-  let active = 0;
-  /** Connected and signing in: neither in the queue nor paying (see capacity.loginMinutes). */
-  let loggingIn = 0;
-  let soldUnits = 0;
-  let reservedUnits = 0;
-  let arrived = 0;
-  let events = 0;
+    // Per-person state, struct of arrays.
+    const state = new Uint8Array(N);
+    /** Bumped at every queue stint; FIFO entries carry it to tell whether they are still current. */
+    const tag = new Uint8Array(N);
+    const stintsOf = new Uint8Array(N);
+    const retries = new Uint8Array(N);
+    const reserved = new Uint16Array(N);
+    /**
+     * When the current queue stint began. Float64: a Float32 time rounded up
+     * made the wait of someone admitted the instant they joined slightly
+     * negative, and the histogram silently lost them.
+     */
+    const mark = new Float64Array(N);
+    /** Queue time across stints. */
+    const waited = new Float32Array(N);
+    /** Queue and checkout time across stints. */
+    const spent = new Float32Array(N);
+    /** The estimated wait shown at joining; once admitted, the admission time. */
+    const shown = new Float32Array(N);
+    /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
+    const honest = new Float32Array(N);
+    /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
+    const shownLong = new Uint8Array(N);
+    /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
+    const paying = new Uint8Array(payModel ? N : 0);
 
-  const outcomeCounts = new Float64Array(OUTCOMES.length);
-  let logouts = 0;
-  let requeues = 0;
-  let refused = 0;
-  let paymentFailures = 0;
-  let admissions = 0;
-  let abandons = 0;
-  let peakConnections = 0;
-  let peakActive = 0;
-  let peakQueue = 0;
-  let maxStint = 0;
-  let soldOutAt = -1;
-  /** First moment every unit was sold or held by someone paying: admission stops here, not at the last payment. */
-  let reservedOutAt = -1;
-  let opened = O <= 0;
-  let closed = false;
-  let soldOut = false;
-  let nextAdm = 0;
-  let tAbandon = Infinity;
-  let abandonDirty = true;
-  let recentPerMinute = 0;
+    const queue = new TaggedFifo(Math.min(N, 1 << 16));
+    // Constant delays: due times are pushed in order, so FIFOs replace a heap.
+    const sessions = new TaggedFifo(1 << 12, true);
+    const patienceFifo = new TaggedFifo(1 << 12, true);
+    /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
+    const returnsFifo = new TaggedFifo(1 << 12, true);
+    const heap = new EventHeap(1 << 12);
+    /** People signing in, holding a connection, not yet queued: a constant delay, so in order; the tag is queuedBefore. */
+    const logins = new TaggedFifo(1 << 12, true);
+    /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
+    const payQueue = new TaggedFifo(1 << 10);
+    /** Their time-outs: a constant delay, so in order too. */
+    const payTimeouts = new TaggedFifo(1 << 10, true);
+    let payBusy = 0;
+    let payWaiting = 0;
+    let payPeakQueue = 0;
+    let payAttempts = 0;
+    let payTimedOut = 0;
+    let payServed = 0;
+    let payWaitSum = 0;
 
-  // Wait statistics: 1-second histograms up to the whole horizon.
-  const histLen = Math.ceil(W) + 2;
-  const histBuy = new Uint32Array(histLen);
-  const histFail = new Uint32Array(histLen);
-  let sumBuy = 0;
-  let sumFail = 0;
-  let maxBuy = 0;
-  let maxFail = 0;
-  let waitedForNothing = 0;
-  let lostSeconds = 0;
-  let dispN = 0;
-  // The honest estimator, judged like the displayed one (errors at admission) and by
-  // those who waited for stock that ran out: were they told early, or shown a wait?
-  let honN = 0;
-  let honAbs = 0;
-  const HON_OFFSET = 24 * 60;
-  const honErr = new Uint32Array(2 * HON_OFFSET + 1);
-  let pastRight = 0;
-  let pastWrong = 0;
-  let honestMisled = 0;
-  let naiveMisled = 0;
-  /** People who waited and then were sent away for stock: judged at that moment. */
-  const judgeNothing = (id: number): void => {
-    naiveMisled++;
-    if (honest[id] === PAST_STOCK) pastRight++;
-    else honestMisled++;
-  };
-  let dispAbs = 0;
-  let dispSigned = 0;
-  let dispMax = 0;
-  // What the page showed, whoever it was shown to: judging it only at admission hides the
-  // longest waits, which are shown to the people stranded when the stock runs out.
-  let shownMax = 0;
-  let shownOverHour = 0;
-  const showWait = (id: number, minutes: number): void => {
-    shown[id] = minutes;
-    if (minutes > shownMax) shownMax = minutes;
-    if (minutes > 60 && shownLong[id] === 0) {
-      shownLong[id] = 1;
-      shownOverHour++;
+    let live = 0;
+    let active = 0;
+    /** Connected and signing in: neither in the queue nor paying (see capacity.loginMinutes). */
+    let loggingIn = 0;
+    let soldUnits = 0;
+    let reservedUnits = 0;
+    let arrived = 0;
+    let events = 0;
+
+    const outcomeCounts = new Float64Array(OUTCOMES.length);
+    let logouts = 0;
+    let requeues = 0;
+    let refused = 0;
+    let paymentFailures = 0;
+    let admissions = 0;
+    let abandons = 0;
+    let peakConnections = 0;
+    let peakActive = 0;
+    let peakQueue = 0;
+    let maxStint = 0;
+    let soldOutAt = -1;
+    /** First moment every unit was sold or held by someone paying: admission stops here, not at the last payment. */
+    let reservedOutAt = -1;
+    let opened = O <= 0;
+    let closed = false;
+    let soldOut = false;
+    let nextAdm = 0;
+    let tAbandon = Infinity;
+    let abandonDirty = true;
+    let recentPerMinute = 0;
+
+    // Wait statistics: 1-second histograms up to the whole horizon.
+    const histLen = Math.ceil(W) + 2;
+    const histBuy = new Uint32Array(histLen);
+    const histFail = new Uint32Array(histLen);
+    let sumBuy = 0;
+    let sumFail = 0;
+    let maxBuy = 0;
+    let maxFail = 0;
+    let waitedForNothing = 0;
+    let lostSeconds = 0;
+    let dispN = 0;
+    // The honest estimator, judged like the displayed one (errors at admission) and by
+    // those who waited for stock that ran out: were they told early, or shown a wait?
+    let honN = 0;
+    let honAbs = 0;
+    const HON_OFFSET = 24 * 60;
+    const honErr = new Uint32Array(2 * HON_OFFSET + 1);
+    let pastRight = 0;
+    let pastWrong = 0;
+    let honestMisled = 0;
+    let naiveMisled = 0;
+    /** People who waited and then were sent away for stock: judged at that moment. */
+    let dispAbs = 0;
+    let dispSigned = 0;
+    let dispMax = 0;
+    // What the page showed, whoever it was shown to: judging it only at admission hides the
+    // longest waits, which are shown to the people stranded when the stock runs out.
+    let shownMax = 0;
+    let shownOverHour = 0;
+    const dispHist = new Uint32Array(24 * 60 + 2);
+    let area = 0;
+    let stints = 0;
+    let stintSeconds = 0;
+    let serviceN = 0;
+    let serviceSum = 0;
+
+    // Series, sampled on minute boundaries.
+    const M = Math.ceil(W / 60) + 1;
+    const sQueue = new Float64Array(M);
+    const sActive = new Float64Array(M);
+    const sLogin = new Float64Array(M);
+    const sAdm = new Float64Array(M);
+    const sArr = new Float64Array(M);
+    const sLogout = new Float64Array(M);
+    const sAband = new Float64Array(M);
+    const sRef = new Float64Array(M);
+    const sSold = new Float64Array(M);
+    const sShown = new Float64Array(M).fill(-1);
+    const joinSum = new Float64Array(M);
+    const joinN = new Float64Array(M);
+    let nextMinute = 0;
+
+    let t = 0;
+
+    const progressEvery = 1 << 16;
+    let nextProgress = progressEvery;
+    this.p = p;
+    this.options = options;
+    this.soldOutByMinute = soldOutByMinute;
+    this.startedAt = startedAt;
+    this.rs = rs;
+    this.N = N;
+    this.O = O;
+    this.W = W;
+    this.unitWon = unitWon;
+    this.stockUnits = stockUnits;
+    this.limitUnits = limitUnits;
+    this.fullShare = fullShare;
+    this.meanUnits = meanUnits;
+    this.admInterval = admInterval;
+    this.maxActive = maxActive;
+    this.maxConn = maxConn;
+    this.loginSeconds = loginSeconds;
+    this.T = T;
+    this.expiresWhileWaiting = expiresWhileWaiting;
+    this.retProb = retProb;
+    this.retDelay = retDelay;
+    this.patKind = patKind;
+    this.patSeconds = patSeconds;
+    this.theta = theta;
+    this.coMean = coMean;
+    this.coDist = coDist;
+    this.LN_SIGMA = LN_SIGMA;
+    this.lnMu = lnMu;
+    this.failRate = failRate;
+    this.maxRetries = maxRetries;
+    this.payModel = payModel;
+    this.payServers = payServers;
+    this.payServiceMean = payServiceMean;
+    this.payTimeout = payTimeout;
+    this.cutoff = cutoff;
+    this.cutMargin = cutMargin;
+    this.nominalPerMinute = nominalPerMinute;
+    this.arrivals = arrivals;
+    this.state = state;
+    this.tag = tag;
+    this.stintsOf = stintsOf;
+    this.retries = retries;
+    this.reserved = reserved;
+    this.mark = mark;
+    this.waited = waited;
+    this.spent = spent;
+    this.shown = shown;
+    this.honest = honest;
+    this.shownLong = shownLong;
+    this.paying = paying;
+    this.queue = queue;
+    this.sessions = sessions;
+    this.patienceFifo = patienceFifo;
+    this.returnsFifo = returnsFifo;
+    this.heap = heap;
+    this.logins = logins;
+    this.payQueue = payQueue;
+    this.payTimeouts = payTimeouts;
+    this.payBusy = payBusy;
+    this.payWaiting = payWaiting;
+    this.payPeakQueue = payPeakQueue;
+    this.payAttempts = payAttempts;
+    this.payTimedOut = payTimedOut;
+    this.payServed = payServed;
+    this.payWaitSum = payWaitSum;
+    this.live = live;
+    this.active = active;
+    this.loggingIn = loggingIn;
+    this.soldUnits = soldUnits;
+    this.reservedUnits = reservedUnits;
+    this.arrived = arrived;
+    this.events = events;
+    this.outcomeCounts = outcomeCounts;
+    this.logouts = logouts;
+    this.requeues = requeues;
+    this.refused = refused;
+    this.paymentFailures = paymentFailures;
+    this.admissions = admissions;
+    this.abandons = abandons;
+    this.peakConnections = peakConnections;
+    this.peakActive = peakActive;
+    this.peakQueue = peakQueue;
+    this.maxStint = maxStint;
+    this.soldOutAt = soldOutAt;
+    this.reservedOutAt = reservedOutAt;
+    this.opened = opened;
+    this.closed = closed;
+    this.soldOut = soldOut;
+    this.nextAdm = nextAdm;
+    this.tAbandon = tAbandon;
+    this.abandonDirty = abandonDirty;
+    this.recentPerMinute = recentPerMinute;
+    this.histLen = histLen;
+    this.histBuy = histBuy;
+    this.histFail = histFail;
+    this.sumBuy = sumBuy;
+    this.sumFail = sumFail;
+    this.maxBuy = maxBuy;
+    this.maxFail = maxFail;
+    this.waitedForNothing = waitedForNothing;
+    this.lostSeconds = lostSeconds;
+    this.dispN = dispN;
+    this.honN = honN;
+    this.honAbs = honAbs;
+    this.HON_OFFSET = HON_OFFSET;
+    this.honErr = honErr;
+    this.pastRight = pastRight;
+    this.pastWrong = pastWrong;
+    this.honestMisled = honestMisled;
+    this.naiveMisled = naiveMisled;
+    this.dispAbs = dispAbs;
+    this.dispSigned = dispSigned;
+    this.dispMax = dispMax;
+    this.shownMax = shownMax;
+    this.shownOverHour = shownOverHour;
+    this.dispHist = dispHist;
+    this.area = area;
+    this.stints = stints;
+    this.stintSeconds = stintSeconds;
+    this.serviceN = serviceN;
+    this.serviceSum = serviceSum;
+    this.M = M;
+    this.sQueue = sQueue;
+    this.sActive = sActive;
+    this.sLogin = sLogin;
+    this.sAdm = sAdm;
+    this.sArr = sArr;
+    this.sLogout = sLogout;
+    this.sAband = sAband;
+    this.sRef = sRef;
+    this.sSold = sSold;
+    this.sShown = sShown;
+    this.joinSum = joinSum;
+    this.joinN = joinN;
+    this.nextMinute = nextMinute;
+    this.t = t;
+    this.progressEvery = progressEvery;
+    this.nextProgress = nextProgress;
+  }
+}
+
+function judgeNothing(run: Run, id: number): void {
+  run.naiveMisled++;
+  if (run.honest[id] === PAST_STOCK) run.pastRight++;
+  else run.honestMisled++;
+}
+function showWait(run: Run, id: number, minutes: number): void {
+  run.shown[id] = minutes;
+  if (minutes > run.shownMax) run.shownMax = minutes;
+  if (minutes > 60 && run.shownLong[id] === 0) {
+    run.shownLong[id] = 1;
+    run.shownOverHour++;
+  }
+}
+function checkoutTime(run: Run): number {
+  if (run.coDist === 'fixed') return run.coMean;
+  if (run.coDist === 'exponential') return run.rs.checkout.exponential(run.coMean);
+  return Math.exp(run.lnMu + run.LN_SIGMA * run.rs.checkout.normal());
+}
+
+function currentRate(run: Run): number {
+  return (run.t >= run.O && run.recentPerMinute > 0 ? run.recentPerMinute : run.nominalPerMinute);
+}
+
+function finish(run: Run, id: number, outcome: number): void {
+  run.state[id] = DONE;
+  run.outcomeCounts[outcome]!++;
+  const w = run.waited[id]!;
+  // Waits are sums of non-negative stints; the clamp keeps a rounding error from indexing histBuy[-1].
+  const ws = w <= 0 ? 0 : w < run.histLen - 1 ? Math.floor(w) : run.histLen - 1;
+  if (outcome === BOUGHT) {
+    run.histBuy[ws]!++;
+    run.sumBuy += w;
+    if (w > run.maxBuy) run.maxBuy = w;
+  } else {
+    run.histFail[ws]!++;
+    run.sumFail += w;
+    if (w > run.maxFail) run.maxFail = w;
+    if (w > 0) run.waitedForNothing++;
+    run.lostSeconds += run.spent[id]!;
+  }
+}
+
+/**
+ * The end of someone who never got into the queue: nothing waited, nothing
+ * spent, no entries anywhere that could name them, so their per-person
+ * state is not touched at all (it is the bulk of a crowd turned away).
+ */
+function finishUnqueued(run: Run, outcome: number): void {
+  run.outcomeCounts[outcome]!++;
+  run.histFail[0]!++;
+}
+
+function end(run: Run, id: number, outcome: number, queuedBefore: number): void {
+  if (queuedBefore) finish(run, id, outcome);
+  else finishUnqueued(run, outcome);
+}
+
+/** Ends a queue stint (the person leaves the queue for any reason). */
+function leaveQueue(run: Run, id: number): void {
+  const d = run.t - run.mark[id]!;
+  run.waited[id]! += d;
+  run.spent[id]! += d;
+  run.stints++;
+  run.stintSeconds += d;
+  if (d > run.maxStint) run.maxStint = d;
+  run.live--;
+  run.abandonDirty = true;
+}
+
+/**
+ * Logged out or turned away: come back later, or give up. The return entry's
+ * tag says whether they ever queued, i.e. whether they have state to update.
+ */
+function goAway(run: Run, id: number, outcome: number, queuedBefore: number): void {
+  if (!run.closed && !run.soldOut && run.rs.returns.uniform() < run.retProb) run.returnsFifo.push(id, queuedBefore, run.t + run.retDelay);
+  else end(run, id, outcome, queuedBefore);
+}
+
+function cutLimit(run: Run): number {
+  return Math.ceil(((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * run.cutMargin);
+}
+
+function popLiveBack(run: Run): number {
+  while (run.queue.tail > run.queue.head) {
+    run.queue.tail--;
+    const id = run.queue.ids[run.queue.tail]!;
+    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[run.queue.tail]) return id;
+  }
+  return -1;
+}
+
+function enforceCutoff(run: Run): void {
+  const limit = cutLimit(run);
+  while (run.live > limit) {
+    const id = popLiveBack(run);
+    if (id < 0) break;
+    leaveQueue(run, id);
+    judgeNothing(run, id);
+    finish(run, id, CUT);
+  }
+}
+
+function drainQueue(run: Run, outcome: number): void {
+  for (let k = run.queue.head; k < run.queue.tail; k++) {
+    const id = run.queue.ids[k]!;
+    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
+      leaveQueue(run, id);
+      if (outcome === SOLD_OUT) judgeNothing(run, id);
+      finish(run, id, outcome);
     }
-  };
-  const dispHist = new Uint32Array(24 * 60 + 2);
-  let area = 0;
-  let stints = 0;
-  let stintSeconds = 0;
-  let serviceN = 0;
-  let serviceSum = 0;
+  }
+  run.queue.head = run.queue.tail = 0;
+}
 
-  // Series, sampled on minute boundaries.
-  const M = Math.ceil(W / 60) + 1;
-  const sQueue = new Float64Array(M);
-  const sActive = new Float64Array(M);
-  const sLogin = new Float64Array(M);
-  const sAdm = new Float64Array(M);
-  const sArr = new Float64Array(M);
-  const sLogout = new Float64Array(M);
-  const sAband = new Float64Array(M);
-  const sRef = new Float64Array(M);
-  const sSold = new Float64Array(M);
-  const sShown = new Float64Array(M).fill(-1);
-  const joinSum = new Float64Array(M);
-  const joinN = new Float64Array(M);
-  let nextMinute = 0;
+/** Someone arrives or comes back: the sale may be over, the servers full, or the queue beyond the stock. */
+function arriveOrJoin(run: Run, id: number, queuedBefore: number): void {
+  if (run.closed) return end(run, id, CLOSED, queuedBefore);
+  if (run.soldOut) return end(run, id, SOLD_OUT, queuedBefore);
+  if (run.live + run.active + run.loggingIn >= run.maxConn) {
+    run.refused++;
+    return goAway(run, id, REFUSED_LEFT, queuedBefore);
+  }
+  if (run.loginSeconds > 0) {
+    run.loggingIn++;
+    run.logins.push(id, queuedBefore, run.t + run.loginSeconds);
+    if (run.live + run.active + run.loggingIn > run.peakConnections) run.peakConnections = run.live + run.active + run.loggingIn;
+    return;
+  }
+  joinQueue(run, id, queuedBefore);
+}
 
-  let t = 0;
+/** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
+function joinQueue(run: Run, id: number, queuedBefore: number): void {
+  if (run.cutoff && run.live >= cutLimit(run)) return end(run, id, CUT, queuedBefore);
+  if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
+  run.stintsOf[id]!++;
+  const g = (run.tag[id]! + 1) & 0xff;
+  run.tag[id] = g;
+  run.state[id] = QUEUED;
+  run.mark[id] = run.t;
+  const rate = currentRate(run);
+  showWait(run, id, rate === Infinity ? 0 : run.live / rate);
+  // Honest: count only the people ahead expected to reach the front (the rest give up
+  // or are logged out, at the share seen so far), and say so when even they need
+  // more than the stock left.
+  const exits = run.abandons + run.logouts;
+  const ahead = run.admissions + exits > 0 ? (run.live * run.admissions) / (run.admissions + exits) : run.live;
+  run.honest[id] = ahead >= ((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
+  run.queue.push(id, g);
+  run.live++;
+  run.abandonDirty = true;
+  if (run.expiresWhileWaiting) run.sessions.push(id, g, run.t + run.T);
+  if (run.patKind === 'fixed') run.patienceFifo.push(id, g, (run.t > run.O ? run.t : run.O) + run.patSeconds);
+  if (run.live > run.peakQueue) run.peakQueue = run.live;
+  if (run.live + run.active + run.loggingIn > run.peakConnections) run.peakConnections = run.live + run.active + run.loggingIn;
+}
 
-  const checkoutTime = (): number => {
-    if (coDist === 'fixed') return coMean;
-    if (coDist === 'exponential') return rs.checkout.exponential(coMean);
-    return Math.exp(lnMu + LN_SIGMA * rs.checkout.normal());
-  };
-
-  const currentRate = (): number => (t >= O && recentPerMinute > 0 ? recentPerMinute : nominalPerMinute);
-
-  const finish = (id: number, outcome: number): void => {
-    state[id] = DONE;
-    outcomeCounts[outcome]!++;
-    const w = waited[id]!;
-    // Waits are sums of non-negative stints; the clamp keeps a rounding error from indexing histBuy[-1].
-    const ws = w <= 0 ? 0 : w < histLen - 1 ? Math.floor(w) : histLen - 1;
-    if (outcome === BOUGHT) {
-      histBuy[ws]!++;
-      sumBuy += w;
-      if (w > maxBuy) maxBuy = w;
-    } else {
-      histFail[ws]!++;
-      sumFail += w;
-      if (w > maxFail) maxFail = w;
-      if (w > 0) waitedForNothing++;
-      lostSeconds += spent[id]!;
+/** Drops stale entries so the queue holds exactly the people waiting, in order. */
+function compactQueue(run: Run): void {
+  let w = run.queue.head;
+  for (let k = run.queue.head; k < run.queue.tail; k++) {
+    const id = run.queue.ids[k]!;
+    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
+      run.queue.ids[w] = id;
+      run.queue.tags[w] = run.queue.tags[k]!;
+      w++;
     }
-  };
+  }
+  run.queue.tail = w;
+}
 
-  /**
-   * The end of someone who never got into the queue: nothing waited, nothing
-   * spent, no entries anywhere that could name them, so their per-person
-   * state is not touched at all (it is the bulk of a crowd turned away).
-   */
-  const finishUnqueued = (outcome: number): void => {
-    outcomeCounts[outcome]!++;
-    histFail[0]!++;
-  };
+function shuffleQueue(run: Run): void {
+  // A lottery among those who came before opening.
+  compactQueue(run);
+  for (let k = run.queue.tail - 1; k > run.queue.head; k--) {
+    const j = run.queue.head + run.rs.order.below(k - run.queue.head + 1);
+    const a = run.queue.ids[k]!;
+    run.queue.ids[k] = run.queue.ids[j]!;
+    run.queue.ids[j] = a;
+    const g = run.queue.tags[k]!;
+    run.queue.tags[k] = run.queue.tags[j]!;
+    run.queue.tags[j] = g;
+  }
+  const rate = run.nominalPerMinute;
+  for (let k = run.queue.head; k < run.queue.tail; k++) showWait(run, run.queue.ids[k]!, rate === Infinity ? 0 : (k - run.queue.head) / rate);
+}
 
-  const end = (id: number, outcome: number, queuedBefore: number): void => {
-    if (queuedBefore) finish(id, outcome);
-    else finishUnqueued(outcome);
-  };
+/** The payment system takes the next transaction; mark[] (unused once admitted) holds when it was sent. */
+function servePayment(run: Run, id: number): void {
+  run.paying[id] = PAY_SERVED;
+  run.payBusy++;
+  run.payServed++;
+  run.payWaitSum += run.t - run.mark[id]!;
+  run.heap.push(run.t + (run.payServiceMean > 0 ? run.rs.payment.exponential(run.payServiceMean) : 0), id, run.tag[id]!);
+}
+function sendPayment(run: Run, id: number): void {
+  run.payAttempts++;
+  run.mark[id] = run.t;
+  if (run.payBusy < run.payServers) return servePayment(run, id);
+  run.paying[id] = PAY_QUEUED;
+  run.payQueue.push(id, run.retries[id]!);
+  if (run.payTimeout !== Infinity) run.payTimeouts.push(id, run.retries[id]!, run.t + run.payTimeout);
+  if (++run.payWaiting > run.payPeakQueue) run.payPeakQueue = run.payWaiting;
+}
+function queuedPayment(run: Run, id: number, attempt: number): boolean {
+  return run.state[id] === ACTIVE && run.paying[id] === PAY_QUEUED && run.retries[id] === attempt;
+}
+/** A slot came free: the longest-waiting transaction still queued goes next. */
+function nextPayment(run: Run): void {
+  while (run.payBusy < run.payServers && run.payQueue.size > 0) {
+    const id = run.payQueue.ids[run.payQueue.head]!;
+    const attempt = run.payQueue.tags[run.payQueue.head]!;
+    run.payQueue.head++;
+    if (!queuedPayment(run, id, attempt)) continue;
+    run.payWaiting--;
+    servePayment(run, id);
+  }
+}
+/** A payment failed (declined, or timed out): another go at the form while retries last, else the person leaves without. */
+function paymentFailed(run: Run, id: number, g: number): void {
+  run.paymentFailures++;
+  if (run.retries[id]! < run.maxRetries) {
+    run.retries[id]!++;
+    if (run.payModel) run.paying[id] = FILLING;
+    run.heap.push(run.t + checkoutTime(run), id, g);
+    return;
+  }
+  run.reservedUnits -= run.reserved[id]!;
+  run.active--;
+  run.spent[id]! += run.t - run.shown[id]!;
+  run.serviceN++;
+  run.serviceSum += run.t - run.shown[id]!;
+  finish(run, id, PAYMENT_FAILED);
+}
 
-  /** Ends a queue stint (the person leaves the queue for any reason). */
-  const leaveQueue = (id: number): void => {
-    const d = t - mark[id]!;
-    waited[id]! += d;
-    spent[id]! += d;
-    stints++;
-    stintSeconds += d;
-    if (d > maxStint) maxStint = d;
-    live--;
-    abandonDirty = true;
-  };
+function snapshot(run: Run, m: number): void {
+  run.sQueue[m] = run.live;
+  run.sActive[m] = run.active;
+  run.sLogin[m] = run.loggingIn;
+  run.sAdm[m] = run.admissions;
+  run.sArr[m] = run.arrived + run.requeues;
+  run.sLogout[m] = run.logouts;
+  run.sAband[m] = run.abandons;
+  run.sRef[m] = run.refused;
+  run.sSold[m] = run.soldUnits;
+  // The page estimates from the last five minutes' pace, as a waiting-room service would.
+  if (m > 0) {
+    const back = Math.min(m, 5);
+    run.recentPerMinute = (run.admissions - run.sAdm[m - back]!) / back;
+  }
+  const rate = currentRate(run);
+  if (run.t >= run.O - 60) run.sShown[m] = rate === Infinity ? 0 : run.live / rate;
+}
 
-  /**
-   * Logged out or turned away: come back later, or give up. The return entry's
-   * tag says whether they ever queued, i.e. whether they have state to update.
-   */
-  const goAway = (id: number, outcome: number, queuedBefore: number): void => {
-    if (!closed && !soldOut && rs.returns.uniform() < retProb) returnsFifo.push(id, queuedBefore, t + retDelay);
-    else end(id, outcome, queuedBefore);
-  };
+function progress(run: Run): void {
+  run.nextProgress = run.events + run.progressEvery;
+  run.options.onProgress?.(run.arrived / run.N);
+  if (run.options.shouldStop?.()) throw new SimulationCancelled();
+}
 
-  const cutLimit = (): number => Math.ceil(((stockUnits - soldUnits - reservedUnits) / meanUnits) * cutMargin);
 
-  const popLiveBack = (): number => {
-    while (queue.tail > queue.head) {
-      queue.tail--;
-      const id = queue.ids[queue.tail]!;
-      if (state[id] === QUEUED && tag[id] === queue.tags[queue.tail]) return id;
-    }
-    return -1;
-  };
-
-  const enforceCutoff = (): void => {
-    const limit = cutLimit();
-    while (live > limit) {
-      const id = popLiveBack();
-      if (id < 0) break;
-      leaveQueue(id);
-      judgeNothing(id);
-      finish(id, CUT);
-    }
-  };
-
-  const drainQueue = (outcome: number): void => {
-    for (let k = queue.head; k < queue.tail; k++) {
-      const id = queue.ids[k]!;
-      if (state[id] === QUEUED && tag[id] === queue.tags[k]) {
-        leaveQueue(id);
-        if (outcome === SOLD_OUT) judgeNothing(id);
-        finish(id, outcome);
-      }
-    }
-    queue.head = queue.tail = 0;
-  };
-
-  /** Someone arrives or comes back: the sale may be over, the servers full, or the queue beyond the stock. */
-  const arriveOrJoin = (id: number, queuedBefore: number): void => {
-    if (closed) return end(id, CLOSED, queuedBefore);
-    if (soldOut) return end(id, SOLD_OUT, queuedBefore);
-    if (live + active + loggingIn >= maxConn) {
-      refused++;
-      return goAway(id, REFUSED_LEFT, queuedBefore);
-    }
-    if (loginSeconds > 0) {
-      loggingIn++;
-      logins.push(id, queuedBefore, t + loginSeconds);
-      if (live + active + loggingIn > peakConnections) peakConnections = live + active + loggingIn;
-      return;
-    }
-    joinQueue(id, queuedBefore);
-  };
-
-  /** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
-  const joinQueue = (id: number, queuedBefore: number): void => {
-    if (cutoff && live >= cutLimit()) return end(id, CUT, queuedBefore);
-    if (stintsOf[id] === MAX_STINTS) return finish(id, LOGGED_OUT_LEFT);
-    stintsOf[id]!++;
-    const g = (tag[id]! + 1) & 0xff;
-    tag[id] = g;
-    state[id] = QUEUED;
-    mark[id] = t;
-    const rate = currentRate();
-    showWait(id, rate === Infinity ? 0 : live / rate);
-    // Honest: count only the people ahead expected to reach the front (the rest give up
-    // or are logged out, at the share seen so far), and say so when even they need
-    // more than the stock left.
-    const exits = abandons + logouts;
-    const ahead = admissions + exits > 0 ? (live * admissions) / (admissions + exits) : live;
-    honest[id] = ahead >= ((stockUnits - soldUnits - reservedUnits) / meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
-    queue.push(id, g);
-    live++;
-    abandonDirty = true;
-    if (expiresWhileWaiting) sessions.push(id, g, t + T);
-    if (patKind === 'fixed') patienceFifo.push(id, g, (t > O ? t : O) + patSeconds);
-    if (live > peakQueue) peakQueue = live;
-    if (live + active + loggingIn > peakConnections) peakConnections = live + active + loggingIn;
-  };
-
-  /** Drops stale entries so the queue holds exactly the people waiting, in order. */
-  const compactQueue = (): void => {
-    let w = queue.head;
-    for (let k = queue.head; k < queue.tail; k++) {
-      const id = queue.ids[k]!;
-      if (state[id] === QUEUED && tag[id] === queue.tags[k]) {
-        queue.ids[w] = id;
-        queue.tags[w] = queue.tags[k]!;
-        w++;
-      }
-    }
-    queue.tail = w;
-  };
-
-  const shuffleQueue = (): void => {
-    // A lottery among those who came before opening.
-    compactQueue();
-    for (let k = queue.tail - 1; k > queue.head; k--) {
-      const j = queue.head + rs.order.below(k - queue.head + 1);
-      const a = queue.ids[k]!;
-      queue.ids[k] = queue.ids[j]!;
-      queue.ids[j] = a;
-      const g = queue.tags[k]!;
-      queue.tags[k] = queue.tags[j]!;
-      queue.tags[j] = g;
-    }
-    const rate = nominalPerMinute;
-    for (let k = queue.head; k < queue.tail; k++) showWait(queue.ids[k]!, rate === Infinity ? 0 : (k - queue.head) / rate);
-  };
-
-  /** The payment system takes the next transaction; mark[] (unused once admitted) holds when it was sent. */
-  const servePayment = (id: number): void => {
-    paying[id] = PAY_SERVED;
-    payBusy++;
-    payServed++;
-    payWaitSum += t - mark[id]!;
-    heap.push(t + (payServiceMean > 0 ? rs.payment.exponential(payServiceMean) : 0), id, tag[id]!);
-  };
-  const sendPayment = (id: number): void => {
-    payAttempts++;
-    mark[id] = t;
-    if (payBusy < payServers) return servePayment(id);
-    paying[id] = PAY_QUEUED;
-    payQueue.push(id, retries[id]!);
-    if (payTimeout !== Infinity) payTimeouts.push(id, retries[id]!, t + payTimeout);
-    if (++payWaiting > payPeakQueue) payPeakQueue = payWaiting;
-  };
-  const queuedPayment = (id: number, attempt: number): boolean => state[id] === ACTIVE && paying[id] === PAY_QUEUED && retries[id] === attempt;
-  /** A slot came free: the longest-waiting transaction still queued goes next. */
-  const nextPayment = (): void => {
-    while (payBusy < payServers && payQueue.size > 0) {
-      const id = payQueue.ids[payQueue.head]!;
-      const attempt = payQueue.tags[payQueue.head]!;
-      payQueue.head++;
-      if (!queuedPayment(id, attempt)) continue;
-      payWaiting--;
-      servePayment(id);
-    }
-  };
-  /** A payment failed (declined, or timed out): another go at the form while retries last, else the person leaves without. */
-  const paymentFailed = (id: number, g: number): void => {
-    paymentFailures++;
-    if (retries[id]! < maxRetries) {
-      retries[id]!++;
-      if (payModel) paying[id] = FILLING;
-      heap.push(t + checkoutTime(), id, g);
-      return;
-    }
-    reservedUnits -= reserved[id]!;
-    active--;
-    spent[id]! += t - shown[id]!;
-    serviceN++;
-    serviceSum += t - shown[id]!;
-    finish(id, PAYMENT_FAILED);
-  };
-
-  const snapshot = (m: number): void => {
-    sQueue[m] = live;
-    sActive[m] = active;
-    sLogin[m] = loggingIn;
-    sAdm[m] = admissions;
-    sArr[m] = arrived + requeues;
-    sLogout[m] = logouts;
-    sAband[m] = abandons;
-    sRef[m] = refused;
-    sSold[m] = soldUnits;
-    // The page estimates from the last five minutes' pace, as a waiting-room service would.
-    if (m > 0) {
-      const back = Math.min(m, 5);
-      recentPerMinute = (admissions - sAdm[m - back]!) / back;
-    }
-    const rate = currentRate();
-    if (t >= O - 60) sShown[m] = rate === Infinity ? 0 : live / rate;
-  };
-
-  const progressEvery = 1 << 16;
-  let nextProgress = progressEvery;
-  const progress = (): void => {
-    nextProgress = events + progressEvery;
-    options.onProgress?.(arrived / N);
-    if (options.shouldStop?.()) throw new SimulationCancelled();
-  };
-
+function runSale(run: Run): SimResult | null {
   for (;;) {
     // Drop stale FIFO heads, then find the earliest pending event.
-    while (sessions.size > 0) {
-      const id = sessions.ids[sessions.head]!;
-      if (state[id] === QUEUED && tag[id] === sessions.tags[sessions.head]) break;
-      sessions.head++;
+    while (run.sessions.size > 0) {
+      const id = run.sessions.ids[run.sessions.head]!;
+      if (run.state[id] === QUEUED && run.tag[id] === run.sessions.tags[run.sessions.head]) break;
+      run.sessions.head++;
     }
-    while (patienceFifo.size > 0) {
-      const id = patienceFifo.ids[patienceFifo.head]!;
-      if (state[id] === QUEUED && tag[id] === patienceFifo.tags[patienceFifo.head]) break;
-      patienceFifo.head++;
+    while (run.patienceFifo.size > 0) {
+      const id = run.patienceFifo.ids[run.patienceFifo.head]!;
+      if (run.state[id] === QUEUED && run.tag[id] === run.patienceFifo.tags[run.patienceFifo.head]) break;
+      run.patienceFifo.head++;
     }
-    while (payTimeouts.size > 0 && !queuedPayment(payTimeouts.ids[payTimeouts.head]!, payTimeouts.tags[payTimeouts.head]!)) payTimeouts.head++;
-    if (patKind === 'exponential' && abandonDirty) {
-      const from = t > O ? t : O;
-      tAbandon = live > 0 ? from + rs.patience.exponential(1 / (theta * live)) : Infinity;
-      abandonDirty = false;
+    while (run.payTimeouts.size > 0 && !queuedPayment(run, run.payTimeouts.ids[run.payTimeouts.head]!, run.payTimeouts.tags[run.payTimeouts.head]!)) run.payTimeouts.head++;
+    if (run.patKind === 'exponential' && run.abandonDirty) {
+      const from = run.t > run.O ? run.t : run.O;
+      run.tAbandon = run.live > 0 ? from + run.rs.patience.exponential(1 / (run.theta * run.live)) : Infinity;
+      run.abandonDirty = false;
     }
 
-    const tMinute = nextMinute < M ? nextMinute * 60 : Infinity;
-    const tOpen = opened ? Infinity : O;
-    const tClose = closed ? Infinity : W;
-    const tHeap = heap.topTime;
-    const tSession = sessions.size > 0 ? sessions.times[sessions.head]! : Infinity;
-    const tPatience = patienceFifo.size > 0 ? patienceFifo.times[patienceFifo.head]! : Infinity;
-    const tReturn = returnsFifo.size > 0 ? returnsFifo.times[returnsFifo.head]! : Infinity;
-    const canAdmit = opened && !closed && live > 0 && active < maxActive && stockUnits - soldUnits - reservedUnits > 0;
-    const tAdmit = canAdmit ? (nextAdm > t ? nextAdm : t) : Infinity;
-    const tArrival = arrivals.next;
-    const tAb = patKind === 'exponential' ? tAbandon : Infinity;
-    const tPayTimeout = payTimeouts.size > 0 ? payTimeouts.times[payTimeouts.head]! : Infinity;
-    const tLogin = logins.size > 0 ? logins.times[logins.head]! : Infinity;
+    const tMinute = run.nextMinute < run.M ? run.nextMinute * 60 : Infinity;
+    const tOpen = run.opened ? Infinity : run.O;
+    const tClose = run.closed ? Infinity : run.W;
+    const tHeap = run.heap.topTime;
+    const tSession = run.sessions.size > 0 ? run.sessions.times[run.sessions.head]! : Infinity;
+    const tPatience = run.patienceFifo.size > 0 ? run.patienceFifo.times[run.patienceFifo.head]! : Infinity;
+    const tReturn = run.returnsFifo.size > 0 ? run.returnsFifo.times[run.returnsFifo.head]! : Infinity;
+    const canAdmit = run.opened && !run.closed && run.live > 0 && run.active < run.maxActive && run.stockUnits - run.soldUnits - run.reservedUnits > 0;
+    const tAdmit = canAdmit ? (run.nextAdm > run.t ? run.nextAdm : run.t) : Infinity;
+    const tArrival = run.arrivals.next;
+    const tAb = run.patKind === 'exponential' ? run.tAbandon : Infinity;
+    const tPayTimeout = run.payTimeouts.size > 0 ? run.payTimeouts.times[run.payTimeouts.head]! : Infinity;
+    const tLogin = run.logins.size > 0 ? run.logins.times[run.logins.head]! : Infinity;
 
     let next = tMinute;
     let kind = 0;
@@ -564,300 +864,300 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     if (tLogin < next) { next = tLogin; kind = 11; }
     if (next === Infinity) break;
     // Measured as soldOutMinute is, so "sold out by the target" means the same here and in the result.
-    if (!soldOut && (next - O) / 60 > soldOutByMinute) return null;
+    if (!run.soldOut && (next - run.O) / 60 > run.soldOutByMinute) return null;
 
     // Only while the sale runs: after closing or selling out, those arriving are told so
     // (arriveOrJoin), even when people still paying hold every connection.
-    if ((kind === 7 || kind === 9) && !closed && !soldOut && live + active + loggingIn >= maxConn) {
+    if ((kind === 7 || kind === 9) && !run.closed && !run.soldOut && run.live + run.active + run.loggingIn >= run.maxConn) {
       // The servers are full: everyone arriving or coming back is turned away
       // until something else happens. Run through them without re-examining
       // every other kind of event; nothing they do changes those. Returns are
       // read from their FIFO alone, so this loop touches no scattered state.
       const until = Math.min(tMinute, tOpen, tClose, tHeap, tSession, tPatience, tAb, tAdmit, tPayTimeout, tLogin);
-      area += live * (next - t);
-      t = next;
+      run.area += run.live * (next - run.t);
+      run.t = next;
       for (;;) {
         let id: number;
         let queuedBefore = 0;
         if (kind === 9) {
-          id = arrived++;
-          arrivals.advance();
+          id = run.arrived++;
+          run.arrivals.advance();
         } else {
-          id = returnsFifo.ids[returnsFifo.head]!;
-          queuedBefore = returnsFifo.tags[returnsFifo.head]!;
-          returnsFifo.head++;
-          requeues++;
+          id = run.returnsFifo.ids[run.returnsFifo.head]!;
+          queuedBefore = run.returnsFifo.tags[run.returnsFifo.head]!;
+          run.returnsFifo.head++;
+          run.requeues++;
         }
-        events++;
-        refused++;
-        goAway(id, REFUSED_LEFT, queuedBefore);
-        const ta = arrivals.next;
-        const tr = returnsFifo.size > 0 ? returnsFifo.times[returnsFifo.head]! : Infinity;
+        run.events++;
+        run.refused++;
+        goAway(run, id, REFUSED_LEFT, queuedBefore);
+        const ta = run.arrivals.next;
+        const tr = run.returnsFifo.size > 0 ? run.returnsFifo.times[run.returnsFifo.head]! : Infinity;
         const tn = tr < ta ? tr : ta;
         if (tn >= until) break;
         kind = tr < ta ? 7 : 9;
-        area += live * (tn - t);
-        t = tn;
+        run.area += run.live * (tn - run.t);
+        run.t = tn;
       }
-      if (events >= nextProgress) progress();
+      if (run.events >= run.nextProgress) progress(run);
       continue;
     }
 
-    area += live * (next - t);
-    t = next;
-    events++;
+    run.area += run.live * (next - run.t);
+    run.t = next;
+    run.events++;
 
     switch (kind) {
       case 0:
-        snapshot(nextMinute++);
+        snapshot(run, run.nextMinute++);
         break;
       case 1:
-        opened = true;
-        abandonDirty = true;
-        if (p.waitingRoom.order === 'shuffle_preopen') shuffleQueue();
+        run.opened = true;
+        run.abandonDirty = true;
+        if (run.p.waitingRoom.order === 'shuffle_preopen') shuffleQueue(run);
         break;
       case 2:
-        closed = true;
-        drainQueue(CLOSED);
+        run.closed = true;
+        drainQueue(run, CLOSED);
         break;
       case 3: {
-        const id = heap.topId;
-        const g = heap.topTag;
-        heap.pop();
-        if (state[id] !== ACTIVE || tag[id] !== g) break;
-        if (payModel) {
+        const id = run.heap.topId;
+        const g = run.heap.topTag;
+        run.heap.pop();
+        if (run.state[id] !== ACTIVE || run.tag[id] !== g) break;
+        if (run.payModel) {
           // The form is filled: the transaction goes to the payment system. Or it was served: the slot is free.
-          if (paying[id] === FILLING) {
-            sendPayment(id);
+          if (run.paying[id] === FILLING) {
+            sendPayment(run, id);
             break;
           }
-          payBusy--;
-          nextPayment();
+          run.payBusy--;
+          nextPayment(run);
         }
-        if (failRate > 0 && rs.failures.uniform() < failRate) {
-          paymentFailed(id, g);
+        if (run.failRate > 0 && run.rs.failures.uniform() < run.failRate) {
+          paymentFailed(run, id, g);
           break;
         }
-        reservedUnits -= reserved[id]!;
-        soldUnits += reserved[id]!;
-        active--;
-        spent[id]! += t - shown[id]!;
-        serviceN++;
-        serviceSum += t - shown[id]!;
-        finish(id, BOUGHT);
-        if (soldUnits === stockUnits) {
-          soldOut = true;
-          soldOutAt = t;
-          drainQueue(SOLD_OUT);
+        run.reservedUnits -= run.reserved[id]!;
+        run.soldUnits += run.reserved[id]!;
+        run.active--;
+        run.spent[id]! += run.t - run.shown[id]!;
+        run.serviceN++;
+        run.serviceSum += run.t - run.shown[id]!;
+        finish(run, id, BOUGHT);
+        if (run.soldUnits === run.stockUnits) {
+          run.soldOut = true;
+          run.soldOutAt = run.t;
+          drainQueue(run, SOLD_OUT);
         }
         break;
       }
       case 4: {
-        const id = sessions.ids[sessions.head]!;
-        sessions.head++;
-        logouts++;
-        leaveQueue(id);
-        state[id] = AWAY;
-        goAway(id, LOGGED_OUT_LEFT, 1);
+        const id = run.sessions.ids[run.sessions.head]!;
+        run.sessions.head++;
+        run.logouts++;
+        leaveQueue(run, id);
+        run.state[id] = AWAY;
+        goAway(run, id, LOGGED_OUT_LEFT, 1);
         break;
       }
       case 5: {
-        const id = patienceFifo.ids[patienceFifo.head]!;
-        patienceFifo.head++;
-        abandons++;
-        leaveQueue(id);
-        finish(id, ABANDONED);
+        const id = run.patienceFifo.ids[run.patienceFifo.head]!;
+        run.patienceFifo.head++;
+        run.abandons++;
+        leaveQueue(run, id);
+        finish(run, id, ABANDONED);
         break;
       }
       case 6: {
         // A uniformly chosen waiting person gives up; compact first if most entries are stale.
-        if (live * 4 < queue.size) compactQueue();
+        if (run.live * 4 < run.queue.size) compactQueue(run);
         let id: number;
         for (;;) {
-          const k = queue.head + rs.patience.below(queue.size);
-          id = queue.ids[k]!;
-          if (state[id] === QUEUED && tag[id] === queue.tags[k]) break;
+          const k = run.queue.head + run.rs.patience.below(run.queue.size);
+          id = run.queue.ids[k]!;
+          if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) break;
         }
-        abandons++;
-        leaveQueue(id);
-        finish(id, ABANDONED);
+        run.abandons++;
+        leaveQueue(run, id);
+        finish(run, id, ABANDONED);
         break;
       }
       case 7: {
-        const id = returnsFifo.ids[returnsFifo.head]!;
-        const queuedBefore = returnsFifo.tags[returnsFifo.head]!;
-        returnsFifo.head++;
-        requeues++;
-        arriveOrJoin(id, queuedBefore);
+        const id = run.returnsFifo.ids[run.returnsFifo.head]!;
+        const queuedBefore = run.returnsFifo.tags[run.returnsFifo.head]!;
+        run.returnsFifo.head++;
+        run.requeues++;
+        arriveOrJoin(run, id, queuedBefore);
         break;
       }
       case 8: {
         let id = -1;
-        while (queue.head < queue.tail) {
-          const k = queue.head++;
-          const candidate = queue.ids[k]!;
-          if (state[candidate] === QUEUED && tag[candidate] === queue.tags[k]) {
+        while (run.queue.head < run.queue.tail) {
+          const k = run.queue.head++;
+          const candidate = run.queue.ids[k]!;
+          if (run.state[candidate] === QUEUED && run.tag[candidate] === run.queue.tags[k]) {
             id = candidate;
             break;
           }
         }
         if (id < 0) break;
-        nextAdm = t + admInterval;
-        admissions++;
-        const stint = t - mark[id]!;
-        const shownMinutes = shown[id]!;
+        run.nextAdm = run.t + run.admInterval;
+        run.admissions++;
+        const stint = run.t - run.mark[id]!;
+        const shownMinutes = run.shown[id]!;
         const err = shownMinutes - stint / 60;
-        dispN++;
-        dispAbs += Math.abs(err);
-        dispSigned += err;
-        if (shownMinutes > dispMax) dispMax = shownMinutes;
-        dispHist[Math.min(dispHist.length - 1, Math.floor(Math.abs(err)))]!++;
-        const h = honest[id]!;
-        if (h === PAST_STOCK) pastWrong++;
+        run.dispN++;
+        run.dispAbs += Math.abs(err);
+        run.dispSigned += err;
+        if (shownMinutes > run.dispMax) run.dispMax = shownMinutes;
+        run.dispHist[Math.min(run.dispHist.length - 1, Math.floor(Math.abs(err)))]!++;
+        const h = run.honest[id]!;
+        if (h === PAST_STOCK) run.pastWrong++;
         else {
           const e = stint / 60 - h;
-          honN++;
-          honAbs += Math.abs(e);
-          honErr[Math.max(0, Math.min(honErr.length - 1, Math.floor(e) + HON_OFFSET))]!++;
+          run.honN++;
+          run.honAbs += Math.abs(e);
+          run.honErr[Math.max(0, Math.min(run.honErr.length - 1, Math.floor(e) + run.HON_OFFSET))]!++;
         }
-        const jm = Math.min(M - 1, Math.floor(mark[id]! / 60));
-        joinSum[jm]! += stint / 60;
-        joinN[jm]!++;
-        leaveQueue(id);
-        const available = stockUnits - soldUnits - reservedUnits;
-        const want = limitUnits === 1 || rs.amounts.uniform() < fullShare ? limitUnits : 1 + rs.amounts.below(limitUnits - 1);
+        const jm = Math.min(run.M - 1, Math.floor(run.mark[id]! / 60));
+        run.joinSum[jm]! += stint / 60;
+        run.joinN[jm]!++;
+        leaveQueue(run, id);
+        const available = run.stockUnits - run.soldUnits - run.reservedUnits;
+        const want = run.limitUnits === 1 || run.rs.amounts.uniform() < run.fullShare ? run.limitUnits : 1 + run.rs.amounts.below(run.limitUnits - 1);
         const units = want < available ? want : available;
-        reserved[id] = units;
-        reservedUnits += units;
-        if (reservedOutAt < 0 && soldUnits + reservedUnits === stockUnits) reservedOutAt = t;
-        state[id] = ACTIVE;
-        retries[id] = 0;
-        if (payModel) paying[id] = FILLING;
-        shown[id] = t;
-        active++;
-        if (active > peakActive) peakActive = active;
-        heap.push(t + checkoutTime(), id, tag[id]!);
-        options.onAdmit?.(id, t - O);
-        if (cutoff) enforceCutoff();
+        run.reserved[id] = units;
+        run.reservedUnits += units;
+        if (run.reservedOutAt < 0 && run.soldUnits + run.reservedUnits === run.stockUnits) run.reservedOutAt = run.t;
+        run.state[id] = ACTIVE;
+        run.retries[id] = 0;
+        if (run.payModel) run.paying[id] = FILLING;
+        run.shown[id] = run.t;
+        run.active++;
+        if (run.active > run.peakActive) run.peakActive = run.active;
+        run.heap.push(run.t + checkoutTime(run), id, run.tag[id]!);
+        run.options.onAdmit?.(id, run.t - run.O);
+        if (run.cutoff) enforceCutoff(run);
         break;
       }
       case 9: {
-        const id = arrived++;
-        arrivals.advance();
-        arriveOrJoin(id, 0);
+        const id = run.arrived++;
+        run.arrivals.advance();
+        arriveOrJoin(run, id, 0);
         break;
       }
       case 10: {
         // Queued at the payment system past the time-out: the transaction fails.
-        const id = payTimeouts.ids[payTimeouts.head]!;
-        payTimeouts.head++;
-        payWaiting--;
-        payTimedOut++;
-        paying[id] = FILLING;
-        paymentFailed(id, tag[id]!);
+        const id = run.payTimeouts.ids[run.payTimeouts.head]!;
+        run.payTimeouts.head++;
+        run.payWaiting--;
+        run.payTimedOut++;
+        run.paying[id] = FILLING;
+        paymentFailed(run, id, run.tag[id]!);
         break;
       }
       case 11: {
         // Signed in: into the queue, unless the sale ended meanwhile.
-        const id = logins.ids[logins.head]!;
-        const queuedBefore = logins.tags[logins.head]!;
-        logins.head++;
-        loggingIn--;
-        if (closed) end(id, CLOSED, queuedBefore);
-        else if (soldOut) end(id, SOLD_OUT, queuedBefore);
-        else joinQueue(id, queuedBefore);
+        const id = run.logins.ids[run.logins.head]!;
+        const queuedBefore = run.logins.tags[run.logins.head]!;
+        run.logins.head++;
+        run.loggingIn--;
+        if (run.closed) end(run, id, CLOSED, queuedBefore);
+        else if (run.soldOut) end(run, id, SOLD_OUT, queuedBefore);
+        else joinQueue(run, id, queuedBefore);
         break;
       }
     }
 
-    if (events >= nextProgress) progress();
+    if (run.events >= run.nextProgress) progress(run);
   }
 
-  options.onProgress?.(1);
+  run.options.onProgress?.(1);
 
   const series: SimSeries = {
-    firstMinute: -p.arrival.preOpenMinutes,
-    queue: Array.from(sQueue),
-    active: Array.from(sActive),
-    connections: Array.from(sQueue, (q, i) => q + sActive[i]! + sLogin[i]!),
-    admissions: deltas(sAdm),
-    arrivals: deltas(sArr),
-    logouts: deltas(sLogout),
-    abandons: deltas(sAband),
-    refused: deltas(sRef),
-    stockLeft: Array.from(sSold, (s) => (stockUnits - s) * unitWon),
-    sold: Array.from(sSold, (s) => s * unitWon),
-    displayedWait: Array.from(sShown, (v) => (v < 0 ? null : round1(v))),
-    actualWait: Array.from(joinSum, (s, i) => (joinN[i]! > 0 ? round1(s / joinN[i]!) : null)),
+    firstMinute: -run.p.arrival.preOpenMinutes,
+    queue: Array.from(run.sQueue),
+    active: Array.from(run.sActive),
+    connections: Array.from(run.sQueue, (q, i) => q + run.sActive[i]! + run.sLogin[i]!),
+    admissions: deltas(run.sAdm),
+    arrivals: deltas(run.sArr),
+    logouts: deltas(run.sLogout),
+    abandons: deltas(run.sAband),
+    refused: deltas(run.sRef),
+    stockLeft: Array.from(run.sSold, (s) => (run.stockUnits - s) * run.unitWon),
+    sold: Array.from(run.sSold, (s) => s * run.unitWon),
+    displayedWait: Array.from(run.sShown, (v) => (v < 0 ? null : round1(v))),
+    actualWait: Array.from(run.joinSum, (s, i) => (run.joinN[i]! > 0 ? round1(s / run.joinN[i]!) : null)),
   };
 
-  const outcomes = Object.fromEntries(OUTCOMES.map((o, i) => [o, outcomeCounts[i]!])) as Record<Outcome, number>;
+  const outcomes = Object.fromEntries(OUTCOMES.map((o, i) => [o, run.outcomeCounts[i]!])) as Record<Outcome, number>;
   const buyers = outcomes.bought;
-  const failed = N - buyers;
-  const waitBuyers = statsFromSeconds(histBuy, buyers, sumBuy, maxBuy);
-  const waitFailed = statsFromSeconds(histFail, failed, sumFail, maxFail);
+  const failed = run.N - buyers;
+  const waitBuyers = statsFromSeconds(run.histBuy, buyers, run.sumBuy, run.maxBuy);
+  const waitFailed = statsFromSeconds(run.histFail, failed, run.sumFail, run.maxFail);
   const longest = Math.max(waitBuyers.maxMinutes, waitFailed.maxMinutes);
   const binMinutes = [1, 2, 5, 10, 15, 30, 60, 120, 240].find((b) => longest / b <= 60) ?? 480;
 
   return {
-    params: p,
-    soldOutMinute: soldOutAt < 0 ? null : (soldOutAt - O) / 60,
-    stockReservedMinute: reservedOutAt < 0 ? null : (reservedOutAt - O) / 60,
+    params: run.p,
+    soldOutMinute: run.soldOutAt < 0 ? null : (run.soldOutAt - run.O) / 60,
+    stockReservedMinute: run.reservedOutAt < 0 ? null : (run.reservedOutAt - run.O) / 60,
     buyers,
-    amountSold: soldUnits * unitWon,
-    stock: p.sale.stock,
+    amountSold: run.soldUnits * run.unitWon,
+    stock: run.p.sale.stock,
     outcomes,
-    logouts,
-    requeues,
-    refusedConnections: refused,
-    paymentFailures,
+    logouts: run.logouts,
+    requeues: run.requeues,
+    refusedConnections: run.refused,
+    paymentFailures: run.paymentFailures,
     payment: {
-      servers: payServers === Infinity ? null : payServers,
-      attempts: payAttempts,
-      timeouts: payTimedOut,
-      meanQueueSeconds: payServed ? payWaitSum / payServed : 0,
-      peakQueue: payPeakQueue,
+      servers: run.payServers === Infinity ? null : run.payServers,
+      attempts: run.payAttempts,
+      timeouts: run.payTimedOut,
+      meanQueueSeconds: run.payServed ? run.payWaitSum / run.payServed : 0,
+      peakQueue: run.payPeakQueue,
     },
     waitBuyers,
     waitFailed,
-    waitHistogram: { binMinutes, buyers: rebin(histBuy, binMinutes), failed: rebin(histFail, binMinutes) },
-    personHoursLost: lostSeconds / 3600,
-    waitedForNothing,
+    waitHistogram: { binMinutes, buyers: rebin(run.histBuy, binMinutes), failed: rebin(run.histFail, binMinutes) },
+    personHoursLost: run.lostSeconds / 3600,
+    waitedForNothing: run.waitedForNothing,
     displayError: {
-      samples: dispN,
-      meanAbsMinutes: dispN ? dispAbs / dispN : 0,
-      meanSignedMinutes: dispN ? dispSigned / dispN : 0,
-      p90AbsMinutes: quantileOfMinuteHist(dispHist, dispN, 0.9),
-      maxDisplayedMinutes: dispMax,
-      longestShownMinutes: shownMax,
-      shownOverHour,
+      samples: run.dispN,
+      meanAbsMinutes: run.dispN ? run.dispAbs / run.dispN : 0,
+      meanSignedMinutes: run.dispN ? run.dispSigned / run.dispN : 0,
+      p90AbsMinutes: quantileOfMinuteHist(run.dispHist, run.dispN, 0.9),
+      maxDisplayedMinutes: run.dispMax,
+      longestShownMinutes: run.shownMax,
+      shownOverHour: run.shownOverHour,
     },
     estimators: estimatorSummary({
-      naive: { samples: dispN, meanAbsMinutes: dispN ? dispAbs / dispN : 0, misledForNothing: naiveMisled },
+      naive: { samples: run.dispN, meanAbsMinutes: run.dispN ? run.dispAbs / run.dispN : 0, misledForNothing: run.naiveMisled },
       honest: {
-        samples: honN,
-        meanAbsMinutes: honN ? honAbs / honN : 0,
-        bandLowMinutes: quantileOfSigned(honErr, honN, 0.25, HON_OFFSET),
-        bandHighMinutes: quantileOfSigned(honErr, honN, 0.75, HON_OFFSET) + 1,
-        pastStockRight: pastRight,
-        pastStockWrong: pastWrong,
-        misledForNothing: honestMisled,
+        samples: run.honN,
+        meanAbsMinutes: run.honN ? run.honAbs / run.honN : 0,
+        bandLowMinutes: quantileOfSigned(run.honErr, run.honN, 0.25, run.HON_OFFSET),
+        bandHighMinutes: quantileOfSigned(run.honErr, run.honN, 0.75, run.HON_OFFSET) + 1,
+        pastStockRight: run.pastRight,
+        pastStockWrong: run.pastWrong,
+        misledForNothing: run.honestMisled,
       },
     }),
-    peakConnections,
-    peakActive,
-    peakQueue,
-    maxSessionMinutes: maxStint / 60,
+    peakConnections: run.peakConnections,
+    peakActive: run.peakActive,
+    peakQueue: run.peakQueue,
+    maxSessionMinutes: run.maxStint / 60,
     queueing: {
-      horizonSeconds: t,
-      meanQueue: t > 0 ? area / t : 0,
-      stints,
-      meanStintSeconds: stints ? stintSeconds / stints : 0,
-      meanServiceSeconds: serviceN ? serviceSum / serviceN : 0,
+      horizonSeconds: run.t,
+      meanQueue: run.t > 0 ? run.area / run.t : 0,
+      stints: run.stints,
+      meanStintSeconds: run.stints ? run.stintSeconds / run.stints : 0,
+      meanServiceSeconds: run.serviceN ? run.serviceSum / run.serviceN : 0,
     },
     series,
-    events,
-    elapsedMs: Date.now() - startedAt,
+    events: run.events,
+    elapsedMs: Date.now() - run.startedAt,
   };
 }
 
