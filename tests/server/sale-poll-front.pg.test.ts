@@ -7,7 +7,7 @@ import { registerSaleRoutes } from '../../server/sale/routes.js';
 import { sign } from '../../server/sale/signing.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { startTestRedis } from '../support/redis.js';
-import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
+import { openLiveSale, SaleBuyer } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 
 /**
@@ -63,10 +63,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function openSale(roundId: string, patch: Partial<RoundSpec>): Promise<void> {
-  await h.openRound(roundId, liveSaleSpec(patch), staff.official, staff.official2, new Date());
-  h.clock = null;
-}
+const openSale = (roundId: string, patch: Partial<RoundSpec>) => openLiveSale(h, staff, roundId, patch);
 
 type Seen = { status: number; headers: Record<string, string>; body: string };
 
