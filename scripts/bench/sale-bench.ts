@@ -1,5 +1,5 @@
 /**
- * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--only polls|purchases] [--connections N] [--pipelining N] [--profile DIR] [--server FILE] [--enforce-goal] [--write-baseline]
+ * npm run bench:sale -- [--processes 1|2] [--cluster] [--buckets N] [--duration S] [--rate N] [--polls N] [--only polls|purchases] [--connections N] [--pipelining N] [--profile DIR] [--server FILE[,FILE]] [--enforce-goal] [--write-baseline]
  *
  * The sale under load on this machine, load generator included: a throw-away
  * PostgreSQL (as the tests start it), a private redis-server and 1 or 2 sale
@@ -46,11 +46,11 @@ function bounded(name: string, fallback: number, min: number, max: number): numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function startSaleProcess(dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, redisArgs: string[], profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startSaleProcess(serverFile: string, dbUrl: string, redisUrl: string, secretHex: string, dataDir: string, redisArgs: string[], profileDir?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
   // --profile DIR: Node's own sampling profiler, a .cpuprofile per sale process written when it exits (open in Chrome DevTools or speedscope).
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(process.execPath, [...profile, argValue(process.argv, 'server') ?? 'dist/server/main.cjs', '--sale', '--redis', redisUrl, ...redisArgs, '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...profile, serverFile, '--sale', '--redis', redisUrl, ...redisArgs, '--port', String(port), '--data-dir', dataDir], {
     env: { ...process.env, DATABASE_URL: dbUrl, SALE_SECRET: secretHex },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -80,8 +80,11 @@ async function main(): Promise<void> {
   const connections = bounded('connections', 128, 1, 1_024);
   const pipelining = bounded('pipelining', 1, 1, 64);
   // --server FILE: another build of the server (an older commit's dist/server/main.cjs) to compare with on the same machine and load.
-  const serverFile = argValue(process.argv, 'server') ?? 'dist/server/main.cjs';
-  if (!existsSync(serverFile)) throw new Error(`${serverFile} missing: run npm run build:server (npm run bench:sale does)`);
+  // --server A,B: one build per sale process (with --processes 2), two builds side by side under the very same load
+  // and machine state; each process's CPU per request is then the comparison (requests go round-robin, half each).
+  const serverFiles = (argValue(process.argv, 'server') ?? 'dist/server/main.cjs').split(',');
+  if (serverFiles.length !== 1 && serverFiles.length !== processes) throw new Error(`--server names one build, or one per process (${processes})`);
+  for (const f of serverFiles) if (!existsSync(f)) throw new Error(`${f} missing: run npm run build:server (npm run bench:sale does)`);
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:sale: ${processes} sale process(es), ${duration} s at ${rate} purchases/s and ${pollRate} polls/s; load average ${load()} (${process.env.NICE ?? 'shared machine'})`);
 
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     server = await RehearsalServer.start({ databaseUrl: dbUrl });
     // One process at a time: each migrates the database on start.
     const profileDir = argValue(process.argv, 'profile');
-    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(dbUrl, redis.url, secret.toString('hex'), dataDir, redisArgs, profileDir));
+    for (let i = 0; i < processes; i++) sales.push(await startSaleProcess(serverFiles[i] ?? serverFiles[0]!, dbUrl, redis.url, secret.toString('hex'), dataDir, redisArgs, profileDir));
 
     const roundId = `bench-${Date.now()}`;
     const opensAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
@@ -257,6 +260,8 @@ async function main(): Promise<void> {
     const fcalls = fcallsNow() - fcallsBefore;
     if (only === 'polls') console.log(`cost of a poll: ${f1((saleCpu / Math.max(stats.status.count, 1)) * 1e6)} µs of sale process, ${f1(((cpu.redis ?? 0) / Math.max(stats.status.count, 1)) * 1e6)} µs of redis-server, ${f1(((cpu.generator ?? 0) / Math.max(stats.status.count, 1)) * 1e6)} µs of generator`);
     if (only === 'purchases') console.log(`cost of a buyer (join, ${f1(stats.status.count / Math.max(stats.buy.count, 1))} polls, purchase): ${f1((saleCpu / Math.max(stats.buy.count, 1)) * 1e6)} µs of sale process, ${f1(((cpu.redis ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of redis-server, ${f1(((cpu.postgres ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of PostgreSQL, ${f1(((cpu.generator ?? 0) / Math.max(stats.buy.count, 1)) * 1e6)} µs of generator`);
+    // Round-robin: each process answered 1/processes of the requests, so its CPU over that share is its cost per request.
+    if (processes > 1) for (const [i, f] of sales.entries()) console.log(`  sale process ${i + 1} (${serverFiles[i] ?? serverFiles[0]}): ${f1(((cpu[`sale process ${i + 1}`] ?? 0) / Math.max(answered / processes, 1)) * 1e6)} µs per request`);
     console.log(`cost: ${f1(answered / Math.max(saleCpu, 1e-9))} requests per CPU-second of sale process, ${f1(fcalls / Math.max(cpu.redis ?? 0, 1e-9))} Redis functions per CPU-second of redis-server (${(fcalls / Math.max(answered, 1)).toFixed(2)} per request), ${f1(answered / Math.max(cpu.generator ?? 0, 1e-9))} requests per CPU-second of generator (${connections} connections per process, pipelining ${pipelining})`);
 
     const row = (what: string, value: number, goal: number, better: 'more' | 'less') => {

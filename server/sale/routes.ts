@@ -18,7 +18,9 @@ import { saleAsset } from './asset.js';
 import { SALE_LOT_PREFIX } from './check.js';
 import { gateSettings, type BuyAnswer, type SaleGate } from './gate.js';
 import { PaymentRefused, type PaymentStandIn } from './payment-stand-in.js';
-import { PollView } from './poll-view.js';
+import { sendJson, putInFront } from '../http/front-door.js';
+import { POLL_ANSWER, pollRequestOf, pollSerializer } from './poll-front.js';
+import { PollView, type QuickAnswer } from './poll-view.js';
 import { sign, verify, type Ticket } from './signing.js';
 import { standingBatcher } from './standing-batch.js';
 import { TicketCache } from './ticket-cache.js';
@@ -36,6 +38,8 @@ export interface SaleRoutesOptions {
   refreshEveryMs?: number;
   /** How often each process reads the counters it answers waiting buyers' polls from (PollView). */
   pollViewEveryMs?: number;
+  /** false: every poll through Fastify (the tests compare the front door's answers with Fastify's); else putInFront. */
+  pollsBeforeFastify?: boolean;
 }
 
 /** Refusals, by key, and the status they answer with. */
@@ -48,9 +52,21 @@ const STATUS: Record<string, number> = {
 };
 
 /** A refusal the buyer page shows as it is: the message in Korean, the key for programs. */
-function refuse(reply: FastifyReply, key: string, detail?: string) {
+function refusal(key: string, detail?: string) {
   const params = detail ? { detail } : undefined;
-  return reply.code(STATUS[key] ?? 400).send({ error: { key, message: translate('ko', key, params), ...(params ? { params } : {}) } });
+  return { error: { key, message: translate('ko', key, params), ...(params ? { params } : {}) } };
+}
+
+function refuse(reply: FastifyReply, key: string, detail?: string) {
+  return reply.code(STATUS[key] ?? 400).send(refusal(key, detail));
+}
+
+/** Refusals without a detail as the text Fastify would send (JSON.stringify: no schema for 4xx), made once per key. */
+const refusalTexts = new Map<string, string>();
+function refusalText(key: string): string {
+  let text = refusalTexts.get(key);
+  if (text === undefined) refusalTexts.set(key, (text = JSON.stringify(refusal(key))));
+  return text;
 }
 
 const TICKET_LIFETIME_MS = 12 * 3_600_000;
@@ -74,17 +90,6 @@ const roundIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const int = { type: 'integer' } as const;
 const str = { type: 'string' } as const;
 const JOIN_ANSWER = { response: { 200: { type: 'object', properties: { ticket: str, again: { type: 'boolean' } } } } };
-const POLL_ANSWER = {
-  response: {
-    200: {
-      type: 'object',
-      properties: {
-        status: str, position: int, expiresAt: int,
-        wait: { type: ['object', 'null'], properties: { p25Seconds: int, p75Seconds: { type: ['integer', 'null'] } } },
-      },
-    },
-  },
-};
 const BUY_ANSWER = {
   response: {
     200: { type: 'object', properties: { status: str, eventId: str, at: str, face: int, duplicate: { type: 'boolean' } } },
@@ -170,6 +175,47 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     return t.value;
   }
 
+  /**
+   * What a poll can be answered now without waiting on anything: a refusal of
+   * its ticket, the round's end or the waiting buyer's place from the counters
+   * (PollView); else the checked ticket, for the gate. One function for the
+   * Fastify route and the front door, so both answer alike.
+   */
+  function pollNow(roundId: string, token: string): { refused: string } | { waiting: Exclude<QuickAnswer, null | { status: 'refused' }> } | { ticket: Ticket } {
+    const t = tickets.verify(token, Date.now());
+    if (!t.ok) return { refused: t.key };
+    if (t.value.roundId !== roundId) return { refused: 'sale.ticketReplayed' };
+    const quick = polls.answer(roundId, t.value.ticketId);
+    if (quick?.status === 'refused') return { refused: quick.key };
+    if (quick) return { waiting: quick };
+    return { ticket: t.value };
+  }
+
+  if (o.pollsBeforeFastify !== false) {
+    // Fastify answers with 503 while it closes; the front door leaves every request to it from then on.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+    // Only the polls answered now; a poll that needs the gate (an await) goes on to the route, which asks pollNow again:
+    // the same answer (the ticket is cached, the counters have not moved in between) and one error handler for both.
+    putInFront(app.server, (req, res) => {
+      if (closing || req.method !== 'GET') return false;
+      const p = pollRequestOf(req.url);
+      if (!p) return false;
+      let now: ReturnType<typeof pollNow>;
+      try {
+        now = pollNow(p.roundId, p.token);
+      } catch {
+        return false; // the route meets the same fault and answers it through Fastify's error handler
+      }
+      if ('ticket' in now) return false;
+      if ('refused' in now) sendJson(res, STATUS[now.refused] ?? 400, refusalText(now.refused));
+      else sendJson(res, 200, pollSerializer(now.waiting));
+      return true;
+    });
+  }
+
   /** Purchases whose outcome this process could not learn in time, by buyer and idempotency key: their authorisations. */
   const unresolved = new Map<string, { eventId: string; tid: string }>();
 
@@ -244,11 +290,10 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
     const roundId = (req.params as { roundId: string }).roundId;
     const token = (req.query as { ticket?: unknown }).ticket;
     if (typeof token !== 'string' || !roundIdSchema.safeParse(roundId).success) return refuse(reply, 'sale.badRequest', 'ticket');
-    const t = ticketOf(reply, roundId, token);
-    if (!t) return reply;
-    const quick = polls.answer(roundId, t.ticketId);
-    if (quick?.status === 'refused') return refuse(reply, quick.key);
-    if (quick) return quick;
+    const now = pollNow(roundId, token);
+    if ('refused' in now) return refuse(reply, now.refused);
+    if ('waiting' in now) return now.waiting;
+    const t = now.ticket;
     const a = await gate.poll(roundId, t.buyerId, t.ticketId);
     if (a.status === 'refused') return refuse(reply, a.key);
     if (a.status === 'waiting') {

@@ -7,7 +7,7 @@ import type { PrivateRedis } from '../../server/sale/private-redis.js';
 import { registerSaleRoutes } from '../../server/sale/routes.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
 import { startTestRedis } from '../support/redis.js';
-import { liveSaleSpec, SaleBuyer } from '../support/sale-buyer.js';
+import { openLiveSale, SaleBuyer } from '../support/sale-buyer.js';
 import { ServerHarness, type Staff } from '../support/server-harness.js';
 
 /**
@@ -57,10 +57,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function openSale(roundId: string, patch: Partial<RoundSpec>): Promise<void> {
-  await h.openRound(roundId, liveSaleSpec(patch), staff.official, staff.official2, new Date());
-  h.clock = null;
-}
+const openSale = (roundId: string, patch: Partial<RoundSpec>) => openLiveSale(h, staff, roundId, patch);
 
 /** The true number ahead of each buyer in the gate's queue now (null: not in it). */
 async function trueRanks(roundId: string, buyers: string[]): Promise<(number | null)[]> {

@@ -6,6 +6,7 @@ import type { SaleGate } from '../../server/sale/gate.js';
 import { PaymentStandIn } from '../../server/sale/payment-stand-in.js';
 import { registerSaleRoutes } from '../../server/sale/routes.js';
 import type { RoundSpec } from '../../shared/rounds/spec.js';
+import type { ServerHarness, Staff } from './server-harness.js';
 import { spec2022 } from './specs.js';
 
 export type SaleReply = { status: number; body: Record<string, unknown> & { error?: { key: string; message: string } } };
@@ -79,4 +80,10 @@ export async function serveSale(db: Kysely<ServerDatabase>, gate: SaleGate, o: {
       await app.close();
     },
   };
+}
+
+/** Publishes a round on sale now (liveSaleSpec, two officials), then runs the harness on the real clock as the sale routes do. */
+export async function openLiveSale(h: ServerHarness, staff: Staff, roundId: string, patch: Partial<RoundSpec>): Promise<void> {
+  await h.openRound(roundId, liveSaleSpec(patch), staff.official, staff.official2, new Date());
+  h.clock = null;
 }
