@@ -48,6 +48,13 @@ describe('UploadStore', () => {
     await expect(store.receive(Readable.from([Buffer.alloc(6), Buffer.alloc(5)]), 10)).rejects.toThrow(/reconcile.tooLarge/);
     expect(files()).toEqual([ok.uploadId]);
   });
+
+  it('leaves no part behind when the first chunk is already over the cap (refused before the part was opened)', async () => {
+    for (let i = 0; i < 20; i++) {
+      await expect(store.receive(Readable.from([Buffer.alloc(11)]), 10)).rejects.toThrow(/reconcile.tooLarge/);
+      expect(files()).toEqual([]);
+    }
+  });
 });
 
 describe('reconcile.upload (Electron: the bytes through the one invoke)', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream, writeFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -79,7 +80,10 @@ export class UploadStore {
       renameSync(part, this.file(uploadId));
       return { uploadId, bytes };
     } catch (e) {
+      // The part is opened asynchronously: a refusal in the first chunk can come before the file exists, and removing
+      // it then would leave the file the open creates a moment later. Removed once the stream has closed.
       out.destroy();
+      if (!out.closed) await once(out, 'close');
       rmSync(part, { force: true });
       throw e;
     }
