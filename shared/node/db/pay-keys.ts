@@ -37,3 +37,40 @@ export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, nu
 }
 
 export const INSERT_PAY_KEY = 'insert into pay_keys (key, seq) values (?, ?)';
+
+/**
+ * A page's payment keys, gathered while its events are applied and written
+ * together in key order before it commits. A ledger at a schema before 0044
+ * (migration tests) has no pay_keys and keeps its old index: nothing is written.
+ */
+export class PayKeyWriter {
+  private readonly keys: [number, number][] = [];
+  private insert: BetterSqlite3.Statement | null | undefined;
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  add(provider: string, tid: string, seq: number): void {
+    this.keys.push([payKey(provider, tid), seq]);
+  }
+
+  /** Forgets what was gathered: a page that failed wrote nothing. */
+  clear(): void {
+    this.keys.length = 0;
+  }
+
+  flush(): void {
+    if (this.keys.length === 0) return;
+    if (this.insert === undefined) this.insert = this.hasTable() ? this.sqlite.prepare(INSERT_PAY_KEY) : null;
+    if (this.insert) insertPayKeys(this.insert, this.keys);
+    this.keys.length = 0;
+  }
+
+  /** A repair's cut. Keyed by hash first, so a scan, but of small rows, and a repair is rare. */
+  cutFrom(fromSeq: number): void {
+    if (this.hasTable()) this.sqlite.prepare('delete from pay_keys where seq >= ?').run(fromSeq);
+  }
+
+  private hasTable(): boolean {
+    return this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'pay_keys'").get() !== undefined;
+  }
+}

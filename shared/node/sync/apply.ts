@@ -11,7 +11,7 @@ import type { LotsTable } from '../db/schema.js';
 import { canonicalEvent, LOG_GENESIS } from '../chain/log-hash.js';
 import { lotFromRow } from '../../ledger/lot-row.js';
 import { PAY_COLUMN_NAMES, payColumns } from '../ledger/pay-columns.js';
-import { INSERT_PAY_KEY, insertPayKeys, payKey } from '../db/pay-keys.js';
+import { PayKeyWriter } from '../db/pay-keys.js';
 import { deferIndexes, restoreIndexes, worthDeferring } from './bulk-indexes.js';
 import { SyncError } from './sync-error.js';
 import { CheckpointApplier } from './checkpoint-apply.js';
@@ -57,8 +57,8 @@ export class SyncApplier {
   private bulk = false;
   /** Prepared when the first checkpoint or fold arrives: a ledger at an older schema (migration tests) has no such tables. */
   private checkpointApplier: CheckpointApplier | undefined;
-  /** The payment keys of the page being applied (`[key, seq]`), written together at its end in key order. */
-  private readonly payKeys: [number, number][] = [];
+  /** The payment keys of the page being applied, written together at its end in key order. */
+  private readonly payKeys: PayKeyWriter;
   private get folds(): CheckpointApplier {
     return (this.checkpointApplier ??= new CheckpointApplier(this.sqlite));
   }
@@ -68,6 +68,7 @@ export class SyncApplier {
     private readonly sqlite: BetterSqlite3.Database,
     private readonly ledgerWrites: readonly LedgerWriteHook[],
   ) {
+    this.payKeys = new PayKeyWriter(sqlite);
     const s = (q: string) => sqlite.prepare(q);
     this.st = {
       cursor: s('select last_seq, last_hash from sync_state where id = 1'),
@@ -121,17 +122,6 @@ export class SyncApplier {
     ));
   }
 
-  private insertPayKey: BetterSqlite3.Statement | null | undefined;
-  /** Prepared when the first payment key arrives: a ledger at a schema before 0044 (migration tests) has no pay_keys and keeps its old index. */
-  private writePayKeys(): void {
-    if (this.insertPayKey === undefined) this.insertPayKey = this.hasPayKeys() ? this.sqlite.prepare(INSERT_PAY_KEY) : null;
-    if (this.insertPayKey) insertPayKeys(this.insertPayKey, this.payKeys);
-  }
-
-  private hasPayKeys(): boolean {
-    return this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'pay_keys'").get() !== undefined;
-  }
-
   cursor(): ChainPoint {
     const r = this.st.cursor.get() as { last_seq: number; last_hash: string };
     return { seq: r.last_seq, hash: r.last_hash };
@@ -164,7 +154,7 @@ export class SyncApplier {
   /** Applies one page atomically; returns the new cursor. Throws SyncError, writing nothing, on any problem. */
   applyPage(entries: readonly PageEntry[], headSeq: number): ChainPoint {
     this.rounds.clear();
-    this.payKeys.length = 0;
+    this.payKeys.clear();
     const run = this.sqlite.transaction(() => {
       let { seq, hash } = this.cursor();
       for (const e of entries) {
@@ -180,7 +170,7 @@ export class SyncApplier {
         hash = e.hash;
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
-      if (this.payKeys.length > 0) this.writePayKeys();
+      this.payKeys.flush();
       // What is derived from the log (the report summaries) commits with the page, except in a large catch-up.
       if (!this.bulk) for (const hook of this.ledgerWrites) hook.afterPage(this.sqlite);
       this.st.setCursor.run(seq, hash, headSeq);
@@ -222,8 +212,7 @@ export class SyncApplier {
       // sequence: the hashes within it are not held, so the cursor goes back to the event before it.
       // use_folds goes in cutFrom, with the checkpoints that name its folds.
       for (const t of LOG_TABLES) if (t !== 'use_folds') this.sqlite.prepare(`delete from ${t} where seq >= ?`).run(fromSeq);
-      // Keyed by hash first: a scan, but of small rows, and a repair is rare.
-      if (this.hasPayKeys()) this.sqlite.prepare('delete from pay_keys where seq >= ?').run(fromSeq);
+      this.payKeys.cutFrom(fromSeq);
       const folded = this.folds.cutFrom(fromSeq);
       this.sqlite.prepare('delete from lots').run();
       this.sqlite.prepare('delete from round_sales').run();
@@ -370,7 +359,7 @@ export class SyncApplier {
     const pay = payColumns(ev);
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash, ...pay);
     // Found by key through pay_keys (migration 0044), written at the page's end.
-    if (pay[1] !== null) this.payKeys.push([payKey(pay[0]!, pay[1]), e.seq]);
+    if (pay[1] !== null) this.payKeys.add(pay[0]!, pay[1], e.seq);
   }
 
   /** After the server refused a lifecycle step: the round's status as the server last recorded it (approved once published). */
