@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createWriteStream, writeFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -49,12 +48,16 @@ export class UploadStore {
     const part = `${this.file(uploadId)}.part`;
     const out = createWriteStream(part, { flags: 'wx', mode: 0o600 });
     let bytes = 0;
+    // Set once refused: chunks the body still emits after an abort must not be written to the closing stream (a write
+    // after destroy is an error on it, which would replace the refusal and skip the removal below).
+    let refused = false;
     try {
       await new Promise<void>((resolve, reject) => {
         out.on('error', reject);
         body.on('error', reject);
         body.on('aborted', () => reject(new AppError('invalid_input', 'reconcile.uploadAborted')));
         body.on('data', (chunk: Buffer) => {
+          if (refused) return;
           bytes += chunk.length;
           if (bytes > max) {
             body.pause();
@@ -82,8 +85,9 @@ export class UploadStore {
     } catch (e) {
       // The part is opened asynchronously: a refusal in the first chunk can come before the file exists, and removing
       // it then would leave the file the open creates a moment later. Removed once the stream has closed.
+      refused = true;
       out.destroy();
-      if (!out.closed) await once(out, 'close');
+      await new Promise<void>((closed) => (out.closed ? closed() : out.once('close', () => closed())));
       rmSync(part, { force: true });
       throw e;
     }
