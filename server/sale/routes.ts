@@ -162,17 +162,21 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
   const polls = new PollView((roundId) => gate.view(roundId, OUTFLOW_SLOTS), { everyMs: o.pollViewEveryMs ?? 100 });
   const standings = standingBatcher(db);
 
-  function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
+  /** The ticket if it is genuine, unexpired and of this round; else the refusal's key. */
+  function checkTicket(roundId: string, token: string): { ticket: Ticket } | { refused: string } {
     const t = tickets.verify(token, Date.now());
-    if (!t.ok) {
-      void refuse(reply, t.key);
+    if (!t.ok) return { refused: t.key };
+    if (t.value.roundId !== roundId) return { refused: 'sale.ticketReplayed' };
+    return { ticket: t.value };
+  }
+
+  function ticketOf(reply: FastifyReply, roundId: string, token: string): Ticket | null {
+    const t = checkTicket(roundId, token);
+    if ('refused' in t) {
+      void refuse(reply, t.refused);
       return null;
     }
-    if (t.value.roundId !== roundId) {
-      void refuse(reply, 'sale.ticketReplayed');
-      return null;
-    }
-    return t.value;
+    return t.ticket;
   }
 
   /**
@@ -182,13 +186,12 @@ export function registerSaleRoutes(app: FastifyInstance, o: SaleRoutesOptions): 
    * Fastify route and the front door, so both answer alike.
    */
   function pollNow(roundId: string, token: string): { refused: string } | { waiting: Exclude<QuickAnswer, null | { status: 'refused' }> } | { ticket: Ticket } {
-    const t = tickets.verify(token, Date.now());
-    if (!t.ok) return { refused: t.key };
-    if (t.value.roundId !== roundId) return { refused: 'sale.ticketReplayed' };
-    const quick = polls.answer(roundId, t.value.ticketId);
+    const t = checkTicket(roundId, token);
+    if ('refused' in t) return t;
+    const quick = polls.answer(roundId, t.ticket.ticketId);
     if (quick?.status === 'refused') return { refused: quick.key };
     if (quick) return { waiting: quick };
-    return { ticket: t.value };
+    return t;
   }
 
   if (o.pollsBeforeFastify !== false) {
