@@ -136,9 +136,9 @@ describe('sale faults', () => {
   }, 90_000);
 
   it('PostgreSQL stopped mid-sale: purchases go on into the stream, and the log catches up after', async () => {
-    // The issue names 30 s; the test stops PostgreSQL for 5 s (SALE_FAULT_PG_OUTAGE_MS to try longer): purchases only
-    // need Redis, and the writer retries each second, so a longer outage only makes the stream longer and the run slower.
-    const outageMs = Number(process.env.SALE_FAULT_PG_OUTAGE_MS ?? 5_000);
+    // The issue's 30 s. Purchases come throughout it (a first half at once, the rest near its end): they only need
+    // Redis, and the writer retries each second, so the stream grows and the log catches up after.
+    const outageMs = Number(process.env.SALE_FAULT_PG_OUTAGE_MS ?? 30_000);
     await openSaleRound(a.url, token, 'f-pg', spec());
     const viaA = new SaleBuyer(a.url);
     const ids = Array.from({ length: 20 }, (_, i) => `pg-${i}`);
@@ -148,10 +148,15 @@ describe('sale faults', () => {
     await pg.halt();
     const stoppedAt = Date.now();
     try {
-      const done = await Promise.all(tickets.map((t, i) => buyUntilAnswered([viaA], 'f-pg', t, `pg-key-${i}`)));
-      expect(done.map((d) => d.status)).toEqual(Array(20).fill(200));
-      // All 20 in the stream, none yet in the log.
+      const buy = (from: number, to: number) => Promise.all(tickets.slice(from, to).map((t, i) => buyUntilAnswered([viaA], 'f-pg', t, `pg-key-${from + i}`)));
+      const first = await buy(0, 10);
+      expect(await watcher.lag('f-pg')).toBe(10);
+      await sleep(Math.max(0, outageMs - 3_000 - (Date.now() - stoppedAt)));
+      const second = await buy(10, 20);
+      expect([...first, ...second].map((d) => d.status)).toEqual(Array(20).fill(200));
+      // All 20 in the stream, none yet in the log: PostgreSQL has been down the whole time.
       expect(await watcher.lag('f-pg')).toBe(20);
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(outageMs - 3_000);
       await sleep(Math.max(0, outageMs - (Date.now() - stoppedAt)));
     } finally {
       await pg.resume();
@@ -160,5 +165,5 @@ describe('sale faults', () => {
     expect(await settled(a, 'f-pg')).toMatchObject({ ok: true, soldRedis: 200_000, soldLog: 200_000 });
     const lots = await lotsOf('f-pg');
     expect(lots.size).toBe(20);
-  }, 90_000);
+  }, 120_000);
 });
