@@ -3,7 +3,11 @@
  * fed through the sync applier (as a pull writes them, so the report summaries
  * are kept per page), then every grouped report, CSV and XLSX exports of
  * every event (the XLSX in a fresh process, for its peak memory) and the PDF
- * of a district report. Prints figures; asserts nothing.
+ * of a district report. Checks the results against a tally taken of the events as they were fed (the totals
+ * report's face sold, paid, lots and used amount; the CSV's row count), and holds issue 11's goals: any grouped
+ * report < 300 ms, CSV of 1M rows < 5 s, XLSX < 20 s and < 400 MB, district PDF < 2 s (exit 1 when one is
+ * missed or a result is wrong), with the ratio to baselines/reports.json (`--write-baseline` stores a run).
+ * With BENCH_REPORT_DIR reused, no tally is taken and the result checks are skipped (said so).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +22,8 @@ import { exportEventsCsv } from '../../shared/node/reports/report-export.js';
 import { buildReportPdf } from '../../shared/node/reports/report-pdf.js';
 import { findReportFonts } from '../../shared/node/pdf/fonts.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../tests/support/report-ledger.js';
+import type { SyncEvent } from '../../shared/sync/protocol.js';
+import { judgeFigures } from './goals.js';
 import { median, ms, table } from './stats.js';
 
 const PURCHASES = Number(process.env.BENCH_REPORT_PURCHASES ?? 690_000);
@@ -32,10 +38,23 @@ async function main(): Promise<void> {
     const db = backend.deps.db;
     let t = performance.now();
     const reuse = KEEP_DIR !== undefined && Number((await sql<{ n: number }>`select count(*) as n from ledger_events`.execute(db)).rows[0]!.n) > 0;
+    // Summed from the generator's events on their way in, not from the ledger: what the reports must add up to.
+    const tally = { faceSold: 0, paid: 0, lots: 0, usedAmount: 0, events: 0 };
+    function* counted(events: Iterable<SyncEvent>): Generator<SyncEvent> {
+      for (const e of events) {
+        tally.events++;
+        if (e.type === 'purchase') {
+          tally.faceSold += e.face;
+          tally.paid += e.paid;
+          tally.lots++;
+        } else if (e.type === 'use') tally.usedAmount += e.amount;
+        yield e;
+      }
+    }
     const fed = reuse
       ? 0
       : new Feeder(backend.ledger.sqlite).feed(
-          ledgerEvents({ roundId: 'bench', spec: reportSpec('bench'), purchases: PURCHASES, start: '2026-03-09T01:00:00.000Z', days: 7, seed: 1 }),
+          counted(ledgerEvents({ roundId: 'bench', spec: reportSpec('bench'), purchases: PURCHASES, start: '2026-03-09T01:00:00.000Z', days: 7, seed: 1 })),
           10_000,
         );
     const seedMs = performance.now() - t;
@@ -74,13 +93,22 @@ async function main(): Promise<void> {
     rows.push(['report by hour × denomination, one district (report_facts_cell)', ms(await time({ groupBy: ['hour', 'denomination'], districts: ['11680'], measures: noBuyers }, 3))]);
     rows.push(['report, period + method filter, by district × hour', ms(await time({ groupBy: ['district', 'hour'], fromDay: '2026-03-10', toDay: '2026-03-12', paymentMethods: ['debit_card'], measures: [...MEASURES] }))]);
     rows.push(['WORST grouped report (goal < 300 ms)', `${ms(worst)} without buyers; ${ms(worstBuyers)} with distinct buyers`]);
+    const problems: string[] = [];
+    if (!reuse) {
+      const totals = (await runReport(db, reportParamsSchema.parse({ measures: ['faceSold', 'paid', 'lots', 'usedAmount'] }), scope)).totals;
+      for (const k of ['faceSold', 'paid', 'lots', 'usedAmount'] as const) if (totals[k] !== tally[k]) problems.push(`totals report ${k} ${totals[k]} ≠ ${tally[k]} fed`);
+      rows.push(['check: totals report against the events fed', problems.length === 0 ? `right (${tally.lots.toLocaleString('en-US')} lots, ₩${tally.faceSold.toLocaleString('en-US')} face, ₩${tally.usedAmount.toLocaleString('en-US')} used)` : problems.join('; ')]);
+    } else rows.push(['check: totals report against the events fed', 'skipped (ledger reused from BENCH_REPORT_DIR, no tally)']);
 
     const all = reportParamsSchema.parse({});
     const job = { signal: new AbortController().signal, progress: () => {} };
     const csvPath = join(dataDir, 'all.csv');
     t = performance.now();
     const csv = await exportEventsCsv(backend.deps, all, [], { path: csvPath, lang: 'ko', job });
-    rows.push([`CSV export, ${csv.rows.toLocaleString('en-US')} rows (goal < 5 s)`, `${((performance.now() - t) / 1000).toFixed(2)} s, ${(statSync(csvPath).size / 2 ** 20).toFixed(0)} MiB`]);
+    const csvMs = performance.now() - t;
+    rows.push([`CSV export, ${csv.rows.toLocaleString('en-US')} rows (goal < 5 s)`, `${(csvMs / 1000).toFixed(2)} s, ${(statSync(csvPath).size / 2 ** 20).toFixed(0)} MiB`]);
+    // Every event but the round's publication is a row of the full-transaction export.
+    if (!reuse && csv.rows !== tally.events - 1) problems.push(`CSV has ${csv.rows} rows, ${tally.events - 1} events fed`);
 
     const district = await runReport(db, reportParamsSchema.parse({ groupBy: ['district'], measures: ['faceSold', 'paid', 'discount', 'lots', 'usedAmount', 'useRate', 'remaining'] }), scope);
     const fonts = findReportFonts();
@@ -102,6 +130,18 @@ async function main(): Promise<void> {
     rows.push([`XLSX export, ${x.rows.toLocaleString('en-US')} rows (goal < 20 s, < 400 MB)`, `${(x.ms / 1000).toFixed(2)} s, peak RSS ${x.maxRssMiB.toFixed(0)} MiB (whole process; ${x.rssBeforeMiB.toFixed(0)} MiB before the export), ${x.sheets} sheet(s), ${(x.bytes / 2 ** 20).toFixed(0)} MiB`]);
     rows.push(['load average at the end', loadavg().map((l) => l.toFixed(1)).join(' ')]);
     console.log(table(rows));
+    judgeFigures('bench:reports, ~1M-event ledger: grouped reports, CSV/XLSX exports, district PDF', new URL('./baselines/reports.json', import.meta.url), [
+      { key: 'worstReportMs', label: 'worst grouped report, without buyers', value: worst, unit: 'ms', goal: 300 },
+      { key: 'worstReportBuyersMs', label: 'worst grouped report, with distinct buyers', value: worstBuyers, unit: 'ms', goal: 300 },
+      { key: 'csvSeconds', label: 'CSV export of every event', value: csvMs / 1000, unit: 's', goal: 5 },
+      { key: 'xlsxSeconds', label: 'XLSX export of every event', value: x.ms / 1000, unit: 's', goal: 20 },
+      { key: 'xlsxPeakMB', label: 'XLSX export, peak RSS of its process', value: (x.maxRssMiB * 2 ** 20) / 1e6, unit: 'MB', goal: 400 },
+      { key: 'pdfMs', label: 'district report PDF (median of 5)', value: median(pdfSamples), unit: 'ms', goal: 2_000 },
+    ]);
+    if (problems.length > 0) {
+      console.error(`wrong results: ${problems.join('; ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     if (!KEEP_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
