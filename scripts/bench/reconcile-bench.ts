@@ -14,6 +14,10 @@
  * Then the first shape is recorded (rows, exceptions, import, audit), also in a
  * fresh process, into a copy of the database: time and peak memory.
  *
+ * Goals (issue 10): each shape < 10 s and < 500 MB peak, recording < 500 MB, the grid's first page < 200 ms (query
+ * and in Chromium); on a full run each is printed against baselines/reconcile.json (`--write-baseline` stores a run)
+ * and a miss exits 1, as a result that differs from the manifest does.
+ *
  * RECONCILE_BENCH_RECORD=0 skips recording. RECONCILE_BENCH_DIR keeps the prepared data between runs; RECONCILE_BENCH_ROWS
  * sizes it (default 1,000,000); RECONCILE_BENCH_SHAPES picks shapes (comma list).
  */
@@ -28,6 +32,7 @@ import { generateSettlement, type FileEncoding, type Manifest } from '../../shar
 import { listExceptions, recordImport, sha256 } from '../../shared/node/reconcile/reconcile-repo.js';
 import { RowStager } from '../../shared/node/reconcile/stage-rows.js';
 import { DEFAULT_PROFILES } from '../../shared/reconcile/profile.js';
+import { judgeFigures, type Figure } from './goals.js';
 import { measureGrid } from './reconcile-grid.js';
 
 const N = Number(process.env.RECONCILE_BENCH_ROWS ?? 1_000_000);
@@ -192,7 +197,7 @@ async function measureRecord(dir: string, file: string, bad: boolean): Promise<v
   }
 }
 
-async function gridQueries(dir: string): Promise<string> {
+async function gridQueries(dir: string): Promise<number[]> {
   const l = openDatabase(join(dir, 'console.sqlite'));
   const times: number[] = [];
   for (const q of [{}, { day: '2026-02-14' }, { provider: 'toss', class: 'duplicate' as const }, { districtCode: '11440', status: 'open' as const }]) {
@@ -202,7 +207,7 @@ async function gridQueries(dir: string): Promise<string> {
     if (page.rows.length === 0) throw new Error('empty first page');
   }
   await l.close();
-  return times.map((t) => t.toFixed(1)).join(' / ');
+  return times;
 }
 
 const TIME = '/usr/bin/time';
@@ -217,6 +222,10 @@ async function main(): Promise<void> {
     console.log('  phases and total are wall time of the analysis; CPU is the user + system time the analysis used (process.cpuUsage), which a loaded machine stretches least');
     console.log('shape                    parse     match  classify     total  (ledger read)       CPU  peak RSS (time -v)  heap/ext at peak  manifest   load');
     let failed = false;
+    // The largest of each figure over the shapes, for the goals (issue 10) and the baseline.
+    let worstTotalMs = 0;
+    let worstRssMB = 0;
+    const figures: Figure[] = [];
     for (const s of shapes) {
       // /usr/bin/time -v's "Maximum resident set size" is the kernel's figure for the whole process.
       const args = [...process.execArgv, process.argv[1]!, 'measure', dir, s.file];
@@ -236,7 +245,13 @@ async function main(): Promise<void> {
         `${s.name.padEnd(22)} ${sec(m.parseMs)}  ${sec(m.matchMs)}  ${sec(m.classifyMs)}  ${sec(m.totalMs)}  (${sec(m.ledgerMs)})  ${sec(m.cpuMs)}     ${`${rss.toFixed(0)} MB`.padStart(8)}        ${`${m.mem.heap.toFixed(0)}/${m.mem.external.toFixed(0)} MB`.padStart(12)}      ${m.exact ? 'exact' : 'DIFFERS'}  ${load()}`,
       );
       if (!m.exact) failed = true;
+      worstTotalMs = Math.max(worstTotalMs, m.totalMs);
+      worstRssMB = Math.max(worstRssMB, kb ? (Number(kb) * 1024) / 1e6 : (m.maxRssMb * 2 ** 20) / 1e6);
     }
+    figures.push(
+      { key: 'worstTotalSeconds', label: 'slowest shape, parse + match + classify', value: worstTotalMs / 1000, unit: 's', goal: 10 },
+      { key: 'worstPeakMB', label: 'largest peak RSS of a shape', value: worstRssMB, unit: 'MB', goal: 500 },
+    );
     if (process.env.RECONCILE_BENCH_RECORD !== '0') {
       // Recorded, not only analysed: the first shape, parsed, matched and written row for row (target: peak RSS < 500 MB).
       const s = shapes[0]!;
@@ -255,6 +270,7 @@ async function main(): Promise<void> {
           `\nrecord ${s.name}: ${m.rows.toLocaleString()} rows and ${m.exceptions.toLocaleString()} exceptions written in one transaction: analyse ${(m.analysedMs / 1000).toFixed(2)} s (rows staged on disk) + record ${(m.recordMs / 1000).toFixed(2)} s = ${(m.totalMs / 1000).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB (target < 500 MB; ${load()})`,
         );
         if (rss >= 500) failed = true;
+        figures.push({ key: 'recordPeakMB', label: 'recording the first shape, peak RSS', value: kb ? (Number(kb) * 1024) / 1e6 : (m.maxRssMb * 2 ** 20) / 1e6, unit: 'MB', goal: 500 });
       }
       if (s.profileId === 'hecto-pipe') {
         // The same file with a bad amount at row 900,000: refused at that line, nothing recorded, no stage left.
@@ -266,13 +282,22 @@ async function main(): Promise<void> {
         if (!ok) failed = true;
       }
     }
-    console.log(`\nexceptions grid first page (100 of 100,000, with its total), backend query: ${await gridQueries(dir)} ms for none / day / provider+class / district+open (target < 200 ms; ${load()})`);
+    const queries = await gridQueries(dir);
+    console.log(`\nexceptions grid first page (100 of 100,000, with its total), backend query: ${queries.map((t) => t.toFixed(1)).join(' / ')} ms for none / day / provider+class / district+open (target < 200 ms; ${load()})`);
+    figures.push({ key: 'gridQueryMs', label: 'exceptions first page, slowest backend query', value: Math.max(...queries), unit: 'ms', goal: 200 });
     if (process.env.RECONCILE_BENCH_GRID !== '0') {
       const g = await measureGrid();
       console.log(
         `exceptions grid first page in Chromium (built web host, ${g.exceptions.toLocaleString()} exceptions): ${g.firstPageMs.map((t) => t.toFixed(0)).join(' / ')} ms from opening the page to the first rows drawn, ${g.filterMs.map((t) => t.toFixed(0)).join(' / ')} ms after a filter change (target < 200 ms; ${load()})`,
       );
+      const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      figures.push(
+        { key: 'gridFirstPageMs', label: 'exceptions grid in Chromium, first rows drawn (median)', value: mid(g.firstPageMs), unit: 'ms', goal: 200 },
+        { key: 'gridFilterMs', label: 'exceptions grid in Chromium, after a filter change (median)', value: mid(g.filterMs), unit: 'ms', goal: 200 },
+      );
     }
+    if (shapes.length === SHAPES.length && N === 1_000_000) judgeFigures('bench:reconcile, 1M settlement rows against a 1M-purchase ledger, every shape; the exceptions grid', new URL('./baselines/reconcile.json', import.meta.url), figures);
+    else console.log('\n(goals and baseline are judged on the full run only: every shape, 1,000,000 rows)');
     if (failed) process.exitCode = 1;
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
