@@ -25,6 +25,11 @@ describe('Seoul time', () => {
   it('keys months by the Seoul calendar', () => {
     expect(seoulMonthKey('2022-07-31T15:30:00.000Z')).toBe('2022-08'); // 00:30 on 1 August in Seoul
     expect(seoulMonthKey('2022-07-31T14:59:00.000Z')).toBe('2022-07');
+    // Within an hour already seen, to its last millisecond, and the same instants written with Seoul's offset.
+    expect(seoulMonthKey('2022-07-31T15:59:59.999Z')).toBe('2022-08');
+    expect(seoulMonthKey('2022-07-31T14:00:00.000Z')).toBe('2022-07');
+    expect(seoulMonthKey('2022-08-01T00:30:00+09:00')).toBe('2022-08');
+    expect(seoulMonthKey('2022-07-31T23:59:59+09:00')).toBe('2022-07');
   });
 
   it('keys hours by the Seoul clock, across the UTC date line', () => {
@@ -34,6 +39,16 @@ describe('Seoul time', () => {
 
   it('adds validity years in Seoul time', () => {
     expect(addYearsSeoul('2022-07-14T01:00:00.000Z', 5)).toBe('2027-07-14T01:00:00.000Z');
+    // Minutes and below kept, in an hour already seen and not.
+    expect(addYearsSeoul('2022-07-14T01:59:59.999Z', 5)).toBe('2027-07-14T01:59:59.999Z');
+    expect(addYearsSeoul('2022-07-14T01:00:00.001Z', 1)).toBe('2023-07-14T01:00:00.001Z');
+    // 29 February 2024, 00:30 in Seoul (15:30 UTC the day before): a year on there is no 29th, so 1 March 00:30 in Seoul.
+    expect(addYearsSeoul('2024-02-28T15:30:00.000Z', 1)).toBe('2025-02-28T15:30:00.000Z');
+    expect(addYearsSeoul('2024-02-28T15:45:10.500Z', 1)).toBe('2025-02-28T15:45:10.500Z');
+    expect(addYearsSeoul('2024-02-29T00:30:00+09:00', 1)).toBe('2025-02-28T15:30:00.000Z');
+    // 23:30 on the 28th in Seoul stays the 28th; four years on, the 29th is there again.
+    expect(addYearsSeoul('2024-02-28T14:30:00.000Z', 1)).toBe('2025-02-28T14:30:00.000Z');
+    expect(addYearsSeoul('2024-02-28T15:30:00.000Z', 4)).toBe('2028-02-28T15:30:00.000Z');
   });
 
   it('formats for display in Seoul time in both languages', () => {

@@ -15,21 +15,26 @@ export function payKey(provider: string, tid: string): number {
 }
 
 /**
- * The ledger events with one payment reference, by `pay_keys` then each
- * event's primary key (CROSS JOIN keeps that order: the planner could otherwise
- * walk the provider's whole approval-time index). Parameters: `payKeyArgs`.
+ * The ledger events with one payment reference: by `pay_keys`, and among the
+ * events after its mark (pay_keys_state, migration 0045: a page the applier is
+ * still writing, whose keys go in at its end) by their own columns, a short
+ * range of the primary key (NOT INDEXED: by the provider's approval-time index the
+ * planner would read all of the provider's events); then each event by its primary key, checked (CROSS
+ * JOIN keeps that order: the planner could otherwise walk the provider's whole
+ * approval-time index). Parameters: `payKeyArgs`.
  */
-export const PAY_KEY_MATCH = 'pay_keys k cross join ledger_events e on e.seq = k.seq where k.key = ? and e.pay_provider = ? and e.pay_tid = ?';
+export const PAY_KEY_MATCH = `(select seq from pay_keys where key = ?
+    union select seq from ledger_events not indexed where seq > (select last_seq from pay_keys_state where id = 1) and pay_provider = ? and pay_tid = ?) k
+  cross join ledger_events e on e.seq = k.seq where e.pay_provider = ? and e.pay_tid = ?`;
 
 /** The parameters of PAY_KEY_MATCH for one reference. */
-export function payKeyArgs(provider: string, tid: string): [number, string, string] {
-  return [payKey(provider, tid), provider, tid];
+export function payKeyArgs(provider: string, tid: string): [number, string, string, string, string] {
+  return [payKey(provider, tid), provider, tid, provider, tid];
 }
 
 /**
- * Writes the keys of one transaction's events (`[key, seq]` pairs, reordered
- * in place) in key order, so the inserts walk the table's B-tree once from
- * left to right instead of jumping about it.
+ * Writes keys (`[key, seq]` pairs, reordered in place) in key order, so the
+ * inserts walk the table's B-tree once from left to right instead of jumping about it.
  */
 export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, number][]): void {
   keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -39,38 +44,91 @@ export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, nu
 export const INSERT_PAY_KEY = 'insert into pay_keys (key, seq) values (?, ?)';
 
 /**
- * A page's payment keys, gathered while its events are applied and written
- * together in key order before it commits. A ledger at a schema before 0044
- * (migration tests) has no pay_keys and keeps its old index: nothing is written.
+ * The sync applier's payment keys: gathered while a page's slices are applied
+ * and written together in key order in its last slice's transaction, with the
+ * mark (pay_keys_state) moved to that slice's end. Each slice's commit wrote
+ * the keys of its own events, which fall all over the hash-ordered table: a
+ * thousand-event slice rewrote nearly every leaf of it (issue 21). What a slice
+ * gathered is kept only once that slice commits. After a stop mid-page, or a
+ * repair's cut, the keys after the mark are gathered again from the log.
+ * A ledger before 0045 (migration tests) writes each slice's keys, as it did;
+ * before 0044 it has no pay_keys: nothing is written.
  */
 export class PayKeyWriter {
   private readonly keys: [number, number][] = [];
-  private insert: BetterSqlite3.Statement | null | undefined;
+  /** How many of `keys` are of slices committed. */
+  private kept = 0;
+  /** Whether the keys after the mark have been gathered from the log since this writer (or a cut) began. */
+  private resumed = false;
+  private written = false;
+  private st: { insert: BetterSqlite3.Statement; mark: BetterSqlite3.Statement | null; setMark: BetterSqlite3.Statement | null; after: BetterSqlite3.Statement | null } | null | undefined;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  /** Before a slice's transaction: first gathers from the log the keys a stop mid-page (or a cut) left unwritten after the mark. */
+  begin(): void {
+    const st = this.statements();
+    if (st?.mark && !this.resumed) {
+      this.keys.length = 0;
+      for (const [provider, tid, seq] of st.after!.raw().iterate(st.mark.get()) as IterableIterator<[string, string, number]>) this.add(provider, tid, seq);
+      this.resumed = true;
+    }
+    this.written = false;
+    this.kept = this.keys.length;
+  }
 
   add(provider: string, tid: string, seq: number): void {
     this.keys.push([payKey(provider, tid), seq]);
   }
 
-  /** Forgets what was gathered: a page that failed wrote nothing. */
-  clear(): void {
-    this.keys.length = 0;
+  /** Inside the slice's transaction, at its end (`lastSeq`): writes what is held when the page ends there. */
+  write(lastSeq: number, endOfPage: boolean): void {
+    const st = this.statements();
+    if (!st) return void (this.keys.length = 0);
+    if (st.mark && !endOfPage) return;
+    if (this.keys.length > 0) insertPayKeys(st.insert, this.keys);
+    st.setMark?.run(lastSeq);
+    this.written = true;
   }
 
-  flush(): void {
-    if (this.keys.length === 0) return;
-    if (this.insert === undefined) this.insert = this.hasTable() ? this.sqlite.prepare(INSERT_PAY_KEY) : null;
-    if (this.insert) insertPayKeys(this.insert, this.keys);
-    this.keys.length = 0;
+  /** After the slice's transaction committed. */
+  committed(): void {
+    if (this.written) this.keys.length = 0;
+    this.kept = this.keys.length;
+  }
+
+  /** After it rolled back: what the slice gathered goes, what earlier slices gathered stays. */
+  rolledBack(): void {
+    this.keys.length = this.kept;
+    this.written = false;
   }
 
   /** A repair's cut. Keyed by hash first, so a scan, but of small rows, and a repair is rare. */
   cutFrom(fromSeq: number): void {
-    if (this.hasTable()) this.sqlite.prepare('delete from pay_keys where seq >= ?').run(fromSeq);
+    const st = this.statements();
+    if (!st) return;
+    this.sqlite.prepare('delete from pay_keys where seq >= ?').run(fromSeq);
+    st.setMark?.run(Math.min(fromSeq - 1, (st.mark?.get() as number | undefined) ?? 0));
+    // Gathered again from the log after the mark, of the events the cut left.
+    this.keys.length = 0;
+    this.kept = 0;
+    this.resumed = false;
   }
 
-  private hasTable(): boolean {
-    return this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'pay_keys'").get() !== undefined;
+  private statements() {
+    if (this.st === undefined) {
+      const has = (name: string) => this.sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(name) !== undefined;
+      const marked = has('pay_keys_state');
+      this.st = !has('pay_keys')
+        ? null
+        : {
+            // A key a test's LedgerStore wrote after the mark is gathered again after a stop: once is enough.
+            insert: this.sqlite.prepare('insert or ignore into pay_keys (key, seq) values (?, ?)'),
+            mark: marked ? this.sqlite.prepare('select last_seq from pay_keys_state where id = 1').pluck() : null,
+            setMark: marked ? this.sqlite.prepare('update pay_keys_state set last_seq = ? where id = 1') : null,
+            after: marked ? this.sqlite.prepare('select pay_provider, pay_tid, seq from ledger_events where seq > ? and pay_tid is not null order by seq') : null,
+          };
+    }
+    return this.st;
   }
 }

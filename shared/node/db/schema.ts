@@ -1,7 +1,7 @@
 import type { UsersTable } from './tables/users.js';
 import type { RoundsTable, RoundVersionsTable, RoundSalesTable, RoundPublicationsTable, RoundStatusesTable } from './tables/rounds.js';
 import type { AuditLogTable, ConsoleIdentityTable } from './tables/audit.js';
-import type { LedgerEventsTable, LotsTable, PayKeysTable, RedactedEventsTable, RedactedRangesTable } from './tables/ledger.js';
+import type { LedgerEventsTable, LotsTable, PayKeysStateTable, PayKeysTable, RedactedEventsTable, RedactedRangesTable } from './tables/ledger.js';
 import type { ConnectionWrapsTable, ServerTokensTable, SyncRepairTable, SyncStateTable, OutboxTable, DeferredIndexesTable } from './tables/sync.js';
 import type { SimulationRunsTable, CalibrationsTable, SimPresetsTable } from './tables/simulation.js';
 import type { SavedReportsTable, ReportFactsDayTable, ReportFactsHourTable, ReportFactsHourFaceTable } from './tables/reports.js';
@@ -32,6 +32,7 @@ export interface Database {
   audit_log: AuditLogTable;
   ledger_events: LedgerEventsTable;
   pay_keys: PayKeysTable;
+  pay_keys_state: PayKeysStateTable;
   lots: LotsTable;
   round_sales: RoundSalesTable;
   simulation_runs: SimulationRunsTable;

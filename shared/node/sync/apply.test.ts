@@ -150,4 +150,38 @@ describe('payment references (event version 2)', () => {
     expect(l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all()).toEqual([2]);
     expect([found('tgen_a'), found('tgen_b'), found('tgen_c')]).toEqual([['p1'], [], []]);
   });
+
+  it('of a page applied in slices are written at its end, found meanwhile, gathered again after a stop, and none of a slice that failed', async () => {
+    await freshConsole();
+    const pay = { provider: 'toss', tid: 'tgen_a', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
+    const [pub, p1, p2, c1] = paidLog(pay, 'tgen_c');
+    const p3 = (tid: string): SyncEvent => ({ type: 'purchase', eventId: 'p3', roundId: 'r0', lotId: 'l3', at: AT, buyerId: 'b3', districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid } });
+    // Two histories that share their first three events (pub 1, p1 2, p2 3): p3 paid under tgen_b then c1, or p3 under tgen_d.
+    const first = chain([pub!, p1!, p2!, p3('tgen_b'), c1!]);
+    const second = chain([pub!, p1!, p2!, p3('tgen_d')]);
+    const found = (tid: string) => l.sqlite.prepare(`select e.event_id from ${PAY_KEY_MATCH}`).pluck().all(...payKeyArgs('toss', tid));
+    const keys = () => l.sqlite.prepare('select seq from pay_keys order by seq').pluck().all();
+    const mark = () => l.sqlite.prepare('select last_seq from pay_keys_state').pluck().get();
+    const applier = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    applier.applyPage(first.slice(0, 3), 5, false);
+    // Not yet in pay_keys, and found all the same, among the events after the mark.
+    expect([keys(), mark(), found('tgen_a')]).toEqual([[], 0, ['p1']]);
+    // A slice refused at its second event (c1's hash spoilt) writes nothing, and the key of its first (p3, tgen_b) is not kept for later.
+    expect(() => applier.applyPage([first[3]!, { ...first[4]!, hash: 'f'.repeat(64) }], 5, true)).toThrow(/hashMismatch/);
+    expect([keys(), mark(), applier.cursor().seq]).toEqual([[], 0, 3]);
+    // A console stopped here restarts with a new applier: p1's key, of a slice committed but never written, is gathered again.
+    const restarted = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    restarted.applyPage(second.slice(3), 4, true);
+    expect([keys(), mark()]).toEqual([[2, 4], 4]);
+    expect(l.sqlite.prepare('select key from pay_keys where seq = 4').pluck().get()).toBe(payKeyArgs('toss', 'tgen_d')[0]);
+    expect([found('tgen_a'), found('tgen_b'), found('tgen_d')]).toEqual([['p1'], [], ['p3']]);
+    // The first applier, had it gone on, held p1's key only: its own next page ends with the same keys.
+    await freshConsole();
+    const again = new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS);
+    again.applyPage(first.slice(0, 3), 4, false);
+    expect(() => again.applyPage([first[3]!, { ...first[4]!, hash: 'f'.repeat(64) }], 5, true)).toThrow(/hashMismatch/);
+    again.applyPage(second.slice(3), 4, true);
+    expect([keys(), mark()]).toEqual([[2, 4], 4]);
+    expect(l.sqlite.prepare('select key from pay_keys order by seq').pluck().all()).toEqual([payKeyArgs('toss', 'tgen_a')[0], payKeyArgs('toss', 'tgen_d')[0]]);
+  });
 });

@@ -57,7 +57,7 @@ export class SyncApplier {
   private bulk = false;
   /** Prepared when the first checkpoint or fold arrives: a ledger at an older schema (migration tests) has no such tables. */
   private checkpointApplier: CheckpointApplier | undefined;
-  /** The payment keys of the page being applied, written together at its end in key order. */
+  /** The payment keys of the page being applied, written together in its last slice's transaction, in key order. */
   private readonly payKeys: PayKeyWriter;
   private get folds(): CheckpointApplier {
     return (this.checkpointApplier ??= new CheckpointApplier(this.sqlite));
@@ -151,10 +151,13 @@ export class SyncApplier {
     return n;
   }
 
-  /** Applies one page atomically; returns the new cursor. Throws SyncError, writing nothing, on any problem. */
-  applyPage(entries: readonly PageEntry[], headSeq: number): ChainPoint {
+  /**
+   * Applies one page, or one slice of a page (`endOfPage` false but for its last), atomically; returns the new cursor.
+   * Throws SyncError, writing nothing, on any problem.
+   */
+  applyPage(entries: readonly PageEntry[], headSeq: number, endOfPage = true): ChainPoint {
     this.rounds.clear();
-    this.payKeys.clear();
+    this.payKeys.begin();
     const run = this.sqlite.transaction(() => {
       let { seq, hash } = this.cursor();
       for (const e of entries) {
@@ -170,15 +173,18 @@ export class SyncApplier {
         hash = e.hash;
       }
       for (const [roundId, r] of this.rounds) if (r.touched) this.st.setSold.run(roundId, r.sold, r.lots);
-      this.payKeys.flush();
+      this.payKeys.write(seq, endOfPage);
       // What is derived from the log (the report summaries) commits with the page, except in a large catch-up.
       if (!this.bulk) for (const hook of this.ledgerWrites) hook.afterPage(this.sqlite);
       this.st.setCursor.run(seq, hash, headSeq);
       return { seq, hash };
     });
     try {
-      return run();
+      const cursor = run();
+      this.payKeys.committed();
+      return cursor;
     } catch (e) {
+      this.payKeys.rolledBack();
       if (e instanceof SyncError && e.key === 'compaction.foldMismatch') this.dropFoldsOf(entries);
       if (e instanceof SyncError) throw e;
       // A constraint the database itself holds (unique event id, a CHECK on a lot).
@@ -358,7 +364,7 @@ export class SyncApplier {
     // Payment references (event version 2) go to their columns, so settlement rows are matched by key or by time.
     const pay = payColumns(ev);
     this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash, ...pay);
-    // Found by key through pay_keys (migration 0044), written at the page's end.
+    // Found by key through pay_keys (migration 0044), written at the page's end (0045).
     if (pay[1] !== null) this.payKeys.add(pay[0]!, pay[1], e.seq);
   }
 

@@ -77,7 +77,7 @@ export async function pullPages(
         i += slice.length;
         const t = performance.now();
         // Kysely's single connection is held for the synchronous apply, so no other query interleaves with it.
-        applied = await db.connection().execute(async () => applier.applyPage(slice, page.head.seq));
+        applied = await db.connection().execute(async () => applier.applyPage(slice, page.head.seq, i >= page.entries.length));
         length = nextSliceLength(slice.length, performance.now() - t);
         pulled += slice.length;
         onApplied(applied.seq, page.head.seq);

@@ -33,8 +33,8 @@ export const SNAPSHOT_TABLES = [
   'checkpoint_uses',
 ] as const;
 
-/** Single-row state tables whose row the snapshot's replaces (the summaries' own cursor). */
-export const STATE_ROWS = ['report_facts_state'] as const;
+/** Single-row state tables whose row the snapshot's replaces (the summaries' own cursor, the payment keys' mark). */
+export const STATE_ROWS = ['report_facts_state', 'pay_keys_state'] as const;
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

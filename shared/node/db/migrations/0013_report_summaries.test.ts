@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PurchaseEvent } from '../../../ledger/events.js';
 import { Feeder, ledgerEvents, reportSpec } from '../../../../tests/support/report-ledger.js';
 import { forEachBuyer, rebuildReportFacts } from '../../reports/report-facts.js';
 import { afterMigrate } from '../../backend/hooks.js';
@@ -57,6 +58,20 @@ describe('migration 0013_report_summaries', () => {
     expect(snapshot(l.sqlite)).toEqual(rebuilt(l.sqlite));
     const state = (await sql<{ last: number; head: number }>`select last_seq as last, (select max(seq) from ledger_events) as head from report_facts_state`.execute(l.db)).rows[0]!;
     expect(state.last).toBe(state.head);
+  });
+
+  it("appends a later page's buyers to a cell's list, and each purchase's buyer once per purchase", async () => {
+    await migrateToLatest(l.db);
+    const events = [...ledgerEvents({ ...plan, purchases: 1 })];
+    const first = events.find((e): e is PurchaseEvent => e.type === 'purchase')!;
+    // The same cell (round, Seoul hour, district, method, face) bought into again, by others and by the first buyer.
+    const again = (i: number, buyerId: string): PurchaseEvent => ({ ...first, eventId: `again-${i}`, lotId: `again-l${i}`, buyerId });
+    const feeder = new Feeder(l.sqlite);
+    feeder.feed([events[0]!, first], 2);
+    feeder.feed([again(1, 'x1'), again(2, 'x2')], 2);
+    feeder.feed([again(3, first.buyerId)], 1);
+    const cells = snapshot(l.sqlite).buyers!.map((c) => JSON.parse(c) as unknown[]);
+    expect(cells).toEqual([[plan.roundId, expect.any(String), first.districtCode, first.paymentMethod, first.face, [first.buyerId, first.buyerId, 'x1', 'x2'].sort()]]);
   });
 
   it('summaries equal a rebuild after every page, whatever the page sizes', async () => {

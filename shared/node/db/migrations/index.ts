@@ -26,6 +26,7 @@ import * as m0040 from './0040_snapshot_key_pin.js';
 import * as m0041 from './0041_lots_one_buyer_index.js';
 import * as m0043 from './0043_redacted_ranges.js';
 import * as m0044 from './0044_pay_keys.js';
+import * as m0045 from './0045_pay_keys_watermark.js';
 
 /**
  * Listed statically: a bundled main process or worker cannot `import()` a
@@ -59,6 +60,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0041_lots_one_buyer_index': m0041,
   '0043_redacted_ranges': m0043,
   '0044_pay_keys': m0044,
+  '0045_pay_keys_watermark': m0045,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -70,3 +70,9 @@ export interface PayKeysTable {
   key: number;
   seq: number;
 }
+
+/** The last sequence up to which every payment key is in pay_keys (migration 0045); one row. */
+export interface PayKeysStateTable {
+  id: number;
+  last_seq: number;
+}
