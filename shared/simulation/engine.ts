@@ -2,7 +2,7 @@ import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arriva
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
 import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
-import { EventHeap, TaggedFifo } from './structures.js';
+import { EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
 const QUEUED = 1;
@@ -136,7 +136,8 @@ class Run {
   declare readonly honest: Float32Array;
   declare readonly shownLong: Uint8Array;
   declare readonly paying: Uint8Array;
-  declare readonly queue: TaggedFifo;
+  declare readonly queue: WaitingLine;
+  declare readonly placeOf: Int32Array;
   declare readonly sessions: TaggedFifo;
   declare readonly patienceFifo: TaggedFifo;
   declare readonly returnsFifo: TaggedFifo;
@@ -307,7 +308,9 @@ class Run {
     /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
     const paying = new Uint8Array(payModel ? N : 0);
 
-    const queue = new TaggedFifo(Math.min(N, 1 << 16));
+    const queue = new WaitingLine(Math.min(N, 1 << 16));
+    /** Where each waiting person stands (queue.push's answer), for the leavers found by person, not by place: expiry and fixed patience. */
+    const placeOf = new Int32Array(expiresWhileWaiting || patKind === 'fixed' ? N : 0);
     // Constant delays: due times are pushed in order, so FIFOs replace a heap.
     const sessions = new TaggedFifo(1 << 12, true);
     const patienceFifo = new TaggedFifo(1 << 12, true);
@@ -466,6 +469,7 @@ class Run {
     this.shownLong = shownLong;
     this.paying = paying;
     this.queue = queue;
+    this.placeOf = placeOf;
     this.sessions = sessions;
     this.patienceFifo = patienceFifo;
     this.returnsFifo = returnsFifo;
@@ -613,8 +617,9 @@ function end(run: Run, id: number, outcome: number, queuedBefore: number): void 
   else finishUnqueued(run, outcome);
 }
 
-/** Ends a queue stint (the person leaves the queue for any reason). */
-function leaveQueue(run: Run, id: number): void {
+/** Ends a queue stint (the person standing at index k leaves the queue for any reason). */
+function leaveQueue(run: Run, id: number, k: number): void {
+  run.queue.held[k] = 0;
   const d = run.t - run.mark[id]!;
   run.waited[id]! += d;
   run.spent[id]! += d;
@@ -641,8 +646,7 @@ function cutLimit(run: Run): number {
 function popLiveBack(run: Run): number {
   while (run.queue.tail > run.queue.head) {
     run.queue.tail--;
-    const id = run.queue.ids[run.queue.tail]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[run.queue.tail]) return id;
+    if (run.queue.held[run.queue.tail]) return run.queue.ids[run.queue.tail]!;
   }
   return -1;
 }
@@ -652,7 +656,7 @@ function enforceCutoff(run: Run): void {
   while (run.live > limit) {
     const id = popLiveBack(run);
     if (id < 0) break;
-    leaveQueue(run, id);
+    leaveQueue(run, id, run.queue.tail);
     judgeNothing(run, id);
     finish(run, id, CUT);
   }
@@ -660,9 +664,9 @@ function enforceCutoff(run: Run): void {
 
 function drainQueue(run: Run, outcome: number): void {
   for (let k = run.queue.head; k < run.queue.tail; k++) {
-    const id = run.queue.ids[k]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
-      leaveQueue(run, id);
+    if (run.queue.held[k]) {
+      const id = run.queue.ids[k]!;
+      leaveQueue(run, id, k);
       if (outcome === SOLD_OUT) judgeNothing(run, id);
       finish(run, id, outcome);
     }
@@ -704,7 +708,8 @@ function joinQueue(run: Run, id: number, queuedBefore: number): void {
   const exits = run.abandons + run.logouts;
   const ahead = run.admissions + exits > 0 ? (run.live * run.admissions) / (run.admissions + exits) : run.live;
   run.honest[id] = ahead >= ((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
-  run.queue.push(id, g);
+  const place = run.queue.push(id);
+  if (run.placeOf.length > 0) run.placeOf[id] = place;
   run.live++;
   run.abandonDirty = true;
   if (run.expiresWhileWaiting) run.sessions.push(id, g, run.t + run.T);
@@ -713,18 +718,20 @@ function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.live + run.active + run.loggingIn > run.peakConnections) run.peakConnections = run.live + run.active + run.loggingIn;
 }
 
-/** Drops stale entries so the queue holds exactly the people waiting, in order. */
+/** Drops stale entries so the queue holds exactly the people waiting, in order; each moved person's place follows. */
 function compactQueue(run: Run): void {
-  let w = run.queue.head;
-  for (let k = run.queue.head; k < run.queue.tail; k++) {
-    const id = run.queue.ids[k]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
-      run.queue.ids[w] = id;
-      run.queue.tags[w] = run.queue.tags[k]!;
+  const q = run.queue;
+  let w = q.head;
+  for (let k = q.head; k < q.tail; k++) {
+    if (q.held[k]) {
+      const id = q.ids[k]!;
+      q.ids[w] = id;
+      q.held[w] = 1;
+      if (run.placeOf.length > 0) run.placeOf[id] = w + q.shifted;
       w++;
     }
   }
-  run.queue.tail = w;
+  q.tail = w;
 }
 
 function shuffleQueue(run: Run): void {
@@ -735,10 +742,8 @@ function shuffleQueue(run: Run): void {
     const a = run.queue.ids[k]!;
     run.queue.ids[k] = run.queue.ids[j]!;
     run.queue.ids[j] = a;
-    const g = run.queue.tags[k]!;
-    run.queue.tags[k] = run.queue.tags[j]!;
-    run.queue.tags[j] = g;
   }
+  if (run.placeOf.length > 0) for (let k = run.queue.head; k < run.queue.tail; k++) run.placeOf[run.queue.ids[k]!] = k + run.queue.shifted;
   const rate = run.nominalPerMinute;
   for (let k = run.queue.head; k < run.queue.tail; k++) showWait(run, run.queue.ids[k]!, rate === Infinity ? 0 : (k - run.queue.head) / rate);
 }
@@ -958,7 +963,7 @@ function runSale(run: Run): SimResult | null {
         const id = run.sessions.ids[run.sessions.head]!;
         run.sessions.head++;
         run.logouts++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, run.placeOf[id]! - run.queue.shifted);
         run.state[id] = AWAY;
         goAway(run, id, LOGGED_OUT_LEFT, 1);
         break;
@@ -967,21 +972,19 @@ function runSale(run: Run): SimResult | null {
         const id = run.patienceFifo.ids[run.patienceFifo.head]!;
         run.patienceFifo.head++;
         run.abandons++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, run.placeOf[id]! - run.queue.shifted);
         finish(run, id, ABANDONED);
         break;
       }
       case 6: {
         // A uniformly chosen waiting person gives up; compact first if most entries are stale.
         if (run.live * 4 < run.queue.size) compactQueue(run);
-        let id: number;
-        for (;;) {
-          const k = run.queue.head + run.rs.patience.below(run.queue.size);
-          id = run.queue.ids[k]!;
-          if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) break;
-        }
+        let k: number;
+        do k = run.queue.head + run.rs.patience.below(run.queue.size);
+        while (!run.queue.held[k]);
+        const id = run.queue.ids[k]!;
         run.abandons++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, k);
         finish(run, id, ABANDONED);
         break;
       }
@@ -994,16 +997,16 @@ function runSale(run: Run): SimResult | null {
         break;
       }
       case 8: {
-        let id = -1;
+        let k = -1;
         while (run.queue.head < run.queue.tail) {
-          const k = run.queue.head++;
-          const candidate = run.queue.ids[k]!;
-          if (run.state[candidate] === QUEUED && run.tag[candidate] === run.queue.tags[k]) {
-            id = candidate;
+          const at = run.queue.head++;
+          if (run.queue.held[at]) {
+            k = at;
             break;
           }
         }
-        if (id < 0) break;
+        if (k < 0) break;
+        const id = run.queue.ids[k]!;
         run.nextAdm = run.t + run.admInterval;
         run.admissions++;
         const stint = run.t - run.mark[id]!;
@@ -1025,7 +1028,7 @@ function runSale(run: Run): SimResult | null {
         const jm = Math.min(run.M - 1, Math.floor(run.mark[id]! / 60));
         run.joinSum[jm]! += stint / 60;
         run.joinN[jm]!++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, k);
         const available = run.stockUnits - run.soldUnits - run.reservedUnits;
         const want = run.limitUnits === 1 || run.rs.amounts.uniform() < run.fullShare ? run.limitUnits : 1 + run.rs.amounts.below(run.limitUnits - 1);
         const units = want < available ? want : available;
