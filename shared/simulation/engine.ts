@@ -2,7 +2,7 @@ import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arriva
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
 import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
-import { EventHeap, TaggedFifo } from './structures.js';
+import { EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
 const QUEUED = 1;
@@ -81,147 +81,150 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
  * every run has the same shape and a warm worker keeps the optimised code of the functions below between
  * runs: the closures this was once made of were created afresh for each run, and the first call of a
  * new one threw the optimised caller away ("wrong call target") on every run. The functions that act on a
- * run take it as their first argument.
+ * run take it as their first argument. Its fields are `declare`d: a class field declaration defines the
+ * field as undefined before the constructor assigns it, which makes V8 type every numeric field as any
+ * value, so each store of a fraction into one (t, area, sums) boxed a new heap number: ~165 MB a run.
  */
 class Run {
-  readonly p: SimParams;
-  readonly options: SimOptions;
-  readonly soldOutByMinute: number;
-  readonly startedAt: number;
-  readonly rs: ReturnType<typeof streams>;
-  readonly N: number;
-  readonly O: number;
-  readonly W: number;
-  readonly unitWon: number;
-  readonly stockUnits: number;
-  readonly limitUnits: number;
-  readonly fullShare: number;
-  readonly meanUnits: number;
-  readonly admInterval: number;
-  readonly maxActive: number;
-  readonly maxConn: number;
-  readonly loginSeconds: number;
-  readonly T: number;
-  readonly expiresWhileWaiting: boolean;
-  readonly retProb: number;
-  readonly retDelay: number;
-  readonly patKind: SimParams['patience']['kind'];
-  readonly patSeconds: number;
-  readonly theta: number;
-  readonly coMean: number;
-  readonly coDist: SimParams['checkout']['distribution'];
-  readonly LN_SIGMA: number;
-  readonly lnMu: number;
-  readonly failRate: number;
-  readonly maxRetries: number;
-  readonly payModel: boolean;
-  readonly payServers: number;
-  readonly payServiceMean: number;
-  readonly payTimeout: number;
-  readonly cutoff: boolean;
-  readonly cutMargin: number;
-  readonly nominalPerMinute: number;
-  readonly arrivals: { next: number; advance(): void };
-  readonly state: Uint8Array;
-  readonly tag: Uint8Array;
-  readonly stintsOf: Uint8Array;
-  readonly retries: Uint8Array;
-  readonly reserved: Uint16Array;
-  readonly mark: Float64Array;
-  readonly waited: Float32Array;
-  readonly spent: Float32Array;
-  readonly shown: Float32Array;
-  readonly honest: Float32Array;
-  readonly shownLong: Uint8Array;
-  readonly paying: Uint8Array;
-  readonly queue: TaggedFifo;
-  readonly sessions: TaggedFifo;
-  readonly patienceFifo: TaggedFifo;
-  readonly returnsFifo: TaggedFifo;
-  readonly heap: EventHeap;
-  readonly logins: TaggedFifo;
-  readonly payQueue: TaggedFifo;
-  readonly payTimeouts: TaggedFifo;
-  payBusy: number;
-  payWaiting: number;
-  payPeakQueue: number;
-  payAttempts: number;
-  payTimedOut: number;
-  payServed: number;
-  payWaitSum: number;
-  live: number;
-  active: number;
-  loggingIn: number;
-  soldUnits: number;
-  reservedUnits: number;
-  arrived: number;
-  events: number;
-  readonly outcomeCounts: Float64Array;
-  logouts: number;
-  requeues: number;
-  refused: number;
-  paymentFailures: number;
-  admissions: number;
-  abandons: number;
-  peakConnections: number;
-  peakActive: number;
-  peakQueue: number;
-  maxStint: number;
-  soldOutAt: number;
-  reservedOutAt: number;
-  opened: boolean;
-  closed: boolean;
-  soldOut: boolean;
-  nextAdm: number;
-  tAbandon: number;
-  abandonDirty: boolean;
-  recentPerMinute: number;
-  readonly histLen: number;
-  readonly histBuy: Uint32Array;
-  readonly histFail: Uint32Array;
-  sumBuy: number;
-  sumFail: number;
-  maxBuy: number;
-  maxFail: number;
-  waitedForNothing: number;
-  lostSeconds: number;
-  dispN: number;
-  honN: number;
-  honAbs: number;
-  readonly HON_OFFSET: number;
-  readonly honErr: Uint32Array;
-  pastRight: number;
-  pastWrong: number;
-  honestMisled: number;
-  naiveMisled: number;
-  dispAbs: number;
-  dispSigned: number;
-  dispMax: number;
-  shownMax: number;
-  shownOverHour: number;
-  readonly dispHist: Uint32Array;
-  area: number;
-  stints: number;
-  stintSeconds: number;
-  serviceN: number;
-  serviceSum: number;
-  readonly M: number;
-  readonly sQueue: Float64Array;
-  readonly sActive: Float64Array;
-  readonly sLogin: Float64Array;
-  readonly sAdm: Float64Array;
-  readonly sArr: Float64Array;
-  readonly sLogout: Float64Array;
-  readonly sAband: Float64Array;
-  readonly sRef: Float64Array;
-  readonly sSold: Float64Array;
-  readonly sShown: Float64Array;
-  readonly joinSum: Float64Array;
-  readonly joinN: Float64Array;
-  nextMinute: number;
-  t: number;
-  readonly progressEvery: number;
-  nextProgress: number;
+  declare readonly p: SimParams;
+  declare readonly options: SimOptions;
+  declare readonly soldOutByMinute: number;
+  declare readonly startedAt: number;
+  declare readonly rs: ReturnType<typeof streams>;
+  declare readonly N: number;
+  declare readonly O: number;
+  declare readonly W: number;
+  declare readonly unitWon: number;
+  declare readonly stockUnits: number;
+  declare readonly limitUnits: number;
+  declare readonly fullShare: number;
+  declare readonly meanUnits: number;
+  declare readonly admInterval: number;
+  declare readonly maxActive: number;
+  declare readonly maxConn: number;
+  declare readonly loginSeconds: number;
+  declare readonly T: number;
+  declare readonly expiresWhileWaiting: boolean;
+  declare readonly retProb: number;
+  declare readonly retDelay: number;
+  declare readonly patKind: SimParams['patience']['kind'];
+  declare readonly patSeconds: number;
+  declare readonly theta: number;
+  declare readonly coMean: number;
+  declare readonly coDist: SimParams['checkout']['distribution'];
+  declare readonly LN_SIGMA: number;
+  declare readonly lnMu: number;
+  declare readonly failRate: number;
+  declare readonly maxRetries: number;
+  declare readonly payModel: boolean;
+  declare readonly payServers: number;
+  declare readonly payServiceMean: number;
+  declare readonly payTimeout: number;
+  declare readonly cutoff: boolean;
+  declare readonly cutMargin: number;
+  declare readonly nominalPerMinute: number;
+  declare readonly arrivals: { next: number; advance(): void };
+  declare readonly state: Uint8Array;
+  declare readonly tag: Uint8Array;
+  declare readonly stintsOf: Uint8Array;
+  declare readonly retries: Uint8Array;
+  declare readonly reserved: Uint16Array;
+  declare readonly mark: Float64Array;
+  declare readonly waited: Float32Array;
+  declare readonly spent: Float32Array;
+  declare readonly shown: Float32Array;
+  declare readonly honest: Float32Array;
+  declare readonly shownLong: Uint8Array;
+  declare readonly paying: Uint8Array;
+  declare readonly queue: WaitingLine;
+  declare readonly placeOf: Int32Array;
+  declare readonly sessions: TaggedFifo;
+  declare readonly patienceFifo: TaggedFifo;
+  declare readonly returnsFifo: TaggedFifo;
+  declare readonly heap: EventHeap;
+  declare readonly logins: TaggedFifo;
+  declare readonly payQueue: TaggedFifo;
+  declare readonly payTimeouts: TaggedFifo;
+  declare payBusy: number;
+  declare payWaiting: number;
+  declare payPeakQueue: number;
+  declare payAttempts: number;
+  declare payTimedOut: number;
+  declare payServed: number;
+  declare payWaitSum: number;
+  declare live: number;
+  declare active: number;
+  declare loggingIn: number;
+  declare soldUnits: number;
+  declare reservedUnits: number;
+  declare arrived: number;
+  declare events: number;
+  declare readonly outcomeCounts: Float64Array;
+  declare logouts: number;
+  declare requeues: number;
+  declare refused: number;
+  declare paymentFailures: number;
+  declare admissions: number;
+  declare abandons: number;
+  declare peakConnections: number;
+  declare peakActive: number;
+  declare peakQueue: number;
+  declare maxStint: number;
+  declare soldOutAt: number;
+  declare reservedOutAt: number;
+  declare opened: boolean;
+  declare closed: boolean;
+  declare soldOut: boolean;
+  declare nextAdm: number;
+  declare tAbandon: number;
+  declare abandonDirty: boolean;
+  declare recentPerMinute: number;
+  declare readonly histLen: number;
+  declare readonly histBuy: Uint32Array;
+  declare readonly histFail: Uint32Array;
+  declare sumBuy: number;
+  declare sumFail: number;
+  declare maxBuy: number;
+  declare maxFail: number;
+  declare waitedForNothing: number;
+  declare lostSeconds: number;
+  declare dispN: number;
+  declare honN: number;
+  declare honAbs: number;
+  declare readonly HON_OFFSET: number;
+  declare readonly honErr: Uint32Array;
+  declare pastRight: number;
+  declare pastWrong: number;
+  declare honestMisled: number;
+  declare naiveMisled: number;
+  declare dispAbs: number;
+  declare dispSigned: number;
+  declare dispMax: number;
+  declare shownMax: number;
+  declare shownOverHour: number;
+  declare readonly dispHist: Uint32Array;
+  declare area: number;
+  declare stints: number;
+  declare stintSeconds: number;
+  declare serviceN: number;
+  declare serviceSum: number;
+  declare readonly M: number;
+  declare readonly sQueue: Float64Array;
+  declare readonly sActive: Float64Array;
+  declare readonly sLogin: Float64Array;
+  declare readonly sAdm: Float64Array;
+  declare readonly sArr: Float64Array;
+  declare readonly sLogout: Float64Array;
+  declare readonly sAband: Float64Array;
+  declare readonly sRef: Float64Array;
+  declare readonly sSold: Float64Array;
+  declare readonly sShown: Float64Array;
+  declare readonly joinSum: Float64Array;
+  declare readonly joinN: Float64Array;
+  declare nextMinute: number;
+  declare t: number;
+  declare readonly progressEvery: number;
+  declare nextProgress: number;
 
   constructor(p: SimParams, options: SimOptions, soldOutByMinute: number) {
     const startedAt = Date.now();
@@ -305,7 +308,9 @@ class Run {
     /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
     const paying = new Uint8Array(payModel ? N : 0);
 
-    const queue = new TaggedFifo(Math.min(N, 1 << 16));
+    const queue = new WaitingLine(Math.min(N, 1 << 16));
+    /** Where each waiting person stands (queue.push's answer), for the leavers found by person, not by place: expiry and fixed patience. */
+    const placeOf = new Int32Array(expiresWhileWaiting || patKind === 'fixed' ? N : 0);
     // Constant delays: due times are pushed in order, so FIFOs replace a heap.
     const sessions = new TaggedFifo(1 << 12, true);
     const patienceFifo = new TaggedFifo(1 << 12, true);
@@ -464,6 +469,7 @@ class Run {
     this.shownLong = shownLong;
     this.paying = paying;
     this.queue = queue;
+    this.placeOf = placeOf;
     this.sessions = sessions;
     this.patienceFifo = patienceFifo;
     this.returnsFifo = returnsFifo;
@@ -611,8 +617,9 @@ function end(run: Run, id: number, outcome: number, queuedBefore: number): void 
   else finishUnqueued(run, outcome);
 }
 
-/** Ends a queue stint (the person leaves the queue for any reason). */
-function leaveQueue(run: Run, id: number): void {
+/** Ends a queue stint (the person standing at index k leaves the queue for any reason). */
+function leaveQueue(run: Run, id: number, k: number): void {
+  run.queue.held[k] = 0;
   const d = run.t - run.mark[id]!;
   run.waited[id]! += d;
   run.spent[id]! += d;
@@ -639,8 +646,7 @@ function cutLimit(run: Run): number {
 function popLiveBack(run: Run): number {
   while (run.queue.tail > run.queue.head) {
     run.queue.tail--;
-    const id = run.queue.ids[run.queue.tail]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[run.queue.tail]) return id;
+    if (run.queue.held[run.queue.tail]) return run.queue.ids[run.queue.tail]!;
   }
   return -1;
 }
@@ -650,7 +656,7 @@ function enforceCutoff(run: Run): void {
   while (run.live > limit) {
     const id = popLiveBack(run);
     if (id < 0) break;
-    leaveQueue(run, id);
+    leaveQueue(run, id, run.queue.tail);
     judgeNothing(run, id);
     finish(run, id, CUT);
   }
@@ -658,9 +664,9 @@ function enforceCutoff(run: Run): void {
 
 function drainQueue(run: Run, outcome: number): void {
   for (let k = run.queue.head; k < run.queue.tail; k++) {
-    const id = run.queue.ids[k]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
-      leaveQueue(run, id);
+    if (run.queue.held[k]) {
+      const id = run.queue.ids[k]!;
+      leaveQueue(run, id, k);
       if (outcome === SOLD_OUT) judgeNothing(run, id);
       finish(run, id, outcome);
     }
@@ -702,7 +708,8 @@ function joinQueue(run: Run, id: number, queuedBefore: number): void {
   const exits = run.abandons + run.logouts;
   const ahead = run.admissions + exits > 0 ? (run.live * run.admissions) / (run.admissions + exits) : run.live;
   run.honest[id] = ahead >= ((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
-  run.queue.push(id, g);
+  const place = run.queue.push(id);
+  if (run.placeOf.length > 0) run.placeOf[id] = place;
   run.live++;
   run.abandonDirty = true;
   if (run.expiresWhileWaiting) run.sessions.push(id, g, run.t + run.T);
@@ -711,18 +718,20 @@ function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.live + run.active + run.loggingIn > run.peakConnections) run.peakConnections = run.live + run.active + run.loggingIn;
 }
 
-/** Drops stale entries so the queue holds exactly the people waiting, in order. */
+/** Drops stale entries so the queue holds exactly the people waiting, in order; each moved person's place follows. */
 function compactQueue(run: Run): void {
-  let w = run.queue.head;
-  for (let k = run.queue.head; k < run.queue.tail; k++) {
-    const id = run.queue.ids[k]!;
-    if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) {
-      run.queue.ids[w] = id;
-      run.queue.tags[w] = run.queue.tags[k]!;
+  const q = run.queue;
+  let w = q.head;
+  for (let k = q.head; k < q.tail; k++) {
+    if (q.held[k]) {
+      const id = q.ids[k]!;
+      q.ids[w] = id;
+      q.held[w] = 1;
+      if (run.placeOf.length > 0) run.placeOf[id] = w + q.shifted;
       w++;
     }
   }
-  run.queue.tail = w;
+  q.tail = w;
 }
 
 function shuffleQueue(run: Run): void {
@@ -733,10 +742,8 @@ function shuffleQueue(run: Run): void {
     const a = run.queue.ids[k]!;
     run.queue.ids[k] = run.queue.ids[j]!;
     run.queue.ids[j] = a;
-    const g = run.queue.tags[k]!;
-    run.queue.tags[k] = run.queue.tags[j]!;
-    run.queue.tags[j] = g;
   }
+  if (run.placeOf.length > 0) for (let k = run.queue.head; k < run.queue.tail; k++) run.placeOf[run.queue.ids[k]!] = k + run.queue.shifted;
   const rate = run.nominalPerMinute;
   for (let k = run.queue.head; k < run.queue.tail; k++) showWait(run, run.queue.ids[k]!, rate === Infinity ? 0 : (k - run.queue.head) / rate);
 }
@@ -956,7 +963,7 @@ function runSale(run: Run): SimResult | null {
         const id = run.sessions.ids[run.sessions.head]!;
         run.sessions.head++;
         run.logouts++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, run.placeOf[id]! - run.queue.shifted);
         run.state[id] = AWAY;
         goAway(run, id, LOGGED_OUT_LEFT, 1);
         break;
@@ -965,21 +972,19 @@ function runSale(run: Run): SimResult | null {
         const id = run.patienceFifo.ids[run.patienceFifo.head]!;
         run.patienceFifo.head++;
         run.abandons++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, run.placeOf[id]! - run.queue.shifted);
         finish(run, id, ABANDONED);
         break;
       }
       case 6: {
         // A uniformly chosen waiting person gives up; compact first if most entries are stale.
         if (run.live * 4 < run.queue.size) compactQueue(run);
-        let id: number;
-        for (;;) {
-          const k = run.queue.head + run.rs.patience.below(run.queue.size);
-          id = run.queue.ids[k]!;
-          if (run.state[id] === QUEUED && run.tag[id] === run.queue.tags[k]) break;
-        }
+        let k: number;
+        do k = run.queue.head + run.rs.patience.below(run.queue.size);
+        while (!run.queue.held[k]);
+        const id = run.queue.ids[k]!;
         run.abandons++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, k);
         finish(run, id, ABANDONED);
         break;
       }
@@ -992,16 +997,16 @@ function runSale(run: Run): SimResult | null {
         break;
       }
       case 8: {
-        let id = -1;
+        let k = -1;
         while (run.queue.head < run.queue.tail) {
-          const k = run.queue.head++;
-          const candidate = run.queue.ids[k]!;
-          if (run.state[candidate] === QUEUED && run.tag[candidate] === run.queue.tags[k]) {
-            id = candidate;
+          const at = run.queue.head++;
+          if (run.queue.held[at]) {
+            k = at;
             break;
           }
         }
-        if (id < 0) break;
+        if (k < 0) break;
+        const id = run.queue.ids[k]!;
         run.nextAdm = run.t + run.admInterval;
         run.admissions++;
         const stint = run.t - run.mark[id]!;
@@ -1023,7 +1028,7 @@ function runSale(run: Run): SimResult | null {
         const jm = Math.min(run.M - 1, Math.floor(run.mark[id]! / 60));
         run.joinSum[jm]! += stint / 60;
         run.joinN[jm]!++;
-        leaveQueue(run, id);
+        leaveQueue(run, id, k);
         const available = run.stockUnits - run.soldUnits - run.reservedUnits;
         const want = run.limitUnits === 1 || run.rs.amounts.uniform() < run.fullShare ? run.limitUnits : 1 + run.rs.amounts.below(run.limitUnits - 1);
         const units = want < available ? want : available;

@@ -134,3 +134,54 @@ export class EventHeap {
     tags[k] = tag;
   }
 }
+
+/**
+ * The waiting line: people in joining order, and per place a flag saying it is still held (its person
+ * has not left since). Leaving clears the flag where the person stood, so a place is told held or stale
+ * from this array alone, never from the person's own state scattered over arrays of every visitor: the
+ * uniform pick of who gives up probes up to four places for each one that is held. `shifted` counts the
+ * places makeRoom dropped from the front, so `index + shifted` names a place until the line is compacted.
+ */
+export class WaitingLine {
+  ids: Int32Array;
+  held: Uint8Array;
+  head = 0;
+  tail = 0;
+  shifted = 0;
+
+  constructor(capacity = 1024) {
+    this.ids = new Int32Array(capacity);
+    this.held = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** Adds a held place at the back; returns where it is (index + shifted). */
+  push(id: number): number {
+    if (this.tail === this.ids.length) this.makeRoom();
+    this.ids[this.tail] = id;
+    this.held[this.tail] = 1;
+    return this.tail++ + this.shifted;
+  }
+
+  /** Slides the places to the start, growing only when at least half is in use. */
+  private makeRoom(): void {
+    const used = this.tail - this.head;
+    if (used * 2 > this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      const held = new Uint8Array(this.ids.length * 2);
+      ids.set(this.ids.subarray(this.head, this.tail));
+      held.set(this.held.subarray(this.head, this.tail));
+      this.ids = ids;
+      this.held = held;
+    } else {
+      this.ids.copyWithin(0, this.head, this.tail);
+      this.held.copyWithin(0, this.head, this.tail);
+    }
+    this.shifted += this.head;
+    this.tail = used;
+    this.head = 0;
+  }
+}

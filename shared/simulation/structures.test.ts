@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { WaitingLine } from './structures.js';
+
+describe('WaitingLine', () => {
+  it('keeps the place push named after the front is dropped and the line grows', () => {
+    const line = new WaitingLine(4);
+    const place = new Map<number, number>();
+    // Ten people join; the first six leave from the front as they would on admission, making room twice.
+    for (let id = 0; id < 10; id++) {
+      place.set(id, line.push(id));
+      if (id % 2 === 1) {
+        line.held[line.head] = 0;
+        line.head++;
+      }
+    }
+    // Places are handed out in joining order, 0, 1, 2, … whatever moved underneath.
+    expect([...place.values()]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let id = 5; id < 10; id++) {
+      const k = place.get(id)! - line.shifted;
+      expect(line.ids[k]).toBe(id);
+      expect(line.held[k]).toBe(1);
+    }
+    expect(line.size).toBe(5);
+  });
+
+  it('tells a left place from a held one by its flag alone', () => {
+    const line = new WaitingLine(2);
+    const a = line.push(7);
+    const b = line.push(8);
+    line.held[a - line.shifted] = 0;
+    line.push(9); // makes room: slides or grows
+    expect(line.held[a - line.shifted]).toBe(0);
+    expect(line.ids[b - line.shifted]).toBe(8);
+    expect(line.held[b - line.shifted]).toBe(1);
+  });
+});
