@@ -5,11 +5,6 @@ import { defineConfig } from 'vitest/config';
 // project is built and tested on: every file ran one after another while the other core idled. Most files wait on
 // PostgreSQL, a child process or Chromium for much of their time, so two files at once fill the machine.
 const workers = Math.max(2, availableParallelism());
-// An e2e file is a chain — test, Chromium, host, server, PostgreSQL — that waits on itself more than it computes: two
-// files at once kept ~1.1 of 2 cores busy on a quiet machine. Three on two cores fill the gap; four were tried, and
-// under other load (~15) simulation.e2e's 2022 study passed its 120-s wait. Its own group order, because projects in
-// one group must share one worker count.
-const e2eWorkers = Math.ceil(workers * 1.5);
 
 export default defineConfig({
   test: {
@@ -41,8 +36,6 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          maxWorkers: e2eWorkers,
-          sequence: { groupOrder: 1 },
           globalSetup: ['tests/support/pg-global-setup.ts'],
           include: ['tests/e2e/**/*.e2e.ts'],
           environment: 'node',
@@ -53,7 +46,7 @@ export default defineConfig({
           // A value read after a click, a navigation or a language switch is polled until it shows the new state
           // (expect.poll); a loaded machine can take seconds to draw it, past expect.poll's 1-second default.
           expect: { poll: { timeout: 15_000 } },
-          // Several files at once (e2eWorkers above): each file starts its own host, data folder, server (own
+          // Two files at once, like the other projects: each file starts its own host, data folder, server (own
           // database, port 0) and Chromium. reconcile.e2e's one failure that way was a product race (an answer about
           // the open exception wiped an adjustment being typed on a slow host), fixed in ExceptionPanel.svelte.
         },
