@@ -98,9 +98,13 @@ export async function openSaleRound(url: string, rootToken: string, roundId: str
     await post('/api/users', { username, displayName: username, password, role: 'official', districtCode: null }, rootToken);
     return (await post('/api/auth/sign-in', { username, password }, rootToken)).token as string;
   };
+  const started = Date.now();
   const proposer = await official(`${roundId}-author`.slice(0, 32));
   const approver = await official(`${roundId}-approver`.slice(0, 32));
-  const opensAt = new Date(Date.now() + 2_000);
+  // The opening must still be ahead when the schedule command arrives, after the proposal and the publication: a
+  // fixed 2 s was passed at load ~15 (counter-find: lifecycle.opensInPast). The two accounts just made (four
+  // password hashes) took longer than those three commands will, so their time is added to the margin.
+  const opensAt = new Date(Date.now() + 2_000 + (Date.now() - started));
   const published = { ...spec, opensAt: opensAt.toISOString(), closesAt: new Date(opensAt.getTime() + 86_400_000).toISOString() };
   const command = async (body: Record<string, unknown>, token: string) => {
     const r = await post('/api/commands', { commandId: randomUUID(), sentAt: new Date().toISOString(), roundId, ...body }, token);
