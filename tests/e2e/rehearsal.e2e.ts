@@ -55,6 +55,11 @@ describe('one truth between the round and its rehearsal, end to end in Chromium'
     await page.getByTestId('sim-check-stale').waitFor();
     await page.locator('#f-admission').fill('100');
     await page.locator('[data-testid="sim-check"][data-state="fresh"]').waitFor({ timeout: 30_000 });
+    // The save button sits above the check, whose result arrives seconds after each change and changes its height:
+    // below it, the button moved as a result came in and a click at that moment missed it.
+    const save = (await page.getByRole('button', { name: '저장', exact: true }).boundingBox())!;
+    const check = (await page.getByTestId('sim-check').boundingBox())!;
+    expect(save.y + save.height).toBeLessThanOrEqual(check.y);
     await shots('30-editor-sim-warning');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     await page.getByTestId('round-name').waitFor();
