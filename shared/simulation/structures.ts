@@ -33,27 +33,29 @@ export class TaggedFifo {
     this.tail++;
   }
 
-  /** Slides live entries to the start, growing only when at least half is in use. */
   private makeRoom(): void {
-    const used = this.tail - this.head;
-    if (used * 2 > this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      const tags = new Uint8Array(this.ids.length * 2);
-      const times = new Float64Array(this.timed ? this.ids.length * 2 : 0);
-      ids.set(this.ids.subarray(this.head, this.tail));
-      tags.set(this.tags.subarray(this.head, this.tail));
-      if (this.timed) times.set(this.times.subarray(this.head, this.tail));
-      this.ids = ids;
-      this.tags = tags;
-      this.times = times;
-    } else {
-      this.ids.copyWithin(0, this.head, this.tail);
-      this.tags.copyWithin(0, this.head, this.tail);
-      if (this.timed) this.times.copyWithin(0, this.head, this.tail);
-    }
-    this.tail = used;
+    // An untimed FIFO's times stay empty: sliding or doubling an empty array leaves it empty.
+    [this.ids, this.tags, this.times] = slid([this.ids, this.tags, this.times], this.head, this.tail);
+    this.tail -= this.head;
     this.head = 0;
   }
+}
+
+type Column = Int32Array | Uint8Array | Float64Array;
+
+/**
+ * A FIFO's columns with their live entries [head, tail) slid to the start: in place, or into columns
+ * twice as long when at least half of the first is in use (so a FIFO grows only when it is full of
+ * live entries, not of entries already read).
+ */
+function slid<A extends Column[]>(columns: [...A], head: number, tail: number): A {
+  const grow = (tail - head) * 2 > columns[0]!.length;
+  return columns.map((c) => {
+    if (!grow) return c.copyWithin(0, head, tail);
+    const next = new (c.constructor as new (length: number) => Column)(c.length * 2);
+    next.set(c.subarray(head, tail));
+    return next;
+  }) as A;
 }
 
 /** Binary min-heap of (time, person, tag) in typed arrays: checkout completions, whose times are random. */
@@ -166,22 +168,10 @@ export class WaitingLine {
     return this.tail++ + this.shifted;
   }
 
-  /** Slides the places to the start, growing only when at least half is in use. */
   private makeRoom(): void {
-    const used = this.tail - this.head;
-    if (used * 2 > this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      const held = new Uint8Array(this.ids.length * 2);
-      ids.set(this.ids.subarray(this.head, this.tail));
-      held.set(this.held.subarray(this.head, this.tail));
-      this.ids = ids;
-      this.held = held;
-    } else {
-      this.ids.copyWithin(0, this.head, this.tail);
-      this.held.copyWithin(0, this.head, this.tail);
-    }
+    [this.ids, this.held] = slid([this.ids, this.held], this.head, this.tail);
     this.shifted += this.head;
-    this.tail = used;
+    this.tail -= this.head;
     this.head = 0;
   }
 }
