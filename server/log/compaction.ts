@@ -8,8 +8,9 @@ import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { lockHead, writeEvents } from './append.js';
 
-/** Below this a fold could reach a day still being worked on: a clerk reopens a day within the week at most. */
-export const MIN_FOLD_AGE_DAYS = 7;
+import { MIN_FOLD_AGE_DAYS } from '../../shared/sync/fold-wire.js';
+
+export { MIN_FOLD_AGE_DAYS };
 
 export interface FoldResult {
   foldId: string | null;

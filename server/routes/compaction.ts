@@ -5,7 +5,8 @@ import type { Role } from '../../shared/common/roles.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { parseInput } from '../http/errors.js';
-import { foldSettledUses, MIN_FOLD_AGE_DAYS } from '../log/compaction.js';
+import { FOLD_LIST_LIMIT, foldAgeSchema, type FoldAct } from '../../shared/sync/fold-wire.js';
+import { foldSettledUses } from '../log/compaction.js';
 
 export interface CompactionRouteDeps {
   db: Kysely<ServerDatabase>;
@@ -14,7 +15,7 @@ export interface CompactionRouteDeps {
   requireRole(user: ServerUser, roles: readonly Role[]): void;
 }
 
-const foldBody = z.object({ olderThanDays: z.int().min(MIN_FOLD_AGE_DAYS).max(3_650) }).strict();
+const foldBody = z.object({ olderThanDays: foldAgeSchema }).strict();
 
 /**
  * POST /api/admin/compact-uses: an administrator folds the settled uses
@@ -28,5 +29,30 @@ export function registerCompactionRoutes(app: FastifyInstance, deps: CompactionR
     deps.requireRole(user, ['admin']);
     const { olderThanDays } = parseInput(foldBody, req.body);
     return foldSettledUses(deps.db, user, olderThanDays, deps.now());
+  });
+
+  /** GET /api/admin/use-folds: the folds done so far, newest first, with who did each (administrators only, as the act). */
+  app.get('/api/admin/use-folds', async (req): Promise<{ folds: FoldAct[] }> => {
+    const user = await deps.authenticate(req);
+    deps.requireRole(user, ['admin']);
+    const rows = await deps.db
+      .selectFrom('use_folds as f')
+      .innerJoin('users as u', 'u.id', 'f.by')
+      .select(['f.id', 'u.display_name', 'f.at', 'f.through_day', 'f.older_than_days', 'f.checkpoints', 'f.events', 'f.seq'])
+      .orderBy('f.seq', 'desc')
+      .limit(FOLD_LIST_LIMIT)
+      .execute();
+    return {
+      folds: rows.map((r) => ({
+        id: r.id,
+        byName: r.display_name,
+        at: new Date(r.at).toISOString(),
+        throughDay: r.through_day,
+        olderThanDays: r.older_than_days,
+        checkpoints: r.checkpoints,
+        events: r.events,
+        seq: Number(r.seq),
+      })),
+    };
   });
 }

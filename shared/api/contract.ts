@@ -21,6 +21,7 @@ import {
   usernameSchema,
 } from './schemas.js';
 import { verifyResultSchema } from './audit-schemas.js';
+import { foldAgeSchema, foldListSchema, foldResultSchema } from '../sync/fold-wire.js';
 import { saleApproveInputSchema, saleMonitorViewSchema, saleRoundInputSchema, saleSteerInputSchema, saleSteerResultSchema } from './sale-schemas.js';
 import { calibrationStartSchema, calibrationViewSchema, savePresetSchema, simPresetSchema } from './calibration-schemas.js';
 import { exportChunkSchema, reportExportSchema, savedReportSchema } from './report-schemas.js';
@@ -238,6 +239,9 @@ export const contract = {
   'sync.retry': proc({ input: z.object({ commandId: idSchema }).strict(), output: outboxItemSchema, access: ALL_ROLES }),
   'sync.findDivergence': proc({ input: empty, output: z.object({ seq: z.number().nullable() }), access: ADMIN }),
   'sync.repair': proc({ input: z.object({ fromSeq: z.int().min(1) }).strict(), output: jobViewSchema, access: ADMIN }),
+  /** Settled uses folded into per-lot checkpoints on the server (issue 21's compaction): the acts so far, and a new one. Online only. */
+  'compaction.folds': proc({ input: empty, output: foldListSchema.extend({ minDays: z.int() }), access: ADMIN }),
+  'compaction.fold': proc({ input: z.object({ olderThanDays: foldAgeSchema }).strict(), output: foldResultSchema, access: ADMIN }),
 
   'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: LOT_READERS }),
   'ledger.totals': proc({ input: z.object({ roundId: idSchema }).strict(), output: ledgerTotalsSchema, access: ALL_ROLES }),

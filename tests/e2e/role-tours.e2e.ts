@@ -82,11 +82,15 @@ describe('each role’s day on the demo data, in Korean and English at 1280×720
     // Five sign-ins (each a deliberately slow password hash) on a loaded machine.
   }, 300_000);
 
-  it('administrator: every page, the users and the audit log', async () => {
+  it('administrator: every page, the users, the audit log and the folds of settled uses', async () => {
     await tour('admin', async (page, lang) => {
       await go(page, 'admin');
       await page.locator('a[href="#/admin/audit"]').click();
       await check(page, `admin-${lang}-audit`);
+      // Folding settled uses: the server's list of folds, read in the administrator's server name.
+      await page.locator('a[href="#/admin/compaction"]').click();
+      await page.locator('[data-testid="fold-none"], [data-testid="fold-grid"]').first().waitFor();
+      await check(page, `admin-${lang}-compaction`);
       await go(page, 'refunds');
       if (lang === 'ko') {
         // Every refund from here on needs a second clerk, so the clerks' day below meets 2인 승인.

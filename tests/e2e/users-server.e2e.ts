@@ -92,3 +92,25 @@ describe('users made in the console exist on the server', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('folding settled uses, asked of the server from the administration page', () => {
+  it('refuses a fold younger than a week in the form, and says so in Korean when the server finds nothing to fold', async () => {
+    await a.evaluate("window.location.hash = '#/admin/users'");
+    await a.getByRole('link', { name: '사용 내역 정리' }).click();
+    await a.getByTestId('fold-none').waitFor();
+    const days = a.getByLabel('며칠 지난 기록까지 정리할까요');
+    await days.fill('3');
+    await a.getByText('7일부터 3650일 사이의 정수로 입력하세요').waitFor();
+    await expect.poll(() => a.getByTestId('fold-run').isDisabled()).toBe(true);
+    await days.fill('30');
+    await a.getByTestId('fold-run').click();
+    await a.getByRole('dialog').getByText('사용 내역을 정리할까요?').waitFor();
+    await a.getByRole('dialog').getByRole('button', { name: '사용 내역 정리' }).click();
+    // The feed's uses are on days nobody closed: the server folds nothing and records no act.
+    await expect.poll(() => a.getByTestId('fold-outcome').innerText()).toContain('정리할 사용 기록이 없습니다');
+    await shot(a, 'compaction-nothing');
+    expect(await queryDb(dbUrl, 'select id from use_folds')).toEqual([]);
+    await a.getByTestId('fold-none').waitFor();
+    expect(errors).toEqual([]);
+  });
+});

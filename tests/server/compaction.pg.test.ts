@@ -285,6 +285,22 @@ describe('folding settled uses into per-lot checkpoints', () => {
     expect(again.body).toMatchObject({ checkpoints: 0, events: 0, seq: null });
   });
 
+  it('lists the folds to an administrator, newest first, with who did each and what the server counted; to nobody else', async () => {
+    const r = await s.get('/api/admin/use-folds', staff.admin);
+    expect(r.status).toBe(200);
+    const { folds } = r.body as { folds: { byName: string; at: string; throughDay: string; olderThanDays: number; checkpoints: number; events: number; seq: number }[] };
+    // The two acts of the test above, from the generator's own bookkeeping: days 0–1 first, then day 2 alone.
+    expect(folds.map((f) => f.seq)).toEqual([headBeforeFold + 2, headBeforeFold + 1]);
+    expect(folds[1]).toMatchObject({ byName: 'admin', throughDay: seoulDay(1), olderThanDays: 7, checkpoints: foldableThrough(1).lots.size, events: foldableThrough(1).uses });
+    expect(folds[0]).toMatchObject({ byName: 'admin', olderThanDays: 7, checkpoints: foldableThrough(2, 2).lots.size, events: foldableThrough(2, 2).uses });
+    // Stamped by the server's clock at each fold (the harness's, moved by hand above), not by anything a console sent.
+    expect(folds[1]!.at).toBe(new Date(opens + 8 * DAY + 2 * 3_600_000).toISOString());
+    expect(folds[0]!.at).toBe(new Date(opens + 40 * DAY).toISOString());
+    expect((await s.get('/api/admin/use-folds', staff.official)).status).toBe(403);
+    expect((await s.get('/api/admin/use-folds', clerk)).status).toBe(403);
+    expect((await s.request('GET', '/api/admin/use-folds')).status).toBe(401);
+  });
+
   it('a new console never downloads a folded use, and ends with the balances and reports of one that replayed every event', async () => {
     const replay = await newConsole();
     const fresh = await newConsole();

@@ -6,6 +6,7 @@ import { jobHandlers, simulationHandlers } from '../simulation/simulation-handle
 import { ledgerHandlers } from '../ledger/ledger-handlers.js';
 import { refundHandlers } from '../refunds/refund-handlers.js';
 import { syncHandlers } from '../sync/sync-handlers.js';
+import { compactionHandlers } from '../sync/compaction-handlers.js';
 import { reportHandlers } from '../reports/report-handlers.js';
 import { reconcileHandlers } from '../reconcile/reconcile-handlers.js';
 import { calibrationHandlers } from '../calibration/calibration-handlers.js';
@@ -21,6 +22,7 @@ export const handlers: HandlerMap = {
   ...simulationHandlers,
   ...jobHandlers,
   ...syncHandlers,
+  ...compactionHandlers,
   ...ledgerHandlers,
   ...refundHandlers,
   ...auditHandlers,

@@ -37,6 +37,8 @@ const sample = (roundId: string, userId: string): { [M in Method]: Input<M> } =>
   'sync.retry': { commandId: 'no-such-command' },
   'sync.findDivergence': {},
   'sync.repair': { fromSeq: 1 },
+  'compaction.folds': {},
+  'compaction.fold': { olderThanDays: 30 },
   'ledger.rows': { roundId, startRow: 0, endRow: 100 },
   'ledger.totals': { roundId },
   'ledger.lot': { lotId: 'no-such-lot' },
@@ -166,6 +168,9 @@ const WHO_MAY: Record<string, 'public' | string> = {
   'sync.retry': 'aocn',
   'sync.findDivergence': 'a',
   'sync.repair': 'a',
+  // Folding settled uses on the server: the administrator's act (README, sync: "An administrator folds them").
+  'compaction.folds': 'a',
+  'compaction.fold': 'a',
   // The ledger: every role reads the totals; lot events everyone but the analyst (the server's read scope), a clerk their district's.
   'ledger.rows': 'aoc',
   'ledger.totals': 'aocn',

@@ -1,3 +1,4 @@
+import { foldListSchema, foldResultSchema, type FoldAct, type FoldResultWire } from '../../sync/fold-wire.js';
 import { z } from 'zod';
 import {
   chainPointSchema,
@@ -241,6 +242,16 @@ export class SyncClient {
     const changed = await this.accountReply(await this.request('POST', `/api/users/${encodeURIComponent(username)}/account`, change), accountChangedSchema, 'user');
     if (changed.username !== username) throw new SyncError('sync.malformedReply', { what: 'user', detail: 'answer for another user' });
     return changed;
+  }
+
+  /** An administrator folds the settled uses older than `olderThanDays` (the server judges by its own clock). */
+  async foldUses(olderThanDays: number): Promise<FoldResultWire> {
+    return this.json(await this.request('POST', '/api/admin/compact-uses', { olderThanDays }), foldResultSchema, 'fold');
+  }
+
+  /** The folds recorded so far, newest first. */
+  async useFolds(): Promise<FoldAct[]> {
+    return (await this.json(await this.request('GET', '/api/admin/use-folds'), foldListSchema, 'folds')).folds;
   }
 
   /** The token's own account takes a new password; its other tokens stop working. */

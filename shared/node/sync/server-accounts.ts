@@ -35,22 +35,22 @@ export class ServerAccounts {
    * when they have none, the console's connection account when the server made that an administrator. Either
    * way the server checks the role of the token it gets.
    */
-  private async adminClient(adminId: string, url: string): Promise<SyncClient> {
+  private async adminClient(adminId: string, url: string, notSignedIn = 'serverUsers.notSignedIn'): Promise<SyncClient> {
     await this.connection.signInsSettled();
     const held = await userToken(this.db, this.keys, adminId);
     if (held) return new SyncClient(url, held.token);
     const s = await readSyncState(this.db);
     const connectionRole = s.server_user ? (JSON.parse(s.server_user) as { role?: string }).role : undefined;
     if (connectionRole === 'admin' && (await hasConnectionToken(this.db))) return this.connection.client();
-    throw new AppError('rule_violation', 'serverUsers.notSignedIn');
+    throw new AppError('rule_violation', notSignedIn);
   }
 
   /** Unreachable is said as what it means here: the console wrote nothing either. */
-  private static async orOffline<T>(work: () => Promise<T>): Promise<T> {
+  private static async orOffline<T>(work: () => Promise<T>, offline = 'serverUsers.offline'): Promise<T> {
     try {
       return await work();
     } catch (e) {
-      if (e instanceof SyncError && e.key === 'sync.offline') throw new AppError('rule_violation', 'serverUsers.offline', e.params);
+      if (e instanceof SyncError && e.key === 'sync.offline') throw new AppError('rule_violation', offline, e.params);
       throw e;
     }
   }
@@ -86,6 +86,19 @@ export class ServerAccounts {
     const changed = await ServerAccounts.orOffline(() => admin.changeAccount(target.username, change));
     // The server ended their sessions; a token kept here would only be refused.
     if (changed.disabled || changed.passwordReset) await saveUserToken(this.db, this.keys, target.id, null);
+  }
+
+  /**
+   * Work an administrator does on the server alone (nothing of it is written
+   * here first), in their own server name. Refused with `<messages>.noServer`,
+   * `.notSignedIn` or `.offline` (i18n keys the caller owns) when this console
+   * has no server, no server sign-in for them, or cannot reach it.
+   */
+  async asAdmin<T>(adminId: string, messages: string, work: (server: SyncClient) => Promise<T>): Promise<T> {
+    const url = await this.serverUrl();
+    if (!url) throw new AppError('rule_violation', `${messages}.noServer`);
+    const admin = await this.adminClient(adminId, url, `${messages}.notSignedIn`);
+    return ServerAccounts.orOffline(() => work(admin), `${messages}.offline`);
   }
 
   /**
