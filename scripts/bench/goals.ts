@@ -15,7 +15,7 @@ export interface Figure {
   key: string;
   label: string;
   value: number;
-  unit: 'ms' | 's' | 'MiB' | 'MB';
+  unit: 'ms' | 's' | 'MiB' | 'MB' | 'B';
   /** The goal for it (value must stay below), or none for a figure kept only against the baseline. */
   goal?: number;
 }

@@ -39,6 +39,8 @@ export interface SaleFeedOptions {
   seed: number;
   /** Share of lots that are then spent at merchants (60–100% of face), so refunds have something to act on. */
   usesShare: number;
+  /** In how many uses a spent lot is spent (default 1), as a certificate is spent over many visits; fewer if the amount has fewer thousands. */
+  usesPerLot?: number;
   /** Share of buyers who take their whole monthly limit; the rest buy less. */
   fullLimitShare: number;
   recordedBy: string;
@@ -134,9 +136,15 @@ export async function playSale(db: Kysely<ServerDatabase>, o: SaleFeedOptions, o
       if (rs.failures.uniform() < o.usesShare) {
         // Spent in whole thousands of won, between 60% and all of the face.
         const amount = Math.max(1_000, Math.floor((face * (0.6 + 0.4 * rs.failures.uniform())) / 1_000) * 1_000);
-        events.push({ type: 'use', eventId: `feed-${feedId}-u${n}`, roundId: o.roundId, lotId: ev.lotId, at, amount, merchantDistrict: ev.districtCode });
+        // Split in whole thousands: the first uses take the even share, the last the rest.
+        const parts = Math.max(1, Math.min(o.usesPerLot ?? 1, amount / 1_000));
+        const share = Math.floor(amount / parts / 1_000) * 1_000;
+        for (let u = 0; u < parts; u++) {
+          const part = u === parts - 1 ? amount - share * (parts - 1) : share;
+          events.push({ type: 'use', eventId: `feed-${feedId}-u${n}${parts > 1 ? `-${u}` : ''}`, roundId: o.roundId, lotId: ev.lotId, at, amount: part, merchantDistrict: ev.districtCode });
+          uses++;
+        }
         lot.used = amount;
-        uses++;
       }
       lots.push({ lot, scope, month: seoulMonthKey(at), payment: ev.payment });
       sold += face;
