@@ -20,12 +20,21 @@ import { parseArgs } from 'node:util';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { spec2022 } from '../../tests/support/specs.js';
-import { startPostgres } from '../../tests/support/postgres.js';
+import { queryDb, startPostgres } from '../../tests/support/postgres.js';
+import { YEAR_ROUND, yearCopy, yearLog } from './year-log.js';
 import { openSaleRound, startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { bytesLine, snapshotBytes } from './snapshot-bytes.js';
 import { median, ms, percentile, table } from './stats.js';
 
-const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, refresh: { type: 'string' }, 'skip-replay': { type: 'boolean' } } });
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, against: { type: 'string' }, refresh: { type: 'string' }, 'skip-replay': { type: 'boolean' }, year: { type: 'string' } } });
+/**
+ * `--year P,K,D`: instead of feeding purchases, a year's log made once and cached (year-log.ts: P purchases
+ * over D sale days, each lot spent in K uses, settled days folded a week later) — issue 21's 10M-event run
+ * is `--year 1000000,9,20` (1M purchases + 9M uses). No refresh (that year's round has closed).
+ */
+const YEAR = args.year ? (args.year.split(',').map(Number) as [number, number, number]) : null;
+if (YEAR && (YEAR.length !== 3 || YEAR.some((v) => !Number.isInteger(v) || v < 1))) throw new Error(`--year must be purchases,usesPerLot,days (whole numbers), not ${args.year}`);
+const ROUND = YEAR ? YEAR_ROUND : 'bench';
 /** `--skip-replay`: only the snapshot half (a quick look at its phases and sizes); the ratio to replay, a goal, then goes unmeasured. */
 const SKIP_REPLAY = args['skip-replay'] === true;
 const N = Number(args.events ?? process.env.BENCH_SYNC_EVENTS ?? 200_000);
@@ -52,35 +61,44 @@ function runOther(dir: string): Promise<{ perSecond: number; line: string }> {
 }
 
 async function main(): Promise<void> {
-  console.log(`Sync benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}, ${load()}), ${N.toLocaleString('en-US')} purchases`);
+  console.log(`Sync benchmark (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version}, ${load()}), ${YEAR ? `the cached year ${args.year} (purchases, uses a lot, days)` : `${N.toLocaleString('en-US')} purchases`}`);
   const rows: [string, string][] = [];
   const failures: string[] = [];
   let other: { perSecond: number; line: string } | undefined;
   if (args.against) {
     const t0 = performance.now();
+    if (YEAR) throw new Error('--against compares fed purchases; it does not take --year');
     other = await runOther(args.against);
     rows.push([`${args.against}: its own bench, pull`, `${other.perSecond.toLocaleString('en-US')} events/s (${load()}, ran ${((performance.now() - t0) / 1000).toFixed(0)} s)`]);
   }
-  const pg = await startPostgres();
+  const year = YEAR ? await yearLog({ purchases: YEAR[0], usesPerLot: YEAR[1], days: YEAR[2] }) : null;
+  if (year) rows.push(['the year (.bench-cache)', `${year.manifest.purchases.toLocaleString('en-US')} purchases + ${year.manifest.uses.toLocaleString('en-US')} uses folded into ${year.manifest.checkpoints.toLocaleString('en-US')} checkpoints = ${year.manifest.events.toLocaleString('en-US')} events${year.made ? `, made now in ${year.manifest.madeInSeconds} s` : ', cached'}`]);
+  const pg = year?.pg ?? (await startPostgres());
+  const copy = `bench_${Date.now()}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ic-bench-sync-'));
   let server: ServerProcess | undefined;
   try {
-    server = await startServerProcess(await pg.createDatabase('bench'));
+    server = await startServerProcess(year ? await yearCopy(pg, copy) : await pg.createDatabase('bench'));
     const url = server.url;
     const post = async (path: string, body: unknown, token?: string) => {
       const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return res.json() as Promise<any>;
     };
-    const root = (await post('/api/auth/sign-in', { username: 'root', password: 'root-password-1' })).token as string;
+    // The cached year's server already has its administrator (year-log.ts), so `--admin root` made none.
+    const root = (await post('/api/auth/sign-in', year ? { username: 'admin', password: 'admin-password-1' } : { username: 'root', password: 'root-password-1' })).token as string;
     await post('/api/users', { username: 'office', displayName: 'office', password: 'office-password-1', role: 'official', districtCode: null }, root);
-    // A round large enough for a million full-limit buyers, on sale (proposed, approved by another official, opened).
-    await openSaleRound(url, root, 'bench', spec2022({ name: 'bench', totalAmount: 500_000_000_000 }));
-
     let t = performance.now();
-    const fed = await post('/api/feed/sale', { roundId: 'bench', purchases: N, seed: 1, usesShare: 0 }, root);
-    const feedMs = performance.now() - t;
-    rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)}, ${load()})`]);
+    if (!year) {
+      // A round large enough for a million full-limit buyers, on sale (proposed, approved by another official, opened).
+      await openSaleRound(url, root, 'bench', spec2022({ name: 'bench', totalAmount: 500_000_000_000 }));
+      t = performance.now();
+      const fed = await post('/api/feed/sale', { roundId: 'bench', purchases: N, seed: 1, usesShare: 0 }, root);
+      const feedMs = performance.now() - t;
+      rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)}, ${load()})`]);
+    }
+    /** What the pull must reach: every event of the cached year, or at least the purchases fed. */
+    const want = year?.manifest.events ?? N;
 
     if (SKIP_REPLAY) {
       await firstSyncBySnapshot(url, root, Number.NaN, rows, failures);
@@ -103,7 +121,7 @@ async function main(): Promise<void> {
     let pulling = true;
     const reader = (async () => {
       while (pulling) {
-        for (const [method, input] of [['sync.status', {}], ['ledger.rows', { roundId: 'bench', startRow: 0, endRow: 100 }]] as const) {
+        for (const [method, input] of [['sync.status', {}], ['ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100 }]] as const) {
           const s0 = performance.now();
           await call(method, input, token);
           reads.push(performance.now() - s0);
@@ -128,13 +146,13 @@ async function main(): Promise<void> {
     const chain = (await call('sync.status', {}, token)).chainStatus;
     rows.push(['console: chain check at the head', chain]);
     if (chain !== 'ok') failures.push(`chain at the head: ${chain}`);
-    if (summary.pulled < N) failures.push(`pulled ${summary.pulled} events, fewer than the ${N} purchases fed`);
+    if (summary.pulled < want) failures.push(`pulled ${summary.pulled} events, fewer than the ${want} ${year ? 'events of the year' : 'purchases fed'}`);
 
     const timeIt = async (input: Record<string, unknown>, times = 7) => {
       const samples: number[] = [];
       for (let i = 0; i < times; i++) {
         const s = performance.now();
-        await call('ledger.rows', { roundId: 'bench', startRow: 0, endRow: 100, ...input }, token);
+        await call('ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100, ...input }, token);
         samples.push(performance.now() - s);
       }
       return median(samples);
@@ -144,9 +162,10 @@ async function main(): Promise<void> {
     rows.push(['ledger grid: first page, one payment method', ms(await timeIt({ paymentMethod: 'debit_card' }))]);
     rows.push(['ledger grid: first page sorted by amount', ms(await timeIt({ sort: 'amount' }))]);
     rows.push(['ledger grid: first page sorted by time, oldest first', ms(await timeIt({ sort: 'occurredAt', direction: 'asc' }))]);
-    rows.push([`ledger grid: a block ${Math.floor(N / 2).toLocaleString('en-US')} rows down`, ms(await timeIt({ startRow: Math.floor(N / 2), endRow: Math.floor(N / 2) + 100 }))]);
+    const half = Math.floor((year?.manifest.purchases ?? N) / 2);
+    rows.push([`ledger grid: a block ${half.toLocaleString('en-US')} rows down`, ms(await timeIt({ startRow: half, endRow: half + 100 }))]);
     t = performance.now();
-    await call('ledger.totals', { roundId: 'bench' }, token);
+    await call('ledger.totals', { roundId: ROUND }, token);
     rows.push(['ledger totals, local and server', ms(performance.now() - t)]);
 
     await backend.close();
@@ -158,6 +177,8 @@ async function main(): Promise<void> {
     } else console.log('\nAll goals met.');
   } finally {
     await server?.stop();
+    // The cached year's cluster stays; only this run's copy of it goes.
+    if (year) await queryDb(pg.url, `drop database if exists "${copy}"`);
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -183,7 +204,7 @@ const SNAPSHOT_FIRST_SYNC_GOAL_MS = 15_000;
 const SNAPSHOT_MEMORY_GOAL_MIB = 400;
 const CLERK_SHARE_GOAL = 1 / 20;
 /** New events after which the server's refresh of a snapshot is timed (issue 21: 100k; `--refresh 0` skips it in a short run). */
-const REFRESH_EVENTS = Number(args.refresh ?? 100_000);
+const REFRESH_EVENTS = Number(args.refresh ?? (YEAR ? 0 : 100_000));
 /** The server rebuilds a scope's snapshot once the log grew by this many events (SnapshotStore's rebuildAfter), so a smaller --refresh would wait forever. */
 const SERVER_REBUILD_AFTER = 100_000;
 if (!Number.isInteger(REFRESH_EVENTS) || (REFRESH_EVENTS !== 0 && REFRESH_EVENTS < SERVER_REBUILD_AFTER))

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -51,16 +51,21 @@ export async function createDatabase(adminUrl: string, name = `t_${randomUUID().
 
 /**
  * A throw-away PostgreSQL cluster in a temp folder on a free loopback port,
- * tuned for tests (no fsync). Stopped and deleted by `stop()`.
+ * tuned for tests (no fsync). Stopped and deleted by `stop()`. With `keep`
+ * (a bench's cache folder), the cluster lives there: made on the first start,
+ * started again as it was on the next, and only stopped by `stop()`.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { keep?: string } = {}): Promise<TestPostgres> {
   const bin = binDir();
-  const dir = mkdtempSync(join(tmpdir(), 'ic-pg-'));
+  const dir = options.keep ?? mkdtempSync(join(tmpdir(), 'ic-pg-'));
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
-  const [initCmd, initArgs] = asDbUser(join(bin, 'initdb'), ['-D', data, '-U', 'test', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    const [initCmd, initArgs] = asDbUser(join(bin, 'initdb'), ['-D', data, '-U', 'test', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  }
   const port = await freePort();
   const url = `postgres://test@127.0.0.1:${port}/postgres`;
   let child: ChildProcess;
@@ -106,6 +111,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     halt: () => halt('fast'),
     resume: launch,
     async stop() {
+      if (options.keep) return halt('fast');
       // Immediate: the data is thrown away.
       await halt('immediate');
       rmSync(dir, { recursive: true, force: true });

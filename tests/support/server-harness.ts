@@ -39,11 +39,11 @@ export class ServerHarness {
 
   /** `now` overrides the clock altogether (a console harness's clock, say). */
   static async start(
-    options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number; noSnapshots?: boolean; snapshotKey?: KeyObject; adminUrl?: string } = {},
+    options: { now?: () => Date; pgliteDir?: string; snapshotRebuildAfter?: number; noSnapshots?: boolean; snapshotKey?: KeyObject; adminUrl?: string; database?: string } = {},
   ): Promise<ServerHarness> {
     // `pgliteDir`: the embedded database `npm run server` uses without DATABASE_URL, instead of the test PostgreSQL.
     // `adminUrl`: a cluster of a script's own (a bench), outside the test run that provides `pgUrl`.
-    const dbUrl = options.pgliteDir ? '' : await createDatabase(options.adminUrl ?? inject('pgUrl'));
+    const dbUrl = options.pgliteDir ? '' : await createDatabase(options.adminUrl ?? inject('pgUrl'), options.database);
     const sdb = await connectServerDb(options.pgliteDir ? { dataDir: options.pgliteDir, log: () => {} } : { url: dbUrl });
     await migrateServer(sdb.db);
     let h: ServerHarness | undefined = undefined;
