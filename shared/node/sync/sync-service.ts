@@ -206,9 +206,6 @@ export class SyncService {
       ledgerFile: this.sqlite.memory ? (this.memoryPart ??= join(tmpdir(), `issuance-ledger-${randomUUID()}`)) : this.sqlite.name,
       serverUser: { role: user.role, districtCode: user.districtCode ?? null },
     };
-    // The swap puts the ledger in rollback-journal mode for its copy, which SQLite refuses while another
-    // connection is open: the applier's thread (started again by the pull after it) lets go of the file first.
-    if (this.applier.cursor().seq === 0) await this.thread?.close();
     await syncFromSnapshot(deps, client, ctx);
   }
 
