@@ -20,6 +20,7 @@ await Promise.all([
     entryPoints: {
       'backend-worker': 'shared/node/backend/worker.ts',
       'sim-worker': 'shared/node/simulation/sim-worker.ts',
+      'apply-worker': 'shared/node/backend/apply-worker.ts',
       'web-host': 'shared/node/web/main.ts',
     },
     outdir: 'dist/node',

@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { applyWorkerFromSource } from '../../shared/node/backend/apply-worker-source.js';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { spec2022 } from '../../tests/support/specs.js';
@@ -186,7 +187,8 @@ async function main(): Promise<void> {
 
 /** A fresh console in `dataDir`, its administrator signed in and connected to the server as the official. */
 async function connectedConsole(dataDir: string, url: string) {
-  const backend = await createBackend({ dataDir, log: () => {} });
+  // The applier in its own thread, from this tree's TypeScript, as a packaged console runs its bundle.
+  const backend = await createBackend({ dataDir, log: () => {}, applyThread: applyWorkerFromSource() });
   const call = async (method: string, input: unknown, session?: string): Promise<any> => {
     const env = await backend.invoke({ method, input, session } as never);
     if (!env.ok) throw new Error(`${method}: ${env.error.message}`);

@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../shared/common/roles.js';
 import { translate } from '../../shared/i18n/index.js';
+import { SyncError } from '../../shared/node/sync/sync-error.js';
 import { SyncClient } from '../../shared/node/sync/client.js';
 import { ledgerIsEmpty } from '../../shared/node/sync/snapshot-tables.js';
 import { manifestText, SNAPSHOT_KEY_HEADER, SNAPSHOT_MANIFEST_HEADER, SNAPSHOT_SIGNATURE_HEADER, type SnapshotManifest } from '../../shared/sync/snapshot-wire.js';
@@ -122,6 +123,32 @@ function withChangedBalance(bytes: Buffer): Buffer {
   db.close();
   return readFileSync(file);
 }
+
+describe("a console whose applier's thread holds the ledger open", () => {
+  it('still takes the snapshot, its swap done beside the idle thread\'s open connection', async () => {
+    const head = (await server.get('/api/head', serverAdmin)).body as { seq: number };
+    const c = await consoleAs('admin');
+    // A first sync that replays, and whose first page never comes: the applier's thread started (it read the
+    // cursor) and keeps its connection open, while the ledger holds nothing synced yet.
+    const noSnapshot = vi.spyOn(SyncClient.prototype, 'snapshot').mockResolvedValue(null);
+    const noPage = vi.spyOn(SyncClient.prototype, 'pageBytes').mockRejectedValue(new SyncError('sync.offline'));
+    const a = await c.h.sync(c.admin);
+    noSnapshot.mockRestore();
+    noPage.mockRestore();
+    expect(a.state).toBe('failed');
+    // The next sync takes the snapshot; its swap switches the journal to a rollback one and back while the
+    // thread's connection stays open (idle): that works, and the pull after it goes through the same thread.
+    const snap = vi.spyOn(SyncClient.prototype, 'snapshot');
+    const b = await c.h.sync(c.admin);
+    expect(b.state, JSON.stringify(b.error)).toBe('done');
+    expect(snap).toHaveBeenCalledTimes(1);
+    snap.mockRestore();
+    expect(pulled(b)).toBeLessThan(head.seq - 250);
+    const own = c.h.backend.deps.sqlite;
+    expect(own.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(own.prepare('select last_seq from sync_state').pluck().get()).toBe(head.seq);
+  });
+});
 
 describe('a tampered snapshot', () => {
   const cases: [string, (real: Awaited<ReturnType<typeof realSnapshot>>) => Response, string][] = [

@@ -3,6 +3,7 @@ import type { Input, Method, Output } from '../../shared/api/contract.js';
 import type { Envelope } from '../../shared/api/envelope.js';
 import type { ErrorPayload } from '../../shared/common/errors.js';
 import type { Role } from '../../shared/common/roles.js';
+import { applyWorkerFromSource } from '../../shared/node/backend/apply-worker-source.js';
 import { createBackend, type Backend } from '../../shared/node/backend/backend.js';
 import { cheapScryptForTests } from '../../shared/node/secrets/kdf-cost.js';
 
@@ -21,6 +22,8 @@ export class Harness {
       now: now ?? (() => h!.clock),
       checkOutputs: true,
       log: () => {},
+      // A ledger on disk applies its pages in the applier's own thread, as a packaged console does.
+      ...(dataDir !== ':memory:' ? { applyThread: applyWorkerFromSource() } : {}),
     });
     h = new Harness(backend);
     return h;

@@ -1,15 +1,19 @@
 /**
  * A console process for the crash test: opens a file-backed ledger, connects
- * to the server on first run and syncs until caught up. With DIE_AT_SEQ set it
- * SIGKILLs itself from inside the page transaction, right after inserting the
- * event with that sequence number, so the kill lands mid-write for certain.
+ * to the server on first run and syncs until caught up, the pages applied in
+ * the applier's own thread as a packaged console does. With DIE_AT_SEQ set it
+ * SIGKILLs itself from inside the page transaction (die-at-seq.ts, in that
+ * thread), so the kill lands mid-write for certain.
  */
+import { fileURLToPath } from 'node:url';
+import { applyWorkerFromSource } from '../../shared/node/backend/apply-worker-source.js';
 import { createBackend } from '../../shared/node/backend/backend.js';
 import type { Envelope } from '../../shared/api/envelope.js';
 
 const [dataDir, serverUrl, username, password] = process.argv.slice(2) as [string, string, string, string];
 
-const backend = await createBackend({ dataDir, log: () => {} });
+const setup = fileURLToPath(new URL('./die-at-seq.ts', import.meta.url));
+const backend = await createBackend({ dataDir, log: () => {}, applyThread: applyWorkerFromSource(setup) });
 async function call(method: string, input: unknown, session?: string): Promise<any> {
   const env: Envelope = await backend.invoke({ method, input, session } as never);
   if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
@@ -21,11 +25,6 @@ if (fresh) await call('setup.createAdmin', { username: 'admin', displayName: 'ad
 const { token } = await call('auth.signIn', { username: 'admin', password: 'admin-password-1' });
 if (fresh) await call('sync.connect', { serverUrl, username, password }, token);
 
-const dieAt = Number(process.env.DIE_AT_SEQ ?? 0);
-if (dieAt > 0) {
-  backend.ledger.sqlite.function('die', () => process.kill(process.pid, 'SIGKILL'));
-  backend.ledger.sqlite.exec(`create temp trigger die_mid_page after insert on ledger_events when new.seq = ${dieAt} begin select die(); end`);
-}
 
 const job = await call('sync.run', {}, token);
 for (;;) {

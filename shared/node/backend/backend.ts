@@ -11,6 +11,7 @@ import { UserKeys } from '../secrets/user-keys.js';
 import { KEY_FILE, loadOrCreateKeyFile, randomDataKey, vaultFromKey } from '../secrets/vault.js';
 import { InProcessSimRunner, WorkerSimRunner } from '../simulation/sim-runner.js';
 import { SyncService } from '../sync/sync-service.js';
+import type { ApplyThreadSpec } from '../sync/apply-thread.js';
 import { AuditService } from '../audit/audit-service.js';
 import type { BackendDeps } from './deps.js';
 import { afterMigrate, syncHooks } from './hooks.js';
@@ -33,6 +34,12 @@ export interface BackendOptions extends DispatchOptions {
   dataKey?: string;
   /** The bundled simulation worker (dist/node/sim-worker.cjs); without it simulations run in the backend's own thread (tests). */
   simWorkerFile?: string;
+  /**
+   * The sync applier's own thread (dist/node/apply-worker.cjs, or applyWorkerFromSource() from the repository):
+   * with it a file-backed ledger is synced a page a transaction on a second connection while this thread
+   * answers reads; without it (and always for ':memory:') pages are applied here in slices.
+   */
+  applyThread?: ApplyThreadSpec;
 }
 
 export interface Backend {
@@ -73,7 +80,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const sessions = new SessionStore(ms, options.sessionPolicy);
   // A user's key lives as long as one of their sessions does.
   userKeys.bindLiveness((userId) => sessions.hasLive(userId));
-  const sync = new SyncService(ledger.db, ledger.sqlite, now, userKeys, hooks);
+  const sync = new SyncService(ledger.db, ledger.sqlite, now, userKeys, hooks, options.applyThread);
   const audit = new AuditService(ledger.db, now, sync.connection, log);
   audit.register(hooks);
   const deps: BackendDeps = {
@@ -100,6 +107,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     deps,
     ledger,
     close: async () => {
+      await sync.close();
       await ledger.close();
       // A ':memory:' backend's uploads folder was its own temp folder.
       if (options.dataDir === ':memory:') rmSync(uploads.dir, { recursive: true, force: true });

@@ -15,9 +15,10 @@ async function main(): Promise<void> {
   const { dataDir, dataKey } = workerData as { dataDir: string; dataKey?: string };
   // Bundled side by side in dist/node.
   const simWorkerFile = join(__dirname, 'sim-worker.cjs');
+  const applyThread = { file: join(__dirname, 'apply-worker.cjs') };
   const post = (m: WorkerOutbound) => port.postMessage(m);
   try {
-    const backend = await createBackend({ dataDir, simWorkerFile, ...(dataKey !== undefined ? { dataKey } : {}) });
+    const backend = await createBackend({ dataDir, simWorkerFile, applyThread, ...(dataKey !== undefined ? { dataKey } : {}) });
     port.on('message', (m: WorkerInbound) => {
       if (m.type === 'invoke') {
         void backend.invoke(m.request as InvokeRequest).then((envelope) => post({ type: 'reply', id: m.id, envelope }));

@@ -4,7 +4,8 @@ import type { Database } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { LOG_GENESIS } from '../chain/log-hash.js';
 import type { ChainPoint, SyncApplier } from './apply.js';
-import type { SyncClient } from './client.js';
+import { pageHeaderOf, type SyncClient } from './client.js';
+import type { ApplyThread } from './apply-thread.js';
 import { SyncError } from './sync-error.js';
 import { LOG_TABLES } from './page-entry.js';
 import { writeSyncState } from './sync-state.js';
@@ -95,6 +96,58 @@ export async function pullPages(
     }
   }
   return pulled;
+}
+
+/**
+ * pullPages with the applier in its own thread (apply-thread.ts): each page,
+ * as the bytes the server sent, is parsed and applied there in ONE transaction,
+ * while this thread only waits for it and answers the pages' reads meanwhile
+ * from the last committed state. Cancelling stops before the next page.
+ */
+export async function pullPagesThreaded(
+  db: Kysely<Database>,
+  thread: ApplyThread,
+  client: SyncClient,
+  ctx: JobContext,
+  onApplied: (seq: number, headSeq: number) => void = () => {},
+): Promise<number> {
+  let cursor = await thread.begin();
+  const start = cursor.seq;
+  const fetchPage = (after: number) => {
+    const p = client.pageBytes(after, PAGE_SIZE);
+    p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
+    return p;
+  };
+  let next = fetchPage(start);
+  let deferred = false;
+  try {
+    for (let first = true; ; first = false) {
+      if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
+      const bytes = await next;
+      const { head, count } = pageHeaderOf(bytes, cursor.seq);
+      if (head.seq < cursor.seq) throw new SyncError('sync.serverBehind', { local: cursor.seq, server: head.seq });
+      if (count === 0) {
+        await writeSyncState(db, { head_seq: head.seq });
+        break;
+      }
+      // The page holds the events after the cursor without a gap, or the thread refuses it and this fetch is dropped.
+      const last = cursor.seq + count;
+      if (last < head.seq) next = fetchPage(last);
+      if (first) deferred = (await thread.deferIndexesFor(head.seq - cursor.seq)) > 0;
+      const applied = await thread.applyPage(bytes, cursor.seq);
+      cursor = applied;
+      onApplied(applied.seq, head.seq);
+      const total = Math.max(1, head.seq - start);
+      ctx.progress(0.02 + (deferred ? 0.9 : 0.97) * ((applied.seq - start) / total), 'sync.phasePull');
+      if (applied.seq >= head.seq) break;
+    }
+  } finally {
+    if (deferred) {
+      ctx.progress(0.92, 'syncSpeed.phaseIndexes');
+      await thread.restoreIndexes();
+    }
+  }
+  return cursor.seq - start;
 }
 
 /** The local hash at `seq`, from whichever table holds that event. */

@@ -15,7 +15,8 @@ import type { SyncClient } from './client.js';
 import { SyncConnection, type Actor } from './connection.js';
 import { ServerAccounts } from './server-accounts.js';
 import type { OutboxViewer } from './outbox-scope.js';
-import { checkChain, localHashAt, pullPages } from './pull.js';
+import { checkChain, localHashAt, pullPages, pullPagesThreaded } from './pull.js';
+import { ApplyThread, type ApplyThreadSpec } from './apply-thread.js';
 import { pushDue, waitingCommands } from './push.js';
 import { followRefundSettings } from './refund-settings.js';
 import { cutBackFrom, firstDivergence } from './repair.js';
@@ -65,8 +66,11 @@ export class SyncService {
     private readonly now: () => Date,
     private readonly keys: UserKeys,
     private readonly hooks: SyncHooks,
+    applyThread?: ApplyThreadSpec,
   ) {
     this.applier = new SyncApplier(sqlite, hooks.ledgerWrites);
+    // A ledger in memory has no second connection to give a thread: it applies on this one, in slices.
+    this.thread = applyThread && !sqlite.memory ? new ApplyThread(applyThread, sqlite.name) : undefined;
     // A console stopped in the middle of a large catch-up opens with its indexes built again.
     this.applier.restoreIndexes();
     this.connection = new SyncConnection(db, now, keys);
@@ -206,6 +210,13 @@ export class SyncService {
   }
 
   private memoryPart: string | undefined;
+  /** The applier's own thread and connection, for a file-backed ledger given one (apply-thread.ts). */
+  private readonly thread: ApplyThread | undefined;
+
+  /** Ends the applier's thread (the backend's close); a sync under way fails. */
+  async close(): Promise<void> {
+    await this.thread?.close();
+  }
 
   private async runOnce(ctx: JobContext): Promise<SyncSummary> {
     await writeSyncState(this.db, { last_attempt_at: this.now().toISOString() });
@@ -221,7 +232,8 @@ export class SyncService {
       let pulled: number;
       try {
         this.pull.start(this.applier.cursor().seq);
-        pulled = await pullPages(this.db, this.applier, client, ctx, (seq, head) => this.pull.page(seq, head));
+        const onApplied = (seq: number, head: number) => this.pull.page(seq, head);
+        pulled = this.thread ? await pullPagesThreaded(this.db, this.thread, client, ctx, onApplied) : await pullPages(this.db, this.applier, client, ctx, onApplied);
       } catch (e) {
         // A page that does not chain from our head: either the reply or our copy is wrong. Comparing the
         // head with the server's tells which, so a copy that diverged is flagged rather than left marked "ok".

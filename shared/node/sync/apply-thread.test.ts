@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncEvent } from '../../sync/protocol.js';
+import { spec2022 } from '../../../tests/support/specs.js';
+import { applyWorkerFromSource } from '../backend/apply-worker-source.js';
+import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
+import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
+import { ApplyThread } from './apply-thread.js';
+import type { SyncClient } from './client.js';
+import { PAGE_SIZE, pullPagesThreaded } from './pull.js';
+
+const AT = '2026-03-10T01:00:00.000Z';
+const spec = spec2022({ totalAmount: 100_000_000_000, paymentMethods: ['bank_transfer'] });
+
+/** The server's page lines (`seq\thash\ttext`) of a round and `n` purchases. */
+function logLines(n: number): string[] {
+  const events: SyncEvent[] = [{ type: 'round_published', eventId: 'r-v1', roundId: 'r', version: 1, spec, publishedBy: 'kim', at: AT }];
+  for (let i = 1; i <= n; i++) {
+    events.push({ type: 'purchase', eventId: `e${i}`, roundId: 'r', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' });
+  }
+  let hash = LOG_GENESIS;
+  return events.map((event, i) => {
+    const text = canonicalEvent(event);
+    hash = chainHash(hash, i + 1, text);
+    return `${i + 1}\t${hash}\t${text}`;
+  });
+}
+
+/** Serves `lines` as the server's /api/events does, as bytes. */
+function fakeClient(lines: string[]): SyncClient {
+  const head = { seq: lines.length, hash: lines.at(-1)!.split('\t')[1]! };
+  return {
+    pageBytes: async (after: number, limit: number) => {
+      const rows = lines.slice(after, after + limit);
+      return new TextEncoder().encode([JSON.stringify({ head, after, count: rows.length }), ...rows].join('\n') + '\n');
+    },
+  } as unknown as SyncClient;
+}
+
+let dir: string;
+let l: LedgerDb;
+let thread: ApplyThread;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ic-apply-thread-'));
+  l = openDatabase(join(dir, 'ledger.sqlite'));
+  await migrateToLatest(l.db);
+  thread = new ApplyThread(applyWorkerFromSource(), l.sqlite.name);
+});
+afterEach(async () => {
+  await thread.close();
+  await l.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the sync applier's own thread", () => {
+  it('applies each page in one transaction while this thread keeps reading, and a read sees whole pages only', async () => {
+    const pages = 3;
+    const lines = logLines(pages * PAGE_SIZE - 1); // the round's event and the purchases: three full pages
+    const cursor = l.sqlite.prepare('select last_seq from sync_state where id = 1').pluck();
+    const events = l.sqlite.prepare('select count(*) from ledger_events').pluck();
+    const lots = l.sqlite.prepare('select count(*) from lots').pluck();
+    const seen: { seq: number; events: number; lots: number }[] = [];
+    let pulling = true;
+    const reader = (async () => {
+      while (pulling) {
+        await new Promise((r) => setTimeout(r, 1));
+        // One read transaction: the cursor and the rows it covers, as of the last commit.
+        seen.push(l.sqlite.transaction(() => ({ seq: cursor.get() as number, events: events.get() as number, lots: lots.get() as number }))());
+      }
+    })();
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    const pulled = await pullPagesThreaded(l.db, thread, fakeClient(lines), ctx).finally(() => (pulling = false));
+    await reader;
+    expect(pulled).toBe(pages * PAGE_SIZE);
+    expect(cursor.get()).toBe(pages * PAGE_SIZE);
+    // Every state a read saw is a page boundary with exactly the rows of the pages before it.
+    for (const s of seen) {
+      expect(s.seq % PAGE_SIZE, `a read saw the cursor at ${s.seq}, inside a page`).toBe(0);
+      expect(s).toEqual({ seq: s.seq, events: Math.max(0, s.seq - 1), lots: Math.max(0, s.seq - 1) });
+    }
+    // Reads went on while the pages were written: many per page, not one between each.
+    expect(seen.length).toBeGreaterThan(pages * 10);
+  });
+
+  it('refuses a page that does not chain, writing none of it, and says which event', async () => {
+    const lines = logLines(PAGE_SIZE + 10);
+    const [seq, , text] = lines[PAGE_SIZE + 5]!.split('\t');
+    lines[PAGE_SIZE + 5] = `${seq}\t${'f'.repeat(64)}\t${text}`;
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    await expect(pullPagesThreaded(l.db, thread, fakeClient(lines), ctx)).rejects.toMatchObject({ name: 'SyncError', key: 'sync.hashMismatch', params: { seq: PAGE_SIZE + 6 } });
+    // The first page committed; nothing of the second.
+    expect(l.sqlite.prepare('select last_seq from sync_state').pluck().get()).toBe(PAGE_SIZE);
+    expect(l.sqlite.prepare('select max(seq) from ledger_events').pluck().get()).toBe(PAGE_SIZE);
+  });
+
+  it('stops before the next page when cancelled', async () => {
+    const lines = logLines(3 * PAGE_SIZE);
+    const controller = new AbortController();
+    const ctx = { signal: controller.signal, progress: () => controller.abort() };
+    await expect(pullPagesThreaded(l.db, thread, fakeClient(lines), ctx)).rejects.toMatchObject({ key: 'sync.cancelled' });
+    expect(l.sqlite.prepare('select last_seq from sync_state').pluck().get()).toBe(PAGE_SIZE);
+  });
+});
