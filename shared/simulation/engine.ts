@@ -290,9 +290,9 @@ class Run {
     const retries = new Uint8Array(N);
     const reserved = new Uint16Array(N);
     /**
-     * When the current queue stint began. Float64: a Float32 time rounded up
-     * made the wait of someone admitted the instant they joined slightly
-     * negative, and the histogram silently lost them.
+     * When an active person's payment was sent. When a queue stint began is the line's (queue.marks), kept
+     * with the place. Float64, as those: a Float32 time rounded up made the wait of someone admitted the
+     * instant they joined slightly negative, and the histogram silently lost them.
      */
     const mark = new Float64Array(N);
     /** Queue time across stints. */
@@ -565,10 +565,11 @@ function judgeNothing(run: Run, id: number): void {
   if (run.honest[id] === PAST_STOCK) run.pastRight++;
   else run.honestMisled++;
 }
-function showWait(run: Run, id: number, minutes: number): void {
+/** `first`: the person has never queued, so has never been shown a wait (their flag is known to be clear, not read). */
+function showWait(run: Run, id: number, minutes: number, first = false): void {
   run.shown[id] = minutes;
   if (minutes > run.shownMax) run.shownMax = minutes;
-  if (minutes > 60 && run.shownLong[id] === 0) {
+  if (minutes > 60 && (first || run.shownLong[id] === 0)) {
     run.shownLong[id] = 1;
     run.shownOverHour++;
   }
@@ -619,10 +620,18 @@ function end(run: Run, id: number, outcome: number, queuedBefore: number): void 
 
 /** Ends a queue stint (the person standing at index k leaves the queue for any reason). */
 function leaveQueue(run: Run, id: number, k: number): void {
+  const d = run.t - run.queue.marks[k]!;
+  // A first stint's person has waited and spent nothing before (both grow only when a stint ends): 0 + d is
+  // d, rounded to Float32 by the store as the sum was, so the values are written without reading the
+  // person's scattered record, which would wait on the read of the line that named them.
+  if (run.queue.held[k] === WaitingLine.FIRST) {
+    run.waited[id] = d;
+    run.spent[id] = d;
+  } else {
+    run.waited[id]! += d;
+    run.spent[id]! += d;
+  }
   run.queue.held[k] = 0;
-  const d = run.t - run.mark[id]!;
-  run.waited[id]! += d;
-  run.spent[id]! += d;
   run.stints++;
   run.stintSeconds += d;
   if (d > run.maxStint) run.maxStint = d;
@@ -694,21 +703,29 @@ function arriveOrJoin(run: Run, id: number, queuedBefore: number): void {
 /** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
 function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.cutoff && run.live >= cutLimit(run)) return end(run, id, CUT, queuedBefore);
-  if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
-  run.stintsOf[id]!++;
-  const g = (run.tag[id]! + 1) & 0xff;
+  // Someone who never queued has no stints, tag 0 and has been shown nothing: those are written, not read
+  // (the first read of a person's scattered record stalls; a write does not).
+  const first = queuedBefore === 0;
+  let g: number;
+  if (first) {
+    run.stintsOf[id] = 1;
+    g = 1;
+  } else {
+    if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
+    run.stintsOf[id]!++;
+    g = (run.tag[id]! + 1) & 0xff;
+  }
   run.tag[id] = g;
   run.state[id] = QUEUED;
-  run.mark[id] = run.t;
   const rate = currentRate(run);
-  showWait(run, id, rate === Infinity ? 0 : run.live / rate);
+  showWait(run, id, rate === Infinity ? 0 : run.live / rate, first);
   // Honest: count only the people ahead expected to reach the front (the rest give up
   // or are logged out, at the share seen so far), and say so when even they need
   // more than the stock left.
   const exits = run.abandons + run.logouts;
   const ahead = run.admissions + exits > 0 ? (run.live * run.admissions) / (run.admissions + exits) : run.live;
   run.honest[id] = ahead >= ((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
-  const place = run.queue.push(id);
+  const place = run.queue.push(id, run.t, first ? WaitingLine.FIRST : WaitingLine.AGAIN);
   if (run.placeOf.length > 0) run.placeOf[id] = place;
   run.live++;
   run.abandonDirty = true;
@@ -726,7 +743,8 @@ function compactQueue(run: Run): void {
     if (q.held[k]) {
       const id = q.ids[k]!;
       q.ids[w] = id;
-      q.held[w] = 1;
+      q.held[w] = q.held[k]!;
+      q.marks[w] = q.marks[k]!;
       if (run.placeOf.length > 0) run.placeOf[id] = w + q.shifted;
       w++;
     }
@@ -739,9 +757,7 @@ function shuffleQueue(run: Run): void {
   compactQueue(run);
   for (let k = run.queue.tail - 1; k > run.queue.head; k--) {
     const j = run.queue.head + run.rs.order.below(k - run.queue.head + 1);
-    const a = run.queue.ids[k]!;
-    run.queue.ids[k] = run.queue.ids[j]!;
-    run.queue.ids[j] = a;
+    run.queue.swap(k, j);
   }
   if (run.placeOf.length > 0) for (let k = run.queue.head; k < run.queue.tail; k++) run.placeOf[run.queue.ids[k]!] = k + run.queue.shifted;
   const rate = run.nominalPerMinute;
@@ -1009,7 +1025,8 @@ function runSale(run: Run): SimResult | null {
         const id = run.queue.ids[k]!;
         run.nextAdm = run.t + run.admInterval;
         run.admissions++;
-        const stint = run.t - run.mark[id]!;
+        const joined = run.queue.marks[k]!;
+        const stint = run.t - joined;
         const shownMinutes = run.shown[id]!;
         const err = shownMinutes - stint / 60;
         run.dispN++;
@@ -1025,7 +1042,7 @@ function runSale(run: Run): SimResult | null {
           run.honAbs += Math.abs(e);
           run.honErr[Math.max(0, Math.min(run.honErr.length - 1, Math.floor(e) + run.HON_OFFSET))]!++;
         }
-        const jm = Math.min(run.M - 1, Math.floor(run.mark[id]! / 60));
+        const jm = Math.min(run.M - 1, Math.floor(joined / 60));
         run.joinSum[jm]! += stint / 60;
         run.joinN[jm]!++;
         leaveQueue(run, id, k);

@@ -33,4 +33,32 @@ describe('WaitingLine', () => {
     expect(line.ids[b - line.shifted]).toBe(8);
     expect(line.held[b - line.shifted]).toBe(1);
   });
+
+  it("keeps each place's joining time and first-stint flag with it as the line slides and grows", () => {
+    const line = new WaitingLine(4);
+    const place: number[] = [];
+    // People 0..11 join at 10·id seconds, odd ones on a later stint; every third leaves from the front.
+    for (let id = 0; id < 12; id++) {
+      place.push(line.push(id, 10 * id, id % 2 ? WaitingLine.AGAIN : WaitingLine.FIRST));
+      if (id % 3 === 2) {
+        line.held[line.head] = 0;
+        line.head++;
+      }
+    }
+    for (let id = 4; id < 12; id++) {
+      const k = place[id]! - line.shifted;
+      expect(line.ids[k]).toBe(id);
+      expect(line.marks[k]).toBe(10 * id);
+      expect(line.held[k]).toBe(id % 2 ? WaitingLine.AGAIN : WaitingLine.FIRST);
+    }
+  });
+
+  it("moves a place's joining time and flag with its person when two swap", () => {
+    const line = new WaitingLine(4);
+    line.push(1, 100, WaitingLine.FIRST);
+    line.push(2, 200, WaitingLine.AGAIN);
+    line.swap(0, 1);
+    expect([line.ids[0], line.marks[0], line.held[0]]).toEqual([2, 200, WaitingLine.AGAIN]);
+    expect([line.ids[1], line.marks[1], line.held[1]]).toEqual([1, 100, WaitingLine.FIRST]);
+  });
 });

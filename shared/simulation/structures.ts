@@ -139,14 +139,22 @@ export class EventHeap {
 
 /**
  * The waiting line: people in joining order, and per place a flag saying it is still held (its person
- * has not left since). Leaving clears the flag where the person stood, so a place is told held or stale
- * from this array alone, never from the person's own state scattered over arrays of every visitor: the
- * uniform pick of who gives up probes up to four places for each one that is held. `shifted` counts the
- * places makeRoom dropped from the front, so `index + shifted` names a place until the line is compacted.
+ * has not left since) and the moment it was taken. Leaving clears the flag where the person stood, so a
+ * place is told held or stale from this array alone, never from the person's own state scattered over
+ * arrays of every visitor: the uniform pick of who gives up probes up to four places for each one that is
+ * held. The flag also says whether the place is its person's first stint in the line (FIRST) or a later
+ * one (AGAIN): a first stint's leaver has waited and spent nothing before it, so the engine sets those
+ * rather than reading them, and with the place's own joining time in `marks`, someone picked to give up
+ * costs a read of the line alone, not a second read (dependent on the first) of their scattered record.
+ * `shifted` counts the places makeRoom dropped from the front, so `index + shifted` names a place until
+ * the line is compacted.
  */
 export class WaitingLine {
+  static readonly FIRST = 1;
+  static readonly AGAIN = 2;
   ids: Int32Array;
   held: Uint8Array;
+  marks: Float64Array;
   head = 0;
   tail = 0;
   shifted = 0;
@@ -154,22 +162,37 @@ export class WaitingLine {
   constructor(capacity = 1024) {
     this.ids = new Int32Array(capacity);
     this.held = new Uint8Array(capacity);
+    this.marks = new Float64Array(capacity);
   }
 
   get size(): number {
     return this.tail - this.head;
   }
 
-  /** Adds a held place at the back; returns where it is (index + shifted). */
-  push(id: number): number {
+  /** Adds a held place at the back, taken at `mark`, flagged FIRST or AGAIN; returns where it is (index + shifted). */
+  push(id: number, mark = 0, flag: number = WaitingLine.FIRST): number {
     if (this.tail === this.ids.length) this.makeRoom();
     this.ids[this.tail] = id;
-    this.held[this.tail] = 1;
+    this.held[this.tail] = flag;
+    this.marks[this.tail] = mark;
     return this.tail++ + this.shifted;
   }
 
+  /** Swaps the people at two places; a place's flag and joining time are its person's and move with them. */
+  swap(a: number, b: number): void {
+    const id = this.ids[a]!;
+    this.ids[a] = this.ids[b]!;
+    this.ids[b] = id;
+    const h = this.held[a]!;
+    this.held[a] = this.held[b]!;
+    this.held[b] = h;
+    const m = this.marks[a]!;
+    this.marks[a] = this.marks[b]!;
+    this.marks[b] = m;
+  }
+
   private makeRoom(): void {
-    [this.ids, this.held] = slid([this.ids, this.held], this.head, this.tail);
+    [this.ids, this.held, this.marks] = slid([this.ids, this.held, this.marks], this.head, this.tail);
     this.shifted += this.head;
     this.tail -= this.head;
     this.head = 0;
