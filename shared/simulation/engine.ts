@@ -2,7 +2,7 @@ import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arriva
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
 import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
-import { EventHeap, TaggedFifo, WaitingLine } from './structures.js';
+import { ArrayPool, EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
 const QUEUED = 1;
@@ -73,8 +73,17 @@ export function simulateIfSoldOutBy(p: SimParams, minutes: number, options: SimO
 }
 
 function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: number): SimResult | null {
-  return runSale(new Run(p, options, soldOutByMinute));
+  const run = new Run(p, options, soldOutByMinute);
+  try {
+    return runSale(run);
+  } finally {
+    // The result holds none of the per-person arrays: the next run on this thread may have them.
+    [run.state, run.tag, run.stintsOf, run.retries, run.reserved, run.mark, run.waited, run.spent, run.shown, run.honest, run.shownLong, run.paying, run.placeOf].forEach((a, slot) => pool.give(slot, a));
+  }
 }
+
+/** Per-person arrays kept between runs on one thread (slots in the order simulateUnless gives them back), up to 2M people's. */
+const pool = new ArrayPool(16 << 20);
 
 /**
  * Everything one run holds: settings read once, per-person arrays, queues and counters. A class, so that
@@ -283,34 +292,34 @@ class Run {
     const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
     // Per-person state, struct of arrays.
-    const state = new Uint8Array(N);
+    const state = pool.take(0, Uint8Array, N);
     /** Bumped at every queue stint; FIFO entries carry it to tell whether they are still current. */
-    const tag = new Uint8Array(N);
-    const stintsOf = new Uint8Array(N);
-    const retries = new Uint8Array(N);
-    const reserved = new Uint16Array(N);
+    const tag = pool.take(1, Uint8Array, N);
+    const stintsOf = pool.take(2, Uint8Array, N);
+    const retries = pool.take(3, Uint8Array, N);
+    const reserved = pool.take(4, Uint16Array, N);
     /**
-     * When an active person's payment was sent. When a queue stint began is the line's (queue.marks), kept
+     * When an active person's payment was sent (only with a payment system). When a queue stint began is the line's (queue.marks), kept
      * with the place. Float64, as those: a Float32 time rounded up made the wait of someone admitted the
      * instant they joined slightly negative, and the histogram silently lost them.
      */
-    const mark = new Float64Array(N);
+    const mark = pool.take(5, Float64Array, payModel ? N : 0);
     /** Queue time across stints. */
-    const waited = new Float32Array(N);
+    const waited = pool.take(6, Float32Array, N);
     /** Queue and checkout time across stints. */
-    const spent = new Float32Array(N);
+    const spent = pool.take(7, Float32Array, N);
     /** The estimated wait shown at joining; once admitted, the admission time. */
-    const shown = new Float32Array(N);
+    const shown = pool.take(8, Float32Array, N);
     /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
-    const honest = new Float32Array(N);
+    const honest = pool.take(9, Float32Array, N);
     /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
-    const shownLong = new Uint8Array(N);
+    const shownLong = pool.take(10, Uint8Array, N);
     /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
-    const paying = new Uint8Array(payModel ? N : 0);
+    const paying = pool.take(11, Uint8Array, payModel ? N : 0);
 
     const queue = new WaitingLine(Math.min(N, 1 << 16));
     /** Where each waiting person stands (queue.push's answer), for the leavers found by person, not by place: expiry and fixed patience. */
-    const placeOf = new Int32Array(expiresWhileWaiting || patKind === 'fixed' ? N : 0);
+    const placeOf = pool.take(12, Int32Array, expiresWhileWaiting || patKind === 'fixed' ? N : 0);
     // Constant delays: due times are pushed in order, so FIFOs replace a heap.
     const sessions = new TaggedFifo(1 << 12, true);
     const patienceFifo = new TaggedFifo(1 << 12, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WaitingLine } from './structures.js';
+import { ArrayPool, WaitingLine } from './structures.js';
 
 describe('WaitingLine', () => {
   it('keeps the place push named after the front is dropped and the line grows', () => {
@@ -60,5 +60,29 @@ describe('WaitingLine', () => {
     line.swap(0, 1);
     expect([line.ids[0], line.marks[0], line.held[0]]).toEqual([2, 200, WaitingLine.AGAIN]);
     expect([line.ids[1], line.marks[1], line.held[1]]).toEqual([1, 100, WaitingLine.FIRST]);
+  });
+});
+
+describe('ArrayPool', () => {
+  it('hands a kept buffer back zeroed, and a fresh array while the slot is taken or too small', () => {
+    const pool = new ArrayPool(1 << 20);
+    const a = pool.take(0, Float32Array, 100);
+    a.fill(7);
+    // Taken and not given back: another run gets an array of its own.
+    const other = pool.take(0, Float32Array, 100);
+    expect(other.buffer).not.toBe(a.buffer);
+    pool.give(0, a);
+    const b = pool.take(0, Float32Array, 60);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.length).toBe(60);
+    expect(b.every((v) => v === 0)).toBe(true);
+    pool.give(0, b);
+    // Bigger than what is kept: fresh.
+    expect(pool.take(0, Float32Array, 1_000).buffer).not.toBe(a.buffer);
+    // Above the limit, nothing is kept.
+    const big = new ArrayPool(100);
+    const c = big.take(1, Uint8Array, 200);
+    big.give(1, c);
+    expect(big.take(1, Uint8Array, 200).buffer).not.toBe(c.buffer);
   });
 });

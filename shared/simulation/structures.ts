@@ -198,3 +198,35 @@ export class WaitingLine {
     this.head = 0;
   }
 }
+
+type ArrayType<T> = { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A run's per-person arrays, kept for the next run on the same thread: a warm worker runs one sale after
+ * another, and allocating tens of megabytes of fresh arrays for each (zeroed pages faulted in, then freed
+ * by the collector) cost more than zeroing the last run's. One buffer a slot; a run takes it, so a run
+ * started while another holds it gets fresh arrays; buffers above `limitBytes` are not kept.
+ */
+export class ArrayPool {
+  private readonly spare: (ArrayBuffer | null)[] = [];
+  constructor(private readonly limitBytes: number) {}
+
+  /** `n` zeros of type `C`: slot's kept buffer if it is big enough, else a fresh array. */
+  take<T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(slot: number, C: ArrayType<T>, n: number): T {
+    const kept = this.spare[slot];
+    if (kept && kept.byteLength >= n * C.BYTES_PER_ELEMENT) {
+      this.spare[slot] = null;
+      const a = new C(kept, 0, n);
+      a.fill(0);
+      return a;
+    }
+    return new C(n);
+  }
+
+  /** The run that took `a` is over and keeps no reference to it. */
+  give(slot: number, a: Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array): void {
+    const b = a.buffer as ArrayBuffer;
+    const kept = this.spare[slot];
+    if (b.byteLength <= this.limitBytes && (!kept || kept.byteLength < b.byteLength)) this.spare[slot] = b;
+  }
+}
