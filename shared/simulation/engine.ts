@@ -78,9 +78,28 @@ function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: numb
     return runSale(run);
   } finally {
     // The result holds none of the per-person arrays: the next run on this thread may have them.
+    const { queue, sessions, patienceFifo, returnsFifo, heap, logins, payQueue, payTimeouts } = run;
+    if (queue.ids.length <= 1 << 22) spareLines = { queue, sessions, patienceFifo, returnsFifo, heap, logins, payQueue, payTimeouts };
     [run.state, run.tag, run.stintsOf, run.retries, run.reserved, run.mark, run.waited, run.spent, run.shown, run.honest, run.shownLong, run.paying, run.placeOf].forEach((a, slot) => pool.give(slot, a));
   }
 }
+
+const newLines = () => ({
+  queue: new WaitingLine(1 << 16),
+  sessions: new TaggedFifo(1 << 12, true),
+  patienceFifo: new TaggedFifo(1 << 12, true),
+  returnsFifo: new TaggedFifo(1 << 12, true),
+  heap: new EventHeap(1 << 12),
+  logins: new TaggedFifo(1 << 12, true),
+  payQueue: new TaggedFifo(1 << 10),
+  payTimeouts: new TaggedFifo(1 << 10, true),
+});
+/**
+ * A run's line, FIFOs and heap, kept for the next run on the thread with the room they grew to (a 700k
+ * sale's line doubles from 64k places to a million, each step a new set of arrays for the collector);
+ * taken by a run, given back when it ends, not kept above 4M places.
+ */
+let spareLines: ReturnType<typeof newLines> | null = null;
 
 /** Per-person arrays kept between runs on one thread (slots in the order simulateUnless gives them back), up to 2M people's. */
 const pool = new ArrayPool(16 << 20);
@@ -317,21 +336,25 @@ class Run {
     /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
     const paying = pool.take(11, Uint8Array, payModel ? N : 0);
 
-    const queue = new WaitingLine(Math.min(N, 1 << 16));
+    // The line, FIFOs and heap of the last run on this thread, emptied, with the room they grew to.
+    const lines = spareLines ?? newLines();
+    spareLines = null;
+    for (const l of Object.values(lines)) l.reset();
+    const queue = lines.queue;
     /** Where each waiting person stands (queue.push's answer), for the leavers found by person, not by place: expiry and fixed patience. */
     const placeOf = pool.take(12, Int32Array, expiresWhileWaiting || patKind === 'fixed' ? N : 0);
     // Constant delays: due times are pushed in order, so FIFOs replace a heap.
-    const sessions = new TaggedFifo(1 << 12, true);
-    const patienceFifo = new TaggedFifo(1 << 12, true);
+    const sessions = lines.sessions;
+    const patienceFifo = lines.patienceFifo;
     /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
-    const returnsFifo = new TaggedFifo(1 << 12, true);
-    const heap = new EventHeap(1 << 12);
+    const returnsFifo = lines.returnsFifo;
+    const heap = lines.heap;
     /** People signing in, holding a connection, not yet queued: a constant delay, so in order; the tag is queuedBefore. */
-    const logins = new TaggedFifo(1 << 12, true);
+    const logins = lines.logins;
     /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
-    const payQueue = new TaggedFifo(1 << 10);
+    const payQueue = lines.payQueue;
     /** Their time-outs: a constant delay, so in order too. */
-    const payTimeouts = new TaggedFifo(1 << 10, true);
+    const payTimeouts = lines.payTimeouts;
     let payBusy = 0;
     let payWaiting = 0;
     let payPeakQueue = 0;

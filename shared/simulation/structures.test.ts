@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArrayPool, WaitingLine } from './structures.js';
+import { ArrayPool, EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 describe('WaitingLine', () => {
   it('keeps the place push named after the front is dropped and the line grows', () => {
@@ -84,5 +84,42 @@ describe('ArrayPool', () => {
     const c = big.take(1, Uint8Array, 200);
     big.give(1, c);
     expect(big.take(1, Uint8Array, 200).buffer).not.toBe(c.buffer);
+  });
+});
+
+describe('reset', () => {
+  it('empties the line, FIFOs and heap as if new, keeping their room', () => {
+    const line = new WaitingLine(2);
+    for (let id = 0; id < 5; id++) {
+      line.push(id, id);
+      line.held[line.head] = 0;
+      line.head++;
+    }
+    line.push(9, 9); // slides: shifted > 0
+    expect(line.shifted).toBeGreaterThan(0);
+    const room = line.ids.length;
+    line.reset();
+    expect([line.size, line.ids.length]).toEqual([0, room]);
+    // Places are named from 0 again, as in a new line.
+    expect(line.push(3, 30)).toBe(0);
+    expect(line.push(4, 40)).toBe(1);
+    expect([line.ids[0], line.marks[1]]).toEqual([3, 40]);
+
+    const fifo = new TaggedFifo(2, true);
+    fifo.push(1, 1, 1);
+    fifo.push(2, 1, 2);
+    fifo.head++;
+    fifo.reset();
+    expect(fifo.size).toBe(0);
+    fifo.push(5, 2, 7);
+    expect([fifo.ids[fifo.head], fifo.tags[fifo.head], fifo.times[fifo.head]]).toEqual([5, 2, 7]);
+
+    const heap = new EventHeap(2);
+    heap.push(3, 1, 0);
+    heap.push(1, 2, 0);
+    heap.reset();
+    expect(heap.topTime).toBe(Infinity);
+    heap.push(5, 7, 1);
+    expect([heap.topTime, heap.topId]).toEqual([5, 7]);
   });
 });

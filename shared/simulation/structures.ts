@@ -25,6 +25,11 @@ export class TaggedFifo {
     return this.tail - this.head;
   }
 
+  /** Empty again, keeping the room it grew to (entries are read only between head and tail). */
+  reset(): void {
+    this.head = this.tail = 0;
+  }
+
   push(id: number, tag: number, time = 0): void {
     if (this.tail === this.ids.length) this.makeRoom();
     this.ids[this.tail] = id;
@@ -69,6 +74,11 @@ export class EventHeap {
     this.times = new Float64Array(capacity);
     this.ids = new Int32Array(capacity);
     this.tags = new Uint8Array(capacity);
+  }
+
+  /** Empty again, keeping the room it grew to. */
+  reset(): void {
+    this.size = 0;
   }
 
   get topTime(): number {
@@ -167,6 +177,15 @@ export class WaitingLine {
 
   get size(): number {
     return this.tail - this.head;
+  }
+
+  /**
+   * Empty again, keeping the room it grew to: places are read only between head and tail, and a place is
+   * named relative to `shifted`, so how much room there is changes no place's meaning, only when the line
+   * slides.
+   */
+  reset(): void {
+    this.head = this.tail = this.shifted = 0;
   }
 
   /** Adds a held place at the back, taken at `mark`, flagged FIRST or AGAIN; returns where it is (index + shifted). */
