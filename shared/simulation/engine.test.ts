@@ -31,6 +31,18 @@ describe('simulation engine', () => {
     }
   });
 
+  it("counts every stint in a person's wait: the waits summed over people are the stints summed, also for those who queued again", () => {
+    // Logged out after 10 minutes, people come back and queue again: a later stint adds to what they waited before.
+    for (const p of [small(), { ...small(), waitingRoom: { ...small().waitingRoom, order: 'shuffle_preopen' as const } }]) {
+      const r = simulate(p);
+      expect(r.logouts).toBeGreaterThan(1_000);
+      const waited = (r.waitBuyers.meanMinutes * r.waitBuyers.count + r.waitFailed.meanMinutes * r.waitFailed.count) * 60;
+      const stints = r.queueing.stints * r.queueing.meanStintSeconds;
+      // Each person's total is kept in Float32: a relative error of 1e-7 an addition, not the stints of whole people.
+      expect(Math.abs(waited - stints) / stints).toBeLessThan(1e-5);
+    }
+  });
+
   it('decrements stock exactly: the last buyer gets what is left', () => {
     const base = defaultSimParams();
     const r = simulate({

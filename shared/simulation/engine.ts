@@ -2,7 +2,7 @@ import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arriva
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
 import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
-import { EventHeap, TaggedFifo, WaitingLine } from './structures.js';
+import { ArrayPool, EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
 const QUEUED = 1;
@@ -73,8 +73,36 @@ export function simulateIfSoldOutBy(p: SimParams, minutes: number, options: SimO
 }
 
 function simulateUnless(p: SimParams, options: SimOptions, soldOutByMinute: number): SimResult | null {
-  return runSale(new Run(p, options, soldOutByMinute));
+  const run = new Run(p, options, soldOutByMinute);
+  try {
+    return runSale(run);
+  } finally {
+    // The result holds none of the per-person arrays: the next run on this thread may have them.
+    const { queue, sessions, patienceFifo, returnsFifo, heap, logins, payQueue, payTimeouts } = run;
+    if (queue.ids.length <= 1 << 22) spareLines = { queue, sessions, patienceFifo, returnsFifo, heap, logins, payQueue, payTimeouts };
+    [run.state, run.tag, run.stintsOf, run.retries, run.reserved, run.mark, run.waited, run.spent, run.shown, run.honest, run.shownLong, run.paying, run.placeOf].forEach((a, slot) => pool.give(slot, a));
+  }
 }
+
+const newLines = () => ({
+  queue: new WaitingLine(1 << 16),
+  sessions: new TaggedFifo(1 << 12, true),
+  patienceFifo: new TaggedFifo(1 << 12, true),
+  returnsFifo: new TaggedFifo(1 << 12, true),
+  heap: new EventHeap(1 << 12),
+  logins: new TaggedFifo(1 << 12, true),
+  payQueue: new TaggedFifo(1 << 10),
+  payTimeouts: new TaggedFifo(1 << 10, true),
+});
+/**
+ * A run's line, FIFOs and heap, kept for the next run on the thread with the room they grew to (a 700k
+ * sale's line doubles from 64k places to a million, each step a new set of arrays for the collector);
+ * taken by a run, given back when it ends, not kept above 4M places.
+ */
+let spareLines: ReturnType<typeof newLines> | null = null;
+
+/** Per-person arrays kept between runs on one thread (slots in the order simulateUnless gives them back), up to 2M people's. */
+const pool = new ArrayPool(16 << 20);
 
 /**
  * Everything one run holds: settings read once, per-person arrays, queues and counters. A class, so that
@@ -283,46 +311,50 @@ class Run {
     const arrivals: { next: number; advance(): void } = slotStreams.length === 1 ? slotStreams[0]! : new MergedArrivals(slotStreams);
 
     // Per-person state, struct of arrays.
-    const state = new Uint8Array(N);
+    const state = pool.take(0, Uint8Array, N);
     /** Bumped at every queue stint; FIFO entries carry it to tell whether they are still current. */
-    const tag = new Uint8Array(N);
-    const stintsOf = new Uint8Array(N);
-    const retries = new Uint8Array(N);
-    const reserved = new Uint16Array(N);
+    const tag = pool.take(1, Uint8Array, N);
+    const stintsOf = pool.take(2, Uint8Array, N);
+    const retries = pool.take(3, Uint8Array, N);
+    const reserved = pool.take(4, Uint16Array, N);
     /**
-     * When the current queue stint began. Float64: a Float32 time rounded up
-     * made the wait of someone admitted the instant they joined slightly
-     * negative, and the histogram silently lost them.
+     * When an active person's payment was sent (only with a payment system). When a queue stint began is the line's (queue.marks), kept
+     * with the place. Float64, as those: a Float32 time rounded up made the wait of someone admitted the
+     * instant they joined slightly negative, and the histogram silently lost them.
      */
-    const mark = new Float64Array(N);
+    const mark = pool.take(5, Float64Array, payModel ? N : 0);
     /** Queue time across stints. */
-    const waited = new Float32Array(N);
+    const waited = pool.take(6, Float32Array, N);
     /** Queue and checkout time across stints. */
-    const spent = new Float32Array(N);
+    const spent = pool.take(7, Float32Array, N);
     /** The estimated wait shown at joining; once admitted, the admission time. */
-    const shown = new Float32Array(N);
+    const shown = pool.take(8, Float32Array, N);
     /** The honest estimate shown at joining (minutes), or PAST_STOCK; see estimators in result.ts. */
-    const honest = new Float32Array(N);
+    const honest = pool.take(9, Float32Array, N);
     /** Set once the page has shown this person a wait above an hour; people are counted, not stints. */
-    const shownLong = new Uint8Array(N);
+    const shownLong = pool.take(10, Uint8Array, N);
     /** Where an active person's payment is: filling the form, queued at the payment system, or being served. */
-    const paying = new Uint8Array(payModel ? N : 0);
+    const paying = pool.take(11, Uint8Array, payModel ? N : 0);
 
-    const queue = new WaitingLine(Math.min(N, 1 << 16));
+    // The line, FIFOs and heap of the last run on this thread, emptied, with the room they grew to.
+    const lines = spareLines ?? newLines();
+    spareLines = null;
+    for (const l of Object.values(lines)) l.reset();
+    const queue = lines.queue;
     /** Where each waiting person stands (queue.push's answer), for the leavers found by person, not by place: expiry and fixed patience. */
-    const placeOf = new Int32Array(expiresWhileWaiting || patKind === 'fixed' ? N : 0);
+    const placeOf = pool.take(12, Int32Array, expiresWhileWaiting || patKind === 'fixed' ? N : 0);
     // Constant delays: due times are pushed in order, so FIFOs replace a heap.
-    const sessions = new TaggedFifo(1 << 12, true);
-    const patienceFifo = new TaggedFifo(1 << 12, true);
+    const sessions = lines.sessions;
+    const patienceFifo = lines.patienceFifo;
     /** People away (logged out or turned away) who will come back; never stale, nothing else takes them back. */
-    const returnsFifo = new TaggedFifo(1 << 12, true);
-    const heap = new EventHeap(1 << 12);
+    const returnsFifo = lines.returnsFifo;
+    const heap = lines.heap;
     /** People signing in, holding a connection, not yet queued: a constant delay, so in order; the tag is queuedBefore. */
-    const logins = new TaggedFifo(1 << 12, true);
+    const logins = lines.logins;
     /** Transactions waiting for the payment system, in order; the tag is the person's attempt (retries), so a later attempt never matches. */
-    const payQueue = new TaggedFifo(1 << 10);
+    const payQueue = lines.payQueue;
     /** Their time-outs: a constant delay, so in order too. */
-    const payTimeouts = new TaggedFifo(1 << 10, true);
+    const payTimeouts = lines.payTimeouts;
     let payBusy = 0;
     let payWaiting = 0;
     let payPeakQueue = 0;
@@ -565,10 +597,11 @@ function judgeNothing(run: Run, id: number): void {
   if (run.honest[id] === PAST_STOCK) run.pastRight++;
   else run.honestMisled++;
 }
-function showWait(run: Run, id: number, minutes: number): void {
+/** `first`: the person has never queued, so has never been shown a wait (their flag is known to be clear, not read). */
+function showWait(run: Run, id: number, minutes: number, first = false): void {
   run.shown[id] = minutes;
   if (minutes > run.shownMax) run.shownMax = minutes;
-  if (minutes > 60 && run.shownLong[id] === 0) {
+  if (minutes > 60 && (first || run.shownLong[id] === 0)) {
     run.shownLong[id] = 1;
     run.shownOverHour++;
   }
@@ -619,10 +652,18 @@ function end(run: Run, id: number, outcome: number, queuedBefore: number): void 
 
 /** Ends a queue stint (the person standing at index k leaves the queue for any reason). */
 function leaveQueue(run: Run, id: number, k: number): void {
+  const d = run.t - run.queue.marks[k]!;
+  // A first stint's person has waited and spent nothing before (both grow only when a stint ends): 0 + d is
+  // d, rounded to Float32 by the store as the sum was, so the values are written without reading the
+  // person's scattered record, which would wait on the read of the line that named them.
+  if (run.queue.held[k] === WaitingLine.FIRST) {
+    run.waited[id] = d;
+    run.spent[id] = d;
+  } else {
+    run.waited[id]! += d;
+    run.spent[id]! += d;
+  }
   run.queue.held[k] = 0;
-  const d = run.t - run.mark[id]!;
-  run.waited[id]! += d;
-  run.spent[id]! += d;
   run.stints++;
   run.stintSeconds += d;
   if (d > run.maxStint) run.maxStint = d;
@@ -694,21 +735,29 @@ function arriveOrJoin(run: Run, id: number, queuedBefore: number): void {
 /** Signed in (or no sign-in modelled): the person takes a place at the back of the queue. */
 function joinQueue(run: Run, id: number, queuedBefore: number): void {
   if (run.cutoff && run.live >= cutLimit(run)) return end(run, id, CUT, queuedBefore);
-  if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
-  run.stintsOf[id]!++;
-  const g = (run.tag[id]! + 1) & 0xff;
+  // Someone who never queued has no stints, tag 0 and has been shown nothing: those are written, not read
+  // (the first read of a person's scattered record stalls; a write does not).
+  const first = queuedBefore === 0;
+  let g: number;
+  if (first) {
+    run.stintsOf[id] = 1;
+    g = 1;
+  } else {
+    if (run.stintsOf[id] === MAX_STINTS) return finish(run, id, LOGGED_OUT_LEFT);
+    run.stintsOf[id]!++;
+    g = (run.tag[id]! + 1) & 0xff;
+  }
   run.tag[id] = g;
   run.state[id] = QUEUED;
-  run.mark[id] = run.t;
   const rate = currentRate(run);
-  showWait(run, id, rate === Infinity ? 0 : run.live / rate);
+  showWait(run, id, rate === Infinity ? 0 : run.live / rate, first);
   // Honest: count only the people ahead expected to reach the front (the rest give up
   // or are logged out, at the share seen so far), and say so when even they need
   // more than the stock left.
   const exits = run.abandons + run.logouts;
   const ahead = run.admissions + exits > 0 ? (run.live * run.admissions) / (run.admissions + exits) : run.live;
   run.honest[id] = ahead >= ((run.stockUnits - run.soldUnits - run.reservedUnits) / run.meanUnits) * PAST_STOCK_MARGIN ? PAST_STOCK : rate === Infinity ? 0 : ahead / rate;
-  const place = run.queue.push(id);
+  const place = run.queue.push(id, run.t, first ? WaitingLine.FIRST : WaitingLine.AGAIN);
   if (run.placeOf.length > 0) run.placeOf[id] = place;
   run.live++;
   run.abandonDirty = true;
@@ -726,7 +775,8 @@ function compactQueue(run: Run): void {
     if (q.held[k]) {
       const id = q.ids[k]!;
       q.ids[w] = id;
-      q.held[w] = 1;
+      q.held[w] = q.held[k]!;
+      q.marks[w] = q.marks[k]!;
       if (run.placeOf.length > 0) run.placeOf[id] = w + q.shifted;
       w++;
     }
@@ -739,9 +789,7 @@ function shuffleQueue(run: Run): void {
   compactQueue(run);
   for (let k = run.queue.tail - 1; k > run.queue.head; k--) {
     const j = run.queue.head + run.rs.order.below(k - run.queue.head + 1);
-    const a = run.queue.ids[k]!;
-    run.queue.ids[k] = run.queue.ids[j]!;
-    run.queue.ids[j] = a;
+    run.queue.swap(k, j);
   }
   if (run.placeOf.length > 0) for (let k = run.queue.head; k < run.queue.tail; k++) run.placeOf[run.queue.ids[k]!] = k + run.queue.shifted;
   const rate = run.nominalPerMinute;
@@ -1009,7 +1057,8 @@ function runSale(run: Run): SimResult | null {
         const id = run.queue.ids[k]!;
         run.nextAdm = run.t + run.admInterval;
         run.admissions++;
-        const stint = run.t - run.mark[id]!;
+        const joined = run.queue.marks[k]!;
+        const stint = run.t - joined;
         const shownMinutes = run.shown[id]!;
         const err = shownMinutes - stint / 60;
         run.dispN++;
@@ -1025,7 +1074,7 @@ function runSale(run: Run): SimResult | null {
           run.honAbs += Math.abs(e);
           run.honErr[Math.max(0, Math.min(run.honErr.length - 1, Math.floor(e) + run.HON_OFFSET))]!++;
         }
-        const jm = Math.min(run.M - 1, Math.floor(run.mark[id]! / 60));
+        const jm = Math.min(run.M - 1, Math.floor(joined / 60));
         run.joinSum[jm]! += stint / 60;
         run.joinN[jm]!++;
         leaveQueue(run, id, k);

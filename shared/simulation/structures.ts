@@ -25,6 +25,11 @@ export class TaggedFifo {
     return this.tail - this.head;
   }
 
+  /** Empty again, keeping the room it grew to (entries are read only between head and tail). */
+  reset(): void {
+    this.head = this.tail = 0;
+  }
+
   push(id: number, tag: number, time = 0): void {
     if (this.tail === this.ids.length) this.makeRoom();
     this.ids[this.tail] = id;
@@ -69,6 +74,11 @@ export class EventHeap {
     this.times = new Float64Array(capacity);
     this.ids = new Int32Array(capacity);
     this.tags = new Uint8Array(capacity);
+  }
+
+  /** Empty again, keeping the room it grew to. */
+  reset(): void {
+    this.size = 0;
   }
 
   get topTime(): number {
@@ -139,14 +149,22 @@ export class EventHeap {
 
 /**
  * The waiting line: people in joining order, and per place a flag saying it is still held (its person
- * has not left since). Leaving clears the flag where the person stood, so a place is told held or stale
- * from this array alone, never from the person's own state scattered over arrays of every visitor: the
- * uniform pick of who gives up probes up to four places for each one that is held. `shifted` counts the
- * places makeRoom dropped from the front, so `index + shifted` names a place until the line is compacted.
+ * has not left since) and the moment it was taken. Leaving clears the flag where the person stood, so a
+ * place is told held or stale from this array alone, never from the person's own state scattered over
+ * arrays of every visitor: the uniform pick of who gives up probes up to four places for each one that is
+ * held. The flag also says whether the place is its person's first stint in the line (FIRST) or a later
+ * one (AGAIN): a first stint's leaver has waited and spent nothing before it, so the engine sets those
+ * rather than reading them, and with the place's own joining time in `marks`, someone picked to give up
+ * costs a read of the line alone, not a second read (dependent on the first) of their scattered record.
+ * `shifted` counts the places makeRoom dropped from the front, so `index + shifted` names a place until
+ * the line is compacted.
  */
 export class WaitingLine {
+  static readonly FIRST = 1;
+  static readonly AGAIN = 2;
   ids: Int32Array;
   held: Uint8Array;
+  marks: Float64Array;
   head = 0;
   tail = 0;
   shifted = 0;
@@ -154,24 +172,80 @@ export class WaitingLine {
   constructor(capacity = 1024) {
     this.ids = new Int32Array(capacity);
     this.held = new Uint8Array(capacity);
+    this.marks = new Float64Array(capacity);
   }
 
   get size(): number {
     return this.tail - this.head;
   }
 
-  /** Adds a held place at the back; returns where it is (index + shifted). */
-  push(id: number): number {
+  /**
+   * Empty again, keeping the room it grew to: places are read only between head and tail, and a place is
+   * named relative to `shifted`, so how much room there is changes no place's meaning, only when the line
+   * slides.
+   */
+  reset(): void {
+    this.head = this.tail = this.shifted = 0;
+  }
+
+  /** Adds a held place at the back, taken at `mark`, flagged FIRST or AGAIN; returns where it is (index + shifted). */
+  push(id: number, mark = 0, flag: number = WaitingLine.FIRST): number {
     if (this.tail === this.ids.length) this.makeRoom();
     this.ids[this.tail] = id;
-    this.held[this.tail] = 1;
+    this.held[this.tail] = flag;
+    this.marks[this.tail] = mark;
     return this.tail++ + this.shifted;
   }
 
+  /** Swaps the people at two places; a place's flag and joining time are its person's and move with them. */
+  swap(a: number, b: number): void {
+    const id = this.ids[a]!;
+    this.ids[a] = this.ids[b]!;
+    this.ids[b] = id;
+    const h = this.held[a]!;
+    this.held[a] = this.held[b]!;
+    this.held[b] = h;
+    const m = this.marks[a]!;
+    this.marks[a] = this.marks[b]!;
+    this.marks[b] = m;
+  }
+
   private makeRoom(): void {
-    [this.ids, this.held] = slid([this.ids, this.held], this.head, this.tail);
+    [this.ids, this.held, this.marks] = slid([this.ids, this.held, this.marks], this.head, this.tail);
     this.shifted += this.head;
     this.tail -= this.head;
     this.head = 0;
+  }
+}
+
+type ArrayType<T> = { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A run's per-person arrays, kept for the next run on the same thread: a warm worker runs one sale after
+ * another, and allocating tens of megabytes of fresh arrays for each (zeroed pages faulted in, then freed
+ * by the collector) cost more than zeroing the last run's. One buffer a slot; a run takes it, so a run
+ * started while another holds it gets fresh arrays; buffers above `limitBytes` are not kept.
+ */
+export class ArrayPool {
+  private readonly spare: (ArrayBuffer | null)[] = [];
+  constructor(private readonly limitBytes: number) {}
+
+  /** `n` zeros of type `C`: slot's kept buffer if it is big enough, else a fresh array. */
+  take<T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(slot: number, C: ArrayType<T>, n: number): T {
+    const kept = this.spare[slot];
+    if (kept && kept.byteLength >= n * C.BYTES_PER_ELEMENT) {
+      this.spare[slot] = null;
+      const a = new C(kept, 0, n);
+      a.fill(0);
+      return a;
+    }
+    return new C(n);
+  }
+
+  /** The run that took `a` is over and keeps no reference to it. */
+  give(slot: number, a: Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array): void {
+    const b = a.buffer as ArrayBuffer;
+    const kept = this.spare[slot];
+    if (b.byteLength <= this.limitBytes && (!kept || kept.byteLength < b.byteLength)) this.spare[slot] = b;
   }
 }
