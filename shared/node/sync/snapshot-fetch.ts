@@ -8,7 +8,7 @@ import { LATEST_MIGRATION } from '../db/migrations/index.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
-import { carryOwnTables, swapIn } from './snapshot-install.js';
+import { carryOwnTables, installSnapshotFile } from './snapshot-install.js';
 import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
 import { SyncError } from './sync-error.js';
 
@@ -67,9 +67,10 @@ export interface SnapshotDeps {
  * downloads it with progress to `<ledger>.part` (resuming a stopped download
  * of the same file), checks the signed manifest, the file's size and SHA-256,
  * the chain inside the file and its head against the server's chain, then
- * carries the console's own tables into it and copies its pages into the
- * ledger in one write (snapshot-install.ts; a ledger in memory, in tests,
- * gets the tables copied row by row instead). Any failure removes the
+ * carries the console's own tables into it and makes it the ledger by rename
+ * (snapshot-install.ts; a ledger in memory, in tests, gets the tables copied
+ * row by row instead). A ledger renamed reads through a new connection: what
+ * was prepared on the old one must be prepared again (the caller's applier). Any failure removes the
  * download and keeps nothing. Null when there is nothing to do (a ledger with
  * data, no snapshot ready, a snapshot of another schema): the pull replays.
  */
@@ -138,11 +139,11 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
     if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
     if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
-    // The verified file becomes the swap file: the console's own tables go into it, then its pages into the ledger.
+    // The verified file becomes the swap file: the console's own tables go into it, then it becomes the ledger.
     renameSync(files.part, files.swap);
     return await deps.exclusive(async () => {
       carryOwnTables(deps.sqlite, files.swap);
-      return swapIn(deps.sqlite, files.swap);
+      return (await installSnapshotFile(deps.sqlite, files.swap)).point;
     });
   } finally {
     dropPart(deps.ledgerFile);

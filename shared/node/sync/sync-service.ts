@@ -46,7 +46,7 @@ export interface SyncSummary {
  * time; the steps themselves live in push, pull, repair and connection.
  */
 export class SyncService {
-  private readonly applier: SyncApplier;
+  private applier: SyncApplier;
   readonly connection: SyncConnection;
   /** The console's users kept in step with the server's accounts. */
   readonly accounts: ServerAccounts;
@@ -202,7 +202,8 @@ export class SyncService {
       ledgerFile: this.sqlite.memory ? (this.memoryPart ??= join(tmpdir(), `issuance-ledger-${randomUUID()}`)) : this.sqlite.name,
       serverUser: { role: user.role, districtCode: user.districtCode ?? null },
     };
-    await syncFromSnapshot(deps, client, ctx);
+    // The ledger may now be another file on another connection (the snapshot renamed in): the applier's statements are prepared again.
+    if ((await syncFromSnapshot(deps, client, ctx)) !== null) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
   }
 
   private memoryPart: string | undefined;
