@@ -53,9 +53,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * Starts the install in a child and kills it `afterMs` after it began copying (never when null);
  * resolves with whether it had finished and how long it ran from the start of the copy.
  */
-function installAndKill(ledger: string, afterMs: number | null, child_ = ['tests/support/snapshot-install-child.ts', ledger, snapshot], mark = 'copying'): Promise<{ finished: boolean; ms: number }> {
+function installAndKill(
+  ledger: string,
+  afterMs: number | null,
+  child_ = ['tests/support/snapshot-install-child.ts', ledger, snapshot],
+  mark = 'copying',
+  env: Record<string, string> = {},
+): Promise<{ finished: boolean; ms: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...child_], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...child_], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     let started = 0;
     child.stdout.on('data', (d: Buffer) => {
@@ -66,7 +72,7 @@ function installAndKill(ledger: string, afterMs: number | null, child_ = ['tests
       }
     });
     child.on('error', reject);
-    child.on('exit', () => resolve({ finished: out.includes('done'), ms: performance.now() - started }));
+    child.on('exit', (_code, signal) => resolve({ finished: out.includes('done'), ms: performance.now() - started, signal }));
   });
 }
 
@@ -95,14 +101,17 @@ async function attempt(afterMs: number | null) {
   return { ...r, state: await stateOf(ledger) };
 }
 
-/** The file swap of a first sync (snapshot-install.ts), on a copy of the snapshot as the download leaves it. */
-async function swapAttempt(afterMs: number | null) {
+/**
+ * The file swap of a first sync (snapshot-install.ts), on a copy of the snapshot as the download leaves it:
+ * `swap` makes it the ledger by rename, `copy` by the page copy a ledger that cannot be renamed falls back to.
+ */
+async function swapAttempt(afterMs: number | null, mode: 'swap' | 'copy' = 'copy', env: Record<string, string> = {}) {
   const ledger = join(dir, `swap-ledger-${run++}.sqlite`);
   copyFileSync(emptyLedger, ledger);
   const swap = `${ledger}.swap`;
   copyFileSync(snapshot, swap);
-  const r = await installAndKill(ledger, afterMs, ['tests/support/snapshot-swap-child.ts', 'swap', ledger, swap]);
-  return { ...r, state: await stateOf(ledger) };
+  const r = await installAndKill(ledger, afterMs, ['tests/support/snapshot-swap-child.ts', mode, ledger, swap], 'copying', env);
+  return { ...r, state: await stateOf(ledger), swapLeft: existsSync(swap) };
 }
 
 /**
@@ -159,7 +168,16 @@ describe('installing a snapshot, killed with SIGKILL', () => {
 });
 
 describe('the file swap of a first sync, killed with SIGKILL', () => {
-  it("leaves the old state or the new one (with the console's own rows either way), never half", async () => {
+  it("by rename: killed right before it leaves the old state (and the swap file), right after it the new one; the console's own rows either way", async () => {
+    const whole = await swapAttempt(null, 'swap');
+    expect(whole).toMatchObject({ finished: true, state: 'new', swapLeft: false });
+    const before = await swapAttempt(null, 'swap', { KILL_AT_RENAME: 'before' });
+    expect(before).toMatchObject({ finished: false, signal: 'SIGKILL', state: 'old', swapLeft: true });
+    const after = await swapAttempt(null, 'swap', { KILL_AT_RENAME: 'after' });
+    expect(after).toMatchObject({ finished: false, signal: 'SIGKILL', state: 'new', swapLeft: false });
+  }, 300_000);
+
+  it("by page copy: leaves the old state or the new one (with the console's own rows either way), never half", async () => {
     const whole = await swapAttempt(null);
     expect(whole).toMatchObject({ finished: true, state: 'new' });
     const outcomes: string[] = [];

@@ -12,6 +12,13 @@ describe('the log chain', () => {
     expect(chainHash(LOG_GENESIS, 1, text)).toBe(sha(`${LOG_GENESIS}\n1\n${sha(text)}`));
   });
 
+  it('hashes text beyond ASCII as its UTF-8 bytes, as the Hash object it replaced did', () => {
+    const korean = canonicalEvent({ type: 'note', text: '강남구 지역사랑상품권 — 환불 ₩10,000' });
+    const stepwise = (prev: string, seq: number, digest: string) => createHash('sha256').update(prev).update('\n').update(String(seq)).update('\n').update(digest).digest('hex');
+    expect(eventDigest(korean)).toBe(createHash('sha256').update(Buffer.from(korean, 'utf8')).digest('hex'));
+    expect(linkHash(LOG_GENESIS, 123_456, eventDigest(korean))).toBe(stepwise(LOG_GENESIS, 123_456, eventDigest(korean)));
+  });
+
   it('lets an event be checked from its digest alone', () => {
     const h1 = chainHash(LOG_GENESIS, 1, text);
     expect(linkHash(h1, 2, eventDigest(text))).toBe(chainHash(h1, 2, text));

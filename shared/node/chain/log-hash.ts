@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** The chain starts from here on every copy of the log. */
 export const LOG_GENESIS = '0'.repeat(64);
@@ -9,14 +9,18 @@ export function canonicalEvent(event: unknown): string {
   return canonicalize(event)!;
 }
 
+// The two hashes of every event go through node:crypto's one-shot `hash` (UTF-8, as `update` of a string), not a
+// Hash object each: the same digests at about 2.5× the speed on short inputs, which is most of the cost of walking a
+// million-event chain (a snapshot's check, a replay; issue 21).
+
 /** SHA-256 of an event's canonical text: all a copy needs of an event it may not read to keep the chain. */
 export function eventDigest(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical);
 }
 
 /** One link of the chain: the previous hash, the sequence number and the event's digest. */
 export function linkHash(prev: string, seq: number, digest: string): string {
-  return createHash('sha256').update(prev).update('\n').update(String(seq)).update('\n').update(digest).digest('hex');
+  return hash('sha256', `${prev}\n${seq}\n${digest}`);
 }
 
 /**

@@ -1,12 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type MigrationResultSet } from 'kysely';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makePrivateDir, makePrivateFile } from '../paths.js';
 import type { Vault } from '../secrets/vault.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { bindBlobFunctions } from './sql-functions.js';
+import { CURRENT } from './connection-of.js';
 
 /**
  * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot,
@@ -68,8 +69,59 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
     closeSync(openSync(file, 'a', 0o600));
     for (const f of [file, ...COMPANIONS.map((c) => file + c)]) makePrivateFile(f);
   }
+  let current = connect(file, options.vault);
+  // A file-backed ledger is reached through a handle whose connection can be replaced with one on a new file
+  // (replaceLedgerFile: a first sync's snapshot becomes the ledger by rename); in memory there is no file to replace.
+  const sqlite =
+    file === ':memory:'
+      ? current
+      : new Proxy(current, {
+          get(_target, prop) {
+            if (prop === CURRENT) return current;
+            const value: unknown = Reflect.get(current, prop, current);
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+          },
+          set: (_target, prop, value) => Reflect.set(current, prop, value, current),
+        });
+  if (sqlite !== current) {
+    replacers.set(sqlite, (newFile) => {
+      current.pragma('wal_checkpoint(TRUNCATE)');
+      try {
+        // Leaves no -wal or -shm of the old file for the new one to be read with.
+        current.pragma('journal_mode = DELETE');
+      } catch (e) {
+        // Another connection has the file open: it would go on reading the old one, so no rename.
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
+        throw e;
+      }
+      syncFile(newFile);
+      current.close();
+      // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
+      renameSync(newFile, file);
+      syncDir(dirname(file));
+      // Private to the user whatever mode the new file was made with.
+      makePrivateFile(file);
+      current = connect(file, options.vault);
+      for (const c of COMPANIONS) makePrivateFile(file + c);
+      return true;
+    });
+  }
+  if (file !== ':memory:') for (const c of COMPANIONS) makePrivateFile(file + c);
+  const db = new Kysely<Database>({ dialect: new ConsoleSqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    sqlite,
+    close: async () => {
+      await db.destroy();
+      // Kysely closes the connection only if it ever ran a query: one used through `sqlite` alone stayed open.
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+/** A connection to the ledger file with the console's functions and settings. */
+function connect(file: string, vault: Vault | undefined): BetterSqlite3.Database {
   const sqlite = new BetterSqlite3(file);
-  const vault = options.vault;
   sqlite.function('vault_seal', { deterministic: false }, (value: unknown) => {
     if (value === null) return null;
     if (!vault) throw new Error('vault_seal: no vault given to openDatabase');
@@ -91,17 +143,51 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  if (file !== ':memory:') for (const c of COMPANIONS) makePrivateFile(file + c);
-  const db = new Kysely<Database>({ dialect: new ConsoleSqliteDialect({ database: sqlite }) });
-  return {
-    db,
-    sqlite,
-    close: async () => {
-      await db.destroy();
-      // Kysely closes the connection only if it ever ran a query: one used through `sqlite` alone stayed open.
-      if (sqlite.open) sqlite.close();
-    },
-  };
+  return sqlite;
+}
+
+const replacers = new WeakMap<object, (file: string) => boolean>();
+
+/**
+ * Makes `newFile` (a complete database in rollback-journal mode: a verified
+ * snapshot with the console's own tables carried in) the ledger of the handle
+ * `sqlite` without copying a page: its connection is closed, `newFile`
+ * (synced to disk first) is renamed over the ledger, and the handle goes on
+ * through a new connection on it, with the same functions and settings. A
+ * kill -9 at any point leaves the old file or the new one; a stop before the
+ * rename also leaves `newFile`, which the caller discards. False (nothing
+ * done) when the handle cannot: a ledger in memory, a plain connection, or
+ * another connection holding the file. Statements prepared before are of the
+ * closed connection: their holders prepare them again (connectionOf).
+ */
+export function replaceLedgerFile(sqlite: BetterSqlite3.Database, newFile: string): boolean {
+  return replacers.get(sqlite)?.(newFile) ?? false;
+}
+
+function syncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rename itself made durable; a platform that cannot open a folder (Windows) orders it by itself. */
+function syncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a folder; the rename is then as durable as they make it.
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { connectionOf } from '../db/connection-of.js';
 import type { LedgerWriteHook } from '../sync/sync-hooks.js';
 
 /**
@@ -101,8 +102,10 @@ function hasCheckpointUses(sqlite: BetterSqlite3.Database): boolean {
 const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
 function statement(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
-  let held = prepared.get(sqlite);
-  if (!held) prepared.set(sqlite, (held = new Map()));
+  // Keyed by the connection, not the ledger handle: a handle whose file was replaced reads through a new one.
+  const connection = connectionOf(sqlite);
+  let held = prepared.get(connection);
+  if (!held) prepared.set(connection, (held = new Map()));
   let st = held.get(text);
   if (!st) held.set(text, (st = sqlite.prepare(text)));
   return st;

@@ -1,8 +1,5 @@
 import { createHash, createPublicKey, verify, type Hash, type KeyObject } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { closeSync, createReadStream, existsSync, fsync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { readScope } from '../../common/read-scope.js';
 import type { Role } from '../../common/roles.js';
@@ -11,7 +8,7 @@ import { LATEST_MIGRATION } from '../db/migrations/index.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { SyncApplier, type ChainPoint } from './apply.js';
 import type { SyncClient } from './client.js';
-import { carryOwnTables, swapIn } from './snapshot-install.js';
+import { carryOwnTables, installSnapshotFile } from './snapshot-install.js';
 import { copySnapshotTables, ledgerIsEmpty } from './snapshot-tables.js';
 import { SyncError } from './sync-error.js';
 
@@ -70,9 +67,10 @@ export interface SnapshotDeps {
  * downloads it with progress to `<ledger>.part` (resuming a stopped download
  * of the same file), checks the signed manifest, the file's size and SHA-256,
  * the chain inside the file and its head against the server's chain, then
- * carries the console's own tables into it and copies its pages into the
- * ledger in one write (snapshot-install.ts; a ledger in memory, in tests,
- * gets the tables copied row by row instead). Any failure removes the
+ * carries the console's own tables into it and makes it the ledger by rename
+ * (snapshot-install.ts; a ledger in memory, in tests, gets the tables copied
+ * row by row instead). A ledger renamed reads through a new connection: what
+ * was prepared on the old one must be prepared again (the caller's applier). Any failure removes the
  * download and keeps nothing. Null when there is nothing to do (a ledger with
  * data, no snapshot ready, a snapshot of another schema): the pull replays.
  */
@@ -112,36 +110,66 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   const hash = createHash('sha256');
   if (appending) await hashInto(hash, files.part, resumeFrom);
   let received = appending ? resumeFrom : 0;
-  const progress = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      received += chunk.length;
-      ctx.progress(0.02 + 0.6 * Math.min(1, received / manifest.bytes), 'syncSnapshot.phaseDownload');
-      done(null, chunk);
-    },
-  });
+  // The body's chunks go straight to the hash and the file: no stream adapters (Readable.fromWeb, a Transform, a
+  // write stream each queueing every chunk), whose bookkeeping cost more CPU than the hash itself at loopback speed;
+  // each write reaches the part before the next chunk is read, so a stop keeps a part that ends on a whole chunk.
   // A cancelled or dropped download keeps its part, and the next sync asks for the rest (Range) of the same file.
-  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), progress, createWriteStream(files.part, { flags: appending ? 'a' : 'w', mode: 0o600 }), {
-    signal: ctx.signal,
-  });
+  const fd = openSync(files.part, appending ? 'a' : 'w', 0o600);
+  let shown = -1;
+  try {
+    for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+      ctx.signal.throwIfAborted();
+      hash.update(chunk);
+      for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+      received += chunk.length;
+      // Progress at each whole per mille, not each chunk.
+      const share = Math.floor(1000 * Math.min(1, received / manifest.bytes));
+      if (share !== shown) ctx.progress(0.02 + (0.6 * share) / 1000, 'syncSnapshot.phaseDownload');
+      shown = share;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // While the chain is walked (CPU), the file goes to disk (I/O) and the server is asked for its chain at the
+  // snapshot's head: the rename that installs it must not name a file whose pages are not yet written, and
+  // syncing 1.4 GB when the walk is done would add its seconds to the first sync's.
+  let flushed: Promise<void> | undefined;
+  let serverHead: Promise<ChainPoint> | undefined;
   try {
     ctx.progress(0.63, 'syncSnapshot.phaseVerify');
     const got = { sha256: hash.digest('hex'), bytes: received };
     if (got.bytes !== manifest.bytes) throw new SyncError('syncSnapshot.sizeMismatch', { got: got.bytes, expected: manifest.bytes });
     if (got.sha256 !== manifest.sha256) throw new SyncError('syncSnapshot.digestMismatch');
+    flushed = syncToDisk(files.part);
+    serverHead = client.chainAt(manifest.seq);
     checkSnapshotFile(files.part, manifest);
-    if ((await client.chainAt(manifest.seq)).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
+    if ((await serverHead).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
+    await flushed;
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
     if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
-    // The verified file becomes the swap file: the console's own tables go into it, then its pages into the ledger.
+    // The verified file becomes the swap file: the console's own tables go into it, then it becomes the ledger.
     renameSync(files.part, files.swap);
     return await deps.exclusive(async () => {
       carryOwnTables(deps.sqlite, files.swap);
-      return swapIn(deps.sqlite, files.swap);
+      return (await installSnapshotFile(deps.sqlite, files.swap)).point;
     });
   } finally {
+    // Neither is left running (nor its failure unobserved) when a check refused the file.
+    await Promise.allSettled([flushed, serverHead]);
     dropPart(deps.ledgerFile);
   }
+}
+
+/** Writes the file's pages to disk on libuv's threads, started now (not at the next turn of the event loop, which the walk holds). */
+function syncToDisk(file: string): Promise<void> {
+  const fd = openSync(file, 'r+');
+  return new Promise((resolve, reject) =>
+    fsync(fd, (err) => {
+      closeSync(fd);
+      if (err) reject(err);
+      else resolve();
+    }),
+  );
 }
 
 /** Feeds the first `bytes` of `file` (a kept part of a download) into `hash`. */

@@ -47,7 +47,7 @@ export interface SyncSummary {
  * time; the steps themselves live in push, pull, repair and connection.
  */
 export class SyncService {
-  private readonly applier: SyncApplier;
+  private applier: SyncApplier;
   readonly connection: SyncConnection;
   /** The console's users kept in step with the server's accounts. */
   readonly accounts: ServerAccounts;
@@ -206,7 +206,11 @@ export class SyncService {
       ledgerFile: this.sqlite.memory ? (this.memoryPart ??= join(tmpdir(), `issuance-ledger-${randomUUID()}`)) : this.sqlite.name,
       serverUser: { role: user.role, districtCode: user.districtCode ?? null },
     };
-    await syncFromSnapshot(deps, client, ctx);
+    // The snapshot is renamed in only when this is the file's one connection (else it is copied in, page by page):
+    // the applier's thread, if a pull started it, lets go of the ledger first and the next pull starts it again.
+    if (this.applier.cursor().seq === 0) await this.thread?.close();
+    // The ledger may now be another file on another connection (the snapshot renamed in): the applier's statements are prepared again.
+    if ((await syncFromSnapshot(deps, client, ctx)) !== null) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
   }
 
   private memoryPart: string | undefined;
