@@ -113,7 +113,10 @@ async function main(): Promise<void> {
     const want = year?.manifest.events ?? N;
 
     if (SKIP_REPLAY) {
-      await firstSyncBySnapshot(url, root, Number.NaN, rows, failures);
+      await firstSyncBySnapshot(url, root, Number.NaN, rows, failures).catch((e: unknown) => {
+        console.log(`${table(rows)}\n(stopped here)`);
+        throw e;
+      });
       console.log(table(rows));
       console.log(`\nReplay skipped: the ratio goal was not measured${failures.length > 0 ? `; missed (${load()}):\n${failures.map((f) => `  - ${f}`).join('\n')}` : '.'}`);
       if (failures.length > 0) process.exitCode = 1;
@@ -181,7 +184,13 @@ async function main(): Promise<void> {
     rows.push(['ledger totals, local and server', ms(performance.now() - t)]);
 
     await backend.close();
-    await firstSyncBySnapshot(url, root, pullMs, rows, failures);
+    try {
+      await firstSyncBySnapshot(url, root, pullMs, rows, failures);
+    } catch (e) {
+      // A run of half an hour must not lose what it measured to a failure in its last part.
+      console.log(`${table(rows)}\n(stopped here)`);
+      throw e;
+    }
     console.log(table(rows));
     if (failures.length > 0) {
       console.log(`\nGoals missed (${load()}):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
@@ -229,7 +238,16 @@ const SNAPSHOT_WAIT_MS = 30 * 60_000;
 async function snapshotServed(url: string, token: string, atLeast = 1): Promise<{ ms: number; manifest: { seq: number; bytes: number } }> {
   const t = performance.now();
   for (;;) {
-    const res = await fetch(url + '/api/sync/snapshot', { headers: { authorization: `Bearer ${token}` } });
+    let res: Response;
+    try {
+      res = await fetch(url + '/api/sync/snapshot', { headers: { authorization: `Bearer ${token}` } });
+    } catch (e) {
+      // A kept-alive socket the server closed as this poll reused it (its event loop busy with the build for a
+      // while, then its idle timer first): a GET asked again on a new socket, as a console's next poll would.
+      if ((e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw e;
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     await res.body?.cancel();
     if (res.ok) {
       const manifest = JSON.parse(Buffer.from(res.headers.get('x-snapshot-manifest')!, 'base64').toString()) as { seq: number; bytes: number };
