@@ -31,6 +31,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readsDuring } from './page-reads.js';
 import { parseArgs } from 'node:util';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -202,23 +203,8 @@ async function pullOnce(dir: string, url: string, show: (n: number) => void, tot
     const c = process.cpuUsage();
     const w = bytesWritten();
     // A page open meanwhile, in every tree alike (the reads cost each some CPU).
-    const reads: number[] = [];
-    const grid: number[] = [];
-    let pulling = args.reads === true;
-    const reader = (async () => {
-      while (pulling) {
-        for (const [method, input] of [['sync.status', {}], ['ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100 }]] as const) {
-          const s0 = performance.now();
-          await call(method, input, token);
-          reads.push(performance.now() - s0);
-          if (method === 'ledger.rows') grid.push(performance.now() - s0);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const { pulled } = await run().finally(() => (pulling = false));
+    const { result: { pulled }, reads, grid } = await readsDuring(run(), call, token, ROUND, args.reads === true);
     const used = process.cpuUsage(c);
-    await reader;
     const written = (bytesWritten() - w) / pulled;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');

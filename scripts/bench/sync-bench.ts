@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readsDuring } from './page-reads.js';
 import { parseArgs } from 'node:util';
 import { applyWorkerFromSource } from '../../shared/node/backend/apply-worker-source.js';
 import { createBackend, DATABASE_FILE } from '../../shared/node/backend/backend.js';
@@ -132,21 +133,8 @@ async function main(): Promise<void> {
     t = performance.now();
     const pull = backend.deps.sync.run({ signal: controller.signal, progress: () => {} } as never).finally(() => (SyncClient.prototype.snapshot = askSnapshot));
     // A page open meanwhile: the status bar's poll and the ledger grid's first page, one after the other, as the UI does.
-    const reads: number[] = [];
-    let pulling = true;
-    const reader = (async () => {
-      while (pulling) {
-        for (const [method, input] of [['sync.status', {}], ['ledger.rows', { roundId: ROUND, startRow: 0, endRow: 100 }]] as const) {
-          const s0 = performance.now();
-          await call(method, input, token);
-          reads.push(performance.now() - s0);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const summary = await pull.finally(() => (pulling = false));
+    const { result: summary, reads } = await readsDuring(pull, call, token, ROUND);
     const pullMs = performance.now() - t;
-    await reader;
     const size = statSync(join(dataDir, DATABASE_FILE)).size;
     const perSecond = (summary.pulled / pullMs) * 1000;
     rows.push(['console: pull over loopback into SQLite', `${summary.pulled.toLocaleString('en-US')} events in ${(pullMs / 1000).toFixed(2)} s = ${rate(summary.pulled, pullMs)} (${load()})`]);

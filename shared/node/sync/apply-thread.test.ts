@@ -2,31 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncEvent } from '../../sync/protocol.js';
-import { spec2022 } from '../../../tests/support/specs.js';
+import { purchaseLog } from '../../../tests/support/purchase-log.js';
 import { applyWorkerFromSource } from '../backend/apply-worker-source.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { ApplyThread } from './apply-thread.js';
 import type { SyncClient } from './client.js';
 import { PAGE_SIZE, pullPagesThreaded } from './pull.js';
 
-const AT = '2026-03-10T01:00:00.000Z';
-const spec = spec2022({ totalAmount: 100_000_000_000, paymentMethods: ['bank_transfer'] });
-
 /** The server's page lines (`seq\thash\ttext`) of a round and `n` purchases. */
-function logLines(n: number): string[] {
-  const events: SyncEvent[] = [{ type: 'round_published', eventId: 'r-v1', roundId: 'r', version: 1, spec, publishedBy: 'kim', at: AT }];
-  for (let i = 1; i <= n; i++) {
-    events.push({ type: 'purchase', eventId: `e${i}`, roundId: 'r', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' });
-  }
-  let hash = LOG_GENESIS;
-  return events.map((event, i) => {
-    const text = canonicalEvent(event);
-    hash = chainHash(hash, i + 1, text);
-    return `${i + 1}\t${hash}\t${text}`;
-  });
-}
+const logLines = (n: number): string[] => purchaseLog(n).map((e) => `${e.seq}\t${e.hash}\t${e.text}`);
 
 /** Serves `lines` as the server's /api/events does, as bytes. */
 function fakeClient(lines: string[]): SyncClient {

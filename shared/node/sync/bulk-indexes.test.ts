@@ -3,33 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SyncEvent } from '../../sync/protocol.js';
-import { spec2022 } from '../../../tests/support/specs.js';
+import { purchaseLog } from '../../../tests/support/purchase-log.js';
 import { createBackend, DATABASE_FILE } from '../backend/backend.js';
 import { LEDGER_WRITE_HOOKS } from '../backend/hooks.js';
-import { canonicalEvent, chainHash, LOG_GENESIS } from '../chain/log-hash.js';
 import { migrateToLatest, openDatabase, type LedgerDb } from '../db/open.js';
 import { SyncApplier, type PageEntry } from './apply.js';
 import { deferIndexes } from './bulk-indexes.js';
 import type { SyncClient } from './client.js';
 import { APPLY_SLICE_MS, pullPages } from './pull.js';
 
-const AT = '2026-03-10T01:00:00.000Z';
-const spec = spec2022({ totalAmount: 100_000_000_000, paymentMethods: ['bank_transfer'] });
-
-/** A round and `n` purchases of 10,000 won, chained as the server would have. */
-function log(n: number): PageEntry[] {
-  const events: SyncEvent[] = [{ type: 'round_published', eventId: 'r-v1', roundId: 'r', version: 1, spec, publishedBy: 'kim', at: AT }];
-  for (let i = 1; i <= n; i++) {
-    events.push({ type: 'purchase', eventId: `e${i}`, roundId: 'r', lotId: `lot${i}`, at: AT, buyerId: `b${i}`, districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer' });
-  }
-  let hash = LOG_GENESIS;
-  return events.map((event, i) => {
-    const text = canonicalEvent(event);
-    hash = chainHash(hash, i + 1, text);
-    return { seq: i + 1, hash, text, event };
-  });
-}
+const log = purchaseLog;
 
 /** Serves `entries` in pages as the server's /api/events does; `corrupt` spoils one event's hash. */
 function fakeClient(entries: PageEntry[], corrupt?: number): SyncClient {
