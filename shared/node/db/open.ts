@@ -27,12 +27,44 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
  * pages committed, failed at once with SQLITE_BUSY (its snapshot was stale,
  * which no busy wait can mend); one that asks for the lock first waits for the
  * page's commit instead, and then reads what it wrote.
+ *
+ * That wait is on the event loop, not in SQLite's busy handler: the handler
+ * blocked this thread (every read of the UI with it) for the whole of its
+ * busy_timeout and then failed the write with SQLITE_BUSY, while the thread
+ * holds its lock for longer than that at the end of a large catch-up (the
+ * indexes it set aside, 17 s at 1M events). A waiting write still goes in
+ * between two pages (apply-thread.test).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    settings: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly handle: BetterSqlite3.Database,
+  ) {
+    super(settings);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const deadline = Date.now() + WRITE_WAIT_MS;
+    for (;;) {
+      // One try without SQLite's busy handler, whose wait would block this thread; the wait is between tries.
+      const busy = this.handle.pragma('busy_timeout', { simple: true }) as number;
+      this.handle.pragma('busy_timeout = 0');
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      } finally {
+        this.handle.pragma(`busy_timeout = ${busy}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, WRITE_POLL_MS));
+    }
   }
 }
+
+/** How long a transaction waits for another connection's write lock (the applier's thread, longest at the end of a large catch-up). */
+const WRITE_WAIT_MS = 120_000;
+const WRITE_POLL_MS = 10;
 
 class ConsoleSqliteDialect extends SqliteDialect {
   constructor(private readonly settings: ConstructorParameters<typeof SqliteDialect>[0]) {
@@ -44,7 +76,7 @@ class ConsoleSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
+    return new ImmediateSqliteDriver(this.settings, this.settings.database as BetterSqlite3.Database);
   }
 }
 

@@ -68,6 +68,25 @@ describe("the sync applier's own thread", () => {
     expect(seen.length).toBeGreaterThan(pages * 10);
   });
 
+  it("gives the lock to a transaction of this thread's waiting for it before the next page, not after the pull", async () => {
+    const pages = 4;
+    const lines = logLines(pages * PAGE_SIZE - 1);
+    let write: Promise<number> | undefined;
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    await pullPagesThreaded(l.db, thread, fakeClient(lines), ctx, (seq) => {
+      // A handler's write (a refund, the outbox) asked for while the second page is being applied.
+      write ??= new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+        l.db.transaction().execute(async (trx) => {
+          await trx.updateTable('sync_state').set({ last_attempt_at: 'mine' }).where('id', '=', 1).execute();
+          return (await trx.selectFrom('sync_state').select('last_seq').executeTakeFirstOrThrow()).last_seq;
+        }),
+      );
+      expect(seq).toBeGreaterThan(0);
+    });
+    // It went in between two pages, waiting on the event loop (open.ts), not after the whole pull.
+    expect(await write).toBeLessThan(pages * PAGE_SIZE);
+  });
+
   it('refuses a page that does not chain, writing none of it, and says which event', async () => {
     const lines = logLines(PAGE_SIZE + 10);
     const [seq, , text] = lines[PAGE_SIZE + 5]!.split('\t');
