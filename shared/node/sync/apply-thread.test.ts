@@ -87,6 +87,20 @@ describe("the sync applier's own thread", () => {
     expect(await write).toBeLessThan(pages * PAGE_SIZE);
   });
 
+  it('ended (the backend closing) during a pull, is not started again by the pull\'s next page', async () => {
+    const lines = logLines(3 * PAGE_SIZE - 1);
+    let ended: Promise<void> | undefined;
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    // The next page arrives after the end is done (a network's pace).
+    const client = fakeClient(lines);
+    const slow = { pageBytes: async (after: number, limit: number) => (after > 0 && (await new Promise((r) => setTimeout(r, 300))), client.pageBytes(after, limit)) } as unknown as SyncClient;
+    const pull = pullPagesThreaded(l.db, thread, slow, ctx, () => void (ended ??= thread.end()));
+    await expect(pull).rejects.toThrow(/ended/);
+    await ended;
+    // Only the first page: a thread started again after the end applied the rest behind the closed backend.
+    expect(l.sqlite.prepare('select last_seq from sync_state').pluck().get()).toBe(PAGE_SIZE);
+  });
+
   it('refuses a page that does not chain, writing none of it, and says which event', async () => {
     const lines = logLines(PAGE_SIZE + 10);
     const [seq, , text] = lines[PAGE_SIZE + 5]!.split('\t');

@@ -77,6 +77,8 @@ export class ApplyThread {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
+  /** Set by end(): no thread is started again. */
+  private ended = false;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(
@@ -85,6 +87,7 @@ export class ApplyThread {
   ) {}
 
   private start(): Promise<void> {
+    if (this.ended) return Promise.reject(new Error("the sync applier's thread was ended"));
     if (this.ready) return this.ready;
     const workerData = { ledgerFile: this.ledgerFile, setup: this.spec.setup };
     const worker = this.spec.source ? new Worker(sourceBoot(this.spec.file), { eval: true, workerData }) : new Worker(this.spec.file, { workerData });
@@ -150,6 +153,13 @@ export class ApplyThread {
     return this.ask({ op: 'restore' });
   }
 
+  /** For good (the backend's close): a pull under way fails at its next page instead of starting a thread again. */
+  async end(): Promise<void> {
+    this.ended = true;
+    await this.close();
+  }
+
+  /** Lets go of the ledger (before a snapshot is renamed in); the next request starts the thread again. */
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
