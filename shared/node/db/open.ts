@@ -126,10 +126,25 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
         if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
         throw e;
       }
-      syncFile(newFile);
-      current.close();
-      // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
-      renameSync(newFile, file);
+      let renamed = false;
+      try {
+        syncFile(newFile);
+        current.close();
+        // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
+        renameSync(newFile, file);
+        renamed = true;
+      } catch (e) {
+        // Refused by the system (Windows: a scanner or another program holding the ledger, EPERM/EBUSY): nothing switched.
+        const code = (e as { code?: string }).code;
+        if (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES') return false;
+        throw e;
+      } finally {
+        // Not renamed: the handle goes on with the old file, in WAL again, never on a closed connection.
+        if (!renamed) {
+          if (current.open) current.pragma('journal_mode = WAL');
+          else current = connect(file, options.vault);
+        }
+      }
       syncDir(dirname(file));
       // Private to the user whatever mode the new file was made with.
       makePrivateFile(file);
@@ -188,8 +203,8 @@ const replacers = new WeakMap<object, (file: string) => boolean>();
  * through a new connection on it, with the same functions and settings. A
  * kill -9 at any point leaves the old file or the new one; a stop before the
  * rename also leaves `newFile`, which the caller discards. False (nothing
- * done) when the handle cannot: a ledger in memory, a plain connection, or
- * another connection holding the file. Statements prepared before are of the
+ * done) when the handle cannot: a ledger in memory, a plain connection,
+ * another connection holding the file, or a rename the system refused. Statements prepared before are of the
  * closed connection: their holders prepare them again (connectionOf).
  */
 export function replaceLedgerFile(sqlite: BetterSqlite3.Database, newFile: string): boolean {
