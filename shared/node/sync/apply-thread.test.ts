@@ -101,6 +101,20 @@ describe("the sync applier's own thread", () => {
     expect(l.sqlite.prepare('select last_seq from sync_state').pluck().get()).toBe(PAGE_SIZE);
   });
 
+  it('builds again, at the next pull, the indexes a catch-up set aside when its thread died before the end', async () => {
+    const indexes = l.sqlite.prepare("select count(*) from sqlite_master where type = 'index' and tbl_name in ('ledger_events', 'lots')").pluck();
+    const all = indexes.get() as number;
+    await thread.begin();
+    expect(await thread.deferIndexesFor(100_000)).toBeGreaterThan(0);
+    // The thread gone mid catch-up (a crash, an out-of-memory exit): the pull's restore of its indexes failed with it.
+    await thread.close();
+    expect(indexes.get()).toBeLessThan(all);
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    // A small pull next, which sets nothing aside itself: before, the indexes stayed dropped until the console restarted.
+    await pullPagesThreaded(l.db, thread, fakeClient(logLines(10)), ctx);
+    expect(indexes.get()).toBe(all);
+  });
+
   it('refuses a page that does not chain, writing none of it, and says which event', async () => {
     const lines = logLines(PAGE_SIZE + 10);
     const [seq, , text] = lines[PAGE_SIZE + 5]!.split('\t');

@@ -27,6 +27,12 @@ export interface ApplyThreadSpec {
   setup?: string;
 }
 
+/** A pull's start in the thread (ApplyThread.begin). */
+export interface Begun {
+  cursor: ChainPoint;
+  setAside: boolean;
+}
+
 /** What the main thread asks of the applier's thread. */
 type Ask = { op: 'begin' } | { op: 'defer'; remaining: number } | { op: 'page'; bytes: Uint8Array; after: number } | { op: 'restore' } | { op: 'close' };
 type Request = Ask & { id: number };
@@ -44,7 +50,7 @@ export function serveApplies(port: MessagePort, sqlite: BetterSqlite3.Database, 
       if (m.op === 'begin') {
         // Fresh for every pull: the main thread may have cut the log back (a repair) since the last one.
         applier = new SyncApplier(sqlite, hooks);
-        value = applier.cursor();
+        value = { cursor: applier.cursor(), setAside: setAside(sqlite) } satisfies Begun;
       } else if (m.op === 'defer') value = current().deferIndexesFor(m.remaining);
       else if (m.op === 'restore') value = current().restoreIndexes();
       else if (m.op === 'close') value = void sqlite.close();
@@ -61,6 +67,12 @@ export function serveApplies(port: MessagePort, sqlite: BetterSqlite3.Database, 
       port.postMessage({ id: m.id, error } satisfies Reply);
     }
   });
+}
+
+/** Whether indexes set aside by a catch-up wait to be built again (bulk-indexes.ts). */
+function setAside(sqlite: BetterSqlite3.Database): boolean {
+  if (!sqlite.prepare("select 1 from sqlite_master where name = 'deferred_indexes'").get()) return false;
+  return sqlite.prepare('select 1 from deferred_indexes limit 1').get() !== undefined;
 }
 
 /** A module that loads tsx's loader, then the TypeScript entry (a worker started from the repository, not a bundle). */
@@ -134,8 +146,11 @@ export class ApplyThread {
     });
   }
 
-  /** Before a pull: a fresh applier in the thread; returns the cursor as the thread's connection reads it. */
-  begin(): Promise<ChainPoint> {
+  /**
+   * Before a pull: a fresh applier in the thread; returns the cursor as the thread's connection reads it, and
+   * whether indexes a catch-up set aside wait to be built again (its thread died before its end): the pull builds them.
+   */
+  begin(): Promise<Begun> {
     return this.ask({ op: 'begin' });
   }
 
