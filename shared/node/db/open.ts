@@ -128,6 +128,10 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
       }
       let renamed = false;
       try {
+        // Until the close no other connection may open the file (a second console on the same folder): it would take
+        // the old file back to WAL, and its -wal, named by the path, would be read into the new file after the rename.
+        current.pragma('locking_mode = EXCLUSIVE');
+        current.exec('begin exclusive; commit');
         syncFile(newFile);
         current.close();
         // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
@@ -141,8 +145,10 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
       } finally {
         // Not renamed: the handle goes on with the old file, in WAL again, never on a closed connection.
         if (!renamed) {
-          if (current.open) current.pragma('journal_mode = WAL');
-          else current = connect(file, options.vault);
+          if (current.open) {
+            current.pragma('locking_mode = NORMAL');
+            current.pragma('journal_mode = WAL');
+          } else current = connect(file, options.vault);
         }
       }
       syncDir(dirname(file));
