@@ -43,26 +43,43 @@ class ImmediateSqliteDriver extends SqliteDriver {
     super(settings);
   }
 
+  /** A statement outside a transaction (a write in autocommit, or the transaction's BEGIN) waits for the lock as the BEGIN does. */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    const handle = this.handle;
+    return {
+      executeQuery: (query) => (handle.inTransaction ? connection.executeQuery(query) : waitingForLock(handle, () => connection.executeQuery(query))),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const deadline = Date.now() + WRITE_WAIT_MS;
-    for (;;) {
-      // One try without SQLite's busy handler, whose wait would block this thread; the wait is between tries.
-      const busy = this.handle.pragma('busy_timeout', { simple: true }) as number;
-      this.handle.pragma('busy_timeout = 0');
-      try {
-        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-        return;
-      } catch (e) {
-        if (!String((e as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
-      } finally {
-        this.handle.pragma(`busy_timeout = ${busy}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, WRITE_POLL_MS));
-    }
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
-/** How long a transaction waits for another connection's write lock (the applier's thread, longest at the end of a large catch-up). */
+/**
+ * Runs `statement` (one, outside a transaction: refused whole when the lock is
+ * taken) without SQLite's busy handler, whose wait would block this thread,
+ * and tries again on the event loop until the lock is free or WRITE_WAIT_MS.
+ */
+async function waitingForLock<T>(handle: BetterSqlite3.Database, statement: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WRITE_WAIT_MS;
+  for (;;) {
+    const busy = handle.pragma('busy_timeout', { simple: true }) as number;
+    handle.pragma('busy_timeout = 0');
+    try {
+      return await statement();
+    } catch (e) {
+      if (!String((e as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+    } finally {
+      handle.pragma(`busy_timeout = ${busy}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WRITE_POLL_MS));
+  }
+}
+
+/** How long a transaction or a write waits for another connection's write lock (the applier's thread, longest at the end of a large catch-up). */
 const WRITE_WAIT_MS = 120_000;
 const WRITE_POLL_MS = 10;
 
