@@ -48,7 +48,9 @@ class ImmediateSqliteDriver extends SqliteDriver {
     const connection = await super.acquireConnection();
     const handle = this.handle;
     return {
-      executeQuery: (query) => (handle.inTransaction ? connection.executeQuery(query) : waitingForLock(handle, () => connection.executeQuery(query))),
+      // A read takes no write lock (WAL): it goes straight on, without the pragmas around each try.
+      executeQuery: (query) =>
+        handle.inTransaction || READ.test(query.sql) ? connection.executeQuery(query) : waitingForLock(handle, () => connection.executeQuery(query)),
       streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
     };
   }
@@ -57,6 +59,8 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
+
+const READ = /^\s*select\b/i;
 
 /**
  * Runs `statement` (one, outside a transaction: refused whole when the lock is
