@@ -27,12 +27,65 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
  * pages committed, failed at once with SQLITE_BUSY (its snapshot was stale,
  * which no busy wait can mend); one that asks for the lock first waits for the
  * page's commit instead, and then reads what it wrote.
+ *
+ * That wait is on the event loop, not in SQLite's busy handler: the handler
+ * blocked this thread (every read of the UI with it) for the whole of its
+ * busy_timeout and then failed the write with SQLITE_BUSY, while the thread
+ * holds its lock for longer than that at the end of a large catch-up (the
+ * indexes it set aside, 17 s at 1M events). A waiting write still goes in
+ * between two pages (apply-thread.test).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    settings: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly handle: BetterSqlite3.Database,
+  ) {
+    super(settings);
+  }
+
+  /** A statement outside a transaction (a write in autocommit, or the transaction's BEGIN) waits for the lock as the BEGIN does. */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    const handle = this.handle;
+    return {
+      // A read takes no write lock (WAL): it goes straight on, without the pragmas around each try.
+      executeQuery: (query) =>
+        handle.inTransaction || READ.test(query.sql) ? connection.executeQuery(query) : waitingForLock(handle, () => connection.executeQuery(query)),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
+
+const READ = /^\s*select\b/i;
+
+/**
+ * Runs `statement` (one, outside a transaction: refused whole when the lock is
+ * taken) without SQLite's busy handler, whose wait would block this thread,
+ * and tries again on the event loop until the lock is free or WRITE_WAIT_MS.
+ */
+async function waitingForLock<T>(handle: BetterSqlite3.Database, statement: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WRITE_WAIT_MS;
+  for (;;) {
+    const busy = handle.pragma('busy_timeout', { simple: true }) as number;
+    handle.pragma('busy_timeout = 0');
+    try {
+      return await statement();
+    } catch (e) {
+      if (!String((e as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+    } finally {
+      handle.pragma(`busy_timeout = ${busy}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WRITE_POLL_MS));
+  }
+}
+
+/** How long a transaction or a write waits for another connection's write lock (the applier's thread, longest at the end of a large catch-up). */
+const WRITE_WAIT_MS = 120_000;
+const WRITE_POLL_MS = 10;
 
 class ConsoleSqliteDialect extends SqliteDialect {
   constructor(private readonly settings: ConstructorParameters<typeof SqliteDialect>[0]) {
@@ -44,7 +97,7 @@ class ConsoleSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
+    return new ImmediateSqliteDriver(this.settings, this.settings.database as BetterSqlite3.Database);
   }
 }
 
@@ -94,10 +147,31 @@ export function openDatabase(file: string, options: { vault?: Vault } = {}): Led
         if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
         throw e;
       }
-      syncFile(newFile);
-      current.close();
-      // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
-      renameSync(newFile, file);
+      let renamed = false;
+      try {
+        // Until the close no other connection may open the file (a second console on the same folder): it would take
+        // the old file back to WAL, and its -wal, named by the path, would be read into the new file after the rename.
+        current.pragma('locking_mode = EXCLUSIVE');
+        current.exec('begin exclusive; commit');
+        syncFile(newFile);
+        current.close();
+        // The one step that switches: a kill before it leaves the old file, after it the new one, whole.
+        renameSync(newFile, file);
+        renamed = true;
+      } catch (e) {
+        // Refused by the system (Windows: a scanner or another program holding the ledger, EPERM/EBUSY): nothing switched.
+        const code = (e as { code?: string }).code;
+        if (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES') return false;
+        throw e;
+      } finally {
+        // Not renamed: the handle goes on with the old file, in WAL again, never on a closed connection.
+        if (!renamed) {
+          if (current.open) {
+            current.pragma('locking_mode = NORMAL');
+            current.pragma('journal_mode = WAL');
+          } else current = connect(file, options.vault);
+        }
+      }
       syncDir(dirname(file));
       // Private to the user whatever mode the new file was made with.
       makePrivateFile(file);
@@ -156,8 +230,8 @@ const replacers = new WeakMap<object, (file: string) => boolean>();
  * through a new connection on it, with the same functions and settings. A
  * kill -9 at any point leaves the old file or the new one; a stop before the
  * rename also leaves `newFile`, which the caller discards. False (nothing
- * done) when the handle cannot: a ledger in memory, a plain connection, or
- * another connection holding the file. Statements prepared before are of the
+ * done) when the handle cannot: a ledger in memory, a plain connection,
+ * another connection holding the file, or a rename the system refused. Statements prepared before are of the
  * closed connection: their holders prepare them again (connectionOf).
  */
 export function replaceLedgerFile(sqlite: BetterSqlite3.Database, newFile: string): boolean {

@@ -68,6 +68,53 @@ describe("the sync applier's own thread", () => {
     expect(seen.length).toBeGreaterThan(pages * 10);
   });
 
+  it("gives the lock to a transaction of this thread's waiting for it before the next page, not after the pull", async () => {
+    const pages = 4;
+    const lines = logLines(pages * PAGE_SIZE - 1);
+    let write: Promise<number> | undefined;
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    await pullPagesThreaded(l.db, thread, fakeClient(lines), ctx, (seq) => {
+      // A handler's write (a refund, the outbox) asked for while the second page is being applied.
+      write ??= new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+        l.db.transaction().execute(async (trx) => {
+          await trx.updateTable('sync_state').set({ last_attempt_at: 'mine' }).where('id', '=', 1).execute();
+          return (await trx.selectFrom('sync_state').select('last_seq').executeTakeFirstOrThrow()).last_seq;
+        }),
+      );
+      expect(seq).toBeGreaterThan(0);
+    });
+    // It went in between two pages, waiting on the event loop (open.ts), not after the whole pull.
+    expect(await write).toBeLessThan(pages * PAGE_SIZE);
+  });
+
+  it('ended (the backend closing) during a pull, is not started again by the pull\'s next page', async () => {
+    const lines = logLines(3 * PAGE_SIZE - 1);
+    let ended: Promise<void> | undefined;
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    // The next page arrives after the end is done (a network's pace).
+    const client = fakeClient(lines);
+    const slow = { pageBytes: async (after: number, limit: number) => (after > 0 && (await new Promise((r) => setTimeout(r, 300))), client.pageBytes(after, limit)) } as unknown as SyncClient;
+    const pull = pullPagesThreaded(l.db, thread, slow, ctx, () => void (ended ??= thread.end()));
+    await expect(pull).rejects.toThrow(/ended/);
+    await ended;
+    // Only the first page: a thread started again after the end applied the rest behind the closed backend.
+    expect(l.sqlite.prepare('select last_seq from sync_state').pluck().get()).toBe(PAGE_SIZE);
+  });
+
+  it('builds again, at the next pull, the indexes a catch-up set aside when its thread died before the end', async () => {
+    const indexes = l.sqlite.prepare("select count(*) from sqlite_master where type = 'index' and tbl_name in ('ledger_events', 'lots')").pluck();
+    const all = indexes.get() as number;
+    await thread.begin();
+    expect(await thread.deferIndexesFor(100_000)).toBeGreaterThan(0);
+    // The thread gone mid catch-up (a crash, an out-of-memory exit): the pull's restore of its indexes failed with it.
+    await thread.close();
+    expect(indexes.get()).toBeLessThan(all);
+    const ctx = { signal: new AbortController().signal, progress: () => {} };
+    // A small pull next, which sets nothing aside itself: before, the indexes stayed dropped until the console restarted.
+    await pullPagesThreaded(l.db, thread, fakeClient(logLines(10)), ctx);
+    expect(indexes.get()).toBe(all);
+  });
+
   it('refuses a page that does not chain, writing none of it, and says which event', async () => {
     const lines = logLines(PAGE_SIZE + 10);
     const [seq, , text] = lines[PAGE_SIZE + 5]!.split('\t');

@@ -27,6 +27,12 @@ export interface ApplyThreadSpec {
   setup?: string;
 }
 
+/** A pull's start in the thread (ApplyThread.begin). */
+export interface Begun {
+  cursor: ChainPoint;
+  setAside: boolean;
+}
+
 /** What the main thread asks of the applier's thread. */
 type Ask = { op: 'begin' } | { op: 'defer'; remaining: number } | { op: 'page'; bytes: Uint8Array; after: number } | { op: 'restore' } | { op: 'close' };
 type Request = Ask & { id: number };
@@ -44,7 +50,7 @@ export function serveApplies(port: MessagePort, sqlite: BetterSqlite3.Database, 
       if (m.op === 'begin') {
         // Fresh for every pull: the main thread may have cut the log back (a repair) since the last one.
         applier = new SyncApplier(sqlite, hooks);
-        value = applier.cursor();
+        value = { cursor: applier.cursor(), setAside: setAside(sqlite) } satisfies Begun;
       } else if (m.op === 'defer') value = current().deferIndexesFor(m.remaining);
       else if (m.op === 'restore') value = current().restoreIndexes();
       else if (m.op === 'close') value = void sqlite.close();
@@ -63,6 +69,12 @@ export function serveApplies(port: MessagePort, sqlite: BetterSqlite3.Database, 
   });
 }
 
+/** Whether indexes set aside by a catch-up wait to be built again (bulk-indexes.ts). */
+function setAside(sqlite: BetterSqlite3.Database): boolean {
+  if (!sqlite.prepare("select 1 from sqlite_master where name = 'deferred_indexes'").get()) return false;
+  return sqlite.prepare('select 1 from deferred_indexes limit 1').get() !== undefined;
+}
+
 /** A module that loads tsx's loader, then the TypeScript entry (a worker started from the repository, not a bundle). */
 function sourceBoot(file: string): string {
   return `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
@@ -77,6 +89,8 @@ export class ApplyThread {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
+  /** Set by end(): no thread is started again. */
+  private ended = false;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(
@@ -85,6 +99,7 @@ export class ApplyThread {
   ) {}
 
   private start(): Promise<void> {
+    if (this.ended) return Promise.reject(new Error("the sync applier's thread was ended"));
     if (this.ready) return this.ready;
     const workerData = { ledgerFile: this.ledgerFile, setup: this.spec.setup };
     const worker = this.spec.source ? new Worker(sourceBoot(this.spec.file), { eval: true, workerData }) : new Worker(this.spec.file, { workerData });
@@ -131,8 +146,11 @@ export class ApplyThread {
     });
   }
 
-  /** Before a pull: a fresh applier in the thread; returns the cursor as the thread's connection reads it. */
-  begin(): Promise<ChainPoint> {
+  /**
+   * Before a pull: a fresh applier in the thread; returns the cursor as the thread's connection reads it, and
+   * whether indexes a catch-up set aside wait to be built again (its thread died before its end): the pull builds them.
+   */
+  begin(): Promise<Begun> {
     return this.ask({ op: 'begin' });
   }
 
@@ -150,6 +168,13 @@ export class ApplyThread {
     return this.ask({ op: 'restore' });
   }
 
+  /** For good (the backend's close): a pull under way fails at its next page instead of starting a thread again. */
+  async end(): Promise<void> {
+    this.ended = true;
+    await this.close();
+  }
+
+  /** Lets go of the ledger (before a snapshot is renamed in); the next request starts the thread again. */
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;

@@ -111,7 +111,8 @@ export async function pullPagesThreaded(
   ctx: JobContext,
   onApplied: (seq: number, headSeq: number) => void = () => {},
 ): Promise<number> {
-  let cursor = await thread.begin();
+  const begun = await thread.begin();
+  let cursor = begun.cursor;
   const start = cursor.seq;
   const fetchPage = (after: number) => {
     const p = client.pageBytes(after, PAGE_SIZE);
@@ -119,7 +120,8 @@ export async function pullPagesThreaded(
     return p;
   };
   let next = fetchPage(start);
-  let deferred = false;
+  // Indexes a catch-up left set aside (its thread died before its end) are built at this pull's end, not left dropped until a restart.
+  let deferred = begun.setAside;
   try {
     for (let first = true; ; first = false) {
       if (ctx.signal.aborted) throw new SyncError('sync.cancelled');
@@ -133,7 +135,7 @@ export async function pullPagesThreaded(
       // The page holds the events after the cursor without a gap, or the thread refuses it and this fetch is dropped.
       const last = cursor.seq + count;
       if (last < head.seq) next = fetchPage(last);
-      if (first) deferred = (await thread.deferIndexesFor(head.seq - cursor.seq)) > 0;
+      if (first && (await thread.deferIndexesFor(head.seq - cursor.seq)) > 0) deferred = true;
       const applied = await thread.applyPage(bytes, cursor.seq);
       cursor = applied;
       onApplied(applied.seq, head.seq);

@@ -219,7 +219,7 @@ export class SyncService {
 
   /** Ends the applier's thread (the backend's close); a sync under way fails. */
   async close(): Promise<void> {
-    await this.thread?.close();
+    await this.thread?.end();
   }
 
   private async runOnce(ctx: JobContext): Promise<SyncSummary> {
