@@ -82,11 +82,15 @@ describe('the sale on a 3-primary Redis Cluster', () => {
     const over = await buyer.buy('r-cluster', tickets[0]!, 60_000);
     expect([over.status, over.body.error?.key]).toEqual([422, 'sale.monthlyLimit']);
 
-    /** A buyer page sends the same purchase again when told to retry (sale.notTaken: others took the moved stock first). */
+    /**
+     * A buyer page sends the same purchase again when told to retry (sale.notTaken: others took the moved stock
+     * first). Each such answer means another of the 60 purchases took stock, so 60 tries always end it; the old cap
+     * of 6 once left a unit unsold when one request lost the race seven times (9 bought, a full run at load ~3).
+     */
     const buyOnce = async (t: string, key: string): Promise<SaleReply> => {
       for (let i = 0; ; i++) {
         const r = await buyer.buy('r-cluster', t, 20_000, key);
-        if (r.body.error?.key !== 'sale.notTaken' || i === 5) return r;
+        if (r.body.error?.key !== 'sale.notTaken' || i === 59) return r;
       }
     };
     const answers = await Promise.all(tickets.flatMap((t, i) => [buyOnce(t, `first-${i}-key`), buyOnce(t, `second-${i}-key`)]));
