@@ -6,11 +6,8 @@ import { seoulDayKey, seoulHourKey } from '../../shared/common/time.js';
 import type { UseCheckpoint, UsesFoldedEvent } from '../../shared/sync/use-checkpoint.js';
 import type { ServerUser } from '../auth/server-auth.js';
 import type { ServerDatabase } from '../db/schema.js';
-import { lockHead, writeEvents } from './append.js';
-
 import { MIN_FOLD_AGE_DAYS } from '../../shared/sync/fold-wire.js';
-
-export { MIN_FOLD_AGE_DAYS };
+import { lockHead, writeEvents } from './append.js';
 
 export interface FoldResult {
   foldId: string | null;

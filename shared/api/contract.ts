@@ -240,7 +240,7 @@ export const contract = {
   'sync.findDivergence': proc({ input: empty, output: z.object({ seq: z.number().nullable() }), access: ADMIN }),
   'sync.repair': proc({ input: z.object({ fromSeq: z.int().min(1) }).strict(), output: jobViewSchema, access: ADMIN }),
   /** Settled uses folded into per-lot checkpoints on the server (issue 21's compaction): the acts so far, and a new one. Online only. */
-  'compaction.folds': proc({ input: empty, output: foldListSchema.extend({ minDays: z.int() }), access: ADMIN }),
+  'compaction.folds': proc({ input: empty, output: foldListSchema, access: ADMIN }),
   'compaction.fold': proc({ input: z.object({ olderThanDays: foldAgeSchema }).strict(), output: foldResultSchema, access: ADMIN }),
 
   'ledger.rows': proc({ input: ledgerQuerySchema, output: z.object({ rows: z.array(ledgerRowSchema), lastRow: z.number().nullable() }), access: LOT_READERS }),
