@@ -24,15 +24,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { DISTRICT_CODES } from '../../shared/common/districts.js';
-import { seoulDayKey } from '../../shared/common/time.js';
-import { playSale } from '../../server/feed/sale-feed.js';
-import { foldSettledUses } from '../../server/log/compaction.js';
 import { SnapshotStore } from '../../server/log/snapshots.js';
 import { ServerHarness } from '../../tests/support/server-harness.js';
-import { spec2022 } from '../../tests/support/specs.js';
 import { startPostgres } from '../../tests/support/postgres.js';
 import { judgeFigures } from './goals.js';
+import { DAY, foldMismatch, settledSales } from './settled-sales.js';
 import { table } from './stats.js';
 
 const { values: args } = parseArgs({ options: { purchases: { type: 'string' }, uses: { type: 'string' }, days: { type: 'string' }, 'write-baseline': { type: 'boolean' }, 'no-enforce': { type: 'boolean' } } });
@@ -43,7 +39,6 @@ for (const [name, v, min] of [['purchases', N, 1_000], ['uses', K, 2], ['days', 
   if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be a whole number of at least ${min}, not ${v}`);
 }
 if (D % 2 !== 0) throw new Error(`--days must be even (two halves), not ${D}`);
-const DAY = 86_400_000;
 const ROUND = 'bench-fold';
 const MiB = 2 ** 20;
 const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
@@ -60,13 +55,9 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   const rows: [string, string][] = [];
   try {
-    const staff = await s.staff();
-    const admin = await s.sdb.db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'district_code']).where('username', '=', 'admin').executeTakeFirstOrThrow();
-    // On sale for the whole history (two halves, a fold between), with stock that never stops the feed.
-    const base = spec2022({ name: 'fold bench' });
-    const opens = Date.parse(base.opensAt);
-    const spec = { ...base, totalAmount: 1_000_000_000_000, closesAt: new Date(opens + (D + 11) * DAY).toISOString() };
-    await s.openRound(ROUND, spec, staff.official, staff.official2, new Date(opens + 3_600_000));
+    // On sale for the whole history (two halves, a fold between).
+    const sales = await settledSales(s, ROUND, 'fold bench', D + 11);
+    const opens = sales.opens;
 
     const build = async (scope: { kind: 'all' } | { kind: 'district'; districtCode: string }) => {
       const dir = mkdtempSync(join(tmpdir(), 'ic-bench-fold-'));
@@ -93,25 +84,17 @@ async function main(): Promise<void> {
       }
     };
     const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
-    const adminUser = { id: admin.id, username: admin.username, displayName: admin.display_name, role: 'admin' as const, districtCode: null };
     let purchases = 0;
     let uses = 0;
     /** D/2 days of sales from `firstDay`, each lot spent in `k` uses that day, every district closing every day. */
     const history = async (firstDay: number, k: number) => {
       const t0 = performance.now();
       const got = { purchases: 0, uses: 0 };
-      const days: string[] = [];
       for (let d = firstDay; d < firstDay + D / 2; d++) {
-        s.clock = new Date(opens + d * DAY + 2 * 3_600_000);
-        days.push(seoulDayKey(s.clock.toISOString()));
-        const fed = await playSale(s.sdb.db, { roundId: ROUND, purchases: Math.round(N / D), seed: d + 1, usesShare: 1, usesPerLot: k, fullLimitShare: 1, recordedBy: admin.id, now: () => s.now(), batchSize: 2_000 });
-        got.purchases += fed.purchases;
-        got.uses += fed.uses;
+        const sold = await sales.sellDay(opens + d * DAY + 2 * 3_600_000, { purchases: Math.round(N / D), seed: d + 1, usesPerLot: k });
+        got.purchases += sold.purchases;
+        got.uses += sold.uses;
       }
-      await s.sdb.db
-        .insertInto('day_closings')
-        .values(DISTRICT_CODES.flatMap((district_code) => days.map((day) => ({ district_code, day, closed: true, changed_by: admin.id, changed_at: new Date(), seq: '0' }))))
-        .execute();
       purchases += got.purchases;
       uses += got.uses;
       rows.push([`server: days ${firstDay}–${firstDay + D / 2 - 1} written`, `${got.purchases.toLocaleString('en-US')} purchases + ${got.uses.toLocaleString('en-US')} uses in ${((performance.now() - t0) / 1000).toFixed(1)} s (${load()})`]);
@@ -119,12 +102,11 @@ async function main(): Promise<void> {
     };
     /** Folds at `day` everything a week old; checks it took exactly the uses written since the last fold. */
     const foldAt = async (day: number, want: { purchases: number; uses: number }) => {
-      s.clock = new Date(opens + day * DAY);
       const t0 = performance.now();
-      const fold = await foldSettledUses(s.sdb.db, adminUser, 7, s.now());
+      const fold = await sales.foldAt(opens + day * DAY);
       rows.push([`server: fold at day ${day}`, `${fold.events.toLocaleString('en-US')} uses → ${fold.checkpoints.toLocaleString('en-US')} checkpoints in ${((performance.now() - t0) / 1000).toFixed(1)} s (${load()})`]);
-      check(fold.events === want.uses, `the fold at day ${day} took ${fold.events} uses, not the ${want.uses} written`, failures);
-      check(fold.checkpoints === want.purchases, `the fold at day ${day} made ${fold.checkpoints} checkpoints, not one per spent lot (${want.purchases})`, failures);
+      const wrong = foldMismatch(fold, want);
+      if (wrong) failures.push(`the fold at day ${day} ${wrong}`);
     };
 
     // Phase 1: one use a lot. Its unfolded snapshot gives an event's bytes; folded, a purchase with its checkpoint and one folded use.

@@ -110,14 +110,17 @@ async function main(): Promise<void> {
       const feedMs = performance.now() - t;
       rows.push(['server: sales feed into PostgreSQL', `${fed.purchases.toLocaleString('en-US')} purchases in ${(feedMs / 1000).toFixed(1)} s (${rate(fed.purchases, feedMs)}, ${load()})`]);
     }
+    /** The snapshot half, last; a run of half an hour must not lose what it measured to a failure there. */
+    const snapshotHalf = (replayMs: number) =>
+      firstSyncBySnapshot(url, root, replayMs, rows, failures).catch((e: unknown) => {
+        console.log(`${table(rows)}\n(stopped here)`);
+        throw e;
+      });
     /** What the pull must reach: every event of the cached year, or at least the purchases fed. */
     const want = year?.manifest.events ?? N;
 
     if (SKIP_REPLAY) {
-      await firstSyncBySnapshot(url, root, Number.NaN, rows, failures).catch((e: unknown) => {
-        console.log(`${table(rows)}\n(stopped here)`);
-        throw e;
-      });
+      await snapshotHalf(Number.NaN);
       console.log(table(rows));
       console.log(`\nReplay skipped: the ratio goal was not measured${failures.length > 0 ? `; missed (${load()}):\n${failures.map((f) => `  - ${f}`).join('\n')}` : '.'}`);
       if (failures.length > 0) process.exitCode = 1;
@@ -172,13 +175,7 @@ async function main(): Promise<void> {
     rows.push(['ledger totals, local and server', ms(performance.now() - t)]);
 
     await backend.close();
-    try {
-      await firstSyncBySnapshot(url, root, pullMs, rows, failures);
-    } catch (e) {
-      // A run of half an hour must not lose what it measured to a failure in its last part.
-      console.log(`${table(rows)}\n(stopped here)`);
-      throw e;
-    }
+    await snapshotHalf(pullMs);
     console.log(table(rows));
     if (failures.length > 0) {
       console.log(`\nGoals missed (${load()}):\n${failures.map((f) => `  - ${f}`).join('\n')}`);

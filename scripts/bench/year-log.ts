@@ -17,13 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { DISTRICT_CODES } from '../../shared/common/districts.js';
-import { seoulDayKey } from '../../shared/common/time.js';
-import { playSale } from '../../server/feed/sale-feed.js';
-import { foldSettledUses } from '../../server/log/compaction.js';
 import { ServerHarness } from '../../tests/support/server-harness.js';
-import { spec2022 } from '../../tests/support/specs.js';
-import { startPostgres, type TestPostgres } from '../../tests/support/postgres.js';
+import { createDatabase, startPostgres, type TestPostgres } from '../../tests/support/postgres.js';
+import { DAY, foldMismatch, settledSales } from './settled-sales.js';
 
 export interface YearManifest {
   purchases: number;
@@ -39,7 +35,6 @@ export interface YearManifest {
 }
 
 const CACHE = fileURLToPath(new URL('../../.bench-cache/', import.meta.url));
-const DAY = 86_400_000;
 /** Bump when what the log holds changes, so an old cache is not taken for the new shape. */
 const SHAPE = 1;
 export const YEAR_DATABASE = 'year';
@@ -66,40 +61,18 @@ export async function yearLog(o: { purchases: number; usesPerLot: number; days: 
   const s = await ServerHarness.start({ adminUrl: pg.url, database: YEAR_DATABASE, noSnapshots: true });
   let manifest: YearManifest;
   try {
-    const staff = await s.staff();
-    const admin = await s.sdb.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', 'admin').executeTakeFirstOrThrow();
-    const adminUser = { id: admin.id, username: admin.username, displayName: admin.display_name, role: 'admin' as const, districtCode: null };
-    const base = spec2022({ name: '연간 벤치 회차' });
-    const opens = Date.parse(base.opensAt);
-    const spec = { ...base, totalAmount: 10_000_000_000_000, closesAt: new Date(opens + (8 * o.days + 1) * DAY).toISOString() };
-    await s.openRound(YEAR_ROUND, spec, staff.official, staff.official2, new Date(opens + 3_600_000));
+    const sales = await settledSales(s, YEAR_ROUND, '연간 벤치 회차', 8 * o.days + 1);
     const perDay = Math.ceil(o.purchases / o.days);
     const totals = { purchases: 0, uses: 0, checkpoints: 0 };
     for (let d = 0; d < o.days; d++) {
-      const at = opens + 8 * d * DAY + 2 * 3_600_000;
-      s.clock = new Date(at);
-      const fed = await playSale(s.sdb.db, {
-        roundId: YEAR_ROUND,
-        purchases: Math.min(perDay, o.purchases - totals.purchases),
-        seed: d + 1,
-        usesShare: 1,
-        usesPerLot: o.usesPerLot,
-        fullLimitShare: 1,
-        recordedBy: admin.id,
-        now: () => s.now(),
-        batchSize: 2_000,
-      });
-      const day = seoulDayKey(s.clock.toISOString());
-      await s.sdb.db
-        .insertInto('day_closings')
-        .values(DISTRICT_CODES.map((district_code) => ({ district_code, day, closed: true, changed_by: admin.id, changed_at: new Date(at), seq: '0' })))
-        .execute();
+      const at = sales.opens + 8 * d * DAY + 2 * 3_600_000;
+      const sold = await sales.sellDay(at, { purchases: Math.min(perDay, o.purchases - totals.purchases), seed: d + 1, usesPerLot: o.usesPerLot });
       // A week and an hour later that day is settled: its uses fold.
-      s.clock = new Date(at + 7 * DAY + 3_600_000);
-      const fold = await foldSettledUses(s.sdb.db, adminUser, 7, s.now());
-      if (fold.events !== fed.uses || fold.checkpoints !== fed.purchases) throw new Error(`day ${d}: folded ${fold.events} uses into ${fold.checkpoints} checkpoints, wrote ${fed.uses} uses on ${fed.purchases} lots`);
-      totals.purchases += fed.purchases;
-      totals.uses += fed.uses;
+      const fold = await sales.foldAt(at + 7 * DAY + 3_600_000);
+      const wrong = foldMismatch(fold, sold);
+      if (wrong) throw new Error(`day ${d}: ${wrong}`);
+      totals.purchases += sold.purchases;
+      totals.uses += sold.uses;
       totals.checkpoints += fold.checkpoints;
       log(`day ${d + 1}/${o.days}: ${totals.purchases.toLocaleString('en-US')} purchases, ${totals.uses.toLocaleString('en-US')} uses so far (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
@@ -114,8 +87,7 @@ export async function yearLog(o: { purchases: number; usesPerLot: number; days: 
 }
 
 /** A fresh database copied from the cached year (the cache stays as made); its URL. */
-export async function yearCopy(pg: TestPostgres, name: string): Promise<string> {
-  const { createDatabase } = await import('../../tests/support/postgres.js');
+export function yearCopy(pg: TestPostgres, name: string): Promise<string> {
   return createDatabase(pg.url, name, YEAR_DATABASE);
 }
 
