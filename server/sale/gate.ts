@@ -232,7 +232,12 @@ export class SaleGate {
         return { status, eventId, at: Number(n) };
       }
       if (status !== 'short') return { status: 'refused', key: status };
-      if ((await this.gather(roundId, home, p.face - Number(n))) === 0) return { status: 'refused', key: 'sale.soldOut' };
+      if ((await this.gather(roundId, home, p.face - Number(n))) > 0) continue;
+      // The other buckets hold nothing, but stock another purchase has taken from one and not yet added to its own
+      // (a move half done, or cut short by a stopped process) is still the round's: "sold out" only when the round
+      // as a whole holds less than the face. Otherwise finish those moves and ask again.
+      if ((await this.left(roundId)) < p.face) return { status: 'refused', key: 'sale.soldOut' };
+      await this.settleMoves(roundId);
     }
     // Others took what was moved here each time: the buyer may send the same purchase again.
     return { status: 'refused', key: 'sale.notTaken' };
@@ -264,6 +269,9 @@ export class SaleGate {
       for (const [id, value] of Object.entries(moves)) {
         const [to, amount] = value.split(':').map(Number) as [number, number];
         finished += Number(await this.fcallBucket('bucket_receive', roundId, to, [id, amount]));
+        // Received now or before (the receiving bucket keeps the id, so a second receive adds nothing): the record
+        // has done its work, and the purchases that settle moves near the end of a sale read only what is open.
+        await this.redis.hdel(bucketKey(roundId, from, 'moves'), id);
       }
     }
     return finished;
@@ -295,6 +303,12 @@ export class SaleGate {
     return { eventId, at: Number(at) };
   }
 
+  /** Won the round still holds, over all its buckets: what they hold plus what is moving between them. */
+  private async left(roundId: string): Promise<number> {
+    const per = (await this.each((i) => this.fcallBucket('bucket_counters', roundId, i, [], true))) as number[][];
+    return per.reduce((s, b) => s + Number(b[0]) + Number(b[4]) - Number(b[3]), 0);
+  }
+
   /**
    * The round's counters: arrivals, admitted, expired, cut, waiting, active
    * from the round's slot; sold, purchases and left summed over the buckets,
@@ -309,7 +323,7 @@ export class SaleGate {
     const sum = (k: number) => per.reduce((s, b) => s + Number(b[k]), 0);
     out.sold = sum(1);
     out.purchases = sum(2);
-    out.left = sum(0) + sum(4) - sum(3);
+    out.left = sum(0) + sum(4) - sum(3); // as left() counts it
     return out;
   }
 

@@ -95,7 +95,8 @@ describe('the sale on a 3-primary Redis Cluster', () => {
     };
     const answers = await Promise.all(tickets.flatMap((t, i) => [buyOnce(t, `first-${i}-key`), buyOnce(t, `second-${i}-key`)]));
     const bought = answers.filter((a) => a.status === 200);
-    expect(bought).toHaveLength(10);
+    const tally = answers.reduce<Record<string, number>>((m, a) => ({ ...m, [a.body.error?.key ?? a.status]: (m[a.body.error?.key ?? a.status] ?? 0) + 1 }), {});
+    expect(bought, `answers by kind: ${JSON.stringify(tally)}, the gate's counters: ${JSON.stringify(await gate.counters('r-cluster'))}`).toHaveLength(10);
     const refusals = answers.filter((a) => a.status !== 200).map((a) => a.body.error?.key);
     expect(new Set(refusals)).toEqual(new Set(['sale.soldOut', 'sale.ticketSpent']));
     // Each person at most one purchase of 20,000 won.
@@ -117,6 +118,35 @@ describe('the sale on a 3-primary Redis Cluster', () => {
     expect(lots.rows.map((l) => Number(l.face))).toEqual(Array(10).fill(20_000));
     expect(new Set(lots.rows.map((l) => l.buyer_id))).toEqual(new Set(perBuyer.keys()));
     expect(await checkSale(h.sdb.db, gate, 'r-cluster')).toMatchObject({ ok: true, stock: 200_000, soldRedis: 200_000, left: 0, soldLog: 200_000 });
+  });
+
+  it('stock half-way between two buckets still counts: a buyer is not told "sold out" while a move toward them is unfinished', async () => {
+    // 6 units of 10,000 won, one per bucket. Buckets 1, 2, 4 and 5 are sold; another purchase has taken bucket 3's unit
+    // for bucket 0 and not yet added it there. A buyer routed to bucket 0 asks for 20,000: their bucket holds 10,000,
+    // the others nothing, yet the round holds 20,000 (one unit there, one in transit) — they must get it.
+    await h.openRound('r-transit', liveSaleSpec({ totalAmount: 60_000, perPersonMonthlyLimit: 50_000 }), staff.official, staff.official2, new Date());
+    h.clock = null;
+    const routed = (bucket: number, prefix: string) => {
+      for (let n = 0; ; n++) if (bucketOf(`${prefix}-${n}`, BUCKETS) === bucket) return `${prefix}-${n}`;
+    };
+    for (const b of [1, 2, 4, 5]) {
+      const id = routed(b, 'tr');
+      const t = await buyer.join('r-transit', id);
+      await buyer.admitted('r-transit', t);
+      expect((await buyer.buy('r-transit', t, 10_000)).status).toBe(200);
+    }
+    const three = bucketKeys('r-transit', 3);
+    expect(await gate.redis.call('FCALL', 'bucket_give', three.length, ...three, 'move-in-flight', '0', '10000')).toBe(10_000);
+    const [t, next] = await Promise.all([routed(0, 'tr'), routed(0, 'next')].map((id) => buyer.join('r-transit', id)));
+    await Promise.all([t, next].map((x) => buyer.admitted('r-transit', x!)));
+    const r = await buyer.buy('r-transit', t!, 20_000);
+    expect([r.status, r.body.error?.key]).toEqual([200, undefined]);
+    expect(await gate.counters('r-transit')).toMatchObject({ sold: 60_000, purchases: 5, left: 0 });
+    // Nothing left now, nothing moving: the next buyer is told so.
+    const no = await buyer.buy('r-transit', next!, 10_000);
+    expect([no.status, no.body.error?.key]).toEqual([410, 'sale.soldOut']);
+    while ((await writer.step('r-transit')).read > 0);
+    expect(await checkSale(h.sdb.db, gate, 'r-transit')).toMatchObject({ ok: true, stock: 60_000, soldRedis: 60_000, left: 0, soldLog: 60_000 });
   });
 
   it('a move cut short between its two halves is finished once: stock in transit is neither lost nor counted twice', async () => {
