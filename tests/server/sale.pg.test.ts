@@ -241,7 +241,9 @@ describe('queue orders the round names', () => {
   it('stock cut-off: at opening, everyone beyond what the stock can serve is told at once; later arrivals too', async () => {
     // 10 units of 10,000 won, a 5-unit limit; the simulator's default assumption that 80% buy the limit and the rest half of it
     // makes an average purchase 0.8 × 5 + 0.2 × 2.5 = 4.5 units. Margin 0, one session active: ceil(10 / 4.5 − 1) = 2 places to wait in.
-    const opensAt = Date.now() + 1_500;
+    // The five must join before the opening (a join after it meets the cut-off itself): 1.5 s was once too short for
+    // opening the round and five joins on a loaded machine (load 11), so 4 s.
+    const opensAt = Date.now() + 4_000;
     const spec = saleSpec({
       totalAmount: 100_000, perPersonMonthlyLimit: 50_000, opensAt: new Date(opensAt).toISOString(),
       waitingRoom: { admissionPerMinute: 600_000, maxActiveSessions: 1, order: 'fifo', stockCutoff: true, cutoffMargin: 0 },
@@ -250,6 +252,7 @@ describe('queue orders the round names', () => {
     h.clock = null;
     const tickets: string[] = [];
     for (let i = 0; i < 5; i++) tickets.push(await join('r-cut', `cut-${i}`));
+    expect(Date.now(), 'the five joined before the opening').toBeLessThan(opensAt);
     await admitted('r-cut', tickets[0]!);
     expect((await status('r-cut', tickets[1]!)).body).toMatchObject({ status: 'waiting', position: 1 });
     expect((await status('r-cut', tickets[2]!)).body).toMatchObject({ status: 'waiting', position: 2 });
