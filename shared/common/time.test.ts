@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addYearsSeoul, formatSeoul, formatSeoulDay, fromSeoulLocalInput, isIsoInstant, seoulHourKey, seoulMonthKey, toSeoulLocalInput } from './time.js';
+import { addYearsSeoul, formatSeoul, formatSeoulDay, fromSeoulLocalInput, isIsoInstant, seoulHourKey, seoulMonthKey, storedUtc, toSeoulLocalInput } from './time.js';
 
 describe('Seoul time', () => {
   it('reads wall-clock input as KST and stores UTC', () => {
@@ -30,6 +30,24 @@ describe('Seoul time', () => {
     expect(seoulMonthKey('2022-07-31T14:00:00.000Z')).toBe('2022-07');
     expect(seoulMonthKey('2022-08-01T00:30:00+09:00')).toBe('2022-08');
     expect(seoulMonthKey('2022-07-31T23:59:59+09:00')).toBe('2022-07');
+  });
+
+  it('stores an instant as UTC with milliseconds, rolling over exactly as Date does', () => {
+    // Already stored form: as it is, also a second time in the same hour (the hour is checked once).
+    expect(storedUtc('2022-07-14T01:02:03.456Z')).toBe('2022-07-14T01:02:03.456Z');
+    expect(storedUtc('2022-07-14T01:59:59.999Z')).toBe('2022-07-14T01:59:59.999Z');
+    expect(storedUtc('2024-02-29T23:00:00.000Z')).toBe('2024-02-29T23:00:00.000Z');
+    // Other forms are normalised: Seoul's offset, no milliseconds.
+    expect(storedUtc('2022-07-14T10:00:00+09:00')).toBe('2022-07-14T01:00:00.000Z');
+    expect(storedUtc('2022-07-14T01:00Z')).toBe('2022-07-14T01:00:00.000Z');
+    // Days and hours that are not, in the stored form, roll over as Date rolls them (ECMAScript's MakeDay), not kept as written.
+    expect(storedUtc('2023-02-29T05:00:00.000Z')).toBe('2023-03-01T05:00:00.000Z');
+    expect(storedUtc('2023-04-31T05:00:00.000Z')).toBe('2023-05-01T05:00:00.000Z');
+    expect(storedUtc('2022-07-14T24:00:00.000Z')).toBe('2022-07-15T00:00:00.000Z');
+    // Out-of-range minutes in a real hour are no instant at all.
+    expect(() => storedUtc('2022-07-14T01:60:00.000Z')).toThrow(RangeError);
+    expect(() => storedUtc('2022-07-14T01:02:60.000Z')).toThrow(RangeError);
+    expect(() => storedUtc('not an instant at all!!Z')).toThrow(RangeError);
   });
 
   it('keys hours by the Seoul clock, across the UTC date line', () => {

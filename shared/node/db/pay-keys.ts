@@ -32,16 +32,38 @@ export function payKeyArgs(provider: string, tid: string): [number, string, stri
   return [payKey(provider, tid), provider, tid, provider, tid];
 }
 
+/** How many keys one statement of `insertMany` writes (PAY_KEYS_AT_ONCE rows of `insert`'s two values). */
+export const PAY_KEYS_AT_ONCE = 100;
+
+/** `insert` (a statement of one `(?, ?)` row) with PAY_KEYS_AT_ONCE rows. */
+export function manyRows(insert: string): string {
+  return insert.replace('values (?, ?)', `values ${Array<string>(PAY_KEYS_AT_ONCE).fill('(?, ?)').join(', ')}`);
+}
+
 /**
  * Writes keys (`[key, seq]` pairs, reordered in place) in key order, so the
- * inserts walk the table's B-tree once from left to right instead of jumping about it.
+ * inserts walk the table's B-tree once from left to right instead of jumping about it;
+ * a hundred at a time by `insertMany` when given (a statement per key cost a third
+ * more: 1.5 against 1.1 µs a key, issue 21), the rest one by one.
  */
-export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, number][]): void {
+export function insertPayKeys(insert: BetterSqlite3.Statement, keys: [number, number][], insertMany?: BetterSqlite3.Statement): void {
   keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (const [key, seq] of keys) insert.run(key, seq);
+  let i = 0;
+  if (insertMany) {
+    const args = new Array<number>(2 * PAY_KEYS_AT_ONCE);
+    for (; i + PAY_KEYS_AT_ONCE <= keys.length; i += PAY_KEYS_AT_ONCE) {
+      for (let j = 0; j < PAY_KEYS_AT_ONCE; j++) {
+        args[2 * j] = keys[i + j]![0];
+        args[2 * j + 1] = keys[i + j]![1];
+      }
+      insertMany.run(args);
+    }
+  }
+  for (; i < keys.length; i++) insert.run(keys[i]![0], keys[i]![1]);
 }
 
 export const INSERT_PAY_KEY = 'insert into pay_keys (key, seq) values (?, ?)';
+const INSERT_OR_IGNORE = 'insert or ignore into pay_keys (key, seq) values (?, ?)';
 
 /**
  * The sync applier's payment keys: gathered while a page's slices are applied
@@ -61,7 +83,7 @@ export class PayKeyWriter {
   /** Whether the keys after the mark have been gathered from the log since this writer (or a cut) began. */
   private resumed = false;
   private written = false;
-  private st: { insert: BetterSqlite3.Statement; mark: BetterSqlite3.Statement | null; setMark: BetterSqlite3.Statement | null; after: BetterSqlite3.Statement | null } | null | undefined;
+  private st: { insert: BetterSqlite3.Statement; insertMany: BetterSqlite3.Statement; mark: BetterSqlite3.Statement | null; setMark: BetterSqlite3.Statement | null; after: BetterSqlite3.Statement | null } | null | undefined;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
 
@@ -86,7 +108,7 @@ export class PayKeyWriter {
     const st = this.statements();
     if (!st) return void (this.keys.length = 0);
     if (st.mark && !endOfPage) return;
-    if (this.keys.length > 0) insertPayKeys(st.insert, this.keys);
+    if (this.keys.length > 0) insertPayKeys(st.insert, this.keys, st.insertMany);
     st.setMark?.run(lastSeq);
     this.written = true;
   }
@@ -123,7 +145,8 @@ export class PayKeyWriter {
         ? null
         : {
             // A key a test's LedgerStore wrote after the mark is gathered again after a stop: once is enough.
-            insert: this.sqlite.prepare('insert or ignore into pay_keys (key, seq) values (?, ?)'),
+            insert: this.sqlite.prepare(INSERT_OR_IGNORE),
+            insertMany: this.sqlite.prepare(manyRows(INSERT_OR_IGNORE)),
             mark: marked ? this.sqlite.prepare('select last_seq from pay_keys_state where id = 1').pluck() : null,
             setMark: marked ? this.sqlite.prepare('update pay_keys_state set last_seq = ? where id = 1') : null,
             after: marked ? this.sqlite.prepare('select pay_provider, pay_tid, seq from ledger_events where seq > ? and pay_tid is not null order by seq') : null,

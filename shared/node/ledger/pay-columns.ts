@@ -1,3 +1,4 @@
+import { storedUtc } from '../../common/time.js';
 import type { LedgerEvent } from '../../ledger/events.js';
 
 /**
@@ -9,7 +10,7 @@ export function payColumns(ev: LedgerEvent): [string | null, string | null, stri
   const p = ev.type === 'purchase' || ev.type === 'cancel' || ev.type === 'refund' ? ev.payment : undefined;
   if (!p) return [null, null, null, null, null, null];
   const amount = ev.type === 'purchase' ? ev.paid : ev.type === 'cancel' || ev.type === 'refund' ? ev.amount : null;
-  return [p.provider, p.tid, p.approvalNo, new Date(p.approvedAt).toISOString(), p.originalTid ?? null, amount];
+  return [p.provider, p.tid, p.approvalNo, storedUtc(p.approvedAt), p.originalTid ?? null, amount];
 }
 
 export const PAY_COLUMN_NAMES = 'pay_provider, pay_tid, pay_approval_no, pay_approved_at, pay_original_tid, pay_amount';

@@ -36,55 +36,54 @@ const U32_HEX = "printf('%02x%02x%02x%02x', b.no & 255, (b.no >> 8) & 255, (b.no
  * (shared/node/sync/checkpoint-apply.ts): summed as the uses they replace,
  * once, when first seen (`summed`).
  */
-const CHECKPOINT_ROWS = `insert into temp.report_page
-   select c.round_id, c.hour, l.district_code, l.payment_method, l.face, 'use', c.n, c.amount, 0, 0, null
-   from checkpoint_uses c join lots l on l.lot_id = c.lot_id where c.summed = 0`;
+const CHECKPOINT_ROWS = `insert into temp.report_page_sums
+   select l.district_code, c.round_id, c.hour, l.face, l.payment_method, 'use', sum(c.n), sum(c.amount), 0, 0, null
+   from checkpoint_uses c join lots l on l.lot_id = c.lot_id where c.summed = 0 group by 1, 2, 3, 4, 5`;
 
 /**
- * In the caller's transaction, in order. The first reads the events after the
- * watermark (its one parameter) joined to their lots ONCE into a temporary
- * table, Seoul hour worked out once per event, and the next sums that into
- * its finest cells (every key at once) once; the coarser summaries are summed
- * from those cells, a few per hour where the events are thousands (four joins
- * to lots per event, one per summary, cost more than the triggers they
- * replace; four sorts of every event, one per summary, cost a fifth of a
- * catch-up, issue 21).
+ * In the caller's transaction, in order. The page's buyers are numbered first;
+ * then its events (after the watermark, the one parameter), joined to their
+ * lots and buyer numbers, are summed ONCE into their finest cells (every key at
+ * once, the Seoul hour worked out once per event, the purchases' buyers packed
+ * per cell on the way), and every summary is written from those cells, a few
+ * per hour where the events are thousands. Four joins to lots per event, one
+ * per summary, cost more than the triggers they replace; four sorts of every
+ * event cost a fifth of a catch-up; copying the page's events to a table of
+ * their own and grouping them a second time for the buyers, a third of the
+ * summaries (issue 21).
  */
 const CATCH_UP_STATEMENTS: readonly string[] = [
-  `create temp table if not exists report_page (round_id text, hour text, district_code text, payment_method text, face integer, type text,
-     n integer, amount integer, paid integer, retired integer, buyer_id text)`,
-  `create temp table if not exists report_page_cells (district_code text, round_id text, hour text, face integer, payment_method text, type text,
-     n integer, amount integer, paid integer, retired integer)`,
-  'delete from temp.report_page',
-  'delete from temp.report_page_cells',
-  `insert into temp.report_page
-   select e.round_id, strftime('%Y-%m-%d %H', e.occurred_at, '+9 hours'), e.district_code, e.payment_method, l.face, e.type, 1, e.amount,
-     case when e.type = 'purchase' then l.paid else 0 end, case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end,
-     case when e.type = 'purchase' then l.buyer_id end
-   from ledger_events e join lots l on l.lot_id = e.lot_id where e.seq > ?`,
+  `create temp table if not exists report_page_sums (district_code text, round_id text, hour text, face integer, payment_method text, type text,
+     n integer, amount integer, paid integer, retired integer, buyers text)`,
+  'delete from temp.report_page_sums',
+  `insert into report_buyers (buyer_id)
+   select l.buyer_id from ledger_events e join lots l on l.lot_id = e.lot_id where e.seq > ? and e.type = 'purchase' on conflict (buyer_id) do nothing`,
+  `insert into temp.report_page_sums
+   select e.district_code, e.round_id, strftime('%Y-%m-%d %H', e.occurred_at, '+9 hours'), l.face, e.payment_method, e.type, count(*), sum(e.amount),
+     sum(case when e.type = 'purchase' then l.paid else 0 end), sum(case when e.type in ('cancel', 'refund') then l.face - l.used else 0 end),
+     group_concat(case when e.type = 'purchase' then ${U32_HEX} end, '')
+   from ledger_events e join lots l on l.lot_id = e.lot_id left join report_buyers b on e.type = 'purchase' and b.buyer_id = l.buyer_id
+   where e.seq > ? group by 1, 2, 3, 4, 5, 6`,
   CHECKPOINT_ROWS,
-  `insert into temp.report_page_cells
-   select district_code, round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page group by 1, 2, 3, 4, 5, 6`,
+  // A cell may come twice (its events, and checkpoints' uses): each adds to what the first wrote.
   `insert into report_facts_cell (district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired)
-   select district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired from temp.report_page_cells where true
+   select district_code, round_id, hour, face, payment_method, type, n, amount, paid, retired from temp.report_page_sums where true
    on conflict (district_code, round_id, hour, face, payment_method, type) ${UPSERT}`,
   `insert into report_facts_day (round_id, day, district_code, payment_method, face, type, n, amount, paid, retired)
-   select round_id, substr(hour, 1, 10), district_code, payment_method, face, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5, 6
+   select round_id, substr(hour, 1, 10), district_code, payment_method, face, type, ${SUMS} from temp.report_page_sums where true group by 1, 2, 3, 4, 5, 6
    on conflict (round_id, day, district_code, payment_method, face, type) ${UPSERT}`,
   `insert into report_facts_hour (round_id, hour, district_code, payment_method, type, n, amount, paid, retired)
-   select round_id, hour, district_code, payment_method, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5
+   select round_id, hour, district_code, payment_method, type, ${SUMS} from temp.report_page_sums where true group by 1, 2, 3, 4, 5
    on conflict (round_id, hour, district_code, payment_method, type) ${UPSERT}`,
   `insert into report_facts_hour_face (round_id, hour, face, payment_method, type, n, amount, paid, retired)
-   select round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page_cells where true group by 1, 2, 3, 4, 5
+   select round_id, hour, face, payment_method, type, ${SUMS} from temp.report_page_sums where true group by 1, 2, 3, 4, 5
    on conflict (round_id, hour, face, payment_method, type) ${UPSERT}`,
-  `insert into report_buyers (buyer_id) select distinct buyer_id from temp.report_page where buyer_id is not null on conflict (buyer_id) do nothing`,
+  // Only the events' purchase cells hold buyers, one row a cell.
   `insert into report_buyer_cells (round_id, hour, district_code, payment_method, face, buyers, updated_seq)
-   select p.round_id, p.hour, p.district_code, p.payment_method, p.face, unhex(group_concat(${U32_HEX}, '')), (select max(seq) from ledger_events)
-   from temp.report_page p join report_buyers b on b.buyer_id = p.buyer_id where p.buyer_id is not null
-   group by 1, 2, 3, 4, 5
+   select round_id, hour, district_code, payment_method, face, unhex(buyers), (select max(seq) from ledger_events)
+   from temp.report_page_sums where type = 'purchase' and buyers is not null
    on conflict (round_id, hour, district_code, payment_method, face) do update set buyers = unhex(hex(buyers) || hex(excluded.buyers)), updated_seq = excluded.updated_seq`,
-  'delete from temp.report_page',
-  'delete from temp.report_page_cells',
+  'delete from temp.report_page_sums',
 ];
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;

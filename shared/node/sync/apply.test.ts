@@ -151,6 +151,22 @@ describe('payment references (event version 2)', () => {
     expect([found('tgen_a'), found('tgen_b'), found('tgen_c')]).toEqual([['p1'], [], []]);
   });
 
+  it('of a page of 250 purchases are all written (two statements of a hundred keys, then fifty one by one), each under its own key and event', async () => {
+    await freshConsole();
+    const pay = { provider: 'toss', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };
+    const purchases = Array.from({ length: 250 }, (_, i): SyncEvent => ({
+      type: 'purchase', eventId: `p${i}`, roundId: 'r0', lotId: `l${i}`, at: AT, buyerId: `b${i}`, districtCode: '11110', face: 10_000, paid: 9_300, paymentMethod: 'bank_transfer', payment: { ...pay, tid: `tgen_${i}` },
+    }));
+    // Stock for them all: the base spec's would be sold out after thirty.
+    const pub: SyncEvent = { type: 'round_published', eventId: 'pub', roundId: 'r0', version: 1, spec: { ...baseSpec, totalAmount: 250 * 10_000 }, publishedBy: 'kim', at: AT };
+    const events = [pub, ...purchases];
+    new SyncApplier(l.sqlite, LEDGER_WRITE_HOOKS).applyPage(chain(events), events.length);
+    // Purchase i is at sequence i + 2, after the publication; its key is the FNV-1a of provider and key (payKeyArgs).
+    expect(l.sqlite.prepare('select key, seq from pay_keys order by seq').raw().all()).toEqual(purchases.map((_, i) => [payKeyArgs('toss', `tgen_${i}`)[0], i + 2]));
+    const found = (tid: string) => l.sqlite.prepare(`select e.event_id from ${PAY_KEY_MATCH}`).pluck().all(...payKeyArgs('toss', tid));
+    expect([found('tgen_0'), found('tgen_137'), found('tgen_249')]).toEqual([['p0'], ['p137'], ['p249']]);
+  });
+
   it('of a page applied in slices are written at its end, found meanwhile, gathered again after a stop, and none of a slice that failed', async () => {
     await freshConsole();
     const pay = { provider: 'toss', tid: 'tgen_a', approvalNo: '11112222', approvedAt: '2026-03-10T09:59:59+09:00' };

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { seoulMonthKey } from '../../common/time.js';
+import { seoulMonthKey, storedUtc } from '../../common/time.js';
 import type { LedgerEvent, PurchaseEvent } from '../../ledger/events.js';
 import { applyToLot, checkPurchaseAgainstRound, limitScope, newLot } from '../../ledger/rules.js';
 import type { RoundSpec } from '../../rounds/spec.js';
@@ -363,7 +363,7 @@ export class SyncApplier {
     // Stored in UTC with milliseconds, so date filters can compare the text.
     // Payment references (event version 2) go to their columns, so settlement rows are matched by key or by time.
     const pay = payColumns(ev);
-    this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, new Date(ev.at).toISOString(), e.text, e.hash, ...pay);
+    this.st.insertEvent.run(e.seq, ev.eventId, ev.type, ev.roundId, ev.lotId, district, amount, method, storedUtc(ev.at), e.text, e.hash, ...pay);
     // Found by key through pay_keys (migration 0044), written at the page's end (0045).
     if (pay[1] !== null) this.payKeys.add(pay[0]!, pay[1], e.seq);
   }
