@@ -1,7 +1,7 @@
 import { apportion, ArrivalStream, MergedArrivals, planSegments } from './arrivals.js';
 import type { SimParams } from './params.js';
 import { streams } from './random.js';
-import { estimatorSummary, OUTCOMES, quantileOfSigned, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
+import { deltas, estimatorSummary, OUTCOMES, quantileOfMinuteHist, quantileOfSigned, rebin, round1, statsFromSeconds, type Outcome, type SimResult, type SimSeries } from './result.js';
 import { ArrayPool, EventHeap, TaggedFifo, WaitingLine } from './structures.js';
 
 // Person states. DONE people have an outcome and never come back.
@@ -450,6 +450,19 @@ class Run {
 
     const progressEvery = 1 << 16;
     let nextProgress = progressEvery;
+    // A field that holds a fraction in some run (a clock, a sum, a rate, Infinity) is given one before its
+    // value: V8 lays a field out by the first value stored, and a field laid out for small integers that
+    // later gets a fraction gives every Run after it a new shape, throwing away the optimised code of each
+    // function that takes one ("wrong map": 70 of the 151 deopts in a warm thread's first 32 study runs; now
+    // 4 of 45, and 1 in the next 32). payServers is left as it was: Infinity or a whole number, it made the
+    // result's literal deoptimise at every run with a payment system when given a fraction first.
+    this.soldOutByMinute = this.startedAt = this.O = this.W = this.fullShare = this.meanUnits = this.admInterval = 0.5;
+    this.maxActive = this.maxConn = this.loginSeconds = this.T = this.retProb = this.retDelay = this.patSeconds = 0.5;
+    this.theta = this.coMean = this.LN_SIGMA = this.lnMu = this.failRate = this.payServiceMean = this.payTimeout = 0.5;
+    this.cutMargin = this.nominalPerMinute = this.payWaitSum = this.sumBuy = this.sumFail = this.maxBuy = this.maxFail = 0.5;
+    this.lostSeconds = this.honAbs = this.dispAbs = this.dispSigned = this.dispMax = this.shownMax = this.area = 0.5;
+    this.stintSeconds = this.serviceSum = this.t = this.nextAdm = this.tAbandon = this.recentPerMinute = this.maxStint = 0.5;
+    this.soldOutAt = this.reservedOutAt = 0.5;
     this.p = p;
     this.options = options;
     this.soldOutByMinute = soldOutByMinute;
@@ -1213,36 +1226,4 @@ function runSale(run: Run): SimResult | null {
     events: run.events,
     elapsedMs: Date.now() - run.startedAt,
   };
-}
-
-function deltas(cumulative: Float64Array): number[] {
-  return Array.from(cumulative, (v, i) => (i === 0 ? v : v - cumulative[i - 1]!));
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
-
-function rebin(hist: Uint32Array, binMinutes: number): number[] {
-  const width = binMinutes * 60;
-  const out: number[] = [];
-  for (let i = 0; i < hist.length; i++) {
-    const b = Math.floor(i / width);
-    if (hist[i]) {
-      while (out.length <= b) out.push(0);
-      out[b]! += hist[i]!;
-    }
-  }
-  return out;
-}
-
-function quantileOfMinuteHist(hist: Uint32Array, n: number, q: number): number {
-  if (n === 0) return 0;
-  const target = Math.ceil(q * n);
-  let seen = 0;
-  for (let i = 0; i < hist.length; i++) {
-    seen += hist[i]!;
-    if (seen >= target) return i + 1;
-  }
-  return hist.length;
 }

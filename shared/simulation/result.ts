@@ -178,3 +178,38 @@ export function statsFromSeconds(hist: Uint32Array, count: number, sumSeconds: n
     maxMinutes: maxSeconds / 60,
   };
 }
+
+/** Per-minute counts from a cumulative series. */
+export function deltas(cumulative: Float64Array): number[] {
+  return Array.from(cumulative, (v, i) => (i === 0 ? v : v - cumulative[i - 1]!));
+}
+
+export function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/** A one-second histogram in bins of `binMinutes`, trailing empty bins left off. */
+export function rebin(hist: Uint32Array, binMinutes: number): number[] {
+  const width = binMinutes * 60;
+  const out: number[] = [];
+  for (let i = 0; i < hist.length; i++) {
+    const b = Math.floor(i / width);
+    if (hist[i]) {
+      while (out.length <= b) out.push(0);
+      out[b]! += hist[i]!;
+    }
+  }
+  return out;
+}
+
+/** The p-quantile of `n` samples in one-minute bins, as the bin's upper edge. */
+export function quantileOfMinuteHist(hist: Uint32Array, n: number, q: number): number {
+  if (n === 0) return 0;
+  const target = Math.ceil(q * n);
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!;
+    if (seen >= target) return i + 1;
+  }
+  return hist.length;
+}
