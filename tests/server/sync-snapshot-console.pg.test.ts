@@ -217,3 +217,25 @@ describe('the pinned snapshot key', () => {
   });
 });
 
+
+describe("a snapshot at the server's head", () => {
+  it('is the whole first sync: no page is asked for after it, so the applier\'s thread is not started for nothing', async () => {
+    await server.snapshots.rebuild({ kind: 'all' });
+    const head = (await server.get('/api/head', serverAdmin)).body as { seq: number };
+    const c = await consoleAs('admin');
+    const pages = [vi.spyOn(SyncClient.prototype, 'pageBytes'), vi.spyOn(SyncClient.prototype, 'page')];
+    const b = await c.h.sync(c.admin);
+    expect(b.state, JSON.stringify(b.error)).toBe('done');
+    for (const p of pages) expect(p).not.toHaveBeenCalled();
+    for (const p of pages) p.mockRestore();
+    expect(pulled(b)).toBe(0);
+    const own = c.h.backend.deps.sqlite;
+    expect(own.prepare('select last_seq, head_seq from sync_state').get()).toEqual({ last_seq: head.seq, head_seq: head.seq });
+    expect((await c.h.call('sync.status', {}, c.admin)).chainStatus).toBe('ok');
+    // The next event reaches it by the pull, through the thread as before.
+    expect((await server.post('/api/feed/sale', { roundId, purchases: 1, seed: 23, usesShare: 0 }, serverAdmin)).status).toBe(200);
+    const next = await c.h.sync(c.admin);
+    expect(next.state, JSON.stringify(next.error)).toBe('done');
+    expect(pulled(next)).toBeGreaterThan(0);
+  });
+});

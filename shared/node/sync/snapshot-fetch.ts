@@ -51,6 +51,11 @@ function signedManifest(res: Response, pinned: string | null): { manifest: Snaps
   return { manifest, keyPem: key.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
+/** The installed snapshot's cursor, and the server's head as it stood while the file was checked. */
+export interface InstalledSnapshot extends ChainPoint {
+  serverHeadSeq: number;
+}
+
 export interface SnapshotDeps {
   /** The ledger's own connection; the snapshot is attached to it and copied in one transaction. */
   sqlite: BetterSqlite3.Database;
@@ -74,7 +79,7 @@ export interface SnapshotDeps {
  * download and keeps nothing. Null when there is nothing to do (a ledger with
  * data, no snapshot ready, a snapshot of another schema): the pull replays.
  */
-export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, ctx: JobContext): Promise<ChainPoint | null> {
+export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, ctx: JobContext): Promise<InstalledSnapshot | null> {
   if (!(await deps.exclusive(() => ledgerIsEmpty(deps.sqlite)))) return null;
   const files = partFiles(deps.ledgerFile);
   // A swap file left by a stop during the carry is half-prepared: never resumed, never installed.
@@ -135,6 +140,9 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
   // syncing 1.4 GB when the walk is done would add its seconds to the first sync's.
   let flushed: Promise<void> | undefined;
   let serverHead: Promise<ChainPoint> | undefined;
+  // The server's head, asked meanwhile too: when it is the snapshot's, the pull after the install has nothing to
+  // fetch, and the caller skips it (and the applier thread's start, most of a second at 1M in bench:sync).
+  let serverTip: Promise<ChainPoint> | undefined;
   try {
     ctx.progress(0.63, 'syncSnapshot.phaseVerify');
     const got = { sha256: hash.digest('hex'), bytes: received };
@@ -142,20 +150,23 @@ export async function syncFromSnapshot(deps: SnapshotDeps, client: SyncClient, c
     if (got.sha256 !== manifest.sha256) throw new SyncError('syncSnapshot.digestMismatch');
     flushed = syncToDisk(files.part);
     serverHead = client.chainAt(manifest.seq);
+    serverTip = client.head();
     checkSnapshotFile(files.part, manifest);
     if ((await serverHead).hash !== manifest.headHash) throw new SyncError('syncSnapshot.headMismatch', { seq: manifest.seq });
     await flushed;
     ctx.progress(0.7, 'syncSnapshot.phaseInstall');
-    if (deps.sqlite.memory) return await deps.exclusive(() => install(deps.sqlite, files.part));
+    const serverHeadSeq = (await serverTip).seq;
+    if (deps.sqlite.memory) return { ...(await deps.exclusive(() => install(deps.sqlite, files.part))), serverHeadSeq };
     // The verified file becomes the swap file: the console's own tables go into it, then it becomes the ledger.
     renameSync(files.part, files.swap);
-    return await deps.exclusive(async () => {
+    const point = await deps.exclusive(async () => {
       carryOwnTables(deps.sqlite, files.swap);
       return (await installSnapshotFile(deps.sqlite, files.swap)).point;
     });
+    return { ...point, serverHeadSeq };
   } finally {
-    // Neither is left running (nor its failure unobserved) when a check refused the file.
-    await Promise.allSettled([flushed, serverHead]);
+    // None is left running (nor its failure unobserved) when a check refused the file.
+    await Promise.allSettled([flushed, serverHead, serverTip]);
     dropPart(deps.ledgerFile);
   }
 }

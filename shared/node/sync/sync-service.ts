@@ -21,7 +21,7 @@ import { pushDue, waitingCommands } from './push.js';
 import { followRefundSettings } from './refund-settings.js';
 import { cutBackFrom, firstDivergence } from './repair.js';
 import { readSyncStatus, type SyncStatus } from './status.js';
-import { syncFromSnapshot, type SnapshotDeps } from './snapshot-fetch.js';
+import { syncFromSnapshot, type InstalledSnapshot, type SnapshotDeps } from './snapshot-fetch.js';
 import { SyncError } from './sync-error.js';
 import { PullProgress } from './sync-progress.js';
 import type { SyncHooks } from './sync-hooks.js';
@@ -195,9 +195,9 @@ export class SyncService {
   }
 
   /** An empty ledger (first sync, or a repair cut back to the start) takes the server's snapshot rather than replaying the log. */
-  private async firstSyncFromSnapshot(client: SyncClient, ctx: JobContext): Promise<void> {
+  private async firstSyncFromSnapshot(client: SyncClient, ctx: JobContext): Promise<InstalledSnapshot | null> {
     const s = await readSyncState(this.db);
-    if (!s.server_user) return;
+    if (!s.server_user) return null;
     const user = JSON.parse(s.server_user) as { role: Role; districtCode?: string | null };
     const deps: SnapshotDeps = {
       sqlite: this.sqlite,
@@ -210,7 +210,9 @@ export class SyncService {
     // the applier's thread, if a pull started it, lets go of the ledger first and the next pull starts it again.
     if (this.applier.cursor().seq === 0) await this.thread?.close();
     // The ledger may now be another file on another connection (the snapshot renamed in): the applier's statements are prepared again.
-    if ((await syncFromSnapshot(deps, client, ctx)) !== null) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
+    const installed = await syncFromSnapshot(deps, client, ctx);
+    if (installed !== null) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
+    return installed;
   }
 
   private memoryPart: string | undefined;
@@ -231,13 +233,15 @@ export class SyncService {
       for (const hook of this.hooks.afterPush) await hook(client);
       await followRefundSettings(this.db, client, this.now);
       this.serverDemo = (await client.serverStatus()).demo;
-      await this.firstSyncFromSnapshot(client, ctx);
+      const installed = await this.firstSyncFromSnapshot(client, ctx);
       ctx.progress(0.02, 'sync.phasePull');
-      let pulled: number;
+      let pulled = 0;
       try {
         this.pull.start(this.applier.cursor().seq);
         const onApplied = (seq: number, head: number) => this.pull.page(seq, head);
-        pulled = this.thread ? await pullPagesThreaded(this.db, this.thread, client, ctx, onApplied) : await pullPages(this.db, this.applier, client, ctx, onApplied);
+        // A snapshot at the server's head leaves no page to pull: the applier's thread is not started for nothing.
+        if (installed !== null && installed.serverHeadSeq <= installed.seq) await writeSyncState(this.db, { head_seq: installed.seq });
+        else pulled = this.thread ? await pullPagesThreaded(this.db, this.thread, client, ctx, onApplied) : await pullPages(this.db, this.applier, client, ctx, onApplied);
       } catch (e) {
         // A page that does not chain from our head: either the reply or our copy is wrong. Comparing the
         // head with the server's tells which, so a copy that diverged is flagged rather than left marked "ok".
