@@ -6,6 +6,7 @@ import type { Role } from '../../common/roles.js';
 import type { Kysely } from 'kysely';
 import type { QueuedCommand, RoundTotals, ServerStatus } from '../../sync/protocol.js';
 import type { Database } from '../db/schema.js';
+import { connectionOf } from '../db/connection-of.js';
 import type { JobContext } from '../jobs/job-registry.js';
 import { toErrorPayload } from '../kernel/error-payload.js';
 import { enqueueCommand } from '../kernel/outbox.js';
@@ -209,9 +210,16 @@ export class SyncService {
     // The snapshot is renamed in only when this is the file's one connection (else it is copied in, page by page):
     // the applier's thread, if a pull started it, lets go of the ledger first and the next pull starts it again.
     if (this.applier.cursor().seq === 0) await this.thread?.close();
-    // The ledger may now be another file on another connection (the snapshot renamed in): the applier's statements are prepared again.
-    const installed = await syncFromSnapshot(deps, client, ctx);
-    if (installed !== null) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
+    // The ledger may now be another file on another connection (the snapshot renamed in): the applier's statements
+    // are prepared again — also when a step after the rename failed, or every later sync would fail on statements
+    // of a closed connection until the console restarts.
+    const before = connectionOf(this.sqlite);
+    let installed: InstalledSnapshot | null = null;
+    try {
+      installed = await syncFromSnapshot(deps, client, ctx);
+    } finally {
+      if (installed !== null || connectionOf(this.sqlite) !== before) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
+    }
     return installed;
   }
 
