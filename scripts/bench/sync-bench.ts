@@ -207,7 +207,12 @@ async function connectedConsole(dataDir: string, url: string) {
 
 /** Issue 21's goals for a first sync by snapshot: at least this many times faster than replaying the log, and under this; the console's peak memory; a clerk's file against the full one. */
 const SNAPSHOT_SPEEDUP_GOAL = 10;
-const SNAPSHOT_FIRST_SYNC_GOAL_MS = 15_000;
+/**
+ * Issue 21 states the time at two sizes: a 1M-event log under 15 s, 10M under 90 s. Below 1M the 15 s holds,
+ * between the two the line through both, past 10M the 10M rate (a year's log was judged by the 1M goal before).
+ */
+const snapshotFirstSyncGoalMs = (events: number): number =>
+  events <= 1_000_000 ? 15_000 : events <= 10_000_000 ? 15_000 + ((events - 1_000_000) * 75_000) / 9_000_000 : (events * 90_000) / 10_000_000;
 const SNAPSHOT_MEMORY_GOAL_MIB = 400;
 const CLERK_SHARE_GOAL = 1 / 20;
 /** New events after which the server's refresh of a snapshot is timed (issue 21: 100k; `--refresh 0` skips it in a short run). */
@@ -291,13 +296,14 @@ async function firstSyncBySnapshot(url: string, root: string, replayMs: number, 
     const peakMiB = peak / 2 ** 20;
     rows.push(['console: first sync by snapshot (download, checks, install)', `${(ms / 1000).toFixed(2)} s to seq ${status.lastSeq.toLocaleString('en-US')}, ${summary.pulled} events pulled after it (${load()})`]);
     rows.push(['  its phases', phases.join(', ')]);
-    rows.push(['console: first sync by replay (above) ÷ by snapshot', `× ${(replayMs / ms).toFixed(1)} (goal ≥ ${SNAPSHOT_SPEEDUP_GOAL}, under ${SNAPSHOT_FIRST_SYNC_GOAL_MS / 1000} s)`]);
+    rows.push(['console: first sync by replay (above) ÷ by snapshot', `× ${(replayMs / ms).toFixed(1)} (goal ≥ ${SNAPSHOT_SPEEDUP_GOAL}, under ${(snapshotFirstSyncGoalMs(status.lastSeq) / 1000).toFixed(0)} s)`]);
     rows.push([`  against the stored baseline (× ${snapshotBaseline.speedup} on ${snapshotBaseline.events.toLocaleString('en-US')} at ${snapshotBaseline.commit})`, `× ${(replayMs / ms / snapshotBaseline.speedup).toFixed(2)}`]);
     rows.push(['console: ledger file after the snapshot', `${(size / 2 ** 20).toFixed(0)} MiB`]);
     rows.push(['console: peak resident memory during the first sync by snapshot', `${peakMiB.toFixed(0)} MiB (goal < ${SNAPSHOT_MEMORY_GOAL_MIB} MiB)`]);
     if (status.chainStatus !== 'ok') failures.push(`chain after the snapshot: ${status.chainStatus}`);
     if (!Number.isNaN(replayMs) && replayMs / ms < SNAPSHOT_SPEEDUP_GOAL) failures.push(`first sync by snapshot only ×${(replayMs / ms).toFixed(1)} faster than replay (goal ×${SNAPSHOT_SPEEDUP_GOAL})`);
-    if (ms > SNAPSHOT_FIRST_SYNC_GOAL_MS) failures.push(`first sync by snapshot took ${(ms / 1000).toFixed(1)} s (goal < ${SNAPSHOT_FIRST_SYNC_GOAL_MS / 1000} s)`);
+    const timeGoalMs = snapshotFirstSyncGoalMs(status.lastSeq);
+    if (ms > timeGoalMs) failures.push(`first sync by snapshot took ${(ms / 1000).toFixed(1)} s (goal < ${(timeGoalMs / 1000).toFixed(0)} s at ${status.lastSeq.toLocaleString('en-US')} events)`);
     if (peakMiB >= SNAPSHOT_MEMORY_GOAL_MIB) failures.push(`peak memory during the first sync by snapshot ${peakMiB.toFixed(0)} MiB (goal < ${SNAPSHOT_MEMORY_GOAL_MIB} MiB)`);
   } finally {
     await backend.close();
