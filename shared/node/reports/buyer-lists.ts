@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { GroupKey, ReportParams } from '../../reports/params.js';
 import type { Database } from '../db/schema.js';
+import { noteGeneration } from './report-generation.js';
 
 /** One cell of report_buyer_cells, its keys as the report shows them. */
 interface Cell {
@@ -45,6 +46,7 @@ const cellId = (r: CellRow) => `${r.round_id}\u0000${r.hour}\u0000${r.district_c
 
 async function current(db: Kysely<Database>): Promise<Lists> {
   const state = (await sql<{ last_seq: number; generation: number }>`select last_seq, generation from report_facts_state where id = 1`.execute(db)).rows[0]!;
+  noteGeneration(state.generation);
   let lists = held.get(db);
   if (!lists || lists.generation !== state.generation) {
     lists = { generation: state.generation, seq: -1, cells: new Map(), maxNo: 0 };

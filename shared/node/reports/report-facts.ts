@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { connectionOf } from '../db/connection-of.js';
 import type { LedgerWriteHook } from '../sync/sync-hooks.js';
+import { generationAbove } from './report-generation.js';
 
 /**
  * The report summaries (migration 0013), kept per applied sync page by a few
@@ -144,5 +145,12 @@ export function forEachBuyer(list: Uint8Array, fn: (no: number) => void): void {
   for (let i = 0; i < list.byteLength; i += 4) fn(view.getUint32(i, true));
 }
 
-/** The summaries' place in every sync: caught up with each applied page, rebuilt after a repair, in the same transaction. */
-export const reportFactsHook: LedgerWriteHook = { afterPage: catchUpReportFacts, afterCut: rebuildReportFacts };
+/** After a snapshot took the ledger's place: its summaries are another generation than any buyer list read before. */
+export function renumberReportGeneration(sqlite: BetterSqlite3.Database): void {
+  if (!sqlite.prepare("select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
+  const generation = sqlite.prepare('select generation from report_facts_state where id = 1').pluck().get() as number;
+  sqlite.prepare('update report_facts_state set generation = ? where id = 1').run(generationAbove(generation));
+}
+
+/** The summaries' place in every sync: caught up with each applied page, rebuilt after a repair, in the same transaction; renumbered after a snapshot. */
+export const reportFactsHook: LedgerWriteHook = { afterPage: catchUpReportFacts, afterCut: rebuildReportFacts, afterInstall: renumberReportGeneration };

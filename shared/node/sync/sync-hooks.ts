@@ -12,6 +12,8 @@ export interface LedgerWriteHook {
   afterPage(sqlite: BetterSqlite3.Database): void;
   /** After a repair cut the log back and replayed what remains. */
   afterCut(sqlite: BetterSqlite3.Database): void;
+  /** After a snapshot took the ledger's place (on the backend's thread; state derived from the old file, held in memory, is stale). */
+  afterInstall(sqlite: BetterSqlite3.Database): void;
 }
 
 /**

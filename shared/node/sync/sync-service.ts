@@ -220,6 +220,7 @@ export class SyncService {
     } finally {
       if (installed !== null || connectionOf(this.sqlite) !== before) this.applier = new SyncApplier(this.sqlite, this.hooks.ledgerWrites);
     }
+    if (installed !== null) for (const hook of this.hooks.ledgerWrites) hook.afterInstall(this.sqlite);
     return installed;
   }
 
