@@ -303,10 +303,16 @@ export class SaleGate {
     return { eventId, at: Number(at) };
   }
 
-  /** Won the round still holds, over all its buckets: what they hold plus what is moving between them. */
-  private async left(roundId: string): Promise<number> {
+  /** Every bucket's counters, summed: what they hold, sold, purchases, and `left` — held plus moving between them. */
+  private async bucketTotals(roundId: string): Promise<{ sold: number; purchases: number; left: number }> {
     const per = (await this.each((i) => this.fcallBucket('bucket_counters', roundId, i, [], true))) as number[][];
-    return per.reduce((s, b) => s + Number(b[0]) + Number(b[4]) - Number(b[3]), 0);
+    const sum = (k: number) => per.reduce((s, b) => s + Number(b[k]), 0);
+    return { sold: sum(1), purchases: sum(2), left: sum(0) + sum(4) - sum(3) };
+  }
+
+  /** Won the round still holds, over all its buckets. */
+  private async left(roundId: string): Promise<number> {
+    return (await this.bucketTotals(roundId)).left;
   }
 
   /**
@@ -319,12 +325,7 @@ export class SaleGate {
     const out: Record<string, number> = {};
     for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = Number(flat[i + 1]);
     if (flat.length === 0) return out;
-    const per = (await this.each((i) => this.fcallBucket('bucket_counters', roundId, i, [], true))) as number[][];
-    const sum = (k: number) => per.reduce((s, b) => s + Number(b[k]), 0);
-    out.sold = sum(1);
-    out.purchases = sum(2);
-    out.left = sum(0) + sum(4) - sum(3); // as left() counts it
-    return out;
+    return { ...out, ...(await this.bucketTotals(roundId)) };
   }
 
   /**

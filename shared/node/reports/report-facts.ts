@@ -89,10 +89,13 @@ const CATCH_UP_STATEMENTS: readonly string[] = [
 
 export const SUMMARY_TABLES = ['report_facts_day', 'report_facts_hour', 'report_facts_hour_face', 'report_facts_cell', 'report_buyer_cells', 'report_buyers'] as const;
 
+const hasTable = (sqlite: BetterSqlite3.Database, name: string): boolean => statement(sqlite, 'select 1 from sqlite_master where name = ?').get(name) !== undefined;
+
 /** A ledger before migration 0038 has no checkpoints. */
-function hasCheckpointUses(sqlite: BetterSqlite3.Database): boolean {
-  return statement(sqlite, "select 1 from sqlite_master where name = 'checkpoint_uses'").get() !== undefined;
-}
+const hasCheckpointUses = (sqlite: BetterSqlite3.Database): boolean => hasTable(sqlite, 'checkpoint_uses');
+
+/** A ledger not yet migrated to 0013 (tests of older migrations) has no summaries to keep. */
+const hasSummaries = (sqlite: BetterSqlite3.Database): boolean => hasTable(sqlite, 'report_facts_state');
 
 /**
  * Each connection's statements of the catch-up, prepared when first run (a temporary
@@ -113,8 +116,7 @@ function statement(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.
 
 /** Sums every event after the watermark into the summaries; call inside the transaction that wrote them. */
 export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
-  // A ledger not yet migrated to 0013 (tests of older migrations) has no summaries to keep here.
-  if (!statement(sqlite, "select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
+  if (!hasSummaries(sqlite)) return;
   const from = statement(sqlite, 'select last_seq from report_facts_state where id = 1').pluck().get() as number | undefined;
   if (from === undefined) return;
   const head = statement(sqlite, 'select coalesce(max(seq), 0) from ledger_events').pluck().get() as number;
@@ -132,7 +134,7 @@ export function catchUpReportFacts(sqlite: BetterSqlite3.Database): void {
 
 /** Empties the summaries and sums the whole ledger again (after a repair cuts the log back). */
 export function rebuildReportFacts(sqlite: BetterSqlite3.Database): void {
-  if (!sqlite.prepare("select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
+  if (!hasSummaries(sqlite)) return;
   for (const t of SUMMARY_TABLES) sqlite.prepare(`delete from ${t}`).run();
   sqlite.prepare('update report_facts_state set last_seq = 0, generation = generation + 1 where id = 1').run();
   if (hasCheckpointUses(sqlite)) sqlite.prepare('update checkpoint_uses set summed = 0').run();
@@ -147,7 +149,7 @@ export function forEachBuyer(list: Uint8Array, fn: (no: number) => void): void {
 
 /** After a snapshot took the ledger's place: its summaries are another generation than any buyer list read before. */
 export function renumberReportGeneration(sqlite: BetterSqlite3.Database): void {
-  if (!sqlite.prepare("select 1 from sqlite_master where name = 'report_facts_state'").get()) return;
+  if (!hasSummaries(sqlite)) return;
   const generation = sqlite.prepare('select generation from report_facts_state where id = 1').pluck().get() as number;
   sqlite.prepare('update report_facts_state set generation = ? where id = 1').run(generationAbove(generation));
 }
